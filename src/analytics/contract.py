@@ -1,0 +1,113 @@
+"""The data contract of DOMAIN.md as data: tables, columns, Chinese aliases, vocabularies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: canonical name, Chinese alias, type and whether it must be present."""
+
+    name: str
+    alias: str
+    dtype: str  # "text", "int", "number", "date", "tags"
+    required: bool = True
+    nullable: bool = False
+
+
+TABLES: dict[str, tuple[Column, ...]] = {
+    "units": (
+        Column("unit_id", "单位编码", "text"),
+        Column("name", "单位名称", "text"),
+        Column("parent_id", "上级单位编码", "text", nullable=True),
+        Column("kind", "单位类型", "text", required=False, nullable=True),
+        Column("sector", "领域", "text", required=False, nullable=True),
+        Column("tags", "标签", "tags", required=False, nullable=True),
+    ),
+    "visits": (
+        Column("date", "日期", "date"),
+        Column("unit_id", "单位编码", "text"),
+        Column("kind", "活动类型", "text"),
+        Column("group", "对象类别", "text"),
+        Column("persons", "人次", "int"),
+        Column("team", "调研组", "text", required=False, nullable=True),
+        Column("topic", "主题", "text", required=False, nullable=True),
+    ),
+    "surveys": (
+        Column("survey_id", "问卷批次", "text"),
+        Column("unit_id", "单位编码", "text"),
+        Column("date", "日期", "date"),
+        Column("issued", "发出", "int"),
+        Column("returned", "收回", "int"),
+        Column("valid", "有效", "int"),
+    ),
+    "targets": (
+        Column("unit_id", "单位编码", "text"),
+        Column("indicator", "指标", "text"),
+        Column("target", "目标值", "number"),
+        Column("measure", "计量单位", "text", required=False, nullable=True),
+        Column("period_start", "起始日期", "date"),
+        Column("period_end", "截止日期", "date"),
+        Column("aggregation", "汇总方式", "text", required=False, nullable=True),
+    ),
+    "actuals": (
+        Column("unit_id", "单位编码", "text"),
+        Column("indicator", "指标", "text"),
+        Column("date", "日期", "date"),
+        Column("value", "实际值", "number"),
+    ),
+    "responses": (
+        Column("survey_id", "问卷批次", "text"),
+        Column("question", "问题", "text"),
+        Column("score", "评分", "int"),
+    ),
+}
+
+REQUIRED_TABLES = ("units",)
+
+# Visit kinds and groups: code -> (zh, en). campaign.yaml may add more.
+VISIT_KINDS: dict[str, tuple[str, str]] = {
+    "seminar": ("座谈会", "Seminar"),
+    "visit": ("走访", "Visit"),
+    "inspection": ("实地察看", "Site inspection"),
+    "lecture": ("宣讲", "Lecture"),
+    "service": ("办实事", "Practical service"),
+}
+
+GROUPS: dict[str, tuple[str, str]] = {
+    "township_leaders": ("乡镇领导干部", "Township leaders"),
+    "county_leaders": ("县直单位领导干部", "County-department leaders"),
+    "village_cadres": ("村干部", "Village cadres"),
+    "residents": ("群众", "Residents"),
+    "graduate_officials": ("大学生村干部", "Graduate village officials"),
+    "enterprise_staff": ("企业干部", "Enterprise staff"),
+    "deputies": ("人大代表政协委员", "Deputies and CPPCC members"),
+    "staff": ("基层干部职工", "Grassroots staff"),
+    "other": ("其他", "Other"),
+}
+
+SECTORS: dict[str, tuple[str, str]] = {
+    "rural": ("农村", "Rural"),
+    "community": ("社区", "Community"),
+    "organ": ("机关", "Government organ"),
+    "soe": ("国有企业", "State enterprise"),
+    "public_institution": ("事业单位", "School or hospital"),
+    "non_public": ("非公有制组织", "Non-public organisation"),
+}
+
+AGGREGATIONS: dict[str, tuple[str, str]] = {
+    "sum": ("汇总", "Sum"),
+    "none": ("不汇总", "None"),
+}
+
+ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def alias_map(table: str) -> dict[str, str]:
+    """Header text (canonical or Chinese alias) -> canonical column name."""
+    out: dict[str, str] = {}
+    for col in TABLES[table]:
+        out[col.name] = col.name
+        out[col.alias] = col.name
+    return out

@@ -1,0 +1,93 @@
+"""load_campaign: read a campaign folder as DOMAIN.md's contract says, validate it, cache the result."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pandas as pd
+
+from . import cache
+from .campaign import META_FILE, Campaign, parse_meta
+from .contract import REQUIRED_TABLES, TABLES
+from .errors import CampaignDataError, Problem
+from .readers import RawTable, read_csv, read_workbook, table_sources
+from .validation import check_hierarchy, check_table, coerce_table, normalise_codes, vocabulary
+
+log = logging.getLogger(__name__)
+
+
+def load_campaign(path: str | Path, use_cache: bool = True) -> Campaign:
+    """Load and validate one campaign folder; raise CampaignDataError listing every problem found."""
+    folder = Path(path)
+    if not folder.is_dir():
+        raise CampaignDataError([Problem(str(folder), None, None, None, "is not a folder")])
+    meta, problems = parse_meta(folder / META_FILE)
+    csvs, book, found = table_sources(folder)
+    problems.extend(found)
+    raw_files = [p for p in [folder / META_FILE, *csvs.values(), book] if p is not None and p.exists()]
+    key = cache.fingerprint(raw_files)
+    if meta is not None and not problems and use_cache:
+        cached = cache.read(key)
+        if cached is not None:
+            log.debug("loaded %s from the validated-data cache", folder)
+            return Campaign(meta, cached, key, folder, frozenset(cached))
+    raws: dict[str, RawTable] = {}
+    if book is not None:
+        sheets, found = read_workbook(book)
+        problems.extend(found)
+        for name, raw in sheets.items():
+            if name in csvs:
+                problems.append(Problem(csvs[name].name, None, None, None, f"table {name} is also a sheet of {book.name}"))
+            raws[name] = raw
+    for name, file in csvs.items():
+        raw, found = read_csv(file, name)
+        problems.extend(found)
+        if raw is not None and name not in raws:
+            raws[name] = raw
+    for name in REQUIRED_TABLES:
+        if name not in raws and not any(p.file.startswith(name) for p in problems):
+            problems.append(Problem(f"{name}.csv", None, None, None, f"is missing; every campaign needs a {name} table"))
+    tables, found = _validated(raws, meta)
+    problems.extend(found)
+    if problems:
+        raise CampaignDataError(problems, source=str(folder))
+    if use_cache:
+        cache.write(key, tables)
+    return Campaign(meta, tables, key, folder, frozenset(tables))
+
+
+def _validated(raws: dict[str, RawTable], meta) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    problems: list[Problem] = []
+    vocab = vocabulary(meta.kinds if meta else {}, meta.groups if meta else {})
+    typed: dict[str, pd.DataFrame] = {}
+    for name in TABLES:
+        if name in raws:
+            frame, found = coerce_table(raws[name])
+            problems.extend(found)
+            if name == "visits":
+                frame = normalise_codes(frame, vocab)
+            if name == "targets":
+                frame["aggregation"] = frame["aggregation"].fillna("sum").str.strip().str.lower()
+            typed[name] = frame
+    unit_ids = set(typed["units"]["unit_id"].dropna()) if "units" in typed else set()
+    for name, frame in typed.items():
+        problems.extend(check_table(raws[name], frame, vocab, unit_ids))
+    if "units" in typed:
+        problems.extend(check_hierarchy(raws["units"], typed["units"]))
+    if "targets" in typed:
+        problems.extend(_check_aggregation(raws["targets"], typed["targets"]))
+    return typed, problems
+
+
+def _check_aggregation(raw: RawTable, targets: pd.DataFrame) -> list[Problem]:
+    """An indicator is summed or not everywhere: mixed aggregation for one indicator is contradictory."""
+    problems = []
+    known = targets[targets["aggregation"].isin(["sum", "none"])]
+    kinds = known.groupby("indicator")["aggregation"].nunique()
+    for indicator in kinds[kinds > 1].index:
+        rows = known.index[known["indicator"] == indicator]
+        problems.append(
+            Problem(raw.file, int(rows[0]), raw.shown("aggregation"), indicator, "indicator mixes sum and none")
+        )
+    return problems
