@@ -1,0 +1,37 @@
+# Two commands do all the set-up on a fresh machine with Python 3.11: `make report` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: report test lint bench lab samples clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name campaign-analytics --display-name "campaign-analytics (Python 3.11)" >/dev/null
+	touch $(STAMP)
+
+## report: render every campaign that has a parameter file into reports/<campaign>/
+report: $(STAMP)
+	$(BIN)/campaign-analytics report-all
+
+## test: lint and run the whole test suite
+test: $(STAMP)
+	$(BIN)/ruff check src tests scripts benchmarks
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests scripts benchmarks
+
+## samples: regenerate the bundled sample campaigns (deterministic)
+samples: $(STAMP)
+	$(BIN)/python scripts/make_samples.py
+
+## lab: JupyterLab in the project's environment
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+clean:
+	rm -rf $(VENV) reports data/processed .pytest_cache .ruff_cache

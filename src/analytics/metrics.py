@@ -1,0 +1,263 @@
+"""Metric functions exactly as DOMAIN.md defines them. Pure: frames in, frames or numbers out.
+
+Rollups use the hierarchy's closure table (every unit paired with itself and each ancestor): joining rows
+to it and grouping by ancestor gives every unit's own-plus-descendants figures in one pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+
+STATUSES = ("completed", "ahead", "on_pace", "behind")
+OUTLIER_THRESHOLD = 3.5
+
+
+def until(frame: pd.DataFrame, as_of: dt.date, column: str = "date") -> pd.DataFrame:
+    """Rows dated on or before as_of."""
+    return frame[frame[column] <= pd.Timestamp(as_of)]
+
+
+def between(frame: pd.DataFrame, start: dt.date | None, end: dt.date | None, column: str = "date") -> pd.DataFrame:
+    """Rows dated within [start, end]; an open end is unbounded."""
+    keep = pd.Series(True, index=frame.index)
+    if start is not None:
+        keep &= frame[column] >= pd.Timestamp(start)
+    if end is not None:
+        keep &= frame[column] <= pd.Timestamp(end)
+    return frame[keep]
+
+
+def rolled(frame: pd.DataFrame, closure: pd.DataFrame) -> pd.DataFrame:
+    """Rows repeated once for their own unit and once per ancestor, in column `ancestor_id`."""
+    return frame.merge(closure, on="unit_id", how="inner")
+
+
+def ratio(numerator: float, denominator: float) -> float:
+    """numerator / denominator, or NaN ("no data") when the denominator is zero or missing."""
+    if denominator is None or pd.isna(denominator) or denominator == 0 or pd.isna(numerator):
+        return math.nan
+    return float(numerator) / float(denominator)
+
+
+def events_by_kind(visits: pd.DataFrame) -> pd.Series:
+    """Number of visit rows per kind."""
+    return visits.groupby("kind", sort=True).size().astype("int64").rename("events")
+
+
+def persons_by_group(visits: pd.DataFrame) -> pd.Series:
+    """Person-times (sum of persons) per group."""
+    return visits.groupby("group", sort=True)["persons"].sum().astype("int64").rename("persons")
+
+
+def coverage(visited: set[str], children: list[str], descendants: dict[str, set[str]] | None = None) -> float:
+    """Share of direct children with at least one visit row at the child or below it; NaN without children."""
+    if not children:
+        return math.nan
+    hit = 0
+    for child in children:
+        below = descendants[child] if descendants else {child}
+        if visited & below:
+            hit += 1
+    return hit / len(children)
+
+
+def survey_totals(surveys: pd.DataFrame) -> dict[str, int]:
+    """Issued, returned and valid questionnaires summed."""
+    return {c: int(surveys[c].sum()) for c in ("issued", "returned", "valid")}
+
+
+def survey_rates(issued: float, returned: float, valid: float) -> dict[str, float]:
+    """Return rate, validity and effective rate as ratios of sums."""
+    return {
+        "return_rate": ratio(returned, issued),
+        "validity": ratio(valid, returned),
+        "effective_rate": ratio(valid, issued),
+    }
+
+
+def elapsed_share(period_start: dt.date, period_end: dt.date, as_of: dt.date) -> float:
+    """(as_of − start + 1 day) ÷ (end − start + 1 day), clipped to [0, 1]."""
+    start, end, now = (pd.Timestamp(x) for x in (period_start, period_end, as_of))
+    days = (end - start).days + 1
+    if days <= 0:
+        return math.nan
+    return min(1.0, max(0.0, ((now - start).days + 1) / days))
+
+
+def pace_status(completion: float, gap_points: float, tolerance: float = 1.0) -> str | None:
+    """completed, ahead, behind or on_pace; None when there is no completion to judge."""
+    if completion is None or pd.isna(completion):
+        return None
+    if completion >= 1.0:
+        return "completed"
+    if gap_points >= tolerance:
+        return "ahead"
+    if gap_points <= -tolerance:
+        return "behind"
+    return "on_pace"
+
+
+def _latest_actuals(actuals: pd.DataFrame, periods: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """Latest cumulative actual on or before as_of inside each (unit, indicator) target's period."""
+    a = actuals[actuals["date"] <= pd.Timestamp(as_of)]
+    a = a.merge(periods[["unit_id", "indicator", "period_start", "period_end"]], on=["unit_id", "indicator"])
+    a = a[(a["date"] >= a["period_start"]) & (a["date"] <= a["period_end"])]
+    a = a.sort_values("date", kind="stable").groupby(["unit_id", "indicator"], sort=False).tail(1)
+    return a[["unit_id", "indicator", "value"]].rename(columns={"value": "actual"})
+
+
+def _current_periods(targets: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """One target row per (unit, indicator): the period holding as_of, else the latest one started before it."""
+    if targets.empty:
+        return targets.copy()
+    now = pd.Timestamp(as_of)
+    t = targets.copy()
+    t["_holds"] = (t["period_start"] <= now) & (now <= t["period_end"])
+    t["_started"] = t["period_start"] <= now
+    t = t.sort_values(["_holds", "_started", "period_start"], kind="stable")
+    return t.groupby(["unit_id", "indicator"], sort=False).tail(1).drop(columns=["_holds", "_started"])
+
+
+def target_pace(
+    targets: pd.DataFrame,
+    actuals: pd.DataFrame,
+    parent: dict[str, str | None],
+    as_of: dt.date,
+    tolerance: float = 1.0,
+) -> pd.DataFrame:
+    """Per unit and indicator: target, actual, completion, elapsed, pace gap (points) and status.
+
+    A unit with no own target for a `sum` indicator takes the sums of its children's targets and actuals
+    (recursively, so a county sums townships that sum villages); `none` indicators are never summed.
+    Column `source` says `own` or `children`.
+    """
+    columns = ["unit_id", "indicator", "measure", "aggregation", "source", "period_start", "period_end",
+               "target", "actual", "completion", "elapsed", "pace_gap", "status"]
+    if targets.empty:
+        return pd.DataFrame(columns=columns)
+    own = _current_periods(targets, as_of)
+    own = own.merge(_latest_actuals(actuals, own, as_of), on=["unit_id", "indicator"], how="left")
+    own["source"] = "own"
+    figures = {(r.unit_id, r.indicator): r._asdict() for r in own.itertuples(index=False)}
+    own_keys = set(figures)
+    depth_of: dict[str, int] = {}
+
+    def depth(u: str) -> int:
+        if u not in depth_of:
+            p = parent.get(u)
+            depth_of[u] = 0 if p is None else depth(p) + 1
+        return depth_of[u]
+
+    # Deepest level first, so that a unit summed from its children is complete before it feeds its parent.
+    for level in range(max((depth(u) for u, _ in figures), default=0), 0, -1):
+        for key in [k for k, f in figures.items() if depth(k[0]) == level and f["aggregation"] == "sum"]:
+            figure, up = figures[key], (parent[key[0]], key[1])
+            if up in own_keys:
+                continue
+            agg = figures.setdefault(up, {
+                "unit_id": up[0], "indicator": up[1], "measure": figure["measure"], "aggregation": "sum",
+                "source": "children", "period_start": figure["period_start"], "period_end": figure["period_end"],
+                "target": 0.0, "actual": math.nan})
+            agg["target"] += float(figure["target"])
+            if not pd.isna(figure["actual"]):
+                agg["actual"] = float(figure["actual"]) + (0.0 if pd.isna(agg["actual"]) else agg["actual"])
+            agg["period_start"] = min(agg["period_start"], figure["period_start"])
+            agg["period_end"] = max(agg["period_end"], figure["period_end"])
+    out = pd.DataFrame(list(figures.values()))
+    out["target"] = out["target"].astype(float)
+    out["actual"] = pd.to_numeric(out["actual"], errors="coerce").astype(float)
+    out["completion"] = [ratio(a, t) for a, t in zip(out["actual"], out["target"], strict=True)]
+    out["elapsed"] = [elapsed_share(s, e, as_of) for s, e in zip(out["period_start"], out["period_end"], strict=True)]
+    out["pace_gap"] = (out["completion"] - out["elapsed"]) * 100.0
+    out["status"] = [pace_status(c, g, tolerance) for c, g in zip(out["completion"], out["pace_gap"], strict=True)]
+    return out[columns].sort_values(["unit_id", "indicator"], kind="stable").reset_index(drop=True)
+
+
+def modified_z(values: pd.Series) -> pd.Series:
+    """0.6745 (x − median) / MAD; zeros where the MAD is zero (no spread, no outliers)."""
+    x = values.astype(float)
+    median = x.median()
+    mad = (x - median).abs().median()
+    if not mad or pd.isna(mad):
+        return pd.Series(0.0, index=values.index)
+    return 0.6745 * (x - median) / mad
+
+
+def quality_flags(
+    tables: dict[str, pd.DataFrame],
+    unit_ids: set[str],
+    start: dt.date,
+    end: dt.date,
+    threshold: float = OUTLIER_THRESHOLD,
+) -> pd.DataFrame:
+    """Data-quality findings, one row each: consistency, unknown units, out-of-period dates, outliers.
+
+    `row` is the spreadsheet row of the finding (the frames' index), so a user can go and look.
+    """
+    found: list[dict] = []
+
+    def add(table: str, frame: pd.DataFrame, mask: pd.Series, flag: str, column: str, detail) -> None:
+        for row in frame.index[mask.fillna(False).to_numpy(dtype=bool)]:
+            found.append({"table": table, "row": int(row), "unit_id": frame.at[row, "unit_id"], "flag": flag,
+                          "column": column, "value": frame.at[row, column], "detail": detail(row)})
+
+    surveys = tables.get("surveys")
+    if surveys is not None and not surveys.empty:
+        add("surveys", surveys, surveys["returned"] > surveys["issued"], "consistency", "returned",
+            lambda r: f"returned {surveys.at[r, 'returned']} > issued {surveys.at[r, 'issued']}")
+        add("surveys", surveys, surveys["valid"] > surveys["returned"], "consistency", "valid",
+            lambda r: f"valid {surveys.at[r, 'valid']} > returned {surveys.at[r, 'returned']}")
+    lo, hi = pd.Timestamp(start), pd.Timestamp(end)
+    for name in ("visits", "surveys", "actuals", "targets"):
+        frame = tables.get(name)
+        if frame is None or frame.empty:
+            continue
+        add(name, frame, ~frame["unit_id"].isin(unit_ids), "unknown_unit", "unit_id", lambda r: "not in units")
+        if "date" in frame:
+            outside = (frame["date"] < lo) | (frame["date"] > hi)
+            add(name, frame, outside, "out_of_period", "date", lambda r, f=frame: f"{f.at[r, 'date'].date()} "
+                f"is outside {start}–{end}")
+    visits = tables.get("visits")
+    if visits is not None and len(visits) >= 3:
+        z = modified_z(visits["persons"])
+        add("visits", visits, z.abs() > threshold, "outlier", "persons",
+            lambda r: f"modified z-score {z.at[r]:.1f} (threshold {threshold})")
+    if surveys is not None and len(surveys) >= 3:
+        z2 = modified_z(surveys["issued"])
+        add("surveys", surveys, z2.abs() > threshold, "outlier", "issued",
+            lambda r: f"modified z-score {z2.at[r]:.1f} (threshold {threshold})")
+    columns = ["table", "row", "unit_id", "flag", "column", "value", "detail"]
+    out = pd.DataFrame(found, columns=columns)
+    return out.sort_values(["table", "row", "flag"], kind="stable").reset_index(drop=True)
+
+
+def tag_comparison(per_unit: pd.DataFrame, tags: pd.Series, compare: tuple[str, ...] = ("advanced", "lagging")) -> pd.DataFrame:
+    """Totals of per-unit figures for units carrying each tag, plus the tagged-unit count.
+
+    `per_unit` is indexed by unit_id with additive columns (events, persons, issued, returned, valid);
+    rates are recomputed from the summed columns, never averaged.
+    """
+    rows = []
+    for tag in compare:
+        ids = tags.index[tags.fillna("").map(lambda t, tag=tag: tag in t.split(";"))]
+        if len(ids) == 0:
+            continue
+        part = per_unit.reindex(ids).fillna(0)
+        sums = part.sum(numeric_only=True)
+        row = {"tag": tag, "units": len(ids), **{k: float(v) for k, v in sums.items()}}
+        if {"issued", "returned", "valid"} <= set(sums.index):
+            row.update(survey_rates(sums["issued"], sums["returned"], sums["valid"]))
+        if "events" in sums.index:
+            row["visited_share"] = float((part["events"] > 0).mean())
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+__all__ = [
+    "STATUSES", "between", "coverage", "elapsed_share", "events_by_kind", "modified_z", "pace_status",
+    "persons_by_group", "quality_flags", "ratio", "rolled", "survey_rates", "survey_totals", "tag_comparison",
+    "target_pace", "until",
+]
