@@ -15,7 +15,9 @@ $(STAMP): pyproject.toml constraints.txt
 
 ## report: render every campaign that has a parameter file into reports/<campaign>/
 report: $(STAMP)
-	$(BIN)/campaign-analytics report-all
+	@set -e; for p in parameters/*.yaml; do \
+	  echo "== $$p"; $(BIN)/campaign-analytics run "$$p"; \
+	done
 
 ## test: lint and run the whole test suite
 test: $(STAMP)

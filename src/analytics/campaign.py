@@ -95,6 +95,8 @@ def parse_meta(path: Path) -> tuple[CampaignMeta | None, list[Problem]]:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
         return None, [Problem(file, row, None, None, f"is not valid YAML ({getattr(exc, 'problem', 'syntax error')})")]
+    except ValueError as exc:  # PyYAML builds dates itself: start: 2012-02-30 raises here, not as a YAMLError
+        return None, [Problem(file, None, None, None, f"holds an impossible date ({exc}); write dates as YYYY-MM-DD")]
     if not isinstance(doc, dict):
         return None, [Problem(file, None, None, None, "must be a mapping of keys such as id, name, start, end")]
     problems: list[Problem] = []

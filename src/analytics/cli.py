@@ -79,6 +79,85 @@ def kpis(data_dir: Path, as_of: dt.date | None, tolerance: float, out: Path | No
         click.echo(f"wrote {len(table)} rows to {out}", err=True)
 
 
+@cli.command()
+@click.argument("params_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), help="Campaign folder.")
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default reports/<campaign id>).")
+@click.option("--units", "units", multiple=True, help="Unit ids to render (repeat, or comma-separated).")
+@click.option("--as-of", "as_of", type=DATE, help="Date of the figures (default: the campaign's).")
+@click.option("--jobs", type=click.IntRange(1, 64), help="Parallel kernels (default 1).")
+@click.option("--assets", type=click.Choice(["self_contained", "shared"]), help="How pages get plotly.js.")
+@click.option("--language", type=click.Choice(["zh", "en"]), help="Report language.")
+@click.option("--tolerance", type=float, help="Pace tolerance in points (default 1).")
+@click.option("--timeout", type=float, help="Seconds allowed per unit (default 600).")
+@click.option("--force", is_flag=True, default=None, help="Re-render units that are up to date.")
+def run(params_file: Path | None, **flags) -> None:
+    """Render each unit's report notebook to offline HTML, plus index.html, kpis.csv and manifest.json.
+
+    PARAMS_FILE is a YAML file (see parameters/); command-line flags override its keys.
+    Exit status: 0 every unit rendered, 1 some units failed, 2 bad input or usage.
+    """
+    from .batch import BatchOptions, run_batch
+    from .params import read_parameters, resolve_paths
+
+    params = read_parameters(params_file) if params_file else {}
+    cli_values = {k: v for k, v in flags.items() if v not in (None, ())}
+    if "units" in cli_values:
+        cli_values["units"] = [u.strip() for raw in cli_values["units"] for u in raw.split(",") if u.strip()]
+    if "data_dir" in cli_values:
+        cli_values["data_dir"] = str(cli_values["data_dir"])
+    params.update(cli_values)
+    params = resolve_paths(params)
+    if "data_dir" not in params:
+        raise click.UsageError("give a parameter file or --data DIR")
+    options = BatchOptions(
+        data_dir=params["data_dir"], out_dir=params.get("out"), units=params.get("units"),
+        as_of=params.get("as_of"), jobs=params.get("jobs", 1), assets=params.get("assets", "self_contained"),
+        language=params.get("language", "zh"), tolerance=params.get("tolerance", 1.0),
+        timeout=params.get("timeout", 600.0), force=bool(params.get("force", False)),
+    )
+    with _progress() as report:
+        result = run_batch(options, progress=report)
+    counts = ", ".join(f"{n} {status.replace('_', ' ')}" for status, n in sorted(result.counts().items()))
+    click.echo(f"{len(result.units)} units in {result.duration_s:.1f} s: {counts}", err=True)
+    for unit in result.units:
+        if unit.status == "failed":
+            click.echo(f"failed: {unit.unit_id}: {unit.error} (notebook: {unit.notebook})", err=True)
+    click.echo(f"index: {result.index.resolve()}")
+    if result.exit_code:
+        raise SystemExit(result.exit_code)
+
+
+class _progress:
+    """A rich progress bar on a terminal, one plain log line per unit otherwise."""
+
+    def __enter__(self):
+        self.bar = None
+        if sys.stderr.isatty():
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                TimeElapsedColumn(), transient=True)
+            self.bar.start()
+            self.task = None
+        return self.update
+
+    def update(self, result, done: int, total: int) -> None:
+        if self.bar is not None:
+            if self.task is None:
+                self.task = self.bar.add_task("rendering", total=total)
+            self.bar.update(self.task, completed=done, description=f"{result.unit_id[:30]}")
+        else:
+            logging.getLogger("analytics.batch").info(
+                "[%d/%d] %s %s (%.2f s)%s", done, total, result.unit_id, result.status, result.duration_s,
+                f": {result.error}" if result.error else "")
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: bad input and usage errors exit 2 with a message, never a traceback."""
     try:

@@ -24,3 +24,12 @@ def processed_dir() -> Path:
     if _IN_CHECKOUT:
         return PROJ_ROOT / "data" / "processed"
     return Path.home() / ".cache" / "campaign-analytics"
+
+
+def resolve_data_dir(path: str | Path) -> Path:
+    """A campaign folder as given, or, when relative and absent from the working directory, under the project."""
+    p = Path(path).expanduser()
+    if p.is_absolute() or p.exists():
+        return p
+    candidate = PROJ_ROOT / p
+    return candidate if candidate.exists() else p

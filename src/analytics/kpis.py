@@ -211,3 +211,43 @@ def _keyed(series: pd.Series, metric: str) -> pd.DataFrame:
     frame.columns = ["unit_id", "key", "value"]
     frame.insert(1, "metric", metric)
     return frame[KPI_COLUMNS]
+
+
+def _memo(campaign: Campaign, key: tuple, build):
+    memo = campaign.__dict__.setdefault("_memo", {})
+    if key not in memo:
+        memo[key] = build()
+    return memo[key]
+
+
+def cached_kpi_table(campaign: Campaign, as_of: dt.date | str | None = None, tolerance: float = 1.0) -> pd.DataFrame:
+    """kpi_table computed once per campaign, as_of and tolerance (reports of many units share it)."""
+    when = campaign.as_of(as_of)
+    return _memo(campaign, ("kpi_table", when, tolerance), lambda: kpi_table(campaign, when, tolerance))
+
+
+def kpi_wide(long: pd.DataFrame) -> pd.DataFrame:
+    """Per unit: the totals (key '') as columns, plus counts of indicators per pace status."""
+    totals = long[long["key"] == ""].pivot(index="unit_id", columns="metric", values="value")
+    totals = totals.apply(pd.to_numeric, errors="coerce")
+    status = long[long["metric"] == "status"]
+    counts = status.groupby(["unit_id", "value"]).size().unstack(fill_value=0)
+    for name in ("completed", "ahead", "on_pace", "behind"):
+        totals[f"targets_{name}"] = counts[name] if name in counts else 0
+    counted = [c for c in totals.columns if c.startswith("targets_")]
+    totals[counted] = totals[counted].fillna(0).astype("int64")
+    return totals
+
+
+def children_table(campaign: Campaign, unit_id: str, as_of: dt.date | str | None = None,
+                   tolerance: float = 1.0) -> pd.DataFrame:
+    """The direct children of a unit with their rolled-up KPIs, in the hierarchy's order."""
+    h = campaign.hierarchy
+    when = campaign.as_of(as_of)
+    wide = _memo(campaign, ("wide", when, tolerance), lambda: kpi_wide(cached_kpi_table(campaign, when, tolerance)))
+    children = h.children[unit_id]
+    out = wide.reindex(children).reset_index().rename(columns={"index": "unit_id"})
+    out.insert(1, "name", [h.name[c] for c in children])
+    tags = dict(zip(campaign.units["unit_id"], campaign.units["tags"], strict=True))
+    out["tags"] = [t if isinstance(t, str) else "" for t in (tags.get(c) for c in children)]
+    return out

@@ -16,12 +16,31 @@ from .validation import check_hierarchy, check_table, coerce_table, normalise_co
 
 log = logging.getLogger(__name__)
 
+# Campaigns already loaded in this process, with the (name, size, mtime) of their files: a warm kernel
+# rendering many units of one campaign reads and validates it once.
+_LOADED: dict[Path, tuple[tuple, Campaign]] = {}
+
+
+def _stat_signature(folder: Path) -> tuple:
+    return tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file()))
+
 
 def load_campaign(path: str | Path, use_cache: bool = True) -> Campaign:
     """Load and validate one campaign folder; raise CampaignDataError listing every problem found."""
     folder = Path(path)
     if not folder.is_dir():
         raise CampaignDataError([Problem(str(folder), None, None, None, "is not a folder")])
+    key = folder.resolve()
+    signature = _stat_signature(folder)
+    if use_cache and key in _LOADED and _LOADED[key][0] == signature:
+        return _LOADED[key][1]
+    campaign = _load(folder, use_cache)
+    if use_cache:
+        _LOADED[key] = (signature, campaign)
+    return campaign
+
+
+def _load(folder: Path, use_cache: bool) -> Campaign:
     meta, problems = parse_meta(folder / META_FILE)
     csvs, book, found = table_sources(folder)
     problems.extend(found)

@@ -93,9 +93,12 @@ def pace_status(completion: float, gap_points: float, tolerance: float = 1.0) ->
         return None
     if completion >= 1.0:
         return "completed"
-    if gap_points >= tolerance:
+    # The gap is a difference of two ratios: 57% - 56% comes out as 0.99999999999999 points, so float
+    # noise is rounded away before the comparison, or a gap of exactly one point would miss "ahead".
+    gap = round(float(gap_points), 9)
+    if gap >= tolerance:
         return "ahead"
-    if gap_points <= -tolerance:
+    if gap <= -tolerance:
         return "behind"
     return "on_pace"
 

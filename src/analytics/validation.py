@@ -272,7 +272,8 @@ def check_hierarchy(raw: RawTable, units: pd.DataFrame) -> list[Problem]:
     if ids and not any(parent_of.get(u) is None for u in ids):
         problems.append(Problem(raw.file, None, raw.shown("parent_id"), None, "no root unit: one unit needs an empty parent_id"))
     seen_in_cycle: set[str] = set()
-    for start in ids:
+    # File order, not set order: the same file must give the same message on every run.
+    for start in sorted(ids, key=row_of.__getitem__):
         path: list[str] = []
         on_path: set[str] = set()
         node = start
@@ -298,7 +299,7 @@ def vocabulary(extra_kinds: dict[str, dict], extra_groups: dict[str, dict]) -> V
 
     def build(base: dict[str, tuple[str, str]], extra: dict[str, dict]) -> dict[str, str]:
         out: dict[str, str] = {}
-        for code, (zh, en) in base.items():
+        for code, (zh, _en) in base.items():
             out[code] = code
             out[zh] = code
         for code, labels in extra.items():

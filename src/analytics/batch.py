@@ -1,0 +1,377 @@
+"""Render every unit of a campaign: notebooks on warm kernels, HTML pages, index, kpis.csv and manifest.
+
+Output folder layout:
+    index.html            the unit tree with status and key figures, linking every page
+    units/<file>.html     one page per unit (file names from naming.unit_filename)
+    assets/plotly.min.js  only in `shared` asset mode
+    kpis.csv              kpi_table of the campaign
+    manifest.json         per unit: status, error, duration, output path, input fingerprint
+    failed/<file>.ipynb   the executed notebook of each failed unit
+Every file is written atomically. A unit that fails does not stop the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import logging
+import os
+import queue
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from . import __version__
+from .campaign import Campaign
+from .config import NOTEBOOKS_DIR, REPORTS_DIR, resolve_data_dir
+from .errors import UsageError
+from .fileio import write_text_atomic
+from .incremental import unit_input_keys
+from .index_page import index_html
+from .kernels import WarmKernel
+from .kpis import cached_kpi_table
+from .loading import load_campaign
+from .naming import unit_filename
+from .render import ASSET_MODES, notebook_html, write_shared_asset
+
+log = logging.getLogger(__name__)
+
+MANIFEST = "manifest.json"
+UNITS_DIR = "units"
+FAILED_DIR = "failed"
+LOCK_FILE = ".campaign-analytics.lock"
+
+
+@dataclass
+class BatchOptions:
+    """What to render and how; the CLI and parameter files fill it in."""
+
+    data_dir: Path
+    out_dir: Path | None = None
+    units: list[str] | None = None
+    as_of: dt.date | None = None
+    jobs: int = 1
+    assets: str = "self_contained"
+    language: str = "zh"
+    tolerance: float = 1.0
+    timeout: float = 600.0
+    force: bool = False
+    notebook: Path = field(default_factory=lambda: NOTEBOOKS_DIR / "unit_report.ipynb")
+
+    def check(self) -> None:
+        if self.assets not in ASSET_MODES:
+            raise UsageError(f"assets must be one of {', '.join(ASSET_MODES)}, not {self.assets!r}")
+        if self.language not in ("zh", "en"):
+            raise UsageError(f"language must be zh or en, not {self.language!r}")
+        if not 1 <= self.jobs <= 64:
+            raise UsageError(f"jobs must be between 1 and 64, not {self.jobs}")
+        if self.timeout <= 0:
+            raise UsageError("timeout must be a positive number of seconds")
+        if not Path(self.notebook).is_file():
+            raise UsageError(f"notebook {self.notebook} does not exist")
+
+
+@dataclass
+class UnitResult:
+    """One unit's line in the manifest."""
+
+    unit_id: str
+    name: str
+    status: str  # rendered, failed, up_to_date
+    output: str | None
+    input_key: str
+    duration_s: float = 0.0
+    error: str | None = None
+    notebook: str | None = None
+
+
+@dataclass
+class BatchResult:
+    out_dir: Path
+    units: list[UnitResult]
+    exit_code: int
+    index: Path
+    duration_s: float
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for u in self.units:
+            out[u.status] = out.get(u.status, 0) + 1
+        return out
+
+
+class _OutputLock:
+    """An exclusive lock on the output folder: a second batch on the same folder refuses at once."""
+
+    def __init__(self, out_dir: Path):
+        self.path = out_dir / LOCK_FILE
+        self.fh = None
+
+    def __enter__(self) -> _OutputLock:
+        self.fh = open(self.path, "a+")  # noqa: SIM115 - held for the whole batch
+        try:
+            fcntl.flock(self.fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.fh.close()
+            raise UsageError(f"another batch is writing to {self.path.parent}; wait for it to finish") from None
+        self.fh.seek(0)
+        self.fh.truncate()
+        self.fh.write(f"{os.getpid()}\n")
+        self.fh.flush()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        fcntl.flock(self.fh, fcntl.LOCK_UN)
+        self.fh.close()
+
+
+def run_batch(options: BatchOptions, progress: Callable[[UnitResult, int, int], None] | None = None) -> BatchResult:
+    """Render the campaign's units; raise CampaignDataError/UsageError before writing anything on bad input."""
+    started = time.perf_counter()
+    options.check()
+    data_dir = resolve_data_dir(options.data_dir)
+    campaign = load_campaign(data_dir)
+    h = campaign.hierarchy
+    wanted = _select_units(campaign, options.units)
+    as_of = campaign.as_of(options.as_of)
+    out_dir = Path(options.out_dir) if options.out_dir else REPORTS_DIR / campaign.meta.id
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        probe = out_dir / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise UsageError(f"cannot write to output folder {out_dir}: {exc.strerror or exc}") from None
+    notebook = nbformat.read(options.notebook, as_version=4)
+    with _OutputLock(out_dir):
+        previous = _read_manifest(out_dir)
+        params = {"as_of": as_of.isoformat(), "language": options.language, "tolerance": options.tolerance,
+                  "assets": options.assets}
+        keys = unit_input_keys(campaign, as_of, options.tolerance, Path(options.notebook).read_bytes(), params)
+        if options.assets == "shared":
+            write_shared_asset(out_dir)
+        results: dict[str, UnitResult] = {}
+        todo: list[str] = []
+        for uid in wanted:
+            old = previous.get(uid)
+            output = f"{UNITS_DIR}/{unit_filename(uid)}"
+            if (not options.force and old and old.get("status") in ("rendered", "up_to_date")
+                    and old.get("input_key") == keys[uid] and (out_dir / output).exists()):
+                results[uid] = UnitResult(uid, h.name[uid], "up_to_date", output, keys[uid])
+            else:
+                todo.append(uid)
+        for uid in results:
+            if progress:
+                progress(results[uid], len(results), len(wanted))
+        manifest_state = _ManifestWriter(out_dir, campaign, options, as_of, previous, wanted)
+        for r in results.values():
+            manifest_state.record(r)
+        job = _Job(campaign, data_dir, notebook, options, as_of, out_dir, keys)
+        done_count = [len(results)]
+
+        def finished(result: UnitResult) -> None:
+            results[result.unit_id] = result
+            manifest_state.record(result)
+            done_count[0] += 1
+            if progress:
+                progress(result, done_count[0], len(wanted))
+
+        if todo:
+            _run_pool(job, todo, min(options.jobs, len(todo)), finished)
+        ordered = [results[u] for u in wanted]
+        kpis = cached_kpi_table(campaign, as_of, options.tolerance)
+        write_text_atomic(out_dir / "kpis.csv", kpis.to_csv(index=False), encoding="utf-8-sig")
+        all_results = {**{u: r for u, r in manifest_state.units.items()}, **{r.unit_id: r for r in ordered}}
+        index = out_dir / "index.html"
+        write_text_atomic(index, index_html(campaign, all_results, as_of, options.language, options.tolerance))
+        manifest_state.finish(time.perf_counter() - started)
+    failed = any(r.status == "failed" for r in ordered)
+    return BatchResult(out_dir, ordered, 1 if failed else 0, index, time.perf_counter() - started)
+
+
+def _select_units(campaign: Campaign, units: list[str] | None) -> list[str]:
+    h = campaign.hierarchy
+    order = [u for u, _ in h.walk()]
+    if not units:
+        return order
+    unknown = [u for u in units if u not in h.parent]
+    if unknown:
+        raise UsageError(f"unknown unit id(s): {', '.join(repr(u) for u in unknown)}")
+    chosen = set(units)
+    return [u for u in order if u in chosen]
+
+
+@dataclass
+class _Job:
+    campaign: Campaign
+    data_dir: Path
+    notebook: nbformat.NotebookNode
+    options: BatchOptions
+    as_of: dt.date
+    out_dir: Path
+    keys: dict[str, str]
+
+    def parameters(self, unit_id: str) -> dict[str, Any]:
+        return {
+            "data_dir": str(Path(self.data_dir).resolve()),
+            "unit_id": unit_id,
+            "as_of": self.as_of.isoformat(),
+            "language": self.options.language,
+            "tolerance": self.options.tolerance,
+        }
+
+    def render(self, kernel: WarmKernel, unit_id: str) -> UnitResult:
+        """Execute the notebook for one unit and write its page; failures become a failed result."""
+        h = self.campaign.hierarchy
+        start = time.perf_counter()
+        output = f"{UNITS_DIR}/{unit_filename(unit_id)}"
+        holder: dict[str, Any] = {}
+        try:
+            nb = kernel.execute(self.notebook, self.parameters(unit_id), self.options.timeout, holder)
+            title = f"{h.name[unit_id]} · {self.campaign.meta.title(self.options.language)}"
+            page = notebook_html(nb, title, self.options.language, self.options.assets)
+            write_text_atomic(self.out_dir / output, page)
+            _remove(self.out_dir / FAILED_DIR / f"{Path(output).stem}.ipynb")
+            return UnitResult(unit_id, h.name[unit_id], "rendered", output, self.keys[unit_id],
+                              round(time.perf_counter() - start, 3))
+        except Exception as exc:  # one unit's failure must not stop the batch
+            error = _describe(exc)
+            if not kernel.alive or _is_kernel_fault(exc):
+                log.warning("kernel for %s died or hung (%s); starting a new one", unit_id, error)
+                try:
+                    kernel.restart()
+                except Exception as restart_exc:  # noqa: BLE001 - reported on the next unit
+                    log.error("could not restart the kernel: %s", restart_exc)
+            saved = None
+            nb = holder.get("nb")
+            if nb is not None:
+                saved = f"{FAILED_DIR}/{Path(output).stem}.ipynb"
+                write_text_atomic(self.out_dir / saved, nbformat.writes(nb))
+            _remove(self.out_dir / output)
+            return UnitResult(unit_id, h.name[unit_id], "failed", None, self.keys[unit_id],
+                              round(time.perf_counter() - start, 3), error, saved)
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+
+
+def _is_kernel_fault(exc: Exception) -> bool:
+    name = type(exc).__name__
+    return name in ("DeadKernelError", "CellTimeoutError", "TimeoutError", "RuntimeError")
+
+
+def _describe(exc: Exception) -> str:
+    ename = getattr(exc, "ename", None)
+    if ename:
+        return f"{ename}: {getattr(exc, 'evalue', '')}".strip()
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}".strip()
+
+
+def _run_pool(job: _Job, todo: list[str], jobs: int, finished: Callable[[UnitResult], None]) -> None:
+    """Workers, each with its own warm kernel, take units from one queue."""
+    work: queue.Queue[str] = queue.Queue()
+    for uid in todo:
+        work.put(uid)
+    lock = threading.Lock()
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        kernel = WarmKernel(cwd=Path(job.options.notebook).resolve().parent)
+        try:
+            kernel.start()
+            while True:
+                try:
+                    uid = work.get_nowait()
+                except queue.Empty:
+                    return
+                result = job.render(kernel, uid)
+                with lock:
+                    finished(result)
+        except BaseException as exc:  # noqa: BLE001 - surfaced after the pool ends
+            errors.append(exc)
+        finally:
+            kernel.shutdown()
+
+    threads = [threading.Thread(target=worker, name=f"unit-worker-{i}", daemon=True) for i in range(jobs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        # A worker that could not even start a kernel: mark what is left as failed, with the reason.
+        reason = _describe(errors[0]) if isinstance(errors[0], Exception) else repr(errors[0])
+        while not work.empty():
+            uid = work.get_nowait()
+            h = job.campaign.hierarchy
+            finished(UnitResult(uid, h.name[uid], "failed", None, job.keys[uid], 0.0, f"kernel: {reason}"))
+
+
+def _read_manifest(out_dir: Path) -> dict[str, dict]:
+    path = out_dir / MANIFEST
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        return {u["unit_id"]: u for u in doc.get("units", []) if isinstance(u, dict) and "unit_id" in u}
+    except (OSError, ValueError, TypeError):
+        return {}
+
+
+class _ManifestWriter:
+    """Keeps manifest.json current while the batch runs, so a killed batch leaves a true record."""
+
+    def __init__(self, out_dir: Path, campaign: Campaign, options: BatchOptions, as_of: dt.date,
+                 previous: dict[str, dict], wanted: list[str]):
+        self.out_dir = out_dir
+        self.head = {
+            "campaign": campaign.meta.id,
+            "data_dir": str(Path(options.data_dir)),
+            "fingerprint": campaign.fingerprint,
+            "package_version": __version__,
+            "as_of": as_of.isoformat(),
+            "language": options.language,
+            "assets": options.assets,
+            "tolerance": options.tolerance,
+            "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        }
+        # Units rendered before and not part of this run keep their line.
+        self.units: dict[str, UnitResult] = {}
+        for uid, line in previous.items():
+            if uid in campaign.hierarchy.parent and uid not in wanted:
+                fields = {k: line.get(k) for k in UnitResult.__dataclass_fields__}
+                self.units[uid] = UnitResult(**fields)
+        self.order = [u for u, _ in campaign.hierarchy.walk()]
+        self._last = 0.0
+
+    def record(self, result: UnitResult) -> None:
+        self.units[result.unit_id] = result
+        now = time.monotonic()
+        if now - self._last > 1.0:
+            self._write(None)
+            self._last = now
+
+    def finish(self, duration: float) -> None:
+        self._write(duration)
+
+    def _write(self, duration: float | None) -> None:
+        lines = [asdict(self.units[u]) for u in self.order if u in self.units]
+        counts: dict[str, int] = {}
+        for line in lines:
+            counts[line["status"]] = counts.get(line["status"], 0) + 1
+        doc = {**self.head, "complete": duration is not None, "duration_s": duration and round(duration, 3),
+               "counts": counts, "units": lines}
+        write_text_atomic(self.out_dir / MANIFEST, json.dumps(doc, ensure_ascii=False, indent=1))
+
+
+def is_terminal() -> bool:
+    return sys.stderr.isatty()

@@ -1,0 +1,75 @@
+"""Per-unit input keys: a unit's page is re-rendered only when something it shows has changed.
+
+A unit page shows its own and its descendants' rows, its ancestors' names (breadcrumb), its children's
+names and tags, the campaign's description, and the data-quality flags found in its subtree. The key
+hashes exactly those, plus the notebook, the package version and the run's parameters. Subtree row
+digests are combined bottom-up (a Merkle tree), so the whole campaign costs one pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+import pandas as pd
+
+from . import __version__
+from .campaign import Campaign
+from .kpis import campaign_flags
+
+_ROW_TABLES = ("visits", "surveys", "targets", "actuals")
+
+
+def _own_row_digests(campaign: Campaign) -> dict[str, hashlib._Hash]:
+    """unit_id -> running sha256 over that unit's own rows in every table (in file order)."""
+    digests: dict[str, hashlib._Hash] = {}
+    for name in _ROW_TABLES:
+        frame = campaign.tables.get(name)
+        if frame is None or frame.empty:
+            continue
+        row_hash = pd.util.hash_pandas_object(frame.drop(columns=["unit_id"]), index=False).to_numpy()
+        order = frame["unit_id"].to_numpy()
+        grouped = pd.Series(row_hash).groupby(order, sort=False)
+        for uid, hashes in grouped:
+            d = digests.setdefault(uid, hashlib.sha256())
+            d.update(name.encode())
+            d.update(hashes.to_numpy().tobytes())
+    return digests
+
+
+def unit_input_keys(campaign: Campaign, as_of: dt.date, tolerance: float, notebook: bytes,
+                    params: dict) -> dict[str, str]:
+    """unit_id -> hex key of everything that unit's page depends on."""
+    h = campaign.hierarchy
+    own = _own_row_digests(campaign)
+    flags = campaign_flags(campaign)
+    flag_text = {
+        uid: part.to_csv(index=False) for uid, part in flags.groupby("unit_id", sort=False)
+    } if not flags.empty else {}
+    units = campaign.units.set_index("unit_id")
+    label = {u: f"{u}\0{units.at[u, 'name']}\0{units.at[u, 'tags']}\0{units.at[u, 'kind']}" for u in h.ids}
+    subtree: dict[str, str] = {}
+    for uid, _depth in reversed(h.walk()):  # children before parents
+        d = hashlib.sha256()
+        d.update(label[uid].encode())
+        if uid in own:
+            d.update(own[uid].copy().digest())
+        d.update(flag_text.get(uid, "").encode())
+        for child in h.children[uid]:
+            d.update(subtree[child].encode())
+        subtree[uid] = d.hexdigest()
+    meta = campaign.meta
+    common = hashlib.sha256(json.dumps({
+        "version": __version__, "as_of": as_of.isoformat(), "tolerance": tolerance, "params": params,
+        "meta": [meta.id, meta.name, meta.start.isoformat(), meta.end.isoformat(), meta.description,
+                 meta.kinds, meta.groups, meta.indicators],
+    }, sort_keys=True, default=str).encode() + notebook).hexdigest()
+    keys: dict[str, str] = {}
+    for uid in h.ids:
+        d = hashlib.sha256(common.encode())
+        d.update(subtree[uid].encode())
+        for a in h.ancestors(uid):
+            d.update(label[a].encode())
+        keys[uid] = d.hexdigest()
+    return keys

@@ -1,0 +1,149 @@
+"""Long-lived Jupyter kernels for batches, pinned to this interpreter, driven through papermill.
+
+A `WarmKernel` starts one ipykernel with `sys.executable` (never a kernelspec looked up by name, so a stray
+user-level `python3` kernelspec cannot redirect it) over IPC sockets in a private folder (no TCP ports, so
+parallel workers never race for one). `execute` runs a notebook through papermill on that kernel after
+resetting the user namespace; modules, and with them the campaign cache, stay loaded.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine, papermill_engines
+
+ENGINE_NAME = "campaign-analytics-warm"
+RESET_SOURCE = "get_ipython().run_line_magic('reset', '-f')"
+
+
+class PinnedKernelSpecManager(KernelSpecManager):
+    """Every kernel name resolves to an ipykernel on the running interpreter."""
+
+    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+        return KernelSpec(
+            argv=[sys.executable, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            display_name=f"Python {sys.version_info.major}.{sys.version_info.minor} ({sys.executable})",
+            language="python",
+            resource_dir="",
+            env={"PYDEVD_DISABLE_FILE_VALIDATION": "1", "MPLBACKEND": "Agg"},
+        )
+
+    def find_kernel_specs(self) -> dict[str, str]:
+        return {"python3": ""}
+
+
+class WarmEngine(NBClientEngine):
+    """papermill's nbclient engine on a kernel that outlives the notebook; hands back the executed notebook."""
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs: Any):
+        holder = kwargs.pop("holder", None)
+        if holder is not None:
+            holder["nb"] = nb_man.nb
+        log_output = kwargs.pop("log_output", False)
+        start_timeout = kwargs.pop("start_timeout", 60)
+        execution_timeout = kwargs.pop("execution_timeout", None)
+        kwargs.pop("input_path", None)
+        kwargs.pop("stdout_file", None)
+        kwargs.pop("stderr_file", None)
+        client = PapermillNotebookClient(
+            nb_man, timeout=execution_timeout, startup_timeout=start_timeout, kernel_name=kernel_name,
+            log_output=log_output, **kwargs,
+        )
+        try:
+            return client.execute()
+        finally:
+            if client.kc is not None:
+                client.kc.stop_channels()  # one client per notebook; the kernel itself stays
+
+
+papermill_engines.register(ENGINE_NAME, WarmEngine)
+
+
+class WarmKernel:
+    """One kernel process reused for many notebooks; replace it with `restart()` after a crash or hang."""
+
+    def __init__(self, cwd: Path | None = None, startup_timeout: float = 60):
+        self.cwd = Path(cwd) if cwd else Path.cwd()
+        self.startup_timeout = startup_timeout
+        self._dir = Path(tempfile.mkdtemp(prefix="ca-kernel-"))
+        self.km: AsyncKernelManager | None = None
+        self.executed = 0
+
+    def start(self) -> None:
+        km = AsyncKernelManager(
+            kernel_name="python3", kernel_spec_manager=PinnedKernelSpecManager(), transport="ipc"
+        )
+        km.ip = str(self._dir / "k")
+        km.connection_file = str(self._dir / "connection.json")
+        env = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1", "MPLBACKEND": "Agg"}
+        run_sync(km.start_kernel)(cwd=str(self.cwd), env=env)
+        kc = km.client()
+        kc.start_channels()
+        try:
+            run_sync(kc.wait_for_ready)(timeout=self.startup_timeout)
+        finally:
+            kc.stop_channels()
+        self.km = km
+        self.executed = 0
+
+    @property
+    def alive(self) -> bool:
+        return self.km is not None and bool(run_sync(self.km.is_alive)())
+
+    @property
+    def pid(self) -> int | None:
+        provisioner = getattr(self.km, "provisioner", None)
+        process = getattr(provisioner, "process", None)
+        return getattr(process, "pid", None)
+
+    def restart(self) -> None:
+        """Kill the kernel (it may be hung or dead) and start a fresh one."""
+        self.shutdown()
+        self._dir = Path(tempfile.mkdtemp(prefix="ca-kernel-"))
+        self.start()
+
+    def shutdown(self) -> None:
+        if self.km is not None:
+            try:
+                run_sync(self.km.shutdown_kernel)(now=True)
+            except Exception:  # already dead: nothing to stop
+                pass
+            self.km = None
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+    def execute(self, nb: nbformat.NotebookNode, parameters: dict[str, Any], timeout: float | None,
+                holder: dict[str, Any]) -> nbformat.NotebookNode:
+        """Run a notebook with papermill on this kernel after resetting the user namespace."""
+        import papermill
+
+        if not self.alive:
+            self.restart()
+        work = nbformat.from_dict(nb)
+        reset = nbformat.v4.new_code_cell(RESET_SOURCE)
+        reset.metadata["tags"] = ["remove-cell", "campaign-analytics-reset"]
+        work.cells.insert(0, reset)
+        try:
+            out = papermill.execute_notebook(
+                work, None, parameters=parameters, engine_name=ENGINE_NAME, kernel_name="python3",
+                km=self.km, execution_timeout=timeout, progress_bar=False, log_output=False, holder=holder,
+                cwd=None,
+            )
+        finally:
+            done = holder.get("nb")
+            if done is not None and done.cells and "campaign-analytics-reset" in done.cells[0].metadata.get(
+                "tags", []
+            ):
+                done.cells.pop(0)
+        self.executed += 1
+        return out

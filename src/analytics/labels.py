@@ -1,0 +1,211 @@
+"""Every piece of report and explorer UI text in Chinese and English, status colours and number formats.
+
+One table, `LABELS`, holds key -> {"zh": ..., "en": ...}; keys are namespaced by where the text is used
+(`section.`, `kpi.`, `axis.`, `funnel.`, `rate.`, `status.`, `col.`, `flag.`, `note.`, `header.`, `tag.`,
+`freq.`, `legend.`, `fig.`). Vocabulary of the data itself (visit kinds, groups, indicators) is not here:
+CampaignMeta.kind_label, group_label and indicator_label give those.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Number
+
+LANGUAGES = ("zh", "en")
+DEFAULT_LANGUAGE = "zh"
+MISSING = "—"
+
+LABELS: dict[str, dict[str, str]] = {
+    # Section titles
+    "section.overview": {"zh": "概览", "en": "Overview"},
+    "section.kpis": {"zh": "核心指标", "en": "Key figures"},
+    "section.visits": {"zh": "走访与座谈", "en": "Visits and seminars"},
+    "section.surveys": {"zh": "问卷调查", "en": "Questionnaires"},
+    "section.targets": {"zh": "目标任务序时进度", "en": "Targets and pace"},
+    "section.children": {"zh": "下级单位", "en": "Units below"},
+    "section.quality": {"zh": "数据质量", "en": "Data quality"},
+    "section.tags": {"zh": "先进与后进对比", "en": "Advanced vs lagging"},
+    "section.trend": {"zh": "活动趋势", "en": "Activity over time"},
+    "section.coverage": {"zh": "下级单位覆盖情况", "en": "Coverage of units below"},
+    "section.compare": {"zh": "单位对比", "en": "Compare units"},
+    # KPI cards
+    "kpi.events": {"zh": "活动次数", "en": "Events"},
+    "kpi.persons": {"zh": "接触人次", "en": "Person-times"},
+    "kpi.coverage": {"zh": "下级单位覆盖率", "en": "Coverage"},
+    "kpi.survey_effective_rate": {"zh": "问卷有效率", "en": "Survey effective rate"},
+    "kpi.targets_on_pace": {"zh": "达到序时进度的指标", "en": "Targets on pace"},
+    "kpi.targets_behind": {"zh": "落后序时进度的指标", "en": "Targets behind"},
+    # Axis titles
+    "axis.persons": {"zh": "人次", "en": "Person-times"},
+    "axis.events": {"zh": "活动次数", "en": "Events"},
+    "axis.date": {"zh": "日期", "en": "Date"},
+    "axis.completion": {"zh": "完成率（%）", "en": "Completion (%)"},
+    "axis.elapsed": {"zh": "时间进度（%）", "en": "Elapsed (%)"},
+    "axis.share": {"zh": "占比", "en": "Share"},
+    "axis.count": {"zh": "数量", "en": "Count"},
+    "axis.rate": {"zh": "比率", "en": "Rate"},
+    "axis.per_unit": {"zh": "单位平均", "en": "Per unit"},
+    "axis.group": {"zh": "对象类别", "en": "Group"},
+    "axis.kind": {"zh": "活动类型", "en": "Kind"},
+    "axis.indicator": {"zh": "指标", "en": "Indicator"},
+    # Survey funnel stages and rates
+    "funnel.issued": {"zh": "发出", "en": "Issued"},
+    "funnel.returned": {"zh": "收回", "en": "Returned"},
+    "funnel.valid": {"zh": "有效", "en": "Valid"},
+    "rate.return_rate": {"zh": "回收率", "en": "Return rate"},
+    "rate.validity": {"zh": "有效率（占收回）", "en": "Validity"},
+    "rate.effective_rate": {"zh": "有效率（占发出）", "en": "Effective rate"},
+    # Pace statuses
+    "status.completed": {"zh": "已完成", "en": "Completed"},
+    "status.ahead": {"zh": "快于序时进度", "en": "Ahead"},
+    "status.on_pace": {"zh": "符合序时进度", "en": "On pace"},
+    "status.behind": {"zh": "落后序时进度", "en": "Behind"},
+    "status.no_data": {"zh": "暂无数据", "en": "No data"},
+    # Table headers: children ranking, targets and data-quality tables
+    "col.unit": {"zh": "单位", "en": "Unit"},
+    "col.unit_id": {"zh": "单位编码", "en": "Unit code"},
+    "col.events": {"zh": "活动次数", "en": "Events"},
+    "col.persons": {"zh": "人次", "en": "Person-times"},
+    "col.coverage": {"zh": "覆盖率", "en": "Coverage"},
+    "col.issued": {"zh": "发出问卷", "en": "Issued"},
+    "col.returned": {"zh": "收回问卷", "en": "Returned"},
+    "col.valid": {"zh": "有效问卷", "en": "Valid"},
+    "col.effective_rate": {"zh": "问卷有效率", "en": "Effective rate"},
+    "col.targets_behind": {"zh": "落后指标数", "en": "Targets behind"},
+    "col.indicator": {"zh": "指标", "en": "Indicator"},
+    "col.measure": {"zh": "计量单位", "en": "Measure"},
+    "col.target": {"zh": "目标值", "en": "Target"},
+    "col.actual": {"zh": "实际完成", "en": "Actual"},
+    "col.completion": {"zh": "完成率", "en": "Completion"},
+    "col.elapsed": {"zh": "时间进度", "en": "Elapsed"},
+    "col.pace_gap": {"zh": "差距（百分点）", "en": "Gap (points)"},
+    "col.status": {"zh": "状态", "en": "Status"},
+    "col.source": {"zh": "来源", "en": "Source"},
+    "col.table": {"zh": "数据表", "en": "Table"},
+    "col.row": {"zh": "行号", "en": "Row"},
+    "col.column": {"zh": "列", "en": "Column"},
+    "col.value": {"zh": "值", "en": "Value"},
+    "col.detail": {"zh": "说明", "en": "Detail"},
+    "col.flag": {"zh": "问题类型", "en": "Finding"},
+    # Data-quality flags and notes
+    "flag.consistency": {"zh": "数据不一致", "en": "Inconsistent figures"},
+    "flag.unknown_unit": {"zh": "未知单位", "en": "Unknown unit"},
+    "flag.out_of_period": {"zh": "日期超出活动期间", "en": "Date outside the period"},
+    "flag.outlier": {"zh": "异常值", "en": "Outlier"},
+    "flag.count": {"zh": "问题数", "en": "Findings"},
+    "note.no_data": {"zh": "本部分暂无数据", "en": "No data for this section"},
+    "note.no_flags": {"zh": "未发现数据质量问题", "en": "No data-quality findings"},
+    "note.points": {"zh": "个百分点", "en": "points"},
+    # Header words
+    "header.campaign": {"zh": "活动", "en": "Campaign"},
+    "header.period": {"zh": "期间", "en": "Period"},
+    "header.as_of": {"zh": "截至", "en": "As of"},
+    "header.fingerprint": {"zh": "数据指纹", "en": "Data fingerprint"},
+    "header.generated_at": {"zh": "生成时间", "en": "Generated at"},
+    "header.parent": {"zh": "上级单位", "en": "Parent"},
+    "header.children": {"zh": "下级单位", "en": "Children"},
+    "header.index": {"zh": "全部单位", "en": "All units"},
+    # Unit tags
+    "tag.advanced": {"zh": "先进", "en": "Advanced"},
+    "tag.lagging": {"zh": "后进", "en": "Lagging"},
+    # Trend granularity
+    "freq.day": {"zh": "按日", "en": "Daily"},
+    "freq.week": {"zh": "按周", "en": "Weekly"},
+    "freq.month": {"zh": "按月", "en": "Monthly"},
+    "freq.week_of": {"zh": "当周起始", "en": "Week of"},
+    # Legends
+    "legend.covered": {"zh": "已覆盖", "en": "Covered"},
+    "legend.not_covered": {"zh": "未覆盖", "en": "Not covered"},
+    "legend.elapsed": {"zh": "时间进度", "en": "Elapsed"},
+    # Figure titles
+    "fig.persons_by_group": {"zh": "各类对象接触人次", "en": "Person-times by group"},
+    "fig.events_by_kind": {"zh": "各类活动次数", "en": "Events by kind"},
+    "fig.trend": {"zh": "活动次数与人次趋势", "en": "Events and person-times over time"},
+    "fig.coverage": {"zh": "下级单位活动次数", "en": "Events per unit below"},
+    "fig.survey_funnel": {"zh": "问卷发出、收回与有效", "en": "Questionnaires issued, returned and valid"},
+    "fig.survey_rates": {"zh": "各单位问卷回收率与有效率", "en": "Survey rates by unit"},
+    "fig.target_pace": {"zh": "指标完成率与时间进度", "en": "Completion against elapsed time"},
+    "fig.tags": {"zh": "先进村与后进村对比（单位平均）", "en": "Advanced vs lagging (per unit)"},
+    "fig.events_per_unit": {"zh": "单位平均活动次数", "en": "Events per unit"},
+    "fig.persons_per_unit": {"zh": "单位平均人次", "en": "Person-times per unit"},
+}
+
+FREQ_KEYS = {"D": "freq.day", "W": "freq.week", "MS": "freq.month"}
+
+# Fixed per status so figures and HTML tables agree; each reads on white and carries white text (contrast >= 4).
+STATUS_COLOURS: dict[str, str] = {
+    "completed": "#1b7837",
+    "ahead": "#388e3c",
+    "on_pace": "#4c78a8",
+    "behind": "#d84315",
+    "no_data": "#757575",
+}
+
+
+def label(key: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """The text for key in language; Chinese for an unknown language, the key itself for an unknown key."""
+    entry = LABELS.get(key)
+    if entry is None:
+        return key
+    return entry.get(language) or entry.get(DEFAULT_LANGUAGE) or key
+
+
+def status_key(status: object) -> str:
+    """A pace status as a STATUS_COLOURS key: unknown, None and NaN all mean no_data."""
+    return status if isinstance(status, str) and status in STATUS_COLOURS else "no_data"
+
+
+def status_label(status: object, language: str = DEFAULT_LANGUAGE) -> str:
+    """The name of a pace status; None or NaN reads as 'no data'."""
+    return label(f"status.{status_key(status)}", language)
+
+
+def status_colour(status: object) -> str:
+    """The colour of a pace status (completed, ahead, on_pace, behind); grey for none or anything else."""
+    return STATUS_COLOURS[status_key(status)]
+
+
+def _number(x: object) -> float | None:
+    """x as a float, or None when it is missing (None, NaN, pd.NA) or not a number."""
+    if x is None or isinstance(x, bool) or not isinstance(x, Number):
+        return None
+    try:
+        value = float(x)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(value) or math.isinf(value) else value
+
+
+def fmt_percent(x: object, digits: int = 1) -> str:
+    """A share as a percentage: 0.584 -> '58.4%'; '—' when missing."""
+    value = _number(x)
+    return MISSING if value is None else f"{value * 100:.{digits}f}%"
+
+
+def fmt_int(x: object) -> str:
+    """A count with thousands separators: 2274 -> '2,274'; '—' when missing."""
+    value = _number(x)
+    return MISSING if value is None else f"{value:,.0f}"
+
+
+def fmt_number(x: object, digits: int = 2) -> str:
+    """A figure with separators and at most `digits` decimals, trailing zeros dropped: '208,526', '52.8'."""
+    value = _number(x)
+    if value is None:
+        return MISSING
+    text = f"{value:,.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def fmt_points(x: object, digits: int = 1) -> str:
+    """A pace gap in percentage points with its sign: 8.683 -> '+8.7'; '—' when missing."""
+    value = _number(x)
+    return MISSING if value is None else f"{value:+.{digits}f}"
+
+
+__all__ = [
+    "DEFAULT_LANGUAGE", "FREQ_KEYS", "LABELS", "LANGUAGES", "MISSING", "STATUS_COLOURS", "fmt_int", "fmt_number",
+    "fmt_percent", "fmt_points", "label", "status_colour", "status_key", "status_label",
+]

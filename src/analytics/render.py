@@ -1,0 +1,77 @@
+"""Executed notebook -> offline HTML page, with plotly.js embedded once or shared from the output folder."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+
+from . import __version__
+from .config import TEMPLATES_DIR
+from .fileio import write_text_atomic
+
+ASSET_MODES = ("self_contained", "shared")
+PLOTLY_ASSET = "assets/plotly.min.js"
+
+
+@functools.cache
+def plotly_js() -> str:
+    """The plotly.js bundle shipped inside the plotly package (no network)."""
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
+@functools.cache
+def report_css() -> str:
+    return (TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")
+
+
+def plotly_tag(assets: str, asset_href: str = f"../{PLOTLY_ASSET}") -> str:
+    """The one <script> that brings plotly.js: inline, or a relative link to the shared copy."""
+    if assets == "self_contained":
+        return f'<script type="text/javascript">{plotly_js()}</script>'
+    if assets == "shared":
+        return f'<script type="text/javascript" src="{asset_href}"></script>'
+    raise ValueError(f"assets must be one of {ASSET_MODES}, not {assets!r}")
+
+
+@functools.cache
+def _exporter() -> HTMLExporter:
+    exporter = HTMLExporter(
+        template_name="campaign_report",
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        exclude_markdown=True,
+        exclude_raw=True,
+    )
+    return exporter
+
+
+def notebook_html(nb: nbformat.NotebookNode, title: str, language: str, assets: str,
+                  asset_href: str = f"../{PLOTLY_ASSET}") -> str:
+    """The executed notebook as a standalone page: outputs only, plotly.js once."""
+    resources = {
+        "report": {
+            "title": title,
+            "lang": "zh-CN" if language == "zh" else "en",
+            "css": report_css(),
+            "plotly_tag": plotly_tag(assets, asset_href),
+            "version": __version__,
+        }
+    }
+    body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    return body
+
+
+def write_shared_asset(out_dir: Path) -> Path:
+    """Write assets/plotly.min.js once per output folder (atomically; skipped if already identical)."""
+    path = out_dir / PLOTLY_ASSET
+    js = plotly_js()
+    if not path.exists() or path.stat().st_size != len(js.encode("utf-8")):
+        write_text_atomic(path, js)
+    return path

@@ -1,0 +1,322 @@
+"""A unit's report: sections of escaped HTML and plotly figures, shown in a notebook or written as HTML.
+
+The notebook `notebooks/unit_report.ipynb` calls `UnitReport.load(...)` and then one method per section.
+Each section displays as several outputs: HTML fragments as `text/html`, figures as a bundle holding both
+plotly's own JSON (JupyterLab draws it) and an HTML `<div>` with a `Plotly.newPlot` call that expects
+plotly.js on the page (nbconvert keeps it; the page template supplies plotly.js exactly once).
+Every string that comes from data is escaped here or in the figure builders: it shows, it never runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from . import figures
+from .campaign import Campaign
+from .config import resolve_data_dir
+from .kpis import UnitKpis, children_table, unit_kpis
+from .labels import fmt_int, fmt_percent, label, status_colour
+from .loading import load_campaign
+from .metrics import tag_comparison, until
+from .naming import unit_filename
+
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["sendDataToCloud"]}
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+INDEX_HREF = "../index.html"
+MAX_FLAG_ROWS = 200
+
+
+def esc(value: object) -> str:
+    """Text from data, escaped for HTML element content and attribute values."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def figure_html(fig: go.Figure, div_id: str) -> str:
+    """A figure as a `<div>` plus the script that draws it with an already loaded plotly.js."""
+    return pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=div_id, config=PLOTLY_CONFIG,
+                       validate=False)
+
+
+def figure_bundle(fig: go.Figure, div_id: str) -> dict[str, object]:
+    """Display bundle: plotly JSON for JupyterLab, HTML for nbconvert."""
+    spec = json.loads(pio.to_json(fig, validate=False))
+    spec["config"] = PLOTLY_CONFIG
+    return {PLOTLY_MIME: spec, "text/html": figure_html(fig, div_id)}
+
+
+@dataclass
+class Section:
+    """One report section: a title and parts, each an HTML string or a (div id, figure) pair."""
+
+    key: str
+    parts: list[str | tuple[str, go.Figure]] = field(default_factory=list)
+
+    def html(self) -> str:
+        """The whole section as one HTML string (plotly.js must be on the page)."""
+        return "\n".join(p if isinstance(p, str) else figure_html(p[1], p[0]) for p in self.parts)
+
+    def figures(self) -> list[go.Figure]:
+        return [p[1] for p in self.parts if not isinstance(p, str)]
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        for part in self.parts:
+            if isinstance(part, str):
+                display({"text/html": part}, raw=True)
+            else:
+                display(figure_bundle(part[1], part[0]), raw=True)
+
+
+@dataclass
+class UnitReport:
+    """Everything one unit's report shows, computed once; methods build the sections."""
+
+    campaign: Campaign
+    unit_id: str
+    as_of: dt.date
+    language: str
+    tolerance: float
+    kpis: UnitKpis
+    generated_at: str
+
+    @classmethod
+    def load(
+        cls,
+        data_dir: str | Path,
+        unit_id: str | None = None,
+        as_of: str | dt.date | None = None,
+        language: str = "zh",
+        tolerance: float = 1.0,
+    ) -> UnitReport:
+        """Load the campaign (cached per process) and compute the unit's figures; unit_id None = the root."""
+        if language not in ("zh", "en"):
+            raise ValueError(f"language must be 'zh' or 'en', not {language!r}")
+        campaign = load_campaign(resolve_data_dir(data_dir))
+        unit = unit_id if unit_id is not None else campaign.hierarchy.roots[0]
+        if unit not in campaign.hierarchy.parent:
+            raise KeyError(f"unit_id {unit!r} is not in {Path(data_dir) / 'units'}")
+        when = campaign.as_of(as_of)
+        kpis = unit_kpis(campaign, unit, when, tolerance)
+        now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        return cls(campaign, unit, when, language, float(tolerance), kpis, now)
+
+    # -- helpers ---------------------------------------------------------------------------------------
+    def t(self, key: str) -> str:
+        return label(key, self.language)
+
+    @property
+    def name(self) -> str:
+        return self.campaign.hierarchy.name[self.unit_id]
+
+    def title(self) -> str:
+        """Page title: unit name and campaign name (plain text; escape before use in HTML)."""
+        return f"{self.name} · {self.campaign.meta.title(self.language)}"
+
+    def _link(self, unit_id: str) -> str:
+        name = self.campaign.hierarchy.name[unit_id]
+        return f'<a href="{esc(unit_filename(unit_id))}">{esc(name)}</a>'
+
+    def _heading(self, key: str) -> str:
+        return f'<h2 id="{esc(key)}">{esc(self.t(key))}</h2>'
+
+    def _note(self, key: str = "no_data") -> str:
+        return f'<p class="note">{esc(self.t(key))}</p>'
+
+    def _subtree_visits(self) -> pd.DataFrame:
+        h = self.campaign.hierarchy
+        visits = until(self.campaign.visits, self.as_of)
+        return visits[visits["unit_id"].isin(set(h.descendants(self.unit_id)))]
+
+    def _children(self) -> pd.DataFrame:
+        return children_table(self.campaign, self.unit_id, self.as_of, self.tolerance)
+
+    # -- sections --------------------------------------------------------------------------------------
+    def header(self) -> Section:
+        """Name, breadcrumb of ancestors, campaign, period, as_of, data fingerprint, generation time."""
+        meta = self.campaign.meta
+        crumbs = [f'<a href="{INDEX_HREF}">{esc(self.t("all_units"))}</a>']
+        crumbs += [self._link(a) for a in self.campaign.hierarchy.ancestors(self.unit_id)]
+        facts = [
+            ("campaign", esc(meta.title(self.language))),
+            ("period", f"{meta.start.isoformat()} – {meta.end.isoformat()}"),
+            ("as_of", self.as_of.isoformat()),
+            ("fingerprint", f"<code>{esc(self.campaign.fingerprint[:16])}</code>"),
+            ("generated_at", esc(self.generated_at)),
+        ]
+        dl = "".join(f"<div><dt>{esc(self.t(k))}</dt><dd>{v}</dd></div>" for k, v in facts)
+        body = (
+            f'<header class="report-header"><nav class="crumbs" aria-label="breadcrumb">'
+            f'{" › ".join(crumbs)}</nav><h1>{esc(self.name)}</h1><dl class="facts">{dl}</dl></header>'
+        )
+        return Section("header", [body])
+
+    def kpi_cards(self) -> Section:
+        """Events, person-times, coverage, survey effective rate, targets on pace / behind."""
+        k = self.kpis
+        counts = k.status_counts()
+        good = counts.get("completed", 0) + counts.get("ahead", 0) + counts.get("on_pace", 0)
+        cards = [
+            ("events", fmt_int(k.total_events)),
+            ("persons", fmt_int(k.total_persons)),
+            ("coverage", fmt_percent(k.coverage)),
+            ("effective_rate", fmt_percent(k.surveys["effective_rate"])),
+            ("targets_on_pace", fmt_int(good) if len(k.targets) else "—"),
+            ("targets_behind", fmt_int(counts.get("behind", 0)) if len(k.targets) else "—"),
+        ]
+        items = "".join(
+            f'<div class="card card-{key}"><div class="card-value">{esc(value)}</div>'
+            f'<div class="card-label">{esc(self.t(key))}</div></div>'
+            for key, value in cards
+        )
+        return Section("kpis", [self._heading("kpi_cards"), f'<div class="cards">{items}</div>'])
+
+    def visits(self) -> Section:
+        """Person-times by group, events by kind, trend over time, coverage of direct children."""
+        meta = self.campaign.meta
+        parts: list = [self._heading("visits")]
+        visits = self._subtree_visits()
+        if visits.empty:
+            return Section("visits", [*parts, self._note()])
+        lang = self.language
+        parts.append(("chart-persons", figures.persons_by_group_figure(self.kpis.persons, meta, lang)))
+        parts.append(("chart-events", figures.events_by_kind_figure(self.kpis.events, meta, lang)))
+        end = min(self.as_of, meta.end)
+        parts.append(("chart-trend", figures.visits_trend_figure(visits, meta.start, end, lang)))
+        if len(self.kpis.covered_children):
+            parts.append(("chart-coverage", figures.coverage_figure(self.kpis.covered_children, lang)))
+        return Section("visits", parts)
+
+    def surveys(self) -> Section:
+        """Issued → returned → valid funnel and rates by direct child."""
+        parts: list = [self._heading("surveys")]
+        if self.kpis.surveys["issued"] == 0:
+            return Section("surveys", [*parts, self._note()])
+        parts.append(("chart-funnel", figures.survey_funnel_figure(self.kpis.surveys, self.language)))
+        children = self._children()
+        if len(children) and children["survey_issued"].sum() > 0:
+            by_child = pd.DataFrame(
+                {
+                    "name": children["name"],
+                    "issued": children["survey_issued"],
+                    "returned": children["survey_returned"],
+                    "valid": children["survey_valid"],
+                }
+            )
+            parts.append(("chart-survey-rates", figures.survey_rates_by_child_figure(by_child, self.language)))
+        return Section("surveys", parts)
+
+    def targets(self) -> Section:
+        """Completion against the elapsed share per indicator, and a table with the gap in points."""
+        parts: list = [self._heading("targets")]
+        targets = self.kpis.targets
+        if targets.empty:
+            return Section("targets", [*parts, self._note()])
+        meta = self.campaign.meta
+        parts.append(("chart-targets", figures.target_pace_figure(targets, meta, self.language)))
+        head = ["indicator", "measure", "target", "actual", "completion", "elapsed", "pace_gap", "status"]
+        rows = []
+        for t in targets.itertuples(index=False):
+            status = t.status if isinstance(t.status, str) else "no_data"
+            gap = "—" if pd.isna(t.pace_gap) else f"{t.pace_gap:+.2f}"
+            badge = f'<span class="status" style="background:{status_colour(status)}">{esc(self.t(status))}</span>'
+            rows.append((
+                esc(meta.indicator_label(t.indicator, self.language)), esc(t.measure if isinstance(t.measure, str)
+                                                                         else ""),
+                esc(_number(t.target)), esc(_number(t.actual)), esc(fmt_percent(t.completion, 2)),
+                esc(fmt_percent(t.elapsed, 2)), esc(gap), badge,
+            ))
+        parts.append(self._table(head, rows, numeric={2, 3, 4, 5, 6}))
+        return Section("targets", parts)
+
+    def children(self) -> Section:
+        """Ranking of direct children by person-times, laggards highlighted; advanced vs lagging by tags."""
+        parts: list = [self._heading("children")]
+        children = self._children()
+        if children.empty:
+            return Section("children", [*parts, self._note()])
+        ranked = children.sort_values(["persons", "events"], ascending=False, kind="stable")
+        head = ["rank", "unit", "events", "persons", "coverage", "issued", "valid", "effective_rate",
+                "targets_behind"]
+        rows, classes = [], []
+        for rank, c in enumerate(ranked.itertuples(index=False), start=1):
+            laggard = c.events == 0 or c.targets_behind > 0 or (not pd.isna(c.coverage) and c.coverage < 0.5)
+            tags = "".join(f' <span class="tag">{esc(self.t(tag))}</span>' for tag in c.tags.split(";") if tag)
+            rows.append((
+                str(rank), self._link(c.unit_id) + tags, esc(fmt_int(c.events)), esc(fmt_int(c.persons)),
+                esc(fmt_percent(c.coverage)), esc(fmt_int(c.survey_issued)), esc(fmt_int(c.survey_valid)),
+                esc(fmt_percent(c.survey_effective_rate)), esc(fmt_int(c.targets_behind)),
+            ))
+            classes.append("laggard" if laggard else "")
+        parts.append(self._table(head, rows, numeric={0, 2, 3, 4, 5, 6, 7, 8}, row_classes=classes))
+        parts.append(f'<p class="legend"><span class="laggard-key"></span> {esc(self.t("laggard_legend"))}</p>')
+        comparison = self._tag_comparison()
+        if not comparison.empty:
+            parts.append(f'<h3>{esc(self.t("tag_comparison"))}</h3>')
+            parts.append(("chart-tags", figures.tag_comparison_figure(comparison, self.language)))
+        return Section("children", parts)
+
+    def _tag_comparison(self) -> pd.DataFrame:
+        from .kpis import cached_kpi_table, kpi_wide
+
+        h = self.campaign.hierarchy
+        subtree = h.descendants(self.unit_id)[1:]
+        units = self.campaign.units.set_index("unit_id")
+        tags = units["tags"].reindex(subtree)
+        if not tags.fillna("").str.contains("advanced|lagging").any():
+            return pd.DataFrame()
+        wide = kpi_wide(cached_kpi_table(self.campaign, self.as_of, self.tolerance))
+        per_unit = wide.reindex(subtree)[["events", "persons", "survey_issued", "survey_returned", "survey_valid"]]
+        per_unit.columns = ["events", "persons", "issued", "returned", "valid"]
+        return tag_comparison(per_unit.astype(float), tags)
+
+    def quality(self) -> Section:
+        """Every data-quality flag in the unit's subtree, counted by kind, then listed."""
+        parts: list = [self._heading("quality")]
+        flags = self.kpis.flags
+        if flags.empty:
+            return Section("quality", [*parts, self._note("no_flags")])
+        counts = flags.groupby("flag").size()
+        parts.append(self._table(["flag", "count"], [(esc(self.t(f)), esc(fmt_int(n))) for f, n in counts.items()],
+                                 numeric={1}))
+        shown = flags.head(MAX_FLAG_ROWS)
+        rows = [
+            (esc(f.table), esc(f.row), esc(f.unit_id), esc(self.t(f.flag)), esc(f.column), esc(f.value), esc(f.detail))
+            for f in shown.itertuples(index=False)
+        ]
+        parts.append(self._table(["table", "row", "unit_id", "flag", "column", "value", "detail"], rows,
+                                 numeric={1}))
+        if len(flags) > MAX_FLAG_ROWS:
+            parts.append(f'<p class="note">{esc(self.t("more_rows"))}: {len(flags) - MAX_FLAG_ROWS}</p>')
+        return Section("quality", parts)
+
+    def sections(self) -> list[Section]:
+        """All sections in page order."""
+        return [self.header(), self.kpi_cards(), self.visits(), self.surveys(), self.targets(), self.children(),
+                self.quality()]
+
+    def _table(self, head: list[str], rows: list[tuple[str, ...]], numeric: set[int] = frozenset(),
+               row_classes: list[str] | None = None) -> str:
+        """An HTML table; cells must already be escaped."""
+        th = "".join(f'<th{" class=num" if i in numeric else ""}>{esc(self.t(h))}</th>' for i, h in enumerate(head))
+        body = []
+        for n, row in enumerate(rows):
+            cls = row_classes[n] if row_classes else ""
+            tds = "".join(f'<td{" class=num" if i in numeric else ""}>{cell}</td>' for i, cell in enumerate(row))
+            body.append(f'<tr{f" class={cls}" if cls else ""}>{tds}</tr>')
+        return f'<div class="table-wrap"><table><thead><tr>{th}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
+
+
+def _number(value: object) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    value = float(value)
+    return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
