@@ -1,4 +1,8 @@
-"""Shared fixtures: a per-test validated-data cache, tiny campaign folders, and the bundled samples."""
+"""Shared fixtures: a per-test validated-data cache, tiny campaign folders, and the bundled samples.
+
+Test modules do not import from this file (tests/reports has a conftest.py too, and both would be the
+module `conftest`); they get what they need through fixtures or define it themselves.
+"""
 
 from __future__ import annotations
 
@@ -15,12 +19,8 @@ RAW_DIR = REPO_ROOT / "data" / "raw"
 WEISHI = RAW_DIR / "weishi"
 REGULATOR = RAW_DIR / "regulator_2014"
 SHUNHE = RAW_DIR / "shunhe_2012"
-SAMPLES = (WEISHI, REGULATOR, SHUNHE)
 
 CAMPAIGN_YAML = "id: test\nname: {zh: 测试活动, en: Test campaign}\nstart: 2012-01-01\nend: 2012-12-31\n"
-
-# A three-level hierarchy used by many tests: root A, children B and C, grandchild D under B.
-UNITS_CSV = "unit_id,name,parent_id\nA,县,\nB,甲乡,A\nC,乙乡,A\nD,某村,B\n"
 
 
 @pytest.fixture(autouse=True)
@@ -65,13 +65,18 @@ def make_campaign(tmp_path: Path) -> MakeCampaign:
     return make
 
 
-def file_hashes(folder: Path) -> dict[str, str]:
-    """sha256 of every file in a folder (recursively), keyed by relative path."""
+def _file_hashes(folder: Path) -> dict[str, str]:
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+@pytest.fixture
+def file_hashes() -> Callable[[Path], dict[str, str]]:
+    """sha256 of every file in a folder (recursively), keyed by relative path."""
+    return _file_hashes
 
 
 # Session-wide loads of the samples skip the cache: session fixtures are set up before the per-test cache

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from conftest import CAMPAIGN_YAML, UNITS_CSV
 from openpyxl import Workbook
 
 from analytics import CampaignDataError, load_campaign
+
+CAMPAIGN_YAML = "id: test\nname: {zh: 测试活动, en: Test campaign}\nstart: 2012-01-01\nend: 2012-12-31\n"
+UNITS_CSV = "unit_id,name,parent_id\nA,县,\nB,甲乡,A\nC,乙乡,A\nD,某村,B\n"  # A -> B, C; B -> D
 
 V = "date,unit_id,kind,group,persons\n"
 OK_VISIT = "2012-03-01,A,visit,residents,5\n"  # row 2 whenever it comes first

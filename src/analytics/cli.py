@@ -42,6 +42,8 @@ def cli(verbose: bool) -> None:
         level=logging.DEBUG if verbose else logging.INFO, format="%(asctime)s %(levelname)s %(message)s",
         stream=sys.stderr,
     )
+    # papermill logs two INFO lines per notebook; a batch reports per unit itself.
+    logging.getLogger("papermill").setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
 @cli.command()

@@ -72,6 +72,7 @@ LABELS: dict[str, dict[str, str]] = {
     "col.valid": {"zh": "有效问卷", "en": "Valid"},
     "col.effective_rate": {"zh": "问卷有效率", "en": "Effective rate"},
     "col.targets_behind": {"zh": "落后指标数", "en": "Targets behind"},
+    "col.units": {"zh": "单位数", "en": "Units"},
     "col.indicator": {"zh": "指标", "en": "Indicator"},
     "col.measure": {"zh": "计量单位", "en": "Measure"},
     "col.target": {"zh": "目标值", "en": "Target"},
@@ -87,6 +88,7 @@ LABELS: dict[str, dict[str, str]] = {
     "col.value": {"zh": "值", "en": "Value"},
     "col.detail": {"zh": "说明", "en": "Detail"},
     "col.flag": {"zh": "问题类型", "en": "Finding"},
+    "col.rank": {"zh": "排名", "en": "Rank"},
     # Data-quality flags and notes
     "flag.consistency": {"zh": "数据不一致", "en": "Inconsistent figures"},
     "flag.unknown_unit": {"zh": "未知单位", "en": "Unknown unit"},
@@ -96,6 +98,11 @@ LABELS: dict[str, dict[str, str]] = {
     "note.no_data": {"zh": "本部分暂无数据", "en": "No data for this section"},
     "note.no_flags": {"zh": "未发现数据质量问题", "en": "No data-quality findings"},
     "note.points": {"zh": "个百分点", "en": "points"},
+    "note.more_rows": {"zh": "另有未列出的行", "en": "Rows not shown"},
+    "note.laggard_legend": {
+        "zh": "标色行：无活动、有指标落后序时进度或覆盖率低于50%的单位",
+        "en": "Highlighted: units with no events, a target behind pace, or coverage below 50%",
+    },
     # Header words
     "header.campaign": {"zh": "活动", "en": "Campaign"},
     "header.period": {"zh": "期间", "en": "Period"},
@@ -105,6 +112,11 @@ LABELS: dict[str, dict[str, str]] = {
     "header.parent": {"zh": "上级单位", "en": "Parent"},
     "header.children": {"zh": "下级单位", "en": "Children"},
     "header.index": {"zh": "全部单位", "en": "All units"},
+    # Batch outcome of a unit's page (index page)
+    "batch.rendered": {"zh": "已生成", "en": "Rendered"},
+    "batch.up_to_date": {"zh": "无变化", "en": "Up to date"},
+    "batch.failed": {"zh": "生成失败", "en": "Failed"},
+    "batch.not_rendered": {"zh": "未生成", "en": "Not rendered"},
     # Unit tags
     "tag.advanced": {"zh": "先进", "en": "Advanced"},
     "tag.lagging": {"zh": "后进", "en": "Lagging"},
@@ -125,14 +137,62 @@ LABELS: dict[str, dict[str, str]] = {
     "fig.survey_funnel": {"zh": "问卷发出、收回与有效", "en": "Questionnaires issued, returned and valid"},
     "fig.survey_rates": {"zh": "各单位问卷回收率与有效率", "en": "Survey rates by unit"},
     "fig.target_pace": {"zh": "指标完成率与时间进度", "en": "Completion against elapsed time"},
-    "fig.tags": {"zh": "先进村与后进村对比（单位平均）", "en": "Advanced vs lagging (per unit)"},
+    "fig.tags": {"zh": "先进与后进对比（单位平均）", "en": "Advanced vs lagging units (per unit)"},
     "fig.events_per_unit": {"zh": "单位平均活动次数", "en": "Events per unit"},
     "fig.persons_per_unit": {"zh": "单位平均人次", "en": "Person-times per unit"},
 }
 
+# Short names some callers use -> the namespaced key holding the text (no second copy of any text).
+ALIASES: dict[str, str] = {
+    **{k: f"section.{k}" for k in ("overview", "visits", "surveys", "targets", "children", "quality")},
+    "kpi_cards": "section.kpis",
+    "tag_comparison": "section.tags",
+    **{k: f"header.{k}" for k in ("campaign", "period", "as_of", "fingerprint", "generated_at", "parent")},
+    "all_units": "header.index",
+    **{
+        k: f"col.{k}"
+        for k in (
+            "unit",
+            "unit_id",
+            "events",
+            "persons",
+            "coverage",
+            "issued",
+            "returned",
+            "valid",
+            "effective_rate",
+            "targets_behind",
+            "indicator",
+            "measure",
+            "target",
+            "actual",
+            "completion",
+            "elapsed",
+            "pace_gap",
+            "status",
+            "table",
+            "row",
+            "column",
+            "value",
+            "detail",
+            "flag",
+            "rank",
+            "units",
+        )
+    },
+    "targets_on_pace": "kpi.targets_on_pace",
+    **{k: f"status.{k}" for k in ("completed", "ahead", "on_pace", "behind", "no_data")},
+    **{k: f"flag.{k}" for k in ("consistency", "unknown_unit", "out_of_period", "outlier")},
+    "count": "flag.count",
+    **{k: f"note.{k}" for k in ("no_flags", "more_rows", "laggard_legend")},
+    **{k: f"tag.{k}" for k in ("advanced", "lagging")},
+    **{k: f"batch.{k}" for k in ("rendered", "up_to_date", "failed", "not_rendered")},
+}
+
 FREQ_KEYS = {"D": "freq.day", "W": "freq.week", "MS": "freq.month"}
 
-# Fixed per status so figures and HTML tables agree; each reads on white and carries white text (contrast >= 4).
+# Fixed per status so figures and HTML tables agree; each reads on white and carries white text
+# (contrast ratio about 4 or more).
 STATUS_COLOURS: dict[str, str] = {
     "completed": "#1b7837",
     "ahead": "#388e3c",
@@ -143,8 +203,9 @@ STATUS_COLOURS: dict[str, str] = {
 
 
 def label(key: str, language: str = DEFAULT_LANGUAGE) -> str:
-    """The text for key in language; Chinese for an unknown language, the key itself for an unknown key."""
-    entry = LABELS.get(key)
+    """The text for key (or an ALIASES short name) in language; Chinese for an unknown language, the key
+    itself for an unknown key."""
+    entry = LABELS.get(key) or LABELS.get(ALIASES.get(key, ""))
     if entry is None:
         return key
     return entry.get(language) or entry.get(DEFAULT_LANGUAGE) or key
@@ -206,6 +267,19 @@ def fmt_points(x: object, digits: int = 1) -> str:
 
 
 __all__ = [
-    "DEFAULT_LANGUAGE", "FREQ_KEYS", "LABELS", "LANGUAGES", "MISSING", "STATUS_COLOURS", "fmt_int", "fmt_number",
-    "fmt_percent", "fmt_points", "label", "status_colour", "status_key", "status_label",
+    "ALIASES",
+    "DEFAULT_LANGUAGE",
+    "FREQ_KEYS",
+    "LABELS",
+    "LANGUAGES",
+    "MISSING",
+    "STATUS_COLOURS",
+    "fmt_int",
+    "fmt_number",
+    "fmt_percent",
+    "fmt_points",
+    "label",
+    "status_colour",
+    "status_key",
+    "status_label",
 ]

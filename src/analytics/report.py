@@ -187,12 +187,12 @@ class UnitReport:
         if visits.empty:
             return Section("visits", [*parts, self._note()])
         lang = self.language
-        parts.append(("chart-persons", figures.persons_by_group_figure(self.kpis.persons, meta, lang)))
-        parts.append(("chart-events", figures.events_by_kind_figure(self.kpis.events, meta, lang)))
+        parts.append(("chart-persons", figures.persons_by_group_figure(persons=self.kpis.persons, meta=meta, language=lang)))
+        parts.append(("chart-events", figures.events_by_kind_figure(events=self.kpis.events, meta=meta, language=lang)))
         end = min(self.as_of, meta.end)
-        parts.append(("chart-trend", figures.visits_trend_figure(visits, meta.start, end, lang)))
+        parts.append(("chart-trend", figures.visits_trend_figure(visits=visits, start=meta.start, end=end, language=lang)))
         if len(self.kpis.covered_children):
-            parts.append(("chart-coverage", figures.coverage_figure(self.kpis.covered_children, lang)))
+            parts.append(("chart-coverage", figures.coverage_figure(covered_children=self.kpis.covered_children, language=lang)))
         return Section("visits", parts)
 
     def surveys(self) -> Section:
@@ -200,7 +200,7 @@ class UnitReport:
         parts: list = [self._heading("surveys")]
         if self.kpis.surveys["issued"] == 0:
             return Section("surveys", [*parts, self._note()])
-        parts.append(("chart-funnel", figures.survey_funnel_figure(self.kpis.surveys, self.language)))
+        parts.append(("chart-funnel", figures.survey_funnel_figure(surveys=self.kpis.surveys, language=self.language)))
         children = self._children()
         if len(children) and children["survey_issued"].sum() > 0:
             by_child = pd.DataFrame(
@@ -211,7 +211,7 @@ class UnitReport:
                     "valid": children["survey_valid"],
                 }
             )
-            parts.append(("chart-survey-rates", figures.survey_rates_by_child_figure(by_child, self.language)))
+            parts.append(("chart-survey-rates", figures.survey_rates_by_child_figure(by_child=by_child, language=self.language)))
         return Section("surveys", parts)
 
     def targets(self) -> Section:
@@ -221,7 +221,7 @@ class UnitReport:
         if targets.empty:
             return Section("targets", [*parts, self._note()])
         meta = self.campaign.meta
-        parts.append(("chart-targets", figures.target_pace_figure(targets, meta, self.language)))
+        parts.append(("chart-targets", figures.target_pace_figure(targets=targets, meta=meta, language=self.language)))
         head = ["indicator", "measure", "target", "actual", "completion", "elapsed", "pace_gap", "status"]
         rows = []
         for t in targets.itertuples(index=False):
@@ -261,7 +261,7 @@ class UnitReport:
         comparison = self._tag_comparison()
         if not comparison.empty:
             parts.append(f'<h3>{esc(self.t("tag_comparison"))}</h3>')
-            parts.append(("chart-tags", figures.tag_comparison_figure(comparison, self.language)))
+            parts.append(("chart-tags", figures.tag_comparison_figure(comparison=comparison, language=self.language)))
         return Section("children", parts)
 
     def _tag_comparison(self) -> pd.DataFrame:

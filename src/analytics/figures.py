@@ -1,0 +1,775 @@
+"""Figure builders: the only place charts are defined.
+
+Every builder takes keyword arguments, returns a `plotly.graph_objects.Figure`, never shows or writes it,
+and returns a figure with a "no data" annotation instead of raising when its input is empty. Styling comes
+from one defaults object (`DEFAULTS`, applied through `TEMPLATE`).
+
+Plotly renders a subset of HTML in text (titles, tick labels, legend, hover, annotations), so every
+data-derived string (unit names, indicator codes and labels from campaign.yaml, metric labels) goes through
+`plotly_text`, and hover templates take data only through `customdata`, never by string concatenation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from .campaign import CampaignMeta
+from .labels import (
+    DEFAULT_LANGUAGE,
+    FREQ_KEYS,
+    fmt_int,
+    fmt_number,
+    fmt_points,
+    label,
+    status_colour,
+    status_key,
+    status_label,
+)
+from .metrics import STATUSES, survey_rates
+
+TREND_FREQS = ("D", "W", "MS")
+_PERIOD_FREQ = {"D": "D", "W": "W-SUN", "MS": "M"}  # W-SUN periods run Monday to Sunday
+_HOVER_DATE = {"D": "%Y-%m-%d", "W": "%Y-%m-%d", "MS": "%Y-%m"}
+
+
+@dataclass(frozen=True)
+class FigureDefaults:
+    """Shared look of every figure: CJK-capable fonts, margins, heights and colours."""
+
+    font_family: str = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
+    font_size: int = 13
+    title_size: int = 15
+    text_colour: str = "#24292f"
+    muted_colour: str = "#6e7781"
+    grid_colour: str = "#e5e7eb"
+    height: int = 360
+    empty_height: int = 220
+    row_height: int = 26  # per category of a horizontal bar chart, so long lists stay readable
+    max_height: int = 1400
+    margin_left: int = 16
+    margin_right: int = 24
+    margin_top: int = 80  # room for the title and a one-row legend above the plot
+    margin_bottom: int = 40
+    colorway: tuple[str, ...] = (
+        "#4c78a8",
+        "#f58518",
+        "#54a24b",
+        "#e45756",
+        "#72b7b2",
+        "#eeca3b",
+        "#b279a2",
+        "#ff9da6",
+        "#9d755d",
+        "#bab0ac",
+    )
+    covered_colour: str = "#4c78a8"
+    not_covered_colour: str = "#d84315"
+    advanced_colour: str = "#54a24b"
+    lagging_colour: str = "#f58518"
+    elapsed_colour: str = "#24292f"
+    horizontal_after: int = 12  # survey rates by child turn horizontal beyond this many children
+
+    def template(self) -> go.layout.Template:
+        """A small template (not based on a built-in one, so each figure's JSON stays light)."""
+        axis = {
+            "gridcolor": self.grid_colour,
+            "zerolinecolor": self.grid_colour,
+            "linecolor": self.grid_colour,
+            "automargin": True,
+            "title": {"standoff": 8},
+        }
+        return go.layout.Template(
+            layout={
+                "font": {"family": self.font_family, "size": self.font_size, "color": self.text_colour},
+                "colorway": list(self.colorway),
+                "height": self.height,
+                "margin": {
+                    "l": self.margin_left,
+                    "r": self.margin_right,
+                    "t": self.margin_top,
+                    "b": self.margin_bottom,
+                },
+                "paper_bgcolor": "white",
+                "plot_bgcolor": "white",
+                "title": {
+                    "x": 0,
+                    "xanchor": "left",
+                    "xref": "paper",
+                    "yref": "container",
+                    "y": 1,
+                    "yanchor": "top",
+                    "pad": {"t": 12},
+                    "font": {"size": self.title_size},
+                },
+                "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "right", "x": 1},
+                "hoverlabel": {"font": {"family": self.font_family}},
+                "separators": ".,",
+                "bargap": 0.25,
+                "xaxis": axis,
+                "yaxis": axis,
+            }
+        )
+
+
+DEFAULTS = FigureDefaults()
+TEMPLATE = DEFAULTS.template()
+# For fig.to_html(config=FIGURE_CONFIG) / fig.show(config=...): no plotly logo, charts follow their container.
+FIGURE_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+def plotly_text(value: object) -> str:
+    """Data-derived text made literal for plotly: &, < and > escaped (no tags), $ escaped (never TeX)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT:
+        return ""
+    text = str(value)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("$", "&#36;")
+
+
+def trend_freq(start: dt.date, end: dt.date) -> str:
+    """Bin size over [start, end]: 'D' up to 45 days (both ends counted), 'W' up to 200, else 'MS'."""
+    days = (pd.Timestamp(end).normalize() - pd.Timestamp(start).normalize()).days + 1
+    if days <= 45:
+        return "D"
+    if days <= 200:
+        return "W"
+    return "MS"
+
+
+def empty_figure(*, language: str = DEFAULT_LANGUAGE, title: str | None = None) -> go.Figure:
+    """A figure holding only a 'no data' note in the language asked for."""
+    fig = _figure(title, DEFAULTS.empty_height)
+    fig.add_annotation(
+        text=plotly_text(label("note.no_data", language)),
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        showarrow=False,
+        font={"size": 15, "color": DEFAULTS.muted_colour},
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def persons_by_group_figure(
+    *, persons: pd.Series, meta: CampaignMeta, language: str = DEFAULT_LANGUAGE
+) -> go.Figure:
+    """Horizontal bars of person-times per group (index: group codes), largest first."""
+    return _ranked_bars(
+        persons,
+        lambda code: meta.group_label(code, language),
+        "fig.persons_by_group",
+        "axis.persons",
+        language,
+        DEFAULTS.colorway[0],
+    )
+
+
+def events_by_kind_figure(
+    *, events: pd.Series, meta: CampaignMeta, language: str = DEFAULT_LANGUAGE
+) -> go.Figure:
+    """Horizontal bars of events per visit kind (index: kind codes), largest first."""
+    return _ranked_bars(
+        events,
+        lambda code: meta.kind_label(code, language),
+        "fig.events_by_kind",
+        "axis.events",
+        language,
+        DEFAULTS.colorway[1],
+    )
+
+
+def visits_trend_figure(
+    *,
+    visits: pd.DataFrame,
+    start: dt.date,
+    end: dt.date,
+    language: str = DEFAULT_LANGUAGE,
+    freq: str | None = None,
+) -> go.Figure:
+    """Events (bars, left axis) and person-times (line, right axis) per day, week or month over [start, end].
+
+    Every bin of the period is shown, zero where nothing happened; rows dated outside [start, end] are left
+    out. Weeks run Monday to Sunday and are placed at their Monday; months at their first day.
+    """
+    title = label("fig.trend", language)
+    freq = freq or trend_freq(start, end)
+    if freq not in TREND_FREQS:
+        raise ValueError(f"freq must be one of {', '.join(TREND_FREQS)}, not {freq!r}")
+    bins = _trend_bins(visits, start, end, freq)
+    if bins is None:
+        return empty_figure(language=language, title=title)
+    fig = _figure(title)
+    x = [ts.date() for ts in bins.index]
+    events_label, persons_label = label("axis.events", language), label("axis.persons", language)
+    fig.add_trace(
+        go.Bar(
+            x=x,
+            y=bins["events"].tolist(),
+            name=plotly_text(events_label),
+            marker_color=DEFAULTS.colorway[0],
+            hovertemplate="%{y:,}",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=bins["persons"].tolist(),
+            name=plotly_text(persons_label),
+            yaxis="y2",
+            mode="lines+markers",
+            line={"color": DEFAULTS.colorway[1], "width": 2},
+            hovertemplate="%{y:,}",
+        )
+    )
+    hover_date = _HOVER_DATE[freq]
+    if freq == "W":
+        hover_date = f"{label('freq.week_of', language)} {hover_date}"
+    fig.update_layout(
+        hovermode="x unified",
+        xaxis={
+            "type": "date",
+            "title": {
+                "text": plotly_text(f"{label('axis.date', language)} · {label(FREQ_KEYS[freq], language)}")
+            },
+            "hoverformat": hover_date,
+            **({"dtick": "M1", "tickformat": "%Y-%m"} if freq == "MS" else {"tickformat": "%Y-%m-%d"}),
+        },
+        yaxis={"title": {"text": plotly_text(events_label)}, "rangemode": "tozero"},
+        yaxis2={
+            "title": {"text": plotly_text(persons_label)},
+            "overlaying": "y",
+            "side": "right",
+            "rangemode": "tozero",
+            "showgrid": False,
+            "automargin": True,
+            "tickmode": "auto",
+        },
+    )
+    return fig
+
+
+def coverage_figure(*, covered_children: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> go.Figure:
+    """Horizontal bars of events per direct child (most first), coloured covered / not covered."""
+    title = label("fig.coverage", language)
+    frame = covered_children
+    if frame is None or frame.empty or "events" not in frame.columns:
+        return empty_figure(language=language, title=title)
+    names = _unit_names(frame)
+    events = pd.to_numeric(frame["events"], errors="coerce").fillna(0).tolist()
+    covered = (
+        frame["covered"].fillna(False).astype(bool).tolist()
+        if "covered" in frame.columns
+        else [e > 0 for e in events]
+    )
+    order = sorted(range(len(names)), key=lambda i: -events[i])  # stable: ties keep hierarchy order
+    categories = [plotly_text(names[i]) for i in order]
+    fig = _figure(title, _rows_height(len(order)))
+    events_label = label("axis.events", language)
+    for flag, key, colour in (
+        (True, "legend.covered", DEFAULTS.covered_colour),
+        (False, "legend.not_covered", DEFAULTS.not_covered_colour),
+    ):
+        rows = [i for i in order if covered[i] == flag]
+        if not rows:
+            continue
+        fig.add_trace(
+            go.Bar(
+                orientation="h",
+                y=[plotly_text(names[i]) for i in rows],
+                x=[events[i] for i in rows],
+                name=plotly_text(label(key, language)),
+                marker_color=colour,
+                texttemplate="%{x:,}",
+                textposition="outside",
+                cliponaxis=False,
+                textfont={"color": colour},
+                customdata=[[plotly_text(names[i])] for i in rows],
+                hovertemplate=_hover("%{customdata[0]}", f"{events_label}: %{{x:,}}"),
+            )
+        )
+    fig.update_layout(barmode="overlay", showlegend=True)
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=categories, autorange="reversed")
+    fig.update_xaxes(title_text=plotly_text(events_label), rangemode="tozero")
+    return fig
+
+
+def survey_funnel_figure(*, surveys: dict, language: str = DEFAULT_LANGUAGE) -> go.Figure:
+    """Funnel issued → returned → valid, each stage with its share of issued."""
+    title = label("fig.survey_funnel", language)
+    figures = [_number((surveys or {}).get(k)) for k in ("issued", "returned", "valid")]
+    issued = figures[0]
+    if issued is None or issued <= 0:
+        return empty_figure(language=language, title=title)
+    values = [v or 0.0 for v in figures]
+    stages = [plotly_text(label(f"funnel.{k}", language)) for k in ("issued", "returned", "valid")]
+    fig = _figure(title)
+    fig.add_trace(
+        go.Funnel(
+            y=stages,
+            x=values,
+            customdata=[v / issued for v in values],
+            texttemplate="%{x:,}<br>%{customdata:.1%}",
+            textposition="inside",
+            marker={"color": list(DEFAULTS.colorway[:3])},
+            connector={"fillcolor": DEFAULTS.grid_colour, "line": {"width": 0}},
+            hovertemplate=_hover("%{y}: %{x:,}", f"{label('funnel.issued', language)} %{{customdata:.1%}}"),
+        )
+    )
+    fig.update_yaxes(type="category")
+    return fig
+
+
+def survey_rates_by_child_figure(*, by_child: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> go.Figure:
+    """Grouped bars of return rate, validity and effective rate per child, each a ratio of that child's sums.
+
+    `by_child` has columns name, issued, returned, valid (and optionally unit_id, which then keeps two
+    children of the same name apart); several rows per child are summed first. A child with nothing issued
+    keeps its place on the axis but shows no bar.
+    """
+    title = label("fig.survey_rates", language)
+    counts = ("issued", "returned", "valid")
+    frame = by_child
+    if frame is None or frame.empty or not set(counts) <= set(frame.columns):
+        return empty_figure(language=language, title=title)
+    frame = frame.assign(
+        _name=_unit_names(frame),
+        _key=_unit_keys(frame),
+        **{c: pd.to_numeric(frame[c], errors="coerce").fillna(0) for c in counts},
+    )
+    sums = frame.groupby("_key", sort=False).agg(name=("_name", "first"), **{c: (c, "sum") for c in counts})
+    if not (sums["issued"] > 0).any():
+        return empty_figure(language=language, title=title)
+    names = [plotly_text(n) for n in _distinct(sums["name"].tolist(), sums.index.tolist())]
+    rates = [
+        survey_rates(i, r, v) if i > 0 else {}
+        for i, r, v in zip(sums["issued"], sums["returned"], sums["valid"], strict=True)
+    ]
+    customdata = [
+        [n, fmt_int(i), fmt_int(r), fmt_int(v)]
+        for n, i, r, v in zip(names, sums["issued"], sums["returned"], sums["valid"], strict=True)
+    ]
+    horizontal = len(names) > DEFAULTS.horizontal_after
+    fig = _figure(title, _rows_height(round(len(names) * 1.6)) if horizontal else None)
+    counts_line = " · ".join(
+        f"{label(f'funnel.{c}', language)} %{{customdata[{k}]}}" for k, c in enumerate(counts, start=1)
+    )
+    top = 1.0
+    for n, rate in enumerate(("return_rate", "validity", "effective_rate")):
+        values = [_number(r.get(rate)) for r in rates]
+        top = max([top, *(v for v in values if v is not None)])
+        rate_label = label(f"rate.{rate}", language)
+        axis_value = "%{x:.1%}" if horizontal else "%{y:.1%}"
+        points = {"y": names, "x": values} if horizontal else {"x": names, "y": values}
+        fig.add_trace(
+            go.Bar(
+                **points,
+                orientation="h" if horizontal else "v",
+                name=plotly_text(rate_label),
+                marker_color=DEFAULTS.colorway[n],
+                customdata=customdata,
+                hovertemplate=_hover("%{customdata[0]}", f"{rate_label}: {axis_value}", counts_line),
+            )
+        )
+    rate_axis = {
+        "tickformat": ".0%",
+        "range": [0, top * 1.05],
+        "title_text": plotly_text(label("axis.rate", language)),
+    }
+    category_axis = {"type": "category"}
+    fig.update_layout(barmode="group")
+    if horizontal:
+        fig.update_xaxes(**rate_axis)
+        fig.update_yaxes(**category_axis, autorange="reversed")
+    else:
+        fig.update_yaxes(**rate_axis)
+        fig.update_xaxes(**category_axis)
+    return fig
+
+
+def target_pace_figure(
+    *, targets: pd.DataFrame, meta: CampaignMeta, language: str = DEFAULT_LANGUAGE
+) -> go.Figure:
+    """Horizontal bars of completion % per indicator coloured by status, with a tick at the elapsed share.
+
+    Indicators are ordered by pace gap, most behind first; those without an actual show a grey 'no data' bar.
+    `targets` is metrics.target_pace output (normally one unit's rows; several units are told apart by code).
+    """
+    title = label("fig.target_pace", language)
+    needed = {"indicator", "completion", "elapsed"}
+    if targets is None or targets.empty or not needed <= set(targets.columns):
+        return empty_figure(language=language, title=title)
+    t = targets.reset_index(drop=True)
+    gap = (
+        pd.to_numeric(t["pace_gap"], errors="coerce")
+        if "pace_gap" in t.columns
+        else pd.Series(math.nan, t.index)
+    )
+    t = t.assign(_gap=gap).sort_values("_gap", kind="stable", na_position="last").reset_index(drop=True)
+    codes = [str(c) for c in t["indicator"]]
+    many_units = "unit_id" in t.columns and t["unit_id"].nunique() > 1
+    keys = [f"{u} · {c}" for u, c in zip(t["unit_id"], codes, strict=True)] if many_units else codes
+    names = [plotly_text(n) for n in _distinct([meta.indicator_label(c, language) for c in codes], keys)]
+    completion = [_percent(x) for x in t["completion"]]
+    elapsed = [_percent(x) for x in t["elapsed"]]
+    statuses = [status_key(s) for s in (t["status"] if "status" in t.columns else [None] * len(t))]
+    measures = [plotly_text(m) for m in (t["measure"] if "measure" in t.columns else [""] * len(t))]
+    actual = t["actual"] if "actual" in t.columns else [None] * len(t)
+    target = t["target"] if "target" in t.columns else [None] * len(t)
+    customdata = [
+        [n, fmt_number(a), fmt_number(g), m, fmt_points(p), plotly_text(status_label(s, language))]
+        for n, a, g, m, p, s in zip(names, actual, target, measures, t["_gap"], statuses, strict=True)
+    ]
+    fig = _figure(title, _rows_height(len(names)))
+    actual_target = f"{label('col.actual', language)} / {label('col.target', language)}"
+    for status in (*STATUSES, "no_data"):
+        rows = [i for i, s in enumerate(statuses) if s == status]
+        if not rows:
+            continue
+        colour = status_colour(status)
+        no_data = status == "no_data" or all(completion[i] is None for i in rows)
+        bar: dict = {"texttemplate": "%{x:.1f}%"}
+        if no_data:
+            bar = {"text": [plotly_text(status_label(None, language))] * len(rows), "texttemplate": "%{text}"}
+        fig.add_trace(
+            go.Bar(
+                orientation="h",
+                y=[names[i] for i in rows],
+                x=[0.0 if no_data else completion[i] for i in rows],
+                name=plotly_text(status_label(status, language)),
+                marker_color=colour,
+                textposition="outside",
+                cliponaxis=False,
+                customdata=[customdata[i] for i in rows],
+                **bar,
+                hovertemplate=_hover(
+                    "%{customdata[0]}",
+                    *(() if no_data else (f"{label('col.completion', language)}: %{{x:.1f}}%",)),
+                    f"{actual_target}: %{{customdata[1]}} / %{{customdata[2]}} %{{customdata[3]}}",
+                    f"{label('col.pace_gap', language)}: %{{customdata[4]}}",
+                    f"{label('col.status', language)}: %{{customdata[5]}}",
+                ),
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=elapsed,
+            y=names,
+            mode="markers",
+            name=plotly_text(label("legend.elapsed", language)),
+            marker={
+                "symbol": "line-ns",
+                "size": 20,
+                "line": {"width": 3, "color": DEFAULTS.elapsed_colour},
+                "color": DEFAULTS.elapsed_colour,
+            },
+            customdata=[[n] for n in names],
+            hovertemplate=_hover("%{customdata[0]}", f"{label('axis.elapsed', language)}: %{{x:.1f}}%"),
+        )
+    )
+    top = max([100.0, *(v for v in completion + elapsed if v is not None)])
+    fig.add_vline(x=100, line={"color": DEFAULTS.muted_colour, "width": 1, "dash": "dot"})
+    fig.update_layout(barmode="overlay")
+    fig.update_xaxes(
+        title_text=plotly_text(label("axis.completion", language)), range=[0, top * 1.12], ticksuffix="%"
+    )
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=names, autorange="reversed")
+    return fig
+
+
+def tag_comparison_figure(*, comparison: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> go.Figure:
+    """Advanced vs lagging side by side: events and person-times per unit, and the survey effective rate.
+
+    `comparison` is metrics.tag_comparison output; a panel whose columns are missing is left out.
+    """
+    title = label("fig.tags", language)
+    if comparison is None or comparison.empty or "tag" not in comparison.columns:
+        return empty_figure(language=language, title=title)
+    c = comparison.reset_index(drop=True)
+    panels: list[tuple[str, list[float | None], str]] = []
+    if "units" in c.columns:
+        units = [_number(u) for u in c["units"]]
+        for column, key in (("events", "fig.events_per_unit"), ("persons", "fig.persons_per_unit")):
+            if column in c.columns:
+                per_unit = [_ratio(v, u) for v, u in zip(c[column], units, strict=True)]
+                panels.append((key, per_unit, ",.1f"))
+    if "effective_rate" in c.columns:
+        panels.append(("rate.effective_rate", [_number(v) for v in c["effective_rate"]], ".1%"))
+    elif {"issued", "valid"} <= set(c.columns):
+        panels.append(
+            (
+                "rate.effective_rate",
+                [_ratio(v, i) for v, i in zip(c["valid"], c["issued"], strict=True)],
+                ".1%",
+            )
+        )
+    panels = [p for p in panels if any(v is not None for v in p[1])]  # e.g. no questionnaires in tagged units
+    if not panels:
+        return empty_figure(language=language, title=title)
+    fig = make_subplots(rows=1, cols=len(panels), horizontal_spacing=0.1)
+    fig.update_layout(
+        template=TEMPLATE, height=DEFAULTS.height, title_text=plotly_text(title), barmode="group"
+    )
+    tags = [str(t) for t in c["tag"]]
+    colours = {"advanced": DEFAULTS.advanced_colour, "lagging": DEFAULTS.lagging_colour}
+    units_text = [fmt_int(u) for u in (c["units"] if "units" in c.columns else [None] * len(c))]
+    for col, (key, values, number_format) in enumerate(panels, start=1):
+        panel = plotly_text(label(key, language))
+        for row, tag in enumerate(tags):
+            name = plotly_text(_tag_label(tag, language))
+            fig.add_trace(
+                go.Bar(
+                    x=[panel],
+                    y=[values[row]],
+                    name=name,
+                    legendgroup=tag,
+                    showlegend=col == 1,
+                    offsetgroup=tag,
+                    marker_color=colours.get(tag, DEFAULTS.colorway[(row + 4) % len(DEFAULTS.colorway)]),
+                    texttemplate=f"%{{y:{number_format}}}",
+                    textposition="outside",
+                    cliponaxis=False,
+                    customdata=[[name, units_text[row]]],
+                    hovertemplate=_hover(
+                        "%{customdata[0]}",
+                        f"%{{x}}: %{{y:{number_format}}}",
+                        f"{label('col.units', language)}: %{{customdata[1]}}",
+                    ),
+                ),
+                row=1,
+                col=col,
+            )
+        fig.update_xaxes(type="category", row=1, col=col)
+        top = max([0.0, *(v for v in values if v is not None)])
+        fig.update_yaxes(
+            rangemode="tozero",
+            range=[0, (top or 1) * 1.2],
+            row=1,
+            col=col,
+            **({"tickformat": ".0%"} if number_format.endswith("%") else {}),
+        )
+    return fig
+
+
+def compare_units_figure(
+    *,
+    frame: pd.DataFrame,
+    metric_label: str,
+    language: str = DEFAULT_LANGUAGE,
+    percent: bool = False,
+) -> go.Figure:
+    """Grouped bars comparing a few units on one metric: one bar group per key, one colour per unit.
+
+    `frame` is long: name (or unit_id), key, value, one row per unit and key (a later duplicate wins). Keys
+    are shown as given, so translate codes first; an empty key stands for the total, shown as metric_label.
+    With unit_id present two units of the same name are told apart. `percent` formats values as shares.
+    """
+    if (
+        frame is None
+        or frame.empty
+        or not {"key", "value"} <= set(frame.columns)
+        or not ({"name", "unit_id"} & set(frame.columns))
+    ):
+        return empty_figure(language=language, title=metric_label)
+    f = frame.assign(
+        _name=_unit_names(frame),
+        _unit=_unit_keys(frame),
+        _key=[metric_label if k is None or str(k) == "" else str(k) for k in frame["key"]],
+    )
+    keys = list(dict.fromkeys(f["_key"]))
+    units = list(dict.fromkeys(f["_unit"]))
+    names = dict(zip(f["_unit"], f["_name"], strict=True))
+    shown = dict(zip(units, _distinct([names[u] for u in units], units), strict=True))
+    values = {(u, k): _number(v) for u, k, v in zip(f["_unit"], f["_key"], f["value"], strict=True)}
+    fig = _figure(metric_label)
+    value_format = ".1%" if percent else ",.2~f"
+    categories = [plotly_text(k) for k in keys]
+    for u in units:
+        name = plotly_text(shown[u])
+        fig.add_trace(
+            go.Bar(
+                x=categories,
+                y=[values.get((u, k)) for k in keys],
+                name=name,
+                customdata=[[name, c] for c in categories],
+                hovertemplate=_hover("%{customdata[0]}", f"%{{customdata[1]}}: %{{y:{value_format}}}"),
+            )
+        )
+    fig.update_layout(barmode="group", showlegend=True)
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(
+        title_text=plotly_text(metric_label), rangemode="tozero", **({"tickformat": ".0%"} if percent else {})
+    )
+    return fig
+
+
+# Internals
+
+
+def _figure(title: str | None, height: int | None = None) -> go.Figure:
+    layout: dict = {"template": TEMPLATE, "height": height or DEFAULTS.height}
+    if title:
+        layout["title"] = {"text": plotly_text(title)}
+    return go.Figure(layout=layout)
+
+
+def _hover(*lines: str) -> str:
+    """A hover template from fixed text and %{...} references; the empty <extra> hides the trace name box."""
+    return "<br>".join(lines) + "<extra></extra>"
+
+
+def _rows_height(rows: int) -> int:
+    """Height for a horizontal bar chart of `rows` categories, never below the default height."""
+    needed = DEFAULTS.margin_top + DEFAULTS.margin_bottom + 40 + DEFAULTS.row_height * rows
+    return max(DEFAULTS.height, min(DEFAULTS.max_height, needed))
+
+
+def _number(x: object) -> float | None:
+    """x as a float, None when it is missing or not a number (so plotly draws no bar)."""
+    if x is None or isinstance(x, bool | str):
+        return None
+    try:
+        value = float(x)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(value) or math.isinf(value) else value
+
+
+def _percent(x: object) -> float | None:
+    value = _number(x)
+    return None if value is None else value * 100.0
+
+
+def _ratio(numerator: object, denominator: object) -> float | None:
+    n, d = _number(numerator), _number(denominator)
+    return None if n is None or not d else n / d
+
+
+def _distinct(names: list[str], keys: Iterable[object]) -> list[str]:
+    """Names with the key appended where a name is shared, so plotly does not merge two categories."""
+    names = ["" if pd.isna(n) else str(n) for n in names]
+    seen = Counter(names)
+    return [f"{n} ({k})" if seen[n] > 1 else n for n, k in zip(names, keys, strict=True)]
+
+
+def _unit_names(frame: pd.DataFrame) -> list[str]:
+    """Display names of a frame's units, told apart by unit_id when two share a name."""
+    ids = _unit_keys(frame)
+    raw = frame["name"] if "name" in frame.columns else pd.Series(ids, index=frame.index)
+    names = [str(i) if pd.isna(n) or str(n) == "" else str(n) for n, i in zip(raw, ids, strict=True)]
+    if "unit_id" not in frame.columns:
+        return names
+    # The same unit may appear on several rows; only distinct units of the same name need their code.
+    units_per_name: dict[str, set[str]] = {}
+    for n, i in zip(names, ids, strict=True):
+        units_per_name.setdefault(n, set()).add(i)
+    return [f"{n} ({i})" if len(units_per_name[n]) > 1 else n for n, i in zip(names, ids, strict=True)]
+
+
+def _unit_keys(frame: pd.DataFrame) -> list[str]:
+    column = "unit_id" if "unit_id" in frame.columns else "name"
+    return ["" if pd.isna(v) else str(v) for v in frame[column]]
+
+
+def _tag_label(tag: str, language: str) -> str:
+    key = f"tag.{tag}"
+    return label(key, language) if label(key, language) != key else tag
+
+
+def _ranked_bars(
+    values: pd.Series | None,
+    name_of: Callable[[str], str],
+    title_key: str,
+    axis_key: str,
+    language: str,
+    colour: str,
+) -> go.Figure:
+    """Horizontal bars of a Series indexed by code, largest at the top, with each bar's share of the total."""
+    title = label(title_key, language)
+    if values is None or len(values) == 0:
+        return empty_figure(language=language, title=title)
+    s = pd.to_numeric(pd.Series(values), errors="coerce").dropna().sort_values(ascending=False, kind="stable")
+    if s.empty:
+        return empty_figure(language=language, title=title)
+    codes = [str(c) for c in s.index]
+    names = [plotly_text(n) for n in _distinct([name_of(c) for c in codes], codes)]
+    total = float(s.sum())
+    numbers = [float(v) for v in s]
+    axis_label = label(axis_key, language)
+    fig = _figure(title, _rows_height(len(names)))
+    fig.add_trace(
+        go.Bar(
+            orientation="h",
+            y=names,
+            x=numbers,
+            marker_color=colour,
+            texttemplate="%{x:,}",
+            textposition="outside",
+            cliponaxis=False,
+            name=plotly_text(axis_label),
+            customdata=[[n, v / total if total else None] for n, v in zip(names, numbers, strict=True)],
+            hovertemplate=_hover(
+                "%{customdata[0]}",
+                f"{axis_label}: %{{x:,}}",
+                f"{label('axis.share', language)}: %{{customdata[1]:.1%}}",
+            ),
+        )
+    )
+    fig.update_layout(showlegend=False)
+    fig.update_yaxes(type="category", autorange="reversed")
+    fig.update_xaxes(title_text=plotly_text(axis_label), rangemode="tozero")
+    return fig
+
+
+def _trend_bins(visits: pd.DataFrame | None, start: dt.date, end: dt.date, freq: str) -> pd.DataFrame | None:
+    """Events and person-times per bin over [start, end], zero-filled; None when there is nothing to show."""
+    if visits is None or visits.empty or "date" not in visits.columns:
+        return None
+    lo, hi = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
+    if lo > hi:
+        return None
+    period = _PERIOD_FREQ[freq]
+    dates = pd.to_datetime(visits["date"], errors="coerce").dt.normalize()
+    keep = (dates >= lo) & (dates <= hi)
+    if not keep.any():
+        return None
+    persons = (
+        pd.to_numeric(visits["persons"], errors="coerce").astype(float).fillna(0.0)
+        if "persons" in visits.columns
+        else pd.Series(0.0, index=visits.index)
+    )
+    rows = pd.DataFrame({"bin": dates[keep].dt.to_period(period), "persons": persons[keep]})
+    grouped = rows.groupby("bin").agg(events=("persons", "size"), persons=("persons", "sum"))
+    bins = grouped.reindex(pd.period_range(lo, hi, freq=period), fill_value=0)
+    bins.index = bins.index.start_time
+    return bins.astype({"events": "int64"})
+
+
+__all__ = [
+    "DEFAULTS",
+    "FIGURE_CONFIG",
+    "TEMPLATE",
+    "TREND_FREQS",
+    "FigureDefaults",
+    "compare_units_figure",
+    "coverage_figure",
+    "empty_figure",
+    "events_by_kind_figure",
+    "persons_by_group_figure",
+    "plotly_text",
+    "survey_funnel_figure",
+    "survey_rates_by_child_figure",
+    "tag_comparison_figure",
+    "target_pace_figure",
+    "trend_freq",
+    "visits_trend_figure",
+]

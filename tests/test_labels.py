@@ -1,0 +1,147 @@
+import math
+
+import pandas as pd
+import pytest
+
+from analytics.labels import (
+    ALIASES,
+    LABELS,
+    LANGUAGES,
+    STATUS_COLOURS,
+    fmt_int,
+    fmt_number,
+    fmt_percent,
+    fmt_points,
+    label,
+    status_colour,
+    status_label,
+)
+from analytics.metrics import STATUSES
+
+
+def test_every_key_has_both_languages_non_empty():
+    assert LANGUAGES == ("zh", "en")
+    for key, entry in LABELS.items():
+        assert set(entry) == set(LANGUAGES), key
+        for language in LANGUAGES:
+            assert entry[language].strip(), (key, language)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "section.overview",
+        "section.kpis",
+        "section.visits",
+        "section.surveys",
+        "section.targets",
+        "section.children",
+        "section.quality",
+        "section.tags",
+        "kpi.events",
+        "kpi.persons",
+        "kpi.coverage",
+        "kpi.survey_effective_rate",
+        "kpi.targets_on_pace",
+        "kpi.targets_behind",
+        "axis.persons",
+        "axis.events",
+        "axis.date",
+        "axis.completion",
+        "axis.elapsed",
+        "axis.share",
+        "axis.count",
+        "funnel.issued",
+        "funnel.returned",
+        "funnel.valid",
+        "rate.return_rate",
+        "rate.validity",
+        "rate.effective_rate",
+        "status.completed",
+        "status.ahead",
+        "status.on_pace",
+        "status.behind",
+        "status.no_data",
+        "col.unit",
+        "col.events",
+        "col.persons",
+        "col.coverage",
+        "col.issued",
+        "col.valid",
+        "col.effective_rate",
+        "col.targets_behind",
+        "flag.consistency",
+        "flag.unknown_unit",
+        "flag.out_of_period",
+        "flag.outlier",
+        "flag.count",
+        "note.no_data",
+        "header.campaign",
+        "header.period",
+        "header.as_of",
+        "header.fingerprint",
+        "header.generated_at",
+        "header.parent",
+        "header.children",
+        "header.index",
+        "tag.advanced",
+        "tag.lagging",
+        "freq.day",
+        "freq.week",
+        "freq.month",
+    ],
+)
+def test_required_keys_present(key):
+    assert key in LABELS
+
+
+def test_label_languages_and_fallbacks():
+    assert label("tag.advanced", "zh") == "先进"
+    assert label("tag.lagging", "zh") == "后进"
+    assert label("tag.advanced", "en") == "Advanced"
+    assert label("note.no_data", "en") == "No data for this section"
+    assert label("note.no_data", "zh") == "本部分暂无数据"
+    assert label("no.such.key", "en") == "no.such.key"  # unknown key: the key itself, never KeyError
+    assert label("tag.advanced", "fr") == "先进"  # unknown language: Chinese
+
+
+def test_aliases_point_at_existing_keys():
+    for short, key in ALIASES.items():
+        assert key in LABELS, short
+        assert short not in LABELS
+        assert label(short, "en") == LABELS[key]["en"]
+    assert label("kpi_cards", "zh") == "核心指标"
+    assert label("no_data", "en") == "No data"
+
+
+def test_status_colours_fixed_and_distinct():
+    colours = [status_colour(s) for s in STATUSES]
+    assert len(set(colours)) == len(STATUSES)
+    assert status_colour("completed") == STATUS_COLOURS["completed"] == "#1b7837"
+    assert status_colour("behind") == "#d84315"
+    for missing in (None, math.nan, pd.NA, "weird"):
+        assert status_colour(missing) == STATUS_COLOURS["no_data"]
+        assert status_label(missing, "en") == "No data"
+    assert status_label("on_pace", "zh") == "符合序时进度"
+
+
+def test_fmt_percent():
+    assert fmt_percent(0.5841) == "58.4%"
+    assert fmt_percent(0.92857, digits=2) == "92.86%"
+    assert fmt_percent(1) == "100.0%"
+    for missing in (math.nan, None, pd.NA, "x"):
+        assert fmt_percent(missing) == "—"
+
+
+def test_fmt_int_number_points():
+    assert fmt_int(2274) == "2,274"
+    assert fmt_int(pd.array([2274], dtype="Int64")[0]) == "2,274"
+    assert fmt_int(0) == "0"
+    assert fmt_int(math.nan) == "—" and fmt_int(pd.NA) == "—" and fmt_int(None) == "—"
+    assert fmt_number(208526.0) == "208,526"
+    assert fmt_number(52.80) == "52.8"
+    assert fmt_number(-0.001) == "0"
+    assert fmt_number(math.nan) == "—"
+    assert fmt_points(8.6839) == "+8.7"
+    assert fmt_points(-1.24) == "-1.2"
+    assert fmt_points(None) == "—"

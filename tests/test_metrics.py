@@ -1,0 +1,399 @@
+"""metrics on tiny hand-made frames; every expected number is worked out in the test."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+import pytest
+
+from analytics.metrics import (
+    coverage,
+    elapsed_share,
+    events_by_kind,
+    modified_z,
+    pace_status,
+    persons_by_group,
+    quality_flags,
+    ratio,
+    rolled,
+    survey_rates,
+    survey_totals,
+    tag_comparison,
+    target_pace,
+)
+
+D = dt.date
+YEAR_2012 = (pd.Timestamp("2012-01-01"), pd.Timestamp("2012-12-31"))
+
+
+def _visits(rows: list[tuple], index: list[int] | None = None) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["date", "unit_id", "kind", "group", "persons"], index=index)
+    frame["date"] = pd.to_datetime(frame["date"])
+    frame["persons"] = frame["persons"].astype("Int64")
+    return frame
+
+
+def _surveys(rows: list[tuple], index: list[int] | None = None) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["survey_id", "unit_id", "date", "issued", "returned", "valid"], index=index)
+    frame["date"] = pd.to_datetime(frame["date"])
+    for c in ("issued", "returned", "valid"):
+        frame[c] = frame[c].astype("Int64")
+    return frame
+
+
+def _targets(rows: list[tuple], period=YEAR_2012) -> pd.DataFrame:
+    """rows: (unit_id, indicator, target, aggregation)."""
+    frame = pd.DataFrame(rows, columns=["unit_id", "indicator", "target", "aggregation"])
+    frame["measure"] = "件"
+    frame["period_start"], frame["period_end"] = period
+    frame["target"] = frame["target"].astype("Float64")
+    return frame
+
+
+def _actuals(rows: list[tuple]) -> pd.DataFrame:
+    """rows: (unit_id, indicator, date, value)."""
+    frame = pd.DataFrame(rows, columns=["unit_id", "indicator", "date", "value"])
+    frame["date"] = pd.to_datetime(frame["date"])
+    frame["value"] = frame["value"].astype("Float64")
+    return frame
+
+
+def _row(pace: pd.DataFrame, unit_id: str, indicator: str) -> pd.Series:
+    rows = pace[(pace["unit_id"] == unit_id) & (pace["indicator"] == indicator)]
+    assert len(rows) == 1, pace
+    return rows.iloc[0]
+
+
+# --------------------------------------------------------------------------- events, persons, coverage
+
+VISITS = _visits(
+    [
+        ("2012-03-01", "A", "seminar", "residents", 5),
+        ("2012-03-02", "B", "seminar", "village_cadres", 3),
+        ("2012-03-03", "B", "visit", "residents", 7),
+    ]
+)
+
+
+def test_events_by_kind_counts_rows_not_persons():
+    # seminar: rows 1 and 2 -> 2 events (8 persons, which must not matter); visit: 1 event
+    assert events_by_kind(VISITS).to_dict() == {"seminar": 2, "visit": 1}
+
+
+def test_persons_by_group_sums_persons():
+    # residents 5 + 7 = 12; village_cadres 3
+    assert persons_by_group(VISITS).to_dict() == {"residents": 12, "village_cadres": 3}
+
+
+def test_events_and_persons_of_no_visits_are_empty():
+    assert events_by_kind(VISITS.iloc[:0]).empty
+    assert persons_by_group(VISITS.iloc[:0]).empty
+
+
+def test_coverage_counts_a_child_covered_through_a_grandchild():
+    # A's children B and C; D sits under B. A visit to D covers B; C is unvisited: 1 of 2.
+    below = {"B": {"B", "D"}, "C": {"C"}}
+    assert coverage({"D"}, ["B", "C"], below) == 0.5
+    assert coverage({"D", "C"}, ["B", "C"], below) == 1.0
+
+
+def test_coverage_of_19_visited_children_out_of_19_is_one():
+    children = [f"V{i}" for i in range(19)]
+    assert coverage(set(children), children) == 1.0
+    # 18 of 19 = 0.947...
+    assert coverage(set(children[1:]), children) == pytest.approx(18 / 19)
+
+
+def test_coverage_without_children_is_no_data():
+    assert math.isnan(coverage({"A"}, []))
+
+
+def test_rolled_repeats_rows_for_each_ancestor():
+    closure = pd.DataFrame({"unit_id": ["A", "B", "B", "D", "D", "D"], "ancestor_id": ["A", "A", "B", "A", "B", "D"]})
+    out = rolled(_visits([("2012-03-01", "D", "visit", "residents", 4)]), closure)
+    # D's one row counts for D, B and A
+    assert sorted(out["ancestor_id"]) == ["A", "B", "D"]
+    assert out["persons"].sum() == 12  # 4 x 3 copies
+
+
+# --------------------------------------------------------------------------- surveys
+
+
+def test_survey_rates_definitions():
+    rates = survey_rates(issued=200, returned=150, valid=120)
+    assert rates["return_rate"] == pytest.approx(0.75)  # 150 / 200
+    assert rates["validity"] == pytest.approx(0.8)  # 120 / 150
+    assert rates["effective_rate"] == pytest.approx(0.6)  # 120 / 200
+
+
+def test_survey_rates_are_ratios_of_sums_not_means_of_ratios():
+    surveys = _surveys([("Q1", "A", "2012-03-01", 10, 10, 10), ("Q2", "B", "2012-03-02", 90, 45, 9)])
+    totals = survey_totals(surveys)
+    assert totals == {"issued": 100, "returned": 55, "valid": 19}  # 10+90, 10+45, 10+9
+    rates = survey_rates(**totals)
+    assert rates["return_rate"] == pytest.approx(0.55)  # 55/100; the mean of ratios would be (1 + 0.5)/2 = 0.75
+    assert rates["validity"] == pytest.approx(19 / 55)  # mean of ratios would be (1 + 0.2)/2 = 0.6
+    assert rates["effective_rate"] == pytest.approx(0.19)  # mean of ratios would be (1 + 0.1)/2 = 0.55
+
+
+def test_zero_denominators_give_no_data_not_zero():
+    rates = survey_rates(issued=0, returned=0, valid=0)
+    assert all(math.isnan(v) for v in rates.values())
+    # nothing returned out of 10: return rate is a true 0, validity has no denominator
+    rates = survey_rates(issued=10, returned=0, valid=0)
+    assert rates["return_rate"] == 0.0
+    assert math.isnan(rates["validity"])
+    assert rates["effective_rate"] == 0.0
+    assert math.isnan(ratio(5, None)) and math.isnan(ratio(5, float("nan")))
+
+
+# --------------------------------------------------------------------------- elapsed share and pace status
+
+
+def test_elapsed_share_domain_example():
+    # 2012 is a leap year: Jan 31 + Feb 29 + Mar 31 + Apr 30 + May 31 + Jun 30 = 182 days of 366
+    assert elapsed_share(D(2012, 1, 1), D(2012, 12, 31), D(2012, 6, 30)) == pytest.approx(182 / 366)
+    assert round(182 / 366, 4) == 0.4973
+
+
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [
+        (D(2011, 6, 1), 0.0),  # long before the period: (-213 + 1)/366 clipped to 0
+        (D(2011, 12, 31), 0.0),  # the day before: (-1 + 1)/366 = 0
+        (D(2012, 1, 1), 1 / 366),  # the first day counts as elapsed
+        (D(2012, 12, 31), 1.0),  # the last day: 366/366
+        (D(2013, 3, 1), 1.0),  # after the period: 426/366 clipped to 1
+    ],
+)
+def test_elapsed_share_is_clipped_to_the_period(as_of, expected):
+    assert elapsed_share(D(2012, 1, 1), D(2012, 12, 31), as_of) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("completion", "gap", "tolerance", "expected"),
+    [
+        (0.6, 1.0, 1.0, "ahead"),  # gap == +tolerance is ahead
+        (0.6, 0.999, 1.0, "on_pace"),
+        (0.6, 0.0, 1.0, "on_pace"),
+        (0.6, -0.999, 1.0, "on_pace"),
+        (0.6, -1.0, 1.0, "behind"),  # gap == -tolerance is behind
+        (0.6, 1.5, 2.0, "on_pace"),  # a wider tolerance
+        (0.6, 2.0, 2.0, "ahead"),
+        (0.6, -2.0, 2.0, "behind"),
+        (1.0, -30.0, 1.0, "completed"),  # 100% is completed whatever the gap
+        (1.2, 50.0, 1.0, "completed"),
+        (0.999, 60.0, 1.0, "ahead"),
+    ],
+)
+def test_pace_status_at_the_tolerance_boundaries(completion, gap, tolerance, expected):
+    assert pace_status(completion, gap, tolerance) == expected
+
+
+def test_pace_status_without_completion_is_none():
+    assert pace_status(float("nan"), float("nan")) is None
+    assert pace_status(None, 0.0) is None
+
+
+# --------------------------------------------------------------------------- target_pace
+
+
+def test_target_pace_shunhe_gdp_example():
+    targets = _targets([("SH", "gdp", 357000, "none")])
+    actuals = _actuals(
+        [
+            ("SH", "gdp", "2012-05-31", 170000),
+            ("SH", "gdp", "2012-06-30", 208526),
+            ("SH", "gdp", "2012-07-31", 241380),  # after as_of: ignored
+        ]
+    )
+    row = _row(target_pace(targets, actuals, {"SH": None}, D(2012, 6, 30)), "SH", "gdp")
+    assert row["actual"] == 208526
+    assert row["completion"] == pytest.approx(208526 / 357000)  # 0.584106...
+    assert round(row["completion"], 4) == 0.5841
+    assert row["elapsed"] == pytest.approx(182 / 366)
+    # (0.584106 - 0.497268) x 100 = 8.68 points
+    assert round(row["pace_gap"], 2) == 8.68
+    assert row["status"] == "ahead"
+    assert row["source"] == "own"
+
+
+def test_target_pace_takes_the_latest_actual_on_or_before_as_of():
+    targets = _targets([("A", "x", 100, "none")])
+    actuals = _actuals([("A", "x", "2012-06-30", 60), ("A", "x", "2012-03-31", 20), ("A", "x", "2012-05-31", 40)])
+    pace = target_pace(targets, actuals, {"A": None}, D(2012, 6, 29))
+    assert _row(pace, "A", "x")["actual"] == 40  # 2012-05-31 is the latest on or before 06-29
+    pace = target_pace(targets, actuals, {"A": None}, D(2012, 6, 30))
+    assert _row(pace, "A", "x")["actual"] == 60  # on as_of itself counts
+
+
+def test_target_pace_ignores_actuals_outside_the_period():
+    q1 = (pd.Timestamp("2012-01-01"), pd.Timestamp("2012-03-31"))
+    targets = _targets([("A", "x", 50, "none")], period=q1)
+    actuals = _actuals(
+        [
+            ("A", "x", "2011-12-31", 999),  # before the period
+            ("A", "x", "2012-02-29", 20),
+            ("A", "x", "2012-04-15", 999),  # after the period
+        ]
+    )
+    row = _row(target_pace(targets, actuals, {"A": None}, D(2012, 5, 1)), "A", "x")
+    assert row["actual"] == 20
+    assert row["completion"] == pytest.approx(0.4)  # 20 / 50
+    assert row["elapsed"] == 1.0  # the period is over
+    assert row["pace_gap"] == pytest.approx(-60.0)  # (0.4 - 1) x 100
+    assert row["status"] == "behind"
+
+    # Only the pre-period value exists on 2012-01-15: no actual, so no completion and no status.
+    row = _row(target_pace(targets, actuals, {"A": None}, D(2012, 1, 15)), "A", "x")
+    assert math.isnan(row["actual"]) and math.isnan(row["completion"])
+    assert row["status"] is None
+
+
+def test_target_pace_gap_of_exactly_one_point_is_ahead():
+    # 100-day period, as_of day 56: elapsed 56/100 = 0.56; actual 57 of 100 = 0.57; gap exactly +1 point.
+    # In floats 0.57 - 0.56 is 0.0099999999999999, so this guards against float noise flipping the status.
+    period = (pd.Timestamp("2012-01-01"), pd.Timestamp("2012-04-09"))  # 31 + 29 + 31 + 9 = 100 days
+    targets = _targets([("A", "x", 100, "none"), ("A", "y", 100, "none")], period=period)
+    actuals = _actuals([("A", "x", "2012-02-01", 57), ("A", "y", "2012-02-01", 55)])
+    pace = target_pace(targets, actuals, {"A": None}, D(2012, 2, 25))  # Jan 31 + Feb 25 = day 56
+    assert _row(pace, "A", "x")["elapsed"] == pytest.approx(0.56)
+    assert _row(pace, "A", "x")["pace_gap"] == pytest.approx(1.0)
+    assert _row(pace, "A", "x")["status"] == "ahead"
+    assert _row(pace, "A", "y")["pace_gap"] == pytest.approx(-1.0)  # 0.55 - 0.56
+    assert _row(pace, "A", "y")["status"] == "behind"
+
+
+def test_target_pace_tolerance_is_a_parameter():
+    targets = _targets([("A", "x", 100, "none")])
+    actuals = _actuals([("A", "x", "2012-06-30", 51)])  # 51% vs 49.73% elapsed: gap 1.27 points
+    assert _row(target_pace(targets, actuals, {"A": None}, D(2012, 6, 30)), "A", "x")["status"] == "ahead"
+    pace = target_pace(targets, actuals, {"A": None}, D(2012, 6, 30), tolerance=2.0)
+    assert _row(pace, "A", "x")["status"] == "on_pace"
+
+
+# A -> B, C;  B -> D, E
+PARENT = {"A": None, "B": "A", "C": "A", "D": "B", "E": "B"}
+
+
+def test_sum_indicators_without_own_target_take_their_childrens_sums_over_two_levels():
+    targets = _targets([("D", "tasks", 10, "sum"), ("E", "tasks", 20, "sum"), ("C", "tasks", 30, "sum")])
+    actuals = _actuals([("D", "tasks", "2012-06-30", 4), ("E", "tasks", "2012-06-30", 6), ("C", "tasks", "2012-06-30", 15)])
+    pace = target_pace(targets, actuals, PARENT, D(2012, 6, 30))
+    b = _row(pace, "B", "tasks")
+    assert (b["source"], b["target"], b["actual"]) == ("children", 30.0, 10.0)  # D + E: 10 + 20, 4 + 6
+    a = _row(pace, "A", "tasks")
+    assert (a["source"], a["target"], a["actual"]) == ("children", 60.0, 25.0)  # B + C: 30 + 30, 10 + 15
+    assert a["completion"] == pytest.approx(25 / 60)  # 0.4167
+    # (0.416667 - 0.497268) x 100 = -8.06 points
+    assert a["pace_gap"] == pytest.approx((25 / 60 - 182 / 366) * 100)
+    assert a["status"] == "behind"
+
+
+def test_none_indicators_are_never_summed():
+    targets = _targets([("D", "share", 10, "none"), ("E", "share", 20, "none"), ("C", "share", 30, "none")])
+    actuals = _actuals([("D", "share", "2012-06-30", 4)])
+    pace = target_pace(targets, actuals, PARENT, D(2012, 6, 30))
+    assert sorted(pace["unit_id"]) == ["C", "D", "E"]
+
+
+def test_an_own_target_is_not_replaced_by_the_childrens_sum():
+    targets = _targets([("A", "tasks", 100, "sum"), ("B", "tasks", 10, "sum"), ("C", "tasks", 30, "sum")])
+    actuals = _actuals([("A", "tasks", "2012-06-30", 50), ("B", "tasks", "2012-06-30", 4)])
+    a = _row(target_pace(targets, actuals, PARENT, D(2012, 6, 30)), "A", "tasks")
+    assert (a["source"], a["target"], a["actual"]) == ("own", 100.0, 50.0)
+
+
+def test_target_pace_of_no_targets_is_empty():
+    empty = _targets([])
+    assert target_pace(empty, _actuals([]), PARENT, D(2012, 6, 30)).empty
+
+
+# --------------------------------------------------------------------------- outliers and quality flags
+
+
+def test_modified_z_uses_median_and_mad():
+    # median 3; |x - 3| = 2, 1, 0, 1, 5 -> MAD = median(0, 1, 1, 2, 5) = 1; z = 0.6745 (x - 3) / 1
+    z = modified_z(pd.Series([1, 2, 3, 4, 8]))
+    assert list(z) == pytest.approx([-1.349, -0.6745, 0.0, 0.6745, 3.3725])
+
+
+def test_modified_z_without_spread_is_zero():
+    # 5, 5, 5, 9: median 5, deviations 0, 0, 0, 4 -> MAD 0: nothing can be called an outlier
+    assert list(modified_z(pd.Series([5, 5, 5, 9]))) == [0.0, 0.0, 0.0, 0.0]
+
+
+def _flags(visits=None, surveys=None, threshold=3.5) -> pd.DataFrame:
+    tables = {"visits": visits if visits is not None else VISITS, "surveys": surveys if surveys is not None else
+              _surveys([("Q1", "A", "2012-03-01", 10, 9, 8)])}
+    return quality_flags(tables, {"A", "B"}, D(2012, 1, 1), D(2012, 12, 31), threshold=threshold)
+
+
+def test_quality_flags_consistency_rules_keep_the_spreadsheet_row():
+    surveys = _surveys([("Q1", "A", "2012-03-01", 10, 12, 8), ("Q2", "A", "2012-03-02", 10, 9, 10)], index=[2, 3])
+    flags = _flags(surveys=surveys)
+    found = set(zip(flags["table"], flags["row"], flags["flag"], flags["column"], strict=True))
+    assert found == {("surveys", 2, "consistency", "returned"), ("surveys", 3, "consistency", "valid")}
+
+
+def test_quality_flags_unknown_unit_and_out_of_period():
+    visits = _visits(
+        [("2012-03-01", "A", "visit", "residents", 5), ("2012-03-01", "Z", "visit", "residents", 5),
+         ("2013-01-01", "B", "visit", "residents", 5)],
+        index=[2, 3, 4],
+    )
+    flags = _flags(visits=visits)
+    found = set(zip(flags["table"], flags["row"], flags["flag"], strict=True))
+    assert found == {("visits", 3, "unknown_unit"), ("visits", 4, "out_of_period")}
+    assert "2013-01-01 is outside 2012-01-01–2012-12-31" in flags.loc[flags["row"] == 4, "detail"].item()
+
+
+def test_quality_flags_outliers_above_the_threshold_only():
+    def visits(last: int) -> pd.DataFrame:
+        return _visits([("2012-03-01", "A", "visit", "residents", p) for p in (1, 2, 3, 4, last)], index=[2, 3, 4, 5, 6])
+
+    # last = 9: z = 0.6745 x (9 - 3) / 1 = 4.047 > 3.5 -> flagged
+    flags = _flags(visits=visits(9))
+    assert list(zip(flags["row"], flags["flag"], strict=True)) == [(6, "outlier")]
+    # last = 8: z = 3.3725 <= 3.5 -> not flagged by default, flagged with threshold 3
+    assert _flags(visits=visits(8)).empty
+    assert list(_flags(visits=visits(8), threshold=3.0)["row"]) == [6]
+
+
+def test_quality_flags_of_clean_tables_are_empty():
+    flags = _flags()
+    assert flags.empty
+    assert list(flags.columns) == ["table", "row", "unit_id", "flag", "column", "value", "detail"]
+
+
+# --------------------------------------------------------------------------- tag comparison
+
+
+def test_tag_comparison_recomputes_rates_from_sums():
+    per_unit = pd.DataFrame(
+        {"events": [2, 0, 1], "persons": [10, 0, 4], "issued": [10, 90, 50], "returned": [8, 90, 0],
+         "valid": [4, 90, 0]},
+        index=pd.Index(["V1", "V2", "V3"], name="unit_id"),
+    )
+    tags = pd.Series({"V1": "advanced", "V2": "advanced;pilot", "V3": "lagging", "V4": "lagging", "V5": None})
+    out = tag_comparison(per_unit, tags).set_index("tag")
+    adv = out.loc["advanced"]
+    assert adv["units"] == 2
+    assert (adv["issued"], adv["returned"], adv["valid"]) == (100, 98, 94)  # 10+90, 8+90, 4+90
+    assert adv["return_rate"] == pytest.approx(0.98)  # 98/100; mean of ratios would be (0.8 + 1)/2 = 0.9
+    assert adv["effective_rate"] == pytest.approx(0.94)  # 94/100; mean of ratios would be (0.4 + 1)/2 = 0.7
+    assert adv["visited_share"] == pytest.approx(0.5)  # V1 has events, V2 has none
+    lag = out.loc["lagging"]
+    assert lag["units"] == 2  # V4 has no figures at all and counts as zeros
+    assert lag["issued"] == 50 and lag["returned"] == 0
+    assert lag["return_rate"] == 0.0  # 0/50
+    assert math.isnan(lag["validity"])  # 0/0 is no data
+    assert lag["visited_share"] == pytest.approx(0.5)
+
+
+def test_tag_comparison_skips_tags_nobody_carries():
+    per_unit = pd.DataFrame({"events": [1]}, index=["V1"])
+    out = tag_comparison(per_unit, pd.Series({"V1": "advanced"}))
+    assert list(out["tag"]) == ["advanced"]

@@ -1,0 +1,53 @@
+"""Packaging metadata agrees with itself: pyproject, environment.yml, constraints.txt, the console script."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+REPO_ROOT = Path(__file__).parents[1]
+
+PYPROJECT = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+DEPENDENCIES = PYPROJECT["project"]["dependencies"]
+
+
+def _pins() -> dict[str, str]:
+    pins: dict[str, str] = {}
+    for line in (REPO_ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        match = re.fullmatch(r"([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;]+)", line)
+        assert match, f"constraints.txt: {line!r} is not a name==version pin"
+        pins[canonicalize_name(match.group(1))] = match.group(2)
+    return pins
+
+
+def test_environment_yml_pip_list_equals_pyproject_dependencies():
+    env = yaml.safe_load((REPO_ROOT / "environment.yml").read_text(encoding="utf-8"))
+    pip_sections = [d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d]
+    assert len(pip_sections) == 1
+    requirements = [r for r in pip_sections[0] if not r.startswith("-")]  # "-e ." installs the package
+    assert sorted(requirements) == sorted(DEPENDENCIES)
+    assert "-e ." in pip_sections[0]
+    python = [d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python")]
+    assert python == ["python=3.11"]  # requires-python is >=3.11,<3.12
+
+
+@pytest.mark.parametrize("requirement", DEPENDENCIES)
+def test_constraints_pin_every_runtime_dependency_within_its_range(requirement):
+    req = Requirement(requirement)
+    pins = _pins()
+    name = canonicalize_name(req.name)
+    assert name in pins, f"constraints.txt does not pin {req.name}"
+    assert req.specifier.contains(pins[name], prereleases=True), f"{req.name}=={pins[name]} is outside {req.specifier}"
+
+
+def test_console_script_is_declared():
+    assert PYPROJECT["project"]["scripts"]["campaign-analytics"] == "analytics.cli:main"
