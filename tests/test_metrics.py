@@ -321,8 +321,15 @@ def test_modified_z_uses_median_and_mad():
 
 
 def test_modified_z_without_spread_is_zero():
-    # 5, 5, 5, 9: median 5, deviations 0, 0, 0, 4 -> MAD 0: nothing can be called an outlier
-    assert list(modified_z(pd.Series([5, 5, 5, 9]))) == [0.0, 0.0, 0.0, 0.0]
+    # 5, 5, 5, 5: no deviation at all -> nothing can be called an outlier
+    assert list(modified_z(pd.Series([5, 5, 5, 5]))) == [0.0, 0.0, 0.0, 0.0]
+
+
+def test_modified_z_falls_back_to_mean_absolute_deviation_when_mad_is_zero():
+    # 5 x5 and 500: median 5, MAD 0; MeanAD = 495 / 6 = 82.5; z(500) = 495 / (1.253314 * 82.5) = 4.787
+    z = modified_z(pd.Series([5, 5, 5, 5, 5, 500]))
+    assert z.iloc[:5].tolist() == [0.0] * 5
+    assert z.iloc[5] == pytest.approx(4.787, abs=1e-3)
 
 
 def _flags(visits=None, surveys=None, threshold=3.5) -> pd.DataFrame:

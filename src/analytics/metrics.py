@@ -180,13 +180,22 @@ def target_pace(
 
 
 def modified_z(values: pd.Series) -> pd.Series:
-    """0.6745 (x − median) / MAD; zeros where the MAD is zero (no spread, no outliers)."""
+    """0.6745 (x − median) / MAD (Iglewicz and Hoaglin).
+
+    When more than half the values are equal the MAD is zero; then the mean absolute deviation stands in,
+    (x − median) / (1.253314 × MeanAD), so one wild value among many equal ones is still caught.
+    Zeros when there is no spread at all.
+    """
     x = values.astype(float)
     median = x.median()
-    mad = (x - median).abs().median()
-    if not mad or pd.isna(mad):
-        return pd.Series(0.0, index=values.index)
-    return 0.6745 * (x - median) / mad
+    deviation = (x - median).abs()
+    mad = deviation.median()
+    if mad and not pd.isna(mad):
+        return 0.6745 * (x - median) / mad
+    mean_ad = deviation.mean()
+    if mean_ad and not pd.isna(mean_ad):
+        return (x - median) / (1.253314 * mean_ad)
+    return pd.Series(0.0, index=values.index)
 
 
 def quality_flags(
@@ -225,9 +234,11 @@ def quality_flags(
                 f"is outside {start}–{end}")
     visits = tables.get("visits")
     if visits is not None and len(visits) >= 3:
-        z = modified_z(visits["persons"])
+        # Per kind: a lecture to a hall of residents is not an outlier among seminars of ten.
+        z = visits.groupby("kind", sort=False)["persons"].transform(
+            lambda p: modified_z(p) if len(p) >= 3 else pd.Series(0.0, index=p.index))
         add("visits", visits, z.abs() > threshold, "outlier", "persons",
-            lambda r: f"modified z-score {z.at[r]:.1f} (threshold {threshold})")
+            lambda r: f"modified z-score {z.at[r]:.1f} among {visits.at[r, 'kind']} rows (threshold {threshold})")
     if surveys is not None and len(surveys) >= 3:
         z2 = modified_z(surveys["issued"])
         add("surveys", surveys, z2.abs() > threshold, "outlier", "issued",
