@@ -24,6 +24,10 @@ test: $(STAMP)
 	$(BIN)/ruff check src tests scripts benchmarks
 	$(BIN)/python -m pytest
 
+## bench: batch benchmark (naive loop vs warm kernels vs in-process floor)
+bench: $(STAMP)
+	$(BIN)/python benchmarks/batch.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts benchmarks
 

@@ -39,6 +39,7 @@ from .kernels import WarmKernel
 from .kpis import cached_kpi_table
 from .loading import load_campaign
 from .naming import unit_filename
+from .report import HTML_ONLY_ENV
 from .render import ASSET_MODES, notebook_html, write_shared_asset
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,7 @@ class BatchResult:
     exit_code: int
     index: Path
     duration_s: float
+    kernel_peak_mb: list[float] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -183,8 +185,9 @@ def run_batch(options: BatchOptions, progress: Callable[[UnitResult, int, int], 
             if progress:
                 progress(result, done_count[0], len(wanted))
 
+        peaks: list[float] = []
         if todo:
-            _run_pool(job, todo, min(options.jobs, len(todo)), finished)
+            peaks = _run_pool(job, todo, min(options.jobs, len(todo)), finished)
         ordered = [results[u] for u in wanted]
         kpis = cached_kpi_table(campaign, as_of, options.tolerance)
         write_text_atomic(out_dir / "kpis.csv", kpis.to_csv(index=False), encoding="utf-8-sig")
@@ -193,7 +196,7 @@ def run_batch(options: BatchOptions, progress: Callable[[UnitResult, int, int], 
         write_text_atomic(index, index_html(campaign, all_results, as_of, options.language, options.tolerance))
         manifest_state.finish(time.perf_counter() - started)
     failed = any(r.status == "failed" for r in ordered)
-    return BatchResult(out_dir, ordered, 1 if failed else 0, index, time.perf_counter() - started)
+    return BatchResult(out_dir, ordered, 1 if failed else 0, index, time.perf_counter() - started, peaks)
 
 
 def _select_units(campaign: Campaign, units: list[str] | None) -> list[str]:
@@ -279,16 +282,17 @@ def _describe(exc: Exception) -> str:
     return f"{type(exc).__name__}: {text[0] if text else ''}".strip()
 
 
-def _run_pool(job: _Job, todo: list[str], jobs: int, finished: Callable[[UnitResult], None]) -> None:
-    """Workers, each with its own warm kernel, take units from one queue."""
+def _run_pool(job: _Job, todo: list[str], jobs: int, finished: Callable[[UnitResult], None]) -> list[float]:
+    """Workers, each with its own warm kernel, take units from one queue; returns the kernels' peak MB."""
     work: queue.Queue[str] = queue.Queue()
     for uid in todo:
         work.put(uid)
     lock = threading.Lock()
     errors: list[BaseException] = []
+    peaks: list[float] = []
 
     def worker() -> None:
-        kernel = WarmKernel(cwd=Path(job.options.notebook).resolve().parent)
+        kernel = WarmKernel(cwd=Path(job.options.notebook).resolve().parent, env={HTML_ONLY_ENV: "1"})
         try:
             kernel.start()
             while True:
@@ -302,6 +306,9 @@ def _run_pool(job: _Job, todo: list[str], jobs: int, finished: Callable[[UnitRes
         except BaseException as exc:  # noqa: BLE001 - surfaced after the pool ends
             errors.append(exc)
         finally:
+            peak = kernel.peak_mb()
+            if peak is not None:
+                peaks.append(peak)
             kernel.shutdown()
 
     threads = [threading.Thread(target=worker, name=f"unit-worker-{i}", daemon=True) for i in range(jobs)]
@@ -316,6 +323,7 @@ def _run_pool(job: _Job, todo: list[str], jobs: int, finished: Callable[[UnitRes
             uid = work.get_nowait()
             h = job.campaign.hierarchy
             finished(UnitResult(uid, h.name[uid], "failed", None, job.keys[uid], 0.0, f"kernel: {reason}"))
+    return peaks
 
 
 def _read_manifest(out_dir: Path) -> dict[str, dict]:

@@ -23,7 +23,8 @@ from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 
 ENGINE_NAME = "campaign-analytics-warm"
-RESET_SOURCE = "get_ipython().run_line_magic('reset', '-f')"
+# reset() without %reset's gc.collect(), which costs tens of milliseconds per unit on a warm heap.
+RESET_SOURCE = "get_ipython().reset(new_session=False)"
 
 
 class PinnedKernelSpecManager(KernelSpecManager):
@@ -31,7 +32,8 @@ class PinnedKernelSpecManager(KernelSpecManager):
 
     def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
         return KernelSpec(
-            argv=[sys.executable, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            argv=[sys.executable, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "{connection_file}",
+                  "--HistoryManager.enabled=False"],
             display_name=f"Python {sys.version_info.major}.{sys.version_info.minor} ({sys.executable})",
             language="python",
             resource_dir="",
@@ -50,6 +52,7 @@ class WarmEngine(NBClientEngine):
         holder = kwargs.pop("holder", None)
         if holder is not None:
             holder["nb"] = nb_man.nb
+        kc = kwargs.pop("kc", None)
         log_output = kwargs.pop("log_output", False)
         start_timeout = kwargs.pop("start_timeout", 60)
         execution_timeout = kwargs.pop("execution_timeout", None)
@@ -60,11 +63,9 @@ class WarmEngine(NBClientEngine):
             nb_man, timeout=execution_timeout, startup_timeout=start_timeout, kernel_name=kernel_name,
             log_output=log_output, **kwargs,
         )
-        try:
-            return client.execute()
-        finally:
-            if client.kc is not None:
-                client.kc.stop_channels()  # one client per notebook; the kernel itself stays
+        # Reusing the kernel's connected client skips a channel start-up and ready handshake (~0.2 s) per unit.
+        client.kc = kc
+        return client.execute()
 
 
 papermill_engines.register(ENGINE_NAME, WarmEngine)
@@ -73,11 +74,13 @@ papermill_engines.register(ENGINE_NAME, WarmEngine)
 class WarmKernel:
     """One kernel process reused for many notebooks; replace it with `restart()` after a crash or hang."""
 
-    def __init__(self, cwd: Path | None = None, startup_timeout: float = 60):
+    def __init__(self, cwd: Path | None = None, startup_timeout: float = 60, env: dict[str, str] | None = None):
         self.cwd = Path(cwd) if cwd else Path.cwd()
+        self.env = dict(env or {})
         self.startup_timeout = startup_timeout
         self._dir = Path(tempfile.mkdtemp(prefix="ca-kernel-"))
         self.km: AsyncKernelManager | None = None
+        self.kc = None
         self.executed = 0
 
     def start(self) -> None:
@@ -86,15 +89,16 @@ class WarmKernel:
         )
         km.ip = str(self._dir / "k")
         km.connection_file = str(self._dir / "connection.json")
-        env = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1", "MPLBACKEND": "Agg"}
+        env = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1", "MPLBACKEND": "Agg", **self.env}
         run_sync(km.start_kernel)(cwd=str(self.cwd), env=env)
         kc = km.client()
         kc.start_channels()
         try:
             run_sync(kc.wait_for_ready)(timeout=self.startup_timeout)
-        finally:
+        except BaseException:
             kc.stop_channels()
-        self.km = km
+            raise
+        self.km, self.kc = km, kc
         self.executed = 0
 
     @property
@@ -107,6 +111,17 @@ class WarmKernel:
         process = getattr(provisioner, "process", None)
         return getattr(process, "pid", None)
 
+    def peak_mb(self) -> float | None:
+        """The kernel process's peak resident memory (VmHWM), in MB; None where /proc is unavailable."""
+        try:
+            status = Path(f"/proc/{self.pid}/status").read_text()
+        except (OSError, TypeError):
+            return None
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return None
+
     def restart(self) -> None:
         """Kill the kernel (it may be hung or dead) and start a fresh one."""
         self.shutdown()
@@ -114,6 +129,9 @@ class WarmKernel:
         self.start()
 
     def shutdown(self) -> None:
+        if self.kc is not None:
+            self.kc.stop_channels()
+            self.kc = None
         if self.km is not None:
             try:
                 run_sync(self.km.shutdown_kernel)(now=True)
@@ -136,7 +154,7 @@ class WarmKernel:
         try:
             out = papermill.execute_notebook(
                 work, None, parameters=parameters, engine_name=ENGINE_NAME, kernel_name="python3",
-                km=self.km, execution_timeout=timeout, progress_bar=False, log_output=False, holder=holder,
+                km=self.km, kc=self.kc, execution_timeout=timeout, progress_bar=False, log_output=False, holder=holder,
                 cwd=None,
             )
         finally:

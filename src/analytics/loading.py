@@ -52,9 +52,12 @@ def _load(folder: Path, use_cache: bool) -> Campaign:
             log.debug("loaded %s from the validated-data cache", folder)
             return Campaign(meta, cached, key, folder, frozenset(cached))
     raws: dict[str, RawTable] = {}
+    book_unreadable = False
     if book is not None:
         sheets, found = read_workbook(book)
         problems.extend(found)
+        # Only a workbook that cannot be opened gives a problem on the book itself without a sheet name as value.
+        book_unreadable = any(p.file == book.name and p.value is None for p in found)
         for name, raw in sheets.items():
             if name in csvs:
                 problems.append(Problem(csvs[name].name, None, None, None, f"table {name} is also a sheet of {book.name}"))
@@ -65,8 +68,16 @@ def _load(folder: Path, use_cache: bool) -> Campaign:
         if raw is not None and name not in raws:
             raws[name] = raw
     for name in REQUIRED_TABLES:
-        if name not in raws and not any(p.file.startswith(name) for p in problems):
+        # A table whose file or sheet could not be read is reported already; an unreadable workbook may hold it.
+        if name in raws or name in csvs or book_unreadable or (book is not None and _sheet_reported(problems, book, name)):
+            continue
+        if book is None:
             problems.append(Problem(f"{name}.csv", None, None, None, f"is missing; every campaign needs a {name} table"))
+        else:
+            problems.append(
+                Problem(book.name, None, None, None, f"has no {name} sheet and there is no {name}.csv; "
+                        f"every campaign needs a {name} table")
+            )
     tables, found = _validated(raws, meta)
     problems.extend(found)
     if problems:
@@ -74,6 +85,14 @@ def _load(folder: Path, use_cache: bool) -> Campaign:
     if use_cache:
         cache.write(key, tables)
     return Campaign(meta, tables, key, folder, frozenset(tables))
+
+
+def _sheet_reported(problems: list[Problem], book: Path, table: str) -> bool:
+    """Whether a sheet of the workbook for this table was found but could not be read (reported as "book [sheet]")."""
+    head = f"{book.name} ["
+    return any(
+        p.file.startswith(head) and p.file.endswith("]") and p.file[len(head):-1].strip().lower() == table for p in problems
+    )
 
 
 def _validated(raws: dict[str, RawTable], meta) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
@@ -89,7 +108,11 @@ def _validated(raws: dict[str, RawTable], meta) -> tuple[dict[str, pd.DataFrame]
             if name == "targets":
                 frame["aggregation"] = frame["aggregation"].fillna("sum").str.strip().str.lower()
             typed[name] = frame
-    unit_ids = set(typed["units"]["unit_id"].dropna()) if "units" in typed else set()
+    unit_ids: set[str] | None = set(typed["units"]["unit_id"].dropna()) if "units" in typed else set()
+    if not unit_ids:
+        # No unit could be read (units missing, unreadable, header-only or without unit_id): that is reported
+        # once; checking every row of the other tables against an empty list would only repeat it.
+        unit_ids = None
     for name, frame in typed.items():
         problems.extend(check_table(raws[name], frame, vocab, unit_ids))
     if "units" in typed:

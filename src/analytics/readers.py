@@ -59,9 +59,11 @@ def decode(data: bytes, file: str) -> tuple[str | None, Problem | None]:
     """Text of a CSV file in one of the accepted encodings, detected rather than chosen by the user."""
     for encoding in ENCODINGS:
         try:
-            return data.decode(encoding), None
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        if "\x00" not in text:  # NUL bytes mean UTF-16 (or binary) that happened to decode
+            return text, None
     return None, Problem(file, None, None, None, "is not text in UTF-8 or GB18030; save it as CSV UTF-8")
 
 
@@ -76,8 +78,29 @@ def read_csv(path: Path, table: str) -> tuple[RawTable | None, list[Problem]]:
     text, problem = decode(path.read_bytes(), file)
     if problem:
         return None, [problem]
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    rows: list[list[str]] = []
+    try:
+        for row in csv.reader(io.StringIO(text, newline="")):
+            rows.append(row)
+    except csv.Error as exc:  # e.g. a cell over the field size limit: usually a quote that is never closed
+        return None, [Problem(file, len(rows) + 1, None, None, f"is not well-formed CSV from this row on ({exc}); "
+                              'check for a quote (") that is not closed')]
+    separator = _wrong_separator(rows)
+    if separator:
+        return None, [Problem(file, 1, None, None, f"is separated by {separator}, not commas; save it as CSV (comma-separated)")]
     return _from_rows(rows, table, file, ragged_check=True)
+
+
+def _wrong_separator(rows: list[list[str]]) -> str | None:
+    """The separator of a file whose whole header landed in one cell (saved with ; or tabs), else None."""
+    cells = [c for c in rows[0] if c.strip()] if rows else []
+    if len(cells) != 1:
+        return None
+    header = cells[0]
+    for separator, shown in ((";", "semicolons"), ("\t", "tabs"), ("；", "semicolons")):
+        if separator in header:
+            return shown
+    return None
 
 
 def read_workbook(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
@@ -127,7 +150,9 @@ def _from_rows(rows: list[list[str]], table: str, file: str, ragged_check: bool)
             if cells > width and any(c.strip() for c in extra):
                 problems.append(Problem(file, i, None, None, f"has {cells} cells but the header has {width}"))
             elif 0 < cells < width and any(c.strip() for c in row):
-                problems.append(Problem(file, i, None, None, f"has {cells} cells but the header has {width}"))
+                # A line break inside a cell of a short row: a quote opened there swallowed the rows after it.
+                hint = '; a quote (") in it is not closed' if any("\n" in c for c in row) else ""
+                problems.append(Problem(file, i, None, None, f"has {cells} cells but the header has {width}{hint}"))
     aliases = alias_map(table)
     canonical: list[str | None] = []
     headers: dict[str, str] = {}

@@ -64,6 +64,10 @@ def notebook_html(nb: nbformat.NotebookNode, title: str, language: str, assets: 
             "version": __version__,
         }
     }
+    # papermill gives its injected cell a random id; stable ids keep pages byte-identical across runs.
+    nb = nbformat.from_dict(nb)
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i}"
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
     return body
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +31,8 @@ from .naming import unit_filename
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["sendDataToCloud"]}
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
+# Set by the batch runner in its kernels: pages need only the HTML, so figures skip the JSON twin.
+HTML_ONLY_ENV = "CAMPAIGN_ANALYTICS_HTML_ONLY"
 INDEX_HREF = "../index.html"
 MAX_FLAG_ROWS = 200
 
@@ -69,9 +72,12 @@ class Section:
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
+        html_only = os.environ.get(HTML_ONLY_ENV) == "1"
         for part in self.parts:
             if isinstance(part, str):
                 display({"text/html": part}, raw=True)
+            elif html_only:
+                display({"text/html": figure_html(part[1], part[0])}, raw=True)
             else:
                 display(figure_bundle(part[1], part[0]), raw=True)
 

@@ -6,6 +6,7 @@ validation so that every failure is reported at once; the unit hierarchy is chec
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Callable
@@ -23,6 +24,10 @@ _INT = re.compile(r"^[+-]?\d+(?:\.0*)?$")
 _NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
 _CHINESE_NUMERALS = re.compile(r"[零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟]")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
+# Integers beyond this lose digits on their way through a float (and beyond 2**63 wrap around in Int64).
+_MAX_INT = 2**53
+_TOO_LARGE = "is too large to be a count"
+_OUT_OF_RANGE_DATE = "is outside the dates this program handles (1678 to 2261)"
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,8 @@ def _normalise_number(text: str) -> str:
 def _coerce_int(text: str) -> tuple[object, str | None]:
     clean = _normalise_number(text)
     if _INT.match(clean):
-        return int(float(clean)), None
+        value = float(clean)
+        return (int(value), None) if abs(value) < _MAX_INT else (None, _TOO_LARGE)
     if _NUMBER.match(clean):
         return None, "must be a whole number"
     if _CHINESE_NUMERALS.search(clean):
@@ -51,7 +57,8 @@ def _coerce_int(text: str) -> tuple[object, str | None]:
 def _coerce_number(text: str) -> tuple[object, str | None]:
     clean = _normalise_number(text)
     if _NUMBER.match(clean):
-        return float(clean), None
+        value = float(clean)
+        return (value, None) if math.isfinite(value) else (None, "is too large to be a number")
     if _CHINESE_NUMERALS.search(clean):
         return None, "must be written in digits (Chinese numerals are not read)"
     return None, "must be a number written in digits"
@@ -63,9 +70,13 @@ def _coerce_date(text: str) -> tuple[object, str | None]:
         clean = clean[:10]  # a date cell read from a workbook
     for fmt in _DATE_FORMATS:
         try:
-            return pd.to_datetime(clean, format=fmt), None
+            value = pd.to_datetime(clean, format=fmt)
         except (ValueError, TypeError):
             continue
+        try:
+            return value.as_unit("ns"), None  # the typed column is datetime64[ns]: year 0001 would overflow it
+        except (ValueError, OverflowError):
+            return None, _OUT_OF_RANGE_DATE
     return None, "is not a valid date; write it as YYYY-MM-DD"
 
 
@@ -98,17 +109,24 @@ def coerce_table(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
             continue
         text = raw.frame[col.name].astype(object)
         empty = text.eq("")
-        if not col.nullable:
+        if not col.nullable and len(text) > 1 and empty.all():
+            # One defect, one message: a required column left blank, not one line per row.
+            rule = f"is empty in every row ({len(text)} rows); a value is required"
+            problems.append(Problem(raw.file, None, raw.shown(col.name), None, rule))
+        elif not col.nullable:
             for row in text.index[empty]:
                 problems.append(Problem(raw.file, int(row), raw.shown(col.name), None, "is empty; a value is required"))
         # Fast vectorised parse for the common spelling; cells it cannot read go through the careful path.
         if col.dtype == "date":
             fast = pd.to_datetime(text.where(~empty), format="%Y-%m-%d", errors="coerce")
+            fast = fast.where(fast.isna() | fast.between(pd.Timestamp.min, pd.Timestamp.max))  # fits datetime64[ns]
             values = fast.astype(object).where(fast.notna(), None)
         elif col.dtype in ("int", "number"):
             fast = pd.to_numeric(text.where(~empty), errors="coerce")
             if col.dtype == "int":
-                fast = fast.where(fast.isna() | (fast == fast.round()))
+                fast = fast.where(fast.isna() | ((fast == fast.round()) & (fast.abs() < _MAX_INT)))
+            else:
+                fast = fast.where(fast.isna() | fast.abs().lt(math.inf))  # "inf", "1e400": the careful path says why
             values = fast.astype(object).where(fast.notna(), None)
         else:
             fast = text.where(~empty)
@@ -140,8 +158,11 @@ def _isin(values: set[str], what: str) -> pa.Check:
     return pa.Check(lambda s: s.isna() | s.isin(values), element_wise=False, error=f"is not a known {what} ({shown})")
 
 
-def _schemas(vocab: Vocabulary, unit_ids: set[str]) -> dict[str, pa.DataFrameSchema]:
-    known_unit = pa.Check(lambda s: s.isna() | s.isin(unit_ids), error="is not a unit_id in units")
+def _schemas(vocab: Vocabulary, unit_ids: set[str] | None) -> dict[str, pa.DataFrameSchema]:
+    # unit_ids None: no unit could be read, which is reported on units itself; references are not checked.
+    known_unit = [] if unit_ids is None else [
+        pa.Check(lambda s: s.isna() | s.isin(unit_ids), error="is not a unit_id in units")
+    ]
     ge0 = pa.Check(lambda s: s.isna() | (s >= 0), error="must be 0 or more")
     return {
         "units": pa.DataFrameSchema(
@@ -214,7 +235,7 @@ _DUPLICATE_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
-def check_table(raw: RawTable, frame: pd.DataFrame, vocab: Vocabulary, unit_ids: set[str]) -> list[Problem]:
+def check_table(raw: RawTable, frame: pd.DataFrame, vocab: Vocabulary, unit_ids: set[str] | None) -> list[Problem]:
     """Every value rule of the contract that fails in one coerced table."""
     problems: list[Problem] = []
     schema = _schemas(vocab, unit_ids).get(raw.name)
@@ -231,7 +252,9 @@ def check_table(raw: RawTable, frame: pd.DataFrame, vocab: Vocabulary, unit_ids:
                 rule = str(case.check)
                 if rule.startswith("field_uniqueness"):
                     rule = "repeats a value that must be unique"
-                problems.append(Problem(raw.file, int(case.index), raw.shown(case.column), case.failure_case, rule))
+                problems.append(
+                    Problem(raw.file, int(case.index), raw.shown(case.column), _written(raw, case), rule)
+                )
     for names, good, rule in _ROW_RULES.get(raw.name, []):
         if not all(n in present for n in names):
             continue
@@ -249,6 +272,15 @@ def check_table(raw: RawTable, frame: pd.DataFrame, vocab: Vocabulary, unit_ids:
     return problems
 
 
+def _written(raw: RawTable, case) -> object:
+    """The failing cell as the user typed it (-800, not the parsed -800.0), else the value pandera saw."""
+    try:
+        text = raw.frame.at[int(case.index), case.column]
+    except (KeyError, ValueError, TypeError):
+        return case.failure_case
+    return text if isinstance(text, str) and text else case.failure_case
+
+
 def _plain(value: object) -> str:
     if isinstance(value, pd.Timestamp):
         return value.date().isoformat()
@@ -261,6 +293,8 @@ def check_hierarchy(raw: RawTable, units: pd.DataFrame) -> list[Problem]:
     """Existing parents, no cycles, at least one root."""
     problems: list[Problem] = []
     ids = set(units["unit_id"].dropna())
+    if not ids:
+        return []  # no unit_id could be read, which is reported already: every parent would look dangling
     parents = [p if isinstance(p, str) and p else None for p in units["parent_id"]]
     parent_of = dict(zip(units["unit_id"], parents, strict=True))
     row_of = {uid: row for row, uid in units["unit_id"].items() if isinstance(uid, str)}

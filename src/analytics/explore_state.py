@@ -1,0 +1,390 @@
+"""What the explorer computes, apart from its widgets: a campaign indexed in tree order, queries, figures, HTML.
+
+Every number comes from `kpis.unit_kpis` and every chart from the builders in `figures`, exactly as in the
+reports. The only addition is speed: the rows of the unit-keyed tables are sorted once so that a unit's
+subtree is one contiguous slice (units are numbered in depth-first order, so a subtree is a range of
+numbers), and `unit_kpis` runs on the campaign narrowed to that slice. It looks only at the subtree's rows,
+so the narrowed campaign gives the same figures as the whole one, in a fraction of the time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import unicodedata
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from . import figures
+from .campaign import Campaign
+from .contract import GROUPS, VISIT_KINDS
+from .kpis import UnitKpis, campaign_flags, unit_kpis
+from .labels import MISSING, fmt_int, fmt_percent, fmt_points, label, status_colour, status_key, status_label
+from .metrics import between
+from .report import esc
+
+UNIT_TABLES = ("visits", "surveys", "targets", "actuals")
+UNIT_FIGURES = ("persons", "events", "trend", "coverage", "funnel", "targets")
+COMPARE_METRICS = ("events", "persons", "survey_rates", "completion")
+MAX_COMPARE = 5
+INDENT = "\u3000"  # an ideographic space: option text keeps it, where browsers collapse ordinary spaces
+_KPI_CACHE_SIZE = 256
+
+
+@dataclass(frozen=True)
+class Query:
+    """What the figures of one unit depend on. None means "no filter", as in the reports.
+
+    `start`/`end` narrow the visits and questionnaires looked at; `as_of` is the date of the targets and
+    the last day of the visits when `end` is None or later.
+    """
+
+    unit_id: str
+    as_of: dt.date
+    start: dt.date | None = None
+    end: dt.date | None = None
+    kinds: tuple[str, ...] | None = None
+    groups: tuple[str, ...] | None = None
+    tolerance: float = 1.0
+
+    @property
+    def until(self) -> dt.date:
+        """Last day of the visits and questionnaires counted."""
+        return self.as_of if self.end is None else min(self.end, self.as_of)
+
+
+class CampaignIndex:
+    """A campaign with its unit-keyed rows sorted in tree order, plus a small cache of computed figures."""
+
+    def __init__(self, campaign: Campaign):
+        self.campaign = campaign
+        h = campaign.hierarchy
+        walk = h.walk()
+        self.order: list[str] = [u for u, _ in walk]
+        self.depth: dict[str, int] = dict(walk)
+        self.position: dict[str, int] = {u: i for i, u in enumerate(self.order)}
+        self.size: dict[str, int] = {}
+        for u in reversed(self.order):
+            self.size[u] = 1 + sum(self.size[c] for c in h.children[u])
+        self._rows: dict[str, pd.DataFrame] = {}
+        self._keys: dict[str, np.ndarray] = {}
+        for name in UNIT_TABLES:
+            frame = getattr(campaign, name)
+            # Rows of unknown units sort last, past every subtree: unit_kpis never counts them either.
+            keys = frame["unit_id"].map(self.position).astype("float64").fillna(len(self.order)).to_numpy()
+            order = np.argsort(keys, kind="stable")  # stable: rows of one unit keep their order (ties on dates)
+            self._rows[name] = frame.iloc[order]
+            self._keys[name] = keys[order]
+        # Data-quality findings are judged on the whole campaign (an outlier is one among all rows).
+        self.flags = campaign_flags(campaign)
+        self._search = {u: _folded(f"{u} {h.name[u]}") for u in self.order}
+        self._kpis: OrderedDict[Query, UnitKpis] = OrderedDict()
+
+    @property
+    def meta(self):
+        return self.campaign.meta
+
+    def view(self, unit_id: str, tables: tuple[str, ...] = UNIT_TABLES) -> Campaign:
+        """The campaign narrowed to the unit's subtree rows (other tables empty): unit_kpis gives the same figures."""
+        lo = self.position[unit_id]
+        hi = lo + self.size[unit_id]
+        narrowed = {"units": self.campaign.units}
+        for name in tables:
+            a, b = np.searchsorted(self._keys[name], [lo, hi], side="left")
+            narrowed[name] = self._rows[name].iloc[a:b]
+        view = dataclasses.replace(self.campaign, tables=narrowed)
+        view.__dict__["hierarchy"] = self.campaign.hierarchy  # shared, not rebuilt (cached_property slot)
+        view.__dict__["_flags"] = self.flags  # kpis.campaign_flags' cache: findings of the whole campaign
+        return view
+
+    def kpis(self, q: Query) -> UnitKpis:
+        """unit_kpis for the query, on the narrowed campaign; remembered for the last few hundred queries."""
+        hit = self._kpis.get(q)
+        if hit is not None:
+            self._kpis.move_to_end(q)
+            return hit
+        k = unit_kpis(self.view(q.unit_id), q.unit_id, q.until, q.tolerance, start=q.start,
+                      kinds=_listed(q.kinds), groups=_listed(q.groups))
+        if q.until != q.as_of:
+            # Visits end earlier than as_of: targets are still judged as of as_of.
+            pace = unit_kpis(self.view(q.unit_id, ("targets", "actuals")), q.unit_id, q.as_of, q.tolerance)
+            k = dataclasses.replace(k, as_of=q.as_of, targets=pace.targets)
+        self._kpis[q] = k
+        if len(self._kpis) > _KPI_CACHE_SIZE:
+            self._kpis.popitem(last=False)
+        return k
+
+    def visits(self, q: Query) -> pd.DataFrame:
+        """The subtree's visit rows the query looks at (the same rows unit_kpis counts)."""
+        rows = between(self.view(q.unit_id, ("visits",)).visits, q.start, q.until)
+        if q.kinds is not None:
+            rows = rows[rows["kind"].isin(q.kinds)]
+        if q.groups is not None:
+            rows = rows[rows["group"].isin(q.groups)]
+        return rows
+
+    # -- vocabulary present in the data, in the contract's order -------------------------------------------
+    def kinds(self) -> list[str]:
+        return _ordered(self.campaign.visits["kind"], VISIT_KINDS)
+
+    def groups(self) -> list[str]:
+        return _ordered(self.campaign.visits["group"], GROUPS)
+
+    def indicators(self) -> list[str]:
+        return _ordered(self.campaign.targets["indicator"], self.meta.indicators)
+
+    # -- the unit picker ------------------------------------------------------------------------------------
+    def unit_label(self, unit_id: str) -> str:
+        """Indented by depth, the name, then the code."""
+        return f"{INDENT * self.depth[unit_id]}{self.campaign.hierarchy.name[unit_id]} ({unit_id})"
+
+    def matching(self, text: str) -> list[str]:
+        """Units whose name or code holds the text (case, width and accents of Latin letters ignored), with
+        their ancestors for context, in tree order. Empty text: every unit."""
+        needle = _folded(text).strip()
+        if not needle:
+            return list(self.order)
+        hits = [u for u in self.order if needle in self._search[u]]
+        keep = set(hits)
+        for u in hits:
+            keep.update(self.campaign.hierarchy.ancestors(u))
+        return [u for u in self.order if u in keep]
+
+    def first_match(self, text: str) -> str | None:
+        needle = _folded(text).strip()
+        return next((u for u in self.order if needle in self._search[u]), None)
+
+    def default_compare(self, unit_id: str) -> list[str]:
+        """Units to compare when compare mode starts: the unit's children, else the unit and its siblings."""
+        h = self.campaign.hierarchy
+        if len(h.children[unit_id]) >= 2:
+            return h.children[unit_id][:MAX_COMPARE]
+        parent = h.parent[unit_id]
+        peers = h.children[parent] if parent is not None else h.roots
+        others = [u for u in peers if u != unit_id]
+        return [unit_id, *others][:MAX_COMPARE]
+
+
+def _folded(text: str) -> str:
+    """Text for matching: NFKC (full-width letters and digits become ASCII), case folded, accents dropped."""
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", str(text)))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _listed(values: tuple[str, ...] | None) -> list[str] | None:
+    return None if values is None else list(values)
+
+
+def _ordered(column: pd.Series, known) -> list[str]:
+    present = {str(v) for v in column.dropna().unique()}
+    return [c for c in known if c in present] + sorted(present - set(known))
+
+
+def with_indicators(k: UnitKpis, indicators: tuple[str, ...] | None) -> UnitKpis:
+    """The figures with only the chosen indicators' target rows (None: all)."""
+    if indicators is None:
+        return k
+    return dataclasses.replace(k, targets=k.targets[k.targets["indicator"].isin(indicators)].reset_index(drop=True))
+
+
+# -- figures ------------------------------------------------------------------------------------------------
+
+
+def unit_figures(index: CampaignIndex, q: Query, k: UnitKpis, language: str,
+                 names: tuple[str, ...] = UNIT_FIGURES) -> dict[str, go.Figure]:
+    """The charts of one unit, from the report's builders; `k` is kpis(q), narrowed to the chosen indicators."""
+    meta = index.meta
+    out: dict[str, go.Figure] = {}
+    for name in names:
+        if name == "persons":
+            out[name] = figures.persons_by_group_figure(persons=k.persons, meta=meta, language=language)
+        elif name == "events":
+            out[name] = figures.events_by_kind_figure(events=k.events, meta=meta, language=language)
+        elif name == "trend":
+            start = q.start or meta.start
+            end = min(q.until, meta.end)
+            out[name] = figures.visits_trend_figure(visits=index.visits(q), start=start, end=end, language=language)
+        elif name == "coverage":
+            out[name] = figures.coverage_figure(covered_children=k.covered_children, language=language)
+        elif name == "funnel":
+            out[name] = figures.survey_funnel_figure(surveys=k.surveys, language=language)
+        elif name == "targets":
+            out[name] = figures.target_pace_figure(targets=k.targets, meta=meta, language=language)
+        else:
+            raise ValueError(f"unknown figure {name!r}")
+    return out
+
+
+def metric_title(metric: str, language: str) -> str:
+    keys = {"events": "fig.events_by_kind", "persons": "fig.persons_by_group",
+            "survey_rates": "explore.metric_survey_rates", "completion": "explore.metric_completion"}
+    return label(keys[metric], language)
+
+
+def compare_frame(index: CampaignIndex, units: list[str], kpis: list[UnitKpis], metric: str,
+                  language: str) -> pd.DataFrame:
+    """Long frame for compare_units_figure: unit_id, name, key (translated), value; every key for every unit."""
+    meta, names = index.meta, index.campaign.hierarchy.name
+    rows: list[tuple[str, str, str, float]] = []
+    if metric in ("events", "persons"):
+        series = [k.events if metric == "events" else k.persons for k in kpis]
+        known = VISIT_KINDS if metric == "events" else GROUPS
+        present = {str(c) for s in series for c in s.index}
+        codes = [c for c in known if c in present] + sorted(present - set(known))
+        name_of = meta.kind_label if metric == "events" else meta.group_label
+        for u, s in zip(units, series, strict=True):
+            rows += [(u, names[u], name_of(c, language), float(s.get(c, 0))) for c in codes]
+    elif metric == "survey_rates":
+        for u, k in zip(units, kpis, strict=True):
+            rows += [(u, names[u], label(f"rate.{r}", language), k.surveys[r])
+                     for r in ("return_rate", "validity", "effective_rate")]
+    elif metric == "completion":
+        codes = list(dict.fromkeys(c for k in kpis for c in k.targets["indicator"]))
+        order = {c: i for i, c in enumerate(index.indicators())}
+        codes.sort(key=lambda c: order.get(c, len(order)))
+        for u, k in zip(units, kpis, strict=True):
+            done = dict(zip(k.targets["indicator"], k.targets["completion"], strict=True))
+            rows += [(u, names[u], meta.indicator_label(c, language), done.get(c, float("nan"))) for c in codes]
+    else:
+        raise ValueError(f"unknown compare metric {metric!r}")
+    return pd.DataFrame(rows, columns=["unit_id", "name", "key", "value"])
+
+
+def compare_figure(index: CampaignIndex, units: list[str], kpis: list[UnitKpis], metric: str,
+                   language: str) -> go.Figure:
+    frame = compare_frame(index, units, kpis, metric, language)
+    return figures.compare_units_figure(frame=frame, metric_label=metric_title(metric, language), language=language,
+                                        percent=metric in ("survey_rates", "completion"))
+
+
+# -- HTML of the KPI panel (every data-derived string escaped) ------------------------------------------------
+
+PANEL_CSS = """<style>
+.ca-panel { font-size: 13px; line-height: 1.4; color: #24292f; }
+.ca-panel h3 { margin: 0 0 2px; font-size: 17px; }
+.ca-panel .crumbs, .ca-panel .window { color: #6e7781; margin: 2px 0; }
+.ca-panel .cards { display: flex; flex-wrap: wrap; gap: 8px; margin: 8px 0; }
+.ca-panel .card { border: 1px solid #e5e7eb; border-radius: 6px; padding: 6px 10px; min-width: 92px; }
+.ca-panel .card-value { font-size: 19px; font-weight: 600; }
+.ca-panel .card-label { color: #6e7781; font-size: 12px; }
+.ca-panel table { border-collapse: collapse; margin: 6px 0; }
+.ca-panel th, .ca-panel td { border-bottom: 1px solid #e5e7eb; padding: 2px 8px; text-align: left; }
+.ca-panel td.num, .ca-panel th.num { text-align: right; font-variant-numeric: tabular-nums; }
+.ca-panel .status { color: #fff; border-radius: 3px; padding: 0 5px; }
+.ca-panel .note { color: #6e7781; }
+.ca-panel .error { color: #b42318; }
+</style>"""
+
+
+def kpi_cards(k: UnitKpis) -> dict[str, str]:
+    """The report's six key figures, formatted: events, persons, coverage, effective rate, on pace, behind."""
+    counts = k.status_counts()
+    good = counts.get("completed", 0) + counts.get("ahead", 0) + counts.get("on_pace", 0)
+    has_targets = len(k.targets) > 0
+    return {
+        "events": fmt_int(k.total_events),
+        "persons": fmt_int(k.total_persons),
+        "coverage": fmt_percent(k.coverage),
+        "effective_rate": fmt_percent(k.surveys["effective_rate"]),
+        "targets_on_pace": fmt_int(good) if has_targets else MISSING,
+        "targets_behind": fmt_int(counts.get("behind", 0)) if has_targets else MISSING,
+    }
+
+
+def unit_panel_html(index: CampaignIndex, q: Query, k: UnitKpis, language: str) -> str:
+    """Name, ancestors, window, key figures, questionnaires, targets and findings of one unit."""
+    h, meta = index.campaign.hierarchy, index.meta
+
+    def t(key: str) -> str:
+        return esc(label(key, language))
+
+    crumbs = " › ".join(esc(h.name[a]) for a in h.ancestors(q.unit_id))
+    start = q.start or meta.start
+    cards = "".join(
+        f'<div class="card"><div class="card-value">{esc(v)}</div><div class="card-label">{t(key)}</div></div>'
+        for key, v in kpi_cards(k).items()
+    )
+    s = k.surveys
+    surveys = (
+        f'<table><tr><th class="num">{t("funnel.issued")}</th><th class="num">{t("funnel.returned")}</th>'
+        f'<th class="num">{t("funnel.valid")}</th><th class="num">{t("rate.return_rate")}</th>'
+        f'<th class="num">{t("rate.validity")}</th></tr><tr><td class="num">{esc(fmt_int(s["issued"]))}</td>'
+        f'<td class="num">{esc(fmt_int(s["returned"]))}</td><td class="num">{esc(fmt_int(s["valid"]))}</td>'
+        f'<td class="num">{esc(fmt_percent(s["return_rate"]))}</td>'
+        f'<td class="num">{esc(fmt_percent(s["validity"]))}</td></tr></table>'
+    )
+    parts = [
+        PANEL_CSS,
+        '<div class="ca-panel">',
+        f'<div class="crumbs">{crumbs}</div>' if crumbs else "",
+        f'<h3>{esc(h.name[q.unit_id])}</h3>',
+        f'<div class="window">{t("explore.code")}: <code>{esc(q.unit_id)}</code> · {t("explore.window")}: '
+        f'{start.isoformat()} – {q.until.isoformat()} · {t("explore.as_of")}: {q.as_of.isoformat()}</div>',
+        f'<div class="cards">{cards}</div>',
+        surveys,
+        _targets_table(index, k, language),
+        f'<div class="note">{t("explore.findings")}: {esc(fmt_int(len(k.flags)))}</div>',
+        "</div>",
+    ]
+    return "".join(parts)
+
+
+def _targets_table(index: CampaignIndex, k: UnitKpis, language: str) -> str:
+    if k.targets.empty:
+        return ""
+    head = ["col.indicator", "col.completion", "col.elapsed", "col.pace_gap", "col.status"]
+    th = "".join(f'<th{" class=num" if 0 < i < 4 else ""}>{esc(label(h, language))}</th>' for i, h in enumerate(head))
+    rows = []
+    for r in k.targets.itertuples(index=False):
+        badge = (f'<span class="status" style="background:{status_colour(r.status)}">'
+                 f'{esc(status_label(status_key(r.status), language))}</span>')
+        rows.append(
+            f"<tr><td>{esc(index.meta.indicator_label(r.indicator, language))}</td>"
+            f'<td class="num">{esc(fmt_percent(r.completion))}</td><td class="num">{esc(fmt_percent(r.elapsed))}</td>'
+            f'<td class="num">{esc(fmt_points(r.pace_gap))}</td><td>{badge}</td></tr>'
+        )
+    return f"<table><tr>{th}</tr>{''.join(rows)}</table>"
+
+
+def compare_panel_html(index: CampaignIndex, units: list[str], kpis: list[UnitKpis], language: str,
+                       note: str = "") -> str:
+    """One row of key figures per compared unit."""
+    names = index.campaign.hierarchy.name
+    keys = ["events", "persons", "coverage", "effective_rate", "targets_on_pace", "targets_behind"]
+    th = f'<th>{esc(label("col.unit", language))}</th>' + "".join(
+        f'<th class="num">{esc(label(k, language))}</th>' for k in keys)
+    rows = []
+    for u, k in zip(units, kpis, strict=True):
+        cards = kpi_cards(k)
+        cells = "".join(f'<td class="num">{esc(cards[key])}</td>' for key in keys)
+        rows.append(f"<tr><td>{esc(names[u])} <code>{esc(u)}</code></td>{cells}</tr>")
+    notice = f'<p class="note">{esc(note)}</p>' if note else ""
+    return (f'{PANEL_CSS}<div class="ca-panel"><h3>{esc(label("explore.compare", language))}</h3>{notice}'
+            f'<table><tr>{th}</tr>{"".join(rows)}</table></div>')
+
+
+def message_html(text: str, error: bool = False) -> str:
+    """A one-line note or error, escaped."""
+    return f'<div class="ca-panel"><p class="{"error" if error else "note"}">{esc(text)}</p></div>'
+
+
+__all__ = [
+    "COMPARE_METRICS",
+    "MAX_COMPARE",
+    "UNIT_FIGURES",
+    "CampaignIndex",
+    "Query",
+    "compare_figure",
+    "compare_frame",
+    "compare_panel_html",
+    "kpi_cards",
+    "message_html",
+    "metric_title",
+    "unit_figures",
+    "unit_panel_html",
+    "with_indicators",
+]

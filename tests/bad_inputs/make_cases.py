@@ -1,0 +1,482 @@
+"""Write the bad-input catalogue: one tiny valid campaign, then one folder per defect (deterministic).
+
+Run from the repository root (re-runnable; every run gives byte-identical files)::
+
+    .venv/bin/python tests/bad_inputs/make_cases.py
+
+Each case folder holds the campaign files with exactly one defect and an ``expected.yaml`` saying what
+``campaign-analytics validate`` must report: ``problems`` (how many messages), and where the one this
+case is about points: ``file``, ``row`` (spreadsheet row, header = 1; null for a whole-file defect),
+``column`` (null when the defect has none) and ``contains`` (words of the rule). ``_valid/`` is the
+defect-free base and must pass. ``README.md`` (the table of cases) is written from the same list.
+tests/test_bad_inputs.py runs every case through ``validate`` and ``run``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import csv
+import datetime as dt
+import io
+import random
+import re
+import shutil
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+VALID = "_valid"
+EXPECTED = "expected.yaml"
+WORKBOOK = "campaign.xlsx"
+FIXED_XLSX_TIME = dt.datetime(2012, 1, 1, 0, 0, 0)
+
+META = """\
+id: bad_inputs_base
+name: {zh: 坏输入目录基准活动, en: Bad-input catalogue base campaign}
+start: 2012-01-01
+end: 2012-12-31
+as_of: 2012-06-30
+vocabulary:
+  indicators:
+    gdp: {zh: 地区生产总值, en: GDP}
+    five_good_share: {zh: 五好党组织比例, en: Five-good share}
+"""
+
+# The base campaign, each table as [header, row 2, row 3, ...]: list index + 1 = spreadsheet row.
+BASE: dict[str, list[list[str]]] = {
+    "units": [
+        ["unit_id", "name", "parent_id", "kind", "sector", "tags"],
+        ["C", "某县", "", "county", "", ""],
+        ["T1", "甲乡", "C", "township", "rural", "advanced"],
+        ["T2", "乙乡", "C", "township", "rural", "lagging"],
+        ["V1", "某村", "T1", "village", "rural", ""],
+    ],
+    "visits": [
+        ["date", "unit_id", "kind", "group", "persons", "team", "topic"],
+        ["2012-03-01", "T1", "seminar", "village_cadres", "12", "一组", "产业发展"],
+        ["2012-03-02", "V1", "visit", "residents", "30", "一组", ""],
+        ["2012-04-10", "T2", "座谈会", "群众", "8", "二组", ""],
+        ["2012-05-15", "C", "lecture", "township_leaders", "5", "", ""],
+    ],
+    "surveys": [
+        ["survey_id", "unit_id", "date", "issued", "returned", "valid"],
+        ["Q1", "T1", "2012-03-05", "100", "95", "90"],
+        ["Q2", "T2", "2012-03-06", "80", "80", "75"],
+        ["Q3", "V1", "2012-04-01", "40", "38", "38"],
+    ],
+    "targets": [
+        ["unit_id", "indicator", "target", "measure", "period_start", "period_end", "aggregation"],
+        ["T1", "gdp", "1000", "万元", "2012-01-01", "2012-12-31", "sum"],
+        ["T2", "gdp", "800", "万元", "2012-01-01", "2012-12-31", "sum"],
+        ["C", "five_good_share", "90", "%", "2012-01-01", "2012-12-31", "none"],
+    ],
+    "actuals": [
+        ["unit_id", "indicator", "date", "value"],
+        ["T1", "gdp", "2012-06-30", "520"],
+        ["T2", "gdp", "2012-06-30", "400"],
+        ["C", "five_good_share", "2012-06-30", "85"],
+    ],
+}
+
+
+@dataclass
+class Draft:
+    """A campaign being written: campaign.yaml text, tables as rows, and files that replace a table's CSV."""
+
+    meta: str | None = META
+    tables: dict[str, list[list[str]]] = field(default_factory=lambda: copy.deepcopy(BASE))
+    raw: dict[str, bytes] = field(default_factory=dict)  # file name -> bytes written as they are
+    workbook: list[str] | None = None  # tables written as sheets of campaign.xlsx instead of CSV
+    sheet_names: dict[str, str] = field(default_factory=dict)  # table -> sheet title, to misname one
+
+    def set(self, table: str, row: int, column: str, value: str) -> None:
+        """Set one cell by spreadsheet row and canonical header."""
+        self.tables[table][row - 1][self.tables[table][0].index(column)] = value
+
+    def drop_column(self, table: str, column: str) -> None:
+        i = self.tables[table][0].index(column)
+        for row in self.tables[table]:
+            del row[i]
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    defect: str  # what is wrong, for README.md
+    apply: Callable[[Draft], None]
+    file: str
+    row: int | None
+    column: str | None
+    contains: str
+    problems: int = 1
+
+
+def _csv_text(rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue()
+
+
+def _workbook_bytes(sheets: dict[str, list[list[str]]]) -> bytes:
+    """An .xlsx with one sheet per entry; fixed properties and zip timestamps give identical bytes."""
+    from openpyxl import Workbook
+    from openpyxl.writer.excel import ExcelWriter
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append([v if v != "" else None for v in row])
+    wb.properties.creator = "tests/bad_inputs/make_cases.py"
+    wb.properties.created = FIXED_XLSX_TIME
+    wb.properties.modified = FIXED_XLSX_TIME
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).save()  # unlike save_workbook, keeps properties.modified
+    stamp = FIXED_XLSX_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + stamp + rb"\2", data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_XLSX_TIME.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, data)
+    return out.getvalue()
+
+
+def write_draft(draft: Draft, folder: Path) -> None:
+    """Write a draft campaign into an empty folder."""
+    folder.mkdir(parents=True)
+    if draft.meta is not None:
+        (folder / "campaign.yaml").write_bytes(draft.meta.encode("utf-8"))
+    in_book = draft.workbook or []
+    for table, rows in draft.tables.items():
+        if table not in in_book and f"{table}.csv" not in draft.raw:
+            (folder / f"{table}.csv").write_bytes(_csv_text(rows).encode("utf-8"))
+    if in_book:
+        sheets = {draft.sheet_names.get(t, t): draft.tables[t] for t in in_book if t in draft.tables}
+        (folder / WORKBOOK).write_bytes(_workbook_bytes(sheets))
+    for name, data in draft.raw.items():
+        (folder / name).write_bytes(data)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The defects. Each function changes the valid base in exactly one way.
+
+
+def _drop(table: str, column: str) -> Callable[[Draft], None]:
+    return lambda d: d.drop_column(table, column)
+
+
+def _cell(table: str, row: int, column: str, value: str) -> Callable[[Draft], None]:
+    return lambda d: d.set(table, row, column, value)
+
+
+def _duplicate_column(d: Draft) -> None:
+    for row in d.tables["surveys"]:
+        row.append("发出" if row[0] == "survey_id" else row[3])
+
+
+def _empty_header(d: Draft) -> None:
+    for i, row in enumerate(d.tables["units"]):
+        row.insert(2, "" if i == 0 else f"备{i}")
+
+
+def _misspell(d: Draft) -> None:
+    d.tables["visits"][0][3] = "grop"
+
+
+def _empty_column(d: Draft) -> None:
+    for row in d.tables["visits"][1:]:
+        row[2] = ""
+
+
+def _header_only(table: str) -> Callable[[Draft], None]:
+    return lambda d: d.tables.__setitem__(table, d.tables[table][:1])
+
+
+def _zero_bytes(table: str) -> Callable[[Draft], None]:
+    return lambda d: d.raw.__setitem__(f"{table}.csv", b"")
+
+
+def _utf16(d: Draft) -> None:
+    d.raw["visits.csv"] = _csv_text(d.tables["visits"]).encode("utf-16")  # with its BOM, as Excel's "Unicode text"
+
+
+def _workbook_named_csv(d: Draft) -> None:
+    # A workbook saved under a .csv name: zip bytes, neither UTF-8 nor GB18030.
+    d.raw["units.csv"] = _workbook_bytes({"units": d.tables["units"]})
+
+
+def _utf16le_ascii(d: Draft) -> None:
+    # No BOM and only ASCII: every other byte is NUL, which UTF-8 would accept.
+    d.raw["actuals.csv"] = _csv_text(d.tables["actuals"]).encode("utf-16-le")
+
+
+def _semicolons(d: Draft) -> None:
+    d.raw["visits.csv"] = _csv_text(d.tables["visits"]).replace(",", ";").encode("utf-8")
+
+
+def _random_bytes(d: Draft) -> None:
+    d.raw["actuals.csv"] = random.Random(6).randbytes(4096)
+
+
+def _as_workbook(d: Draft) -> None:
+    d.workbook = list(d.tables)
+
+
+def _workbook_without_units(d: Draft) -> None:
+    del d.tables["units"]
+    d.workbook = list(d.tables)
+
+
+def _workbook_empty_units_sheet(d: Draft) -> None:
+    d.tables["units"] = []
+    d.workbook = list(d.tables)
+
+
+def _workbook_renamed_sheet(d: Draft) -> None:
+    d.workbook = list(d.tables)
+    d.sheet_names["visits"] = "走访记录"
+
+
+def _damaged_workbook(d: Draft) -> None:
+    d.workbook = list(d.tables)
+    d.raw[WORKBOOK] = _workbook_bytes(d.tables)[:600]  # truncated download
+
+
+def _in_workbook(change: Callable[[Draft], None]) -> Callable[[Draft], None]:
+    def apply(d: Draft) -> None:
+        _as_workbook(d)
+        change(d)
+
+    return apply
+
+
+def _add_row(table: str, row: list[str]) -> Callable[[Draft], None]:
+    return lambda d: d.tables[table].append(row)
+
+
+def _ragged_long(d: Draft) -> None:
+    # An unquoted comma in the topic: one cell too many.
+    d.tables["visits"][2] = ["2012-03-02", "V1", "visit", "residents", "30", "一组", "产业", "发展"]
+
+
+def _unclosed_quote(d: Draft) -> None:
+    # The quote opened in row 3's team cell is never closed: the rest of the file becomes one cell.
+    text = _csv_text(d.tables["visits"])
+    d.raw["visits.csv"] = text.replace("V1,visit,residents,30,一组", 'V1,visit,residents,30,"一组').encode("utf-8")
+
+
+def _meta(text: str) -> Callable[[Draft], None]:
+    return lambda d: setattr(d, "meta", text)
+
+
+def _no_meta(d: Draft) -> None:
+    d.meta = None
+
+
+
+CASES: list[Case] = [
+    # columns
+    Case("missing_column_visits_persons", "visits.csv has no persons column", _drop("visits", "persons"),
+         "visits.csv", 1, "persons", "missing column persons"),
+    Case("missing_column_units_name", "units.csv has no name column", _drop("units", "name"),
+         "units.csv", 1, "name", "missing column name"),
+    Case("duplicate_column_surveys_issued", "surveys.csv gives issued twice (issued and 发出)", _duplicate_column,
+         "surveys.csv", 1, "发出", "repeats column issued"),
+    Case("empty_header_units", "units.csv has a column with values but an empty header", _empty_header,
+         "units.csv", 1, "(empty header in position 3)", "is not a column of this table"),
+    Case("empty_column_visits_kind", "the required kind column of visits.csv is empty in every row", _empty_column,
+         "visits.csv", None, "kind", "is empty in every row"),
+    Case("misspelled_column_visits_group", "visits.csv header grop instead of group (reported as the unknown "
+         "header and as the missing column)", _misspell, "visits.csv", 1, "grop", "is not a column of this table",
+         problems=2),
+    # whole files
+    Case("header_only_units", "units.csv has a header and no rows", _header_only("units"),
+         "units.csv", None, None, "has a header but no data rows"),
+    Case("header_only_surveys", "surveys.csv has a header and no rows", _header_only("surveys"),
+         "surveys.csv", None, None, "has a header but no data rows"),
+    Case("empty_file_units", "units.csv is 0 bytes", _zero_bytes("units"),
+         "units.csv", None, None, "is empty"),
+    Case("empty_file_visits", "visits.csv is 0 bytes", _zero_bytes("visits"),
+         "visits.csv", None, None, "is empty"),
+    Case("missing_column_units_unit_id", "units.csv has no unit_id column", _drop("units", "unit_id"),
+         "units.csv", 1, "unit_id", "missing column unit_id"),
+    Case("semicolon_separated_visits", "visits.csv saved with ; as the separator", _semicolons,
+         "visits.csv", 1, None, "is separated by semicolons"),
+    Case("unclosed_quote_visits", 'a quote (") opened in visits.csv row 3 is never closed', _unclosed_quote,
+         "visits.csv", 3, None, 'has 6 cells but the header has 7; a quote (") in it is not closed'),
+    Case("encoding_utf16_visits", "visits.csv saved as UTF-16 with BOM", _utf16,
+         "visits.csv", None, None, "is not text in UTF-8 or GB18030"),
+    Case("encoding_utf16le_no_bom_actuals", "actuals.csv (ASCII only) saved as UTF-16 without BOM", _utf16le_ascii,
+         "actuals.csv", None, None, "is not text in UTF-8 or GB18030"),
+    Case("binary_units_workbook_as_csv", "units.csv is really an .xlsx workbook (zip bytes)", _workbook_named_csv,
+         "units.csv", None, None, "is not text in UTF-8 or GB18030"),
+    Case("binary_actuals_random_bytes", "actuals.csv is 4 KB of random bytes", _random_bytes,
+         "actuals.csv", None, None, "is not text in UTF-8 or GB18030"),
+    # workbooks
+    Case("xlsx_missing_units_sheet", "campaign.xlsx holds every table but units, and there is no units.csv",
+         _workbook_without_units, WORKBOOK, None, None, "no units sheet"),
+    Case("xlsx_empty_units_sheet", "campaign.xlsx has a units sheet with nothing in it", _workbook_empty_units_sheet,
+         f"{WORKBOOK} [units]", None, None, "has no header row"),
+    Case("xlsx_renamed_sheet", "campaign.xlsx names the visits sheet 走访记录", _workbook_renamed_sheet,
+         WORKBOOK, None, None, "sheet is not a table name"),
+    Case("xlsx_damaged", "campaign.xlsx is truncated (the only source of every table)", _damaged_workbook,
+         WORKBOOK, None, None, "cannot be read as an .xlsx workbook"),
+    Case("xlsx_negative_persons", "campaign.xlsx, sheet visits, row 3: persons -30",
+         _in_workbook(_cell("visits", 3, "persons", "-30")), f"{WORKBOOK} [visits]", 3, "persons", "must be 0 or more"),
+    # units hierarchy
+    Case("duplicate_unit_id", "units.csv gives unit T2 twice", _add_row("units", ["T2", "丙乡", "C", "township", "", ""]),
+         "units.csv", 6, "unit_id", "repeats a value that must be unique"),
+    Case("dangling_parent", "V1's parent T9 is not a unit", _cell("units", 5, "parent_id", "T9"),
+         "units.csv", 5, "parent_id", "is not a unit_id in units"),
+    Case("cycle_units", "T1's parent is V1, whose parent is T1", _cell("units", 3, "parent_id", "V1"),
+         "units.csv", 3, "parent_id", "parents form a cycle"),
+    Case("own_parent", "T2 is its own parent", _cell("units", 4, "parent_id", "T2"),
+         "units.csv", 4, "parent_id", "cannot be its own parent"),
+    # visits
+    Case("unknown_unit_visits", "a visit at unit T9, which is not in units", _cell("visits", 4, "unit_id", "T9"),
+         "visits.csv", 4, "unit_id", "is not a unit_id in units"),
+    Case("unknown_visit_kind", "visit kind 调研, not a known kind", _cell("visits", 2, "kind", "调研"),
+         "visits.csv", 2, "kind", "is not a known visit kind"),
+    Case("unknown_group", "group 学生, not a known group", _cell("visits", 5, "group", "学生"),
+         "visits.csv", 5, "group", "is not a known group"),
+    Case("negative_persons", "persons -5", _cell("visits", 3, "persons", "-5"),
+         "visits.csv", 3, "persons", "must be 0 or more"),
+    Case("fractional_persons", "persons 2.5", _cell("visits", 3, "persons", "2.5"),
+         "visits.csv", 3, "persons", "must be a whole number"),
+    Case("chinese_numeral_persons", "persons written 三十", _cell("visits", 3, "persons", "三十"),
+         "visits.csv", 3, "persons", "Chinese numerals are not read"),
+    Case("non_numeric_persons", "persons written 30人", _cell("visits", 3, "persons", "30人"),
+         "visits.csv", 3, "persons", "must be a whole number written in digits"),
+    Case("huge_persons", "persons 99999999999999999999", _cell("visits", 2, "persons", "99999999999999999999"),
+         "visits.csv", 2, "persons", "is too large to be a count"),
+    Case("impossible_date_visits", "visit date 2012-02-30", _cell("visits", 2, "date", "2012-02-30"),
+         "visits.csv", 2, "date", "is not a valid date"),
+    Case("date_out_of_range_visits", "visit date 0001-01-01 (a database's empty date)",
+         _cell("visits", 5, "date", "0001-01-01"), "visits.csv", 5, "date", "is outside the dates this program handles"),
+    Case("empty_cell_visits_unit_id", "one visit without a unit_id", _cell("visits", 4, "unit_id", ""),
+         "visits.csv", 4, "unit_id", "is empty; a value is required"),
+    Case("ragged_row_too_many_cells", "an unquoted comma gives visits.csv row 3 eight cells for seven columns",
+         _ragged_long, "visits.csv", 3, None, "has 8 cells but the header has 7"),
+    # surveys
+    Case("surveys_valid_gt_returned", "valid 40 > returned 38", _cell("surveys", 4, "valid", "40"),
+         "surveys.csv", 4, "valid and returned", "valid must not exceed returned"),
+    Case("surveys_returned_gt_issued", "returned 85 > issued 80", _cell("surveys", 3, "returned", "85"),
+         "surveys.csv", 3, "returned and issued", "returned must not exceed issued"),
+    Case("duplicate_survey_id", "survey batch Q2 given twice", _cell("surveys", 4, "survey_id", "Q2"),
+         "surveys.csv", 4, "survey_id", "repeats a value that must be unique"),
+    # targets and actuals
+    Case("zero_target", "target 0", _cell("targets", 3, "target", "0"),
+         "targets.csv", 3, "target", "must be greater than 0"),
+    Case("negative_target", "target -800", _cell("targets", 3, "target", "-800"),
+         "targets.csv", 3, "target", "must be greater than 0"),
+    Case("non_numeric_target", "target written 一千", _cell("targets", 2, "target", "一千"),
+         "targets.csv", 2, "target", "Chinese numerals are not read"),
+    Case("overflowing_target", "target 1e400", _cell("targets", 4, "target", "1e400"),
+         "targets.csv", 4, "target", "is too large to be a number"),
+    Case("reversed_period_targets", "period_start 2012-12-31 after period_end 2012-01-01",
+         lambda d: (d.set("targets", 2, "period_start", "2012-12-31"), d.set("targets", 2, "period_end", "2012-01-01")),
+         "targets.csv", 2, "period_start and period_end", "period_start must not be after period_end"),
+    Case("impossible_date_targets", "period_end 2012-02-30", _cell("targets", 3, "period_end", "2012-02-30"),
+         "targets.csv", 3, "period_end", "is not a valid date"),
+    Case("unknown_aggregation", "aggregation average", _cell("targets", 2, "aggregation", "average"),
+         "targets.csv", 2, "aggregation", "is not a known aggregation"),
+    Case("mixed_aggregation", "indicator gdp summed for T1 but not for T2", _cell("targets", 3, "aggregation", "none"),
+         "targets.csv", 2, "aggregation", "indicator mixes sum and none"),
+    Case("negative_actual", "actual value -1", _cell("actuals", 3, "value", "-1"),
+         "actuals.csv", 3, "value", "must be 0 or more"),
+    Case("excel_error_actual", "actual value #DIV/0! (a spreadsheet formula error)", _cell("actuals", 2, "value", "#DIV/0!"),
+         "actuals.csv", 2, "value", "must be a number written in digits"),
+    # campaign.yaml
+    Case("broken_campaign_yaml", "campaign.yaml has an unclosed mapping on line 2 (invalid YAML)",
+         _meta(META.replace("en: Bad-input catalogue base campaign}", "en: Bad-input catalogue base campaign")),
+         "campaign.yaml", 3, None, "is not valid YAML"),
+    Case("campaign_start_after_end", "campaign.yaml start 2012-12-31 after end 2012-01-01",
+         _meta(META.replace("start: 2012-01-01\nend: 2012-12-31", "start: 2012-12-31\nend: 2012-01-01")),
+         "campaign.yaml", None, "start, end", "start must not be after end"),
+    Case("campaign_impossible_date", "campaign.yaml end 2012-02-30", _meta(META.replace("end: 2012-12-31", "end: 2012-02-30")),
+         "campaign.yaml", None, None, "holds an impossible date"),
+    Case("campaign_label_collision", "campaign.yaml adds kind talk with the zh label 座谈会 of seminar",
+         _meta(META + "  kinds:\n    talk: {zh: 座谈会, en: Talk}\n"),
+         "campaign.yaml", None, "vocabulary.kinds.talk", "label already belongs to code seminar"),
+    Case("missing_campaign_yaml", "no campaign.yaml", _no_meta,
+         "campaign.yaml", None, None, "is missing"),
+]
+
+
+def _expected(case: Case) -> dict:
+    return {
+        "defect": case.defect,
+        "problems": case.problems,
+        "file": case.file,
+        "row": case.row,
+        "column": case.column,
+        "contains": case.contains,
+    }
+
+
+def _readme() -> str:
+    lines = [
+        "# Bad-input catalogue",
+        "",
+        "Small campaign folders, each the valid base `_valid/` (4 units, 4 visits, 3 surveys, 3 targets,",
+        "3 actuals) with exactly one defect. `tests/test_bad_inputs.py` runs every folder through",
+        "`campaign-analytics validate DIR` and `campaign-analytics run --data DIR --out OUT` and expects exit",
+        "status 2, no traceback, the number of problems below, one of them naming the file, row and column",
+        "shown, and no report written. `_valid/` must exit 0. The test also builds a 50 MB visits.csv from",
+        "`_valid/` with one defect near its end (not committed).",
+        "",
+        "Each folder's `expected.yaml` holds the same expectations. Do not edit the folders by hand:",
+        "change `make_cases.py` and run `.venv/bin/python tests/bad_inputs/make_cases.py`.",
+        "",
+        "| case | defect | problems | file | row | column | rule contains |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for c in CASES:
+        cells = [f"`{c.name}`", c.defect, str(c.problems), c.file, "" if c.row is None else str(c.row),
+                 c.column or "", c.contains]
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def write_catalogue(out: Path = HERE) -> None:
+    """Write _valid/, every case folder and README.md under out, replacing folders written before."""
+    names = {c.name for c in CASES}
+    assert len(names) == len(CASES), "case names must be unique"
+    out.mkdir(parents=True, exist_ok=True)
+    # Remove folders this script wrote before (they hold expected.yaml) so a renamed case leaves nothing behind.
+    for old in out.iterdir():
+        if old.is_dir() and (old.name == VALID or (old / EXPECTED).exists()):
+            shutil.rmtree(old)
+    write_draft(Draft(), out / VALID)
+    for case in CASES:
+        draft = Draft()
+        case.apply(draft)
+        folder = out / case.name
+        write_draft(draft, folder)
+        text = yaml.safe_dump(_expected(case), allow_unicode=True, sort_keys=False, width=200)
+        (folder / EXPECTED).write_bytes(text.encode("utf-8"))
+    (out / "README.md").write_bytes(_readme().encode("utf-8"))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=HERE, help="folder to write (default: beside this script)")
+    out = parser.parse_args(argv).out
+    write_catalogue(out)
+    print(f"wrote {VALID}/ and {len(CASES)} cases under {out}")
+
+
+if __name__ == "__main__":
+    main()
