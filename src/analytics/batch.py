@@ -32,6 +32,7 @@ from . import __version__
 from .campaign import Campaign
 from .config import NOTEBOOKS_DIR, REPORTS_DIR, resolve_data_dir
 from .errors import UsageError
+from .execution import Rendered, describe, render_unit
 from .fileio import write_text_atomic
 from .incremental import unit_input_keys
 from .index_page import index_html
@@ -39,8 +40,8 @@ from .kernels import WarmKernel
 from .kpis import cached_kpi_table
 from .loading import load_campaign
 from .naming import unit_filename
+from .render import ASSET_MODES, write_shared_asset
 from .report import HTML_ONLY_ENV
-from .render import ASSET_MODES, notebook_html, write_shared_asset
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,8 @@ class BatchOptions:
     tolerance: float = 1.0
     timeout: float = 600.0
     force: bool = False
+    executor: str = "local"  # local (a pool of warm kernels here) or dask
+    scheduler: str | None = None  # with dask: a scheduler address, or "local" for a LocalCluster
     notebook: Path = field(default_factory=lambda: NOTEBOOKS_DIR / "unit_report.ipynb")
 
     def check(self) -> None:
@@ -75,6 +78,10 @@ class BatchOptions:
             raise UsageError(f"jobs must be between 1 and 64, not {self.jobs}")
         if self.timeout <= 0:
             raise UsageError("timeout must be a positive number of seconds")
+        if self.executor not in ("local", "dask"):
+            raise UsageError(f"executor must be local or dask, not {self.executor!r}")
+        if self.executor == "dask" and not self.scheduler:
+            raise UsageError("the dask executor needs --scheduler ADDRESS (or --scheduler local)")
         if not Path(self.notebook).is_file():
             raise UsageError(f"notebook {self.notebook} does not exist")
 
@@ -186,7 +193,15 @@ def run_batch(options: BatchOptions, progress: Callable[[UnitResult, int, int], 
                 progress(result, done_count[0], len(wanted))
 
         peaks: list[float] = []
-        if todo:
+        if todo and options.executor == "dask":
+            from .dask_executor import run_on_dask
+
+            spec = {"cwd": str(Path(options.notebook).resolve().parent), "env": {HTML_ONLY_ENV: "1"},
+                    "notebook": nbformat.writes(notebook), "parameters": job.parameters(""),
+                    "language": options.language, "assets": options.assets, "timeout": options.timeout}
+            run_on_dask(options.scheduler, options.jobs, spec, todo, {u: job.title(u) for u in todo},
+                        lambda done: finished(job.store(done)))
+        elif todo:
             peaks = _run_pool(job, todo, min(options.jobs, len(todo)), finished)
         ordered = [results[u] for u in wanted]
         kpis = cached_kpi_table(campaign, as_of, options.tolerance)
@@ -230,36 +245,31 @@ class _Job:
             "tolerance": self.options.tolerance,
         }
 
+    def title(self, unit_id: str) -> str:
+        return f"{self.campaign.hierarchy.name[unit_id]} · {self.campaign.meta.title(self.options.language)}"
+
     def render(self, kernel: WarmKernel, unit_id: str) -> UnitResult:
-        """Execute the notebook for one unit and write its page; failures become a failed result."""
-        h = self.campaign.hierarchy
-        start = time.perf_counter()
+        """Execute one unit on a local kernel and store its outcome."""
+        done = render_unit(kernel, self.notebook, self.parameters(unit_id), self.title(unit_id),
+                           self.options.language, self.options.assets, self.options.timeout)
+        return self.store(done)
+
+    def store(self, done: Rendered) -> UnitResult:
+        """Write a unit's page (or its failed notebook) atomically and make its manifest line."""
+        unit_id = done.unit_id
+        name = self.campaign.hierarchy.name[unit_id]
         output = f"{UNITS_DIR}/{unit_filename(unit_id)}"
-        holder: dict[str, Any] = {}
-        try:
-            nb = kernel.execute(self.notebook, self.parameters(unit_id), self.options.timeout, holder)
-            title = f"{h.name[unit_id]} · {self.campaign.meta.title(self.options.language)}"
-            page = notebook_html(nb, title, self.options.language, self.options.assets)
-            write_text_atomic(self.out_dir / output, page)
-            _remove(self.out_dir / FAILED_DIR / f"{Path(output).stem}.ipynb")
-            return UnitResult(unit_id, h.name[unit_id], "rendered", output, self.keys[unit_id],
-                              round(time.perf_counter() - start, 3))
-        except Exception as exc:  # one unit's failure must not stop the batch
-            error = _describe(exc)
-            if not kernel.alive or _is_kernel_fault(exc):
-                log.warning("kernel for %s died or hung (%s); starting a new one", unit_id, error)
-                try:
-                    kernel.restart()
-                except Exception as restart_exc:  # noqa: BLE001 - reported on the next unit
-                    log.error("could not restart the kernel: %s", restart_exc)
-            saved = None
-            nb = holder.get("nb")
-            if nb is not None:
-                saved = f"{FAILED_DIR}/{Path(output).stem}.ipynb"
-                write_text_atomic(self.out_dir / saved, nbformat.writes(nb))
-            _remove(self.out_dir / output)
-            return UnitResult(unit_id, h.name[unit_id], "failed", None, self.keys[unit_id],
-                              round(time.perf_counter() - start, 3), error, saved)
+        failed_path = f"{FAILED_DIR}/{Path(output).stem}.ipynb"
+        if done.html is not None:
+            write_text_atomic(self.out_dir / output, done.html)
+            _remove(self.out_dir / failed_path)
+            return UnitResult(unit_id, name, "rendered", output, self.keys[unit_id], done.duration_s)
+        saved = None
+        if done.failed_notebook is not None:
+            write_text_atomic(self.out_dir / failed_path, done.failed_notebook)
+            saved = failed_path
+        _remove(self.out_dir / output)
+        return UnitResult(unit_id, name, "failed", None, self.keys[unit_id], done.duration_s, done.error, saved)
 
 
 def _remove(path: Path) -> None:
@@ -267,19 +277,6 @@ def _remove(path: Path) -> None:
         path.unlink()
     except FileNotFoundError:
         pass
-
-
-def _is_kernel_fault(exc: Exception) -> bool:
-    name = type(exc).__name__
-    return name in ("DeadKernelError", "CellTimeoutError", "TimeoutError", "RuntimeError")
-
-
-def _describe(exc: Exception) -> str:
-    ename = getattr(exc, "ename", None)
-    if ename:
-        return f"{ename}: {getattr(exc, 'evalue', '')}".strip()
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0] if text else ''}".strip()
 
 
 def _run_pool(job: _Job, todo: list[str], jobs: int, finished: Callable[[UnitResult], None]) -> list[float]:
@@ -318,7 +315,7 @@ def _run_pool(job: _Job, todo: list[str], jobs: int, finished: Callable[[UnitRes
         t.join()
     if errors:
         # A worker that could not even start a kernel: mark what is left as failed, with the reason.
-        reason = _describe(errors[0]) if isinstance(errors[0], Exception) else repr(errors[0])
+        reason = describe(errors[0])
         while not work.empty():
             uid = work.get_nowait()
             h = job.campaign.hierarchy

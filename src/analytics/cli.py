@@ -94,6 +94,8 @@ def kpis(data_dir: Path, as_of: dt.date | None, tolerance: float, out: Path | No
 @click.option("--tolerance", type=float, help="Pace tolerance in points (default 1).")
 @click.option("--timeout", type=float, help="Seconds allowed per unit (default 600).")
 @click.option("--force", is_flag=True, default=None, help="Re-render units that are up to date.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), help="Where units run (default local).")
+@click.option("--scheduler", help="With --executor dask: scheduler address (tcp://host:8786) or 'local'.")
 def run(params_file: Path | None, **flags) -> None:
     """Render each unit's report notebook to offline HTML, plus index.html, kpis.csv and manifest.json.
 
@@ -118,6 +120,7 @@ def run(params_file: Path | None, **flags) -> None:
         as_of=params.get("as_of"), jobs=params.get("jobs", 1), assets=params.get("assets", "self_contained"),
         language=params.get("language", "zh"), tolerance=params.get("tolerance", 1.0),
         timeout=params.get("timeout", 600.0), force=bool(params.get("force", False)),
+        executor=params.get("executor", "local"), scheduler=params.get("scheduler"),
     )
     with _progress() as report:
         result = run_batch(options, progress=report)

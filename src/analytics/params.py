@@ -22,6 +22,8 @@ KEYS = {
     "tolerance": "pace tolerance in points",
     "timeout": "seconds per unit",
     "force": "re-render up-to-date units",
+    "executor": "local or dask",
+    "scheduler": "Dask scheduler address or 'local'",
 }
 
 

@@ -78,17 +78,27 @@ def read_csv(path: Path, table: str) -> tuple[RawTable | None, list[Problem]]:
     text, problem = decode(path.read_bytes(), file)
     if problem:
         return None, [problem]
-    rows: list[list[str]] = []
     try:
-        for row in csv.reader(io.StringIO(text, newline="")):
-            rows.append(row)
+        rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:  # e.g. a cell over the field size limit: usually a quote that is never closed
-        return None, [Problem(file, len(rows) + 1, None, None, f"is not well-formed CSV from this row on ({exc}); "
+        return None, [Problem(file, _failing_row(text), None, None, f"is not well-formed CSV from this row on ({exc}); "
                               'check for a quote (") that is not closed')]
     separator = _wrong_separator(rows)
     if separator:
         return None, [Problem(file, 1, None, None, f"is separated by {separator}, not commas; save it as CSV (comma-separated)")]
     return _from_rows(rows, table, file, ragged_check=True)
+
+
+def _failing_row(text: str) -> int:
+    """Spreadsheet row of the record the csv module refuses (records, not lines: cells may hold line breaks)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    row = 1
+    try:
+        for _ in reader:
+            row += 1
+    except csv.Error:
+        pass
+    return row
 
 
 def _wrong_separator(rows: list[list[str]]) -> str | None:
@@ -146,6 +156,8 @@ def _from_rows(rows: list[list[str]], table: str, file: str, ragged_check: bool)
     if ragged_check:
         for i, row in enumerate(body, start=2):
             cells = len(row)
+            if cells == width:
+                continue
             extra = row[width:]
             if cells > width and any(c.strip() for c in extra):
                 problems.append(Problem(file, i, None, None, f"has {cells} cells but the header has {width}"))
@@ -177,13 +189,22 @@ def _from_rows(rows: list[list[str]], table: str, file: str, ragged_check: bool)
     for written in unknown:
         problems.append(Problem(file, 1, written, None, "is not a column of this table; fix its spelling or remove it"))
     keep = [(i, name) for i, name in enumerate(canonical) if name is not None]
-    data = {name: [_cell(r, i) for r in body] for i, name in keep}
+    data = {name: _column(body, i) for i, name in keep}
     frame = pd.DataFrame(data, index=pd.RangeIndex(2, 2 + len(body)), dtype=object)
     blank = frame.eq("").all(axis=1) if len(frame.columns) else pd.Series(True, index=frame.index)
     frame = frame[~blank]
     if frame.empty and not problems:
         problems.append(Problem(file, None, None, None, "has a header but no data rows"))
     return RawTable(table, file, frame, headers), problems
+
+
+def _column(body: list[list[str]], i: int) -> list[str]:
+    """Cells of column i, stripped, "" for missing (a short row, or "nan" from a workbook's empty cell)."""
+    try:
+        cells = [r[i] for r in body]
+        return ["" if v == "nan" else v.strip() for v in cells]
+    except (IndexError, AttributeError):  # a short row, or a cell that is not text: the careful path
+        return [_cell(r, i) for r in body]
 
 
 def _cell(row: list[str], i: int) -> str:

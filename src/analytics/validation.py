@@ -350,5 +350,6 @@ def normalise_codes(frame: pd.DataFrame, vocab: Vocabulary) -> pd.DataFrame:
     out = frame.copy()
     for column, mapping in (("kind", vocab.kinds), ("group", vocab.groups)):
         if column in out:
-            out[column] = out[column].map(lambda v, m=mapping: m.get(v, v) if v is not None else None)
+            mapped = out[column].map(mapping)  # a dict lookup per distinct value, not a Python call per row
+            out[column] = mapped.where(mapped.notna(), out[column])
     return out
