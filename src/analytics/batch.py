@@ -40,7 +40,7 @@ from .kernels import WarmKernel
 from .kpis import cached_kpi_table
 from .loading import load_campaign
 from .naming import unit_filename
-from .render import ASSET_MODES, write_shared_asset
+from .render import ASSET_MODES, page_input_key, write_shared_asset
 from .report import HTML_ONLY_ENV
 
 log = logging.getLogger(__name__)
@@ -160,6 +160,7 @@ def run_batch(options: BatchOptions, progress: Callable[[UnitResult, int, int], 
         raise UsageError(f"cannot write to output folder {out_dir}: {exc.strerror or exc}") from None
     notebook = nbformat.read(options.notebook, as_version=4)
     with _OutputLock(out_dir):
+        _remove_stale_temp_files(out_dir)
         previous = _read_manifest(out_dir)
         params = {"as_of": as_of.isoformat(), "language": options.language, "tolerance": options.tolerance,
                   "assets": options.assets}
@@ -169,10 +170,10 @@ def run_batch(options: BatchOptions, progress: Callable[[UnitResult, int, int], 
         results: dict[str, UnitResult] = {}
         todo: list[str] = []
         for uid in wanted:
-            old = previous.get(uid)
             output = f"{UNITS_DIR}/{unit_filename(uid)}"
-            if (not options.force and old and old.get("status") in ("rendered", "up_to_date")
-                    and old.get("input_key") == keys[uid] and (out_dir / output).exists()):
+            # The page records the key it was made from: a batch killed before its manifest caught up
+            # still skips the pages it finished.
+            if not options.force and page_input_key(out_dir / output) == keys[uid]:
                 results[uid] = UnitResult(uid, h.name[uid], "up_to_date", output, keys[uid])
             else:
                 todo.append(uid)
@@ -199,7 +200,7 @@ def run_batch(options: BatchOptions, progress: Callable[[UnitResult, int, int], 
             spec = {"cwd": str(Path(options.notebook).resolve().parent), "env": {HTML_ONLY_ENV: "1"},
                     "notebook": nbformat.writes(notebook), "parameters": job.parameters(""),
                     "language": options.language, "assets": options.assets, "timeout": options.timeout}
-            run_on_dask(options.scheduler, options.jobs, spec, todo, {u: job.title(u) for u in todo},
+            run_on_dask(options.scheduler, options.jobs, spec, todo, {u: job.title(u) for u in todo}, keys,
                         lambda done: finished(job.store(done)))
         elif todo:
             peaks = _run_pool(job, todo, min(options.jobs, len(todo)), finished)
@@ -251,7 +252,7 @@ class _Job:
     def render(self, kernel: WarmKernel, unit_id: str) -> UnitResult:
         """Execute one unit on a local kernel and store its outcome."""
         done = render_unit(kernel, self.notebook, self.parameters(unit_id), self.title(unit_id),
-                           self.options.language, self.options.assets, self.options.timeout)
+                           self.options.language, self.options.assets, self.options.timeout, self.keys[unit_id])
         return self.store(done)
 
     def store(self, done: Rendered) -> UnitResult:
@@ -270,6 +271,14 @@ class _Job:
             saved = failed_path
         _remove(self.out_dir / output)
         return UnitResult(unit_id, name, "failed", None, self.keys[unit_id], done.duration_s, done.error, saved)
+
+
+def _remove_stale_temp_files(out_dir: Path) -> None:
+    """Temp files of a batch that was killed mid-write (we hold the lock, so none is in use)."""
+    for sub in (out_dir, out_dir / UNITS_DIR, out_dir / FAILED_DIR, out_dir / "assets"):
+        if sub.is_dir():
+            for tmp in sub.glob(".*.tmp"):
+                _remove(tmp)
 
 
 def _remove(path: Path) -> None:

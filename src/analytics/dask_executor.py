@@ -46,13 +46,14 @@ def _shutdown_all() -> None:
     _KERNELS.clear()
 
 
-def render_on_worker(spec: dict[str, Any], unit_id: str, title: str) -> Rendered:
+def render_on_worker(spec: dict[str, Any], unit_id: str, title: str, input_key: str) -> Rendered:
     """Task run on a Dask worker: one unit on this worker's warm kernel."""
     try:
         kernel = _worker_kernel(spec["cwd"], spec["env"])
         notebook = nbformat.reads(spec["notebook"], as_version=4)
         parameters = {**spec["parameters"], "unit_id": unit_id}
-        return render_unit(kernel, notebook, parameters, title, spec["language"], spec["assets"], spec["timeout"])
+        return render_unit(kernel, notebook, parameters, title, spec["language"], spec["assets"], spec["timeout"],
+                           input_key)
     except Exception as exc:  # noqa: BLE001 - a worker-side failure is this unit's failure
         return Rendered(unit_id, None, f"worker: {describe(exc)}", None, 0.0)
 
@@ -78,12 +79,12 @@ def dask_client(scheduler: str, jobs: int) -> Iterator[Any]:
 
 
 def run_on_dask(scheduler: str, jobs: int, spec: dict[str, Any], units: list[str], titles: dict[str, str],
-                store: Callable[[Rendered], None]) -> None:
+                keys: dict[str, str], store: Callable[[Rendered], None]) -> None:
     """Submit every unit, store each outcome as it arrives (in completion order)."""
     from distributed import as_completed
 
     with dask_client(scheduler, jobs) as client:
-        futures = [client.submit(render_on_worker, spec, uid, titles[uid], key=f"unit-{i}-{uid[:40]}", pure=False)
+        futures = [client.submit(render_on_worker, spec, uid, titles[uid], keys[uid], key=f"unit-{i}-{uid[:40]}", pure=False)
                    for i, uid in enumerate(units)]
         by_key = {f.key: uid for f, uid in zip(futures, units, strict=True)}
         for future in as_completed(futures):

@@ -42,14 +42,14 @@ def describe(exc: BaseException) -> str:
 
 
 def render_unit(kernel: WarmKernel, notebook: nbformat.NotebookNode, parameters: dict[str, Any], title: str,
-                language: str, assets: str, timeout: float) -> Rendered:
+                language: str, assets: str, timeout: float, input_key: str = "") -> Rendered:
     """Execute the notebook for one unit and export its page; a failure becomes a failed result."""
     start = time.perf_counter()
     holder: dict[str, Any] = {}
     unit_id = str(parameters.get("unit_id"))
     try:
         nb = kernel.execute(notebook, parameters, timeout, holder)
-        page = notebook_html(nb, title, language, assets)
+        page = notebook_html(nb, title, language, assets, input_key=input_key)
         return Rendered(unit_id, page, None, None, round(time.perf_counter() - start, 3))
     except Exception as exc:  # one unit's failure must not stop the batch
         error = describe(exc)

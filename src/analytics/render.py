@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 import nbformat
@@ -53,8 +54,12 @@ def _exporter() -> HTMLExporter:
 
 
 def notebook_html(nb: nbformat.NotebookNode, title: str, language: str, assets: str,
-                  asset_href: str = f"../{PLOTLY_ASSET}") -> str:
-    """The executed notebook as a standalone page: outputs only, plotly.js once."""
+                  asset_href: str = f"../{PLOTLY_ASSET}", input_key: str = "") -> str:
+    """The executed notebook as a standalone page: outputs only, plotly.js once.
+
+    `input_key` is recorded in a <meta> tag near the top, so a later run can tell whether the page on disk
+    was made from the same inputs even when a killed batch never wrote its manifest line.
+    """
     resources = {
         "report": {
             "title": title,
@@ -62,6 +67,7 @@ def notebook_html(nb: nbformat.NotebookNode, title: str, language: str, assets: 
             "css": report_css(),
             "plotly_tag": plotly_tag(assets, asset_href),
             "version": __version__,
+            "input_key": input_key,
         }
     }
     # papermill gives its injected cell a random id; stable ids keep pages byte-identical across runs.
@@ -70,6 +76,23 @@ def notebook_html(nb: nbformat.NotebookNode, title: str, language: str, assets: 
         cell.id = f"cell-{i}"
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
     return body
+
+
+# nbconvert rewrites the head (attribute order, self-closing tags), so match the tag loosely.
+_INPUT_META = re.compile(rb'<meta[^>]*"campaign-analytics-input"[^>]*>')
+_KEY = re.compile(rb'content="([0-9a-f]{64})"')
+
+
+def page_input_key(path: Path) -> str | None:
+    """The input key recorded in a page's head, or None (missing, unreadable or not one of ours)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return None
+    tag = _INPUT_META.search(head)
+    key = _KEY.search(tag.group(0)) if tag else None
+    return key.group(1).decode() if key else None
 
 
 def write_shared_asset(out_dir: Path) -> Path:

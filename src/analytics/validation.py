@@ -120,22 +120,20 @@ def coerce_table(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
         if col.dtype == "date":
             fast = pd.to_datetime(text.where(~empty), format="%Y-%m-%d", errors="coerce")
             fast = fast.where(fast.isna() | fast.between(pd.Timestamp.min, pd.Timestamp.max))  # fits datetime64[ns]
-            values = fast.astype(object).where(fast.notna(), None)
         elif col.dtype in ("int", "number"):
             fast = pd.to_numeric(text.where(~empty), errors="coerce")
             if col.dtype == "int":
                 fast = fast.where(fast.isna() | ((fast == fast.round()) & (fast.abs() < _MAX_INT)))
             else:
                 fast = fast.where(fast.isna() | fast.abs().lt(math.inf))  # "inf", "1e400": the careful path says why
-            values = fast.astype(object).where(fast.notna(), None)
         else:
             fast = text.where(~empty)
-            values = fast
         slow = fast.isna() & ~empty
         if col.dtype == "tags":
             slow = ~empty
+        values = fast  # typed as parsed; objects only when the careful path has cells to set
         if slow.any():
-            values = values.copy()
+            values = fast.astype(object).where(fast.notna(), None) if col.dtype in ("date", "int", "number") else fast.copy()
             coerce = _COERCERS[col.dtype]
             for row in text.index[slow]:
                 value, rule = coerce(text.at[row])
@@ -147,7 +145,8 @@ def coerce_table(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
         elif col.dtype in ("text", "tags"):
             columns[col.name] = values.astype(object).where(values.notna(), None).astype("str")
         elif col.dtype == "int":
-            columns[col.name] = pd.array(values.tolist(), dtype="Float64").astype("Int64")
+            floats = values.astype("Float64") if values.dtype != object else pd.array(values.tolist(), dtype="Float64")
+            columns[col.name] = pd.array(floats, dtype="Float64").astype("Int64")
         else:
             columns[col.name] = values.astype("Float64")
     return pd.DataFrame(columns, index=raw.frame.index), problems

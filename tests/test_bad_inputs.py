@@ -1,0 +1,167 @@
+"""The bad-input catalogue (tests/bad_inputs/): every defect is refused with exit 2, a located message, no report.
+
+Each case folder holds one tiny campaign with exactly one defect and an expected.yaml saying how many
+problems `validate` must list and where the one this case is about points (file, row, column, words of
+the rule). `validate` and `run` go through analytics.cli.main for every case, and through a real
+`python -m analytics` process for a few; a 50 MB file is built here rather than committed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from analytics.cli import main
+
+REPO_ROOT = Path(__file__).parents[1]
+CATALOGUE = Path(__file__).parent / "bad_inputs"
+VALID = CATALOGUE / "_valid"
+CASES = sorted(p for p in CATALOGUE.iterdir() if (p / "expected.yaml").is_file())
+REPORT_FILES = ("index.html", "units", "manifest.json", "kpis.csv")
+EXPECTED_KEYS = {"defect", "problems", "file", "row", "column", "contains"}
+# One per kind of source: a CSV cell, a workbook, campaign.yaml, an undecodable file.
+SUBPROCESS_CASES = ("chinese_numeral_persons", "xlsx_missing_units_sheet", "broken_campaign_yaml", "encoding_utf16_visits")
+
+
+def _expected(case: Path) -> dict:
+    return yaml.safe_load((case / "expected.yaml").read_text(encoding="utf-8"))
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def _location(expected: dict) -> str:
+    """How the message must begin: "file, row N, column C" with only the parts the defect has."""
+    parts = [expected["file"]]
+    if expected["row"] is not None:
+        parts.append(f"row {expected['row']}")
+    if expected["column"] is not None:
+        parts.append(f"column {expected['column']}")
+    return ", ".join(parts)
+
+
+def _check_refusal(output: str, expected: dict) -> list[str]:
+    """The contract for a refused campaign, on everything the command printed; returns the problem lines."""
+    assert "Traceback" not in output, output
+    problems = [line[4:] for line in output.splitlines() if line.startswith("  - ")]
+    n = expected["problems"]
+    assert len(problems) == n, output
+    assert f"{n} problem{'s' if n != 1 else ''} in campaign data" in output, output
+    where = _location(expected)
+    assert any(p.startswith(where + ":") and expected["contains"] in p for p in problems), (
+        f"no problem starting {where!r} containing {expected['contains']!r}:\n{output}"
+    )
+    # One defect is in one file: nothing is blamed on another.
+    assert all(p.startswith(expected["file"]) for p in problems), output
+    return problems
+
+
+def _assert_no_report(out: Path) -> None:
+    if out.exists():
+        left = sorted(p.name for p in out.iterdir())
+        assert not set(left) & set(REPORT_FILES), left
+
+
+def test_the_catalogue_documents_itself():
+    assert len(CASES) >= 30
+    readme = (CATALOGUE / "README.md").read_text(encoding="utf-8")
+    for case in CASES:
+        expected = _expected(case)
+        assert set(expected) == EXPECTED_KEYS, case.name
+        assert isinstance(expected["problems"], int) and expected["problems"] >= 1, case.name
+        assert f"| `{case.name}` |" in readme, case.name
+    assert (VALID / "campaign.yaml").is_file() and (VALID / "units.csv").is_file()
+
+
+def test_make_cases_reproduces_the_committed_catalogue(tmp_path):
+    """The folders are generated, byte for byte, by make_cases.py (xlsx included); none is edited by hand."""
+    spec = importlib.util.spec_from_file_location("make_cases", CATALOGUE / "make_cases.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.write_catalogue(tmp_path)
+
+    def tree(root: Path) -> dict[str, str]:
+        folders = [VALID.name, *(c.name for c in CASES)] if root == CATALOGUE else None
+        return {
+            str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*"))
+            if p.is_file() and (folders is None or p.parent.name in folders or p.name == "README.md")
+            and p.parent.name != "__pycache__"
+        }
+
+    assert tree(tmp_path) == tree(CATALOGUE)
+
+
+def test_the_valid_base_passes(capsys, tmp_path):
+    assert main(["validate", str(VALID)]) == 0
+    assert "ok: the campaign meets the data contract" in capsys.readouterr().out
+    out = tmp_path / "kpis.csv"
+    assert main(["kpis", str(VALID), "--out", str(out)]) == 0
+    assert out.read_text(encoding="utf-8-sig").startswith("unit_id,metric,key,value")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_validate_refuses_the_defect(case, capsys):
+    before = _hashes(case)
+    assert main(["validate", str(case)]) == 2
+    captured = capsys.readouterr()
+    assert "ok: the campaign" not in captured.out
+    _check_refusal(captured.out + captured.err, _expected(case))
+    assert _hashes(case) == before  # raw files are never modified
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_run_refuses_the_defect_and_writes_no_report(case, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["run", "--data", str(case), "--out", str(out)]) == 2
+    captured = capsys.readouterr()
+    _check_refusal(captured.out + captured.err, _expected(case))
+    _assert_no_report(out)
+
+
+@pytest.mark.parametrize("case", SUBPROCESS_CASES)
+def test_the_real_command_refuses_the_defect(case, tmp_path):
+    folder = CATALOGUE / case
+    expected = _expected(folder)
+    out = tmp_path / "out"
+    lines = []
+    for args in (["validate", str(folder)], ["run", "--data", str(folder), "--out", str(out)]):
+        done = subprocess.run(
+            [sys.executable, "-m", "analytics", *args], capture_output=True, text=True, cwd=tmp_path, timeout=120
+        )
+        assert done.returncode == 2, done.stdout + done.stderr
+        lines.append(_check_refusal(done.stdout + done.stderr, expected))
+    assert lines[0] == lines[1]  # run refuses with the very messages validate gives
+    _assert_no_report(out)
+
+
+def test_a_50_mb_file_with_one_defect_near_its_end(tmp_path, capsys):
+    """A visits.csv padded to 50 MB (built here, not committed) with Chinese numerals 20 rows before its end."""
+    folder = tmp_path / "big"
+    shutil.copytree(VALID, folder)
+    header = "date,unit_id,kind,group,persons,team,topic\n"
+    good = "2012-03-01,T1,seminar,village_cadres,12,一组,产业发展调研\n"
+    bad = "2012-03-02,V1,visit,residents,三十,一组,产业发展调研\n"
+    rows = (50 * 2**20 - len(header.encode())) // len(good.encode()) + 1
+    (folder / "visits.csv").write_bytes((header + good * (rows - 20) + bad + good * 19).encode("utf-8"))
+    assert (folder / "visits.csv").stat().st_size >= 50 * 2**20
+    expected = {"problems": 1, "file": "visits.csv", "row": rows - 18, "column": "persons",
+                "contains": "Chinese numerals are not read"}
+    out = tmp_path / "out"
+
+    started = time.perf_counter()
+    assert main(["run", "--data", str(folder), "--out", str(out)]) == 2
+    elapsed = time.perf_counter() - started
+    captured = capsys.readouterr()
+    _check_refusal(captured.out + captured.err, expected)
+    _assert_no_report(out)
+    assert elapsed < 60, f"refusing a 50 MB file took {elapsed:.0f} s"
