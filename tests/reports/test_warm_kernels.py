@@ -1,0 +1,117 @@
+"""Warm kernels: isolation between units, faults survived, interpreter pinning, incremental re-runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from analytics.batch import BatchOptions, run_batch
+from analytics.naming import unit_filename
+
+ROOT = Path(__file__).resolve().parents[2]
+SHUNHE = ROOT / "data" / "raw" / "shunhe_2012"
+STAMP = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC")
+
+pytestmark = pytest.mark.slow
+
+
+def _notebook_with(tmp_path: Path, source: str) -> Path:
+    """The unit report notebook with one extra cell right after the parameters."""
+    nb = nbformat.read(ROOT / "notebooks" / "unit_report.ipynb", as_version=4)
+    index = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+    nb.cells.insert(index + 1, nbformat.v4.new_code_cell(source))
+    path = tmp_path / "notebook.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_warm_kernel_page_equals_fresh_kernel_page(tmp_path, cache_dir):
+    alone = run_batch(BatchOptions(data_dir=SHUNHE, out_dir=tmp_path / "alone", units=["SH-C06"]))
+    warm = run_batch(BatchOptions(data_dir=SHUNHE, out_dir=tmp_path / "warm",
+                                  units=["SH", "SH-C01", "SH-C05-B01", "SH-C06"], jobs=1))
+    assert alone.exit_code == warm.exit_code == 0
+    page = f"units/{unit_filename('SH-C06')}"
+    a = STAMP.sub("<time>", (tmp_path / "alone" / page).read_text(encoding="utf-8"))
+    b = STAMP.sub("<time>", (tmp_path / "warm" / page).read_text(encoding="utf-8"))
+    assert a == b
+
+
+def test_user_variables_do_not_leak_between_units(tmp_path, cache_dir):
+    nb = _notebook_with(tmp_path, 'assert "leak" not in globals(), "state leaked"\nleak = unit_id')
+    result = run_batch(BatchOptions(data_dir=SHUNHE, out_dir=tmp_path / "o", notebook=nb,
+                                    units=["SH", "SH-C01", "SH-C02"]))
+    assert [u.status for u in result.units] == ["rendered"] * 3
+
+
+def test_killed_kernel_fails_only_its_unit(tmp_path, cache_dir):
+    nb = _notebook_with(tmp_path, 'import os, signal\nif unit_id == "SH-C02":\n    os.kill(os.getpid(), signal.SIGKILL)')
+    result = run_batch(BatchOptions(data_dir=SHUNHE, out_dir=tmp_path / "o", notebook=nb,
+                                    units=["SH-C01", "SH-C02", "SH-C03", "SH-C04"]))
+    status = {u.unit_id: u.status for u in result.units}
+    assert status == {"SH-C01": "rendered", "SH-C02": "failed", "SH-C03": "rendered", "SH-C04": "rendered"}
+    failed = next(u for u in result.units if u.status == "failed")
+    assert "kernel" in failed.error.lower() or "died" in failed.error.lower()
+    assert result.exit_code == 1
+
+
+def test_hung_unit_times_out_and_the_rest_finish(tmp_path, cache_dir):
+    nb = _notebook_with(tmp_path, 'import time\nif unit_id == "SH-C02":\n    time.sleep(120)')
+    result = run_batch(BatchOptions(data_dir=SHUNHE, out_dir=tmp_path / "o", notebook=nb, timeout=5,
+                                    units=["SH-C01", "SH-C02", "SH-C03"]))
+    status = {u.unit_id: u.status for u in result.units}
+    assert status == {"SH-C01": "rendered", "SH-C02": "failed", "SH-C03": "rendered"}
+    failed = next(u for u in result.units if u.status == "failed")
+    assert failed.duration_s < 60
+    assert "timeout" in failed.error.lower() or "timed out" in failed.error.lower(), failed.error
+
+
+def test_a_bogus_user_kernelspec_is_not_used(tmp_path, cache_dir):
+    data_dir = tmp_path / "jupyter"
+    spec = data_dir / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": ["/nonexistent/python3", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "bogus", "language": "python"}), encoding="utf-8")
+    env = {**os.environ, "JUPYTER_DATA_DIR": str(data_dir), "JUPYTER_PATH": str(data_dir)}
+    out = tmp_path / "o"
+    done = subprocess.run([sys.executable, "-m", "analytics", "run", "--data", str(SHUNHE), "--out", str(out),
+                           "--units", "SH-C01"], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (out / "units" / unit_filename("SH-C01")).is_file()
+    # the stray spec really is what a plain lookup would pick
+    check = subprocess.run([sys.executable, "-c", "from jupyter_client.kernelspec import KernelSpecManager as K;"
+                            "print(K().get_kernel_spec('python3').argv[0])"], env=env, capture_output=True, text=True)
+    assert check.stdout.strip() == "/nonexistent/python3"
+
+
+def test_only_the_changed_unit_and_its_ancestors_rerender(tmp_path, cache_dir):
+    data = tmp_path / "shunhe"
+    shutil.copytree(SHUNHE, data)
+    out = tmp_path / "o"
+    units = ["SH", "SH-C01", "SH-C01-B01", "SH-C01-B02", "SH-C02", "SH-C02-B01"]
+    first = run_batch(BatchOptions(data_dir=data, out_dir=out, units=units, jobs=2))
+    assert {u.status for u in first.units} == {"rendered"}
+    again = run_batch(BatchOptions(data_dir=data, out_dir=out, units=units, jobs=2))
+    assert {u.status for u in again.units} == {"up_to_date"}
+    visits = (data / "visits.csv").read_text(encoding="utf-8-sig").splitlines()
+    header, rows = visits[0], visits[1:]
+    unit_col = header.split(",").index("单位编码")
+    persons_col = header.split(",").index("人次")
+    i = next(i for i, r in enumerate(rows) if r.split(",")[unit_col] == "SH-C01-B02")
+    cells = rows[i].split(",")
+    cells[persons_col] = str(int(cells[persons_col]) + 1)
+    rows[i] = ",".join(cells)
+    (data / "visits.csv").write_text("\ufeff" + "\n".join([header, *rows]) + "\n", encoding="utf-8")
+    third = run_batch(BatchOptions(data_dir=data, out_dir=out, units=units, jobs=2))
+    redone = {u.unit_id for u in third.units if u.status == "rendered"}
+    assert redone == {"SH-C01-B02", "SH-C01", "SH"}
+    forced = run_batch(BatchOptions(data_dir=data, out_dir=out, units=units, force=True))
+    assert {u.status for u in forced.units} == {"rendered"}
