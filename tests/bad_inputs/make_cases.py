@@ -285,7 +285,6 @@ def _no_meta(d: Draft) -> None:
     d.meta = None
 
 
-
 CASES: list[Case] = [
     # columns
     Case("missing_column_visits_persons", "visits.csv has no persons column", _drop("visits", "persons"),
@@ -434,8 +433,9 @@ def _readme() -> str:
         "3 actuals) with exactly one defect. `tests/test_bad_inputs.py` runs every folder through",
         "`campaign-analytics validate DIR` and `campaign-analytics run --data DIR --out OUT` and expects exit",
         "status 2, no traceback, the number of problems below, one of them naming the file, row and column",
-        "shown, and no report written. `_valid/` must exit 0. The test also builds a 50 MB visits.csv from",
-        "`_valid/` with one defect near its end (not committed).",
+        "shown, and no report written. `_valid/` must exit 0. The test also builds, from `_valid/`, a 50 MB",
+        "visits.csv with one defect near its end and a visits.csv whose unclosed quote swallows more than the",
+        "csv module's field limit (neither is committed).",
         "",
         "Each folder's `expected.yaml` holds the same expectations. Do not edit the folders by hand:",
         "change `make_cases.py` and run `.venv/bin/python tests/bad_inputs/make_cases.py`.",
