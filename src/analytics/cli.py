@@ -102,7 +102,6 @@ def run(params_file: Path | None, **flags) -> None:
     PARAMS_FILE is a YAML file (see parameters/); command-line flags override its keys.
     Exit status: 0 every unit rendered, 1 some units failed, 2 bad input or usage.
     """
-    from .batch import BatchOptions, run_batch
     from .params import read_parameters, resolve_paths
 
     params = read_parameters(params_file) if params_file else {}
@@ -115,6 +114,10 @@ def run(params_file: Path | None, **flags) -> None:
     params = resolve_paths(params)
     if "data_dir" not in params:
         raise click.UsageError("give a parameter file or --data DIR")
+    # Validate before importing the notebook machinery (~2 s), so bad input fails fast; the batch reuses it.
+    load_campaign(params["data_dir"])
+    from .batch import BatchOptions, run_batch
+
     options = BatchOptions(
         data_dir=params["data_dir"], out_dir=params.get("out"), units=params.get("units"),
         as_of=params.get("as_of"), jobs=params.get("jobs", 1), assets=params.get("assets", "self_contained"),
