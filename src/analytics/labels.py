@@ -167,7 +167,10 @@ LABELS: dict[str, dict[str, str]] = {
     "explore.exporting": {"zh": "正在导出本单位报告……", "en": "Exporting this unit's report…"},
     "explore.exported": {"zh": "已导出", "en": "Exported"},
     "explore.export_failed": {"zh": "导出失败", "en": "Export failed"},
-    "explore.no_folder": {"zh": "此活动不是从文件夹加载的，无法导出", "en": "This campaign was not loaded from a folder; it cannot be exported"},
+    "explore.no_folder": {
+        "zh": "此活动不是从文件夹加载的，无法导出",
+        "en": "This campaign was not loaded from a folder; it cannot be exported",
+    },
     "explore.load_failed": {"zh": "无法加载活动", "en": "Could not load the campaign"},
     "explore.error": {"zh": "出错", "en": "Error"},
 }
