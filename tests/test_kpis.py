@@ -265,3 +265,15 @@ def test_kpi_table_of_a_units_only_campaign_has_no_targets(make_campaign):
     assert a[("events", "")] == 0
     assert math.isnan(a[("survey_return_rate", "")])
     assert not table["metric"].isin(["target", "status"]).any()
+
+
+def test_coverage_without_a_visits_table_is_no_data(make_campaign):
+    # No visits table at all: coverage is unknown, not 0 %.
+    from analytics import load_campaign
+    from analytics.kpis import kpi_table, unit_kpis
+
+    folder = make_campaign({"units": "unit_id,name,parent_id\nA,a,\nB,b,A\n"})
+    c = load_campaign(folder)
+    assert math.isnan(unit_kpis(c, "A").coverage)
+    row = kpi_table(c).query("unit_id == 'A' and metric == 'coverage'")
+    assert math.isnan(float(row["value"].iloc[0]))

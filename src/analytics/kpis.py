@@ -113,7 +113,7 @@ def unit_kpis(
         as_of=when,
         events=events_by_kind(mine),
         persons=persons_by_group(mine),
-        coverage=coverage(visited, children, below),
+        coverage=coverage(visited, children, below) if "visits" in campaign.present else math.nan,
         covered_children=covered,
         surveys={**totals, **survey_rates(totals["issued"], totals["returned"], totals["valid"])},
         targets=targets[targets["unit_id"] == unit_id].reset_index(drop=True),
@@ -170,7 +170,8 @@ def kpi_table(campaign: Campaign, as_of: dt.date | str | None = None, tolerance:
     visited = set(events_total.index[events_total > 0])
     cov = pd.Series(
         [
-            (sum(c in visited for c in h.children[u]) / len(h.children[u])) if h.children[u] else math.nan
+            (sum(c in visited for c in h.children[u]) / len(h.children[u]))
+            if h.children[u] and "visits" in campaign.present else math.nan
             for u in h.ids
         ],
         index=ids,

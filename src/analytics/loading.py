@@ -22,7 +22,14 @@ _LOADED: dict[Path, tuple[tuple, Campaign]] = {}
 
 
 def _stat_signature(folder: Path) -> tuple:
-    return tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file()))
+    """Name, inode, size, mtime and ctime of each file: ctime changes on every write, even one that restores
+    the mtime (cp -p, rsync -t), so a changed file is never served from memory."""
+    out = []
+    for p in folder.iterdir():
+        if p.is_file():
+            st = p.stat()
+            out.append((p.name, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+    return tuple(sorted(out))
 
 
 def load_campaign(path: str | Path, use_cache: bool = True) -> Campaign:
