@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test lint bench lab samples clean
+.PHONY: report test lint bench bench-explore lab samples clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ test: $(STAMP)
 ## bench: batch benchmark (naive loop vs warm kernels vs in-process floor)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/batch.py
+
+## bench-explore: explorer update times (largest sample; synthetic 1,000 units / 1,000,000 rows)
+bench-explore: $(STAMP)
+	$(BIN)/python benchmarks/explore.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts benchmarks

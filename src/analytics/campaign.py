@@ -183,8 +183,10 @@ class Campaign:
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
         if name in TABLES:
-            return tables.get(name, empty_table(name))
+            return empty_table(name)
         raise AttributeError(name)
 
     @property

@@ -40,6 +40,7 @@ from .explore_state import (
     unit_panel_html,
     with_indicators,
 )
+from .figures import TEMPLATE
 from .labels import LANGUAGES, label
 from .loading import load_campaign
 from .report import esc
@@ -49,6 +50,10 @@ log = logging.getLogger(__name__)
 FIGURES = (*UNIT_FIGURES, "compare")
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 EXPORT_DIR = REPORTS_DIR / "explore"
+# Charts get a fixed width: a FigureWidget drawn before its cell has a width falls back to 700 px and never
+# resizes, so in a two-column grid it would be cut off. Two charts side by side fit a 1,280 px notebook.
+CHART_WIDTH = 600
+CHART_GAP = 8
 _WIDE = {"description_width": "initial"}
 
 
@@ -68,8 +73,8 @@ def copy_figure(widget: go.FigureWidget, fig: go.Figure) -> bool:
     """
     new = fig.to_plotly_json()
     data, layout = new["data"], new["layout"]
-    old_data = [t.to_plotly_json() for t in widget.data]
-    old_layout = widget.layout.to_plotly_json()
+    old_data = [_set(t.to_plotly_json()) for t in widget.data]
+    old_layout = _set(widget.layout.to_plotly_json())
     same_types = len(old_data) == len(data) and all(o.get("type") == n.get("type") for o, n in zip(old_data, data, strict=True))
     layout_changes = {k: None for k in old_layout if k not in layout}
     layout_changes.update({k: v for k, v in layout.items() if not _same(v, old_layout.get(k))})
@@ -92,6 +97,11 @@ def copy_figure(widget: go.FigureWidget, fig: go.Figure) -> bool:
         if layout_changes:
             widget.layout.update(layout_changes, overwrite=True)
     return True
+
+
+def _set(spec: dict) -> dict:
+    """The properties actually set: a cleared container reads back as {} or [], which is the same as unset."""
+    return {k: v for k, v in spec.items() if not (v is None or (isinstance(v, dict | list | tuple) and not v))}
 
 
 def _same(a: object, b: object) -> bool:
@@ -171,13 +181,15 @@ class CampaignExplorer:
         self.export_button = W.Button(icon="download", layout=W.Layout(width="auto"))
         self.kpi_panel = W.HTML(layout=full)
         self.status = W.HTML(layout=full)
-        self.figures: dict[str, go.FigureWidget] = {name: go.FigureWidget() for name in FIGURES}
+        # The package's small template from the start: plotly's default one is large to build and to send.
+        self.figures: dict[str, go.FigureWidget] = {name: go.FigureWidget(layout={"template": TEMPLATE}) for name in FIGURES}
         self.kpis = None
 
-        self._compare_box = W.Box([self.figures["compare"]], layout=W.Layout(width="100%", display="none"))
-        charts = W.GridBox(
-            [self.figures[n] for n in UNIT_FIGURES],
-            layout=W.Layout(width="100%", grid_template_columns="repeat(2, minmax(0, 1fr))", grid_gap="8px"),
+        self._compare_box = W.Box([self.figures["compare"]],
+                                  layout=W.Layout(width="100%", overflow="auto", display="none"))
+        charts = W.Box(
+            [W.Box([self.figures[n]], layout=W.Layout(width=f"{CHART_WIDTH}px")) for n in UNIT_FIGURES],
+            layout=W.Layout(width="100%", flex_flow="row wrap", grid_gap=f"{CHART_GAP}px"),
         )
         left = W.VBox([self.search, self.unit, self.compare, self.compare_units, self.compare_metric],
                       layout=W.Layout(width="330px", min_width="260px"))
@@ -286,8 +298,10 @@ class CampaignExplorer:
         values = [v for _, v in options]
         if isinstance(value, tuple):
             control.value = tuple(v for v in value if v in values)
-        elif value in values:
-            control.value = value
+        elif value in values or not values:
+            control.value = value if values else None
+        else:
+            control.value = values[0]
 
     def _campaign_title(self, key: str) -> str:
         meta = self._folders.get(key)
@@ -322,10 +336,10 @@ class CampaignExplorer:
         wanted = set(names)
         q = self.query()
         indicators = _chosen(self.indicators)
-        k = with_indicators(self.index.kpis(q), indicators)
-        self.kpis = k
         lang = self.lang
         comparing = self.compare.value
+        if not comparing or wanted & set(UNIT_FIGURES):
+            self.kpis = with_indicators(self.index.kpis(q), indicators)
         if comparing:
             units = self.compared_units()
             kpis = [with_indicators(self.index.kpis(_for_unit(q, u)), indicators) for u in units]
@@ -338,11 +352,13 @@ class CampaignExplorer:
             if "compare" in wanted:
                 metric = self.compare_metric.value or COMPARE_METRICS[0]
                 shown = (units, kpis) if len(units) >= 2 else ([], [])
-                copy_figure(self.figures["compare"], compare_figure(self.index, *shown, metric, lang))
+                fig = compare_figure(self.index, *shown, metric, lang)
+                copy_figure(self.figures["compare"], fig.update_layout(width=2 * CHART_WIDTH + CHART_GAP))
         else:
-            self.kpi_panel.value = unit_panel_html(self.index, q, k, lang)
-        for name, fig in unit_figures(self.index, q, k, lang, tuple(n for n in UNIT_FIGURES if n in wanted)).items():
-            copy_figure(self.figures[name], fig)
+            self.kpi_panel.value = unit_panel_html(self.index, q, self.kpis, lang)
+        shown = tuple(n for n in UNIT_FIGURES if n in wanted)
+        for name, fig in unit_figures(self.index, q, self.kpis, lang, shown).items():
+            copy_figure(self.figures[name], fig.update_layout(width=CHART_WIDTH))
         self.last_update_s = time.perf_counter() - started
 
     def _message(self, text: str, error: bool = False) -> None:
@@ -367,19 +383,18 @@ class CampaignExplorer:
         self.refresh()
 
     def _on_search(self, change) -> None:
-        text = change["new"]
-        shown = self.index.matching(text)
-        if not shown:
+        hits, shown = self.index.search(change["new"])
+        if not hits:
             self._message(label("explore.no_match", self.lang))
             return
         self.status.value = ""
         current = self.unit.value
-        keep = current if current in shown else self.index.first_match(text)
+        keep = current if current in hits else hits[0]
         chosen = set(self.compare_units.value)
+        compare_ids = [u for u in self.index.order if u in chosen or u in set(shown)]
         with self._hold():
             self.unit.options = [(self.index.unit_label(u), u) for u in shown]
             self.unit.value = keep
-            compare_ids = [u for u in self.index.order if u in chosen or u in set(shown)]
             self.compare_units.options = [(self.index.unit_label(u), u) for u in compare_ids]
             self.compare_units.value = tuple(u for u in compare_ids if u in chosen)
         if keep != current:

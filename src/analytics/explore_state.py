@@ -20,8 +20,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from . import figures
-from .campaign import Campaign
-from .contract import GROUPS, VISIT_KINDS
+from .campaign import Campaign, empty_table
+from .contract import GROUPS, TABLES, VISIT_KINDS
 from .kpis import UnitKpis, campaign_flags, unit_kpis
 from .labels import MISSING, fmt_int, fmt_percent, fmt_points, label, status_colour, status_key, status_label
 from .metrics import between
@@ -79,10 +79,12 @@ class CampaignIndex:
             order = np.argsort(keys, kind="stable")  # stable: rows of one unit keep their order (ties on dates)
             self._rows[name] = frame.iloc[order]
             self._keys[name] = keys[order]
+        self._empty = {name: empty_table(name) for name in TABLES}
         # Data-quality findings are judged on the whole campaign (an outlier is one among all rows).
         self.flags = campaign_flags(campaign)
         self._search = {u: _folded(f"{u} {h.name[u]}") for u in self.order}
         self._kpis: OrderedDict[Query, UnitKpis] = OrderedDict()
+        self._targets: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
 
     @property
     def meta(self):
@@ -99,24 +101,49 @@ class CampaignIndex:
         view = dataclasses.replace(self.campaign, tables=narrowed)
         view.__dict__["hierarchy"] = self.campaign.hierarchy  # shared, not rebuilt (cached_property slot)
         view.__dict__["_flags"] = self.flags  # kpis.campaign_flags' cache: findings of the whole campaign
+        # Tables as plain attributes: Campaign.__getattr__ would build an empty table on every access, even of a
+        # table that is there, which is half the time of unit_kpis on a small subtree.
+        view.__dict__.update({name: narrowed.get(name, self._empty[name]) for name in TABLES})
         return view
 
     def kpis(self, q: Query) -> UnitKpis:
-        """unit_kpis for the query, on the narrowed campaign; remembered for the last few hundred queries."""
+        """unit_kpis for the query, on the narrowed campaign; remembered for the last few hundred queries.
+
+        Visits and questionnaires (up to `q.until`, filtered) and targets (as of `q.as_of`, unfiltered) come from
+        two unit_kpis calls, so that a change of dates, kinds or groups does not recompute the targets' pace."""
         hit = self._kpis.get(q)
         if hit is not None:
             self._kpis.move_to_end(q)
             return hit
-        k = unit_kpis(self.view(q.unit_id), q.unit_id, q.until, q.tolerance, start=q.start,
-                      kinds=_listed(q.kinds), groups=_listed(q.groups))
-        if q.until != q.as_of:
-            # Visits end earlier than as_of: targets are still judged as of as_of.
-            pace = unit_kpis(self.view(q.unit_id, ("targets", "actuals")), q.unit_id, q.as_of, q.tolerance)
-            k = dataclasses.replace(k, as_of=q.as_of, targets=pace.targets)
-        self._kpis[q] = k
-        if len(self._kpis) > _KPI_CACHE_SIZE:
-            self._kpis.popitem(last=False)
+        options = {"start": q.start, "kinds": _listed(q.kinds), "groups": _listed(q.groups)}
+        pace_key = (q.unit_id, q.as_of, q.tolerance)
+        if q.until == q.as_of and pace_key not in self._targets:
+            k = unit_kpis(self.view(q.unit_id), q.unit_id, q.as_of, q.tolerance, **options)  # one call does both
+            self._remember(self._targets, pace_key, k.targets)
+        else:
+            k = unit_kpis(self.view(q.unit_id, ("visits", "surveys")), q.unit_id, q.until, q.tolerance, **options)
+            k = dataclasses.replace(k, as_of=q.as_of, targets=self._pace(q.unit_id, q.as_of, q.tolerance))
+        self._remember(self._kpis, q, k)
         return k
+
+    def _pace(self, unit_id: str, as_of: dt.date, tolerance: float) -> pd.DataFrame:
+        key = (unit_id, as_of, tolerance)
+        hit = self._targets.get(key)
+        if hit is None:
+            hit = unit_kpis(self.view(unit_id, ("targets", "actuals")), unit_id, as_of, tolerance).targets
+            self._remember(self._targets, key, hit)
+        return hit
+
+    @staticmethod
+    def _remember(cache: OrderedDict, key, value) -> None:
+        cache[key] = value
+        if len(cache) > _KPI_CACHE_SIZE:
+            cache.popitem(last=False)
+
+    def clear_cache(self) -> None:
+        """Forget computed figures (benchmarks measure updates as if every value were new)."""
+        self._kpis.clear()
+        self._targets.clear()
 
     def visits(self, q: Query) -> pd.DataFrame:
         """The subtree's visit rows the query looks at (the same rows unit_kpis counts)."""
@@ -142,21 +169,17 @@ class CampaignIndex:
         """Indented by depth, the name, then the code."""
         return f"{INDENT * self.depth[unit_id]}{self.campaign.hierarchy.name[unit_id]} ({unit_id})"
 
-    def matching(self, text: str) -> list[str]:
-        """Units whose name or code holds the text (case, width and accents of Latin letters ignored), with
-        their ancestors for context, in tree order. Empty text: every unit."""
+    def search(self, text: str) -> tuple[list[str], list[str]]:
+        """(hits, shown): units whose name or code holds the text (case, full/half width and accents ignored),
+        and those plus their ancestors for context, both in tree order. Empty text: every unit, twice."""
         needle = _folded(text).strip()
         if not needle:
-            return list(self.order)
+            return list(self.order), list(self.order)
         hits = [u for u in self.order if needle in self._search[u]]
         keep = set(hits)
         for u in hits:
             keep.update(self.campaign.hierarchy.ancestors(u))
-        return [u for u in self.order if u in keep]
-
-    def first_match(self, text: str) -> str | None:
-        needle = _folded(text).strip()
-        return next((u for u in self.order if needle in self._search[u]), None)
+        return hits, [u for u in self.order if u in keep]
 
     def default_compare(self, unit_id: str) -> list[str]:
         """Units to compare when compare mode starts: the unit's children, else the unit and its siblings."""
@@ -369,7 +392,8 @@ def compare_panel_html(index: CampaignIndex, units: list[str], kpis: list[UnitKp
 
 def message_html(text: str, error: bool = False) -> str:
     """A one-line note or error, escaped."""
-    return f'<div class="ca-panel"><p class="{"error" if error else "note"}">{esc(text)}</p></div>'
+    body = esc(text).replace("\n", "<br>")
+    return f'<div class="ca-panel"><p class="{"error" if error else "note"}">{body}</p></div>'
 
 
 __all__ = [
