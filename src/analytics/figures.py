@@ -55,7 +55,7 @@ class FigureDefaults:
     row_height: int = 26  # per category of a horizontal bar chart, so long lists stay readable
     max_height: int = 1400
     margin_left: int = 16
-    margin_right: int = 24
+    margin_right: int = 48  # room for a value label printed outside the longest bar
     margin_top: int = 80  # room for the title and a one-row legend above the plot
     margin_bottom: int = 40
     colorway: tuple[str, ...] = (
