@@ -18,7 +18,6 @@ import json
 import logging
 import os
 import queue
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -385,7 +384,3 @@ class _ManifestWriter:
         doc = {**self.head, "complete": duration is not None, "duration_s": duration and round(duration, 3),
                "counts": counts, "units": lines}
         write_text_atomic(self.out_dir / MANIFEST, json.dumps(doc, ensure_ascii=False, indent=1))
-
-
-def is_terminal() -> bool:
-    return sys.stderr.isatty()

@@ -106,7 +106,8 @@ def unit_kpis(
     if start is not None:
         surveys = surveys[surveys["date"] >= pd.Timestamp(start)]
     totals = survey_totals(surveys[surveys["unit_id"].isin(subtree)])
-    targets = target_pace(campaign.targets, campaign.actuals, h.parent, when, tolerance)
+    targets = _memo(campaign, ("target_pace", when, tolerance),
+                    lambda: target_pace(campaign.targets, campaign.actuals, h.parent, when, tolerance))
     flags = campaign_flags(campaign)
     return UnitKpis(
         unit_id=unit_id,
