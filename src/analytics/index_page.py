@@ -7,7 +7,7 @@ import html
 
 from . import __version__
 from .campaign import Campaign
-from .kpis import cached_kpi_table, kpi_wide
+from .kpis import cached_kpi_wide
 from .labels import fmt_int, fmt_percent, label
 from .render import report_css
 
@@ -20,7 +20,7 @@ def index_html(campaign: Campaign, results: dict, as_of: dt.date, language: str,
     """A standalone page (no scripts at all) listing every unit in tree order."""
     t = lambda key: _e(label(key, language))  # noqa: E731
     meta = campaign.meta
-    wide = kpi_wide(cached_kpi_table(campaign, as_of, tolerance))
+    wide = cached_kpi_wide(campaign, as_of, tolerance)
     head = ["unit", "status", "events", "persons", "coverage", "effective_rate", "targets_behind"]
     th = "".join(f'<th{" class=num" if i > 1 else ""}>{t(k)}</th>' for i, k in enumerate(head))
     rows = []

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+import papermill
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
@@ -143,8 +144,6 @@ class WarmKernel:
     def execute(self, nb: nbformat.NotebookNode, parameters: dict[str, Any], timeout: float | None,
                 holder: dict[str, Any]) -> nbformat.NotebookNode:
         """Run a notebook with papermill on this kernel after resetting the user namespace."""
-        import papermill
-
         if not self.alive:
             self.restart()
         work = nbformat.from_dict(nb)

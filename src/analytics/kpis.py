@@ -241,12 +241,18 @@ def kpi_wide(long: pd.DataFrame) -> pd.DataFrame:
     return totals
 
 
+def cached_kpi_wide(campaign: Campaign, as_of: dt.date | str | None = None, tolerance: float = 1.0) -> pd.DataFrame:
+    """kpi_wide of the cached kpi_table, computed once per campaign, as_of and tolerance."""
+    when = campaign.as_of(as_of)
+    return _memo(campaign, ("wide", when, tolerance), lambda: kpi_wide(cached_kpi_table(campaign, when, tolerance)))
+
+
 def children_table(campaign: Campaign, unit_id: str, as_of: dt.date | str | None = None,
                    tolerance: float = 1.0) -> pd.DataFrame:
     """The direct children of a unit with their rolled-up KPIs, in the hierarchy's order."""
     h = campaign.hierarchy
     when = campaign.as_of(as_of)
-    wide = _memo(campaign, ("wide", when, tolerance), lambda: kpi_wide(cached_kpi_table(campaign, when, tolerance)))
+    wide = cached_kpi_wide(campaign, when, tolerance)
     children = h.children[unit_id]
     out = wide.reindex(children).reset_index().rename(columns={"index": "unit_id"})
     out.insert(1, "name", [h.name[c] for c in children])

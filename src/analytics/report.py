@@ -23,7 +23,7 @@ import plotly.io as pio
 from . import figures
 from .campaign import Campaign
 from .config import resolve_data_dir
-from .kpis import UnitKpis, children_table, unit_kpis
+from .kpis import UnitKpis, cached_kpi_wide, children_table, unit_kpis
 from .labels import fmt_int, fmt_percent, label, status_colour
 from .loading import load_campaign
 from .metrics import tag_comparison, until
@@ -271,15 +271,13 @@ class UnitReport:
         return Section("children", parts)
 
     def _tag_comparison(self) -> pd.DataFrame:
-        from .kpis import cached_kpi_table, kpi_wide
-
         h = self.campaign.hierarchy
         subtree = h.descendants(self.unit_id)[1:]
         units = self.campaign.units.set_index("unit_id")
         tags = units["tags"].reindex(subtree)
         if not tags.fillna("").str.contains("advanced|lagging").any():
             return pd.DataFrame()
-        wide = kpi_wide(cached_kpi_table(self.campaign, self.as_of, self.tolerance))
+        wide = cached_kpi_wide(self.campaign, self.as_of, self.tolerance)
         per_unit = wide.reindex(subtree)[["events", "persons", "survey_issued", "survey_returned", "survey_valid"]]
         per_unit.columns = ["events", "persons", "issued", "returned", "valid"]
         return tag_comparison(per_unit.astype(float), tags)
