@@ -117,8 +117,8 @@ def naive(folder: Path, units: list[str], work: Path) -> float:
 
 def floor(folder: Path, units: list[str], work: Path) -> float:
     """The same sections in this process, figures written with plotly's to_html; seconds per unit."""
-    from analytics.render import plotly_tag, report_css
-    from analytics.report import UnitReport
+    from analytics.report.page import plotly_tag, report_css
+    from analytics.report.sections import UnitReport
 
     work.mkdir(parents=True, exist_ok=True)
     UnitReport.load(folder, units[0])  # load (and cache) the campaign outside the timing, as the kernels do
@@ -133,7 +133,7 @@ def floor(folder: Path, units: list[str], work: Path) -> float:
 
 
 def batch(folder: Path, out: Path, jobs: int, force: bool = True, assets: str = "shared", units=None):
-    from analytics.batch import BatchOptions, run_batch
+    from analytics.batch.runner import BatchOptions, run_batch
 
     start = time.perf_counter()
     result = run_batch(BatchOptions(data_dir=folder, out_dir=out, jobs=jobs, force=force, assets=assets,

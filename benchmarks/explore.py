@@ -27,8 +27,8 @@ import pandas as pd
 
 from analytics import Campaign, CampaignMeta, load_campaign
 from analytics.config import RAW_DATA_DIR
-from analytics.contract import GROUPS, VISIT_KINDS
-from analytics.explore import CampaignExplorer, discover_campaigns
+from analytics.data.contract import GROUPS, VISIT_KINDS
+from analytics.explore.widgets import CampaignExplorer, discover_campaigns
 
 SAMPLE_BUDGET_S = 0.2
 SYNTHETIC_BUDGET_S = 1.0

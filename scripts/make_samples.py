@@ -56,7 +56,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from analytics.contract import TABLES, alias_map  # noqa: E402
+from analytics.data.contract import TABLES, alias_map  # noqa: E402
 
 FIXED_XLSX_TIME = dt.datetime(2014, 3, 10, 0, 0, 0)
 TABLE_ORDER = ("units", "visits", "surveys", "targets", "actuals")

@@ -12,7 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analytics import CampaignDataError, cache, load_campaign, loading
+from analytics import CampaignDataError, load_campaign
+from analytics.data import cache, loading
 
 UNITS_CSV = "unit_id,name,parent_id\nA,县,\nB,甲乡,A\nC,乙乡,A\nD,某村,B\n"  # A -> B, C; B -> D
 

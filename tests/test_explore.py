@@ -19,10 +19,10 @@ import pytest
 
 from analytics import load_campaign
 from analytics.explore import CampaignExplorer, copy_figure
-from analytics.explore_state import CampaignIndex, Query
-from analytics.figures import empty_figure
+from analytics.explore.state import CampaignIndex, Query
 from analytics.kpis import unit_kpis
 from analytics.report import UnitReport
+from analytics.report.figures import empty_figure
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2012, 6, 30)
@@ -357,12 +357,12 @@ def test_export_writes_the_units_page_and_links_it(ex, tmp_path):
 
 
 def test_export_errors_are_shown_not_raised(ex, monkeypatch):
-    import analytics.batch
+    import analytics.batch.runner
 
     def fail(options, progress=None):
         raise RuntimeError("disk <full>")
 
-    monkeypatch.setattr(analytics.batch, "run_batch", fail)
+    monkeypatch.setattr(analytics.batch.runner, "run_batch", fail)
     assert ex.export() is None
     assert "导出失败" in ex.status.value and "disk &lt;full&gt;" in ex.status.value
     assert not ex.export_button.disabled

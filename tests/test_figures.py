@@ -6,9 +6,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from analytics import figures as F
-from analytics.campaign import CampaignMeta
+from analytics.data.campaign import CampaignMeta
 from analytics.labels import STATUS_COLOURS, label
+from analytics.report import figures as F
 
 EVIL = "<b>x</b>"
 ESCAPED = "&lt;b&gt;x&lt;/b&gt;"

@@ -9,17 +9,15 @@ import pandas as pd
 import pytest
 
 from analytics.metrics import (
-    coverage,
+    coverage_by_parent,
     elapsed_share,
-    events_by_kind,
+    grassroots_coverage,
     modified_z,
     pace_status,
-    persons_by_group,
     quality_flags,
     ratio,
-    rolled,
+    rollup,
     survey_rates,
-    survey_totals,
     tag_comparison,
     target_pace,
 )
@@ -77,45 +75,69 @@ VISITS = _visits(
 )
 
 
-def test_events_by_kind_counts_rows_not_persons():
-    # seminar: rows 1 and 2 -> 2 events (8 persons, which must not matter); visit: 1 event
-    assert events_by_kind(VISITS).to_dict() == {"seminar": 2, "visit": 1}
+# A -> B -> D, A -> C: every unit with itself and each ancestor
+CLOSURE = pd.DataFrame({"unit_id": ["A", "B", "B", "C", "C", "D", "D", "D"],
+                        "ancestor_id": ["A", "A", "B", "A", "C", "A", "B", "D"]})
+PARENT = {"A": None, "B": "A", "C": "A", "D": "B"}
 
 
-def test_persons_by_group_sums_persons():
-    # residents 5 + 7 = 12; village_cadres 3
-    assert persons_by_group(VISITS).to_dict() == {"residents": 12, "village_cadres": 3}
+def test_rollup_counts_rows_not_persons():
+    # A's subtree holds all three rows: 3 events; B's holds rows 2 and 3: 2 events; C and D none
+    events = rollup(VISITS, CLOSURE)
+    assert events.to_dict() == {"A": 3, "B": 2}
+    # seminar: rows 1 and 2 -> 2 events under A (8 persons, which must not matter); visit: 1
+    assert rollup(VISITS, CLOSURE, by="kind").loc["A"].to_dict() == {"seminar": 2, "visit": 1}
 
 
-def test_events_and_persons_of_no_visits_are_empty():
-    assert events_by_kind(VISITS.iloc[:0]).empty
-    assert persons_by_group(VISITS.iloc[:0]).empty
+def test_rollup_sums_persons_by_group():
+    # under A: residents 5 + 7 = 12, village_cadres 3; under B: residents 7, village_cadres 3
+    persons = rollup(VISITS, CLOSURE, by="group", value="persons")
+    assert persons.loc["A"].to_dict() == {"residents": 12, "village_cadres": 3}
+    assert persons.loc["B"].to_dict() == {"residents": 7, "village_cadres": 3}
+
+
+def test_rollup_repeats_a_row_for_each_ancestor():
+    # D's one row of 4 persons counts for D, B and A
+    persons = rollup(_visits([("2012-03-01", "D", "visit", "residents", 4)]), CLOSURE, value="persons")
+    assert persons.to_dict() == {"A": 4, "B": 4, "D": 4}
+
+
+def test_rollup_of_no_visits_is_empty():
+    assert rollup(VISITS.iloc[:0], CLOSURE).empty
+    assert rollup(VISITS.iloc[:0], CLOSURE, by="kind", value="persons").empty
 
 
 def test_coverage_counts_a_child_covered_through_a_grandchild():
-    # A's children B and C; D sits under B. A visit to D covers B; C is unvisited: 1 of 2.
-    below = {"B": {"B", "D"}, "C": {"C"}}
-    assert coverage({"D"}, ["B", "C"], below) == 0.5
-    assert coverage({"D", "C"}, ["B", "C"], below) == 1.0
+    # A's children B and C; D sits under B. A visit to D makes B active; C is not: 1 of 2.
+    assert coverage_by_parent(PARENT, {"B", "D"}, ["A"])["A"] == 0.5
+    assert coverage_by_parent(PARENT, {"B", "D", "C"}, ["A"])["A"] == 1.0
 
 
 def test_coverage_of_19_visited_children_out_of_19_is_one():
+    parent = {"R": None, **{f"V{i}": "R" for i in range(19)}}
     children = [f"V{i}" for i in range(19)]
-    assert coverage(set(children), children) == 1.0
+    assert coverage_by_parent(parent, set(children), ["R"])["R"] == 1.0
     # 18 of 19 = 0.947...
-    assert coverage(set(children[1:]), children) == pytest.approx(18 / 19)
+    assert coverage_by_parent(parent, set(children[1:]), ["R"])["R"] == pytest.approx(18 / 19)
 
 
 def test_coverage_without_children_is_no_data():
-    assert math.isnan(coverage({"A"}, []))
+    assert math.isnan(coverage_by_parent(PARENT, {"C"}, ["C"])["C"])
 
 
-def test_rolled_repeats_rows_for_each_ancestor():
-    closure = pd.DataFrame({"unit_id": ["A", "B", "B", "D", "D", "D"], "ancestor_id": ["A", "A", "B", "A", "B", "D"]})
-    out = rolled(_visits([("2012-03-01", "D", "visit", "residents", 4)]), closure)
-    # D's one row counts for D, B and A
-    assert sorted(out["ancestor_id"]) == ["A", "B", "D"]
-    assert out["persons"].sum() == 12  # 4 x 3 copies
+def test_grassroots_coverage_counts_leaves_at_any_depth():
+    # Leaves: C and D. Only D has a visit of its own.
+    out = grassroots_coverage(CLOSURE, {"C", "D"}, {"D"})
+    assert out.loc["A"].to_dict() == {"leaves": 2, "leaves_covered": 1, "grassroots_coverage": 0.5}
+    assert out.loc["B", "grassroots_coverage"] == 1.0  # its one leaf, D, is visited
+    assert out.loc["C", "grassroots_coverage"] == 0.0  # a leaf's own figure is 1 or 0
+    assert out.loc["D", "grassroots_coverage"] == 1.0
+
+
+def test_grassroots_coverage_ignores_visits_to_inner_units():
+    # A visit to B (not a leaf) covers no leaf: B's coverage counts it, grassroots coverage does not.
+    out = grassroots_coverage(CLOSURE, {"C", "D"}, {"B"})
+    assert out.loc["A", "grassroots_coverage"] == 0.0
 
 
 # --------------------------------------------------------------------------- surveys
@@ -130,7 +152,7 @@ def test_survey_rates_definitions():
 
 def test_survey_rates_are_ratios_of_sums_not_means_of_ratios():
     surveys = _surveys([("Q1", "A", "2012-03-01", 10, 10, 10), ("Q2", "B", "2012-03-02", 90, 45, 9)])
-    totals = survey_totals(surveys)
+    totals = {c: int(surveys[c].sum()) for c in ("issued", "returned", "valid")}
     assert totals == {"issued": 100, "returned": 55, "valid": 19}  # 10+90, 10+45, 10+9
     rates = survey_rates(**totals)
     assert rates["return_rate"] == pytest.approx(0.55)  # 55/100; the mean of ratios would be (1 + 0.5)/2 = 0.75

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from analytics.readers import decode, read_csv, read_workbook, table_sources
+from analytics.data.readers import decode, read_csv, read_workbook, table_sources
 
 
 def _write(path: Path, text: str, encoding: str = "utf-8") -> Path:

@@ -2,9 +2,9 @@
 
 __version__ = "0.1.0"
 
-from .campaign import Campaign, CampaignMeta  # noqa: E402
-from .errors import AnalyticsError, CampaignDataError, Problem, UsageError  # noqa: E402
-from .loading import load_campaign  # noqa: E402
+from analytics.data.campaign import Campaign, CampaignMeta  # noqa: E402
+from analytics.data.loading import load_campaign  # noqa: E402
+from analytics.errors import AnalyticsError, CampaignDataError, Problem, UsageError  # noqa: E402
 
 __all__ = [
     "AnalyticsError",

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import AnalyticsError
-from .fileio import write_text_atomic
-from .kpis import kpi_table
-from .loading import load_campaign
+from analytics import __version__
+from analytics.data.loading import load_campaign
+from analytics.errors import AnalyticsError
+from analytics.fileio import write_text_atomic
+from analytics.kpis import kpi_table
 
 EXIT_OK, EXIT_FAILED_UNITS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -102,7 +102,7 @@ def run(params_file: Path | None, **flags) -> None:
     PARAMS_FILE is a YAML file (see parameters/); command-line flags override its keys.
     Exit status: 0 every unit rendered, 1 some units failed, 2 bad input or usage.
     """
-    from .params import read_parameters, resolve_paths
+    from analytics.batch.params import read_parameters, resolve_paths
 
     params = read_parameters(params_file) if params_file else {}
     cli_values = {k: v for k, v in flags.items() if v not in (None, ())}
@@ -116,7 +116,7 @@ def run(params_file: Path | None, **flags) -> None:
         raise click.UsageError("give a parameter file or --data DIR")
     # Validate before importing the notebook machinery (~2 s), so bad input fails fast; the batch reuses it.
     load_campaign(params["data_dir"])
-    from .batch import BatchOptions, run_batch
+    from analytics.batch.runner import BatchOptions, run_batch
 
     options = BatchOptions(
         data_dir=params["data_dir"], out_dir=params.get("out"), units=params.get("units"),

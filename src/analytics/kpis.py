@@ -1,4 +1,9 @@
-"""One unit's figures (unit_kpis) and every unit's figures in tidy long form (kpi_table)."""
+"""One unit's figures (unit_kpis) and every unit's figures in tidy long form (kpi_table), from one rollup.
+
+`rolled_figures` is the single place where rows become per-unit figures: events and person-times (total,
+by kind, by group), questionnaires, coverage and grassroots coverage, each unit's own rows plus all its
+descendants'. `kpi_table` runs it over the whole hierarchy; `unit_kpis` over one unit and its children.
+"""
 
 from __future__ import annotations
 
@@ -8,24 +13,76 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .campaign import Campaign
-from .metrics import (
-    coverage,
-    events_by_kind,
-    persons_by_group,
+from analytics.data.campaign import Campaign
+from analytics.metrics import (
+    coverage_by_parent,
+    grassroots_coverage,
     quality_flags,
+    rollup,
     survey_rates,
-    survey_totals,
     target_pace,
     until,
 )
 
 KPI_COLUMNS = ["unit_id", "metric", "key", "value"]
 METRICS = (
-    "events", "persons", "coverage", "survey_issued", "survey_returned", "survey_valid", "survey_return_rate",
-    "survey_validity", "survey_effective_rate", "target", "actual", "completion", "elapsed", "pace_gap", "status",
+    "events", "persons", "coverage", "grassroots_coverage", "survey_issued", "survey_returned", "survey_valid",
+    "survey_return_rate", "survey_validity", "survey_effective_rate", "target", "actual", "completion", "elapsed",
+    "pace_gap", "status",
 )
 _TARGET_METRICS = ("target", "actual", "completion", "elapsed", "pace_gap", "status")
+_COUNTS = ("issued", "returned", "valid")
+_RATES = ("return_rate", "validity", "effective_rate")
+
+
+@dataclass
+class Rolled:
+    """Per-unit figures over own and descendants' rows, for the units asked for (index: unit_id)."""
+
+    totals: pd.DataFrame  # events, persons, survey_issued/returned/valid, coverage, leaves, leaves_covered, ...
+    events: pd.Series  # (unit_id, kind) -> rows
+    persons: pd.Series  # (unit_id, group) -> sum of persons
+    uncovered: dict[str, list[str]]  # unit_id -> leaves below it without a visit row of their own
+
+
+def rolled_figures(campaign: Campaign, units: list[str], visits: pd.DataFrame, surveys: pd.DataFrame) -> Rolled:
+    """Every rolled-up figure of `units`, counting the given (already windowed and filtered) rows."""
+    h = campaign.hierarchy
+    ids = pd.Index(units, name="unit_id")
+    closure = h.closure[h.closure["ancestor_id"].isin(units)]
+    events_total = rollup(visits, closure).reindex(ids, fill_value=0)
+    totals = pd.DataFrame({
+        "events": events_total,
+        "persons": rollup(visits, closure, value="persons").reindex(ids, fill_value=0),
+    })
+    for name in _COUNTS:
+        totals[f"survey_{name}"] = rollup(surveys, closure, value=name).reindex(ids, fill_value=0)
+    rates = [survey_rates(*row) for row in totals[[f"survey_{c}" for c in _COUNTS]].itertuples(index=False)]
+    for name in _RATES:
+        totals[f"survey_{name}"] = [r[name] for r in rates]
+    has_visits = "visits" in campaign.present
+    # A child is covered when it has a visit at or below it: the children's own rolled totals say so.
+    children = [c for u in units for c in h.children[u]]
+    child_closure = h.closure[h.closure["ancestor_id"].isin(children)]
+    active = set(rollup(visits, child_closure).index)
+    totals["coverage"] = coverage_by_parent(h.parent, active, units) if has_visits else math.nan
+    own = set(visits["unit_id"].unique())
+    leaves = h.leaves
+    grass = grassroots_coverage(closure, leaves, own).reindex(ids)
+    totals["leaves"] = grass["leaves"].fillna(0).astype("int64")
+    totals["leaves_covered"] = grass["leaves_covered"].fillna(0).astype("int64")
+    totals["grassroots_coverage"] = grass["grassroots_coverage"] if has_visits else math.nan
+    uncovered: dict[str, list[str]] = {}
+    if has_visits:
+        pairs = closure[closure["unit_id"].isin(leaves - own)]
+        for ancestor, part in pairs.groupby("ancestor_id", sort=False)["unit_id"]:
+            uncovered[ancestor] = sorted(part, key=h.position.__getitem__)
+    return Rolled(
+        totals=totals,
+        events=rollup(visits, closure, by="kind"),
+        persons=rollup(visits, closure, by="group", value="persons"),
+        uncovered=uncovered,
+    )
 
 
 @dataclass
@@ -37,6 +94,8 @@ class UnitKpis:
     events: pd.Series  # by kind
     persons: pd.Series  # by group
     coverage: float
+    grassroots_coverage: float
+    uncovered: list[str]  # leaves below the unit without a visit row of their own, in file order
     covered_children: pd.DataFrame  # child unit_id, name, events, covered
     surveys: dict[str, float]  # issued, returned, valid, return_rate, validity, effective_rate
     targets: pd.DataFrame  # metrics.target_pace rows for this unit
@@ -60,17 +119,14 @@ class UnitKpis:
         rows += [("events", k, int(v)) for k, v in self.events.items()]
         rows += [("persons", k, int(v)) for k, v in self.persons.items()]
         rows.append(("coverage", "", self.coverage))
-        for name in ("issued", "returned", "valid", "return_rate", "validity", "effective_rate"):
+        rows.append(("grassroots_coverage", "", self.grassroots_coverage))
+        for name in (*_COUNTS, *_RATES):
             rows.append((f"survey_{name}", "", self.surveys[name]))
         for t in self.targets.itertuples(index=False):
             rows += [(m, t.indicator, getattr(t, m)) for m in _TARGET_METRICS]
-        return _long(self.unit_id, rows)
-
-
-def _long(unit_id: str, rows: list[tuple[str, str, object]]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=["metric", "key", "value"])
-    frame.insert(0, "unit_id", unit_id)
-    return frame
+        frame = pd.DataFrame(rows, columns=["metric", "key", "value"])
+        frame.insert(0, "unit_id", self.unit_id)
+        return frame
 
 
 def unit_kpis(
@@ -87,108 +143,72 @@ def unit_kpis(
     if unit_id not in h.parent:
         raise KeyError(f"unknown unit_id {unit_id!r}")
     when = campaign.as_of(as_of)
-    subtree = set(h.descendants(unit_id))
-    visits = _visits_in(campaign, when, start, kinds, groups)
-    mine = visits[visits["unit_id"].isin(subtree)]
-    visited = set(mine["unit_id"].unique())
+    visits = _window(campaign.visits, when, start)
+    if kinds is not None:
+        visits = visits[visits["kind"].isin(kinds)]
+    if groups is not None:
+        visits = visits[visits["group"].isin(groups)]
+    surveys = _window(campaign.surveys, when, start)
     children = h.children[unit_id]
-    below = {c: set(h.descendants(c)) for c in children}
-    per_child = mine.assign(child=mine["unit_id"].map(_child_map(h, unit_id))).groupby("child").size()
-    covered = pd.DataFrame(
-        {
-            "unit_id": children,
-            "name": [h.name[c] for c in children],
-            "events": [int(per_child.get(c, 0)) for c in children],
-        }
-    )
+    rolled = rolled_figures(campaign, [unit_id, *children], visits, surveys)
+    me = rolled.totals.loc[unit_id]
+    child_events = rolled.totals["events"].reindex(children)
+    covered = pd.DataFrame({"unit_id": children, "name": [h.name[c] for c in children],
+                            "events": child_events.to_numpy(dtype="int64")})
     covered["covered"] = covered["events"] > 0
-    surveys = until(campaign.surveys, when)
-    if start is not None:
-        surveys = surveys[surveys["date"] >= pd.Timestamp(start)]
-    totals = survey_totals(surveys[surveys["unit_id"].isin(subtree)])
-    targets = _memo(campaign, ("target_pace", when, tolerance),
-                    lambda: target_pace(campaign.targets, campaign.actuals, h.parent, when, tolerance))
+    surveys_out = {name: int(me[f"survey_{name}"]) for name in _COUNTS}
+    surveys_out.update({name: me[f"survey_{name}"] for name in _RATES})
+    targets = campaign.memoised(("target_pace", when, tolerance),
+                                lambda: target_pace(campaign.targets, campaign.actuals, h.parent, when, tolerance))
     flags = campaign_flags(campaign)
+    subtree = set(h.descendants(unit_id))
     return UnitKpis(
         unit_id=unit_id,
         as_of=when,
-        events=events_by_kind(mine),
-        persons=persons_by_group(mine),
-        coverage=coverage(visited, children, below) if "visits" in campaign.present else math.nan,
+        events=_of(rolled.events, unit_id, "events"),
+        persons=_of(rolled.persons, unit_id, "persons"),
+        coverage=float(me["coverage"]),
+        grassroots_coverage=float(me["grassroots_coverage"]),
+        uncovered=rolled.uncovered.get(unit_id, []),
         covered_children=covered,
-        surveys={**totals, **survey_rates(totals["issued"], totals["returned"], totals["valid"])},
+        surveys=surveys_out,
         targets=targets[targets["unit_id"] == unit_id].reset_index(drop=True),
         flags=flags[flags["unit_id"].isin(subtree)].reset_index(drop=True),
     )
 
 
-def _visits_in(campaign, when, start, kinds, groups) -> pd.DataFrame:
-    visits = until(campaign.visits, when)
-    if start is not None:
-        visits = visits[visits["date"] >= pd.Timestamp(start)]
-    if kinds is not None:
-        visits = visits[visits["kind"].isin(kinds)]
-    if groups is not None:
-        visits = visits[visits["group"].isin(groups)]
-    return visits
+def _window(frame: pd.DataFrame, when: dt.date, start: dt.date | None) -> pd.DataFrame:
+    rows = until(frame, when)
+    return rows if start is None else rows[rows["date"] >= pd.Timestamp(start)]
 
 
-def _child_map(h, unit_id: str) -> dict[str, str]:
-    """unit in the subtree -> the direct child of unit_id it sits under."""
-    out = {}
-    for child in h.children[unit_id]:
-        for u in h.descendants(child):
-            out[u] = child
-    return out
+def _of(series: pd.Series, unit_id: str, name: str) -> pd.Series:
+    """One unit's slice of a (unit_id, code) series, indexed by code."""
+    if series.empty or unit_id not in series.index.get_level_values(0):
+        return pd.Series(dtype="int64", name=name)
+    return series.xs(unit_id, level=0).rename(name)
 
 
 def campaign_flags(campaign: Campaign) -> pd.DataFrame:
-    """Data-quality findings for the whole campaign."""
-    cached = campaign.__dict__.get("_flags")
-    if cached is None:
-        cached = quality_flags(campaign.tables, set(campaign.units["unit_id"]), campaign.meta.start, campaign.meta.end)
-        campaign.__dict__["_flags"] = cached
-    return cached
+    """Data-quality findings for the whole campaign (memoised on it)."""
+    return campaign.memoised(
+        "quality_flags",
+        lambda: quality_flags(campaign.tables, set(campaign.units["unit_id"]), campaign.meta.start, campaign.meta.end),
+    )
 
 
 def kpi_table(campaign: Campaign, as_of: dt.date | str | None = None, tolerance: float = 1.0) -> pd.DataFrame:
     """Every unit's figures in tidy long form: unit_id, metric, key, value (key '' for a total)."""
     h = campaign.hierarchy
     when = campaign.as_of(as_of)
-    closure = h.closure
-    visits = until(campaign.visits, when)
-    v = visits[["unit_id", "kind", "group", "persons"]].merge(closure, on="unit_id")
-    parts: list[pd.DataFrame] = []
-    ids = pd.Index(h.ids, name="ancestor_id")
-    events_total = v.groupby("ancestor_id").size().reindex(ids, fill_value=0)
-    persons_total = v.groupby("ancestor_id")["persons"].sum().reindex(ids, fill_value=0)
-    parts.append(_frame(events_total, "events", ""))
-    parts.append(_frame(persons_total, "persons", ""))
-    by_kind = v.groupby(["ancestor_id", "kind"]).size()
-    parts.append(_keyed(by_kind, "events"))
-    by_group = v.groupby(["ancestor_id", "group"])["persons"].sum()
-    parts.append(_keyed(by_group, "persons"))
-    visited = set(events_total.index[events_total > 0])
-    cov = pd.Series(
-        [
-            (sum(c in visited for c in h.children[u]) / len(h.children[u]))
-            if h.children[u] and "visits" in campaign.present else math.nan
-            for u in h.ids
-        ],
-        index=ids,
-    )
-    parts.append(_frame(cov, "coverage", ""))
-    s = until(campaign.surveys, when)[["unit_id", "issued", "returned", "valid"]].merge(closure, on="unit_id")
-    sums = s.groupby("ancestor_id")[["issued", "returned", "valid"]].sum().reindex(ids, fill_value=0)
-    for name in ("issued", "returned", "valid"):
-        parts.append(_frame(sums[name], f"survey_{name}", ""))
-    rates = pd.DataFrame(
-        [survey_rates(i, r, va) for i, r, va in zip(sums["issued"], sums["returned"], sums["valid"], strict=True)],
-        index=ids,
-    )
-    for name in ("return_rate", "validity", "effective_rate"):
-        parts.append(_frame(rates[name], f"survey_{name}", ""))
-    targets = target_pace(campaign.targets, campaign.actuals, h.parent, when, tolerance)
+    rolled = rolled_figures(campaign, h.ids, until(campaign.visits, when), until(campaign.surveys, when))
+    t = rolled.totals
+    parts = [_frame(t["events"], "events"), _frame(t["persons"], "persons"),
+             _keyed(rolled.events, "events"), _keyed(rolled.persons, "persons"),
+             _frame(t["coverage"], "coverage"), _frame(t["grassroots_coverage"], "grassroots_coverage")]
+    parts += [_frame(t[f"survey_{name}"], f"survey_{name}") for name in (*_COUNTS, *_RATES)]
+    targets = campaign.memoised(("target_pace", when, tolerance),
+                                lambda: target_pace(campaign.targets, campaign.actuals, h.parent, when, tolerance))
     if not targets.empty:
         long = targets.melt(id_vars=["unit_id", "indicator"], value_vars=list(_TARGET_METRICS), var_name="metric")
         parts.append(long.rename(columns={"indicator": "key"})[KPI_COLUMNS])
@@ -203,8 +223,8 @@ def kpi_table(campaign: Campaign, as_of: dt.date | str | None = None, tolerance:
     return out.reset_index(drop=True)
 
 
-def _frame(series: pd.Series, metric: str, key: str) -> pd.DataFrame:
-    return pd.DataFrame({"unit_id": series.index.astype(str), "metric": metric, "key": key,
+def _frame(series: pd.Series, metric: str) -> pd.DataFrame:
+    return pd.DataFrame({"unit_id": series.index.astype(str), "metric": metric, "key": "",
                          "value": series.to_numpy(dtype=object)})
 
 
@@ -215,17 +235,10 @@ def _keyed(series: pd.Series, metric: str) -> pd.DataFrame:
     return frame[KPI_COLUMNS]
 
 
-def _memo(campaign: Campaign, key: tuple, build):
-    memo = campaign.__dict__.setdefault("_memo", {})
-    if key not in memo:
-        memo[key] = build()
-    return memo[key]
-
-
 def cached_kpi_table(campaign: Campaign, as_of: dt.date | str | None = None, tolerance: float = 1.0) -> pd.DataFrame:
     """kpi_table computed once per campaign, as_of and tolerance (reports of many units share it)."""
     when = campaign.as_of(as_of)
-    return _memo(campaign, ("kpi_table", when, tolerance), lambda: kpi_table(campaign, when, tolerance))
+    return campaign.memoised(("kpi_table", when, tolerance), lambda: kpi_table(campaign, when, tolerance))
 
 
 def kpi_wide(long: pd.DataFrame) -> pd.DataFrame:
@@ -244,7 +257,7 @@ def kpi_wide(long: pd.DataFrame) -> pd.DataFrame:
 def cached_kpi_wide(campaign: Campaign, as_of: dt.date | str | None = None, tolerance: float = 1.0) -> pd.DataFrame:
     """kpi_wide of the cached kpi_table, computed once per campaign, as_of and tolerance."""
     when = campaign.as_of(as_of)
-    return _memo(campaign, ("wide", when, tolerance), lambda: kpi_wide(cached_kpi_table(campaign, when, tolerance)))
+    return campaign.memoised(("wide", when, tolerance), lambda: kpi_wide(cached_kpi_table(campaign, when, tolerance)))
 
 
 def children_table(campaign: Campaign, unit_id: str, as_of: dt.date | str | None = None,

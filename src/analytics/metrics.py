@@ -30,11 +30,6 @@ def between(frame: pd.DataFrame, start: dt.date | None, end: dt.date | None, col
     return frame[keep]
 
 
-def rolled(frame: pd.DataFrame, closure: pd.DataFrame) -> pd.DataFrame:
-    """Rows repeated once for their own unit and once per ancestor, in column `ancestor_id`."""
-    return frame.merge(closure, on="unit_id", how="inner")
-
-
 def ratio(numerator: float, denominator: float) -> float:
     """numerator / denominator, or NaN ("no data") when the denominator is zero or missing."""
     if denominator is None or pd.isna(denominator) or denominator == 0 or pd.isna(numerator):
@@ -42,31 +37,43 @@ def ratio(numerator: float, denominator: float) -> float:
     return float(numerator) / float(denominator)
 
 
-def events_by_kind(visits: pd.DataFrame) -> pd.Series:
-    """Number of visit rows per kind."""
-    return visits.groupby("kind", sort=True).size().astype("int64").rename("events")
+def rollup(rows: pd.DataFrame, closure: pd.DataFrame, by: str | None = None, value: str | None = None) -> pd.Series:
+    """Per ancestor (and per `by` code): the row count, or the sum of `value`, over its own and descendants' rows.
+
+    `closure` holds (unit_id, ancestor_id) pairs: the whole hierarchy's for every unit's figures, or only the
+    pairs of a few ancestors for theirs. This is the one rollup every figure of a unit goes through.
+    """
+    keys = ["ancestor_id"] + ([by] if by else [])
+    columns = ["unit_id"] + ([by] if by else []) + ([value] if value else [])
+    joined = rows[columns].merge(closure, on="unit_id")
+    grouped = joined.groupby(keys, sort=True)
+    out = grouped[value].sum() if value else grouped.size()
+    return out.astype("int64")
 
 
-def persons_by_group(visits: pd.DataFrame) -> pd.Series:
-    """Person-times (sum of persons) per group."""
-    return visits.groupby("group", sort=True)["persons"].sum().astype("int64").rename("persons")
+def coverage_by_parent(parent: dict[str, str | None], active: set[str], units: list[str]) -> pd.Series:
+    """Coverage of each unit in `units`: the share of its direct children with activity at or below them
+    (`active`: units whose own-plus-descendants rows are not empty). NaN ("no data") for a unit without children."""
+    hit: dict[str, int] = {}
+    total: dict[str, int] = {}
+    wanted = set(units)
+    for child, up in parent.items():
+        if up in wanted:
+            total[up] = total.get(up, 0) + 1
+            hit[up] = hit.get(up, 0) + (child in active)
+    return pd.Series([hit[u] / total[u] if total.get(u) else math.nan for u in units], index=units, dtype="float64")
 
 
-def coverage(visited: set[str], children: list[str], descendants: dict[str, set[str]] | None = None) -> float:
-    """Share of direct children with at least one visit row at the child or below it; NaN without children."""
-    if not children:
-        return math.nan
-    hit = 0
-    for child in children:
-        below = descendants[child] if descendants else {child}
-        if visited & below:
-            hit += 1
-    return hit / len(children)
-
-
-def survey_totals(surveys: pd.DataFrame) -> dict[str, int]:
-    """Issued, returned and valid questionnaires summed."""
-    return {c: int(surveys[c].sum()) for c in ("issued", "returned", "valid")}
+def grassroots_coverage(closure: pd.DataFrame, leaves: set[str], visited_own: set[str]) -> pd.DataFrame:
+    """Per ancestor in `closure`: leaves below it (at any depth), leaves with a visit row of their own, and the
+    share (基层覆盖率). A leaf counts itself, so its share is 1 or 0."""
+    pairs = closure[closure["unit_id"].isin(leaves)]
+    covered = pairs["unit_id"].isin(visited_own)
+    out = pd.DataFrame({"leaves": pairs.groupby("ancestor_id").size(),
+                        "leaves_covered": covered.groupby(pairs["ancestor_id"]).sum()})
+    out = out.fillna(0).astype("int64")
+    out["grassroots_coverage"] = out["leaves_covered"] / out["leaves"]
+    return out
 
 
 def survey_rates(issued: float, returned: float, valid: float) -> dict[str, float]:
@@ -271,7 +278,6 @@ def tag_comparison(per_unit: pd.DataFrame, tags: pd.Series, compare: tuple[str, 
 
 
 __all__ = [
-    "STATUSES", "between", "coverage", "elapsed_share", "events_by_kind", "modified_z", "pace_status",
-    "persons_by_group", "quality_flags", "ratio", "rolled", "survey_rates", "survey_totals", "tag_comparison",
-    "target_pace", "until",
+    "STATUSES", "between", "coverage_by_parent", "elapsed_share", "grassroots_coverage", "modified_z", "pace_status",
+    "quality_flags", "ratio", "rollup", "survey_rates", "tag_comparison", "target_pace", "until",
 ]

@@ -12,7 +12,7 @@ import pytest
 
 from analytics.batch import BatchOptions, run_batch
 from analytics.cli import main
-from analytics.naming import unit_filename
+from analytics.report.layout import unit_filename
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "data" / "raw"

@@ -74,7 +74,7 @@ def test_output_folder_that_cannot_be_written(tmp_path, capsys):
 
 
 def test_cache_deleted_or_corrupted_between_runs(tmp_path, cache_dir):
-    from analytics import loading
+    from analytics.data import loading
 
     cache = tmp_path / "cache"
     os.environ["CAMPAIGN_ANALYTICS_CACHE"] = str(cache)

@@ -14,7 +14,7 @@ import nbformat
 import pytest
 
 from analytics.batch import BatchOptions, run_batch
-from analytics.naming import unit_filename
+from analytics.report.layout import unit_filename
 
 ROOT = Path(__file__).resolve().parents[2]
 SHUNHE = ROOT / "data" / "raw" / "shunhe_2012"

@@ -24,9 +24,10 @@ from pathlib import Path
 import ipywidgets as W
 import plotly.graph_objects as go
 
-from .campaign import META_FILE, Campaign, CampaignMeta, parse_meta
-from .config import RAW_DATA_DIR, REPORTS_DIR, resolve_data_dir
-from .explore_state import (
+from analytics.config import RAW_DATA_DIR, REPORTS_DIR, resolve_data_dir
+from analytics.data.campaign import META_FILE, Campaign, CampaignMeta, parse_meta
+from analytics.data.loading import load_campaign
+from analytics.explore.state import (
     COMPARE_METRICS,
     MAX_COMPARE,
     UNIT_FIGURES,
@@ -40,10 +41,9 @@ from .explore_state import (
     unit_panel_html,
     with_indicators,
 )
-from .figures import TEMPLATE
-from .labels import LANGUAGES, label
-from .loading import load_campaign
-from .report import esc
+from analytics.labels import LANGUAGES, label
+from analytics.report.figures import TEMPLATE
+from analytics.report.sections import esc
 
 log = logging.getLogger(__name__)
 
@@ -434,7 +434,7 @@ class CampaignExplorer:
     # -- export -------------------------------------------------------------------------------------------
     def export(self) -> Path | None:
         """Write the current unit's HTML page through the report code; show a link, or the error, in the panel."""
-        from .batch import BatchOptions, run_batch
+        from analytics.batch.runner import BatchOptions, run_batch
 
         lang = self.lang
         source = self.index.campaign.source

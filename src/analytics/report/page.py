@@ -9,9 +9,9 @@ from pathlib import Path
 import nbformat
 from nbconvert import HTMLExporter
 
-from . import __version__
-from .config import TEMPLATES_DIR
-from .fileio import write_text_atomic
+from analytics import __version__
+from analytics.config import TEMPLATES_DIR
+from analytics.fileio import write_text_atomic
 
 ASSET_MODES = ("self_contained", "shared")
 PLOTLY_ASSET = "assets/plotly.min.js"

@@ -14,9 +14,9 @@ import json
 
 import pandas as pd
 
-from . import __version__
-from .campaign import Campaign
-from .kpis import campaign_flags
+from analytics import __version__
+from analytics.data.campaign import Campaign
+from analytics.kpis import campaign_flags
 
 _ROW_TABLES = ("visits", "surveys", "targets", "actuals")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -11,8 +12,8 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from .contract import GROUPS, TABLES, VISIT_KINDS
-from .errors import Problem
+from analytics.data.contract import GROUPS, TABLES, VISIT_KINDS
+from analytics.errors import Problem
 
 META_FILE = "campaign.yaml"
 
@@ -171,31 +172,66 @@ def empty_table(name: str) -> pd.DataFrame:
     return pd.DataFrame({c.name: pd.Series(dtype=dtypes[c.dtype]) for c in TABLES[name]})
 
 
-@dataclass
 class Campaign:
-    """A loaded, validated campaign. Tables absent from the folder are empty frames with the right columns."""
+    """A loaded, validated campaign. Tables absent from the folder read as empty frames with the right columns.
 
-    meta: CampaignMeta
-    tables: dict[str, pd.DataFrame]
-    fingerprint: str
-    source: Path
-    present: frozenset[str] = frozenset()
+    The campaign owns its derived state: the hierarchy (built once), empty stand-ins for absent tables (built
+    once), and `memo`, where computations that many reports of one campaign share are kept
+    (`memoised(key, build)`). `narrowed(tables)` gives a view with other rows that shares all of it.
+    """
 
-    def __getattr__(self, name: str) -> pd.DataFrame:
-        tables = self.__dict__.get("tables", {})
-        if name in tables:
-            return tables[name]
-        if name in TABLES:
-            return empty_table(name)
-        raise AttributeError(name)
+    def __init__(self, meta: CampaignMeta, tables: dict[str, pd.DataFrame], fingerprint: str, source: Path | None,
+                 present: frozenset[str] = frozenset()):
+        self.meta = meta
+        self.tables = tables
+        self.fingerprint = fingerprint
+        self.source = source
+        self.present = present
+        self.memo: dict[Any, Any] = {}
+        self._empty: dict[str, pd.DataFrame] = {}
 
-    @property
-    def units(self) -> pd.DataFrame:
-        return self.tables["units"]
+    def __repr__(self) -> str:
+        return f"Campaign({self.meta.id!r}, units={len(self.tables.get('units', ()))}, source={str(self.source)!r})"
+
+    def table(self, name: str) -> pd.DataFrame:
+        """The named table, or an empty one with the contract's columns when the campaign has none."""
+        frame = self.tables.get(name)
+        if frame is not None:
+            return frame
+        if name not in TABLES:
+            raise KeyError(f"no table {name!r} in the data contract")
+        if name not in self._empty:
+            self._empty[name] = empty_table(name)
+        return self._empty[name]
+
+    units = property(lambda self: self.table("units"), doc="The units table.")
+    visits = property(lambda self: self.table("visits"), doc="The visits table (empty when absent).")
+    surveys = property(lambda self: self.table("surveys"), doc="The surveys table (empty when absent).")
+    targets = property(lambda self: self.table("targets"), doc="The targets table (empty when absent).")
+    actuals = property(lambda self: self.table("actuals"), doc="The actuals table (empty when absent).")
+    responses = property(lambda self: self.table("responses"), doc="The responses table (empty when absent).")
 
     @cached_property
     def hierarchy(self) -> Hierarchy:
         return Hierarchy(self.tables["units"])
+
+    def memoised(self, key: Any, build: Callable[[], Any]) -> Any:
+        """build() computed once per key for this campaign (and the views narrowed from it)."""
+        if key not in self.memo:
+            self.memo[key] = build()
+        return self.memo[key]
+
+    def narrowed(self, tables: dict[str, pd.DataFrame], keep: tuple[Any, ...] = ()) -> Campaign:
+        """The same campaign with other rows in some tables (e.g. one subtree's), sharing the hierarchy.
+
+        The view starts with an empty memo, except for the entries named in `keep`: results computed over the
+        whole campaign that stay true in the view (data-quality findings are judged among all rows).
+        """
+        view = Campaign(self.meta, {**self.tables, **tables}, self.fingerprint, self.source, self.present)
+        view.__dict__["hierarchy"] = self.hierarchy  # the cached_property's own slot: built once, shared
+        view._empty = self._empty
+        view.memo = {k: self.memo[k] for k in keep if k in self.memo}
+        return view
 
     def as_of(self, as_of: dt.date | str | None = None) -> dt.date:
         """The as_of date asked for, else the campaign's default."""
@@ -242,8 +278,15 @@ class Hierarchy:
             stack.extend(reversed(self.children[node]))
         return out
 
-    def depth(self, unit_id: str) -> int:
-        return len(self.ancestors(unit_id))
+    @cached_property
+    def leaves(self) -> frozenset[str]:
+        """Units without children."""
+        return frozenset(u for u in self.ids if not self.children[u])
+
+    @cached_property
+    def position(self) -> dict[str, int]:
+        """unit_id -> its row in the units table (file order)."""
+        return {u: i for i, u in enumerate(self.ids)}
 
     @cached_property
     def closure(self) -> pd.DataFrame:

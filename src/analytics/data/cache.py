@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__
-from .config import processed_dir
+from analytics import __version__
+from analytics.config import processed_dir
 
 log = logging.getLogger(__name__)
 _FORMAT = 1

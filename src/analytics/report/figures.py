@@ -21,8 +21,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .campaign import CampaignMeta
-from .labels import (
+from analytics.data.campaign import CampaignMeta
+from analytics.labels import (
     DEFAULT_LANGUAGE,
     FREQ_KEYS,
     fmt_int,
@@ -33,7 +33,7 @@ from .labels import (
     status_key,
     status_label,
 )
-from .metrics import STATUSES, survey_rates
+from analytics.metrics import STATUSES, survey_rates
 
 TREND_FREQS = ("D", "W", "MS")
 _PERIOD_FREQ = {"D": "D", "W": "W-SUN", "MS": "M"}  # W-SUN periods run Monday to Sunday

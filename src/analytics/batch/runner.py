@@ -27,20 +27,20 @@ from typing import Any
 
 import nbformat
 
-from . import __version__
-from .campaign import Campaign
-from .config import NOTEBOOKS_DIR, REPORTS_DIR, resolve_data_dir
-from .errors import UsageError
-from .execution import Rendered, describe, render_unit
-from .fileio import write_text_atomic
-from .incremental import unit_input_keys
-from .index_page import index_html
-from .kernels import WarmKernel
-from .kpis import cached_kpi_table
-from .loading import load_campaign
-from .naming import unit_filename
-from .render import ASSET_MODES, page_input_key, write_shared_asset
-from .report import HTML_ONLY_ENV
+from analytics import __version__
+from analytics.batch.execution import Rendered, describe, render_unit
+from analytics.batch.incremental import unit_input_keys
+from analytics.batch.kernels import WarmKernel
+from analytics.config import REPORT_NOTEBOOK, REPORTS_DIR, resolve_data_dir
+from analytics.data.campaign import Campaign
+from analytics.data.loading import load_campaign
+from analytics.errors import UsageError
+from analytics.fileio import write_text_atomic
+from analytics.kpis import cached_kpi_table
+from analytics.report.index import index_html
+from analytics.report.layout import unit_filename
+from analytics.report.page import ASSET_MODES, page_input_key, write_shared_asset
+from analytics.report.sections import HTML_ONLY_ENV
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ class BatchOptions:
     force: bool = False
     executor: str = "local"  # local (a pool of warm kernels here) or dask
     scheduler: str | None = None  # with dask: a scheduler address, or "local" for a LocalCluster
-    notebook: Path = field(default_factory=lambda: NOTEBOOKS_DIR / "unit_report.ipynb")
+    notebook: Path = REPORT_NOTEBOOK
 
     def check(self) -> None:
         if self.assets not in ASSET_MODES:
@@ -194,7 +194,7 @@ def run_batch(options: BatchOptions, progress: Callable[[UnitResult, int, int], 
 
         peaks: list[float] = []
         if todo and options.executor == "dask":
-            from .dask_executor import run_on_dask
+            from analytics.batch.dask import run_on_dask
 
             spec = {"cwd": str(Path(options.notebook).resolve().parent), "env": {HTML_ONLY_ENV: "1"},
                     "notebook": nbformat.writes(notebook), "parameters": job.parameters(""),

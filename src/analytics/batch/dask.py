@@ -17,9 +17,9 @@ from typing import Any
 
 import nbformat
 
-from .errors import UsageError
-from .execution import Rendered, describe, render_unit
-from .kernels import WarmKernel
+from analytics.batch.execution import Rendered, describe, render_unit
+from analytics.batch.kernels import WarmKernel
+from analytics.errors import UsageError
 
 # Per worker process: one warm kernel per executing thread.
 _KERNELS: dict[int, WarmKernel] = {}

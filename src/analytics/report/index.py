@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import html
 
-from . import __version__
-from .campaign import Campaign
-from .kpis import cached_kpi_wide
-from .labels import fmt_int, fmt_percent, label
-from .render import report_css
+from analytics import __version__
+from analytics.data.campaign import Campaign
+from analytics.kpis import cached_kpi_wide
+from analytics.labels import fmt_int, fmt_percent, label
+from analytics.report.page import report_css
 
 
 def _e(value: object) -> str:

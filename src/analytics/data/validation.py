@@ -16,9 +16,9 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from .contract import AGGREGATIONS, SECTORS, TABLES
-from .errors import Problem
-from .readers import RawTable
+from analytics.data.contract import AGGREGATIONS, SECTORS, TABLES
+from analytics.data.readers import RawTable
+from analytics.errors import Problem
 
 _INT = re.compile(r"^[+-]?\d+(?:\.0*)?$")
 _NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
@@ -328,7 +328,7 @@ def check_hierarchy(raw: RawTable, units: pd.DataFrame) -> list[Problem]:
 
 def vocabulary(extra_kinds: dict[str, dict], extra_groups: dict[str, dict]) -> Vocabulary:
     """Accepted kinds and groups: DOMAIN.md's codes and Chinese labels plus campaign.yaml's extras."""
-    from .contract import GROUPS, VISIT_KINDS
+    from analytics.data.contract import GROUPS, VISIT_KINDS
 
     def build(base: dict[str, tuple[str, str]], extra: dict[str, dict]) -> dict[str, str]:
         out: dict[str, str] = {}

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .contract import ENCODINGS, TABLES, alias_map
-from .errors import Problem
+from analytics.data.contract import ENCODINGS, TABLES, alias_map
+from analytics.errors import Problem
 
 # Free-text columns people add to spreadsheets; tolerated and dropped.
 IGNORED_HEADERS = frozenset({"note", "notes", "remark", "remarks", "备注", "说明"})

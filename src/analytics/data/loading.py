@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import cache
-from .campaign import META_FILE, Campaign, parse_meta
-from .contract import REQUIRED_TABLES, TABLES
-from .errors import CampaignDataError, Problem
-from .readers import RawTable, read_csv, read_workbook, table_sources
-from .validation import check_hierarchy, check_table, coerce_table, normalise_codes, vocabulary
+from analytics.data import cache
+from analytics.data.campaign import META_FILE, Campaign, parse_meta
+from analytics.data.contract import REQUIRED_TABLES, TABLES
+from analytics.data.readers import RawTable, read_csv, read_workbook, table_sources
+from analytics.data.validation import check_hierarchy, check_table, coerce_table, normalise_codes, vocabulary
+from analytics.errors import CampaignDataError, Problem
 
 log = logging.getLogger(__name__)
 

@@ -20,14 +20,14 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from . import figures
-from .campaign import Campaign
-from .config import resolve_data_dir
-from .kpis import UnitKpis, cached_kpi_wide, children_table, unit_kpis
-from .labels import fmt_int, fmt_percent, label, status_colour
-from .loading import load_campaign
-from .metrics import tag_comparison, until
-from .naming import unit_filename
+from analytics.config import resolve_data_dir
+from analytics.data.campaign import Campaign
+from analytics.data.loading import load_campaign
+from analytics.kpis import UnitKpis, cached_kpi_wide, children_table, unit_kpis
+from analytics.labels import fmt_int, fmt_percent, label, status_colour
+from analytics.metrics import tag_comparison, until
+from analytics.report import figures
+from analytics.report.layout import unit_filename
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["sendDataToCloud"]}
 PLOTLY_MIME = "application/vnd.plotly.v1+json"

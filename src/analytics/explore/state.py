@@ -19,13 +19,13 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import figures
-from .campaign import Campaign, empty_table
-from .contract import GROUPS, TABLES, VISIT_KINDS
-from .kpis import UnitKpis, campaign_flags, unit_kpis
-from .labels import MISSING, fmt_int, fmt_percent, fmt_points, label, status_colour, status_key, status_label
-from .metrics import between
-from .report import esc
+from analytics.data.campaign import Campaign, empty_table
+from analytics.data.contract import GROUPS, TABLES, VISIT_KINDS
+from analytics.kpis import UnitKpis, campaign_flags, unit_kpis
+from analytics.labels import MISSING, fmt_int, fmt_percent, fmt_points, label, status_colour, status_key, status_label
+from analytics.metrics import between
+from analytics.report import figures
+from analytics.report.sections import esc
 
 UNIT_TABLES = ("visits", "surveys", "targets", "actuals")
 UNIT_FIGURES = ("persons", "events", "trend", "coverage", "funnel", "targets")
@@ -73,7 +73,7 @@ class CampaignIndex:
         self._rows: dict[str, pd.DataFrame] = {}
         self._keys: dict[str, np.ndarray] = {}
         for name in UNIT_TABLES:
-            frame = getattr(campaign, name)
+            frame = campaign.table(name)
             # Rows of unknown units sort last, past every subtree: unit_kpis never counts them either.
             keys = frame["unit_id"].map(self.position).astype("float64").fillna(len(self.order)).to_numpy()
             order = np.argsort(keys, kind="stable")  # stable: rows of one unit keep their order (ties on dates)
@@ -94,17 +94,12 @@ class CampaignIndex:
         """The campaign narrowed to the unit's subtree rows (other tables empty): unit_kpis gives the same figures."""
         lo = self.position[unit_id]
         hi = lo + self.size[unit_id]
-        narrowed = {"units": self.campaign.units}
+        narrowed = {name: self._empty[name] for name in UNIT_TABLES}
         for name in tables:
             a, b = np.searchsorted(self._keys[name], [lo, hi], side="left")
             narrowed[name] = self._rows[name].iloc[a:b]
-        view = dataclasses.replace(self.campaign, tables=narrowed)
-        view.__dict__["hierarchy"] = self.campaign.hierarchy  # shared, not rebuilt (cached_property slot)
-        view.__dict__["_flags"] = self.flags  # kpis.campaign_flags' cache: findings of the whole campaign
-        # Tables as plain attributes: Campaign.__getattr__ would build an empty table on every access, even of a
-        # table that is there, which is half the time of unit_kpis on a small subtree.
-        view.__dict__.update({name: narrowed.get(name, self._empty[name]) for name in TABLES})
-        return view
+        # Data-quality findings are kept from the whole campaign: an outlier is judged among all rows.
+        return self.campaign.narrowed(narrowed, keep=("quality_flags",))
 
     def kpis(self, q: Query) -> UnitKpis:
         """unit_kpis for the query, on the narrowed campaign; remembered for the last few hundred queries.

@@ -12,8 +12,8 @@ from typing import Any
 
 import nbformat
 
-from .kernels import WarmKernel
-from .render import notebook_html
+from analytics.batch.kernels import WarmKernel
+from analytics.report.page import notebook_html
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import yaml
 
-from .config import resolve_data_dir
-from .errors import UsageError
+from analytics.config import resolve_data_dir
+from analytics.errors import UsageError
 
 KEYS = {
     "data_dir": "campaign folder",
