@@ -1,12 +1,6 @@
 """Render every unit of a campaign: notebooks on warm kernels, HTML pages, index, kpis.csv and manifest.
 
-Output folder layout:
-    index.html            the unit tree with status and key figures, linking every page
-    units/<file>.html     one page per unit (file names from naming.unit_filename)
-    assets/plotly.min.js  only in `shared` asset mode
-    kpis.csv              kpi_table of the campaign
-    manifest.json         per unit: status, error, duration, output path, input fingerprint
-    failed/<file>.ipynb   the executed notebook of each failed unit
+The output folder's layout is `analytics.report.layout.OutputLayout`.
 Every file is written atomically. A unit that fails does not stop the others.
 """
 
@@ -38,16 +32,13 @@ from analytics.errors import UsageError
 from analytics.fileio import write_text_atomic
 from analytics.kpis import cached_kpi_table
 from analytics.report.index import index_html
-from analytics.report.layout import unit_filename
+from analytics.report.layout import OutputLayout
 from analytics.report.page import ASSET_MODES, page_input_key, write_shared_asset
 from analytics.report.sections import HTML_ONLY_ENV
 
 log = logging.getLogger(__name__)
 
-MANIFEST = "manifest.json"
-UNITS_DIR = "units"
-FAILED_DIR = "failed"
-LOCK_FILE = ".campaign-analytics.lock"
+LOCK_FILE = OutputLayout.LOCK
 
 
 @dataclass
@@ -119,7 +110,7 @@ class _OutputLock:
     """An exclusive lock on the output folder: a second batch on the same folder refuses at once."""
 
     def __init__(self, out_dir: Path):
-        self.path = out_dir / LOCK_FILE
+        self.path = OutputLayout(out_dir).lock
         self.fh = None
 
     def __enter__(self) -> _OutputLock:
@@ -169,7 +160,7 @@ def run_batch(options: BatchOptions, progress: Callable[[UnitResult, int, int], 
         results: dict[str, UnitResult] = {}
         todo: list[str] = []
         for uid in wanted:
-            output = f"{UNITS_DIR}/{unit_filename(uid)}"
+            output = OutputLayout.page_name(uid)
             # The page records the key it was made from: a batch killed before its manifest caught up
             # still skips the pages it finished.
             if not options.force and page_input_key(out_dir / output) == keys[uid]:
@@ -205,9 +196,9 @@ def run_batch(options: BatchOptions, progress: Callable[[UnitResult, int, int], 
             peaks = _run_pool(job, todo, min(options.jobs, len(todo)), finished)
         ordered = [results[u] for u in wanted]
         kpis = cached_kpi_table(campaign, as_of, options.tolerance)
-        write_text_atomic(out_dir / "kpis.csv", kpis.to_csv(index=False), encoding="utf-8-sig")
+        write_text_atomic(OutputLayout(out_dir).kpis_csv, kpis.to_csv(index=False), encoding="utf-8-sig")
         all_results = {**{u: r for u, r in manifest_state.units.items()}, **{r.unit_id: r for r in ordered}}
-        index = out_dir / "index.html"
+        index = OutputLayout(out_dir).index
         write_text_atomic(index, index_html(campaign, all_results, as_of, options.language, options.tolerance))
         manifest_state.finish(time.perf_counter() - started)
     failed = any(r.status == "failed" for r in ordered)
@@ -258,8 +249,9 @@ class _Job:
         """Write a unit's page (or its failed notebook) atomically and make its manifest line."""
         unit_id = done.unit_id
         name = self.campaign.hierarchy.name[unit_id]
-        output = f"{UNITS_DIR}/{unit_filename(unit_id)}"
-        failed_path = f"{FAILED_DIR}/{Path(output).stem}.ipynb"
+        layout = OutputLayout(self.out_dir)
+        output = layout.page_name(unit_id)
+        failed_path = layout.failed_notebook_name(unit_id)
         if done.html is not None:
             write_text_atomic(self.out_dir / output, done.html)
             _remove(self.out_dir / failed_path)
@@ -274,7 +266,7 @@ class _Job:
 
 def _remove_stale_temp_files(out_dir: Path) -> None:
     """Temp files of a batch that was killed mid-write (we hold the lock, so none is in use)."""
-    for sub in (out_dir, out_dir / UNITS_DIR, out_dir / FAILED_DIR, out_dir / "assets"):
+    for sub in OutputLayout(out_dir).folders():
         if sub.is_dir():
             for tmp in sub.glob(".*.tmp"):
                 _remove(tmp)
@@ -332,7 +324,7 @@ def _run_pool(job: _Job, todo: list[str], jobs: int, finished: Callable[[UnitRes
 
 
 def _read_manifest(out_dir: Path) -> dict[str, dict]:
-    path = out_dir / MANIFEST
+    path = OutputLayout(out_dir).manifest
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
         return {u["unit_id"]: u for u in doc.get("units", []) if isinstance(u, dict) and "unit_id" in u}
@@ -383,4 +375,4 @@ class _ManifestWriter:
             counts[line["status"]] = counts.get(line["status"], 0) + 1
         doc = {**self.head, "complete": duration is not None, "duration_s": duration and round(duration, 3),
                "counts": counts, "units": lines}
-        write_text_atomic(self.out_dir / MANIFEST, json.dumps(doc, ensure_ascii=False, indent=1))
+        write_text_atomic(OutputLayout(self.out_dir).manifest, json.dumps(doc, ensure_ascii=False, indent=1))

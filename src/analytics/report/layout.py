@@ -1,10 +1,23 @@
-"""Safe, unique, stable file names for units whose ids may be in any script or hostile."""
+"""The output folder's layout in one object, and safe, unique, stable file names for units.
+
+    index.html            the scorecard of every unit, linking every page
+    units/<file>.html     one page per unit (file names from unit_filename)
+    assets/<bundle>.js    plotly.js, only with shared assets
+    kpis.csv, kpis.xlsx   the KPI table, for machines and for people
+    manifest.json         per unit: status, error, duration, output path, input key
+    failed/<file>.ipynb   the executed notebook of each unit that failed
+    .campaign-analytics.lock   held by the batch writing the folder
+
+Pages link to each other with relative hrefs from here, so nothing else spells a path of the folder.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
 import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
 
 _UNSAFE = re.compile(r"[^\w\-]+", re.UNICODE)
 _MAX_STEM = 48
@@ -20,3 +33,80 @@ def unit_filename(unit_id: str) -> str:
     stem = _UNSAFE.sub("_", text).strip("_").lower()[:_MAX_STEM] or "unit"
     digest = hashlib.sha1(str(unit_id).encode("utf-8")).hexdigest()[:10]
     return f"{stem}-{digest}.html"
+
+
+@dataclass(frozen=True)
+class OutputLayout:
+    """Where each file of a rendered campaign goes, under `root`."""
+
+    root: Path
+
+    INDEX = "index.html"
+    UNITS = "units"
+    FAILED = "failed"
+    ASSETS = "assets"
+    KPIS_CSV = "kpis.csv"
+    KPIS_XLSX = "kpis.xlsx"
+    MANIFEST = "manifest.json"
+    LOCK = ".campaign-analytics.lock"
+
+    # -- paths inside the folder ---------------------------------------------------------------------------
+    @property
+    def index(self) -> Path:
+        return self.root / self.INDEX
+
+    @property
+    def manifest(self) -> Path:
+        return self.root / self.MANIFEST
+
+    @property
+    def lock(self) -> Path:
+        return self.root / self.LOCK
+
+    @property
+    def kpis_csv(self) -> Path:
+        return self.root / self.KPIS_CSV
+
+    @property
+    def kpis_xlsx(self) -> Path:
+        return self.root / self.KPIS_XLSX
+
+    @staticmethod
+    def page_name(unit_id: str) -> str:
+        """A unit page's path relative to the folder, as the manifest and the index record it."""
+        return f"{OutputLayout.UNITS}/{unit_filename(unit_id)}"
+
+    def page(self, unit_id: str) -> Path:
+        return self.root / self.page_name(unit_id)
+
+    def failed_notebook_name(self, unit_id: str) -> str:
+        return f"{self.FAILED}/{Path(unit_filename(unit_id)).stem}.ipynb"
+
+    def failed_notebook(self, unit_id: str) -> Path:
+        return self.root / self.failed_notebook_name(unit_id)
+
+    def asset(self, name: str) -> Path:
+        return self.root / self.ASSETS / name
+
+    def folders(self) -> tuple[Path, ...]:
+        """Every folder the batch writes into (for cleaning up temporary files)."""
+        return (self.root, self.root / self.UNITS, self.root / self.FAILED, self.root / self.ASSETS)
+
+
+# -- links, as seen from a unit page (units/<file>.html) ------------------------------------------------------
+PAGE_TO_INDEX = f"../{OutputLayout.INDEX}"
+
+
+def page_href(unit_id: str) -> str:
+    """Link from one unit page to another (they share units/)."""
+    return unit_filename(unit_id)
+
+
+def page_to_download(name: str) -> str:
+    """Link from a unit page to a file at the top of the folder (kpis.xlsx, kpis.csv)."""
+    return f"../{name}"
+
+
+def page_to_asset(name: str) -> str:
+    """Link from a unit page to a shared asset."""
+    return f"../{OutputLayout.ASSETS}/{name}"

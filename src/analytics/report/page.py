@@ -12,9 +12,10 @@ from nbconvert import HTMLExporter
 from analytics import __version__
 from analytics.config import TEMPLATES_DIR
 from analytics.fileio import write_text_atomic
+from analytics.report.layout import OutputLayout, page_to_asset
 
 ASSET_MODES = ("self_contained", "shared")
-PLOTLY_ASSET = "assets/plotly.min.js"
+PLOTLY_ASSET = "plotly.min.js"
 
 
 @functools.cache
@@ -30,7 +31,7 @@ def report_css() -> str:
     return (TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")
 
 
-def plotly_tag(assets: str, asset_href: str = f"../{PLOTLY_ASSET}") -> str:
+def plotly_tag(assets: str, asset_href: str = page_to_asset(PLOTLY_ASSET)) -> str:
     """The one <script> that brings plotly.js: inline, or a relative link to the shared copy."""
     if assets == "self_contained":
         return f'<script type="text/javascript">{plotly_js()}</script>'
@@ -54,7 +55,7 @@ def _exporter() -> HTMLExporter:
 
 
 def notebook_html(nb: nbformat.NotebookNode, title: str, language: str, assets: str,
-                  asset_href: str = f"../{PLOTLY_ASSET}", input_key: str = "") -> str:
+                  asset_href: str = page_to_asset(PLOTLY_ASSET), input_key: str = "") -> str:
     """The executed notebook as a standalone page: outputs only, plotly.js once.
 
     `input_key` is recorded in a <meta> tag near the top, so a later run can tell whether the page on disk
@@ -97,7 +98,7 @@ def page_input_key(path: Path) -> str | None:
 
 def write_shared_asset(out_dir: Path) -> Path:
     """Write assets/plotly.min.js once per output folder (atomically; skipped if already identical)."""
-    path = out_dir / PLOTLY_ASSET
+    path = OutputLayout(out_dir).asset(PLOTLY_ASSET)
     js = plotly_js()
     if not path.exists() or path.stat().st_size != len(js.encode("utf-8")):
         write_text_atomic(path, js)

@@ -27,13 +27,12 @@ from analytics.kpis import UnitKpis, cached_kpi_wide, children_table, unit_kpis
 from analytics.labels import fmt_int, fmt_percent, label, status_colour
 from analytics.metrics import tag_comparison, until
 from analytics.report import figures
-from analytics.report.layout import unit_filename
+from analytics.report.layout import PAGE_TO_INDEX, page_href
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["sendDataToCloud"]}
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 # Set by the batch runner in its kernels: pages need only the HTML, so figures skip the JSON twin.
 HTML_ONLY_ENV = "CAMPAIGN_ANALYTICS_HTML_ONLY"
-INDEX_HREF = "../index.html"
 MAX_FLAG_ROWS = 200
 
 
@@ -129,7 +128,7 @@ class UnitReport:
 
     def _link(self, unit_id: str) -> str:
         name = self.campaign.hierarchy.name[unit_id]
-        return f'<a href="{esc(unit_filename(unit_id))}">{esc(name)}</a>'
+        return f'<a href="{esc(page_href(unit_id))}">{esc(name)}</a>'
 
     def _heading(self, key: str) -> str:
         return f'<h2 id="{esc(key)}">{esc(self.t(key))}</h2>'
@@ -149,7 +148,7 @@ class UnitReport:
     def header(self) -> Section:
         """Name, breadcrumb of ancestors, campaign, period, as_of, data fingerprint, generation time."""
         meta = self.campaign.meta
-        crumbs = [f'<a href="{INDEX_HREF}">{esc(self.t("all_units"))}</a>']
+        crumbs = [f'<a href="{PAGE_TO_INDEX}">{esc(self.t("all_units"))}</a>']
         crumbs += [self._link(a) for a in self.campaign.hierarchy.ancestors(self.unit_id)]
         facts = [
             ("campaign", esc(meta.title(self.language))),
