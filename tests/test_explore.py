@@ -230,7 +230,7 @@ def test_date_range_is_clipped_to_the_campaign_and_narrows_visits(ex):
 def test_as_of_moves_visits_and_targets(ex):
     ex.as_of.value = dt.date(2012, 12, 31)
     # Every visit: 5 events, 25 + 20 = 45 persons; S3 joins: 110 of 160 valid = 68.8%; gdp still 45.0% but the
-    # whole year has elapsed -> behind by 55 points; share 90.0% -> behind too.
+    # whole year has elapsed -> missed, 55 points short; share 90.0% -> missed too (the card counts behind or missed).
     assert cards(ex.kpi_panel.value) == ["5", "45", "100.0%", "68.8%", "0", "2"]
     assert ex.kpis.targets.set_index("indicator").loc["gdp", "pace_gap"] == pytest.approx(-55.0)
 

@@ -214,9 +214,28 @@ def test_pace_status_at_the_tolerance_boundaries(completion, gap, tolerance, exp
     assert pace_status(completion, gap, tolerance) == expected
 
 
-def test_pace_status_without_completion_is_none():
-    assert pace_status(float("nan"), float("nan")) is None
-    assert pace_status(None, 0.0) is None
+def test_pace_status_without_completion_is_no_data():
+    assert pace_status(float("nan"), float("nan")) == "no_data"
+    assert pace_status(None, 0.0) == "no_data"
+
+
+def test_pace_status_once_the_period_has_ended_is_missed_unless_completed():
+    # 办实事 97.5% at 100% elapsed: the period is over, the target was not met.
+    assert pace_status(0.975, -2.5, 1.0, ended=True) == "missed"
+    assert pace_status(1.0, 0.0, 1.0, ended=True) == "completed"  # completed comes first
+    assert pace_status(float("nan"), float("nan"), 1.0, ended=True) == "no_data"
+
+
+def test_pace_status_with_zero_tolerance_needs_a_gap_to_be_ahead_or_behind():
+    assert pace_status(0.5, 0.0, 0.0) == "on_pace"  # gap 0 is neither > 0 nor < 0
+    assert pace_status(0.5, 0.001, 0.0) == "ahead"
+    assert pace_status(0.5, -0.001, 0.0) == "behind"
+
+
+@pytest.mark.parametrize("tolerance", [float("nan"), float("inf"), -5, "x", None])
+def test_pace_status_refuses_a_tolerance_that_is_not_finite_and_non_negative(tolerance):
+    with pytest.raises(ValueError, match="tolerance"):
+        pace_status(0.5, 0.0, tolerance)
 
 
 # --------------------------------------------------------------------------- target_pace
@@ -266,12 +285,12 @@ def test_target_pace_ignores_actuals_outside_the_period():
     assert row["completion"] == pytest.approx(0.4)  # 20 / 50
     assert row["elapsed"] == 1.0  # the period is over
     assert row["pace_gap"] == pytest.approx(-60.0)  # (0.4 - 1) x 100
-    assert row["status"] == "behind"
+    assert row["status"] == "missed"  # the period ended on 03-31 at 40%: not behind, missed
 
     # Only the pre-period value exists on 2012-01-15: no actual, so no completion and no status.
     row = _row(target_pace(targets, actuals, {"A": None}, D(2012, 1, 15)), "A", "x")
     assert math.isnan(row["actual"]) and math.isnan(row["completion"])
-    assert row["status"] is None
+    assert row["status"] == "no_data"
 
 
 def test_target_pace_gap_of_exactly_one_point_is_ahead():

@@ -15,6 +15,8 @@ import pandas as pd
 
 from analytics.data.campaign import Campaign
 from analytics.metrics import (
+    LAGGING_STATUSES,
+    STATUSES,
     coverage_by_parent,
     grassroots_coverage,
     quality_flags,
@@ -242,15 +244,17 @@ def cached_kpi_table(campaign: Campaign, as_of: dt.date | str | None = None, tol
 
 
 def kpi_wide(long: pd.DataFrame) -> pd.DataFrame:
-    """Per unit: the totals (key '') as columns, plus counts of indicators per pace status."""
+    """Per unit: the totals (key '') as columns, plus counts of indicators per status (targets_<status>, and
+    targets_lagging: behind or missed)."""
     totals = long[long["key"] == ""].pivot(index="unit_id", columns="metric", values="value")
     totals = totals.apply(pd.to_numeric, errors="coerce")
     status = long[long["metric"] == "status"]
     counts = status.groupby(["unit_id", "value"]).size().unstack(fill_value=0)
-    for name in ("completed", "ahead", "on_pace", "behind"):
+    for name in STATUSES:
         totals[f"targets_{name}"] = counts[name] if name in counts else 0
     counted = [c for c in totals.columns if c.startswith("targets_")]
     totals[counted] = totals[counted].fillna(0).astype("int64")
+    totals["targets_lagging"] = sum(totals[f"targets_{s}"] for s in LAGGING_STATUSES)
     return totals
 
 

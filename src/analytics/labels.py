@@ -60,6 +60,7 @@ LABELS: dict[str, dict[str, str]] = {
     "status.ahead": {"zh": "快于序时进度", "en": "Ahead"},
     "status.on_pace": {"zh": "符合序时进度", "en": "On pace"},
     "status.behind": {"zh": "落后序时进度", "en": "Behind"},
+    "status.missed": {"zh": "未完成", "en": "Missed"},
     "status.no_data": {"zh": "暂无数据", "en": "No data"},
     # Table headers: children ranking, targets and data-quality tables
     "col.unit": {"zh": "单位", "en": "Unit"},
@@ -214,7 +215,7 @@ ALIASES: dict[str, str] = {
         )
     },
     "targets_on_pace": "kpi.targets_on_pace",
-    **{k: f"status.{k}" for k in ("completed", "ahead", "on_pace", "behind", "no_data")},
+    **{k: f"status.{k}" for k in ("completed", "ahead", "on_pace", "behind", "missed", "no_data")},
     **{k: f"flag.{k}" for k in ("consistency", "unknown_unit", "out_of_period", "outlier")},
     "count": "flag.count",
     **{k: f"note.{k}" for k in ("no_flags", "more_rows", "laggard_legend")},
@@ -231,6 +232,7 @@ STATUS_COLOURS: dict[str, str] = {
     "ahead": "#388e3c",
     "on_pace": "#4c78a8",
     "behind": "#d84315",
+    "missed": "#a4161a",
     "no_data": "#757575",
 }
 

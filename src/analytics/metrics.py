@@ -11,7 +11,9 @@ import math
 
 import pandas as pd
 
-STATUSES = ("completed", "ahead", "on_pace", "behind")
+# Every status a target can have, best first; a child is behind when any indicator is behind or missed.
+STATUSES = ("completed", "ahead", "on_pace", "behind", "missed", "no_data")
+LAGGING_STATUSES = ("behind", "missed")
 OUTLIER_THRESHOLD = 3.5
 
 
@@ -94,20 +96,36 @@ def elapsed_share(period_start: dt.date, period_end: dt.date, as_of: dt.date) ->
     return min(1.0, max(0.0, ((now - start).days + 1) / days))
 
 
-def pace_status(completion: float, gap_points: float, tolerance: float = 1.0) -> str | None:
-    """completed, ahead, behind or on_pace; None when there is no completion to judge."""
+def pace_status(completion: float, gap_points: float, tolerance: float = 1.0, ended: bool = False) -> str:
+    """The status of a target, in DOMAIN.md's order: completed (completion ≥ 100%), missed (the period has
+    ended: as_of ≥ period_end), ahead (gap ≥ tolerance and > 0), behind (gap ≤ −tolerance and < 0), else on_pace;
+    no_data without a completion to judge."""
+    check_tolerance(tolerance)
     if completion is None or pd.isna(completion):
-        return None
+        return "no_data"
     if completion >= 1.0:
         return "completed"
+    if ended:
+        return "missed"
     # The gap is a difference of two ratios: 57% - 56% comes out as 0.99999999999999 points, so float
     # noise is rounded away before the comparison, or a gap of exactly one point would miss "ahead".
     gap = round(float(gap_points), 9)
-    if gap >= tolerance:
+    if gap >= tolerance and gap > 0:
         return "ahead"
-    if gap <= -tolerance:
+    if gap <= -tolerance and gap < 0:
         return "behind"
     return "on_pace"
+
+
+def check_tolerance(tolerance: float) -> float:
+    """The pace tolerance as a float; ValueError unless it is a finite number ≥ 0 (points)."""
+    try:
+        value = float(tolerance)
+    except (TypeError, ValueError):
+        raise ValueError(f"tolerance must be a number of percentage points, not {tolerance!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f"tolerance must be a finite number of percentage points, 0 or more, not {tolerance!r}")
+    return value
 
 
 def _latest_actuals(actuals: pd.DataFrame, periods: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
@@ -182,7 +200,9 @@ def target_pace(
     out["completion"] = [ratio(a, t) for a, t in zip(out["actual"], out["target"], strict=True)]
     out["elapsed"] = [elapsed_share(s, e, as_of) for s, e in zip(out["period_start"], out["period_end"], strict=True)]
     out["pace_gap"] = (out["completion"] - out["elapsed"]) * 100.0
-    out["status"] = [pace_status(c, g, tolerance) for c, g in zip(out["completion"], out["pace_gap"], strict=True)]
+    ended = [pd.Timestamp(as_of) >= pd.Timestamp(e) for e in out["period_end"]]
+    out["status"] = [pace_status(c, g, tolerance, x)
+                     for c, g, x in zip(out["completion"], out["pace_gap"], ended, strict=True)]
     return out[columns].sort_values(["unit_id", "indicator"], kind="stable").reset_index(drop=True)
 
 
@@ -278,6 +298,7 @@ def tag_comparison(per_unit: pd.DataFrame, tags: pd.Series, compare: tuple[str, 
 
 
 __all__ = [
-    "STATUSES", "between", "coverage_by_parent", "elapsed_share", "grassroots_coverage", "modified_z", "pace_status",
-    "quality_flags", "ratio", "rollup", "survey_rates", "tag_comparison", "target_pace", "until",
+    "LAGGING_STATUSES", "STATUSES", "between", "check_tolerance", "coverage_by_parent", "elapsed_share",
+    "grassroots_coverage", "modified_z", "pace_status", "quality_flags", "ratio", "rollup", "survey_rates",
+    "tag_comparison", "target_pace", "until",
 ]

@@ -23,7 +23,7 @@ from analytics.data.campaign import Campaign, empty_table
 from analytics.data.contract import GROUPS, TABLES, VISIT_KINDS
 from analytics.kpis import UnitKpis, campaign_flags, unit_kpis
 from analytics.labels import MISSING, fmt_int, fmt_percent, fmt_points, label, status_colour, status_key, status_label
-from analytics.metrics import between
+from analytics.metrics import LAGGING_STATUSES, between
 from analytics.report import figures
 from analytics.report.sections import esc
 
@@ -309,7 +309,7 @@ def kpi_cards(k: UnitKpis) -> dict[str, str]:
         "coverage": fmt_percent(k.coverage),
         "effective_rate": fmt_percent(k.surveys["effective_rate"]),
         "targets_on_pace": fmt_int(good) if has_targets else MISSING,
-        "targets_behind": fmt_int(counts.get("behind", 0)) if has_targets else MISSING,
+        "targets_behind": fmt_int(sum(counts.get(s, 0) for s in LAGGING_STATUSES)) if has_targets else MISSING,
     }
 
 

@@ -431,7 +431,7 @@ def target_pace_figure(
     ]
     fig = _figure(title, _rows_height(len(names)))
     actual_target = f"{label('col.actual', language)} / {label('col.target', language)}"
-    for status in (*STATUSES, "no_data"):
+    for status in STATUSES:
         rows = [i for i, s in enumerate(statuses) if s == status]
         if not rows:
             continue

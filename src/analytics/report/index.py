@@ -33,7 +33,7 @@ def index_html(campaign: Campaign, results: dict, as_of: dt.date, language: str,
         w = wide.loc[uid] if uid in wide.index else None
         figures = ["—"] * 5 if w is None else [
             fmt_int(w.get("events")), fmt_int(w.get("persons")), fmt_percent(w.get("coverage")),
-            fmt_percent(w.get("survey_effective_rate")), fmt_int(w.get("targets_behind")),
+            fmt_percent(w.get("survey_effective_rate")), fmt_int(w.get("targets_lagging")),
         ]
         title = f' title="{_e(result.error)}"' if getattr(result, "error", None) else ""
         rows.append(

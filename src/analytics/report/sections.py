@@ -25,7 +25,7 @@ from analytics.data.campaign import Campaign
 from analytics.data.loading import load_campaign
 from analytics.kpis import UnitKpis, cached_kpi_wide, children_table, unit_kpis
 from analytics.labels import fmt_int, fmt_percent, label, status_colour
-from analytics.metrics import tag_comparison, until
+from analytics.metrics import LAGGING_STATUSES, tag_comparison, until
 from analytics.report import figures
 from analytics.report.layout import PAGE_TO_INDEX, page_href
 
@@ -175,7 +175,7 @@ class UnitReport:
             ("coverage", fmt_percent(k.coverage)),
             ("effective_rate", fmt_percent(k.surveys["effective_rate"])),
             ("targets_on_pace", fmt_int(good) if len(k.targets) else "—"),
-            ("targets_behind", fmt_int(counts.get("behind", 0)) if len(k.targets) else "—"),
+            ("targets_behind", fmt_int(sum(counts.get(s, 0) for s in LAGGING_STATUSES)) if len(k.targets) else "—"),
         ]
         items = "".join(
             f'<div class="card card-{key}"><div class="card-value">{esc(value)}</div>'
@@ -253,12 +253,12 @@ class UnitReport:
                 "targets_behind"]
         rows, classes = [], []
         for rank, c in enumerate(ranked.itertuples(index=False), start=1):
-            laggard = c.events == 0 or c.targets_behind > 0 or (not pd.isna(c.coverage) and c.coverage < 0.5)
+            laggard = c.events == 0 or c.targets_lagging > 0 or (not pd.isna(c.coverage) and c.coverage < 0.5)
             tags = "".join(f' <span class="tag">{esc(self.t(tag))}</span>' for tag in c.tags.split(";") if tag)
             rows.append((
                 str(rank), self._link(c.unit_id) + tags, esc(fmt_int(c.events)), esc(fmt_int(c.persons)),
                 esc(fmt_percent(c.coverage)), esc(fmt_int(c.survey_issued)), esc(fmt_int(c.survey_valid)),
-                esc(fmt_percent(c.survey_effective_rate)), esc(fmt_int(c.targets_behind)),
+                esc(fmt_percent(c.survey_effective_rate)), esc(fmt_int(c.targets_lagging)),
             ))
             classes.append("laggard" if laggard else "")
         parts.append(self._table(head, rows, numeric={0, 2, 3, 4, 5, 6, 7, 8}, row_classes=classes))
