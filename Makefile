@@ -19,9 +19,8 @@ report: $(STAMP)
 	  echo "== $$p"; $(BIN)/campaign-analytics run "$$p"; \
 	done
 
-## test: lint and run the whole test suite
-test: $(STAMP)
-	$(BIN)/ruff check src tests scripts benchmarks
+## test: lint (ruff, import layers) and run the whole test suite
+test: lint
 	$(BIN)/python -m pytest
 
 ## bench: batch benchmark (naive loop vs warm kernels vs in-process floor)
@@ -32,8 +31,10 @@ bench: $(STAMP)
 bench-explore: $(STAMP)
 	$(BIN)/python benchmarks/explore.py
 
+## lint: ruff, and import-linter's layer contract (pyproject.toml)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts benchmarks
+	$(BIN)/lint-imports --no-cache
 
 ## samples: regenerate the bundled sample campaigns (deterministic)
 samples: $(STAMP)

@@ -51,3 +51,23 @@ def test_constraints_pin_every_runtime_dependency_within_its_range(requirement):
 
 def test_console_script_is_declared():
     assert PYPROJECT["project"]["scripts"]["campaign-analytics"] == "analytics.cli:main"
+
+
+@pytest.mark.parametrize("name", ["unit_report.ipynb", "explore.ipynb"])
+def test_notebooks_folder_holds_the_shipped_notebook_not_a_second_copy(name):
+    # notebooks/ is what users open in JupyterLab; the package ships src/analytics/notebooks/. One file, two paths.
+    opened = REPO_ROOT / "notebooks" / name
+    shipped = REPO_ROOT / "src" / "analytics" / "notebooks" / name
+    assert opened.is_symlink() and opened.resolve() == shipped.resolve()
+
+
+def test_package_data_declares_the_notebooks_and_templates():
+    data = PYPROJECT["tool"]["setuptools"]["package-data"]["analytics"]
+    assert {"notebooks/*.ipynb", "report/templates/**/*", "py.typed"} <= set(data)
+    assert (REPO_ROOT / "src" / "analytics" / "py.typed").is_file()
+
+
+def test_import_layers_are_declared_for_import_linter():
+    contracts = PYPROJECT["tool"]["importlinter"]["contracts"]
+    layers = next(c["layers"] for c in contracts if c["type"] == "layers")
+    assert layers[0] == "analytics.cli" and layers[-1].startswith("analytics.labels")

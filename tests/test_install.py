@@ -1,0 +1,87 @@
+"""A normal install renders: build the wheel, install it (not editable) into a fresh virtual environment outside
+the checkout, and render the three sample campaigns from a folder that is not the checkout.
+
+This is the path a user takes with `pip install campaign-analytics`: the notebook, the templates and every other
+file the package needs must come from the installed package, not from the source tree. It takes a few minutes
+(the fresh environment installs every dependency, from pip's cache when it is warm), so it is marked slow; it
+skips unless a wheel can be built here, and `.ci/run` sets REQUIRE_INSTALL_TEST=1 to make it mandatory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = {"shunhe_2012": 45, "weishi": 105, "regulator_2014": 126}  # campaign -> units
+
+pytestmark = pytest.mark.slow
+
+
+def _run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: int = 1200) -> str:
+    done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    if done.returncode != 0:
+        raise AssertionError(f"{' '.join(map(str, cmd))} exited {done.returncode}\n{done.stdout[-3000:]}\n"
+                             f"{done.stderr[-3000:]}")
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory) -> Path:
+    """bin/ of a fresh venv holding the wheel built from this checkout (and its pinned dependencies)."""
+    work = tmp_path_factory.mktemp("install")
+    dist = work / "dist"
+    try:
+        _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(dist), str(REPO_ROOT)], work)
+    except AssertionError as exc:
+        if os.environ.get("REQUIRE_INSTALL_TEST") == "1":
+            raise
+        pytest.skip(f"cannot build a wheel here: {exc}")
+    wheels = list(dist.glob("campaign_analytics-*.whl"))
+    assert len(wheels) == 1, wheels
+    env_dir = work / "venv"
+    venv.EnvBuilder(with_pip=True, clear=True).create(env_dir)
+    bin_dir = env_dir / "bin"
+    _run([str(bin_dir / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+          "-c", str(REPO_ROOT / "constraints.txt"), str(wheels[0])], work)
+    return bin_dir
+
+
+def test_the_wheel_ships_the_notebooks_and_templates_and_no_checkout_paths(installed, tmp_path):
+    probe = (
+        "import json, analytics, analytics.config as c\n"
+        "print(json.dumps({'package': analytics.__file__, 'notebook': str(c.REPORT_NOTEBOOK),"
+        " 'exists': c.REPORT_NOTEBOOK.is_file() and c.EXPLORE_NOTEBOOK.is_file() and c.TEMPLATES_DIR.is_dir(),"
+        " 'in_checkout': c.IN_CHECKOUT}))"
+    )
+    found = json.loads(_run([str(installed / "python"), "-c", probe], tmp_path))
+    assert str(REPO_ROOT) not in found["package"], found  # the installed copy, not the source tree
+    assert "site-packages" in found["notebook"]
+    assert found["exists"] and not found["in_checkout"]
+    # The shipped notebook is the one users open in notebooks/ (one source of truth).
+    shipped = Path(found["notebook"]).read_bytes()
+    assert shipped == (REPO_ROOT / "notebooks" / "unit_report.ipynb").read_bytes()
+
+
+@pytest.mark.parametrize("campaign", list(SAMPLES))
+def test_the_installed_command_renders_each_sample_campaign_from_outside_the_checkout(installed, tmp_path, campaign):
+    data = tmp_path / "campaigns" / campaign
+    shutil.copytree(REPO_ROOT / "data" / "raw" / campaign, data)
+    out = tmp_path / "reports"
+    env = {**os.environ, "CAMPAIGN_ANALYTICS_CACHE": str(tmp_path / "cache"), "PATH": f"{installed}:{os.environ['PATH']}"}
+    env.pop("PYTHONPATH", None)
+    _run([str(installed / "campaign-analytics"), "run", "--data", str(data), "--out", str(out), "--jobs", "2",
+          "--assets", "shared"], tmp_path, env)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["counts"] == {"rendered": SAMPLES[campaign]}
+    pages = sorted((out / "units").glob("*.html"))
+    assert len(pages) == SAMPLES[campaign]
+    assert (out / "index.html").is_file() and (out / "assets" / "plotly.min.js").is_file()
+    assert all("plotly-graph-div" in p.read_text(encoding="utf-8") for p in pages[:5])
