@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -71,3 +73,10 @@ def test_import_layers_are_declared_for_import_linter():
     contracts = PYPROJECT["tool"]["importlinter"]["contracts"]
     layers = next(c["layers"] for c in contracts if c["type"] == "layers")
     assert layers[0] == "analytics.cli" and layers[-1].startswith("analytics.labels")
+
+
+def test_imports_keep_to_their_layers():
+    pytest.importorskip("importlinter", reason="import-linter is a dev dependency (make installs it)")
+    lint = Path(sys.executable).with_name("lint-imports")
+    done = subprocess.run([str(lint), "--no-cache"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
