@@ -79,7 +79,7 @@ CELL_CASES = [
      "targets.csv, row 3, column unit_id, indicator, period_start", "repeats an earlier row's key"),
     ("negative-actual", {"actuals": A + "A,gdp,2012-03-31,-1\n"},
      "actuals.csv, row 2, column value", "must be 0 or more"),
-    ("score-out-of-range", {"responses": "survey_id,question,score\nQ1,q1,6\n"},
+    ("score-out-of-range", {"surveys": S + OK_SURVEY, "responses": "survey_id,question,score\nQ1,q1,6\n"},
      "responses.csv, row 2, column score", "must be a score from 1 to 5"),
     ("ragged-row", {"units": UNITS_CSV + "E,x,A,surplus\n"},
      "units.csv, row 6", "has 4 cells but the header has 3"),

@@ -20,7 +20,7 @@ from analytics import __version__
 from analytics.config import processed_dir
 
 log = logging.getLogger(__name__)
-_FORMAT = 1
+_FORMAT = 2  # 2: responses.respondent and the commitments table
 
 
 def fingerprint(files: list[Path]) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from analytics.data.appraisal import AppraisalSpec, parse_appraisal
 from analytics.data.contract import GROUPS, TABLES, VISIT_KINDS
 from analytics.errors import Problem
 
@@ -31,6 +32,8 @@ class CampaignMeta:
     kinds: dict[str, dict[str, str]] = field(default_factory=dict)
     groups: dict[str, dict[str, str]] = field(default_factory=dict)
     indicators: dict[str, dict[str, str]] = field(default_factory=dict)
+    satisfaction_min: int = 4  # a rating counts as satisfied at this score or above (满意率)
+    appraisal: AppraisalSpec | None = None
 
     def title(self, language: str = "zh") -> str:
         """Name in the language asked for, else the other one, else the id."""
@@ -121,6 +124,13 @@ def parse_meta(path: Path) -> tuple[CampaignMeta | None, list[Problem]]:
         need("as_of", as_of is not None, "must be a date as YYYY-MM-DD")
     description = _text_map(doc.get("description")) if doc.get("description") is not None else {}
     need("description", description is not None, "must be text, or a mapping with zh and en")
+    satisfaction_min = doc.get("satisfaction_min", 4)
+    need("satisfaction_min", isinstance(satisfaction_min, int) and not isinstance(satisfaction_min, bool)
+         and 1 <= satisfaction_min <= 5, "must be a whole number from 1 to 5 (default 4: 满意 and above)")
+    appraisal = None
+    if doc.get("appraisal") is not None:
+        appraisal, found = parse_appraisal(doc["appraisal"], file)
+        problems.extend(found)
     vocab = doc.get("vocabulary") or {}
     extras: dict[str, dict[str, dict[str, str]]] = {}
     if not isinstance(vocab, dict):
@@ -161,6 +171,8 @@ def parse_meta(path: Path) -> tuple[CampaignMeta | None, list[Problem]]:
             kinds=extras["kinds"],
             groups=extras["groups"],
             indicators=extras["indicators"],
+            satisfaction_min=satisfaction_min,
+            appraisal=appraisal,
         ),
         [],
     )
@@ -210,6 +222,7 @@ class Campaign:
     targets = property(lambda self: self.table("targets"), doc="The targets table (empty when absent).")
     actuals = property(lambda self: self.table("actuals"), doc="The actuals table (empty when absent).")
     responses = property(lambda self: self.table("responses"), doc="The responses table (empty when absent).")
+    commitments = property(lambda self: self.table("commitments"), doc="The commitments table (empty when absent).")
 
     @cached_property
     def hierarchy(self) -> Hierarchy:

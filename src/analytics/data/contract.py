@@ -61,6 +61,15 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("survey_id", "问卷批次", "text"),
         Column("question", "问题", "text"),
         Column("score", "评分", "int"),
+        Column("respondent", "答卷人编号", "text", required=False, nullable=True),
+    ),
+    "commitments": (
+        Column("commitment_id", "承诺编号", "text"),
+        Column("unit_id", "单位编码", "text"),
+        Column("text", "承诺事项", "text"),
+        Column("due", "承诺时限", "date"),
+        # The column must be there (a missing one cannot be told from "nothing done"); empty cells = not done.
+        Column("done", "完成日期", "date", nullable=True),
     ),
 }
 

@@ -8,10 +8,18 @@ from pathlib import Path
 import pandas as pd
 
 from analytics.data import cache
+from analytics.data.appraisal import check_appraisal_keys
 from analytics.data.campaign import META_FILE, Campaign, parse_meta
 from analytics.data.contract import REQUIRED_TABLES, TABLES
 from analytics.data.readers import RawTable, read_csv, read_workbook, table_sources
-from analytics.data.validation import check_hierarchy, check_table, coerce_table, normalise_codes, vocabulary
+from analytics.data.validation import (
+    check_hierarchy,
+    check_survey_references,
+    check_table,
+    coerce_table,
+    normalise_codes,
+    vocabulary,
+)
 from analytics.errors import CampaignDataError, Problem
 
 log = logging.getLogger(__name__)
@@ -126,6 +134,15 @@ def _validated(raws: dict[str, RawTable], meta) -> tuple[dict[str, pd.DataFrame]
         problems.extend(check_hierarchy(raws["units"], typed["units"]))
     if "targets" in typed:
         problems.extend(_check_aggregation(raws["targets"], typed["targets"]))
+    if "responses" in typed:
+        surveys = set(typed["surveys"]["survey_id"].dropna()) if "surveys" in typed else None
+        problems.extend(check_survey_references(raws["responses"], typed["responses"], surveys))
+    if meta is not None and meta.appraisal is not None:
+        problems.extend(check_appraisal_keys(
+            meta.appraisal,
+            indicators=set(typed["targets"]["indicator"].dropna()) if "targets" in typed else None,
+            questions=set(typed["responses"]["question"].dropna()) if "responses" in typed else None,
+            kinds=set(vocab.kinds.values()), groups=set(vocab.groups.values()), file=META_FILE))
     return typed, problems
 
 

@@ -210,6 +210,12 @@ def _schemas(vocab: Vocabulary, unit_ids: set[str] | None) -> dict[str, pa.DataF
                 )
             }
         ),
+        "commitments": pa.DataFrameSchema(
+            {
+                "commitment_id": pa.Column(nullable=True, unique=True, report_duplicates="exclude_first"),
+                "unit_id": pa.Column(nullable=True, checks=known_unit),
+            }
+        ),
     }
 
 
@@ -269,6 +275,21 @@ def check_table(raw: RawTable, frame: pd.DataFrame, vocab: Vocabulary, unit_ids:
             values = ", ".join(f"{k}={_plain(frame.at[row, k])}" for k in key)
             problems.append(Problem(raw.file, int(row), ", ".join(key), values, "repeats an earlier row's key"))
     return problems
+
+
+def check_survey_references(raw: RawTable, responses: pd.DataFrame, survey_ids: set[str] | None) -> list[Problem]:
+    """Each response's survey_id names a survey: ratings roll up through that survey's unit.
+
+    `survey_ids` None: the campaign has no (readable) surveys table, one problem for the whole file.
+    """
+    if survey_ids is None:
+        return [Problem(raw.file, None, raw.shown("survey_id"), None,
+                        "refers to surveys, but there is no surveys table; add surveys.csv (or a surveys sheet) "
+                        "with one row per survey_id")]
+    unknown = responses["survey_id"].notna() & ~responses["survey_id"].isin(survey_ids)
+    return [Problem(raw.file, int(row), raw.shown("survey_id"), responses.at[row, "survey_id"],
+                    "is not a survey_id in surveys")
+            for row in responses.index[unknown]]
 
 
 def _written(raw: RawTable, case) -> object:
