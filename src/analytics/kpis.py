@@ -3,10 +3,13 @@
 `rolled_figures` is the single place where rows become per-unit figures: events and person-times (total,
 by kind, by group), questionnaires, coverage and grassroots coverage, each unit's own rows plus all its
 descendants'. `kpi_table` runs it over the whole hierarchy; `unit_kpis` over one unit and its children.
+Ratings, commitments and the appraisal come from analytics.evaluation; the appraisal scores the rows of
+the same KPI table, so a score always agrees with the figures beside it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from dataclasses import dataclass
@@ -14,6 +17,14 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analytics.data.campaign import Campaign
+from analytics.evaluation import (
+    Appraisal,
+    UnitAppraisal,
+    appraisal,
+    commitment_figures,
+    commitment_status,
+    ratings,
+)
 from analytics.metrics import (
     LAGGING_STATUSES,
     STATUSES,
@@ -30,8 +41,17 @@ KPI_COLUMNS = ["unit_id", "metric", "key", "value"]
 METRICS = (
     "events", "persons", "coverage", "grassroots_coverage", "survey_issued", "survey_returned", "survey_valid",
     "survey_return_rate", "survey_validity", "survey_effective_rate", "target", "actual", "completion", "elapsed",
-    "pace_gap", "status",
+    "pace_gap", "status", "rating_count", "rating_mean", "satisfaction", "commitments_due", "commitments_kept",
+    "commitments_late", "commitments_overdue", "commitments_due_today", "commitment_fulfilment", "appraisal_score",
+    "appraisal_item", "grade", "rank",
 )
+# Rating figures: KPI metric -> column of evaluation.ratings (key = question, '' = all questions).
+_RATING_METRICS = {"rating_count": "count", "rating_mean": "mean", "satisfaction": "satisfaction"}
+# Commitment figures: KPI metric -> column of evaluation.commitment_figures.
+_COMMITMENT_METRICS = {"commitments_due": "due", "commitments_kept": "kept", "commitments_late": "late",
+                       "commitments_overdue": "overdue", "commitments_due_today": "due_today",
+                       "commitment_fulfilment": "fulfilment"}
+_TEXT_METRICS = ("status", "grade")
 _TARGET_METRICS = ("target", "actual", "completion", "elapsed", "pace_gap", "status")
 _COUNTS = ("issued", "returned", "valid")
 _RATES = ("return_rate", "validity", "effective_rate")
@@ -102,6 +122,20 @@ class UnitKpis:
     surveys: dict[str, float]  # issued, returned, valid, return_rate, validity, effective_rate
     targets: pd.DataFrame  # metrics.target_pace rows for this unit
     flags: pd.DataFrame  # metrics.quality_flags rows for rows in this unit's subtree
+    # evaluation.ratings rows of this unit, question '' (all) first; empty without a responses table
+    ratings: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    # due, kept, late, overdue, due_today, not_due, total, fulfilment; empty without a commitments table
+    commitments: dict[str, float] = dataclasses.field(default_factory=dict)
+    # the subtree's commitments with name (of the unit), status and days_overdue, most overdue first
+    commitment_list: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    appraisal: UnitAppraisal | None = None  # None without an appraisal section in campaign.yaml
+
+    @property
+    def overdue_commitments(self) -> pd.DataFrame:
+        """The subtree's overdue commitments (逾期未兑现): unit, name, text, due, days overdue, most overdue first."""
+        if self.commitment_list.empty:
+            return self.commitment_list
+        return self.commitment_list[self.commitment_list["status"] == "overdue"].reset_index(drop=True)
 
     @property
     def total_events(self) -> int:
@@ -126,6 +160,16 @@ class UnitKpis:
             rows.append((f"survey_{name}", "", self.surveys[name]))
         for t in self.targets.itertuples(index=False):
             rows += [(m, t.indicator, getattr(t, m)) for m in _TARGET_METRICS]
+        for r in self.ratings.to_dict("records"):
+            rows += [(m, r["question"], r[c]) for m, c in _RATING_METRICS.items()]
+        if self.commitments:
+            rows += [(m, "", self.commitments[c]) for m, c in _COMMITMENT_METRICS.items()]
+        if self.appraisal is not None:
+            a = self.appraisal
+            rows.append(("appraisal_score", "", a.score))
+            rows += [("appraisal_item", item, points) for item, points in zip(a.items["item"], a.items["points"],
+                                                                            strict=True)]
+            rows += [("grade", "", a.grade), ("rank", "", math.nan if a.rank is None else a.rank)]
         frame = pd.DataFrame(rows, columns=["metric", "key", "value"])
         frame.insert(0, "unit_id", self.unit_id)
         return frame
@@ -164,6 +208,19 @@ def unit_kpis(
                                 lambda: target_pace(campaign.targets, campaign.actuals, h.parent, when, tolerance))
     flags = campaign_flags(campaign)
     subtree = set(h.descendants(unit_id))
+    me_only = h.closure[h.closure["ancestor_id"] == unit_id]
+    rated = pd.DataFrame()
+    if "responses" in campaign.present:
+        rated = ratings(campaign.responses, surveys, me_only, [unit_id], campaign.meta.satisfaction_min)
+        rated = rated.drop(columns="unit_id")
+    promised: dict[str, float] = {}
+    promised_list = pd.DataFrame()
+    if "commitments" in campaign.present:
+        status = commitments_at(campaign, when)
+        figures = commitment_figures(status, me_only, [unit_id]).loc[unit_id]
+        promised = {k: (float(v) if k == "fulfilment" else int(v)) for k, v in figures.items()}
+        promised_list = _commitment_list(status[status["unit_id"].isin(subtree)], h.name)
+    scored = campaign_appraisal(campaign, when, tolerance)
     return UnitKpis(
         unit_id=unit_id,
         as_of=when,
@@ -176,7 +233,42 @@ def unit_kpis(
         surveys=surveys_out,
         targets=targets[targets["unit_id"] == unit_id].reset_index(drop=True),
         flags=flags[flags["unit_id"].isin(subtree)].reset_index(drop=True),
+        ratings=rated,
+        commitments=promised,
+        commitment_list=promised_list,
+        appraisal=None if scored is None else scored.of(unit_id, campaign.whole.hierarchy),
     )
+
+
+def _commitment_list(status: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Commitments with the unit's name, most overdue first, then by due date and file order."""
+    out = status[["commitment_id", "unit_id", "text", "due", "done", "status", "days_overdue"]].copy()
+    out.insert(2, "name", [names.get(u, u) for u in out["unit_id"]])
+    out["_row"] = range(len(out))
+    out = out.sort_values(["days_overdue", "due", "_row"], ascending=[False, True, True], na_position="last",
+                          kind="stable")
+    return out.drop(columns="_row").reset_index(drop=True)
+
+
+def commitments_at(campaign: Campaign, as_of: dt.date) -> pd.DataFrame:
+    """evaluation.commitment_status of the campaign's commitments at as_of (memoised on it)."""
+    return campaign.memoised(("commitments", as_of), lambda: commitment_status(campaign.commitments, as_of))
+
+
+def campaign_appraisal(campaign: Campaign, as_of: dt.date | str | None = None,
+                       tolerance: float = 1.0) -> Appraisal | None:
+    """The appraisal of every unit (None without an appraisal section), scored on the KPI table's values.
+
+    Computed once per as_of and tolerance on the whole campaign, even from a narrowed view: a rank compares a
+    unit with its siblings, whose rows a view may not hold.
+    """
+    whole = campaign.whole
+    spec = whole.meta.appraisal
+    if spec is None:
+        return None
+    when = whole.as_of(as_of)
+    return whole.memoised(("appraisal", when, tolerance),
+                          lambda: appraisal(spec, _figures_table(whole, when, tolerance), whole.hierarchy))
 
 
 def _window(frame: pd.DataFrame, when: dt.date, start: dt.date | None) -> pd.DataFrame:
@@ -200,10 +292,39 @@ def campaign_flags(campaign: Campaign) -> pd.DataFrame:
 
 
 def kpi_table(campaign: Campaign, as_of: dt.date | str | None = None, tolerance: float = 1.0) -> pd.DataFrame:
-    """Every unit's figures in tidy long form: unit_id, metric, key, value (key '' for a total)."""
+    """Every unit's figures in tidy long form: unit_id, metric, key, value (key '' for a total).
+
+    Keys: events by visit kind, persons by group, target figures by indicator, rating figures by question
+    ('' = all questions), appraisal_item by item (`metric` or `metric:key`); '' for every other metric.
+    """
     h = campaign.hierarchy
     when = campaign.as_of(as_of)
-    rolled = rolled_figures(campaign, h.ids, until(campaign.visits, when), until(campaign.surveys, when))
+    scored = campaign_appraisal(campaign, when, tolerance)
+    if scored is None:
+        parts = [_figures(campaign, when, tolerance)]
+    else:  # the figures the appraisal scored, computed once for both
+        parts = [_figures_table(campaign, when, tolerance), scored.long()]
+    out = pd.concat([p.astype({"value": object}) for p in parts], ignore_index=True)
+    order = {u: i for i, u in enumerate(h.ids)}
+    metric_order = {m: i for i, m in enumerate(METRICS)}
+    out = out.sort_values(
+        ["unit_id", "metric"],
+        key=lambda c: c.map(order) if c.name == "unit_id" else c.map(metric_order),
+        kind="stable",
+    )
+    return out.reset_index(drop=True)
+
+
+def _figures_table(campaign: Campaign, when: dt.date, tolerance: float) -> pd.DataFrame:
+    """The KPI rows the appraisal scores (all but its own), memoised per as_of and tolerance; rows of one
+    metric in key order, except rating figures, whose questions keep their file order ('' first)."""
+    return campaign.memoised(("figures", when, tolerance), lambda: _figures(campaign, when, tolerance))
+
+
+def _figures(campaign: Campaign, when: dt.date, tolerance: float) -> pd.DataFrame:
+    h = campaign.hierarchy
+    surveys = until(campaign.surveys, when)
+    rolled = rolled_figures(campaign, h.ids, until(campaign.visits, when), surveys)
     t = rolled.totals
     parts = [_frame(t["events"], "events"), _frame(t["persons"], "persons"),
              _keyed(rolled.events, "events"), _keyed(rolled.persons, "persons"),
@@ -214,15 +335,18 @@ def kpi_table(campaign: Campaign, as_of: dt.date | str | None = None, tolerance:
     if not targets.empty:
         long = targets.melt(id_vars=["unit_id", "indicator"], value_vars=list(_TARGET_METRICS), var_name="metric")
         parts.append(long.rename(columns={"indicator": "key"})[KPI_COLUMNS])
-    out = pd.concat([p.astype({"value": object}) for p in parts], ignore_index=True)
-    order = {u: i for i, u in enumerate(h.ids)}
-    metric_order = {m: i for i, m in enumerate(METRICS)}
-    out = out.sort_values(
-        ["unit_id", "metric", "key"],
-        key=lambda c: c.map(order) if c.name == "unit_id" else (c.map(metric_order) if c.name == "metric" else c),
-        kind="stable",
-    )
-    return out.reset_index(drop=True)
+    parts = [p.sort_values(["unit_id", "metric", "key"], kind="stable") for p in parts]
+    closure = h.closure
+    if "responses" in campaign.present:
+        rated = ratings(campaign.responses, surveys, closure, h.ids, campaign.meta.satisfaction_min)
+        long = rated.melt(id_vars=["unit_id", "question"], value_vars=list(_RATING_METRICS.values()),
+                          var_name="column")
+        long["metric"] = long["column"].map({c: m for m, c in _RATING_METRICS.items()})
+        parts.append(long.rename(columns={"question": "key"})[KPI_COLUMNS])
+    if "commitments" in campaign.present:
+        figures = commitment_figures(commitments_at(campaign, when), closure, h.ids)
+        parts += [_frame(figures[column], metric) for metric, column in _COMMITMENT_METRICS.items()]
+    return pd.concat([p.astype({"value": object}) for p in parts], ignore_index=True)
 
 
 def _frame(series: pd.Series, metric: str) -> pd.DataFrame:
@@ -247,7 +371,8 @@ def kpi_wide(long: pd.DataFrame) -> pd.DataFrame:
     """Per unit: the totals (key '') as columns, plus counts of indicators per status (targets_<status>, and
     targets_lagging: behind or missed)."""
     totals = long[long["key"] == ""].pivot(index="unit_id", columns="metric", values="value")
-    totals = totals.apply(pd.to_numeric, errors="coerce")
+    numeric = [c for c in totals.columns if c not in _TEXT_METRICS]
+    totals[numeric] = totals[numeric].apply(pd.to_numeric, errors="coerce")
     status = long[long["metric"] == "status"]
     counts = status.groupby(["unit_id", "value"]).size().unstack(fill_value=0)
     for name in STATUSES:

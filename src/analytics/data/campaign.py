@@ -201,6 +201,9 @@ class Campaign:
         self.present = present
         self.memo: dict[Any, Any] = {}
         self._empty: dict[str, pd.DataFrame] = {}
+        # The campaign a view was narrowed from (itself otherwise): figures that compare a unit with units
+        # outside the view, such as its rank among siblings, are computed on it.
+        self.whole: Campaign = self
 
     def __repr__(self) -> str:
         return f"Campaign({self.meta.id!r}, units={len(self.tables.get('units', ()))}, source={str(self.source)!r})"
@@ -243,6 +246,7 @@ class Campaign:
         view = Campaign(self.meta, {**self.tables, **tables}, self.fingerprint, self.source, self.present)
         view.__dict__["hierarchy"] = self.hierarchy  # the cached_property's own slot: built once, shared
         view._empty = self._empty
+        view.whole = self.whole
         view.memo = {k: self.memo[k] for k in keep if k in self.memo}
         return view
 
