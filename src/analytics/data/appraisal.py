@@ -264,9 +264,11 @@ def check_appraisal_keys(
         if codes is None:
             problems.append(Problem(file, None, where, item.key, f"{name}: there is no {table} table to take it from"))
         elif item.key not in codes:
-            hint = _closest(item.key, sorted(codes)) if codes else ""
-            hint = "" if hint.startswith("; known keys") else hint
-            problems.append(Problem(file, None, where, item.key, f"{name}: is not a {what} in {table}{hint}"))
+            same_letters = [c for c in sorted(codes) if c.casefold() == item.key.casefold()]
+            close = same_letters or difflib.get_close_matches(item.key, sorted(codes), n=1, cutoff=0.5)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            article = "an" if what[0] in "aeiou" else "a"
+            problems.append(Problem(file, None, where, item.key, f"{name}: is not {article} {what} in {table}{hint}"))
     return problems
 
 
