@@ -37,6 +37,13 @@ shunhe_2012/ -- Shunhe town, first half of 2012, period 2012-01-01..12-31, as_of
     per_capita_income 13206; 2012-06-30 actuals 208526, 9500, 5020, 7682 (58.41%, 52.78%,
     50.20%, 58.17%) and a 2012-07-31 value that as_of must ignore. livelihood_tasks: targets per
     community summing to 66 (sum, no town target). five_good_share: target 100, actual 90.
+    Jinwan-style evaluation (its own random stream, so the figures above never move): public
+    commitments (公开承诺) of the 6 community committees and 38 branches (3 each, one due by June),
+    due from February to December, kept, late, overdue (some done only after as_of) or not yet due,
+    two due on as_of itself; a residents' rating survey (群众评议) of 3 questions at every branch
+    in June (one batch of 8-12 questionnaires each, one response per valid questionnaire and
+    question); an appraisal section: 民生实事 completion (full at 50%, 时间过半任务过半) 30,
+    grassroots coverage 15, satisfaction 30 (full at 90%), commitment fulfilment 25.
 """
 
 from __future__ import annotations
@@ -869,6 +876,72 @@ def shunhe_visits(rng: random.Random, branches: dict[str, list[str]]) -> list[di
     return sort_visits(rows)
 
 
+SH_QUESTIONS = ["对社区党组织工作满意度", "对党员作用发挥评价", "对公开承诺兑现情况评价"]
+SH_COMMITTEE_PROMISES = [
+    "完成安置房分配入住", "建立党员联系服务群众制度", "落实“三有一化”社区经费保障", "建成社区党员活动室",
+    "组织驻区单位共建座谈", "推行党务居务公开", "建立社区党员志愿者队伍", "开展“社区旗帜、服务先锋”活动",
+]
+SH_BRANCH_PROMISES = [
+    "走访辖区困难党员和低保户", "整治楼道堆物和环境卫生", "调解邻里矛盾纠纷", "每月开展一次主题党日",
+    "设立党员责任区", "帮助失业居民再就业", "修缮楼道照明", "组织居民健康义诊", "建立居民议事会",
+    "开展“五带头”党员承诺践诺", "为空巢老人结对帮扶", "清理小区绿化带",
+]
+SH_GRADES = {"excellent": 90, "good": 80, "pass": 60}
+SH_APPRAISAL = {
+    "items": [
+        {"metric": "completion", "key": "livelihood_tasks", "weight": 30, "full_at": 0.5},
+        {"metric": "grassroots_coverage", "weight": 15, "full_at": 1.0},
+        {"metric": "satisfaction", "weight": 30, "full_at": 0.9},
+        {"metric": "commitment_fulfilment", "weight": 25, "full_at": 1.0},
+    ],
+    "grades": SH_GRADES,
+}
+
+
+def shunhe_commitments(rng: random.Random, quality: dict[str, float], units: list[str]) -> list[dict]:
+    """Three commitments per committee and branch, the first due by June: a better unit keeps more of them."""
+    rows = []
+    due_dates = [month_end(2012, m) for m in range(2, 13)]
+    for unit in units:
+        committee = unit.count("-") == 1
+        pool, n = (SH_COMMITTEE_PROMISES, 3) if committee else (SH_BRANCH_PROMISES, 3)
+        for i, text in enumerate(rng.sample(pool, n), start=1):
+            due = rng.choice(due_dates[:5] if i == 1 else due_dates)  # every unit has one due by June
+            draw = rng.random()
+            p_kept = 0.5 + 0.45 * quality[unit]
+            if due <= SH_AS_OF:
+                if draw < p_kept:  # kept: on or before the due date
+                    done = due - dt.timedelta(days=rng.randint(0, 20))
+                elif draw < p_kept + (1 - p_kept) / 2:  # late, done before as_of, or else after it
+                    done = due + dt.timedelta(days=rng.randint(3, 35))
+                else:  # not done yet, or only after as_of
+                    done = SH_AS_OF + dt.timedelta(days=rng.randint(5, 60)) if rng.random() < 0.4 else None
+            else:
+                done = due - dt.timedelta(days=rng.randint(0, 30)) if draw < p_kept else None
+            rows.append({"commitment_id": f"{unit}-K{i}", "unit_id": unit, "text": text, "due": iso(due),
+                         "done": iso(done) if done else None})
+    return rows
+
+
+def shunhe_ratings(rng: random.Random, quality: dict[str, float], branches: list[str]) -> tuple[list, list]:
+    """One rating batch per branch in June; scores centred higher where the branch's quality is higher."""
+    surveys, responses = [], []
+    for bid in branches:
+        sid = "SH-PY" + bid[2:]
+        issued = rng.randint(8, 12)
+        returned = issued - rng.randint(0, 1)
+        valid = returned - rng.randint(0, 1)
+        surveys.append({"survey_id": sid, "unit_id": bid, "date": iso(dt.date(2012, 6, rng.randint(5, 25))),
+                        "issued": issued, "returned": returned, "valid": valid})
+        mu = 3.55 + 1.0 * quality[bid]
+        for person in range(1, valid + 1):
+            for offset, question in zip((0.0, -0.1, -0.2), SH_QUESTIONS, strict=True):
+                score = min(5, max(1, round(rng.gauss(mu + offset, 0.8))))
+                responses.append({"survey_id": sid, "question": question, "score": score,
+                                  "respondent": f"{sid}-{person:02d}"})
+    return surveys, responses
+
+
 def make_shunhe(out: Path) -> list[Path]:
     rng = random.Random(2012)
     units, branches = shunhe_units()
@@ -914,9 +987,19 @@ def make_shunhe(out: Path) -> list[Path]:
             },
         },
     }
-    tables = {"units": units, "visits": visits, "surveys": surveys, "targets": targets, "actuals": actuals}
+    evaluation = random.Random(20120701)  # its own stream: the figures drawn from rng above never move
+    all_branches = [b for bs in branches.values() for b in bs]
+    rated = [*branches, *all_branches]
+    quality = {u: evaluation.random() for u in rated}
+    commitments = shunhe_commitments(evaluation, quality, [u["unit_id"] for u in units if u["unit_id"] in quality])
+    rating_surveys, responses = shunhe_ratings(evaluation, quality, all_branches)
+    surveys += rating_surveys
+    meta["appraisal"] = SH_APPRAISAL
+    tables = {"units": units, "visits": visits, "surveys": surveys, "targets": targets, "actuals": actuals,
+              "responses": responses, "commitments": commitments}
     return write_campaign(
-        out / "shunhe_2012", meta, tables, encoding="utf-8-sig", chinese_tables=("visits", "surveys")
+        out / "shunhe_2012", meta, tables, encoding="utf-8-sig",
+        chinese_tables=("visits", "surveys", "responses", "commitments"),
     )
 
 
@@ -1088,6 +1171,22 @@ def check(out: Path) -> None:
     print(
         f"shunhe_2012: {len(u)} units {kinds}; livelihood_tasks target 66 actual {int(lt_june)} (sum);"
         f" five_good_share 90/100; {len(d['visits'])} visit rows"
+    )
+    r, c, s = read_table(folder, "responses"), read_table(folder, "commitments"), d["surveys"]
+    rating = s[s["survey_id"].str.startswith("SH-PY-")]
+    assert set(r["survey_id"]) == set(rating["survey_id"])
+    assert set(rating["unit_id"]) == set(u.loc[u["kind"] == "branch", "unit_id"])
+    per_survey = r.groupby("survey_id").size()
+    assert (per_survey == rating.set_index("survey_id")["valid"] * len(SH_QUESTIONS)).all()
+    assert set(r["question"]) == set(SH_QUESTIONS) and r["score"].isin(list("12345")).all()
+    assert c["commitment_id"].is_unique and set(c["unit_id"]) == set(u.loc[u["kind"] != "town", "unit_id"])
+    due = c[c["due"] <= as_of]
+    kept = due[(due["done"] != "") & (due["done"] <= due["due"])]
+    assert meta["appraisal"] == SH_APPRAISAL and sum(i["weight"] for i in SH_APPRAISAL["items"]) == 100
+    print(
+        f"shunhe_2012: {len(r)} responses from {rating['valid'].sum()} questionnaires in {len(rating)} rating"
+        f" batches; {len(c)} commitments, {len(due)} due by {as_of}, {len(kept)} kept"
+        f" ({len(kept) / len(due):.2%})"
     )
     print("check: OK")
 

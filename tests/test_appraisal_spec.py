@@ -143,7 +143,8 @@ KEY_CASES = [
     ("no-targets-table", "[{metric: completion, key: gdp, weight: 100, full_at: 1}]", {},
      "item 1 (completion:gdp): there is no targets table to take it from"),
     ("question-not-in-responses", "[{metric: satisfaction, key: 满意, weight: 100, full_at: 1}]",
-     {"surveys": SURVEYS, "responses": RESPONSES}, "item 1 (satisfaction:满意): is not a question in responses; did you mean 满意度?"),
+     {"surveys": SURVEYS, "responses": RESPONSES},
+     "item 1 (satisfaction:满意): is not a question in responses; did you mean 满意度?"),
     ("unknown-visit-kind", "[{metric: events, key: seminr, weight: 100, full_at: 3}]", {},
      "item 1 (events:seminr): is not a visit kind in visits; did you mean seminar?"),
 ]

@@ -335,3 +335,46 @@ def test_campaigns_without_the_new_tables_keep_every_figure(make_campaign):
     after = kpi_table(load_campaign(make_campaign(TABLES, meta=META)))
     same = after[after["metric"].isin(before["metric"].unique())].reset_index(drop=True)
     pd.testing.assert_frame_equal(same, before)
+
+
+# --------------------------------------------------------------------------- the Shunhe sample, from the command line
+
+NEW_METRICS = ("rating_count", "rating_mean", "satisfaction", "commitments_due", "commitments_kept",
+               "commitment_fulfilment", "commitments_overdue", "appraisal_score", "appraisal_item", "grade", "rank")
+
+
+def test_kpis_command_lists_the_new_metrics_for_every_shunhe_unit(capsys):
+    import csv
+    import io
+    from pathlib import Path
+
+    from analytics.cli import main
+
+    folder = Path(__file__).parents[1] / "data" / "raw" / "shunhe_2012"
+    assert main(["kpis", str(folder)]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    units = {r["unit_id"] for r in rows}
+    assert len(units) == 45
+    have = {(r["unit_id"], r["metric"]) for r in rows}
+    assert {(u, m) for u in units for m in NEW_METRICS} <= have
+    value = {(r["unit_id"], r["metric"], r["key"]): r["value"] for r in rows}
+    assert round(float(value[("SH", "completion", "gdp")]), 4) == 0.5841  # the published figures stay
+    items = {r["key"] for r in rows if r["metric"] == "appraisal_item"}
+    assert items == {"completion:livelihood_tasks", "grassroots_coverage", "satisfaction", "commitment_fulfilment"}
+    # a branch is a leaf without a livelihood target: those two items do not apply (empty), the others score
+    assert value[("SH-C01-B01", "appraisal_item", "grassroots_coverage")] == ""
+    assert value[("SH-C01-B01", "appraisal_item", "completion:livelihood_tasks")] == ""
+    assert value[("SH-C01-B01", "appraisal_item", "satisfaction")] != ""
+    assert {value[(u, "grade", "")] for u in units} <= {"excellent", "good", "pass", "fail"}
+    assert main(["validate", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "commitments: 132 rows" in out and "appraisal: completion:livelihood_tasks 30," in out
+
+
+def test_shunhe_sample_ranks_every_sibling_group(shunhe):
+    scores = campaign_appraisal(shunhe).scores
+    for parent, group in scores.groupby("parent_id"):
+        ranks = sorted(group["rank"].astype(int))
+        # ranks run from 1, and a tie skips the places it takes (1, 2, 2, 4)
+        assert ranks[0] == 1 and all(r <= i + 1 for i, r in enumerate(ranks)), parent
+        assert (group["ranked_among"] == len(group)).all()

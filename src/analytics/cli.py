@@ -56,9 +56,12 @@ def validate(data_dir: Path) -> None:
     click.echo(f"period {meta.start} to {meta.end}, as_of {campaign.as_of()}")
     h = campaign.hierarchy
     click.echo(f"units: {len(h.ids)} ({len(h.roots)} root{'s' if len(h.roots) != 1 else ''})")
-    for name in ("visits", "surveys", "targets", "actuals", "responses"):
+    for name in ("visits", "surveys", "targets", "actuals", "responses", "commitments"):
         if name in campaign.present:
             click.echo(f"{name}: {len(campaign.tables[name])} rows")
+    if meta.appraisal is not None:
+        items = ", ".join(f"{i.code} {i.weight:g}" for i in meta.appraisal.items)
+        click.echo(f"appraisal: {items}")
     click.echo(f"fingerprint {campaign.fingerprint[:16]}")
     click.echo("ok: the campaign meets the data contract")
 
