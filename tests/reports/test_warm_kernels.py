@@ -112,6 +112,8 @@ def test_only_the_changed_unit_and_its_ancestors_rerender(tmp_path, cache_dir):
     (data / "visits.csv").write_text("\ufeff" + "\n".join([header, *rows]) + "\n", encoding="utf-8")
     third = run_batch(BatchOptions(data_dir=data, out_dir=out, units=units, jobs=2))
     redone = {u.unit_id for u in third.units if u.status == "rendered"}
-    assert redone == {"SH-C01-B02", "SH-C01", "SH"}
+    # the leaf and its ancestors; Shunhe has an appraisal, so also the pages whose rank among siblings can
+    # move: B02's sibling B01 and C01's sibling C02 (C02-B01's rank is among C02's children: untouched)
+    assert redone == {"SH-C01-B02", "SH-C01", "SH", "SH-C01-B01", "SH-C02"}
     forced = run_batch(BatchOptions(data_dir=data, out_dir=out, units=units, force=True))
     assert {u.status for u in forced.units} == {"rendered"}

@@ -3,7 +3,9 @@
 A unit page shows its own and its descendants' rows, its ancestors' names (breadcrumb), its children's
 names and tags, the campaign's description, and the data-quality flags found in its subtree. The key
 hashes exactly those, plus the notebook, the package version and the run's parameters. Subtree row
-digests are combined bottom-up (a Merkle tree), so the whole campaign costs one pass.
+digests are combined bottom-up (a Merkle tree), so the whole campaign costs one pass. Responses belong
+to their survey's unit. With an appraisal, a page also shows the unit's rank among its siblings, so its
+key holds its siblings' subtree digests too: one sibling's new rows re-render the whole sibling group.
 """
 
 from __future__ import annotations
@@ -18,7 +20,16 @@ from analytics import __version__
 from analytics.data.campaign import Campaign
 from analytics.kpis import campaign_flags
 
-_ROW_TABLES = ("visits", "surveys", "targets", "actuals")
+_ROW_TABLES = ("visits", "surveys", "targets", "actuals", "commitments", "responses")
+
+
+def _row_units(campaign: Campaign, name: str, frame: pd.DataFrame) -> tuple:
+    """The unit each row belongs to, and the columns to hash: a response belongs to its survey's unit."""
+    if name == "responses":
+        surveys = campaign.table("surveys")
+        unit_of = dict(zip(surveys["survey_id"], surveys["unit_id"], strict=True))
+        return frame["survey_id"].map(unit_of).to_numpy(), frame
+    return frame["unit_id"].to_numpy(), frame.drop(columns=["unit_id"])
 
 
 def _own_row_digests(campaign: Campaign) -> dict[str, hashlib._Hash]:
@@ -28,8 +39,8 @@ def _own_row_digests(campaign: Campaign) -> dict[str, hashlib._Hash]:
         frame = campaign.tables.get(name)
         if frame is None or frame.empty:
             continue
-        row_hash = pd.util.hash_pandas_object(frame.drop(columns=["unit_id"]), index=False).to_numpy()
-        order = frame["unit_id"].to_numpy()
+        order, hashed = _row_units(campaign, name, frame)
+        row_hash = pd.util.hash_pandas_object(hashed, index=False).to_numpy()
         grouped = pd.Series(row_hash).groupby(order, sort=False)
         for uid, hashes in grouped:
             d = digests.setdefault(uid, hashlib.sha256())
@@ -63,13 +74,18 @@ def unit_input_keys(campaign: Campaign, as_of: dt.date, tolerance: float, notebo
     common = hashlib.sha256(json.dumps({
         "version": __version__, "as_of": as_of.isoformat(), "tolerance": tolerance, "params": params,
         "meta": [meta.id, meta.name, meta.start.isoformat(), meta.end.isoformat(), meta.description,
-                 meta.kinds, meta.groups, meta.indicators],
+                 meta.kinds, meta.groups, meta.indicators, meta.satisfaction_min, repr(meta.appraisal)],
     }, sort_keys=True, default=str).encode() + notebook).hexdigest()
+    ranked = meta.appraisal is not None
     keys: dict[str, str] = {}
     for uid in h.ids:
         d = hashlib.sha256(common.encode())
         d.update(subtree[uid].encode())
         for a in h.ancestors(uid):
             d.update(label[a].encode())
+        if ranked:
+            parent = h.parent[uid]
+            for sibling in h.children[parent] if parent is not None else h.roots:
+                d.update(subtree[sibling].encode())
         keys[uid] = d.hexdigest()
     return keys
