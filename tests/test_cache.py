@@ -57,7 +57,7 @@ def test_an_unchanged_folder_is_served_from_the_cache(folder, cache_dir, monkeyp
         raise AssertionError("read a raw file although the cache holds it")
 
     monkeypatch.setattr(loading, "read_csv", refuse)
-    monkeypatch.setattr(loading, "read_workbook", refuse)
+    monkeypatch.setattr(loading, "read_workbook_with_notes", refuse)
     second = load_campaign(_copy(folder))
     assert second.fingerprint == first.fingerprint
     assert second.present == first.present
@@ -154,3 +154,18 @@ def test_fingerprint_depends_on_names_and_bytes_only(tmp_path):
     (b / "visits.csv").rename(b / "units.csv")
     (b / "units.csv").write_bytes(b"unit_id,name,parent_id\nB,x,\n")
     assert cache.fingerprint([a / "units.csv"]) != cache.fingerprint([b / "units.csv"])
+
+
+def test_a_damaged_but_readable_entry_is_caught_by_its_digest(folder, cache_dir, reads):
+    """Issue 12: one flipped bit in a Parquet page changed 55 into 56 and the entry still read. Any change to a
+    cached file, readable or not, fails the sha256 kept in meta.json: the entry is rebuilt from the raw files."""
+    first = load_campaign(folder)
+    entry = _entries(cache_dir)[0]
+    damaged = pd.read_parquet(entry / "visits.parquet")
+    damaged.loc[damaged.index[0], "persons"] += 1  # a valid Parquet file, same rows, one figure off by one
+    damaged.to_parquet(entry / "visits.parquet", index=True)
+    assert len(pd.read_parquet(entry / "visits.parquet")) == len(first.visits)
+    reads.clear()
+    again = load_campaign(_copy(folder))
+    assert sorted(reads) == ["units.csv", "visits.csv"]
+    assert list(again.visits["persons"]) == [5, 7]

@@ -145,3 +145,18 @@ def test_fmt_int_number_points():
     assert fmt_points(8.6839) == "+8.7"
     assert fmt_points(-1.24) == "-1.2"
     assert fmt_points(None) == "—"
+
+
+def test_every_message_reads_in_both_languages_with_the_same_parameters():
+    import string
+
+    from analytics.labels import MESSAGES
+
+    def fields(text: str) -> set[str]:
+        return {name.split("!")[0] for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    derived = {"separator_zh", "what_zh", "key_zh", "s", "rs"}  # filled by message() from the other parameters
+    for code, entry in MESSAGES.items():
+        assert set(entry) == {"zh", "en"}, code
+        assert entry["zh"].strip() and entry["en"].strip(), code
+        assert fields(entry["zh"]) - derived <= fields(entry["en"]) | {"separator", "what", "key"}, code

@@ -413,7 +413,8 @@ def test_quality_flags_outliers_above_the_threshold_only():
 def test_quality_flags_of_clean_tables_are_empty():
     flags = _flags()
     assert flags.empty
-    assert list(flags.columns) == ["table", "row", "unit_id", "flag", "column", "value", "detail"]
+    # The report's columns, then the message code and parameters that give `detail` in either language.
+    assert list(flags.columns) == ["table", "row", "unit_id", "flag", "column", "value", "detail", "code", "params"]
 
 
 # --------------------------------------------------------------------------- tag comparison

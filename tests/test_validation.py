@@ -77,7 +77,8 @@ CELL_CASES = [
      "targets.csv, row 2, column aggregation: value 'x'", "indicator mixes sum and none"),
     ("duplicate-target-key", {"targets": T + "A,gdp,5,2012-01-01,2012-12-31,none\nA,gdp,6,2012-01-01,2012-12-31,none\n"},
      "targets.csv, row 3, column unit_id, indicator, period_start", "repeats an earlier row's key"),
-    ("negative-actual", {"actuals": A + "A,gdp,2012-03-31,-1\n"},
+    # An actual needs a target of its indicator (DOMAIN.md: an actual matching no target is a contract error).
+    ("negative-actual", {"actuals": A + "A,gdp,2012-03-31,-1\n", "targets": T + "A,gdp,5,2012-01-01,2012-12-31,none\n"},
      "actuals.csv, row 2, column value", "must be 0 or more"),
     ("score-out-of-range", {"surveys": S + OK_SURVEY, "responses": "survey_id,question,score\nQ1,q1,6\n"},
      "responses.csv, row 2, column score", "must be a score from 1 to 5"),
@@ -130,12 +131,12 @@ META_CASES = [
         "campaign.yaml, column start: is required",
         "campaign.yaml, column end: is required",
     ]),
-    ("start-after-end", "id: t\nname: x\nstart: 2012-05-01\nend: 2012-01-01\n",
+    ("start-after-end", "id: t\nname: {zh: x, en: x}\nstart: 2012-05-01\nend: 2012-01-01\n",
      ["campaign.yaml, column start, end: value '2012-05-01 > 2012-01-01': start must not be after end"]),
     # PyYAML builds the date itself and raises ValueError: reported, not a traceback.
-    ("impossible-date", "id: t\nname: x\nstart: 2012-02-30\nend: 2012-12-31\n",
+    ("impossible-date", "id: t\nname: {zh: x, en: x}\nstart: 2012-02-30\nend: 2012-12-31\n",
      ["campaign.yaml: holds an impossible date (day is out of range for month)"]),
-    ("unreadable-date", "id: t\nname: x\nstart: 1 March\nend: 2012-12-31\n",
+    ("unreadable-date", "id: t\nname: {zh: x, en: x}\nstart: 1 March\nend: 2012-12-31\n",
      ["campaign.yaml, column start: value '1 March': is required: a date as YYYY-MM-DD"]),
     ("not-a-mapping", "- just\n- a list\n", ["campaign.yaml: must be a mapping"]),
     ("label-collision", CAMPAIGN_YAML + "vocabulary:\n  kinds:\n    talk: {zh: 座谈会, en: Talk}\n",
@@ -204,7 +205,7 @@ def test_every_problem_in_a_folder_is_reported_in_one_error(make_campaign):
             "visits": V + OK_VISIT + "2012-03-02,A,visit,residents,abc\n",  # row 3: not a number
             "surveys": S + "Q1,A,2012-03-01,10,12,8\n",  # row 2: returned > issued
         },
-        meta="id: t\nname: x\nstart: 2012-01-01\n",  # end missing
+        meta="id: t\nname: {zh: x, en: x}\nstart: 2012-01-01\n",  # end missing
     )
     lines = str(err).splitlines()
     assert lines[0].startswith("4 problems in campaign data")
@@ -243,7 +244,7 @@ def test_lenient_spellings_that_are_unambiguous_are_read(make_campaign):
         V
         + '2012/03/05,A,visit,residents,"1,200"\n'  # slashes; thousands separator
         + "2012年3月6日,A,visit,residents,１２\n"  # Chinese date; full-width digits
-        + "20120307,A,visit,residents,3.0\n"  # compact date; whole number written with .0
+        + "2012.3.7,A,visit,residents,3.0\n"  # dots; whole number written with .0 (20120307 is refused: issue 12)
     )
     units = "unit_id,name,parent_id,tags\nA,县,,advanced；lagging\n"
     targets = "unit_id,indicator,target,period_start,period_end,aggregation\nA,gdp,5,2012-01-01,2012-12-31,SUM\n"

@@ -11,9 +11,10 @@ import click
 
 from analytics import __version__
 from analytics.data.loading import load_campaign
-from analytics.errors import AnalyticsError
+from analytics.errors import AnalyticsError, CampaignDataError
 from analytics.fileio import write_text_atomic
 from analytics.kpis import kpi_table
+from analytics.labels import where_text
 
 EXIT_OK, EXIT_FAILED_UNITS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -46,24 +47,63 @@ def cli(verbose: bool) -> None:
     logging.getLogger("papermill").setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
+MAX_FINDINGS_SHOWN = 50
+
+
 @cli.command()
 @click.argument("data_dir", type=click.Path(file_okay=False, path_type=Path))
-def validate(data_dir: Path) -> None:
-    """Check a campaign folder against the data contract and summarise what it holds."""
-    campaign = load_campaign(data_dir)
+@click.option("--language", type=click.Choice(["zh", "en"]), default="en", show_default=True,
+              help="Language of the messages.")
+def validate(data_dir: Path, language: str) -> None:
+    """Check a campaign folder against the data contract and summarise what it holds.
+
+    Prints every problem (exit 2), the habits accepted while reading (notes) and the data-quality findings
+    (exit 0: they are shown in the report too).
+    """
+    from analytics.kpis import campaign_flags
+    from analytics.labels import label, message
+
+    try:
+        campaign = load_campaign(data_dir)
+    except CampaignDataError as exc:
+        _echo_notes(exc.notes, language, err=True)
+        click.echo(f"error: {exc.text(language)}", err=True)
+        raise SystemExit(EXIT_BAD_INPUT) from None
     meta = campaign.meta
-    click.echo(f"{meta.id}: {meta.title('zh')} / {meta.title('en')}")
-    click.echo(f"period {meta.start} to {meta.end}, as_of {campaign.as_of()}")
+    say = lambda code, **params: click.echo(message(code, language, **params))  # noqa: E731
+    say("validate.title", id=meta.id, zh=meta.title("zh"), en=meta.title("en"))
+    say("validate.period", start=meta.start, end=meta.end, as_of=campaign.as_of())
     h = campaign.hierarchy
-    click.echo(f"units: {len(h.ids)} ({len(h.roots)} root{'s' if len(h.roots) != 1 else ''})")
+    say("validate.units", count=len(h.ids), roots=len(h.roots), s="s" if len(h.roots) != 1 else "")
     for name in ("visits", "surveys", "targets", "actuals", "responses", "commitments"):
         if name in campaign.present:
-            click.echo(f"{name}: {len(campaign.tables[name])} rows")
+            say("validate.rows", table=name, count=len(campaign.tables[name]))
     if meta.appraisal is not None:
-        items = ", ".join(f"{i.code} {i.weight:g}" for i in meta.appraisal.items)
-        click.echo(f"appraisal: {items}")
-    click.echo(f"fingerprint {campaign.fingerprint[:16]}")
-    click.echo("ok: the campaign meets the data contract")
+        say("validate.appraisal", items=", ".join(f"{i.code} {i.weight:g}" for i in meta.appraisal.items))
+    say("validate.fingerprint", fingerprint=campaign.fingerprint[:16])
+    _echo_notes(campaign.notes, language)
+    flags = campaign_flags(campaign)
+    if len(flags):
+        say("validate.findings", count=len(flags))
+        for f in flags.head(MAX_FINDINGS_SHOWN).itertuples(index=False):
+            where = campaign.source_of(f.table)
+            detail = message(f.code, language, **f.params) if f.code else f.detail
+            colon = "：" if language == "zh" else ": "
+            text = where_text(where, int(f.row), None, None,
+                              colon.join([str(f.unit_id), label(f"flag.{f.flag}", language), detail]), language)
+            click.echo(f"  ! {text}")
+        if len(flags) > MAX_FINDINGS_SHOWN:
+            click.echo("  " + message("validate.more", language, count=len(flags) - MAX_FINDINGS_SHOWN))
+    say("validate.ok")
+
+
+def _echo_notes(notes, language: str, err: bool = False) -> None:
+    from analytics.labels import message
+
+    if notes:
+        click.echo(message("validate.notes", language, count=len(notes)), err=err)
+        for note in notes:
+            click.echo(f"  * {note.text(language)}", err=err)
 
 
 @cli.command()

@@ -206,7 +206,7 @@ def unit_kpis(
     surveys_out.update({name: me[f"survey_{name}"] for name in _RATES})
     targets = campaign.memoised(("target_pace", when, tolerance),
                                 lambda: target_pace(campaign.targets, campaign.actuals, h.parent, when, tolerance))
-    flags = campaign_flags(campaign)
+    flags = campaign_flags(campaign, when)
     subtree = set(h.descendants(unit_id))
     me_only = h.closure[h.closure["ancestor_id"] == unit_id]
     rated = pd.DataFrame()
@@ -283,12 +283,31 @@ def _of(series: pd.Series, unit_id: str, name: str) -> pd.Series:
     return series.xs(unit_id, level=0).rename(name)
 
 
-def campaign_flags(campaign: Campaign) -> pd.DataFrame:
-    """Data-quality findings for the whole campaign (memoised on it)."""
-    return campaign.memoised(
-        "quality_flags",
-        lambda: quality_flags(campaign.tables, set(campaign.units["unit_id"]), campaign.meta.start, campaign.meta.end),
-    )
+def campaign_flags(campaign: Campaign, as_of: dt.date | str | None = None) -> pd.DataFrame:
+    """Data-quality findings for the whole campaign as of a date (memoised on it, per as_of).
+
+    The memo entry holds the whole campaign's tables, so a view narrowed with keep=("quality_flags",) judges
+    its findings among all rows, for any as_of.
+    """
+    when = campaign.as_of(as_of)
+    return campaign.memoised("quality_flags", lambda: _Findings(campaign)).at(when)
+
+
+class _Findings:
+    """metrics.quality_flags of one campaign, computed once per as_of."""
+
+    def __init__(self, campaign: Campaign):
+        self._tables = campaign.tables
+        self._units = set(campaign.units["unit_id"])
+        self._parent = campaign.hierarchy.parent
+        self._start, self._end = campaign.meta.start, campaign.meta.end
+        self._by_date: dict[dt.date, pd.DataFrame] = {}
+
+    def at(self, as_of: dt.date) -> pd.DataFrame:
+        if as_of not in self._by_date:
+            self._by_date[as_of] = quality_flags(self._tables, self._units, self._start, self._end,
+                                                 parent=self._parent, as_of=as_of)
+        return self._by_date[as_of]
 
 
 def kpi_table(campaign: Campaign, as_of: dt.date | str | None = None, tolerance: float = 1.0) -> pd.DataFrame:

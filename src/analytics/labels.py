@@ -3,13 +3,17 @@
 One table, `LABELS`, holds key -> {"zh": ..., "en": ...}; keys are namespaced by where the text is used
 (`section.`, `kpi.`, `axis.`, `funnel.`, `rate.`, `status.`, `col.`, `flag.`, `note.`, `header.`, `tag.`,
 `freq.`, `legend.`, `fig.`). Vocabulary of the data itself (visit kinds, groups, indicators) is not here:
-CampaignMeta.kind_label, group_label and indicator_label give those.
+CampaignMeta.kind_label, group_label and indicator_label give those. Messages with parameters (validation
+problems, accepted-habit notes, data-quality findings) are in `MESSAGES` (kept in analytics/messages.py for
+length), filled by `message(code, language, **params)`.
 """
 
 from __future__ import annotations
 
 import math
 from numbers import Number
+
+from analytics.messages import MESSAGES, message, where_text
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
@@ -95,6 +99,9 @@ LABELS: dict[str, dict[str, str]] = {
     "flag.unknown_unit": {"zh": "未知单位", "en": "Unknown unit"},
     "flag.out_of_period": {"zh": "日期超出活动期间", "en": "Date outside the period"},
     "flag.outlier": {"zh": "异常值", "en": "Outlier"},
+    "flag.actual_not_counted": {"zh": "实际值未计入", "en": "Actual not counted"},
+    "flag.no_actual": {"zh": "未填报实际值", "en": "No actual reported"},
+    "flag.decreasing_actual": {"zh": "累计值减少", "en": "Cumulative actual decreases"},
     "flag.count": {"zh": "问题数", "en": "Findings"},
     "note.no_data": {"zh": "本部分暂无数据", "en": "No data for this section"},
     "note.no_flags": {"zh": "未发现数据质量问题", "en": "No data-quality findings"},
@@ -216,7 +223,8 @@ ALIASES: dict[str, str] = {
     },
     "targets_on_pace": "kpi.targets_on_pace",
     **{k: f"status.{k}" for k in ("completed", "ahead", "on_pace", "behind", "missed", "no_data")},
-    **{k: f"flag.{k}" for k in ("consistency", "unknown_unit", "out_of_period", "outlier")},
+    **{k: f"flag.{k}" for k in ("consistency", "unknown_unit", "out_of_period", "outlier", "actual_not_counted",
+                                "no_actual", "decreasing_actual")},
     "count": "flag.count",
     **{k: f"note.{k}" for k in ("no_flags", "more_rows", "laggard_legend")},
     **{k: f"tag.{k}" for k in ("advanced", "lagging")},
@@ -307,6 +315,7 @@ __all__ = [
     "FREQ_KEYS",
     "LABELS",
     "LANGUAGES",
+    "MESSAGES",
     "MISSING",
     "STATUS_COLOURS",
     "fmt_int",
@@ -314,7 +323,9 @@ __all__ = [
     "fmt_percent",
     "fmt_points",
     "label",
+    "message",
     "status_colour",
     "status_key",
     "status_label",
+    "where_text",
 ]

@@ -11,6 +11,8 @@ import math
 
 import pandas as pd
 
+from analytics.labels import message
+
 # Every status a target can have, best first; a child is behind when any indicator is behind or missed.
 STATUSES = ("completed", "ahead", "on_pace", "behind", "missed", "no_data")
 LAGGING_STATUSES = ("behind", "missed")
@@ -171,13 +173,10 @@ def target_pace(
     own["source"] = "own"
     figures = {(r.unit_id, r.indicator): r._asdict() for r in own.itertuples(index=False)}
     own_keys = set(figures)
-    depth_of: dict[str, int] = {}
+    depth_of = unit_depths(parent)
 
     def depth(u: str) -> int:
-        if u not in depth_of:
-            p = parent.get(u)
-            depth_of[u] = 0 if p is None else depth(p) + 1
-        return depth_of[u]
+        return depth_of.get(u, 0)
 
     # Deepest level first, so that a unit summed from its children is complete before it feeds its parent.
     for level in range(max((depth(u) for u, _ in figures), default=0), 0, -1):
@@ -206,6 +205,35 @@ def target_pace(
     return out[columns].sort_values(["unit_id", "indicator"], kind="stable").reset_index(drop=True)
 
 
+def unit_depths(parent: dict[str, str | None]) -> dict[str, int]:
+    """unit -> depth (root 0), by walking up iteratively: a hierarchy 1,500 levels deep needs no recursion."""
+    depth: dict[str, int] = {}
+    for start in parent:
+        chain: list[str] = []
+        node: str | None = start
+        while node is not None and node not in depth and len(chain) <= len(parent):
+            chain.append(node)
+            node = parent.get(node)
+        base = depth.get(node, -1) if node is not None else -1
+        for offset, unit in enumerate(reversed(chain), start=1):
+            depth[unit] = base + offset
+    return depth
+
+
+def summed_targets(targets: pd.DataFrame, parent: dict[str, str | None]) -> set[tuple[str, str]]:
+    """(unit, indicator) pairs whose target is summed from the units below (no own target of a `sum` indicator
+    that a descendant has), as target_pace sums them."""
+    own = set(zip(targets["unit_id"], targets["indicator"], strict=True))
+    summed: set[tuple[str, str]] = set()
+    rows = targets[targets["aggregation"] == "sum"]
+    for unit, indicator in set(zip(rows["unit_id"], rows["indicator"], strict=True)):
+        node = parent.get(unit)
+        while node is not None and (node, indicator) not in own and (node, indicator) not in summed:
+            summed.add((node, indicator))
+            node = parent.get(node)
+    return summed
+
+
 def modified_z(values: pd.Series) -> pd.Series:
     """0.6745 (x − median) / MAD (Iglewicz and Hoaglin).
 
@@ -225,54 +253,129 @@ def modified_z(values: pd.Series) -> pd.Series:
     return pd.Series(0.0, index=values.index)
 
 
+FLAG_COLUMNS = ["table", "row", "unit_id", "flag", "column", "value", "detail", "code", "params"]
+
+
 def quality_flags(
     tables: dict[str, pd.DataFrame],
     unit_ids: set[str],
     start: dt.date,
     end: dt.date,
     threshold: float = OUTLIER_THRESHOLD,
+    *,
+    parent: dict[str, str | None] | None = None,
+    as_of: dt.date | None = None,
 ) -> pd.DataFrame:
-    """Data-quality findings, one row each: consistency, unknown units, out-of-period dates, outliers.
+    """Data-quality findings, one row each: consistency, unknown units, out-of-period dates, outliers, actuals
+    that are not counted, targets without an actual by as_of, cumulative actuals that decrease.
 
-    `row` is the spreadsheet row of the finding (the frames' index), so a user can go and look.
+    `row` is the spreadsheet row of the finding (the frames' index), so a user can go and look. `detail` is the
+    English text; `code` and `params` give it in either language (analytics.labels.message). `parent` (the
+    hierarchy; default: every unit a root) says which targets are summed from the units below; `as_of`
+    (default: end) which targets should have an actual by now.
     """
     found: list[dict] = []
 
-    def add(table: str, frame: pd.DataFrame, mask: pd.Series, flag: str, column: str, detail) -> None:
+    def add(table: str, frame: pd.DataFrame, mask: pd.Series, flag: str, column: str, code: str, params) -> None:
         for row in frame.index[mask.fillna(False).to_numpy(dtype=bool)]:
+            values = params(row)
             found.append({"table": table, "row": int(row), "unit_id": frame.at[row, "unit_id"], "flag": flag,
-                          "column": column, "value": frame.at[row, column], "detail": detail(row)})
+                          "column": column, "value": frame.at[row, column], "detail": message(code, "en", **values),
+                          "code": code, "params": values})
 
     surveys = tables.get("surveys")
     if surveys is not None and not surveys.empty:
         add("surveys", surveys, surveys["returned"] > surveys["issued"], "consistency", "returned",
-            lambda r: f"returned {surveys.at[r, 'returned']} > issued {surveys.at[r, 'issued']}")
+            "flag.returned_gt_issued", lambda r: {"returned": _plain(surveys.at[r, "returned"]),
+                                                  "issued": _plain(surveys.at[r, "issued"])})
         add("surveys", surveys, surveys["valid"] > surveys["returned"], "consistency", "valid",
-            lambda r: f"valid {surveys.at[r, 'valid']} > returned {surveys.at[r, 'returned']}")
+            "flag.valid_gt_returned", lambda r: {"valid": _plain(surveys.at[r, "valid"]),
+                                                 "returned": _plain(surveys.at[r, "returned"])})
     lo, hi = pd.Timestamp(start), pd.Timestamp(end)
     for name in ("visits", "surveys", "actuals", "targets"):
         frame = tables.get(name)
         if frame is None or frame.empty:
             continue
-        add(name, frame, ~frame["unit_id"].isin(unit_ids), "unknown_unit", "unit_id", lambda r: "not in units")
+        add(name, frame, ~frame["unit_id"].isin(unit_ids), "unknown_unit", "unit_id", "flag.not_in_units", lambda r: {})
         if "date" in frame:
             outside = (frame["date"] < lo) | (frame["date"] > hi)
-            add(name, frame, outside, "out_of_period", "date", lambda r, f=frame: f"{f.at[r, 'date'].date()} "
-                f"is outside {start}–{end}")
+            add(name, frame, outside, "out_of_period", "date", "flag.outside_period",
+                lambda r, f=frame: {"date": f.at[r, "date"].date().isoformat(), "start": str(start), "end": str(end)})
     visits = tables.get("visits")
     if visits is not None and len(visits) >= 3:
         # Per kind: a lecture to a hall of residents is not an outlier among seminars of ten.
         z = visits.groupby("kind", sort=False)["persons"].transform(
             lambda p: modified_z(p) if len(p) >= 3 else pd.Series(0.0, index=p.index))
-        add("visits", visits, z.abs() > threshold, "outlier", "persons",
-            lambda r: f"modified z-score {z.at[r]:.1f} among {visits.at[r, 'kind']} rows (threshold {threshold})")
+        add("visits", visits, z.abs() > threshold, "outlier", "persons", "flag.outlier_kind",
+            lambda r: {"z": f"{z.at[r]:.1f}", "kind": str(visits.at[r, "kind"]), "threshold": threshold})
     if surveys is not None and len(surveys) >= 3:
         z2 = modified_z(surveys["issued"])
-        add("surveys", surveys, z2.abs() > threshold, "outlier", "issued",
-            lambda r: f"modified z-score {z2.at[r]:.1f} (threshold {threshold})")
-    columns = ["table", "row", "unit_id", "flag", "column", "value", "detail"]
-    out = pd.DataFrame(found, columns=columns)
+        add("surveys", surveys, z2.abs() > threshold, "outlier", "issued", "flag.outlier",
+            lambda r: {"z": f"{z2.at[r]:.1f}", "threshold": threshold})
+    targets, actuals = tables.get("targets"), tables.get("actuals")
+    if targets is not None and actuals is not None:
+        found.extend(_target_findings(targets, actuals, parent or dict.fromkeys(unit_ids), as_of or end))
+    out = pd.DataFrame(found, columns=FLAG_COLUMNS)
     return out.sort_values(["table", "row", "flag"], kind="stable").reset_index(drop=True)
+
+
+def _target_findings(targets: pd.DataFrame, actuals: pd.DataFrame, parent: dict[str, str | None],
+                     as_of: dt.date) -> list[dict]:
+    """Actuals not counted, targets with no actual by as_of, cumulative actuals that fall (DOMAIN.md's "Which
+    actuals count" and "No row is dropped in silence")."""
+    found: list[dict] = []
+
+    def add(table: str, row, unit_id, flag: str, column: str, written, code: str, **params) -> None:
+        found.append({"table": table, "row": int(row), "unit_id": unit_id, "flag": flag, "column": column,
+                      "value": written, "detail": message(code, "en", **params), "code": code, "params": params})
+
+    own = set(zip(targets["unit_id"], targets["indicator"], strict=True))
+    summed = summed_targets(targets, parent)
+    for row, unit, indicator in zip(actuals.index, actuals["unit_id"], actuals["indicator"], strict=True):
+        if (unit, indicator) in own:
+            continue
+        code = "flag.actual_summed_unit" if (unit, indicator) in summed else "flag.actual_no_target"
+        add("actuals", row, unit, "actual_not_counted", "indicator", indicator, code, unit=unit, indicator=indicator)
+    now = pd.Timestamp(as_of)
+    current = _current_periods(targets, as_of)
+    current = current[current["period_start"] <= now]
+    if not current.empty:
+        key = current.reset_index(names="src_row")[["src_row", "unit_id", "indicator", "period_start", "period_end"]]
+        hits = actuals[["unit_id", "indicator", "date"]].merge(key, on=["unit_id", "indicator"])
+        hits = hits[(hits["date"] >= hits["period_start"]) & (hits["date"] <= hits["period_end"]) & (hits["date"] <= now)]
+        reported = set(hits["src_row"])
+        for r in key.itertuples(index=False):
+            if r.src_row not in reported:
+                add("targets", r.src_row, r.unit_id, "no_actual", "indicator", r.indicator, "flag.no_actual",
+                    indicator=r.indicator, as_of=as_of.isoformat())
+    if not actuals.empty:
+        a = actuals[["unit_id", "indicator", "date", "value"]].reset_index(names="src_row")
+        periods = targets[["unit_id", "indicator", "period_start", "period_end"]]
+        a = a.merge(periods, on=["unit_id", "indicator"], how="left")
+        inside = (a["date"] >= a["period_start"]) & (a["date"] <= a["period_end"])
+        # Cumulative since period_start: a new period starts again from 0. Rows outside every period of their
+        # unit's targets are compared among themselves.
+        a = a[inside | a["period_start"].isna()].drop_duplicates("src_row")
+        a = a.sort_values(["unit_id", "indicator", "period_start", "date", "src_row"], kind="stable", na_position="last")
+        group = a.groupby(["unit_id", "indicator", "period_start"], sort=False, dropna=False)
+        a["prev"], a["prev_date"], a["prev_row"] = group["value"].shift(1), group["date"].shift(1), group["src_row"].shift(1)
+        for r in a[a["value"] < a["prev"]].itertuples(index=False):
+            add("actuals", r.src_row, r.unit_id, "decreasing_actual", "value", r.value, "flag.decreasing",
+                indicator=r.indicator, previous=_plain(r.prev), previous_date=r.prev_date.date().isoformat(),
+                previous_row=int(r.prev_row), number=_plain(r.value), date=r.date.date().isoformat())
+    return found
+
+
+def _plain(value: object) -> object:
+    """A figure as shown in a message: 400.0 -> 400."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return value.item() if hasattr(value, "item") else value
 
 
 def tag_comparison(per_unit: pd.DataFrame, tags: pd.Series, compare: tuple[str, ...] = ("advanced", "lagging")) -> pd.DataFrame:
@@ -299,6 +402,6 @@ def tag_comparison(per_unit: pd.DataFrame, tags: pd.Series, compare: tuple[str, 
 
 __all__ = [
     "LAGGING_STATUSES", "STATUSES", "between", "check_tolerance", "coverage_by_parent", "elapsed_share",
-    "grassroots_coverage", "modified_z", "pace_status", "quality_flags", "ratio", "rollup", "survey_rates",
-    "tag_comparison", "target_pace", "until",
+    "grassroots_coverage", "modified_z", "pace_status", "quality_flags", "ratio", "rollup", "summed_targets",
+    "survey_rates", "tag_comparison", "target_pace", "unit_depths", "until",
 ]

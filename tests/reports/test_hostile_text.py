@@ -25,7 +25,8 @@ def hostile(tmp_path_factory, cache_dir):
     data = root / "data"
     data.mkdir()
     (data / "campaign.yaml").write_text(
-        "id: '<script>alert(4)</script>'\nname: {zh: '<img src=x onerror=alert(5)>', en: '<b>bold</b>'}\n"
+        # The id names the output folder: DOMAIN.md restricts it to ASCII letters, digits, _ and - (issue 12).
+        "id: hostile_text\nname: {zh: '<img src=x onerror=alert(5)>', en: '<b>bold</b>'}\n"
         "start: 2012-01-01\nend: 2012-12-31\nas_of: 2012-06-30\n"
         "vocabulary:\n  indicators:\n    '<i>gdp</i>': {zh: '<script>alert(6)</script>', en: '</script>'}\n",
         encoding="utf-8")

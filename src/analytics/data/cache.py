@@ -1,7 +1,10 @@
 """Validated-data cache: Parquet files keyed by a fingerprint of the raw files and the package version.
 
 A cache entry is a folder written under a temporary name and renamed into place, with `meta.json` written
-last; an entry that is missing a file or fails to read is discarded and rebuilt, never trusted.
+last. `meta.json` holds the sha256 of every Parquet file, checked on each read: a file damaged but still
+readable (one flipped bit turned 55 into 56) fails the check. An entry that is missing a file, fails to read or
+fails its digest is discarded and rebuilt, never trusted. The notes of the load (accepted habits) are kept in
+`meta.json` too, so a campaign served from the cache says what its first load said.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ import pandas as pd
 
 from analytics import __version__
 from analytics.config import processed_dir
+from analytics.errors import Note
 
 log = logging.getLogger(__name__)
-_FORMAT = 2  # 2: responses.respondent and the commitments table
+_FORMAT = 3  # 2: responses.respondent and the commitments table; 3: sha256 digests and notes in meta.json
 
 
 def fingerprint(files: list[Path]) -> str:
@@ -39,38 +43,59 @@ def _entry(key: str) -> Path:
     return processed_dir() / key[:32]
 
 
-def read(key: str) -> dict[str, pd.DataFrame] | None:
-    """The cached tables for this fingerprint, or None when absent or damaged (a damaged entry is removed)."""
+def _digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read(key: str) -> tuple[dict[str, pd.DataFrame], list[Note], dict[str, str]] | None:
+    """The cached tables, notes and table sources for this fingerprint, or None when absent or damaged (a
+    damaged entry is removed)."""
     folder = _entry(key)
     meta_path = folder / "meta.json"
     if not meta_path.exists():
         return None
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        if meta.get("fingerprint") != key:
-            raise ValueError("fingerprint mismatch")
-        tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in meta["tables"]}
-        for name, frame in tables.items():
-            if len(frame) != meta["rows"][name]:
+        if meta.get("fingerprint") != key or meta.get("format") != _FORMAT:
+            raise ValueError("fingerprint or format mismatch")
+        tables = {}
+        for name in meta["tables"]:
+            path = folder / f"{name}.parquet"
+            if _digest(path) != meta["sha256"][name]:
+                raise ValueError(f"{name}: content differs from its digest")
+            tables[name] = pd.read_parquet(path)
+            if len(tables[name]) != meta["rows"][name]:
                 raise ValueError(f"{name}: row count differs")
-        return tables
+        notes = [Note.from_dict(n) for n in meta.get("notes", [])]
+        return tables, notes, dict(meta.get("sources", {}))
     except Exception as exc:  # any damage means rebuild
         log.warning("discarding damaged cache entry %s (%s)", folder, exc)
         shutil.rmtree(folder, ignore_errors=True)
         return None
 
 
-def write(key: str, tables: dict[str, pd.DataFrame]) -> None:
-    """Store tables atomically; a cache that cannot be written is skipped with a log line."""
+def write(key: str, tables: dict[str, pd.DataFrame], notes: list[Note] | tuple[Note, ...] = (),
+          sources: dict[str, str] | None = None) -> None:
+    """Store tables (and the notes of their load) atomically; a cache that cannot be written is skipped with a
+    log line."""
     folder = _entry(key)
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder.parent))
         try:
+            digests = {}
             for name, frame in tables.items():
-                frame.to_parquet(tmp / f"{name}.parquet", index=True)
-            meta = {"fingerprint": key, "tables": sorted(tables), "rows": {n: len(f) for n, f in tables.items()}}
-            (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+                path = tmp / f"{name}.parquet"
+                frame.to_parquet(path, index=True)
+                digests[name] = _digest(path)
+            meta = {"fingerprint": key, "format": _FORMAT, "tables": sorted(tables),
+                    "rows": {n: len(f) for n, f in tables.items()}, "sha256": digests,
+                    "notes": [n.to_dict() for n in notes], "sources": sources or {}}
+            (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
             if folder.exists():
                 shutil.rmtree(folder, ignore_errors=True)
             os.replace(tmp, folder)

@@ -14,6 +14,7 @@ class Column:
     dtype: str  # "text", "int", "number", "date", "tags"
     required: bool = True
     nullable: bool = False
+    also: tuple[str, ...] = ()  # further headers read as this column (发放 as well as 发出)
 
 
 TABLES: dict[str, tuple[Column, ...]] = {
@@ -38,8 +39,8 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("survey_id", "问卷批次", "text"),
         Column("unit_id", "单位编码", "text"),
         Column("date", "日期", "date"),
-        Column("issued", "发出", "int"),
-        Column("returned", "收回", "int"),
+        Column("issued", "发出", "int", also=("发放",)),
+        Column("returned", "收回", "int", also=("回收",)),
         Column("valid", "有效", "int"),
     ),
     "targets": (
@@ -110,6 +111,12 @@ AGGREGATIONS: dict[str, tuple[str, str]] = {
     "none": ("不汇总", "None"),
 }
 
+# Unit tags: code -> (zh, en); a tag written in Chinese is read as its code.
+TAGS: dict[str, tuple[str, str]] = {
+    "advanced": ("先进", "Advanced"),
+    "lagging": ("后进", "Lagging"),
+}
+
 ENCODINGS = ("utf-8-sig", "gb18030")
 
 
@@ -119,4 +126,6 @@ def alias_map(table: str) -> dict[str, str]:
     for col in TABLES[table]:
         out[col.name] = col.name
         out[col.alias] = col.name
+        for other in col.also:
+            out[other] = col.name
     return out

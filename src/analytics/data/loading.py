@@ -11,7 +11,9 @@ from analytics.data import cache
 from analytics.data.appraisal import check_appraisal_keys
 from analytics.data.campaign import META_FILE, Campaign, parse_meta
 from analytics.data.contract import REQUIRED_TABLES, TABLES
-from analytics.data.readers import RawTable, read_csv, read_workbook, table_sources
+from analytics.data.crosscheck import check_actual_indicators, check_measures
+from analytics.data.habits import drop_totals_row, resolve_percent_cells
+from analytics.data.readers import RawTable, ignored_files, read_csv, table_sources
 from analytics.data.validation import (
     check_hierarchy,
     check_survey_references,
@@ -20,7 +22,8 @@ from analytics.data.validation import (
     normalise_codes,
     vocabulary,
 )
-from analytics.errors import CampaignDataError, Problem
+from analytics.data.workbook import read_workbook_with_notes
+from analytics.errors import CampaignDataError, Note, Problem
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +47,7 @@ def load_campaign(path: str | Path, use_cache: bool = True) -> Campaign:
     """Load and validate one campaign folder; raise CampaignDataError listing every problem found."""
     folder = Path(path)
     if not folder.is_dir():
-        raise CampaignDataError([Problem(str(folder), None, None, None, "is not a folder")])
+        raise CampaignDataError([Problem.of(str(folder), None, None, None, "file.not_folder")])
     key = folder.resolve()
     signature = _stat_signature(folder)
     if use_cache and key in _LOADED and _LOADED[key][0] == signature:
@@ -64,55 +67,75 @@ def _load(folder: Path, use_cache: bool) -> Campaign:
     if meta is not None and not problems and use_cache:
         cached = cache.read(key)
         if cached is not None:
-            log.debug("loaded %s from the validated-data cache", folder)
-            return Campaign(meta, cached, key, folder, frozenset(cached))
+            tables, notes, sources = cached
+            # Files left unread are looked at every time: they are not part of the cached entry's key.
+            found, ignored = ignored_files(folder, set(tables))
+            if not found:
+                log.debug("loaded %s from the validated-data cache", folder)
+                return Campaign(meta, tables, key, folder, frozenset(tables), notes=(*ignored, *notes),
+                                sources=sources)
     raws: dict[str, RawTable] = {}
+    notes: list[Note] = []
     book_unreadable = False
     if book is not None:
-        sheets, found = read_workbook(book)
+        sheets, found, book_notes = read_workbook_with_notes(book)
         problems.extend(found)
+        notes.extend(book_notes)
         # Only a workbook that cannot be opened gives a problem on the book itself without a sheet name as value.
         book_unreadable = any(p.file == book.name and p.value is None for p in found)
         for name, raw in sheets.items():
             if name in csvs:
-                problems.append(Problem(csvs[name].name, None, None, None, f"table {name} is also a sheet of {book.name}"))
+                problems.append(Problem.of(csvs[name].name, None, None, None, "file.table_also_sheet", table=name,
+                                           book=book.name))
             raws[name] = raw
     for name, file in csvs.items():
         raw, found = read_csv(file, name)
         problems.extend(found)
         if raw is not None and name not in raws:
             raws[name] = raw
+    found, ignored = ignored_files(folder, set(raws) | set(csvs) | _sheets_reported(problems, book))
+    problems.extend(found)
     for name in REQUIRED_TABLES:
         # A table whose file or sheet could not be read is reported already; an unreadable workbook may hold it.
         if name in raws or name in csvs or book_unreadable or (book is not None and _sheet_reported(problems, book, name)):
             continue
+        if any(p.file.lower().startswith(name) for p in found):
+            continue  # units.xls alone, "units (1).csv" alone: said on that file, with what to do
         if book is None:
-            problems.append(Problem(f"{name}.csv", None, None, None, f"is missing; every campaign needs a {name} table"))
+            problems.append(Problem.of(f"{name}.csv", None, None, None, "file.table_missing", table=name))
         else:
-            problems.append(
-                Problem(book.name, None, None, None, f"has no {name} sheet and there is no {name}.csv; "
-                        f"every campaign needs a {name} table")
-            )
+            problems.append(Problem.of(book.name, None, None, None, "file.sheet_missing", table=name))
     tables, found = _validated(raws, meta)
     problems.extend(found)
+    table_notes = [n for raw in raws.values() for n in raw.notes]
     if problems:
-        raise CampaignDataError(problems, source=str(folder))
+        raise CampaignDataError(problems, source=str(folder), notes=[*ignored, *notes, *table_notes])
+    sources = {name: raw.file for name, raw in raws.items()}
     if use_cache:
-        cache.write(key, tables)
-    return Campaign(meta, tables, key, folder, frozenset(tables))
+        cache.write(key, tables, [*notes, *table_notes], sources)
+    return Campaign(meta, tables, key, folder, frozenset(tables), notes=(*ignored, *notes, *table_notes),
+                    sources=sources)
 
 
 def _sheet_reported(problems: list[Problem], book: Path, table: str) -> bool:
     """Whether a sheet of the workbook for this table was found but could not be read (reported as "book [sheet]")."""
+    return table in _sheets_reported(problems, book)
+
+
+def _sheets_reported(problems: list[Problem], book: Path | None) -> set[str]:
+    """Tables whose sheet of the workbook was found but could not be read (problems on "book [sheet]")."""
+    if book is None:
+        return set()
     head = f"{book.name} ["
-    return any(
-        p.file.startswith(head) and p.file.endswith("]") and p.file[len(head):-1].strip().lower() == table for p in problems
-    )
+    return {p.file[len(head):-1].strip().lower() for p in problems if p.file.startswith(head) and p.file.endswith("]")}
 
 
 def _validated(raws: dict[str, RawTable], meta) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     problems: list[Problem] = []
     vocab = vocabulary(meta.kinds if meta else {}, meta.groups if meta else {})
+    for raw in raws.values():
+        problems.extend(drop_totals_row(raw))
+    problems.extend(resolve_percent_cells(raws))
     typed: dict[str, pd.DataFrame] = {}
     for name in TABLES:
         if name in raws:
@@ -128,12 +151,17 @@ def _validated(raws: dict[str, RawTable], meta) -> tuple[dict[str, pd.DataFrame]
         # No unit could be read (units missing, unreadable, header-only or without unit_id): that is reported
         # once; checking every row of the other tables against an empty list would only repeat it.
         unit_ids = None
+    names = dict(zip(typed["units"]["unit_id"], typed["units"]["name"], strict=True)) if "units" in typed else {}
     for name, frame in typed.items():
-        problems.extend(check_table(raws[name], frame, vocab, unit_ids))
+        problems.extend(check_table(raws[name], frame, vocab, unit_ids, names))
     if "units" in typed:
         problems.extend(check_hierarchy(raws["units"], typed["units"]))
     if "targets" in typed:
         problems.extend(_check_aggregation(raws["targets"], typed["targets"]))
+        if "units" in typed:
+            problems.extend(check_measures(raws["targets"], typed["targets"], typed["units"]))
+    if "actuals" in typed:
+        problems.extend(check_actual_indicators(raws["actuals"], typed["actuals"], typed.get("targets")))
     if "responses" in typed:
         surveys = set(typed["surveys"]["survey_id"].dropna()) if "surveys" in typed else None
         problems.extend(check_survey_references(raws["responses"], typed["responses"], surveys))
@@ -153,7 +181,5 @@ def _check_aggregation(raw: RawTable, targets: pd.DataFrame) -> list[Problem]:
     kinds = known.groupby("indicator")["aggregation"].nunique()
     for indicator in kinds[kinds > 1].index:
         rows = known.index[known["indicator"] == indicator]
-        problems.append(
-            Problem(raw.file, int(rows[0]), raw.shown("aggregation"), indicator, "indicator mixes sum and none")
-        )
+        problems.append(Problem.of(raw.file, int(rows[0]), raw.shown("aggregation"), indicator, "rule.mixed_aggregation"))
     return problems

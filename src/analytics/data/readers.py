@@ -1,7 +1,11 @@
 """Read a campaign's table files (CSV in UTF-8, UTF-8 with BOM or GB18030, or one .xlsx) as text frames.
 
 Nothing here interprets values: every cell comes back as a stripped string (empty = missing), with the
-frame's index set to the row number the user sees in a spreadsheet (header = row 1).
+frame's index set to the row number the user sees in a spreadsheet (header = row 1, or the row below a title).
+What a workbook shows but a string cannot carry is kept beside the text: percent-formatted cells
+(`RawTable.percent`), and cells refused where they are read (`RawTable.refused`: a figure merged over rows, a
+number in a date column). Habits read with certainty (a title above the header, blank separator rows, merged
+cells in a grouping column, a hidden sheet) become `Note`s.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import csv
 import gc
 import io
+import re
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,11 +23,14 @@ from pathlib import Path
 import pandas as pd
 
 from analytics.data.contract import ENCODINGS, TABLES, alias_map
-from analytics.errors import Problem
+from analytics.errors import Note, Problem
 
 # Free-text columns people add to spreadsheets; tolerated and dropped.
 IGNORED_HEADERS = frozenset({"note", "notes", "remark", "remarks", "备注", "说明"})
 MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_TITLE_ROWS = 2
+# Words that mark a totals row (compared without spaces, case or width: "合 计" and "TOTAL" count).
+TOTAL_WORDS = frozenset({"合计", "小计", "总计", "共计", "总合计", "total", "totals", "grandtotal"})
 
 
 @dataclass
@@ -33,11 +41,21 @@ class RawTable:
     file: str
     frame: pd.DataFrame
     headers: dict[str, str] = field(default_factory=dict)  # canonical -> header as written
+    # (row, canonical column) -> (as the workbook shows it, "85%"; the number it stands for, "85")
+    percent: dict[tuple[int, str], tuple[str, str]] = field(default_factory=dict)
+    # (row, canonical column) -> the problem of a cell refused where it was read; None for the other cells
+    # of a refused merged range (reported once, on its first row).
+    refused: dict[tuple[int, str], Problem | None] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
 
     def shown(self, column: str) -> str:
         """Column name as the user wrote it, with the canonical name when they differ."""
         written = self.headers.get(column, column)
         return written if written == column else f"{written} ({column})"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Which files hold the tables, and which are ignored
 
 
 def table_sources(folder: Path) -> tuple[dict[str, Path], Path | None, list[Problem]]:
@@ -47,15 +65,69 @@ def table_sources(folder: Path) -> tuple[dict[str, Path], Path | None, list[Prob
     for path in sorted(folder.iterdir()):
         if path.is_file() and path.suffix.lower() == ".csv" and path.stem.lower() in TABLES:
             if path.stem.lower() in csvs:
-                problems.append(Problem(path.name, None, None, None, f"a second file for table {path.stem}"))
+                problems.append(Problem.of(path.name, None, None, None, "file.second_for_table", table=path.stem))
             csvs[path.stem.lower()] = path
     books = sorted(
         p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".xlsx" and not p.name.startswith("~$")
     )
     if len(books) > 1:
         names = ", ".join(b.name for b in books)
-        problems.append(Problem(folder.name, None, None, names, "more than one .xlsx workbook; keep one"))
+        problems.append(Problem.of(folder.name, None, None, names, "file.two_workbooks"))
     return csvs, (books[0] if books else None), problems
+
+
+_OTHER_FORMATS = {".xls": "old Excel (.xls)", ".xlsm": "macro-enabled Excel (.xlsm)", ".xlsb": "binary Excel (.xlsb)",
+                  ".ods": "OpenDocument (.ods)", ".et": "WPS (.et)", ".numbers": "Numbers (.numbers)",
+                  ".txt": "text (.txt)", ".tsv": "tab-separated (.tsv)"}
+# "visits (1).csv", "visits - 副本.csv", "visits copy.csv", "副本visits.csv": a copy saved beside the original.
+_COPY_SUFFIX = re.compile(r"^(?:副本\s*[-_ ]*)?(?P<stem>.+?)(?:\s*\(\d+\)|\s*[-_ ]\s*(?:副本|copy|拷贝)(?:\s*\(\d+\))?|\s+copy)$",
+                          re.IGNORECASE)
+
+
+def ignored_files(folder: Path, sources: set[str]) -> tuple[list[Problem], list[Note]]:
+    """Files in the folder the program does not read, each named with what to do.
+
+    A file that looks like a table the folder has no other source for (`units.xls` alone, `visits (1).csv`
+    without visits.csv) is a problem: its rows would be missing without a word. Beside the real source it is a
+    note (an old copy). `sources` holds the tables that have a CSV file or a sheet.
+    """
+    problems: list[Problem] = []
+    notes: list[Note] = []
+    for path in sorted(folder.iterdir()):
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        name, suffix = path.name, path.suffix.lower()
+        if name.startswith("~$"):
+            notes.append(Note.of(name, None, None, None, "file.excel_lock", book=name[2:]))
+            continue
+        stem = path.stem.strip()
+        table = stem.lower() if stem.lower() in TABLES else None
+        if suffix == ".csv" and table is None:
+            match = _COPY_SUFFIX.match(stem)
+            copied = match.group("stem").strip().lower() if match else None
+            if copied in TABLES:
+                expected = f"{copied}.csv"
+                if copied in sources:
+                    notes.append(Note.of(name, None, None, None, "file.ignored_copy", expected=expected, table=copied))
+                else:
+                    problems.append(Problem.of(name, None, None, None, "file.copy_only_source", expected=expected,
+                                               table=copied))
+            continue
+        if suffix not in _OTHER_FORMATS:
+            continue
+        kind = _OTHER_FORMATS[suffix]
+        if table is not None and table not in sources:
+            code = "file.old_excel_only_source" if suffix == ".xls" else "file.other_format_only_source"
+            problems.append(Problem.of(name, None, None, None, code, table=table, kind=kind))
+        elif suffix == ".xls":
+            notes.append(Note.of(name, None, None, None, "file.ignored_old_excel"))
+        elif table is not None or suffix not in (".txt", ".tsv"):
+            notes.append(Note.of(name, None, None, None, "file.ignored_other_format", kind=kind))
+    return problems, notes
+
+
+# ---------------------------------------------------------------------------------------------------
+# CSV
 
 
 def decode(data: bytes, file: str) -> tuple[str | None, Problem | None]:
@@ -69,8 +141,7 @@ def decode(data: bytes, file: str) -> tuple[str | None, Problem | None]:
         if "\x00" not in text:
             return text, None
         nul = True  # UTF-16 without a BOM (or binary) can pass as UTF-8: its NUL bytes give it away
-    hint = " (it holds NUL bytes, as UTF-16 does)" if nul else ""
-    return None, Problem(file, None, None, None, f"is not text in UTF-8 or GB18030{hint}; save it as CSV UTF-8")
+    return None, Problem.of(file, None, None, None, "csv.not_text_nul" if nul else "csv.not_text")
 
 
 def read_csv(path: Path, table: str) -> tuple[RawTable | None, list[Problem]]:
@@ -78,9 +149,9 @@ def read_csv(path: Path, table: str) -> tuple[RawTable | None, list[Problem]]:
     file = path.name
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        return None, [Problem(file, None, None, None, f"is {size // 2**20} MB; the limit is 200 MB")]
+        return None, [Problem.of(file, None, None, None, "file.too_large", mb=size // 2**20, limit=200)]
     if size == 0:
-        return None, [Problem(file, None, None, None, "is empty: it needs a header row and data rows")]
+        return None, [Problem.of(file, None, None, None, "file.empty")]
     text, problem = decode(path.read_bytes(), file)
     if problem:
         return None, [problem]
@@ -88,11 +159,10 @@ def read_csv(path: Path, table: str) -> tuple[RawTable | None, list[Problem]]:
         with _collector_paused():
             rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:  # e.g. a cell over the field size limit: usually a quote that is never closed
-        return None, [Problem(file, _failing_row(text), None, None, f"is not well-formed CSV from this row on ({exc}); "
-                              'check for a quote (") that is not closed')]
+        return None, [Problem.of(file, _failing_row(text), None, None, "csv.malformed", detail=str(exc))]
     separator = _wrong_separator(rows)
     if separator:
-        return None, [Problem(file, 1, None, None, f"is separated by {separator}, not commas; save it as CSV (comma-separated)")]
+        return None, [Problem.of(file, 1, None, None, "csv.separator", separator=separator)]
     with _collector_paused():
         return _from_rows(rows, table, file, ragged_check=True)
 
@@ -135,57 +205,81 @@ def _wrong_separator(rows: list[list[str]]) -> str | None:
 
 
 def read_workbook(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
-    """Read every table sheet of an .xlsx workbook; unknown sheets are reported."""
-    file = path.name
-    try:
-        book = pd.read_excel(path, sheet_name=None, dtype=str, header=None, keep_default_na=False)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        return {}, [Problem(file, None, None, None, f"cannot be read as an .xlsx workbook ({type(exc).__name__})")]
-    tables: dict[str, RawTable] = {}
-    problems: list[Problem] = []
-    for sheet, frame in book.items():
-        name = str(sheet).strip().lower()
-        if name not in TABLES:
-            problems.append(
-                Problem(file, None, None, str(sheet), f"sheet is not a table name; use one of: {', '.join(TABLES)}")
-            )
-            continue
-        rows = frame.astype(str).values.tolist()
-        table, found = _from_rows(rows, name, f"{file} [{sheet}]", ragged_check=False)
-        problems.extend(found)
-        if table is not None:
-            tables[name] = table
+    """Read every table sheet of an .xlsx workbook; unknown sheets are reported (see analytics.data.workbook)."""
+    from analytics.data.workbook import read_workbook_with_notes
+
+    tables, problems, _notes = read_workbook_with_notes(path)
     return tables, problems
+
+
+# ---------------------------------------------------------------------------------------------------
+# Rows -> RawTable
+
+
+def _column_letters(n: int) -> str:
+    out = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
 
 
 def _clean_header(text: str) -> str:
     return unicodedata.normalize("NFKC", str(text)).strip().strip("\ufeff").strip()
 
 
-def _from_rows(rows: list[list[str]], table: str, file: str, ragged_check: bool) -> tuple[RawTable | None, list]:
+def _header_row(rows: list[list[str]], table: str) -> int:
+    """Index of the header row: 0, or the row below up to two title lines (one filled cell that is not a
+    column name, or blank) when that row holds more known column names than the first."""
+    aliases = alias_map(table)
+
+    def known(row: list[str]) -> int:
+        return sum(1 for c in row if (h := _clean_header(c)) and (h in aliases or h.lower() in aliases))
+
+    first = known(rows[0]) if rows else 0
+    for i in range(min(MAX_TITLE_ROWS, len(rows) - 1)):
+        filled = [c for c in rows[i] if c.strip()]
+        if len(filled) > 1 or (filled and known(rows[i])):
+            return 0
+        below = rows[i + 1]
+        if known(below) > first and known(below) >= 2:
+            return i + 1
+    return 0
+
+
+def _from_rows(rows: list[list[str]], table: str, file: str, ragged_check: bool,
+               merges: list[tuple[int, int, int, int]] | None = None,
+               percent_formats: dict[tuple[int, int], tuple[str, str]] | None = None,
+               numeric_cells: set[tuple[int, int]] | None = None) -> tuple[RawTable | None, list]:
     problems: list[Problem] = []
+    notes: list[Note] = []
     while rows and not any(c.strip() for c in rows[-1]):
         rows.pop()
-    if not rows or not any(c.strip() for c in rows[0]):
-        return None, [Problem(file, 1 if rows else None, None, None, "has no header row")]
-    header = [_clean_header(h) for h in rows[0]]
+    top = _header_row(rows, table) if rows else 0
+    if not rows or not any(c.strip() for c in rows[top]):
+        return None, [Problem.of(file, 1 if rows else None, None, None, "table.no_header")]
+    if top:
+        title = " ".join(c.strip() for r in rows[:top] for c in r if c.strip())
+        notes.append(Note.of(file, 1, None, None, "table.title_rows", count=top, header=top + 1, title=title))
+    header = [_clean_header(h) for h in rows[top]]
     # Trailing empty header cells (spreadsheets often export them) are not columns.
     while header and not header[-1]:
         header.pop()
     width = len(header)
-    body = rows[1:]
+    first_row = top + 2  # spreadsheet row of the first data row
+    body = rows[top + 1:]
     if ragged_check:
-        for i, row in enumerate(body, start=2):
+        for i, row in enumerate(body, start=first_row):
             cells = len(row)
             if cells == width:
                 continue
             extra = row[width:]
             if cells > width and any(c.strip() for c in extra):
-                problems.append(Problem(file, i, None, None, f"has {cells} cells but the header has {width}"))
+                problems.append(Problem.of(file, i, None, None, "csv.ragged", cells=cells, width=width))
             elif 0 < cells < width and any(c.strip() for c in row):
                 # A line break inside a cell of a short row: a quote opened there swallowed the rows after it.
-                hint = '; a quote (") in it is not closed' if any("\n" in c for c in row) else ""
-                problems.append(Problem(file, i, None, None, f"has {cells} cells but the header has {width}{hint}"))
+                code = "csv.ragged_quote" if any("\n" in c for c in row) else "csv.ragged"
+                problems.append(Problem.of(file, i, None, None, code, cells=cells, width=width))
     aliases = alias_map(table)
     canonical: list[str | None] = []
     headers: dict[str, str] = {}
@@ -193,37 +287,145 @@ def _from_rows(rows: list[list[str]], table: str, file: str, ragged_check: bool)
     for position, written in enumerate(header, start=1):
         name = aliases.get(written) or aliases.get(written.lower())
         if name is None:
-            if written.lower() not in IGNORED_HEADERS:
-                unknown.append(written or f"(empty header in position {position})")
+            empty_column = not written and not any(position - 1 < len(r) and r[position - 1].strip() for r in body)
+            if written.lower() not in IGNORED_HEADERS and not empty_column:
+                unknown.append(written or _empty_header(position))
             canonical.append(None)
             continue
         if name in headers:
-            problems.append(Problem(file, 1, written, None, f"repeats column {name} (also given as {headers[name]})"))
+            problems.append(Problem.of(file, top + 1, written, None, "table.repeated_column", name=name,
+                                       other=headers[name]))
             canonical.append(None)
             continue
         headers[name] = written
         canonical.append(name)
     for col in TABLES[table]:
         if col.required and col.name not in headers:
-            hint = f"; unrecognised headers: {', '.join(unknown)}" if unknown else ""
-            problems.append(Problem(file, 1, col.name, None, f"missing column {col.name} (or {col.alias}){hint}"))
+            if unknown:
+                problems.append(Problem.of(file, top + 1, col.name, None, "table.missing_column_hint", name=col.name,
+                                           alias=col.alias, unknown=", ".join(unknown)))
+            else:
+                problems.append(Problem.of(file, top + 1, col.name, None, "table.missing_column", name=col.name,
+                                           alias=col.alias))
     for written in unknown:
-        problems.append(Problem(file, 1, written, None, "is not a column of this table; fix its spelling or remove it"))
+        problems.append(Problem.of(file, top + 1, written, None, "table.unknown_column"))
     keep = [(i, name) for i, name in enumerate(canonical) if name is not None]
     data = {name: _column(body, i) for i, name in keep}
-    frame = pd.DataFrame(data, index=pd.RangeIndex(2, 2 + len(body)), dtype=object)
-    blank = frame.eq("").all(axis=1) if len(frame.columns) else pd.Series(True, index=frame.index)
-    frame = frame[~blank]
-    if frame.empty and not problems:
-        problems.append(Problem(file, None, None, None, "has a header but no data rows"))
-    return RawTable(table, file, frame, headers), problems
+    frame = pd.DataFrame(data, index=pd.RangeIndex(first_row, first_row + len(body)), dtype=object)
+    raw = RawTable(table, file, frame, headers, notes=notes)
+    by_position = {i + 1: name for i, name in keep}
+    if merges:
+        problems.extend(_apply_merges(raw, merges, by_position, top + 1))
+    if percent_formats:
+        for (r, c), texts in percent_formats.items():
+            name = by_position.get(c)
+            if name is not None and r >= first_row:
+                raw.percent[(r, name)] = texts
+    if numeric_cells:
+        dates = {c: name for c, name in by_position.items() if _dtype(table, name) == "date"}
+        for r, c in sorted(numeric_cells):
+            name = dates.get(c)
+            if name is not None and r >= first_row and (r, name) not in raw.refused:
+                raw.refused[(r, name)] = Problem.of(file, r, raw.shown(name), raw.frame.at[r, name],
+                                                    "xlsx.date_is_number")
+    blank = raw.frame.eq("").all(axis=1) if len(raw.frame.columns) else pd.Series(True, index=raw.frame.index)
+    if blank.any() and len(raw.frame.columns):
+        rows_blank = [int(r) for r in raw.frame.index[blank]]
+        notes.append(Note.of(file, rows_blank[0], None, None, "table.blank_rows", count=len(rows_blank)))
+    raw.frame = raw.frame[~blank]
+    if raw.frame.empty and not problems:
+        problems.append(Problem.of(file, None, None, None, "table.no_rows"))
+    return raw, problems
+
+
+def _empty_header(position: int) -> str:
+    from analytics.labels import message
+
+    return message("table.empty_header", "en", position=position)
+
+
+# Columns whose value, merged over rows, is read as filling each row (as the workbook shows it): the ones that
+# group rows. Figures are never filled: each row needs its own. Values that must differ per row never either.
+_UNIQUE_COLUMNS = {("units", "unit_id"), ("surveys", "survey_id"), ("commitments", "commitment_id")}
+
+
+def _dtype(table: str, column: str) -> str:
+    return next((c.dtype for c in TABLES[table] if c.name == column), "text")
+
+
+def _merge_rule(table: str, column: str) -> str:
+    """'fill', 'figure' or 'unique' for a column merged over rows."""
+    if (table, column) in _UNIQUE_COLUMNS:
+        return "unique"
+    return "figure" if _dtype(table, column) in ("int", "number") else "fill"
+
+
+def _apply_merges(raw: RawTable, merges: list[tuple[int, int, int, int]], by_position: dict[int, str],
+                  header_row: int) -> list[Problem]:
+    """Fill grouping columns merged over rows; refuse merged figures, merged unique values and merges across
+    columns, each once with its range named."""
+    problems: list[Problem] = []
+    frame = raw.frame
+    for r1, r2, c1, c2 in merges:
+        ref = f"{_column_letters(c1)}{r1}:{_column_letters(c2)}{r2}"
+        if r2 < header_row:
+            continue  # a title above the header, merged across the columns
+        columns = [by_position[c] for c in range(c1, c2 + 1) if c in by_position]
+        if r1 <= header_row:
+            if c2 > c1 or r2 > r1:
+                problems.append(Problem.of(raw.file, header_row, None, ref, "xlsx.merged_header", range=ref))
+                for r in range(header_row + 1, r2 + 1):
+                    for c in columns:
+                        raw.refused.setdefault((r, c), None)  # emptied by the merge: said once, above
+            continue
+        if not columns:
+            continue  # a merge in a column that is not read (a note column)
+        if c2 > c1 and r1 in frame.index and _is_total_word(frame.at[r1, columns[0]]):
+            continue  # "合计" merged across the first columns of a totals row: habits.drop_totals_row reads it
+        if c2 > c1:
+            shown = ", ".join(raw.shown(c) for c in columns)
+            problems.append(Problem.of(raw.file, r1, shown, ref, "xlsx.merged_across_columns", range=ref,
+                                       columns=shown))
+            for r in range(r1, r2 + 1):
+                for c in columns:
+                    raw.refused.setdefault((r, c), None)
+            continue
+        column = columns[0]
+        rule = _merge_rule(raw.name, column)
+        value = frame.at[r1, column] if r1 in frame.index else ""
+        if rule == "fill":
+            if value == "":
+                continue
+            for r in range(r1 + 1, r2 + 1):
+                if r in frame.index:
+                    frame.at[r, column] = value
+            raw.notes.append(Note.of(raw.file, r1, raw.shown(column), None, "xlsx.merged_filled", range=ref,
+                                     text=value, first=r1, last=r2))
+            continue
+        if rule == "unique":
+            # The first row keeps the value it shows; the rows merged under it are reported once, here.
+            problems.append(Problem.of(raw.file, r1, raw.shown(column), value or None, "xlsx.merged_unique_column",
+                                       range=ref, first=r1, last=r2))
+            for r in range(r1 + 1, r2 + 1):
+                raw.refused.setdefault((r, column), None)
+            continue
+        # A figure merged over rows: one figure for all of them, or each row's? Not guessed.
+        raw.refused[(r1, column)] = Problem.of(raw.file, r1, raw.shown(column), value or None,
+                                               "xlsx.merged_value_column", range=ref, first=r1, last=r2)
+        for r in range(r1 + 1, r2 + 1):
+            raw.refused.setdefault((r, column), None)
+    return problems
+
+
+def _is_total_word(value: object) -> bool:
+    return unicodedata.normalize("NFKC", str(value)).replace(" ", "").strip().casefold() in TOTAL_WORDS
 
 
 def _column(body: list[list[str]], i: int) -> list[str]:
-    """Cells of column i, stripped, "" for missing (a short row, or "nan" from a workbook's empty cell)."""
+    """Cells of column i, stripped, "" for missing (a short row)."""
     try:
         cells = [r[i] for r in body]
-        return ["" if v == "nan" else v.strip() for v in cells]
+        return [v.strip() for v in cells]
     except (IndexError, AttributeError):  # a short row, or a cell that is not text: the careful path
         return [_cell(r, i) for r in body]
 
@@ -232,4 +434,4 @@ def _cell(row: list[str], i: int) -> str:
     if i >= len(row):
         return ""
     value = row[i]
-    return "" if value is None or value == "nan" else str(value).strip()
+    return "" if value is None else str(value).strip()

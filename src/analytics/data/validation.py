@@ -6,6 +6,7 @@ validation so that every failure is reported at once; the unit hierarchy is chec
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import unicodedata
@@ -16,18 +17,24 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from analytics.data.contract import AGGREGATIONS, SECTORS, TABLES
+from analytics.data.contract import AGGREGATIONS, SECTORS, TABLES, TAGS
 from analytics.data.readers import RawTable
-from analytics.errors import Problem
+from analytics.errors import Note, Problem
 
 _INT = re.compile(r"^[+-]?\d+(?:\.0*)?$")
 _NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
 _CHINESE_NUMERALS = re.compile(r"[零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟]")
-_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
+# Thousands separators in regular groups of three (1,234,567 or 1 234 567) are read with a note; any other
+# comma or space between digits (1,5: a decimal comma?) is ambiguous and refused.
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:(?P<sep>[, ])\d{3})(?:(?P=sep)\d{3})*(?:\.\d+)?$")
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+_GROUPED = re.compile(r"^[+-]?[\d, ]*\d[\d, ]*(?:\.\d+)?$")
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
+_COMPACT_DATE = re.compile(r"^\d+$")
+_DAY_MONTH = re.compile(r"^\d{1,2}[-/.]\d{1,2}[-/.]\d{4}$")
+_TWO_DIGIT_YEAR = re.compile(r"^\d{1,2}[-/.]\d{1,2}[-/.]\d{2}$")
 # Integers beyond this lose digits on their way through a float (and beyond 2**63 wrap around in Int64).
 _MAX_INT = 2**53
-_TOO_LARGE = "is too large to be a count"
-_OUT_OF_RANGE_DATE = "is outside the dates this program handles (1678 to 2261)"
 
 
 @dataclass(frozen=True)
@@ -38,33 +45,57 @@ class Vocabulary:
     groups: dict[str, str]
 
 
-def _normalise_number(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).replace(",", "").replace(" ", "")
+# A coercer returns (value, code, params): code None when the text reads cleanly; a problem code (value None)
+# when it cannot be read; a note code (value set) when it was read through an accepted habit.
+Coerced = tuple[object, str | None, dict]
+_OK: dict = {}
 
 
-def _coerce_int(text: str) -> tuple[object, str | None]:
-    clean = _normalise_number(text)
+def _number_text(text: str) -> tuple[str | None, str | None, dict]:
+    """(digits to parse, code, params): thousands separators removed with a note code; ambiguous ones refused."""
+    clean = unicodedata.normalize("NFKC", text).strip()
+    if clean.endswith("%") and _NUMBER.match(clean[:-1].strip().replace(",", "")):
+        return None, "cell.percent_sign", {"number": clean[:-1].strip()}
+    if "," not in clean and " " not in clean:
+        return clean, None, _OK
+    match = _THOUSANDS.match(clean)
+    if match:
+        plain = clean.replace(match.group("sep"), "")
+        return plain, "cell.thousands_read", {"written": clean, "number": plain}
+    if _DECIMAL_COMMA.match(clean):
+        return None, "cell.decimal_comma", {"dot": clean.replace(",", "."), "plain": clean.replace(",", "")}
+    if _GROUPED.match(clean):
+        return None, "cell.digit_groups", {"written": clean}
+    return clean, None, _OK
+
+
+def _coerce_int(text: str) -> Coerced:
+    clean, code, params = _number_text(text)
+    if clean is None:
+        return None, code, params
     if _INT.match(clean):
         value = float(clean)
-        return (int(value), None) if abs(value) < _MAX_INT else (None, _TOO_LARGE)
+        return (int(value), code, params) if abs(value) < _MAX_INT else (None, "cell.too_large_count", _OK)
     if _NUMBER.match(clean):
-        return None, "must be a whole number"
+        return None, "cell.whole_number", _OK
     if _CHINESE_NUMERALS.search(clean):
-        return None, "must be written in digits (Chinese numerals are not read)"
-    return None, "must be a whole number written in digits"
+        return None, "cell.chinese_numerals", _OK
+    return None, "cell.whole_number_digits", _OK
 
 
-def _coerce_number(text: str) -> tuple[object, str | None]:
-    clean = _normalise_number(text)
+def _coerce_number(text: str) -> Coerced:
+    clean, code, params = _number_text(text)
+    if clean is None:
+        return None, code, params
     if _NUMBER.match(clean):
         value = float(clean)
-        return (value, None) if math.isfinite(value) else (None, "is too large to be a number")
+        return (value, code, params) if math.isfinite(value) else (None, "cell.too_large_number", _OK)
     if _CHINESE_NUMERALS.search(clean):
-        return None, "must be written in digits (Chinese numerals are not read)"
-    return None, "must be a number written in digits"
+        return None, "cell.chinese_numerals", _OK
+    return None, "cell.number_digits", _OK
 
 
-def _coerce_date(text: str) -> tuple[object, str | None]:
+def _coerce_date(text: str) -> Coerced:
     clean = unicodedata.normalize("NFKC", text).strip()
     if len(clean) > 10 and clean[10:].strip() in ("00:00:00", "0:00:00"):
         clean = clean[:10]  # a date cell read from a workbook
@@ -74,22 +105,30 @@ def _coerce_date(text: str) -> tuple[object, str | None]:
         except (ValueError, TypeError):
             continue
         try:
-            return value.as_unit("ns"), None  # the typed column is datetime64[ns]: year 0001 would overflow it
+            return value.as_unit("ns"), None, _OK  # the typed column is datetime64[ns]: year 0001 would overflow it
         except (ValueError, OverflowError):
-            return None, _OUT_OF_RANGE_DATE
-    return None, "is not a valid date; write it as YYYY-MM-DD"
+            return None, "cell.date_out_of_range", _OK
+    if _COMPACT_DATE.match(clean):
+        return None, "cell.date_compact", _OK  # 20120630, 120630 (yymmdd or ddmmyy?), an Excel serial: never guessed
+    if _DAY_MONTH.match(clean):
+        return None, "cell.date_day_month", _OK
+    if _TWO_DIGIT_YEAR.match(clean):
+        return None, "cell.date_two_digit_year", _OK
+    return None, "cell.date_invalid", _OK
 
 
-def _coerce_text(text: str) -> tuple[object, str | None]:
-    return text, None
+def _coerce_text(text: str) -> Coerced:
+    return text, None, _OK
 
 
-def _coerce_tags(text: str) -> tuple[object, str | None]:
-    tags = [t.strip() for t in re.split(r"[;；,，]", text) if t.strip()]
-    return ";".join(tags), None
+def _coerce_tags(text: str) -> Coerced:
+    tags = [t.strip() for t in re.split(r"[;；,，、]", text) if t.strip()]
+    return ";".join(_TAG_CODES.get(t, t) for t in tags), None, _OK
 
 
-_COERCERS: dict[str, Callable[[str], tuple[object, str | None]]] = {
+_TAG_CODES = {zh: code for code, (zh, _en) in TAGS.items()}
+
+_COERCERS: dict[str, Callable[[str], Coerced]] = {
     "int": _coerce_int,
     "number": _coerce_number,
     "date": _coerce_date,
@@ -100,7 +139,10 @@ _DTYPES = {"int": "Int64", "number": "Float64", "date": "datetime64[ns]", "text"
 
 
 def coerce_table(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
-    """Typed frame with every contract column (absent optional ones empty), and the cells that failed."""
+    """Typed frame with every contract column (absent optional ones empty), and the cells that failed.
+
+    Habits read through (thousands separators) are added to `raw.notes`, one per column.
+    """
     problems: list[Problem] = []
     columns: dict[str, pd.Series] = {}
     for col in TABLES[raw.name]:
@@ -108,14 +150,24 @@ def coerce_table(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
             columns[col.name] = pd.Series(None, index=raw.frame.index, dtype=_DTYPES[col.dtype])
             continue
         text = raw.frame[col.name].astype(object)
+        refused = {r: p for (r, c), p in raw.refused.items() if c == col.name and r in text.index}
+        if refused:
+            for problem in refused.values():
+                if problem is not None:
+                    problems.append(problem)
+            text = text.copy()
+            text.loc[list(refused)] = ""
         empty = text.eq("")
-        if not col.nullable and len(text) > 1 and empty.all():
+        if refused:
+            empty_required = empty & ~text.index.isin(list(refused))
+        else:
+            empty_required = empty
+        if not col.nullable and len(text) > 1 and empty_required.all():
             # One defect, one message: a required column left blank, not one line per row.
-            rule = f"is empty in every row ({len(text)} rows); a value is required"
-            problems.append(Problem(raw.file, None, raw.shown(col.name), None, rule))
+            problems.append(Problem.of(raw.file, None, raw.shown(col.name), None, "cell.required_column", rows=len(text)))
         elif not col.nullable:
-            for row in text.index[empty]:
-                problems.append(Problem(raw.file, int(row), raw.shown(col.name), None, "is empty; a value is required"))
+            for row in text.index[empty_required]:
+                problems.append(Problem.of(raw.file, int(row), raw.shown(col.name), None, "cell.required"))
         # Fast vectorised parse for the common spelling; cells it cannot read go through the careful path.
         if col.dtype == "date":
             fast = pd.to_datetime(text.where(~empty), format="%Y-%m-%d", errors="coerce")
@@ -135,11 +187,20 @@ def coerce_table(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
         if slow.any():
             values = fast.astype(object).where(fast.notna(), None) if col.dtype in ("date", "int", "number") else fast.copy()
             coerce = _COERCERS[col.dtype]
+            habit_rows: list[int] = []
             for row in text.index[slow]:
-                value, rule = coerce(text.at[row])
-                if rule:
-                    problems.append(Problem(raw.file, int(row), raw.shown(col.name), text.at[row], rule))
+                value, code, params = coerce(text.at[row])
+                if code and value is None:
+                    problems.append(Problem.of(raw.file, int(row), raw.shown(col.name), text.at[row], code, **params))
+                elif code:
+                    habit_rows.append(int(row))
+                    if len(habit_rows) == 1:
+                        first_note = (text.at[row], code, params)
                 values.at[row] = value
+            if habit_rows:
+                written, code, params = first_note
+                raw.notes.append(Note.of(raw.file, habit_rows[0], raw.shown(col.name), written, code,
+                                         rows=len(habit_rows), **params))
         if col.dtype == "date":
             columns[col.name] = pd.to_datetime(values).astype("datetime64[ns]")
         elif col.dtype in ("text", "tags"):
@@ -152,17 +213,18 @@ def coerce_table(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
     return pd.DataFrame(columns, index=raw.frame.index), problems
 
 
+# Pandera checks carry a message code as their error text ("rule.ge0"), or "unknown_code:<what>" and
+# "unknown_unit", which check_table turns into a message with the known codes and the likely one.
 def _isin(values: set[str], what: str) -> pa.Check:
-    shown = ", ".join(sorted(values))
-    return pa.Check(lambda s: s.isna() | s.isin(values), element_wise=False, error=f"is not a known {what} ({shown})")
+    return pa.Check(lambda s: s.isna() | s.isin(values), element_wise=False, error=f"unknown_code:{what}")
 
 
 def _schemas(vocab: Vocabulary, unit_ids: set[str] | None) -> dict[str, pa.DataFrameSchema]:
     # unit_ids None: no unit could be read, which is reported on units itself; references are not checked.
     known_unit = [] if unit_ids is None else [
-        pa.Check(lambda s: s.isna() | s.isin(unit_ids), error="is not a unit_id in units")
+        pa.Check(lambda s: s.isna() | s.isin(unit_ids), error="unknown_unit")
     ]
-    ge0 = pa.Check(lambda s: s.isna() | (s >= 0), error="must be 0 or more")
+    ge0 = pa.Check(lambda s: s.isna() | (s >= 0), error="rule.ge0")
     return {
         "units": pa.DataFrameSchema(
             {
@@ -191,7 +253,7 @@ def _schemas(vocab: Vocabulary, unit_ids: set[str] | None) -> dict[str, pa.DataF
             {
                 "unit_id": pa.Column(nullable=True, checks=known_unit),
                 "target": pa.Column(
-                    nullable=True, checks=pa.Check(lambda s: s.isna() | (s > 0), error="must be greater than 0")
+                    nullable=True, checks=pa.Check(lambda s: s.isna() | (s > 0), error="rule.gt0")
                 ),
                 "aggregation": pa.Column(nullable=True, checks=_isin(set(AGGREGATIONS), "aggregation")),
             }
@@ -206,7 +268,7 @@ def _schemas(vocab: Vocabulary, unit_ids: set[str] | None) -> dict[str, pa.DataF
             {
                 "score": pa.Column(
                     nullable=True,
-                    checks=pa.Check(lambda s: s.isna() | s.between(1, 5), error="must be a score from 1 to 5"),
+                    checks=pa.Check(lambda s: s.isna() | s.between(1, 5), error="rule.score"),
                 )
             }
         ),
@@ -219,17 +281,17 @@ def _schemas(vocab: Vocabulary, unit_ids: set[str] | None) -> dict[str, pa.DataF
     }
 
 
-# Rules across columns of one row: (columns named in the message, test of a good row, rule in words).
+# Rules across columns of one row: (columns named in the message, test of a good row, message code).
 _ROW_RULES: dict[str, list[tuple[tuple[str, ...], Callable[[pd.DataFrame], pd.Series], str]]] = {
     "surveys": [
-        (("returned", "issued"), lambda d: ~(d.returned > d.issued).fillna(False), "returned must not exceed issued"),
-        (("valid", "returned"), lambda d: ~(d.valid > d.returned).fillna(False), "valid must not exceed returned"),
+        (("returned", "issued"), lambda d: ~(d.returned > d.issued).fillna(False), "rule.returned_gt_issued"),
+        (("valid", "returned"), lambda d: ~(d.valid > d.returned).fillna(False), "rule.valid_gt_returned"),
     ],
     "targets": [
         (
             ("period_start", "period_end"),
             lambda d: ~(d.period_start > d.period_end).fillna(False),
-            "period_start must not be after period_end",
+            "rule.period_reversed",
         ),
     ],
 }
@@ -240,8 +302,13 @@ _DUPLICATE_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
-def check_table(raw: RawTable, frame: pd.DataFrame, vocab: Vocabulary, unit_ids: set[str] | None) -> list[Problem]:
-    """Every value rule of the contract that fails in one coerced table."""
+def check_table(raw: RawTable, frame: pd.DataFrame, vocab: Vocabulary, unit_ids: set[str] | None,
+                unit_names: dict[str, str] | None = None) -> list[Problem]:
+    """Every value rule of the contract that fails in one coerced table.
+
+    `unit_names` (unit_id -> name) lets an unknown unit_id that is a unit's name, or an id in other case or
+    width, name the likely unit_id.
+    """
     problems: list[Problem] = []
     schema = _schemas(vocab, unit_ids).get(raw.name)
     present = [c for c in frame.columns if c in raw.headers]
@@ -254,26 +321,24 @@ def check_table(raw: RawTable, frame: pd.DataFrame, vocab: Vocabulary, unit_ids:
             for case in cases.itertuples(index=False):
                 if case.index is None or pd.isna(case.index):
                     continue
-                rule = str(case.check)
-                if rule.startswith("field_uniqueness"):
-                    rule = "repeats a value that must be unique"
-                problems.append(
-                    Problem(raw.file, int(case.index), raw.shown(case.column), _written(raw, case), rule)
-                )
-    for names, good, rule in _ROW_RULES.get(raw.name, []):
+                written = _written(raw, case)
+                code, params = _check_message(str(case.check), written, vocab, unit_ids, unit_names)
+                problems.append(Problem.of(raw.file, int(case.index), raw.shown(case.column), written, code, **params))
+    for names, good, code in _ROW_RULES.get(raw.name, []):
         if not all(n in present for n in names):
             continue
         bad = frame.index[~good(frame)]
         for row in bad:
             shown = " and ".join(raw.shown(n) for n in names)
             values = ", ".join(f"{n}={_plain(frame.at[row, n])}" for n in names)
-            problems.append(Problem(raw.file, int(row), shown, values, rule))
+            problems.append(Problem.of(raw.file, int(row), shown, values, code))
     key = _DUPLICATE_KEYS.get(raw.name)
     if key and all(k in present for k in key):
         dup = frame.duplicated(subset=list(key), keep="first") & frame[list(key)].notna().all(axis=1)
         for row in frame.index[dup]:
             values = ", ".join(f"{k}={_plain(frame.at[row, k])}" for k in key)
-            problems.append(Problem(raw.file, int(row), ", ".join(key), values, "repeats an earlier row's key"))
+            problems.append(Problem.of(raw.file, int(row), ", ".join(key), values, "rule.repeated_key",
+                                       key=", ".join(key)))
     return problems
 
 
@@ -283,13 +348,62 @@ def check_survey_references(raw: RawTable, responses: pd.DataFrame, survey_ids: 
     `survey_ids` None: the campaign has no (readable) surveys table, one problem for the whole file.
     """
     if survey_ids is None:
-        return [Problem(raw.file, None, raw.shown("survey_id"), None,
-                        "refers to surveys, but there is no surveys table; add surveys.csv (or a surveys sheet) "
-                        "with one row per survey_id")]
+        return [Problem.of(raw.file, None, raw.shown("survey_id"), None, "rule.no_surveys_table")]
     unknown = responses["survey_id"].notna() & ~responses["survey_id"].isin(survey_ids)
-    return [Problem(raw.file, int(row), raw.shown("survey_id"), responses.at[row, "survey_id"],
-                    "is not a survey_id in surveys")
+    return [Problem.of(raw.file, int(row), raw.shown("survey_id"), responses.at[row, "survey_id"], "rule.unknown_survey")
             for row in responses.index[unknown]]
+
+
+_KNOWN_SHOWN = 12  # codes listed in a message before "…"
+
+
+def _check_message(check: str, written: object, vocab: Vocabulary, unit_ids: set[str] | None,
+                   unit_names: dict[str, str] | None) -> tuple[str, dict]:
+    """Message code and parameters for a failed pandera check."""
+    if check.startswith("field_uniqueness"):
+        return "rule.unique", {}
+    if check == "unknown_unit":
+        return unit_hint(str(written), unit_ids or set(), unit_names or {})
+    if check.startswith("unknown_code:"):
+        what = check.split(":", 1)[1]
+        known = {"visit kind": set(vocab.kinds.values()), "group": set(vocab.groups.values()),
+                 "sector": set(SECTORS), "aggregation": set(AGGREGATIONS)}.get(what, set())
+        shown = sorted(known)
+        listed = ", ".join(shown[:_KNOWN_SHOWN]) + (", …" if len(shown) > _KNOWN_SHOWN else "")
+        accepted = {"visit kind": vocab.kinds, "group": vocab.groups}.get(what, {c: c for c in known})
+        suggestion = likely_code(str(written), accepted)
+        if suggestion:
+            return "rule.unknown_code_hint", {"what": what, "known": listed, "suggestion": suggestion}
+        return "rule.unknown_code", {"what": what, "known": listed}
+    return check, {}
+
+
+def folded(text: str) -> str:
+    """Text compared up to case and full-width letters: 'ＧＤＰ ' and 'gdp' fold alike."""
+    return unicodedata.normalize("NFKC", str(text)).strip().casefold()
+
+
+def likely_code(written: str, accepted: dict[str, str]) -> str | None:
+    """The code that `written` most likely means (accepted: text -> code): the same up to case and width, else
+    the one close match (difflib), else None."""
+    target = folded(written)
+    same = sorted({code for text, code in accepted.items() if folded(text) == target})
+    if len(same) == 1:
+        return same[0]
+    close = difflib.get_close_matches(target, [folded(t) for t in accepted], n=2, cutoff=0.6)
+    codes = sorted({code for text, code in accepted.items() if folded(text) in close})
+    return codes[0] if len(codes) == 1 else None
+
+
+def unit_hint(written: str, unit_ids: set[str], unit_names: dict[str, str]) -> tuple[str, dict]:
+    """Message for a unit_id that is not in units: the unit whose name it is, or the id it matches up to case."""
+    by_name = sorted(u for u, name in unit_names.items() if isinstance(name, str) and folded(name) == folded(written))
+    if len(by_name) == 1:
+        return "rule.unit_name_not_id", {"suggestion": by_name[0]}
+    same = sorted(u for u in unit_ids if folded(u) == folded(written))
+    if len(same) == 1:
+        return "rule.unknown_unit_hint", {"suggestion": same[0]}
+    return "rule.unknown_unit", {}
 
 
 def _written(raw: RawTable, case) -> object:
@@ -318,13 +432,15 @@ def check_hierarchy(raw: RawTable, units: pd.DataFrame) -> list[Problem]:
     parents = [p if isinstance(p, str) and p else None for p in units["parent_id"]]
     parent_of = dict(zip(units["unit_id"], parents, strict=True))
     row_of = {uid: row for row, uid in units["unit_id"].items() if isinstance(uid, str)}
+    names = dict(zip(units["unit_id"], units["name"], strict=True))
     for row, uid, parent in zip(units.index, units["unit_id"], parents, strict=True):
         if parent is not None and parent not in ids:
-            problems.append(Problem(raw.file, int(row), raw.shown("parent_id"), parent, "is not a unit_id in units"))
+            code, params = unit_hint(parent, ids, names)
+            problems.append(Problem.of(raw.file, int(row), raw.shown("parent_id"), parent, code, **params))
         elif parent is not None and parent == uid:
-            problems.append(Problem(raw.file, int(row), raw.shown("parent_id"), parent, "a unit cannot be its own parent"))
+            problems.append(Problem.of(raw.file, int(row), raw.shown("parent_id"), parent, "rule.own_parent"))
     if ids and not any(parent_of.get(u) is None for u in ids):
-        problems.append(Problem(raw.file, None, raw.shown("parent_id"), None, "no root unit: one unit needs an empty parent_id"))
+        problems.append(Problem.of(raw.file, None, raw.shown("parent_id"), None, "rule.no_root"))
     seen_in_cycle: set[str] = set()
     # File order, not set order: the same file must give the same message on every run.
     for start in sorted(ids, key=row_of.__getitem__):
@@ -343,7 +459,7 @@ def check_hierarchy(raw: RawTable, units: pd.DataFrame) -> list[Problem]:
                 seen_in_cycle.update(cycle)
                 shown = " → ".join(cycle + [node])
                 first = min(cycle, key=lambda u: row_of[u])
-                problems.append(Problem(raw.file, int(row_of[first]), raw.shown("parent_id"), shown, "parents form a cycle"))
+                problems.append(Problem.of(raw.file, int(row_of[first]), raw.shown("parent_id"), shown, "rule.cycle"))
     return problems
 
 
@@ -373,3 +489,9 @@ def normalise_codes(frame: pd.DataFrame, vocab: Vocabulary) -> pd.DataFrame:
             mapped = out[column].map(mapping)  # a dict lookup per distinct value, not a Python call per row
             out[column] = mapped.where(mapped.notna(), out[column])
     return out
+
+
+def number_or_none(text: str) -> float | None:
+    """The number a cell holds as validation reads it (thousands separators included), else None."""
+    value, _code, _params = _coerce_number(text)
+    return None if value is None else float(value)

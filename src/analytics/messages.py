@@ -1,0 +1,364 @@
+"""The message catalogue of `analytics.labels`: every validation problem, accepted-habit note and data-quality
+finding in Chinese and English, by code, with named parameters (`str.format` fields).
+
+Kept in its own file because it is long; use it through `analytics.labels` (`message`, `MESSAGES`).
+A Chinese text is written for the office that filled the spreadsheet (issue 14 puts it in cell comments),
+so it says the rule in plain words, not a translation of the English sentence structure.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+DEFAULT_MESSAGE_LANGUAGE = "en"
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # How a problem is located and introduced
+    "where.row": {"en": "row {row}", "zh": "第{row}行"},
+    "where.rows": {"en": "rows {first}–{last}", "zh": "第{first}至{last}行"},
+    "where.column": {"en": "column {column}", "zh": "{column}列"},
+    "where.value": {"en": "value {value}", "zh": "值{value}"},
+    "error.heading": {"en": "{count} problem{s} in campaign data at {source}:", "zh": "活动数据（{source}）有{count}个问题："},
+    "error.heading_no_source": {"en": "{count} problem{s} in campaign data:", "zh": "活动数据有{count}个问题："},
+    # Folders and files
+    "file.not_folder": {"en": "is not a folder", "zh": "不是文件夹"},
+    "file.second_for_table": {"en": "a second file for table {table}", "zh": "表{table}有第二个文件"},
+    "file.two_workbooks": {"en": "more than one .xlsx workbook; keep one", "zh": "有多个.xlsx工作簿，只能保留一个"},
+    "file.table_also_sheet": {"en": "table {table} is also a sheet of {book}",
+                              "zh": "表{table}同时也是工作簿{book}中的工作表，只能保留一处"},
+    "file.table_missing": {"en": "is missing; every campaign needs a {table} table",
+                           "zh": "缺少此文件：每个活动都必须有{table}表"},
+    "file.table_missing_hint": {"en": "is missing; every campaign needs a {table} table ({hint})",
+                                "zh": "缺少此文件：每个活动都必须有{table}表（{hint}）"},
+    "file.sheet_missing": {"en": "has no {table} sheet and there is no {table}.csv; every campaign needs a {table} table",
+                           "zh": "工作簿中没有{table}工作表，也没有{table}.csv：每个活动都必须有{table}表"},
+    "file.too_large": {"en": "is {mb} MB; the limit is {limit} MB", "zh": "文件大小为{mb} MB，超过{limit} MB的上限"},
+    "file.empty": {"en": "is empty: it needs a header row and data rows", "zh": "文件是空的：需要一行表头和若干数据行"},
+    "file.ignored_old_excel": {
+        "en": "is an old-format Excel workbook (.xls) and is not read; save it as .xlsx or as CSV UTF-8, or delete it",
+        "zh": "是旧版Excel工作簿（.xls），程序不读取：请另存为.xlsx或CSV UTF-8，或删除该文件"},
+    "file.ignored_other_format": {
+        "en": "is a {kind} file and is not read; save it as .xlsx or as CSV UTF-8, or delete it",
+        "zh": "是{kind}文件，程序不读取：请另存为.xlsx或CSV UTF-8，或删除该文件"},
+    "file.ignored_copy": {
+        "en": "is not read: its name is not {expected}; if it holds the {table} table, replace {expected} with it, "
+              "else delete it",
+        "zh": "未读取：文件名不是{expected}。如果它才是{table}表，请用它替换{expected}，否则请删除"},
+    "file.copy_only_source": {
+        "en": "looks like the {table} table but is not read under this name; rename it {expected}",
+        "zh": "看起来是{table}表，但程序只读取名为{expected}的文件：请改名为{expected}"},
+    "file.old_excel_only_source": {
+        "en": "is an old-format Excel workbook (.xls), the only file for table {table}, and cannot be read; "
+              "save it as {table}.csv (CSV UTF-8) or as a sheet of one .xlsx workbook",
+        "zh": "是旧版Excel工作簿（.xls），是{table}表唯一的文件，程序无法读取：请另存为{table}.csv（CSV UTF-8）"
+              "或放入一个.xlsx工作簿的工作表中"},
+    "file.other_format_only_source": {
+        "en": "is a {kind} file, the only file for table {table}, and cannot be read; save it as {table}.csv "
+              "(CSV UTF-8) or as a sheet of one .xlsx workbook",
+        "zh": "是{kind}文件，是{table}表唯一的文件，程序无法读取：请另存为{table}.csv（CSV UTF-8）"
+              "或放入一个.xlsx工作簿的工作表中"},
+    "file.excel_lock": {
+        "en": "is Excel's lock file: {book} is open in Excel, and changes not yet saved are not read; save and close it",
+        "zh": "是Excel的锁定文件：{book}正在Excel中打开，未保存的修改不会被读取，请保存并关闭它"},
+    # CSV text
+    "csv.not_text": {"en": "is not text in UTF-8 or GB18030; save it as CSV UTF-8",
+                     "zh": "不是UTF-8或GB18030编码的文本：请另存为“CSV UTF-8”格式"},
+    "csv.not_text_nul": {"en": "is not text in UTF-8 or GB18030 (it holds NUL bytes, as UTF-16 does); save it as CSV UTF-8",
+                         "zh": "不是UTF-8或GB18030编码的文本（含有UTF-16那样的空字节）：请另存为“CSV UTF-8”格式"},
+    "csv.malformed": {"en": "is not well-formed CSV from this row on ({detail}); check for a quote (\") that is not closed",
+                      "zh": "从这一行起不是规范的CSV（{detail}）：请检查是否有未闭合的引号（\"）"},
+    "csv.separator": {"en": "is separated by {separator}, not commas; save it as CSV (comma-separated)",
+                      "zh": "用{separator_zh}而不是逗号分隔：请另存为CSV（逗号分隔）"},
+    "csv.ragged": {"en": "has {cells} cells but the header has {width}", "zh": "这一行有{cells}个单元格，但表头只有{width}列"},
+    "csv.ragged_quote": {"en": "has {cells} cells but the header has {width}; a quote (\") in it is not closed",
+                         "zh": "这一行有{cells}个单元格，但表头有{width}列：其中有未闭合的引号（\"）"},
+    # Workbooks
+    "xlsx.unreadable": {"en": "cannot be read as an .xlsx workbook ({detail})", "zh": "无法作为.xlsx工作簿读取（{detail}）"},
+    "xlsx.encrypted": {
+        "en": "is protected by a password (encrypted) and cannot be read; open it in Excel, remove the password "
+              "(File > Info > Protect Workbook > Encrypt with Password, clear it) and save it",
+        "zh": "设置了打开密码（已加密），程序无法读取：请在Excel中打开，取消密码（文件 > 信息 > 保护工作簿 > 用密码进行加密，"
+              "清空密码）后保存"},
+    "xlsx.old_format": {"en": "is an old-format .xls workbook under an .xlsx name; open it in Excel and save it as .xlsx",
+                        "zh": "实际是旧版.xls工作簿，只是扩展名为.xlsx：请在Excel中打开并另存为.xlsx"},
+    "xlsx.too_many_cells": {
+        "en": "sheet {sheet} declares {cells} cells ({ref}); the limit is {limit} cells per workbook: delete the empty "
+              "rows and columns below and right of the data, or split the workbook",
+        "zh": "工作表{sheet}声明的范围为{ref}，共{cells}个单元格，超过每个工作簿{limit}个单元格的上限："
+              "请删除数据下方和右侧的空行空列，"
+              "或拆分工作簿"},
+    "xlsx.too_large_unpacked": {
+        "en": "sheet {sheet} unpacks to {mb} MB; the limit is {limit} MB per workbook: delete the empty rows and "
+              "columns below and right of the data, or split the workbook",
+        "zh": "工作表{sheet}解压后为{mb} MB，超过每个工作簿{limit} MB的上限：请删除数据下方和右侧的空行空列，或拆分工作簿"},
+    "xlsx.unknown_sheet": {"en": "sheet is not a table name; use one of: {tables}",
+                           "zh": "工作表名称不是表名：请使用以下之一：{tables}"},
+    "xlsx.hidden_sheet_ignored": {
+        "en": "hidden sheet {sheet} is not a table and is not read; unhide and rename it if it holds data, else delete it",
+        "zh": "隐藏的工作表{sheet}不是数据表，程序不读取：如果其中有数据，请取消隐藏并改为表名，否则请删除"},
+    "xlsx.hidden_sheet_read": {"en": "hidden sheet {sheet} is read as the {table} table",
+                               "zh": "隐藏的工作表{sheet}作为{table}表读取"},
+    "xlsx.merged_filled": {
+        "en": "merged cells {range} read as {text!r} in each of rows {first}–{last}, as the workbook shows them",
+        "zh": "合并单元格{range}按工作簿中显示的样子读取：第{first}至{last}行均为“{text}”"},
+    "xlsx.merged_value_column": {
+        "en": "merged cells {range} span rows {first}–{last} in a column of figures: each row needs its own figure; "
+              "unmerge the cells and fill in every row",
+        "zh": "合并单元格{range}跨越第{first}至{last}行，但这是数值列，每一行都需要自己的数值：请取消合并并逐行填写"},
+    "xlsx.merged_unique_column": {
+        "en": "merged cells {range} span rows {first}–{last} in a column whose values must differ from row to row; "
+              "unmerge the cells and fill in every row",
+        "zh": "合并单元格{range}跨越第{first}至{last}行，但此列每行的值必须各不相同：请取消合并并逐行填写"},
+    "xlsx.merged_across_columns": {
+        "en": "merged cells {range} span several columns ({columns}); a value belongs to one column: unmerge them",
+        "zh": "合并单元格{range}跨越多列（{columns}），一个值只能属于一列：请取消合并"},
+    "xlsx.merged_header": {
+        "en": "merged cells {range} in the header row; each column needs its own header: unmerge them",
+        "zh": "表头行中有合并单元格{range}，每列都需要自己的表头：请取消合并"},
+    "xlsx.percent_read": {
+        "en": "a percent cell (shown {shown}) read as {number} under measure %",
+        "zh": "百分比格式的单元格（显示为{shown}）在计量单位为%时读作{number}"},
+    "xlsx.percent_read_many": {
+        "en": "percent cells read under measure %: {shown} as {number}, and {more} more in this column",
+        "zh": "百分比格式的单元格在计量单位为%时按百分数读取：{shown}读作{number}，此列另有{more}个"},
+    "xlsx.percent_other_measure": {
+        "en": "a percent cell (shown {shown}) under measure {measure}: a percentage is read only for measure %; "
+              "format the cell as a number and write the figure in {measure}",
+        "zh": "单元格是百分比格式（显示为{shown}），但计量单位是{measure}：只有计量单位为%的指标才能按百分比读取，"
+              "请把单元格设为数值格式并按{measure}填写"},
+    "xlsx.percent_no_measure": {
+        "en": "a percent cell (shown {shown}) without a measure: write % in the measure column of this indicator's "
+              "targets, or format the cell as a number",
+        "zh": "单元格是百分比格式（显示为{shown}），但该指标没有计量单位：请在目标表的计量单位列填写%，或把单元格设为数值格式"},
+    "xlsx.percent_count": {
+        "en": "a percent cell (shown {shown}) in a column of counts; format the cell as a number and write the count",
+        "zh": "单元格是百分比格式（显示为{shown}），但此列是人数或份数：请把单元格设为数值格式并填写数量"},
+    "xlsx.date_is_number": {
+        "en": "is a number, not a date; format the cell as a date or write it as YYYY-MM-DD",
+        "zh": "是数字而不是日期：请把单元格设为日期格式，或写成YYYY-MM-DD"},
+    # Headers and rows
+    "table.no_header": {"en": "has no header row", "zh": "没有表头行"},
+    "table.no_rows": {"en": "has a header but no data rows", "zh": "只有表头，没有数据行"},
+    "table.repeated_column": {"en": "repeats column {name} (also given as {other})",
+                              "zh": "重复了{name}列（另一处写作{other}）"},
+    "table.missing_column": {"en": "missing column {name} (or {alias})", "zh": "缺少{name}列（或{alias}）"},
+    "table.missing_column_hint": {"en": "missing column {name} (or {alias}); unrecognised headers: {unknown}",
+                                  "zh": "缺少{name}列（或{alias}）；无法识别的表头：{unknown}"},
+    "table.unknown_column": {"en": "is not a column of this table; fix its spelling or remove it",
+                             "zh": "不是这张表的列：请改正拼写或删除"},
+    "table.unknown_column_hint": {"en": "is not a column of this table; did you mean {suggestion}?",
+                                  "zh": "不是这张表的列：是否应为{suggestion}？"},
+    "table.empty_header": {"en": "(empty header in position {position})", "zh": "（第{position}列表头为空）"},
+    "table.title_rows": {"en": "{count} title line{s} above the header (row {header}) not read as data: {title!r}",
+                         "zh": "表头（第{header}行）上方的{count}行标题不作为数据读取：“{title}”"},
+    "table.blank_rows": {"en": "{count} blank row{s} between the data rows skipped",
+                         "zh": "跳过了数据行之间的{count}个空行"},
+    "table.totals_dropped": {
+        "en": "a totals row ({word}) equal to the sums of the rows above is not read as data",
+        "zh": "合计行（{word}）与上方各行之和相等，不作为数据读取"},
+    "table.totals_differ": {
+        "en": "a totals row ({word}) whose figures differ from the sums of the rows above ({detail}); correct it or delete it",
+        "zh": "合计行（{word}）的数字与上方各行之和不符（{detail}）：请改正或删除这一行"},
+    # Cells
+    "cell.required": {"en": "is empty; a value is required", "zh": "不能为空，必须填写"},
+    "cell.required_column": {"en": "is empty in every row ({rows} rows); a value is required",
+                             "zh": "所有行（共{rows}行）都是空的，必须填写"},
+    "cell.too_large_count": {"en": "is too large to be a count", "zh": "数值太大，不可能是一个数量"},
+    "cell.too_large_number": {"en": "is too large to be a number", "zh": "数值太大，无法读取"},
+    "cell.whole_number": {"en": "must be a whole number", "zh": "必须是整数"},
+    "cell.whole_number_digits": {"en": "must be a whole number written in digits", "zh": "必须是用阿拉伯数字填写的整数"},
+    "cell.number_digits": {"en": "must be a number written in digits", "zh": "必须是用阿拉伯数字填写的数"},
+    "cell.chinese_numerals": {"en": "must be written in digits (Chinese numerals are not read)",
+                              "zh": "必须用阿拉伯数字填写（不识别中文数字）"},
+    "cell.percent_sign": {
+        "en": "is written with a percent sign; write the figure without it ({number} under measure %)",
+        "zh": "带有百分号：请去掉百分号填写数字（计量单位为%时填{number}）"},
+    "cell.decimal_comma": {
+        "en": "is ambiguous: a comma here may be a decimal comma or a thousands separator; write {dot} or {plain}",
+        "zh": "有歧义：这里的逗号可能是小数点，也可能是千位分隔符，请写成{dot}或{plain}"},
+    "cell.digit_groups": {
+        "en": "is ambiguous: digits grouped as {written} are not thousands; write the number without separators",
+        "zh": "有歧义：数字分组{written}不是千位分隔，请去掉分隔符填写"},
+    "cell.thousands_read": {"en": "thousands separators read in {rows} cell{rs} of this column, e.g. {written} as {number}",
+                            "zh": "此列有{rows}个单元格按千位分隔符读取，例如{written}读作{number}"},
+    "cell.date_invalid": {"en": "is not a valid date; write it as YYYY-MM-DD", "zh": "不是有效的日期：请写成YYYY-MM-DD"},
+    "cell.date_out_of_range": {"en": "is outside the dates this program handles (1678 to 2261)",
+                               "zh": "超出程序能处理的日期范围（1678年至2261年）"},
+    "cell.date_compact": {
+        "en": "is a string of digits, not a date: it is not guessed; write it as YYYY-MM-DD",
+        "zh": "是一串数字而不是日期，程序不作猜测：请写成YYYY-MM-DD"},
+    "cell.date_day_month": {
+        "en": "could be day/month or month/day and is not guessed; write it as YYYY-MM-DD",
+        "zh": "无法确定是“日/月”还是“月/日”，程序不作猜测：请写成YYYY-MM-DD"},
+    "cell.date_two_digit_year": {"en": "has a two-digit year and is not guessed; write it as YYYY-MM-DD",
+                                 "zh": "年份只有两位，程序不作猜测：请写成YYYY-MM-DD"},
+    # Value rules
+    "rule.ge0": {"en": "must be 0 or more", "zh": "不能小于0"},
+    "rule.gt0": {"en": "must be greater than 0", "zh": "必须大于0"},
+    "rule.score": {"en": "must be a score from 1 to 5", "zh": "评分必须是1到5之间的整数"},
+    "rule.unique": {"en": "repeats a value that must be unique", "zh": "与前面的行重复，此列的值必须唯一"},
+    "rule.unknown_unit": {"en": "is not a unit_id in units", "zh": "不是单位表中的单位编码"},
+    "rule.unknown_unit_hint": {"en": "is not a unit_id in units; did you mean {suggestion}?",
+                               "zh": "不是单位表中的单位编码：是否应为{suggestion}？"},
+    "rule.unit_name_not_id": {"en": "is not a unit_id in units: it is the name of unit {suggestion}; write its unit_id",
+                              "zh": "不是单位编码，而是单位{suggestion}的名称：请填写单位编码"},
+    "rule.unknown_code": {"en": "is not a known {what} ({known})", "zh": "不是已知的{what_zh}（{known}）"},
+    "rule.unknown_code_hint": {"en": "is not a known {what} ({known}); did you mean {suggestion}?",
+                               "zh": "不是已知的{what_zh}（{known}）：是否应为{suggestion}？"},
+    "rule.no_surveys_table": {
+        "en": "refers to surveys, but there is no surveys table; add surveys.csv (or a surveys sheet) with one row "
+              "per survey_id",
+        "zh": "引用了问卷批次，但没有问卷表：请添加surveys.csv（或surveys工作表），每个问卷批次一行"},
+    "rule.unknown_survey": {"en": "is not a survey_id in surveys", "zh": "不是问卷表中的问卷批次"},
+    "rule.returned_gt_issued": {"en": "returned must not exceed issued", "zh": "回收数不能大于发放数"},
+    "rule.valid_gt_returned": {"en": "valid must not exceed returned", "zh": "有效数不能大于回收数"},
+    "rule.period_reversed": {"en": "period_start must not be after period_end", "zh": "起始日期不能晚于截止日期"},
+    "rule.repeated_key": {"en": "repeats an earlier row's key", "zh": "与前面某一行的{key_zh}完全相同"},
+    "rule.own_parent": {"en": "a unit cannot be its own parent", "zh": "单位不能是自己的上级单位"},
+    "rule.no_root": {"en": "no root unit: one unit needs an empty parent_id",
+                     "zh": "没有最上级单位：必须有一个单位的上级单位编码为空"},
+    "rule.cycle": {"en": "parents form a cycle", "zh": "上级单位关系形成了循环"},
+    "rule.mixed_aggregation": {"en": "indicator mixes sum and none", "zh": "同一指标的汇总方式既有汇总又有不汇总"},
+    "rule.mixed_measures": {
+        "en": "targets of indicator {indicator} summed into {parent} use different measures: {measure} here, "
+              "{other_measure} in row {other_row}; use one measure for the indicator",
+        "zh": "指标{indicator}汇总到{parent}的目标使用了不同的计量单位：本行为{measure}，第{other_row}行为{other_measure}，"
+              "同一指标请使用同一计量单位"},
+    "rule.indicator_case": {
+        "en": "indicator {indicator} has no target; the targets write it {suggestion}: write it exactly so",
+        "zh": "指标{indicator}没有对应的目标，目标表中写作{suggestion}：请写成完全一致的{suggestion}"},
+    "rule.indicator_unknown": {"en": "indicator {indicator} has no target; targets have: {known}",
+                               "zh": "指标{indicator}没有对应的目标；目标表中的指标有：{known}"},
+    "rule.indicator_unknown_hint": {"en": "indicator {indicator} has no target; did you mean {suggestion}?",
+                                    "zh": "指标{indicator}没有对应的目标：是否应为{suggestion}？"},
+    "rule.actuals_without_targets": {"en": "has rows but there are no targets: every actual needs a target",
+                                     "zh": "有实际值，但没有目标表：每个实际值都需要对应的目标"},
+    # campaign.yaml
+    "meta.missing": {"en": "is missing; a campaign folder needs campaign.yaml",
+                     "zh": "缺少此文件：每个活动文件夹都需要campaign.yaml"},
+    "meta.not_utf8": {"en": "is not UTF-8 text", "zh": "不是UTF-8编码的文本：请以UTF-8编码保存"},
+    "meta.too_large": {"en": "is {kb} KB; campaign.yaml is limited to 1 MB",
+                       "zh": "文件大小为{kb} KB，campaign.yaml不能超过1 MB"},
+    "meta.alias": {"en": "uses a YAML {what} ({token}); anchors and aliases are not accepted: write the value out",
+                   "zh": "使用了YAML的{what_zh}（{token}），不接受锚点和别名：请直接写出取值"},
+    "meta.invalid_yaml": {"en": "is not valid YAML ({detail})", "zh": "不是有效的YAML（{detail}）"},
+    "meta.impossible_date": {"en": "holds an impossible date ({detail}); write dates as YYYY-MM-DD",
+                             "zh": "含有不存在的日期（{detail}）：日期请写成YYYY-MM-DD"},
+    "meta.not_mapping": {"en": "must be a mapping of keys such as id, name, start, end",
+                         "zh": "必须是由id、name、start、end等键组成的映射"},
+    "meta.unknown_key": {"en": "is not a key of campaign.yaml here; did you mean {suggestion}?",
+                         "zh": "不是campaign.yaml此处的键：是否应为{suggestion}？"},
+    "meta.unknown_key_list": {"en": "is not a key of campaign.yaml here; the keys are: {known}",
+                              "zh": "不是campaign.yaml此处的键；可用的键有：{known}"},
+    "meta.duplicate_key": {"en": "is given twice (lines {first} and {second}); keep one",
+                           "zh": "出现了两次（第{first}行和第{second}行），只能保留一个"},
+    "meta.id_required": {"en": "is required: a short campaign id", "zh": "必须填写：简短的活动编码"},
+    "meta.id_format": {
+        "en": "must be 1 to 64 ASCII letters, digits, _ or - (it names the output folder)",
+        "zh": "只能由1至64个英文字母、数字、下划线或连字符组成（它用作输出文件夹的名称）"},
+    "meta.id_number": {"en": "is read by YAML as a number; write it in quotes, e.g. id: '{number}'",
+                       "zh": "被YAML读成了数字：请加引号，例如 id: '{number}'"},
+    "meta.name_required": {"en": "is required: a mapping with zh and en, e.g. {{zh: 某某调研, en: Field research}}",
+                           "zh": "必须填写：包含zh和en的映射，例如 {{zh: 某某调研, en: Field research}}"},
+    "meta.labels_required": {"en": "must be a mapping with zh and en, each non-empty text",
+                             "zh": "必须是包含zh和en的映射，两者都不能为空"},
+    "meta.text_or_labels": {"en": "must be text, or a mapping with zh and en", "zh": "必须是文本，或包含zh和en的映射"},
+    "meta.date_required": {"en": "is required: a date as YYYY-MM-DD", "zh": "必须填写：日期，格式为YYYY-MM-DD"},
+    "meta.date": {"en": "must be a date as YYYY-MM-DD", "zh": "必须是日期，格式为YYYY-MM-DD"},
+    "meta.date_range": {"en": "must be between 1900-01-01 and 2100-12-31", "zh": "必须在1900-01-01至2100-12-31之间"},
+    "meta.start_after_end": {"en": "start must not be after end", "zh": "开始日期不能晚于结束日期"},
+    "meta.as_of_range": {"en": "must be between start {start} and end + 366 days ({latest})",
+                         "zh": "必须在开始日期{start}至结束日期后366天（{latest}）之间"},
+    "meta.timezone": {"en": "is not an IANA time zone name such as Asia/Shanghai",
+                      "zh": "不是IANA时区名称（例如Asia/Shanghai）"},
+    "meta.timezone_hint": {"en": "is not an IANA time zone name; did you mean {suggestion}?",
+                           "zh": "不是IANA时区名称：是否应为{suggestion}？"},
+    "meta.satisfaction_min": {"en": "must be a whole number from 1 to 5", "zh": "必须是1到5之间的整数"},
+    "meta.mapping": {"en": "must be a mapping ({keys})", "zh": "必须是映射（{keys}）"},
+    "meta.codes": {"en": "must map each code to its labels {{zh: …, en: …}}", "zh": "必须为每个编码给出标签 {{zh: …, en: …}}"},
+    "meta.code_text": {"en": "codes must be text", "zh": "编码必须是文本"},
+    "meta.label_taken": {"en": "label already belongs to code {other}", "zh": "此标签已属于编码{other}"},
+    "meta.appraisal": {"en": "{detail}", "zh": "{detail}"},
+    "usage.as_of_range": {"en": "as_of {as_of} is outside {start} … {latest} (start to end + 366 days)",
+                          "zh": "截至日期{as_of}超出{start}至{latest}（开始日期至结束日期后366天）的范围"},
+    "usage.as_of_format": {"en": "as_of {as_of!r} is not a date as YYYY-MM-DD",
+                           "zh": "截至日期{as_of!r}不是YYYY-MM-DD格式的日期"},
+    # Data-quality findings (the `detail` of metrics.quality_flags rows)
+    "flag.returned_gt_issued": {"en": "returned {returned} > issued {issued}", "zh": "回收{returned}份，多于发放的{issued}份"},
+    "flag.valid_gt_returned": {"en": "valid {valid} > returned {returned}", "zh": "有效{valid}份，多于回收的{returned}份"},
+    "flag.not_in_units": {"en": "not in units", "zh": "不在单位表中"},
+    "flag.outside_period": {"en": "{date} is outside {start}–{end}", "zh": "{date}不在活动期间{start}至{end}内"},
+    "flag.outlier_kind": {"en": "modified z-score {z} among {kind} rows (threshold {threshold})",
+                          "zh": "在{kind}各行中修正z分数为{z}（阈值{threshold}）"},
+    "flag.outlier": {"en": "modified z-score {z} (threshold {threshold})", "zh": "修正z分数为{z}（阈值{threshold}）"},
+    "flag.actual_no_target": {
+        "en": "{unit} has no target of {indicator}, own or summed from its units below: this actual is not counted",
+        "zh": "{unit}没有{indicator}的目标（本级或下级汇总均无），此实际值不计入"},
+    "flag.actual_summed_unit": {
+        "en": "{unit}'s {indicator} is the sum of its units below: this actual of its own is not counted",
+        "zh": "{unit}的{indicator}由下级单位汇总得出，本级填报的这一实际值不计入"},
+    "flag.no_actual": {"en": "no actual reported for {indicator} on or before {as_of}",
+                       "zh": "截至{as_of}，{indicator}没有填报实际值"},
+    "flag.decreasing": {
+        "en": "cumulative {indicator} falls from {previous} ({previous_date}, row {previous_row}) to {number} ({date})",
+        "zh": "{indicator}的累计值从{previous}（{previous_date}，第{previous_row}行）降到{number}（{date}）"},
+    # validate's summary
+    "validate.title": {"en": "{id}: {zh} / {en}", "zh": "{id}：{zh} / {en}"},
+    "validate.period": {"en": "period {start} to {end}, as_of {as_of}", "zh": "期间{start}至{end}，截至{as_of}"},
+    "validate.units": {"en": "units: {count} ({roots} root{s})", "zh": "单位：{count}个（最上级{roots}个）"},
+    "validate.rows": {"en": "{table}: {count} rows", "zh": "{table}：{count}行"},
+    "validate.appraisal": {"en": "appraisal: {items}", "zh": "考核评分：{items}"},
+    "validate.fingerprint": {"en": "fingerprint {fingerprint}", "zh": "数据指纹 {fingerprint}"},
+    "validate.notes": {"en": "{count} note{s} (habits accepted and read as described):",
+                       "zh": "{count}条说明（已接受的填写习惯，按所述方式读取）："},
+    "validate.findings": {"en": "{count} data-quality finding{s} (shown in the report too; not errors):",
+                          "zh": "{count}个数据质量问题（报告中同样列出，不属于错误）："},
+    "validate.finding": {"en": "{where}: {flag}: {detail}", "zh": "{where}：{flag}：{detail}"},
+    "validate.more": {"en": "… and {count} more", "zh": "……另有{count}条"},
+    "validate.ok": {"en": "ok: the campaign meets the data contract", "zh": "通过：活动数据符合数据约定"},
+}
+
+_ZH_SEPARATOR = {"semicolons": "分号", "tabs": "制表符"}
+
+
+def message(code: str, language: str = DEFAULT_MESSAGE_LANGUAGE, **params: Any) -> str:
+    """MESSAGES[code] in language (English when the language has no text), filled with params.
+
+    An unknown code gives the code itself, so that a missing entry shows up in a test, not as a crash.
+    """
+    entry = MESSAGES.get(code)
+    if entry is None:
+        return code
+    template = entry.get(language) or entry[DEFAULT_MESSAGE_LANGUAGE]
+    if "separator" in params and "separator_zh" not in params:
+        params["separator_zh"] = _ZH_SEPARATOR.get(str(params["separator"]), str(params["separator"]))
+    if "what" in params and "what_zh" not in params:
+        params["what_zh"] = _WHAT_ZH.get(str(params["what"]), str(params["what"]))
+    if "key" in params and "key_zh" not in params:
+        params["key_zh"] = str(params["key"])
+    if "s" not in params and "count" in params:
+        params["s"] = "" if params["count"] == 1 else "s"
+    if "rs" not in params and "rows" in params:
+        params["rs"] = "" if params["rows"] == 1 else "s"
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+_WHAT_ZH = {"visit kind": "活动类型", "group": "对象类别", "sector": "领域", "aggregation": "汇总方式",
+            "anchor": "锚点", "alias": "别名"}
+
+
+def where_text(file: str, row: int | None, column: str | None, value: str | None, rule: str, language: str) -> str:
+    """ "file, row N, column C: value V: rule" in English, "file，第N行，C列：值V：rule" in Chinese."""
+    parts = [file]
+    if row is not None:
+        parts.append(message("where.row", language, row=row))
+    if column:
+        parts.append(message("where.column", language, column=column))
+    comma, colon = ("，", "：") if language == "zh" else (", ", ": ")
+    text = comma.join(parts)
+    if value is not None:
+        text += colon + message("where.value", language, value=value)
+    return text + colon + rule
