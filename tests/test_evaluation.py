@@ -265,7 +265,7 @@ def test_children_table_shows_score_grade_and_rank(town):
 def test_scores_round_half_up_in_decimal_before_grading(make_campaign):
     # Effective rate 11999 / 20000 = 0.59995, one item of weight 100: 59.995 points. In binary that is
     # 59.99499999..., which round() takes down to 59.99 (fail); half up it is 60.00, a pass.
-    meta = ("id: r\nname: r\nstart: 2012-01-01\nend: 2012-12-31\nas_of: 2012-12-31\nappraisal:\n"
+    meta = ("id: r\nname: {zh: r, en: r}\nstart: 2012-01-01\nend: 2012-12-31\nas_of: 2012-12-31\nappraisal:\n"
             "  items: [{metric: survey_effective_rate, weight: 100, full_at: 1}]\n"
             "  grades: {excellent: 90, good: 80, pass: 60}\n")
     surveys = "survey_id,unit_id,date,issued,returned,valid\nS,A,2012-03-01,20000,11999,11999\n"
@@ -277,7 +277,7 @@ def test_scores_round_half_up_in_decimal_before_grading(make_campaign):
 
 
 def test_events_and_persons_items_count_zero_not_no_data(make_campaign):
-    meta = ("id: e\nname: e\nstart: 2012-01-01\nend: 2012-12-31\nappraisal:\n"
+    meta = ("id: e\nname: {zh: e, en: e}\nstart: 2012-01-01\nend: 2012-12-31\nappraisal:\n"
             "  items: [{metric: events, key: seminar, weight: 50, full_at: 2},\n"
             "          {metric: persons, key: residents, weight: 50, full_at: 10}]\n"
             "  grades: {excellent: 90, good: 80, pass: 60}\n")
@@ -296,7 +296,7 @@ def test_events_and_persons_items_count_zero_not_no_data(make_campaign):
 
 
 def test_no_applicable_item_means_no_score(make_campaign):
-    meta = ("id: n\nname: n\nstart: 2012-01-01\nend: 2012-12-31\nappraisal:\n"
+    meta = ("id: n\nname: {zh: n, en: n}\nstart: 2012-01-01\nend: 2012-12-31\nappraisal:\n"
             "  items: [{metric: coverage, weight: 100, full_at: 1}]\n  grades: {excellent: 90, good: 80, pass: 60}\n")
     c = load_campaign(make_campaign({"units": "unit_id,name,parent_id\nA,a,\nB,b,A\nC,c,A\n",
                                      "visits": "date,unit_id,kind,group,persons\n2012-03-01,B,visit,residents,1\n"},

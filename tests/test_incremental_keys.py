@@ -16,7 +16,7 @@ VISITS = "date,unit_id,kind,group,persons\n2012-03-01,B1,visit,residents,5\n2012
 SURVEYS = "survey_id,unit_id,date,issued,returned,valid\nS1,B1,2012-05-01,2,2,2\nS4,B4,2012-05-01,1,1,1\n"
 RESPONSES = "survey_id,question,score\nS1,满意度,5\nS1,满意度,4\nS4,满意度,3\n"
 COMMITMENTS = "commitment_id,unit_id,text,due,done\nK1,B3,修路,2012-05-01,2012-04-01\nK2,B4,建桥,2012-05-01,\n"
-BASE = "id: k\nname: k\nstart: 2012-01-01\nend: 2012-12-31\nas_of: 2012-06-30\n"
+BASE = "id: k\nname: {zh: k, en: k}\nstart: 2012-01-01\nend: 2012-12-31\nas_of: 2012-06-30\n"
 APPRAISAL = ("appraisal:\n  items: [{metric: satisfaction, weight: 50, full_at: 0.9},\n"
              "          {metric: commitment_fulfilment, weight: 50, full_at: 1}]\n"
              "  grades: {excellent: 90, good: 80, pass: 60}\n")
