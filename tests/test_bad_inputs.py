@@ -1,9 +1,10 @@
-"""The bad-input catalogue (tests/bad_inputs/): every defect is refused with exit 2, a located message, no report.
+"""The bad-input catalogue (tests/bad_inputs/): every defect is refused with exit 2, a located message, no report;
+every accepted habit and data-quality finding is said in `validate`'s output, with exit 0.
 
-Each case folder holds one tiny campaign with exactly one defect and an expected.yaml saying how many
-problems `validate` must list and where the one this case is about points (file, row, column, words of
-the rule). `validate` and `run` go through analytics.cli.main for every case, and through a real
-`python -m analytics` process for a few; a 50 MB file is built here rather than committed.
+Each case folder holds one tiny campaign with exactly one defect or habit and an expected.yaml saying the exit
+code, how many problems, notes and findings `validate` must list, and where the one this case is about points
+(file, row, column, words). `validate` and `run` go through analytics.cli.main for every case, and through a
+real `python -m analytics` process for a few; a 50 MB file is built here rather than committed.
 """
 
 from __future__ import annotations
@@ -19,14 +20,23 @@ from pathlib import Path
 import pytest
 import yaml
 
+from analytics import CampaignDataError, load_campaign
 from analytics.cli import main
 
 REPO_ROOT = Path(__file__).parents[1]
 CATALOGUE = Path(__file__).parent / "bad_inputs"
 VALID = CATALOGUE / "_valid"
 CASES = sorted(p for p in CATALOGUE.iterdir() if (p / "expected.yaml").is_file())
+
+
+def _exit(case: Path) -> int:
+    return yaml.safe_load((case / "expected.yaml").read_text(encoding="utf-8"))["exit"]
+
+
+REFUSED = [c for c in CASES if _exit(c) == 2]
+ACCEPTED = [c for c in CASES if _exit(c) == 0]
 REPORT_FILES = ("index.html", "units", "manifest.json", "kpis.csv")
-EXPECTED_KEYS = {"defect", "problems", "file", "row", "column", "contains"}
+EXPECTED_KEYS = {"defect", "exit", "shown", "problems", "notes", "findings", "file", "row", "column", "contains"}
 # One per kind of source: a CSV cell, a workbook, campaign.yaml.
 SUBPROCESS_CASES = ("chinese_numeral_persons", "xlsx_missing_units_sheet", "broken_campaign_yaml")
 
@@ -72,12 +82,16 @@ def _assert_no_report(out: Path) -> None:
 
 
 def test_the_catalogue_documents_itself():
-    assert len(CASES) >= 30
+    assert len(CASES) >= 90  # issue 12: at least 90 distinct defects and habits
     readme = (CATALOGUE / "README.md").read_text(encoding="utf-8")
     for case in CASES:
         expected = _expected(case)
         assert set(expected) == EXPECTED_KEYS, case.name
-        assert isinstance(expected["problems"], int) and expected["problems"] >= 1, case.name
+        if expected["exit"] == 2:
+            assert expected["shown"] == "problem" and expected["problems"] >= 1, case.name
+        else:
+            assert expected["exit"] == 0 and expected["problems"] == 0, case.name
+            assert expected["shown"] in ("note", "finding") and expected["notes"] + expected["findings"] >= 1, case.name
         assert f"| `{case.name}` |" in readme, case.name
     assert (VALID / "campaign.yaml").is_file() and (VALID / "units.csv").is_file()
 
@@ -104,13 +118,15 @@ def test_make_cases_reproduces_the_committed_catalogue(tmp_path, monkeypatch):
 
 def test_the_valid_base_passes(capsys, tmp_path):
     assert main(["validate", str(VALID)]) == 0
-    assert "ok: the campaign meets the data contract" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "ok: the campaign meets the data contract" in out
+    assert "  * " not in out and "  ! " not in out  # no note, no finding
     out = tmp_path / "kpis.csv"
     assert main(["kpis", str(VALID), "--out", str(out)]) == 0
     assert out.read_text(encoding="utf-8-sig").startswith("unit_id,metric,key,value")
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+@pytest.mark.parametrize("case", REFUSED, ids=[c.name for c in REFUSED])
 def test_validate_refuses_the_defect(case, capsys):
     before = _hashes(case)
     assert main(["validate", str(case)]) == 2
@@ -120,7 +136,38 @@ def test_validate_refuses_the_defect(case, capsys):
     assert _hashes(case) == before  # raw files are never modified
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+@pytest.mark.parametrize("case", REFUSED, ids=[c.name for c in REFUSED])
+def test_every_problem_reads_in_chinese_too(case):
+    """Each problem carries a message code, so `validate --language zh` (and issue 14's cell comments) say it in
+    Chinese, not in English."""
+    with pytest.raises(CampaignDataError) as info:
+        load_campaign(case, use_cache=False)
+    for problem in info.value.problems:
+        assert problem.code, str(problem)
+        assert problem.rule_text("zh") != problem.rule_text("en"), str(problem)
+
+
+@pytest.mark.parametrize("case", ACCEPTED, ids=[c.name for c in ACCEPTED])
+def test_validate_accepts_the_habit_and_says_so(case, capsys, tmp_path):
+    expected = _expected(case)
+    before = _hashes(case)
+    assert main(["validate", str(case)]) == 0
+    out = capsys.readouterr().out
+    assert "Traceback" not in out and "ok: the campaign meets the data contract" in out
+    notes = [line[4:] for line in out.splitlines() if line.startswith("  * ")]
+    findings = [line[4:] for line in out.splitlines() if line.startswith("  ! ")]
+    assert (len(notes), len(findings)) == (expected["notes"], expected["findings"]), out
+    lines = notes if expected["shown"] == "note" else findings
+    where = _location(expected)
+    assert any(line.startswith(where + ":") and expected["contains"] in line for line in lines), (
+        f"no {expected['shown']} starting {where!r} containing {expected['contains']!r}:\n{out}")
+    # The figures are computed from what was read.
+    assert main(["kpis", str(case), "--out", str(tmp_path / "kpis.csv")]) == 0
+    capsys.readouterr()
+    assert _hashes(case) == before
+
+
+@pytest.mark.parametrize("case", REFUSED, ids=[c.name for c in REFUSED])
 def test_run_refuses_the_defect_and_writes_no_report(case, tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["run", "--data", str(case), "--out", str(out)]) == 2

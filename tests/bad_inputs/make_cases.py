@@ -93,6 +93,14 @@ class Draft:
     raw: dict[str, bytes] = field(default_factory=dict)  # file name -> bytes written as they are
     workbook: list[str] | None = None  # tables written as sheets of campaign.xlsx instead of CSV
     sheet_names: dict[str, str] = field(default_factory=dict)  # table -> sheet title, to misname one
+    # Workbook details: cells typed as numbers ((table, "E3") -> value), number formats, merged ranges,
+    # extra sheets and hidden sheets.
+    cells: dict[tuple[str, str], object] = field(default_factory=dict)
+    formats: dict[tuple[str, str], str] = field(default_factory=dict)
+    merges: dict[str, list[str]] = field(default_factory=dict)
+    extra_sheets: dict[str, list[list[str]]] = field(default_factory=dict)
+    hidden: list[str] = field(default_factory=list)
+    dimension: str | None = None  # a declared <dimension ref> for every sheet, to claim more cells than written
 
     def set(self, table: str, row: int, column: str, value: str) -> None:
         """Set one cell by spreadsheet row and canonical header."""
@@ -114,6 +122,10 @@ class Case:
     column: str | None
     contains: str
     problems: int = 1
+    exit: int = 2  # DOMAIN.md's exit code for `validate`: 2 refused, 0 accepted (a habit noted, or a finding)
+    shown: str = "problem"  # which line of `validate` the location and words are on: problem, note or finding
+    notes: int = 0  # for accepted cases: how many notes and findings `validate` prints
+    findings: int = 0
 
 
 def _csv_text(rows: list[list[str]]) -> str:
@@ -122,17 +134,29 @@ def _csv_text(rows: list[list[str]]) -> str:
     return out.getvalue()
 
 
-def _workbook_bytes(sheets: dict[str, list[list[str]]]) -> bytes:
+def _workbook_bytes(sheets: dict[str, list[list[str]]], draft: Draft | None = None) -> bytes:
     """An .xlsx with one sheet per entry; fixed properties and zip timestamps give identical bytes."""
     from openpyxl import Workbook
     from openpyxl.writer.excel import ExcelWriter
 
+    d = draft or Draft()
     wb = Workbook()
     wb.remove(wb.active)
     for title, rows in sheets.items():
         ws = wb.create_sheet(title)
         for row in rows:
             ws.append([v if v != "" else None for v in row])
+        table = next((t for t in d.tables if d.sheet_names.get(t, t) == title), title)
+        for (t, ref), value in d.cells.items():
+            if t == table:
+                ws[ref] = value
+        for (t, ref), fmt in d.formats.items():
+            if t == table:
+                ws[ref].number_format = fmt
+        for ref in d.merges.get(table, []):
+            ws.merge_cells(ref)
+        if title in d.hidden:
+            ws.sheet_state = "hidden"
     wb.properties.creator = "tests/bad_inputs/make_cases.py"
     wb.properties.created = FIXED_XLSX_TIME
     wb.properties.modified = FIXED_XLSX_TIME
@@ -146,6 +170,8 @@ def _workbook_bytes(sheets: dict[str, list[list[str]]]) -> bytes:
             data = src.read(info.filename)
             if info.filename == "docProps/core.xml":
                 data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + stamp + rb"\2", data)
+            if d.dimension and info.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb'<dimension ref="[A-Z0-9:]+"', b'<dimension ref="' + d.dimension.encode() + b'"', data)
             fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_XLSX_TIME.timetuple()[:6])
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
@@ -164,7 +190,8 @@ def write_draft(draft: Draft, folder: Path) -> None:
             (folder / f"{table}.csv").write_bytes(_csv_text(rows).encode("utf-8"))
     if in_book:
         sheets = {draft.sheet_names.get(t, t): draft.tables[t] for t in in_book if t in draft.tables}
-        (folder / WORKBOOK).write_bytes(_workbook_bytes(sheets))
+        sheets.update(draft.extra_sheets)
+        (folder / WORKBOOK).write_bytes(_workbook_bytes(sheets, draft))
     for name, data in draft.raw.items():
         (folder / name).write_bytes(data)
 
@@ -283,6 +310,132 @@ def _meta(text: str) -> Callable[[Draft], None]:
 
 def _no_meta(d: Draft) -> None:
     d.meta = None
+
+
+# --- habits and defects of issue 12 (silent wrong figures, strict campaign.yaml, files left unread) ---------
+
+
+def _typed_workbook(d: Draft) -> None:
+    """Every table as a sheet of campaign.xlsx, with figures stored as numbers as Excel stores them."""
+    _as_workbook(d)
+    for table, rows in d.tables.items():
+        header = rows[0]
+        for r, row in enumerate(rows[1:], start=2):
+            for c, value in enumerate(row):
+                if header[c] in ("persons", "issued", "returned", "valid", "target", "value") and value:
+                    d.cells[(table, f"{chr(65 + c)}{r}")] = float(value) if "." in value else int(value)
+
+
+def _book_with(**changes) -> Callable[[Draft], None]:
+    """A typed workbook with cells, formats, merges, extra or hidden sheets set."""
+    def apply(d: Draft) -> None:
+        _typed_workbook(d)
+        for key, value in changes.items():
+            if key == "clear":  # cells emptied, as Excel empties the cells a merge covers
+                for table, row, column in value:
+                    d.set(table, row, column, "")
+                    d.cells.pop((table, f"{chr(65 + d.tables[table][0].index(column))}{row}"), None)
+            elif key == "rows":
+                for table, row in value:
+                    d.tables[table].append(row)
+            elif isinstance(getattr(d, key), list):
+                getattr(d, key).extend(value)
+            else:
+                getattr(d, key).update(value)
+    return apply
+
+
+def _add_second_village(d: Draft) -> None:
+    d.tables["units"].append(["V2", "另村", "", "village", "rural", ""])
+
+
+def _merged_parent(d: Draft) -> None:
+    _add_second_village(d)  # V2's parent cell is empty under the merged T1 of V1 (rows 5-6)
+    _typed_workbook(d)
+    d.merges["units"] = ["C5:C6"]
+
+
+def _yaml_pad(d: Draft) -> None:
+    d.meta = META + "# padding line for a file over one megabyte\n" * 25_000  # 1.1 MB
+
+
+def _lock_file(d: Draft) -> None:
+    _typed_workbook(d)
+    d.raw["~$campaign.xlsx"] = bytes(165)  # Excel writes one while the workbook is open
+
+
+def _ole(stream: str) -> bytes:
+    """The start of an OLE compound file naming one stream, as Excel's encrypted or .xls files are."""
+    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + stream.encode("utf-16-le") + bytes(64)
+
+
+def _encrypted(d: Draft) -> None:
+    d.workbook = list(d.tables)
+    d.raw[WORKBOOK] = _ole("EncryptedPackage")
+
+
+def _old_renamed(d: Draft) -> None:
+    d.workbook = list(d.tables)
+    d.raw[WORKBOOK] = _ole("Workbook")
+
+
+def _huge_dimension(d: Draft) -> None:
+    _typed_workbook(d)
+    d.dimension = "A1:AF1000000"  # 32 million cells declared, a few written
+
+
+def _raw_file(name: str, data: bytes) -> Callable[[Draft], None]:
+    return lambda d: d.raw.__setitem__(name, data)
+
+
+def _renamed_table(old: str, new: str) -> Callable[[Draft], None]:
+    def apply(d: Draft) -> None:
+        d.raw[new] = _csv_text(d.tables[old]).encode("utf-8")
+        d.tables.pop(old)
+    return apply
+
+
+def _two_workbooks(d: Draft) -> None:
+    d.raw["second.xlsx"] = _workbook_bytes({"surveys": d.tables["surveys"]})
+    d.workbook = ["visits"]
+
+
+def _also_in_workbook(d: Draft) -> None:
+    d.workbook = ["units"]
+    d.raw["units.csv"] = _csv_text(d.tables["units"]).encode("utf-8")
+
+
+def _title_row(d: Draft) -> None:
+    d.raw["visits.csv"] = ("某县调研情况统计表,,,,,,\n" + _csv_text(d.tables["visits"])).encode("utf-8")
+
+
+def _blank_row(d: Draft) -> None:
+    rows = d.tables["visits"]
+    d.raw["visits.csv"] = _csv_text(rows[:3] + [[""] * 7] + rows[3:]).encode("utf-8")
+
+
+def _totals(persons: str) -> Callable[[Draft], None]:
+    return lambda d: d.tables["visits"].append(["合计", "", "", "", persons, "", ""])
+
+
+def _no_target_table(d: Draft) -> None:
+    del d.tables["targets"]
+
+
+def _yaml(old: str, new: str) -> Callable[[Draft], None]:
+    def apply(d: Draft) -> None:
+        assert old in d.meta, old
+        d.meta = d.meta.replace(old, new)
+    return apply
+
+
+def _gbk_yaml(d: Draft) -> None:
+    d.raw["campaign.yaml"] = META.encode("gb18030")
+
+
+def _drop_row(table: str, row: int) -> Callable[[Draft], None]:
+    return lambda d: d.tables[table].pop(row - 1)
+
 
 
 CASES: list[Case] = [
@@ -411,13 +564,161 @@ CASES: list[Case] = [
          "campaign.yaml", None, "vocabulary.kinds.talk", "label already belongs to code seminar"),
     Case("missing_campaign_yaml", "no campaign.yaml", _no_meta,
          "campaign.yaml", None, None, "is missing"),
+    # --- issue 12: merged and percent-formatted workbook cells
+    Case("xlsx_merged_parent_id", "campaign.xlsx: parent_id T1 merged over V1 and V2 (C5:C6): read as T1 in both rows",
+         _merged_parent, f"{WORKBOOK} [units]", 5, "parent_id", "merged cells C5:C6 read as 'T1' in each of rows 5–6",
+         exit=0, shown="note", notes=1),
+    Case("xlsx_merged_persons", "campaign.xlsx: persons merged over visits rows 2-3 (E2:E3): one figure for two rows?",
+         _book_with(merges={"visits": ["E2:E3"]}, clear=[("visits", 3, "persons")]), f"{WORKBOOK} [visits]", 2,
+         "persons", "merged cells E2:E3 span rows 2–3 in a column of figures"),
+    Case("xlsx_merged_survey_id", "campaign.xlsx: survey_id merged over rows 3-4 (A3:A4), a column that must be unique",
+         _book_with(merges={"surveys": ["A3:A4"]}, clear=[("surveys", 4, "survey_id")]), f"{WORKBOOK} [surveys]", 3,
+         "survey_id", "in a column whose values must differ from row to row"),
+    Case("xlsx_merged_across_columns", "campaign.xlsx: kind and group of visits row 3 merged into one cell (C3:D3)",
+         _book_with(merges={"visits": ["C3:D3"]}, clear=[("visits", 3, "group")]), f"{WORKBOOK} [visits]", 3,
+         "kind, group", "span several columns"),
+    Case("xlsx_merged_header", "campaign.xlsx: the persons header merged with the cell below it (E1:E2)",
+         _book_with(merges={"visits": ["E1:E2"]}, clear=[("visits", 2, "persons")]), f"{WORKBOOK} [visits]", 1, None,
+         "merged cells E1:E2 in the header row"),
+    Case("xlsx_percent_under_percent_measure", "campaign.xlsx: the five-good share formatted 0% (shows 85%, holds 0.85) "
+         "under measure %: read as 85", _book_with(cells={("actuals", "D4"): 0.85}, formats={("actuals", "D4"): "0%"}),
+         f"{WORKBOOK} [actuals]", 4, "value", "a percent cell (shown 85%) read as 85 under measure %",
+         exit=0, shown="note", notes=1),
+    Case("xlsx_percent_under_other_measure", "campaign.xlsx: gdp actual formatted 0.0% under measure 万元",
+         _book_with(cells={("actuals", "D2"): 0.52}, formats={("actuals", "D2"): "0.0%"}), f"{WORKBOOK} [actuals]", 2,
+         "value", "a percent cell (shown 52.0%) under measure 万元"),
+    Case("xlsx_percent_count", "campaign.xlsx: a persons cell formatted as a percent",
+         _book_with(formats={("visits", "E3"): "0%"}), f"{WORKBOOK} [visits]", 3, "persons",
+         "a percent cell (shown 3000%) in a column of counts"),
+    Case("xlsx_date_as_number", "campaign.xlsx: a visit date typed as the number 41000 (an unformatted Excel serial)",
+         _book_with(cells={("visits", "A3"): 41000}), f"{WORKBOOK} [visits]", 3, "date", "is a number, not a date"),
+    Case("percent_sign_csv", "actuals.csv: the five-good share written 85%", _cell("actuals", 4, "value", "85%"),
+         "actuals.csv", 4, "value", "is written with a percent sign; write the figure without it (85 under measure %)"),
+    # ambiguous numbers and dates
+    Case("compact_date", "visit date written 20120301 (digits only)", _cell("visits", 2, "date", "20120301"),
+         "visits.csv", 2, "date", "is a string of digits, not a date"),
+    Case("day_month_date", "visit date written 02/03/2012 (2 March or 3 February?)", _cell("visits", 3, "date", "02/03/2012"),
+         "visits.csv", 3, "date", "could be day/month or month/day"),
+    Case("decimal_comma_actual", "actual value written 5,2 (a decimal comma?)", _cell("actuals", 2, "value", "5,2"),
+         "actuals.csv", 2, "value", "a comma here may be a decimal comma or a thousands separator; write 5.2 or 52"),
+    Case("thousands_separator", "persons written 1,030 (a thousands separator): read as 1030",
+         _cell("visits", 3, "persons", "1,030"), "visits.csv", 3, "persons",
+         "thousands separators read in 1 cell of this column, e.g. 1,030 as 1030", exit=0, shown="note", notes=1),
+    # indicators, measures, references
+    Case("indicator_case_actuals", "an actual for indicator GDP where the targets say gdp",
+         _cell("actuals", 2, "indicator", "GDP"), "actuals.csv", 2, "indicator",
+         "indicator GDP has no target; the targets write it gdp"),
+    Case("indicator_unknown_actuals", "an actual for indicator revenue, which no target has",
+         _cell("actuals", 3, "indicator", "revenue"), "actuals.csv", 3, "indicator",
+         "indicator revenue has no target; targets have: five_good_share, gdp"),
+    Case("actuals_without_targets", "actuals.csv but no targets table", _no_target_table,
+         "actuals.csv", None, None, "has rows but there are no targets"),
+    Case("mixed_measures_children", "T2's gdp target in 元 while T1's is in 万元; both are summed into C",
+         _cell("targets", 3, "measure", "元"), "targets.csv", 3, "measure",
+         "targets of indicator gdp summed into C use different measures: 元 here, 万元 in row 2"),
+    Case("duplicate_actual_key", "the same actual (T1, gdp, 2012-06-30) given twice",
+         _add_row("actuals", ["T1", "gdp", "2012-06-30", "530"]), "actuals.csv", 5, "unit_id, indicator, date",
+         "repeats an earlier row's key"),
+    Case("unit_id_case", "a visit at unit t1 where units say T1", _cell("visits", 2, "unit_id", "t1"),
+         "visits.csv", 2, "unit_id", "is not a unit_id in units; did you mean T1?"),
+    Case("parent_by_name", "V1's parent written as the name 甲乡 instead of the id T1", _cell("units", 5, "parent_id", "甲乡"),
+         "units.csv", 5, "parent_id", "it is the name of unit T1; write its unit_id"),
+    Case("kind_case", "visit kind written Seminar", _cell("visits", 2, "kind", "Seminar"),
+         "visits.csv", 2, "kind", "did you mean seminar?"),
+    Case("unknown_sector", "sector farm, not a known sector", _cell("units", 3, "sector", "farm"),
+         "units.csv", 3, "sector", "is not a known sector"),
+    # issue 14's habits: title, blank and totals rows
+    Case("title_row_above_header", "visits.csv starts with a title line above the header", _title_row,
+         "visits.csv", 1, None, "1 title line above the header (row 2) not read as data", exit=0, shown="note", notes=1),
+    Case("blank_separator_row", "a blank row between the visits rows", _blank_row,
+         "visits.csv", 4, None, "1 blank row between the data rows skipped", exit=0, shown="note", notes=1),
+    Case("totals_row_matching", "a 合计 row under the visits equal to their sum (55)", _totals("55"),
+         "visits.csv", 6, None, "a totals row (合计) equal to the sums of the rows above is not read as data",
+         exit=0, shown="note", notes=1),
+    Case("totals_row_not_matching", "a 合计 row under the visits that says 56 where the rows add up to 55", _totals("56"),
+         "visits.csv", 6, "persons", "persons: 56 written, 55 summed"),
+    # data-quality findings (exit 0, listed)
+    Case("actual_not_counted", "an actual of gdp for V1, which has no gdp target, own or summed",
+         _add_row("actuals", ["V1", "gdp", "2012-06-30", "10"]), "actuals.csv", 5, None,
+         "V1 has no target of gdp, own or summed from its units below: this actual is not counted",
+         exit=0, shown="finding", findings=1),
+    Case("no_actual_reported", "T2's gdp target has no actual by as_of", _drop_row("actuals", 3),
+         "targets.csv", 3, None, "no actual reported for gdp on or before 2012-06-30", exit=0, shown="finding", findings=1),
+    Case("decreasing_actual", "T1's cumulative gdp falls from 600 (March) to 520 (June)",
+         _add_row("actuals", ["T1", "gdp", "2012-03-31", "600"]), "actuals.csv", 2, None,
+         "cumulative gdp falls from 600 (2012-03-31, row 5) to 520 (2012-06-30)", exit=0, shown="finding", findings=1),
+    Case("visit_outside_period", "a visit dated 2013-01-05, after the campaign's end",
+         _add_row("visits", ["2013-01-05", "T2", "visit", "residents", "6", "", ""]), "visits.csv", 6, None,
+         "2013-01-05 is outside 2012-01-01–2012-12-31", exit=0, shown="finding", findings=1),
+    # files left unread, workbooks refused before loading
+    Case("xls_beside_csv", "an old units.xls lies beside units.csv", _raw_file("units.xls", _ole("Workbook")),
+         "units.xls", None, None, "is an old-format Excel workbook (.xls) and is not read", exit=0, shown="note", notes=1),
+    Case("xls_only_source", "visits saved as visits.xls only", lambda d: (d.tables.pop("visits"),
+         d.raw.__setitem__("visits.xls", _ole("Workbook"))), "visits.xls", None, None,
+         "the only file for table visits, and cannot be read; save it as visits.csv"),
+    Case("copy_named_file", "visits (1).csv, a browser's second download, beside visits.csv",
+         _raw_file("visits (1).csv", b"date,unit_id,kind,group,persons\n"), "visits (1).csv", None, None,
+         "is not read: its name is not visits.csv", exit=0, shown="note", notes=1),
+    Case("copy_only_source", "surveys saved only as surveys - 副本.csv", _renamed_table("surveys", "surveys - 副本.csv"),
+         "surveys - 副本.csv", None, None, "looks like the surveys table but is not read under this name; rename it surveys.csv"),
+    Case("xlsx_hidden_extra_sheet", "campaign.xlsx has a hidden sheet 旧数据 besides the tables",
+         _book_with(extra_sheets={"旧数据": [["x"]]}, hidden=["旧数据"]), WORKBOOK, None, None,
+         "hidden sheet 旧数据 is not a table and is not read", exit=0, shown="note", notes=1),
+    Case("excel_lock_file", "Excel's lock file ~$campaign.xlsx: the workbook is open", _lock_file,
+         "~$campaign.xlsx", None, None, "is Excel's lock file: campaign.xlsx is open in Excel", exit=0, shown="note", notes=1),
+    Case("xlsx_encrypted", "campaign.xlsx is protected by a password (an encrypted OLE container)", _encrypted,
+         WORKBOOK, None, None, "is protected by a password (encrypted) and cannot be read"),
+    Case("xlsx_old_format_renamed", "campaign.xlsx is really an old .xls workbook", _old_renamed,
+         WORKBOOK, None, None, "is an old-format .xls workbook under an .xlsx name"),
+    Case("xlsx_huge_dimensions", "campaign.xlsx sheets declare A1:AF1000000 (32 million cells)", _huge_dimension,
+         WORKBOOK, None, None, "declares 32,000,000 cells (A1:AF1000000); the limit is 2,000,000 cells per workbook"),
+    Case("two_workbooks", "two .xlsx workbooks in one folder", _two_workbooks,
+         "two_workbooks", None, None, "more than one .xlsx workbook; keep one"),
+    Case("table_in_csv_and_workbook", "units given both as units.csv and as a sheet of campaign.xlsx", _also_in_workbook,
+         "units.csv", None, None, "table units is also a sheet of campaign.xlsx"),
+    Case("two_files_one_table", "units.csv and Units.csv", _raw_file("Units.csv", _csv_text(BASE["units"]).encode()),
+         "units.csv", None, None, "a second file for table units"),
+    # campaign.yaml, strict
+    Case("yaml_unknown_key", "campaign.yaml says as-of instead of as_of", _yaml("as_of:", "as-of:"),
+         "campaign.yaml", None, "as-of", "did you mean as_of?"),
+    Case("yaml_unknown_nested_key", "campaign.yaml says vocabulary.indicator instead of indicators",
+         _yaml("  indicators:", "  indicator:"), "campaign.yaml", None, "vocabulary.indicator",
+         "did you mean vocabulary.indicators?"),
+    Case("yaml_id_path", "campaign.yaml id ../../../elsewhere (it names the output folder)",
+         _yaml("id: bad_inputs_base", "id: ../../../elsewhere"), "campaign.yaml", None, "id",
+         "must be 1 to 64 ASCII letters, digits, _ or -"),
+    Case("yaml_date_range", "campaign.yaml start 1899-12-31", _yaml("start: 2012-01-01", "start: 1899-12-31"),
+         "campaign.yaml", None, "start", "must be between 1900-01-01 and 2100-12-31"),
+    Case("yaml_as_of_range", "campaign.yaml as_of 3012-06-30", _yaml("as_of: 2012-06-30", "as_of: 3012-06-30"),
+         "campaign.yaml", None, "as_of", "must be between start 2012-01-01 and end + 366 days (2014-01-01)"),
+    Case("yaml_timezone", "campaign.yaml timezone Beijing (not an IANA name)", _yaml("as_of: 2012-06-30\n",
+         "as_of: 2012-06-30\ntimezone: Beijing\n"), "campaign.yaml", None, "timezone", "is not an IANA time zone name"),
+    Case("yaml_satisfaction_min", "campaign.yaml satisfaction_min 6", _yaml("as_of: 2012-06-30\n",
+         "as_of: 2012-06-30\nsatisfaction_min: 6\n"), "campaign.yaml", None, "satisfaction_min",
+         "must be a whole number from 1 to 5"),
+    Case("yaml_name_one_language", "campaign.yaml name without en",
+         _yaml("name: {zh: 坏输入目录基准活动, en: Bad-input catalogue base campaign}", "name: {zh: 坏输入目录基准活动}"),
+         "campaign.yaml", None, "name", "must be a mapping with zh and en"),
+    Case("yaml_duplicate_key", "campaign.yaml gives as_of twice (YAML would keep the second in silence)",
+         _yaml("as_of: 2012-06-30\n", "as_of: 2012-06-30\nas_of: 2012-12-31\n"), "campaign.yaml", 6, "as_of",
+         "is given twice (lines 5 and 6)"),
+    Case("yaml_alias", "campaign.yaml uses a YAML anchor and alias", _yaml("as_of: 2012-06-30\n",
+         "as_of: &day 2012-06-30\n"), "campaign.yaml", 5, None, "uses a YAML anchor (&day)"),
+    Case("yaml_too_large", "campaign.yaml padded past 1 MB", _yaml_pad,
+         "campaign.yaml", None, None, "campaign.yaml is limited to 1 MB"),
+    Case("yaml_not_utf8", "campaign.yaml saved in GB18030", _gbk_yaml,
+         "campaign.yaml", None, None, "is not UTF-8 text"),
 ]
 
 
 def _expected(case: Case) -> dict:
     return {
         "defect": case.defect,
-        "problems": case.problems,
+        "exit": case.exit,
+        "shown": case.shown,
+        "problems": case.problems if case.exit else 0,
+        "notes": case.notes,
+        "findings": case.findings,
         "file": case.file,
         "row": case.row,
         "column": case.column,
@@ -430,22 +731,26 @@ def _readme() -> str:
         "# Bad-input catalogue",
         "",
         "Small campaign folders, each the valid base `_valid/` (4 units, 4 visits, 3 surveys, 3 targets,",
-        "3 actuals) with exactly one defect. `tests/test_bad_inputs.py` runs every folder through",
-        "`campaign-analytics validate DIR` and `campaign-analytics run --data DIR --out OUT` and expects exit",
-        "status 2, no traceback, the number of problems below, one of them naming the file, row and column",
-        "shown, and no report written. `_valid/` must exit 0. The test also builds, from `_valid/`, a 50 MB",
+        "3 actuals) with exactly one defect or real-world habit. `tests/test_bad_inputs.py` runs every folder",
+        "through `campaign-analytics validate DIR`. A defect (exit 2) must also stop",
+        "`campaign-analytics run --data DIR --out OUT`: no traceback, the number of problems below, one of them",
+        "naming the file, row and column shown, and no report written. An accepted habit or a data-quality",
+        "finding (exit 0) must be said in `validate`'s output: the notes (`  * `) and findings (`  ! `) below,",
+        "one of them at the place shown; `kpis` must work on it. `_valid/` must exit 0 with neither.",
+        "The test also builds, from `_valid/`, a 50 MB",
         "visits.csv with one defect near its end and a visits.csv whose unclosed quote swallows more than the",
         "csv module's field limit (neither is committed).",
         "",
         "Each folder's `expected.yaml` holds the same expectations. Do not edit the folders by hand:",
         "change `make_cases.py` and run `.venv/bin/python tests/bad_inputs/make_cases.py`.",
         "",
-        "| case | defect | problems | file | row | column | rule contains |",
-        "|---|---|---|---|---|---|---|",
+        "| case | defect or habit | exit | shown as | problems | notes | findings | file | row | column | words |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for c in CASES:
-        cells = [f"`{c.name}`", c.defect, str(c.problems), c.file, "" if c.row is None else str(c.row),
-                 c.column or "", c.contains]
+        e = _expected(c)
+        cells = [f"`{c.name}`", c.defect, str(c.exit), c.shown, str(e["problems"]), str(c.notes), str(c.findings),
+                 c.file, "" if c.row is None else str(c.row), c.column or "", c.contains]
         lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
     return "\n".join(lines) + "\n"
 
