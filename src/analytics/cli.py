@@ -1,37 +1,80 @@
-"""The campaign-analytics command: a thin layer over the library. Exit 0 ok, 1 some units failed, 2 bad input."""
+"""The campaign-analytics command: a thin layer over the library.
+
+Exit codes (DOMAIN.md): 2 input or usage errors, found before anything is written; 1 the batch ran but
+something failed or changed under it (a unit failed, a file could not be written, the output folder vanished,
+inputs changed while it ran); 0 done. Never a Python traceback.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from analytics import __version__
-from analytics.data.loading import load_campaign
-from analytics.errors import AnalyticsError, CampaignDataError
-from analytics.fileio import write_text_atomic
-from analytics.kpis import kpi_table
-from analytics.labels import where_text
+from analytics.errors import AnalyticsError, CampaignDataError, UsageError
+from analytics.fileio import NotARegularFileError, writable_target, write_text_atomic
+from analytics.labels import LANGUAGES, where_text
+from analytics.options import Option, OptionValueError
+from analytics.report.layout import ASSET_MODES
 
-EXIT_OK, EXIT_FAILED_UNITS, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_FAILED_UNITS = EXIT_FAILED  # the name earlier versions used
 
 
-class _Date(click.ParamType):
-    name = "DATE"
+class OptionType(click.ParamType):
+    """A click type that parses with the option's own rule, so a flag and a file key say the same thing."""
+
+    def __init__(self, option: Option):
+        self.option = option
+        self.name = option.kind.upper()
 
     def convert(self, value, param, ctx):
-        if isinstance(value, dt.date):
-            return value
         try:
-            return dt.date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(f"{value!r} is not a date as YYYY-MM-DD", param, ctx)
+            return self.option.parse(value)
+        except OptionValueError as exc:
+            self.fail(str(exc), param, ctx)
 
 
-DATE = _Date()
+def schema_option(option: Option, **overrides) -> Callable:
+    """The click option made from an Option: flag, type, help (with the allowed values and the default)."""
+    shown = option.help.replace("`", "")
+    if option.kind == "choice":
+        shown += f" ({'|'.join(option.choices)})"
+    elif option.minimum is not None or option.maximum is not None:
+        shown += f" ({option.range_text()})"
+    if option.kind == "bool":
+        kwargs = {"is_flag": True, "default": None}
+    else:
+        kwargs = {"type": OptionType(option), "default": None, "metavar": option.kind.upper()}
+        if option.kind == "list":
+            kwargs["multiple"] = True
+        if option.shown_default() != "—":
+            shown += f" [default: {option.shown_default().replace('`', '')}]"
+    return click.option(option.cli_flag, option.name, help=shown, **{**kwargs, **overrides})
+
+
+def _schema_options(names: list[str] | None = None) -> Callable:
+    """Decorate a command with the run options (all, or the named ones), in the documented order."""
+    from analytics.batch.options import RUN_OPTIONS
+
+    chosen = [RUN_OPTIONS[n] for n in (names or list(RUN_OPTIONS))]
+
+    def decorate(command: Callable) -> Callable:
+        for option in reversed(chosen):
+            command = schema_option(option)(command)
+        return command
+
+    return decorate
+
+
+def _notebook_option(name: str) -> Callable:
+    from analytics.report.parameters import NOTEBOOK_PARAMETERS
+
+    return schema_option(NOTEBOOK_PARAMETERS[name])
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -52,7 +95,7 @@ MAX_FINDINGS_SHOWN = 50
 
 @cli.command()
 @click.argument("data_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--language", type=click.Choice(["zh", "en"]), default="en", show_default=True,
+@click.option("--language", type=click.Choice(LANGUAGES), default="en", show_default=True,
               help="Language of the messages.")
 def validate(data_dir: Path, language: str) -> None:
     """Check a campaign folder against the data contract and summarise what it holds.
@@ -62,9 +105,10 @@ def validate(data_dir: Path, language: str) -> None:
     """
     from analytics.kpis import campaign_flags
     from analytics.labels import label, message
+    from analytics.report.parameters import read_campaign
 
     try:
-        campaign = load_campaign(data_dir)
+        campaign = read_campaign(data_dir)
     except CampaignDataError as exc:
         _echo_notes(exc.notes, language, err=True)
         click.echo(f"error: {exc.text(language)}", err=True)
@@ -106,78 +150,99 @@ def _echo_notes(notes, language: str, err: bool = False) -> None:
             click.echo(f"  * {note.text(language)}", err=err)
 
 
+def output_file(out: str) -> Path | None:
+    """`-` (standard output) -> None; else a path that is new or a regular file (never a device or FIFO)."""
+    if out == "-":
+        return None
+    path = Path(out)
+    try:
+        return writable_target(path)
+    except NotARegularFileError:
+        raise UsageError(f"--out {out} is not a regular file; write to a file path, or - for standard output") from None
+
+
 @cli.command()
 @click.argument("data_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--as-of", "as_of", type=DATE, default=None, help="Date of the figures (default: the campaign's).")
-@click.option("--tolerance", type=float, default=1.0, show_default=True, help="Pace tolerance in points.")
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write CSV here instead of standard output.")
-def kpis(data_dir: Path, as_of: dt.date | None, tolerance: float, out: Path | None) -> None:
-    """Every unit's KPIs as a tidy CSV: unit_id, metric, key, value."""
-    campaign = load_campaign(data_dir)
-    table = kpi_table(campaign, as_of=as_of, tolerance=tolerance)
-    text = table.to_csv(index=False)
-    if out is None:
+@_notebook_option("as_of")
+@_notebook_option("tolerance")
+@click.option("--out", "out", default="-", show_default=True,
+              help="Write the CSV to this file (a new path or a regular file); - is standard output.")
+def kpis(data_dir: Path, as_of, tolerance, out: str) -> None:
+    """Every unit's KPIs as a tidy CSV: unit_id, metric, key, value (text never runs as a spreadsheet formula)."""
+    from analytics.kpis import kpi_table
+    from analytics.report.parameters import read_campaign, resolve_as_of
+    from analytics.spreadsheet import csv_text
+
+    target = output_file(out)
+    campaign = read_campaign(data_dir)
+    when = resolve_as_of(campaign, as_of)
+    table = kpi_table(campaign, as_of=when, tolerance=1.0 if tolerance is None else tolerance)
+    text = csv_text(table)
+    if target is None:
         click.echo(text, nl=False)
     else:
-        write_text_atomic(out, text, encoding="utf-8-sig")
+        write_text_atomic(target, text, encoding="utf-8-sig")
         click.echo(f"wrote {len(table)} rows to {out}", err=True)
 
 
 @cli.command()
 @click.argument("params_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), help="Campaign folder.")
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder (default reports/<campaign id>).")
-@click.option("--units", "units", multiple=True, help="Unit ids to render (repeat, or comma-separated).")
-@click.option("--as-of", "as_of", type=DATE, help="Date of the figures (default: the campaign's).")
-@click.option("--jobs", type=click.IntRange(1, 64), help="Parallel kernels (default 1).")
-@click.option("--assets", type=click.Choice(["self_contained", "shared"]), help="How pages get plotly.js.")
-@click.option("--language", type=click.Choice(["zh", "en"]), help="Report language.")
-@click.option("--tolerance", type=float, help="Pace tolerance in points (default 1).")
-@click.option("--timeout", type=float, help="Seconds allowed per unit (default 600).")
-@click.option("--force", is_flag=True, default=None, help="Re-render units that are up to date.")
-@click.option("--executor", type=click.Choice(["local", "dask"]), help="Where units run (default local).")
-@click.option("--scheduler", help="With --executor dask: scheduler address (tcp://host:8786) or 'local'.")
+@_schema_options()
 def run(params_file: Path | None, **flags) -> None:
     """Render each unit's report notebook to offline HTML, plus index.html, kpis.csv and manifest.json.
 
-    PARAMS_FILE is a YAML file (see parameters/); command-line flags override its keys.
-    Exit status: 0 every unit rendered, 1 some units failed, 2 bad input or usage.
+    PARAMS_FILE is a YAML file (see parameters/) with the options' names as keys; command-line flags override
+    its keys. Exit status: 0 done, 1 some units failed or the batch hit a fault, 2 bad input or usage.
     """
-    from analytics.batch.params import read_parameters, resolve_paths
+    from analytics.batch.params import read_parameters
+    from analytics.config import resolve_data_dir
 
     params = read_parameters(params_file) if params_file else {}
-    cli_values = {k: v for k, v in flags.items() if v not in (None, ())}
-    if "units" in cli_values:
-        cli_values["units"] = [u.strip() for raw in cli_values["units"] for u in raw.split(",") if u.strip()]
-    if "data_dir" in cli_values:
-        cli_values["data_dir"] = str(cli_values["data_dir"])
-    params.update(cli_values)
-    params = resolve_paths(params)
+    if flags.get("units"):  # --units A,B --units C: one list
+        flags["units"] = [u for given in flags["units"] for u in given]
+    params.update({k: v for k, v in flags.items() if v not in (None, ())})
     if "data_dir" not in params:
         raise click.UsageError("give a parameter file or --data DIR")
+    params["data_dir"] = resolve_data_dir(params["data_dir"])
+    from analytics.report.parameters import read_campaign
+
     # Validate before importing the notebook machinery (~2 s), so bad input fails fast; the batch reuses it.
-    load_campaign(params["data_dir"])
+    read_campaign(params["data_dir"])
     from analytics.batch.runner import BatchOptions, run_batch
 
-    options = BatchOptions(
-        data_dir=params["data_dir"], out_dir=params.get("out"), units=params.get("units"),
-        as_of=params.get("as_of"), jobs=params.get("jobs", 1), assets=params.get("assets", "self_contained"),
-        language=params.get("language", "zh"), tolerance=params.get("tolerance", 1.0),
-        timeout=params.get("timeout", 600.0), force=bool(params.get("force", False)),
-        executor=params.get("executor", "local"), scheduler=params.get("scheduler"),
-    )
+    options = BatchOptions.from_values(params)
     with _progress() as report:
         result = run_batch(options, progress=report)
     counts = ", ".join(f"{n} {status.replace('_', ' ')}" for status, n in sorted(result.counts().items()))
     click.echo(f"{len(result.units)} units in {result.duration_s:.1f} s: {counts}", err=True)
     for unit in result.units:
         if unit.status == "failed":
-            click.echo(f"failed: {unit.unit_id}: {unit.error} (notebook: {unit.notebook})", err=True)
+            click.echo(f"failed: {unit.unit_id}: {unit.error}" + (f" (notebook: {unit.notebook})" if unit.notebook
+                                                                    else ""), err=True)
+    if result.stale:
+        click.echo(f"stale: {len(result.stale)} other page(s) of {result.out_dir} were made from other data "
+                   "and are marked stale in index.html; run without --units to refresh them", err=True)
+    for problem in result.problems:
+        click.echo(f"error: {problem}", err=True)
     click.echo(f"index: {result.index.resolve()}")
     if result.exit_code:
         raise SystemExit(result.exit_code)
+
+
+@cli.command()
+@click.argument("notebook", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--out", "out", default=None, help="The page to write (default: the notebook's name with .html).")
+@click.option("--assets", type=click.Choice(ASSET_MODES), default="self_contained", show_default=True,
+              help="plotly.js inside the page, or one assets/plotly.min.js beside it.")
+def html(notebook: Path, out: str | None, assets: str) -> None:
+    """Turn an executed report notebook (e.g. from papermill) into its offline page, every chart drawn."""
+    from analytics.report.page import executed_notebook_page
+
+    target = output_file(out or str(notebook.with_suffix(".html")))
+    if target is None:
+        raise UsageError("--out - is not possible for a page; give a file path")
+    page = executed_notebook_page(notebook, target, assets)
+    click.echo(f"wrote {page}", err=True)
 
 
 class _progress:
@@ -210,7 +275,7 @@ class _progress:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: bad input and usage errors exit 2 with a message, never a traceback."""
+    """Entry point: usage and input errors exit 2, environment faults 1, each one clear line, never a traceback."""
     try:
         cli.main(args=argv, prog_name="campaign-analytics", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -225,8 +290,11 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(f"error: {exc}", err=True)
         return EXIT_BAD_INPUT
     except OSError as exc:
-        click.echo(f"error: {exc.strerror or exc} ({exc.filename or ''})", err=True)
-        return EXIT_BAD_INPUT
+        # Inputs are read (and their OS errors turned into usage errors) before anything is written, so an
+        # OSError that gets here is the environment failing a write: a full disk, a vanished folder.
+        where = f" ({exc.filename})" if exc.filename else ""
+        click.echo(f"error: {exc.strerror or exc}{where}", err=True)
+        return EXIT_FAILED
     except SystemExit as exc:
         return int(exc.code or 0)
     return EXIT_OK

@@ -1,19 +1,72 @@
-"""Atomic writes: a temp file in the same folder, then rename, so no reader sees a half-written file."""
+"""Atomic writes: a temp file in the same folder, then rename, so no reader sees a half-written file.
+
+A new file gets the permissions any tool would give it (0666 less the umask: 0644 by default), not
+mkstemp's private 0600, so colleagues and web servers can read published reports; a replaced file keeps
+its mode. Only regular files are ever replaced: a device, FIFO or folder at the path is refused.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
+import threading
 from pathlib import Path
 
+_UMASK_LOCK = threading.Lock()
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write data to path via a temporary sibling and os.replace."""
+
+class NotARegularFileError(OSError):
+    """The path exists and is not a regular file (a device, FIFO, socket or folder): never replaced."""
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it where Linux shows it, else set and restored under a lock."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    with _UMASK_LOCK:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
+
+
+def writable_target(path: Path) -> Path:
+    """The file a write to `path` should replace: path itself, or the regular file a symlink points to.
+
+    Raises NotARegularFileError when something other than a regular file is there (e.g. /dev/stdout).
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        st = os.stat(path)  # follows symlinks
+    except FileNotFoundError:
+        return path
+    if not stat.S_ISREG(st.st_mode):
+        raise NotARegularFileError(0, "not a regular file; refusing to replace it", str(path))
+    return Path(os.path.realpath(path)) if os.path.islink(path) else path
+
+
+def write_bytes_atomic(path: Path, data: bytes, make_parents: bool = True) -> None:
+    """Write data to path via a temporary sibling and os.replace.
+
+    `make_parents=False` never creates the parent folder: a batch whose output folder was deleted gets
+    FileNotFoundError instead of silently re-creating it.
+    """
+    path = writable_target(Path(path))
+    if make_parents:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        mode = 0o666 & ~current_umask()
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), mode)
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
@@ -26,6 +79,6 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def write_text_atomic(path: Path, text: str, encoding: str = "utf-8") -> None:
+def write_text_atomic(path: Path, text: str, encoding: str = "utf-8", make_parents: bool = True) -> None:
     """Text version of write_bytes_atomic."""
-    write_bytes_atomic(path, text.encode(encoding))
+    write_bytes_atomic(path, text.encode(encoding), make_parents)

@@ -125,6 +125,10 @@ LABELS: dict[str, dict[str, str]] = {
     "batch.up_to_date": {"zh": "无变化", "en": "Up to date"},
     "batch.failed": {"zh": "生成失败", "en": "Failed"},
     "batch.not_rendered": {"zh": "未生成", "en": "Not rendered"},
+    "batch.stale": {"zh": "已过期", "en": "Stale"},
+    "batch.stale_help": {"zh": "此页面由旧数据生成，与本索引和 kpis.csv 不一致；请重新运行（不带 --units）以更新",
+                         "en": "This page was made from other data than this index and kpis.csv; "
+                               "run again without --units to refresh it"},
     # Unit tags
     "tag.advanced": {"zh": "先进", "en": "Advanced"},
     "tag.lagging": {"zh": "后进", "en": "Lagging"},
@@ -228,7 +232,7 @@ ALIASES: dict[str, str] = {
     "count": "flag.count",
     **{k: f"note.{k}" for k in ("no_flags", "more_rows", "laggard_legend")},
     **{k: f"tag.{k}" for k in ("advanced", "lagging")},
-    **{k: f"batch.{k}" for k in ("rendered", "up_to_date", "failed", "not_rendered")},
+    **{k: f"batch.{k}" for k in ("rendered", "up_to_date", "failed", "not_rendered", "stale", "stale_help")},
 }
 
 FREQ_KEYS = {"D": "freq.day", "W": "freq.week", "MS": "freq.month"}

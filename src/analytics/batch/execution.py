@@ -11,14 +11,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import nbformat
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from papermill.exceptions import PapermillExecutionError
 
 from analytics.batch.kernels import WarmKernel
 from analytics.report.page import notebook_html
 
 log = logging.getLogger(__name__)
 
-# Errors after which the kernel cannot be trusted for the next unit.
-_KERNEL_FAULTS = ("DeadKernelError", "CellTimeoutError", "TimeoutError", "RuntimeError")
+# Errors after which the kernel cannot be trusted for the next unit: it died, or a cell (or a reply) never came.
+# A PapermillExecutionError is the notebook's own exception: the kernel is fine.
+KERNEL_FAULTS: tuple[type[BaseException], ...] = (DeadKernelError, CellTimeoutError, TimeoutError, RuntimeError)
 
 
 @dataclass
@@ -33,10 +36,11 @@ class Rendered:
 
 
 def describe(exc: BaseException) -> str:
-    """One line for the manifest: the notebook's exception name and value, or the runner's error."""
-    ename = getattr(exc, "ename", None)
-    if ename:
-        return f"{ename}: {getattr(exc, 'evalue', '')}".strip()
+    """One line for the manifest: the notebook's exception name and value, the OS's message, or the error."""
+    if isinstance(exc, PapermillExecutionError):
+        return f"{exc.ename}: {exc.evalue}".strip()
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror}" + (f": {exc.filename}" if exc.filename else "")
     text = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0] if text else ''}".strip()
 
@@ -53,7 +57,7 @@ def render_unit(kernel: WarmKernel, notebook: nbformat.NotebookNode, parameters:
         return Rendered(unit_id, page, None, None, round(time.perf_counter() - start, 3))
     except Exception as exc:  # one unit's failure must not stop the batch
         error = describe(exc)
-        if type(exc).__name__ in _KERNEL_FAULTS or not kernel.alive:
+        if isinstance(exc, KERNEL_FAULTS) or not kernel.alive:
             log.warning("kernel for %s died or hung (%s); starting a new one", unit_id, error)
             try:
                 kernel.restart()

@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -89,3 +91,51 @@ def unit_input_keys(campaign: Campaign, as_of: dt.date, tolerance: float, notebo
                 d.update(subtree[sibling].encode())
         keys[uid] = d.hexdigest()
     return keys
+
+
+@dataclass(frozen=True)
+class InputSnapshot:
+    """The campaign folder's files as they were at one moment: name -> (stat signature, sha256 of the bytes).
+
+    Taken before a batch loads the campaign and again at its end: a file re-saved in between (even with the
+    same bytes restored later, or with its mtime put back) shows up in `changed_since`. Hidden files and
+    office lock files (`~$book.xlsx`, `.~lock.units.csv#`) are not inputs.
+    """
+
+    files: dict[str, tuple[tuple[int, ...], str]]
+
+    @classmethod
+    def take(cls, folder: Path, earlier: InputSnapshot | None = None) -> InputSnapshot:
+        """Hash every input file; a file whose stat signature equals the one in `earlier` reuses its hash."""
+        known = earlier.files if earlier is not None else {}
+        files: dict[str, tuple[tuple[int, ...], str]] = {}
+        try:
+            entries = sorted(Path(folder).iterdir())
+        except OSError:
+            return cls({})
+        for path in entries:
+            if path.name.startswith((".", "~$")):
+                continue
+            try:
+                st = path.stat()
+                if not path.is_file():
+                    continue
+                signature = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+                same = known.get(path.name)
+                files[path.name] = same if same and same[0] == signature else (signature, _sha256(path))
+            except OSError:
+                files[path.name] = ((), "unreadable")
+        return cls(files)
+
+    def changed_since(self, before: InputSnapshot) -> list[str]:
+        """Names of files added, removed or whose bytes differ (a touched but identical file is unchanged)."""
+        names = sorted(set(self.files) | set(before.files))
+        return [n for n in names if (self.files.get(n) or ((), ""))[1] != (before.files.get(n) or ((), ""))[1]]
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

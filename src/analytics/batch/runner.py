@@ -1,12 +1,21 @@
 """Render every unit of a campaign: notebooks on warm kernels, HTML pages, index, kpis.csv and manifest.
 
-The output folder's layout is `analytics.report.layout.OutputLayout`.
-Every file is written atomically. A unit that fails does not stop the others.
+The output folder's layout is `analytics.report.layout.OutputLayout`. Every file is written atomically.
+Exit codes follow DOMAIN.md: bad input or options raise (UsageError, CampaignDataError) before anything is
+written; after that nothing raises for an environment fault: a unit whose page cannot be written fails alone
+with the OS's message, and a batch-level fault (index or kpis.csv not written, the output folder removed,
+the campaign's files changed while it ran) is one of `BatchResult.problems`, exit 1.
+
+One data fingerprint per folder: index.html, kpis.csv and the manifest are made from the campaign as loaded
+at the start. A page records the input key it was made from; a page of a unit not rendered in this run whose
+key differs from the current one (a run with --units after new data) is marked `stale` on the index and in
+the manifest, never shown as current.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import fcntl
 import json
 import logging
@@ -23,57 +32,24 @@ import nbformat
 
 from analytics import __version__
 from analytics.batch.execution import Rendered, describe, render_unit
-from analytics.batch.incremental import unit_input_keys
+from analytics.batch.incremental import InputSnapshot, unit_input_keys
 from analytics.batch.kernels import WarmKernel
-from analytics.config import REPORT_NOTEBOOK, REPORTS_DIR, resolve_data_dir
+from analytics.batch.options import BatchOptions
+from analytics.config import REPORTS_DIR, resolve_data_dir
 from analytics.data.campaign import Campaign
-from analytics.data.loading import load_campaign
 from analytics.errors import UsageError
 from analytics.fileio import write_text_atomic
 from analytics.kpis import cached_kpi_table
 from analytics.report.index import index_html
 from analytics.report.layout import OutputLayout
-from analytics.report.page import ASSET_MODES, page_input_key, write_shared_asset
+from analytics.report.page import PLOTLY_ASSET, page_input_key, plotly_js
+from analytics.report.parameters import check_units, read_campaign, resolve_as_of
 from analytics.report.sections import HTML_ONLY_ENV
+from analytics.spreadsheet import csv_text
 
 log = logging.getLogger(__name__)
 
 LOCK_FILE = OutputLayout.LOCK
-
-
-@dataclass
-class BatchOptions:
-    """What to render and how; the CLI and parameter files fill it in."""
-
-    data_dir: Path
-    out_dir: Path | None = None
-    units: list[str] | None = None
-    as_of: dt.date | None = None
-    jobs: int = 1
-    assets: str = "self_contained"
-    language: str = "zh"
-    tolerance: float = 1.0
-    timeout: float = 600.0
-    force: bool = False
-    executor: str = "local"  # local (a pool of warm kernels here) or dask
-    scheduler: str | None = None  # with dask: a scheduler address, or "local" for a LocalCluster
-    notebook: Path = REPORT_NOTEBOOK
-
-    def check(self) -> None:
-        if self.assets not in ASSET_MODES:
-            raise UsageError(f"assets must be one of {', '.join(ASSET_MODES)}, not {self.assets!r}")
-        if self.language not in ("zh", "en"):
-            raise UsageError(f"language must be zh or en, not {self.language!r}")
-        if not 1 <= self.jobs <= 64:
-            raise UsageError(f"jobs must be between 1 and 64, not {self.jobs}")
-        if self.timeout <= 0:
-            raise UsageError("timeout must be a positive number of seconds")
-        if self.executor not in ("local", "dask"):
-            raise UsageError(f"executor must be local or dask, not {self.executor!r}")
-        if self.executor == "dask" and not self.scheduler:
-            raise UsageError("the dask executor needs --scheduler ADDRESS (or --scheduler local)")
-        if not Path(self.notebook).is_file():
-            raise UsageError(f"notebook {self.notebook} does not exist")
 
 
 @dataclass
@@ -82,7 +58,7 @@ class UnitResult:
 
     unit_id: str
     name: str
-    status: str  # rendered, failed, up_to_date
+    status: str  # rendered, up_to_date, failed; stale: a page (or failure) from other inputs, not redone this run
     output: str | None
     input_key: str
     duration_s: float = 0.0
@@ -98,6 +74,8 @@ class BatchResult:
     index: Path
     duration_s: float
     kernel_peak_mb: list[float] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # batch-level faults (exit 1)
+    stale: list[str] = field(default_factory=list)  # units of the folder whose page shows other inputs
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -114,7 +92,10 @@ class _OutputLock:
         self.fh = None
 
     def __enter__(self) -> _OutputLock:
-        self.fh = open(self.path, "a+")  # noqa: SIM115 - held for the whole batch
+        try:
+            self.fh = open(self.path, "a+")  # noqa: SIM115 - held for the whole batch
+        except OSError as exc:
+            raise UsageError(f"cannot write to output folder {self.path.parent}: {exc.strerror or exc}") from None
         try:
             fcntl.flock(self.fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -131,16 +112,78 @@ class _OutputLock:
         self.fh.close()
 
 
+class _Output:
+    """Writes inside the output folder, and only there: never re-creates the folder if it is removed."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.layout = OutputLayout(root)
+        st = os.stat(root)
+        self._identity = (st.st_dev, st.st_ino)
+
+    def present(self) -> bool:
+        """Whether the folder the batch started in is still there (not removed, not replaced by another)."""
+        try:
+            st = os.stat(self.root)
+        except OSError:
+            return False
+        return (st.st_dev, st.st_ino) == self._identity
+
+    def write(self, relative: str, text: str, encoding: str = "utf-8") -> None:
+        if not self.present():
+            raise FileNotFoundError(errno.ENOENT, "the output folder was removed", str(self.root))
+        target = self.root / relative
+        if target.parent != self.root:
+            target.parent.mkdir(exist_ok=True)  # units/, failed/, assets/: one level, never the root itself
+        write_text_atomic(target, text, encoding=encoding, make_parents=False)
+
+    def remove(self, relative: str) -> None:
+        try:
+            (self.root / relative).unlink()
+        except (FileNotFoundError, NotADirectoryError):
+            pass
+
+    def remove_stale_temp_files(self) -> None:
+        """Temp files of a batch killed mid-write (we hold the lock, so none is in use); only in this folder."""
+        for sub in self.layout.folders():
+            # A subfolder that is a link may point anywhere: nothing is removed through it.
+            if sub != self.root and (sub.is_symlink() or not sub.is_dir()):
+                continue
+            try:
+                for tmp in sub.glob(".*.tmp"):
+                    if tmp.is_file() and not tmp.is_symlink():
+                        tmp.unlink()
+            except OSError as exc:
+                log.warning("could not remove temporary files in %s: %s", sub, describe(exc))
+
+
+def cannot_write(relative: str, exc: OSError) -> str:
+    """One line for a file the batch could not write, with the OS's own message."""
+    where = f" ({exc.filename})" if exc.filename else ""
+    return f"cannot write {relative}: {exc.strerror or exc}{where}"
+
+
+def output_folder(out_dir: Path | None, campaign_id: str) -> Path:
+    """The chosen output folder, or reports/<campaign id>, which must stay inside reports/."""
+    if out_dir is not None:
+        return Path(out_dir)
+    try:
+        return OutputLayout.inside(REPORTS_DIR, campaign_id).root
+    except ValueError as exc:
+        raise UsageError(f"campaign id {exc}; give an output folder with --out") from None
+
+
 def run_batch(options: BatchOptions, progress: Callable[[UnitResult, int, int], None] | None = None) -> BatchResult:
     """Render the campaign's units; raise CampaignDataError/UsageError before writing anything on bad input."""
     started = time.perf_counter()
     options.check()
     data_dir = resolve_data_dir(options.data_dir)
-    campaign = load_campaign(data_dir)
+    inputs = InputSnapshot.take(data_dir)  # before loading: a change from here on is caught at the end
+    campaign = read_campaign(data_dir)
     h = campaign.hierarchy
     wanted = _select_units(campaign, options.units)
-    as_of = campaign.as_of(options.as_of)
-    out_dir = Path(options.out_dir) if options.out_dir else REPORTS_DIR / campaign.meta.id
+    as_of = resolve_as_of(campaign, options.as_of)
+    out_dir = output_folder(options.out_dir, campaign.meta.id)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         probe = out_dir / f".write-test-{os.getpid()}"
@@ -149,36 +192,42 @@ def run_batch(options: BatchOptions, progress: Callable[[UnitResult, int, int], 
     except OSError as exc:
         raise UsageError(f"cannot write to output folder {out_dir}: {exc.strerror or exc}") from None
     notebook = nbformat.read(options.notebook, as_version=4)
+    problems: list[str] = []
     with _OutputLock(out_dir):
-        _remove_stale_temp_files(out_dir)
-        previous = _read_manifest(out_dir)
+        output = _Output(out_dir)
+        output.remove_stale_temp_files()
         params = {"as_of": as_of.isoformat(), "language": options.language, "tolerance": options.tolerance,
                   "assets": options.assets}
         keys = unit_input_keys(campaign, as_of, options.tolerance, Path(options.notebook).read_bytes(), params)
         if options.assets == "shared":
-            write_shared_asset(out_dir)
+            problems += _write_shared_asset(output)
+        previous = _read_manifest(out_dir)
+        chosen = set(wanted)
+        # Units of the folder outside this run: as their pages on disk show them (current or stale).
+        others = {u: r for u in h.ids if u not in chosen
+                  for r in [_on_disk(campaign, u, keys[u], output.layout, previous.get(u))] if r is not None}
         results: dict[str, UnitResult] = {}
         todo: list[str] = []
         for uid in wanted:
-            output = OutputLayout.page_name(uid)
+            page = OutputLayout.page_name(uid)
             # The page records the key it was made from: a batch killed before its manifest caught up
             # still skips the pages it finished.
-            if not options.force and page_input_key(out_dir / output) == keys[uid]:
-                results[uid] = UnitResult(uid, h.name[uid], "up_to_date", output, keys[uid])
+            if not options.force and page_input_key(out_dir / page) == keys[uid]:
+                results[uid] = UnitResult(uid, h.name[uid], "up_to_date", page, keys[uid])
             else:
                 todo.append(uid)
         for uid in results:
             if progress:
                 progress(results[uid], len(results), len(wanted))
-        manifest_state = _ManifestWriter(out_dir, campaign, options, as_of, previous, wanted)
+        manifest = _ManifestWriter(output, campaign, options, as_of, others)
         for r in results.values():
-            manifest_state.record(r)
-        job = _Job(campaign, data_dir, notebook, options, as_of, out_dir, keys)
+            manifest.record(r)
+        job = _Job(campaign, data_dir, notebook, options, as_of, output, keys)
         done_count = [len(results)]
 
         def finished(result: UnitResult) -> None:
             results[result.unit_id] = result
-            manifest_state.record(result)
+            manifest.record(result)
             done_count[0] += 1
             if progress:
                 progress(result, done_count[0], len(wanted))
@@ -195,25 +244,73 @@ def run_batch(options: BatchOptions, progress: Callable[[UnitResult, int, int], 
         elif todo:
             peaks = _run_pool(job, todo, min(options.jobs, len(todo)), finished)
         ordered = [results[u] for u in wanted]
-        kpis = cached_kpi_table(campaign, as_of, options.tolerance)
-        write_text_atomic(OutputLayout(out_dir).kpis_csv, kpis.to_csv(index=False), encoding="utf-8-sig")
-        all_results = {**{u: r for u, r in manifest_state.units.items()}, **{r.unit_id: r for r in ordered}}
-        index = OutputLayout(out_dir).index
-        write_text_atomic(index, index_html(campaign, all_results, as_of, options.language, options.tolerance))
-        manifest_state.finish(time.perf_counter() - started)
+        all_results = {**others, **results}
+        index = output.layout.index
+        if output.present():
+            kpis = cached_kpi_table(campaign, as_of, options.tolerance)
+            for name, build, encoding in (
+                (OutputLayout.KPIS_CSV, lambda: csv_text(kpis), "utf-8-sig"),
+                (OutputLayout.INDEX, lambda: index_html(campaign, all_results, as_of, options.language,
+                                                        options.tolerance), "utf-8"),
+            ):
+                try:
+                    output.write(name, build(), encoding)
+                except OSError as exc:
+                    problems.append(cannot_write(name, exc))
+        changed = InputSnapshot.take(data_dir, inputs).changed_since(inputs)
+        if changed:
+            problems.append(
+                f"the campaign's files changed while the batch ran ({', '.join(changed)}): pages may disagree "
+                "with index.html and kpis.csv; run the same command again"
+            )
+        if not output.present():
+            problems.insert(0, f"the output folder {out_dir} was removed while the batch ran: its pages, "
+                               "index.html, kpis.csv and manifest.json are gone; run the same command again")
+        else:
+            try:
+                manifest.finish(time.perf_counter() - started, problems, changed)
+            except OSError as exc:
+                problems.append(cannot_write(OutputLayout.MANIFEST, exc))
     failed = any(r.status == "failed" for r in ordered)
-    return BatchResult(out_dir, ordered, 1 if failed else 0, index, time.perf_counter() - started, peaks)
+    stale = [u for u, r in others.items() if r.status == "stale"]
+    return BatchResult(out_dir, ordered, 1 if failed or problems else 0, index, time.perf_counter() - started, peaks,
+                       problems, stale)
+
+
+def _write_shared_asset(output: _Output) -> list[str]:
+    """assets/plotly.min.js once per folder (skipped when already there whole); a failure is a batch problem."""
+    relative = f"{OutputLayout.ASSETS}/{PLOTLY_ASSET}"
+    js = plotly_js()
+    path = output.root / relative
+    try:
+        if path.is_file() and path.stat().st_size == len(js.encode("utf-8")):
+            return []
+        output.write(relative, js)
+    except OSError as exc:
+        return [cannot_write(relative, exc)]
+    return []
+
+
+def _on_disk(campaign: Campaign, uid: str, key: str, layout: OutputLayout, line: dict | None) -> UnitResult | None:
+    """A unit this run does not render, as the folder holds it: its page is current or stale, or it failed."""
+    name = campaign.hierarchy.name[uid]
+    page = OutputLayout.page_name(uid)
+    recorded = page_input_key(layout.root / page)
+    if recorded is not None:
+        status = "up_to_date" if recorded == key else "stale"
+        return UnitResult(uid, name, status, page, recorded)
+    if line and line.get("status") == "failed":
+        status = "failed" if line.get("input_key") == key else "stale"
+        return UnitResult(uid, name, status, None, str(line.get("input_key") or ""), 0.0, line.get("error"),
+                          line.get("notebook"))
+    return None
 
 
 def _select_units(campaign: Campaign, units: list[str] | None) -> list[str]:
-    h = campaign.hierarchy
-    order = [u for u, _ in h.walk()]
+    order = [u for u, _ in campaign.hierarchy.walk()]
     if not units:
         return order
-    unknown = [u for u in units if u not in h.parent]
-    if unknown:
-        raise UsageError(f"unknown unit id(s): {', '.join(repr(u) for u in unknown)}")
-    chosen = set(units)
+    chosen = set(check_units(campaign, units))
     return [u for u in order if u in chosen]
 
 
@@ -224,7 +321,7 @@ class _Job:
     notebook: nbformat.NotebookNode
     options: BatchOptions
     as_of: dt.date
-    out_dir: Path
+    output: _Output
     keys: dict[str, str]
 
     def parameters(self, unit_id: str) -> dict[str, Any]:
@@ -246,37 +343,40 @@ class _Job:
         return self.store(done)
 
     def store(self, done: Rendered) -> UnitResult:
-        """Write a unit's page (or its failed notebook) atomically and make its manifest line."""
+        """Write a unit's page (or its failed notebook) atomically and make its manifest line.
+
+        A page that cannot be written (disk full, `units` not a folder, output folder removed) fails this unit
+        alone, with the OS's message; the batch goes on.
+        """
         unit_id = done.unit_id
         name = self.campaign.hierarchy.name[unit_id]
-        layout = OutputLayout(self.out_dir)
-        output = layout.page_name(unit_id)
-        failed_path = layout.failed_notebook_name(unit_id)
+        key = self.keys[unit_id]
+        page = OutputLayout.page_name(unit_id)
+        failed_path = self.output.layout.failed_notebook_name(unit_id)
         if done.html is not None:
-            write_text_atomic(self.out_dir / output, done.html)
-            _remove(self.out_dir / failed_path)
-            return UnitResult(unit_id, name, "rendered", output, self.keys[unit_id], done.duration_s)
-        saved = None
+            try:
+                self.output.write(page, done.html)
+            except OSError as exc:
+                self._discard(page)
+                return UnitResult(unit_id, name, "failed", None, key, done.duration_s, cannot_write(page, exc))
+            self._discard(failed_path)
+            return UnitResult(unit_id, name, "rendered", page, key, done.duration_s)
+        error, saved = done.error, None
         if done.failed_notebook is not None:
-            write_text_atomic(self.out_dir / failed_path, done.failed_notebook)
-            saved = failed_path
-        _remove(self.out_dir / output)
-        return UnitResult(unit_id, name, "failed", None, self.keys[unit_id], done.duration_s, done.error, saved)
+            try:
+                self.output.write(failed_path, done.failed_notebook)
+                saved = failed_path
+            except OSError as exc:
+                error = f"{error}; and {cannot_write(failed_path, exc)}"
+        self._discard(page)
+        return UnitResult(unit_id, name, "failed", None, key, done.duration_s, error, saved)
 
-
-def _remove_stale_temp_files(out_dir: Path) -> None:
-    """Temp files of a batch that was killed mid-write (we hold the lock, so none is in use)."""
-    for sub in OutputLayout(out_dir).folders():
-        if sub.is_dir():
-            for tmp in sub.glob(".*.tmp"):
-                _remove(tmp)
-
-
-def _remove(path: Path) -> None:
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        pass
+    def _discard(self, relative: str) -> None:
+        """Remove an out-of-date file of this unit; a folder that cannot be changed is reported elsewhere."""
+        try:
+            self.output.remove(relative)
+        except OSError as exc:
+            log.warning("could not remove %s: %s", relative, describe(exc))
 
 
 def _run_pool(job: _Job, todo: list[str], jobs: int, finished: Callable[[UnitResult], None]) -> list[float]:
@@ -333,11 +433,15 @@ def _read_manifest(out_dir: Path) -> dict[str, dict]:
 
 
 class _ManifestWriter:
-    """Keeps manifest.json current while the batch runs, so a killed batch leaves a true record."""
+    """Keeps manifest.json current while the batch runs, so a killed batch leaves a true record.
 
-    def __init__(self, out_dir: Path, campaign: Campaign, options: BatchOptions, as_of: dt.date,
-                 previous: dict[str, dict], wanted: list[str]):
-        self.out_dir = out_dir
+    Every unit of the folder has its line: those of this run as they finish, the others as the folder holds
+    them (`up_to_date`, `stale` or an earlier failure). A write during the run that fails is retried at the end.
+    """
+
+    def __init__(self, output: _Output, campaign: Campaign, options: BatchOptions, as_of: dt.date,
+                 others: dict[str, UnitResult]):
+        self.output = output
         self.head = {
             "campaign": campaign.meta.id,
             "data_dir": str(Path(options.data_dir)),
@@ -349,12 +453,7 @@ class _ManifestWriter:
             "tolerance": options.tolerance,
             "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         }
-        # Units rendered before and not part of this run keep their line.
-        self.units: dict[str, UnitResult] = {}
-        for uid, line in previous.items():
-            if uid in campaign.hierarchy.parent and uid not in wanted:
-                fields = {k: line.get(k) for k in UnitResult.__dataclass_fields__}
-                self.units[uid] = UnitResult(**fields)
+        self.units: dict[str, UnitResult] = dict(others)
         self.order = [u for u, _ in campaign.hierarchy.walk()]
         self._last = 0.0
 
@@ -362,17 +461,20 @@ class _ManifestWriter:
         self.units[result.unit_id] = result
         now = time.monotonic()
         if now - self._last > 1.0:
-            self._write(None)
             self._last = now
+            try:
+                self._write(None, [], [])
+            except OSError as exc:
+                log.warning("%s (retried at the end)", cannot_write(OutputLayout.MANIFEST, exc))
 
-    def finish(self, duration: float) -> None:
-        self._write(duration)
+    def finish(self, duration: float, problems: list[str], changed_inputs: list[str]) -> None:
+        self._write(duration, problems, changed_inputs)
 
-    def _write(self, duration: float | None) -> None:
+    def _write(self, duration: float | None, problems: list[str], changed_inputs: list[str]) -> None:
         lines = [asdict(self.units[u]) for u in self.order if u in self.units]
         counts: dict[str, int] = {}
         for line in lines:
             counts[line["status"]] = counts.get(line["status"], 0) + 1
         doc = {**self.head, "complete": duration is not None, "duration_s": duration and round(duration, 3),
-               "counts": counts, "units": lines}
-        write_text_atomic(OutputLayout(self.out_dir).manifest, json.dumps(doc, ensure_ascii=False, indent=1))
+               "counts": counts, "inputs_changed": changed_inputs, "problems": problems, "units": lines}
+        self.output.write(OutputLayout.MANIFEST, json.dumps(doc, ensure_ascii=False, indent=1))

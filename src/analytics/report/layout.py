@@ -21,6 +21,9 @@ from pathlib import Path
 
 _UNSAFE = re.compile(r"[^\w\-]+", re.UNICODE)
 _MAX_STEM = 48
+# How pages get plotly.js: the whole library inside each page, or one assets/plotly.min.js per folder.
+ASSET_MODES = ("self_contained", "shared")
+_FOLDER_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,63}")
 
 
 def unit_filename(unit_id: str) -> str:
@@ -49,6 +52,17 @@ class OutputLayout:
     KPIS_XLSX = "kpis.xlsx"
     MANIFEST = "manifest.json"
     LOCK = ".campaign-analytics.lock"
+
+    @classmethod
+    def inside(cls, base: Path, name: str) -> OutputLayout:
+        """The layout of `base/name`, where name (a campaign id) must be one plain folder name inside base.
+
+        Whatever a campaign.yaml says, the folder stays inside `base`: a name with a separator, `..`, a
+        leading dot or anything but letters, digits, `_` and `-` is refused (ValueError).
+        """
+        if not _FOLDER_NAME.fullmatch(str(name)):
+            raise ValueError(f"{name!r} cannot name an output folder: use 1-64 ASCII letters, digits, _ or -")
+        return cls(Path(base) / name)
 
     # -- paths inside the folder ---------------------------------------------------------------------------
     @property
@@ -90,7 +104,10 @@ class OutputLayout:
 
     def folders(self) -> tuple[Path, ...]:
         """Every folder the batch writes into (for cleaning up temporary files)."""
-        return (self.root, self.root / self.UNITS, self.root / self.FAILED, self.root / self.ASSETS)
+        return (self.root, *self.subfolders())
+
+    def subfolders(self) -> tuple[Path, ...]:
+        return (self.root / self.UNITS, self.root / self.FAILED, self.root / self.ASSETS)
 
 
 # -- links, as seen from a unit page (units/<file>.html) ------------------------------------------------------

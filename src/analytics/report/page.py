@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import functools
+import html
+import json
 import re
 from pathlib import Path
 
 import nbformat
 from nbconvert import HTMLExporter
+from traitlets import default
 
 from analytics import __version__
 from analytics.config import TEMPLATES_DIR
 from analytics.fileio import write_text_atomic
-from analytics.report.layout import OutputLayout, page_to_asset
+from analytics.labels import DEFAULT_LANGUAGE, LANGUAGES
+from analytics.report.layout import ASSET_MODES, OutputLayout, page_to_asset
 
-ASSET_MODES = ("self_contained", "shared")
 PLOTLY_ASSET = "plotly.min.js"
 
 
@@ -40,18 +43,112 @@ def plotly_tag(assets: str, asset_href: str = page_to_asset(PLOTLY_ASSET)) -> st
     raise ValueError(f"assets must be one of {ASSET_MODES}, not {assets!r}")
 
 
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+_FIGURE_CONFIG = {"displaylogo": False, "responsive": True}
+
+
+class CampaignReportExporter(HTMLExporter):
+    """The offline report page as an nbconvert exporter: `jupyter nbconvert --to campaign_report out.ipynb`.
+
+    Registered under the entry point group `nbconvert.exporters` as `campaign_report`. Outputs only (no
+    code, prompts or markdown), plotly.js once and inline (no CDN), every plotly figure drawn: a figure
+    bundle without an HTML form (plotly's JSON alone) gets one. A notebook executed by plain papermill
+    needs nothing else; a batch passes `resources["report"]` (title, language, assets, input key).
+    """
+
+    export_from_notebook = "Campaign report (offline HTML)"
+
+    @default("template_name")
+    def _template_name_default(self) -> str:
+        return "campaign_report"
+
+    @default("extra_template_basedirs")
+    def _extra_template_basedirs_default(self) -> list[str]:
+        return [str(TEMPLATES_DIR)]
+
+    @default("exclude_input")
+    def _exclude_input_default(self) -> bool:
+        return True
+
+    @default("exclude_input_prompt")
+    def _exclude_input_prompt_default(self) -> bool:
+        return True
+
+    @default("exclude_output_prompt")
+    def _exclude_output_prompt_default(self) -> bool:
+        return True
+
+    @default("exclude_markdown")
+    def _exclude_markdown_default(self) -> bool:
+        return True
+
+    @default("exclude_raw")
+    def _exclude_raw_default(self) -> bool:
+        return True
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        nb = nbformat.from_dict(nb)
+        # papermill gives its injected cell a random id; stable ids keep pages byte-identical across runs.
+        for i, cell in enumerate(nb.cells):
+            cell.id = f"cell-{i}"
+            for n, out in enumerate(cell.get("outputs", [])):
+                _draw_plotly_json(out, f"figure-{i}-{n}")
+        resources = dict(resources or {})
+        resources["report"] = _report_settings(nb, resources.get("report", {}))
+        return super().from_notebook_node(nb, resources, **kw)
+
+
+def _draw_plotly_json(output, div_id: str) -> None:
+    """Give a plotly JSON bundle without HTML the `<div>` and script that draw it with the page's plotly.js."""
+    data = output.get("data", {})
+    if PLOTLY_MIME not in data or "text/html" in data:
+        return
+    import plotly.io as pio
+
+    spec = dict(data[PLOTLY_MIME])
+    config = {**_FIGURE_CONFIG, **(spec.pop("config", None) or {})}
+    fig = pio.from_json(json.dumps(spec), skip_invalid=True)
+    data["text/html"] = pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=div_id, config=config,
+                                    validate=False)
+
+
+def _report_settings(nb: nbformat.NotebookNode, given: dict[str, str]) -> dict[str, str]:
+    """The page settings given, completed from the executed notebook: language from its papermill parameters,
+    title from its first h1, plotly.js inline."""
+    report = dict(given)
+    if "lang" not in report:
+        params = nb.metadata.get("papermill", {}).get("parameters", {}) or {}
+        language = params.get("language") if params.get("language") in LANGUAGES else DEFAULT_LANGUAGE
+        report["lang"] = _html_lang(language)
+    if "title" not in report:
+        report["title"] = _first_heading(nb) or "campaign report"
+    if "plotly_tag" not in report:
+        report["plotly_tag"] = plotly_tag("self_contained")
+    report.setdefault("css", report_css())
+    report.setdefault("version", __version__)
+    report.setdefault("input_key", "")
+    return report
+
+
+def _first_heading(nb: nbformat.NotebookNode) -> str | None:
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            found = _H1.search(str(out.get("data", {}).get("text/html", "")))
+            if found:
+                return html.unescape(re.sub(r"<[^>]+>", "", found.group(1))).strip() or None
+    return None
+
+
+_H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S | re.I)
+
+
+def _html_lang(language: str) -> str:
+    return "zh-CN" if language == "zh" else "en"
+
+
 @functools.cache
-def _exporter() -> HTMLExporter:
-    exporter = HTMLExporter(
-        template_name="campaign_report",
-        extra_template_basedirs=[str(TEMPLATES_DIR)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        exclude_markdown=True,
-        exclude_raw=True,
-    )
-    return exporter
+def _exporter() -> CampaignReportExporter:
+    return CampaignReportExporter()
 
 
 def notebook_html(nb: nbformat.NotebookNode, title: str, language: str, assets: str,
@@ -61,21 +158,9 @@ def notebook_html(nb: nbformat.NotebookNode, title: str, language: str, assets: 
     `input_key` is recorded in a <meta> tag near the top, so a later run can tell whether the page on disk
     was made from the same inputs even when a killed batch never wrote its manifest line.
     """
-    resources = {
-        "report": {
-            "title": title,
-            "lang": "zh-CN" if language == "zh" else "en",
-            "css": report_css(),
-            "plotly_tag": plotly_tag(assets, asset_href),
-            "version": __version__,
-            "input_key": input_key,
-        }
-    }
-    # papermill gives its injected cell a random id; stable ids keep pages byte-identical across runs.
-    nb = nbformat.from_dict(nb)
-    for i, cell in enumerate(nb.cells):
-        cell.id = f"cell-{i}"
-    body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    report = {"title": title, "lang": _html_lang(language), "plotly_tag": plotly_tag(assets, asset_href),
+              "input_key": input_key}
+    body, _ = _exporter().from_notebook_node(nb, resources={"report": report})
     return body
 
 
@@ -103,3 +188,20 @@ def write_shared_asset(out_dir: Path) -> Path:
     if not path.exists() or path.stat().st_size != len(js.encode("utf-8")):
         write_text_atomic(path, js)
     return path
+
+
+def executed_notebook_page(notebook: Path, out: Path, assets: str = "self_contained") -> Path:
+    """Write the offline page of an executed report notebook (e.g. from plain papermill) to `out`.
+
+    With shared assets, plotly.js goes to `assets/plotly.min.js` beside the page, linked relatively.
+    """
+    nb = nbformat.read(notebook, as_version=4)
+    report = {}
+    if assets == "shared":
+        write_shared_asset(Path(out).parent)
+        report["plotly_tag"] = plotly_tag("shared", f"{OutputLayout.ASSETS}/{PLOTLY_ASSET}")
+    else:
+        report["plotly_tag"] = plotly_tag(assets)
+    body, _ = _exporter().from_notebook_node(nb, resources={"report": report})
+    write_text_atomic(out, body)
+    return Path(out)

@@ -28,6 +28,7 @@ from analytics.labels import fmt_int, fmt_percent, label, status_colour
 from analytics.metrics import LAGGING_STATUSES, tag_comparison, until
 from analytics.report import figures
 from analytics.report.layout import PAGE_TO_INDEX, page_href
+from analytics.report.parameters import check_notebook_parameters, check_units, resolve_as_of
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["sendDataToCloud"]}
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
@@ -102,17 +103,18 @@ class UnitReport:
         language: str = "zh",
         tolerance: float = 1.0,
     ) -> UnitReport:
-        """Load the campaign (cached per process) and compute the unit's figures; unit_id None = the root."""
-        if language not in ("zh", "en"):
-            raise ValueError(f"language must be 'zh' or 'en', not {language!r}")
-        campaign = load_campaign(resolve_data_dir(data_dir))
-        unit = unit_id if unit_id is not None else campaign.hierarchy.roots[0]
-        if unit not in campaign.hierarchy.parent:
-            raise KeyError(f"unit_id {unit!r} is not in {Path(data_dir) / 'units'}")
-        when = campaign.as_of(as_of)
-        kpis = unit_kpis(campaign, unit, when, tolerance)
+        """Load the campaign (cached per process) and compute the unit's figures; unit_id None = the root.
+
+        The arguments are checked as the command line checks them (UsageError with the same message).
+        """
+        p = check_notebook_parameters(data_dir=data_dir, unit_id=unit_id, as_of=as_of, language=language,
+                                      tolerance=tolerance)
+        campaign = load_campaign(resolve_data_dir(p["data_dir"]))
+        unit = check_units(campaign, [p["unit_id"]])[0] if p["unit_id"] is not None else campaign.hierarchy.roots[0]
+        when = resolve_as_of(campaign, p["as_of"])
+        kpis = unit_kpis(campaign, unit, when, p["tolerance"])
         now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-        return cls(campaign, unit, when, language, float(tolerance), kpis, now)
+        return cls(campaign, unit, when, p["language"], p["tolerance"], kpis, now)
 
     # -- helpers ---------------------------------------------------------------------------------------
     def t(self, key: str) -> str:

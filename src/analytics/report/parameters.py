@@ -1,0 +1,73 @@
+"""The report notebook's parameters, declared once, and the checks that need the campaign (unit ids, as_of range).
+
+`NOTEBOOK_PARAMETERS` is the `parameters` cell of `notebooks/unit_report.ipynb`; the batch options
+(`analytics.batch.options.RUN_OPTIONS`) extend it. `UnitReport.load` checks its arguments here, so papermill
+with a bad parameter stops in the notebook's first cell with the message the command line prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from analytics.data.campaign import Campaign
+from analytics.data.loading import load_campaign
+from analytics.errors import UsageError
+from analytics.labels import DEFAULT_LANGUAGE, LANGUAGES
+from analytics.metrics import check_tolerance
+from analytics.options import Option, OptionSet
+
+# as_of may run past the campaign's end by a year (a late report), never before its start (DOMAIN.md).
+AS_OF_GRACE = dt.timedelta(days=366)
+
+NOTEBOOK_PARAMETERS = OptionSet([
+    Option("data_dir", "path", "campaign folder", flag="--data", default_text="required"),
+    Option("unit_id", "text", "unit id whose report it is", default_text="the root unit"),
+    Option("as_of", "date", "date of the figures, YYYY-MM-DD, from the campaign's start to a year after its end",
+           default_text="campaign's `as_of`, else the earlier of today and its end"),
+    Option("language", "choice", "report language", default=DEFAULT_LANGUAGE, choices=LANGUAGES),
+    Option("tolerance", "number", "pace tolerance in percentage points, a finite number ≥ 0", default=1.0,
+           check=check_tolerance),
+])
+
+
+def check_notebook_parameters(**values: Any) -> dict[str, Any]:
+    """The notebook's parameters parsed and checked (UsageError naming the parameter); defaults filled in."""
+    parsed = NOTEBOOK_PARAMETERS.parse(values)
+    return {name: (parsed.get(name) if parsed.get(name) is not None else o.default)
+            for name, o in NOTEBOOK_PARAMETERS.items()}
+
+
+def read_campaign(data_dir: Path) -> Campaign:
+    """load_campaign, with a folder or file the OS will not let us read reported as bad input (exit 2)."""
+    try:
+        return load_campaign(data_dir)
+    except OSError as exc:
+        where = exc.filename or data_dir
+        raise UsageError(f"cannot read campaign folder {data_dir}: {exc.strerror or exc} ({where})") from None
+
+
+def resolve_as_of(campaign: Campaign, as_of: dt.date | None) -> dt.date:
+    """The date of the figures: the one asked for, if within the campaign's range, else the campaign's own."""
+    if as_of is None:
+        return campaign.as_of(None)
+    meta = campaign.meta
+    last = meta.end + AS_OF_GRACE
+    if not meta.start <= as_of <= last:
+        raise UsageError(
+            f"as_of {as_of.isoformat()} is outside campaign {meta.id}'s range {meta.start.isoformat()} to "
+            f"{last.isoformat()} (its start to a year after its end)"
+        )
+    return as_of
+
+
+def check_units(campaign: Campaign, units: Iterable[str]) -> list[str]:
+    """The unit ids, each one a unit of the campaign (UsageError listing those that are not)."""
+    units = list(units)
+    unknown = [u for u in units if u not in campaign.hierarchy.parent]
+    if unknown:
+        source = campaign.source if campaign.source is not None else campaign.meta.id
+        raise UsageError(f"unknown unit id(s) {', '.join(repr(u) for u in unknown)}: not in the units table of {source}")
+    return units

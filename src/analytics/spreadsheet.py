@@ -1,0 +1,59 @@
+"""Spreadsheet safety: text written for people can never run as a formula (DOMAIN.md, "Spreadsheet safety").
+
+The OWASP rule for CSV injection: a text value starting with `=`, `+`, `-`, `@`, a tab or a carriage return
+is written with a leading `'`, which Excel, LibreOffice and Google Sheets show as text and never evaluate.
+Numbers stay numbers (a negative pace gap is written as `-3.2`, a number). Builders of XLSX files store
+text as text cells (`openpyxl` cell.data_type "s") and can use `is_formula_like` to decide nothing more
+is needed; CSV writers use `safe_csv_text` / `safe_csv_frame` / `csv_text`.
+
+Campaign data tables that this program reads back are not written through this module: they keep values
+exactly.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+QUOTE = "'"
+
+
+def is_formula_like(text: str) -> bool:
+    """Whether a spreadsheet could take this text for a formula (it starts with = + - @ tab or CR)."""
+    return text.startswith(FORMULA_PREFIXES)
+
+
+def safe_csv_text(value: object) -> object:
+    """A value for a CSV cell: formula-like text gets a leading `'`; numbers, None and NaN pass unchanged."""
+    if isinstance(value, str):
+        return QUOTE + value if is_formula_like(value) else value
+    return value
+
+
+def safe_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of the frame whose text cells (in any column, headers included) are safe for a spreadsheet.
+
+    Only str cells change: a column mixing numbers and text (the KPI table's `value`) keeps its numbers.
+    """
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+            continue
+        risky = series.map(lambda v: isinstance(v, str) and is_formula_like(v), na_action="ignore")
+        risky = risky.fillna(False).astype(bool)
+        if risky.any():
+            # Only the risky cells change, so the column keeps its dtype and its numbers keep their form.
+            values = series.astype(object)
+            values[risky] = QUOTE + series[risky].astype(str)
+            out[column] = values
+    out.columns = [safe_csv_text(c) if isinstance(c, str) else c for c in out.columns]
+    return out
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """The frame as CSV text (no index) for people to open in a spreadsheet: no cell runs as a formula."""
+    return safe_csv_frame(frame).to_csv(index=False)
+
+
+__all__ = ["FORMULA_PREFIXES", "csv_text", "is_formula_like", "safe_csv_frame", "safe_csv_text"]
