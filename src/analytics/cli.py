@@ -281,7 +281,9 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
-        exc.show()
+        ctx = getattr(exc, "ctx", None)
+        hint = f" (see '{ctx.command_path} --help')" if isinstance(exc, click.UsageError) and ctx else ""
+        click.echo(f"error: {exc.format_message()}{hint}", err=True)
         return EXIT_BAD_INPUT
     except click.exceptions.Abort:
         click.echo("aborted", err=True)

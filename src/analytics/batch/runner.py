@@ -50,6 +50,9 @@ from analytics.spreadsheet import csv_text
 log = logging.getLogger(__name__)
 
 LOCK_FILE = OutputLayout.LOCK
+# Space set aside at the start and given back before index.html, kpis.csv and manifest.json are written, so a
+# disk that fills with pages still takes them (about 1.1 KB per unit for the three; twice that, plus blocks).
+RESERVE_BASE, RESERVE_PER_UNIT = 64 * 1024, 2 * 1024
 
 
 @dataclass
@@ -143,6 +146,26 @@ class _Output:
         except (FileNotFoundError, NotADirectoryError):
             pass
 
+    def reserve(self, nbytes: int) -> None:
+        """Set disk space aside (a file of real blocks); without room for it the batch goes on without."""
+        path = self.root / OutputLayout.RESERVE
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+            try:
+                os.posix_fallocate(fd, 0, nbytes)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            log.warning("could not set %d bytes aside in %s: %s", nbytes, self.root, describe(exc))
+            self.release()
+
+    def release(self) -> None:
+        """Give the reserved space back (before the batch's last files are written)."""
+        try:
+            (self.root / OutputLayout.RESERVE).unlink()
+        except OSError:
+            pass
+
     def remove_stale_temp_files(self) -> None:
         """Temp files of a batch killed mid-write (we hold the lock, so none is in use); only in this folder."""
         for sub in self.layout.folders():
@@ -191,86 +214,100 @@ def run_batch(options: BatchOptions, progress: Callable[[UnitResult, int, int], 
         probe.unlink()
     except OSError as exc:
         raise UsageError(f"cannot write to output folder {out_dir}: {exc.strerror or exc}") from None
-    notebook = nbformat.read(options.notebook, as_version=4)
-    problems: list[str] = []
     with _OutputLock(out_dir):
         output = _Output(out_dir)
         output.remove_stale_temp_files()
-        params = {"as_of": as_of.isoformat(), "language": options.language, "tolerance": options.tolerance,
-                  "assets": options.assets}
-        keys = unit_input_keys(campaign, as_of, options.tolerance, Path(options.notebook).read_bytes(), params)
-        if options.assets == "shared":
-            problems += _write_shared_asset(output)
-        previous = _read_manifest(out_dir)
-        chosen = set(wanted)
-        # Units of the folder outside this run: as their pages on disk show them (current or stale).
-        others = {u: r for u in h.ids if u not in chosen
-                  for r in [_on_disk(campaign, u, keys[u], output.layout, previous.get(u))] if r is not None}
-        results: dict[str, UnitResult] = {}
-        todo: list[str] = []
-        for uid in wanted:
-            page = OutputLayout.page_name(uid)
-            # The page records the key it was made from: a batch killed before its manifest caught up
-            # still skips the pages it finished.
-            if not options.force and page_input_key(out_dir / page) == keys[uid]:
-                results[uid] = UnitResult(uid, h.name[uid], "up_to_date", page, keys[uid])
-            else:
-                todo.append(uid)
-        for uid in results:
-            if progress:
-                progress(results[uid], len(results), len(wanted))
-        manifest = _ManifestWriter(output, campaign, options, as_of, others)
-        for r in results.values():
-            manifest.record(r)
-        job = _Job(campaign, data_dir, notebook, options, as_of, output, keys)
-        done_count = [len(results)]
+        output.reserve(RESERVE_BASE + RESERVE_PER_UNIT * len(h.ids))
+        try:
+            result = _run_locked(options, progress, campaign, data_dir, inputs, wanted, as_of, output, started)
+        finally:
+            output.release()
+    return result
 
-        def finished(result: UnitResult) -> None:
-            results[result.unit_id] = result
-            manifest.record(result)
-            done_count[0] += 1
-            if progress:
-                progress(result, done_count[0], len(wanted))
 
-        peaks: list[float] = []
-        if todo and options.executor == "dask":
-            from analytics.batch.dask import run_on_dask
-
-            spec = {"cwd": str(Path(options.notebook).resolve().parent), "env": {HTML_ONLY_ENV: "1"},
-                    "notebook": nbformat.writes(notebook), "parameters": job.parameters(""),
-                    "language": options.language, "assets": options.assets, "timeout": options.timeout}
-            run_on_dask(options.scheduler, options.jobs, spec, todo, {u: job.title(u) for u in todo}, keys,
-                        lambda done: finished(job.store(done)))
-        elif todo:
-            peaks = _run_pool(job, todo, min(options.jobs, len(todo)), finished)
-        ordered = [results[u] for u in wanted]
-        all_results = {**others, **results}
-        index = output.layout.index
-        if output.present():
-            kpis = cached_kpi_table(campaign, as_of, options.tolerance)
-            for name, build, encoding in (
-                (OutputLayout.KPIS_CSV, lambda: csv_text(kpis), "utf-8-sig"),
-                (OutputLayout.INDEX, lambda: index_html(campaign, all_results, as_of, options.language,
-                                                        options.tolerance), "utf-8"),
-            ):
-                try:
-                    output.write(name, build(), encoding)
-                except OSError as exc:
-                    problems.append(cannot_write(name, exc))
-        changed = InputSnapshot.take(data_dir, inputs).changed_since(inputs)
-        if changed:
-            problems.append(
-                f"the campaign's files changed while the batch ran ({', '.join(changed)}): pages may disagree "
-                "with index.html and kpis.csv; run the same command again"
-            )
-        if not output.present():
-            problems.insert(0, f"the output folder {out_dir} was removed while the batch ran: its pages, "
-                               "index.html, kpis.csv and manifest.json are gone; run the same command again")
+def _run_locked(options: BatchOptions, progress, campaign: Campaign, data_dir: Path, inputs: InputSnapshot,
+                wanted: list[str], as_of: dt.date, output: _Output, started: float) -> BatchResult:
+    """The batch, with the output folder locked: nothing here raises for a fault of the environment."""
+    h = campaign.hierarchy
+    out_dir = output.root
+    notebook = nbformat.read(options.notebook, as_version=4)
+    problems: list[str] = []
+    params = {"as_of": as_of.isoformat(), "language": options.language, "tolerance": options.tolerance,
+              "assets": options.assets}
+    keys = unit_input_keys(campaign, as_of, options.tolerance, Path(options.notebook).read_bytes(), params)
+    if options.assets == "shared":
+        problems += _write_shared_asset(output)
+    previous = _read_manifest(out_dir)
+    chosen = set(wanted)
+    # Units of the folder outside this run: as their pages on disk show them (current or stale).
+    others = {u: r for u in h.ids if u not in chosen
+              for r in [_on_disk(campaign, u, keys[u], output.layout, previous.get(u))] if r is not None}
+    results: dict[str, UnitResult] = {}
+    todo: list[str] = []
+    for uid in wanted:
+        page = OutputLayout.page_name(uid)
+        # The page records the key it was made from: a batch killed before its manifest caught up
+        # still skips the pages it finished.
+        if not options.force and page_input_key(out_dir / page) == keys[uid]:
+            results[uid] = UnitResult(uid, h.name[uid], "up_to_date", page, keys[uid])
         else:
+            todo.append(uid)
+    for uid in results:
+        if progress:
+            progress(results[uid], len(results), len(wanted))
+    manifest = _ManifestWriter(output, campaign, options, as_of, others)
+    for r in results.values():
+        manifest.record(r)
+    job = _Job(campaign, data_dir, notebook, options, as_of, output, keys)
+    done_count = [len(results)]
+
+    def finished(result: UnitResult) -> None:
+        results[result.unit_id] = result
+        manifest.record(result)
+        done_count[0] += 1
+        if progress:
+            progress(result, done_count[0], len(wanted))
+
+    peaks: list[float] = []
+    if todo and options.executor == "dask":
+        from analytics.batch.dask import run_on_dask
+
+        spec = {"cwd": str(Path(options.notebook).resolve().parent), "env": {HTML_ONLY_ENV: "1"},
+                "notebook": nbformat.writes(notebook), "parameters": job.parameters(""),
+                "language": options.language, "assets": options.assets, "timeout": options.timeout}
+        run_on_dask(options.scheduler, options.jobs, spec, todo, {u: job.title(u) for u in todo}, keys,
+                    lambda done: finished(job.store(done)))
+    elif todo:
+        peaks = _run_pool(job, todo, min(options.jobs, len(todo)), finished)
+    ordered = [results[u] for u in wanted]
+    all_results = {**others, **results}
+    index = output.layout.index
+    output.release()
+    if output.present():
+        kpis = cached_kpi_table(campaign, as_of, options.tolerance)
+        for name, build, encoding in (
+            (OutputLayout.KPIS_CSV, lambda: csv_text(kpis), "utf-8-sig"),
+            (OutputLayout.INDEX, lambda: index_html(campaign, all_results, as_of, options.language,
+                                                    options.tolerance), "utf-8"),
+        ):
             try:
-                manifest.finish(time.perf_counter() - started, problems, changed)
+                output.write(name, build(), encoding)
             except OSError as exc:
-                problems.append(cannot_write(OutputLayout.MANIFEST, exc))
+                problems.append(cannot_write(name, exc))
+    changed = InputSnapshot.take(data_dir, inputs).changed_since(inputs)
+    if changed:
+        problems.append(
+            f"the campaign's files changed while the batch ran ({', '.join(changed)}): pages may disagree "
+            "with index.html and kpis.csv; run the same command again"
+        )
+    if not output.present():
+        problems.insert(0, f"the output folder {out_dir} was removed while the batch ran: its pages, "
+                           "index.html, kpis.csv and manifest.json are gone; run the same command again")
+    else:
+        try:
+            manifest.finish(time.perf_counter() - started, problems, changed)
+        except OSError as exc:
+            problems.append(cannot_write(OutputLayout.MANIFEST, exc))
     failed = any(r.status == "failed" for r in ordered)
     stale = [u for u, r in others.items() if r.status == "stale"]
     return BatchResult(out_dir, ordered, 1 if failed or problems else 0, index, time.perf_counter() - started, peaks,

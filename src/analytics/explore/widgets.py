@@ -43,6 +43,8 @@ from analytics.explore.state import (
 )
 from analytics.labels import LANGUAGES, label
 from analytics.report.figures import TEMPLATE
+from analytics.report.layout import OutputLayout
+from analytics.report.parameters import NOTEBOOK_PARAMETERS
 from analytics.report.sections import esc
 
 log = logging.getLogger(__name__)
@@ -123,9 +125,8 @@ class CampaignExplorer:
         tolerance: float = 1.0,
         export_dir: Path | str | None = None,
     ):
-        if language not in LANGUAGES:
-            raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}")
-        self.tolerance = float(tolerance)
+        checked = NOTEBOOK_PARAMETERS.parse({"language": language, "tolerance": tolerance})
+        self.tolerance = checked["tolerance"]
         self.export_dir = Path(export_dir) if export_dir is not None else EXPORT_DIR
         self.last_update_s = 0.0
         self.last_export: Path | None = None
@@ -434,7 +435,8 @@ class CampaignExplorer:
     # -- export -------------------------------------------------------------------------------------------
     def export(self) -> Path | None:
         """Write the current unit's HTML page through the report code; show a link, or the error, in the panel."""
-        from analytics.batch.runner import BatchOptions, run_batch
+        from analytics.batch.options import BatchOptions
+        from analytics.batch.runner import run_batch
 
         lang = self.lang
         source = self.index.campaign.source
@@ -442,12 +444,14 @@ class CampaignExplorer:
             self._message(label("explore.no_folder", lang), error=True)
             return None
         q = self.query()
-        out_dir = self.export_dir / self.index.meta.id
         self.export_button.disabled = True
         self._message(label("explore.exporting", lang))
         try:
-            result = run_batch(BatchOptions(data_dir=Path(source), out_dir=out_dir, units=[q.unit_id], as_of=q.as_of,
-                                            language=lang, tolerance=q.tolerance, assets="self_contained"))
+            out_dir = OutputLayout.inside(self.export_dir, self.index.meta.id).root
+            options = BatchOptions.from_values({"data_dir": Path(source), "out": out_dir, "units": [q.unit_id],
+                                                "as_of": q.as_of, "language": lang, "tolerance": q.tolerance,
+                                                "assets": "self_contained"})
+            result = run_batch(options)
             unit = result.units[0]
             if unit.status == "failed" or not unit.output:
                 self._message(f"{label('explore.export_failed', lang)}: {unit.error or ''}", error=True)

@@ -35,7 +35,8 @@ def index_html(campaign: Campaign, results: dict, as_of: dt.date, language: str,
             fmt_int(w.get("events")), fmt_int(w.get("persons")), fmt_percent(w.get("coverage")),
             fmt_percent(w.get("survey_effective_rate")), fmt_int(w.get("targets_lagging")),
         ]
-        title = f' title="{_e(result.error)}"' if getattr(result, "error", None) else ""
+        why = getattr(result, "error", None) or (label("stale_help", language) if status == "stale" else None)
+        title = f' title="{_e(why)}"' if why else ""
         rows.append(
             f'<tr class="status-{_e(status)}"><td style="padding-left:{8 + 18 * depth}px">{cell}'
             f' <span class="tag">{_e(uid)}</span></td><td{title}>{t(status)}</td>'
@@ -54,7 +55,7 @@ def index_html(campaign: Campaign, results: dict, as_of: dt.date, language: str,
         f'<!DOCTYPE html><html lang="{"zh-CN" if language == "zh" else "en"}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_e(title)} · {t('all_units')}</title><style>{report_css()}"
-        f".status-failed td{{background:#fde8e4}}</style></head><body><main class=report>"
+        f".status-failed td{{background:#fde8e4}}.status-stale td{{background:#fff4d6}}</style></head><body><main class=report>"
         f'<header class="report-header"><h1>{_e(title)}</h1><dl class="facts">{facts}</dl></header>'
         f'<p><a href="kpis.csv">kpis.csv</a> · <a href="manifest.json">manifest.json</a></p>'
         f'<div class="table-wrap"><table class="unit-tree"><thead><tr>{th}</tr></thead>'

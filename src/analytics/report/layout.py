@@ -7,6 +7,7 @@
     manifest.json         per unit: status, error, duration, output path, input key
     failed/<file>.ipynb   the executed notebook of each unit that failed
     .campaign-analytics.lock   held by the batch writing the folder
+    .campaign-analytics.reserve   space set aside while a batch runs, so a full disk still gets a whole manifest
 
 Pages link to each other with relative hrefs from here, so nothing else spells a path of the folder.
 """
@@ -52,6 +53,7 @@ class OutputLayout:
     KPIS_XLSX = "kpis.xlsx"
     MANIFEST = "manifest.json"
     LOCK = ".campaign-analytics.lock"
+    RESERVE = ".campaign-analytics.reserve"
 
     @classmethod
     def inside(cls, base: Path, name: str) -> OutputLayout:
