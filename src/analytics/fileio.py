@@ -47,7 +47,18 @@ def writable_target(path: Path) -> Path:
         return path
     if not stat.S_ISREG(st.st_mode):
         raise NotARegularFileError(0, "not a regular file; refusing to replace it", str(path))
-    return Path(os.path.realpath(path)) if os.path.islink(path) else path
+    if not os.path.islink(path):
+        return path
+    # A link is followed to the file it names, if that file is there under that name: /dev/stdout pointing at
+    # a deleted or anonymous file (/proc/self/fd/1) has no path to replace.
+    real = Path(os.path.realpath(path))
+    try:
+        same = os.stat(real)
+    except OSError:
+        same = None
+    if same is None or (same.st_dev, same.st_ino) != (st.st_dev, st.st_ino):
+        raise NotARegularFileError(0, "not a regular file; refusing to replace it", str(path))
+    return real
 
 
 def write_bytes_atomic(path: Path, data: bytes, make_parents: bool = True) -> None:
