@@ -1,0 +1,138 @@
+"""The plain scheduler path: papermill CLI, then `jupyter nbconvert --to campaign_report` or `campaign-analytics html`.
+
+Each page is opened from file:// in headless Chromium with every other request aborted: every chart must draw
+(a `.plotly-graph-div` holding plotly's `.main-svg`), with plotly.js from the page itself and no network.
+A bad parameter stops the notebook's first cell with the command line's own message.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOK = ROOT / "notebooks" / "unit_report.ipynb"
+SHUNHE = ROOT / "data" / "raw" / "shunhe_2012"
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+pytestmark = pytest.mark.slow
+
+
+def _papermill(tmp_path: Path, *params: str) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "papermill", str(NOTEBOOK), str(tmp_path / "out.ipynb"), "-p", "data_dir",
+           str(SHUNHE), *params, "-k", "python3", "--cwd", str(tmp_path)]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory) -> Path:
+    """unit_report.ipynb for Shunhe's root, run by the papermill CLI as a scheduler would."""
+    folder = tmp_path_factory.mktemp("papermill")
+    done = _papermill(folder, "-p", "unit_id", "SH")
+    assert done.returncode == 0, done.stderr[-3000:]
+    return folder / "out.ipynb"
+
+
+def _figures(notebook: Path) -> int:
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    return sum(PLOTLY_MIME in o.get("data", {}) for c in nb["cells"] for o in c.get("outputs", []))
+
+
+def _open_offline(browser, page_path: Path, expected: int) -> dict:
+    """Open a page with every non-file request aborted; wait until `expected` charts have drawn (or time out)."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    requests: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith("file://"):
+            r.continue_()
+        else:
+            requests.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    try:
+        page.goto(page_path.as_uri(), wait_until="load")
+        drawn = "() => [...document.querySelectorAll('.plotly-graph-div')].filter(d => d.querySelector('.main-svg')).length"
+        try:
+            page.wait_for_function(f"() => ({drawn})() >= {expected}", timeout=60_000)
+        except Exception:  # noqa: BLE001 - the count below says what was drawn
+            pass
+        return {"divs": page.locator(".plotly-graph-div").count(), "drawn": page.evaluate(drawn),
+                "requests": requests, "errors": errors, "title": page.title(), "lang": page.evaluate(
+                    "document.documentElement.lang")}
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_nbconvert_campaign_report_draws_every_chart_offline(executed, browser):
+    figures = _figures(executed)
+    assert figures == 7  # persons, events, trend, coverage, surveys, targets, children of Shunhe's root
+    done = subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "campaign_report", str(executed)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    page = executed.with_suffix(".html")
+    seen = _open_offline(browser, page, figures)
+    assert seen["requests"] == [] and seen["errors"] == []
+    assert seen["divs"] == figures and seen["drawn"] == figures
+    assert seen["title"] == "顺河镇" and seen["lang"] == "zh-CN"
+    text = page.read_text(encoding="utf-8")
+    assert text.count("Plotly.newPlot") == figures
+    assert "cdn.plot.ly/plotly" not in text.split("</head>")[1]  # no CDN script in the body
+
+
+@pytest.mark.browser
+def test_campaign_analytics_html_with_shared_assets(executed, browser, tmp_path):
+    out = tmp_path / "site" / "sh.html"
+    out.parent.mkdir()
+    done = subprocess.run([sys.executable, "-m", "analytics", "html", str(executed), "--out", str(out),
+                           "--assets", "shared"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert (out.parent / "assets" / "plotly.min.js").is_file()
+    assert out.stat().st_size < 1_000_000  # plotly.js is beside the page, not in it
+    seen = _open_offline(browser, out, 7)
+    assert seen["requests"] == [] and seen["errors"] == [] and seen["drawn"] == 7
+
+
+@pytest.mark.browser
+def test_plotly_json_without_html_is_drawn_too(executed, browser, tmp_path):
+    """A figure shown by plotly's own renderer carries only its JSON: the exporter gives it a drawn chart."""
+    nb = json.loads(executed.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            if PLOTLY_MIME in output.get("data", {}):
+                output["data"].pop("text/html")
+    bare = tmp_path / "bare.ipynb"
+    bare.write_text(json.dumps(nb), encoding="utf-8")
+    from analytics.cli import main
+
+    assert main(["html", str(bare)]) == 0
+    seen = _open_offline(browser, tmp_path / "bare.html", 7)
+    assert seen["requests"] == [] and seen["errors"] == [] and seen["drawn"] == 7
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    (["-p", "unit_id", "NOPE"], f"UsageError: unknown unit id(s) 'NOPE': not in the units table of {SHUNHE}"),
+    (["-p", "tolerance", "abc"], "UsageError: tolerance must be a number, not 'abc'"),
+    (["-p", "as_of", "2012-02-30"], "UsageError: as_of: '2012-02-30' is not a date as YYYY-MM-DD"),
+])
+def test_a_bad_parameter_stops_the_first_cell_with_the_cli_message(tmp_path, params, message):
+    done = _papermill(tmp_path, *params)
+    assert done.returncode != 0
+    nb = json.loads((tmp_path / "out.ipynb").read_text(encoding="utf-8"))
+    errors = [(i, o) for i, c in enumerate(nb["cells"]) for o in c.get("outputs", []) if o["output_type"] == "error"]
+    assert len(errors) == 1
+    index, error = errors[0]
+    first_code = next(i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code"
+                      and not {"parameters", "injected-parameters"} & set(c["metadata"].get("tags", [])))
+    assert index == first_code  # UnitReport.load, right after the parameters
+    assert f"{error['ename']}: {error['evalue']}".startswith(message)
+    assert message in done.stderr
