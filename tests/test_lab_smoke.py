@@ -3,6 +3,12 @@
 The server runs with this interpreter, on a free port with a random token, with its runtime, data, settings,
 workspace and checkpoint folders in a temporary directory and nothing that would reach the network (news, update
 checks, the PyPI extension manager). It is always stopped, whatever happens.
+
+On a 2-core machine shared with other JupyterLabs and Chromiums every step can take many times longer than
+alone, so the test has no overall time budget: each step waits, with a generous limit (STEP_S), for a state it
+can observe (the server answering, the kernel idle as the server reports it, every cell numbered, the charts'
+SVGs in the page). The kernel is started through the server's REST API before the page opens, so the notebook
+attaches to a session that exists instead of racing Lab's own kernel start-up.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(180)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(1800)]
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "explore.ipynb"
@@ -31,7 +37,7 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run",
 ]
-BUDGET_S = 90  # the whole test, server start to shutdown, on a loaded machine
+STEP_S = 300  # the longest wait for one observable state; on a quiet machine each takes seconds
 ERROR_OUTPUTS = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
 
 
@@ -78,7 +84,7 @@ def lab(tmp_path: Path, cache_dir: Path):
     server = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + STEP_S
         while True:
             try:
                 urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2).close()
@@ -130,79 +136,102 @@ def _in_own_thread(work) -> None:
         raise failure[0]
 
 
-def _left(started: float) -> float:
-    """Milliseconds left of the test's budget (at least 5 s, so a late step still gets a fair wait)."""
-    return max(5.0, BUDGET_S - (time.monotonic() - started)) * 1000
+def _api(base: str, token: str, path: str, body: dict | None = None) -> dict:
+    """A call to the server's REST API (GET, or POST with a JSON body)."""
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(f"{base}{path}", data=data, method="POST" if data is not None else "GET",
+                                     headers={"Authorization": f"token {token}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read() or b"{}")
 
 
-def _run_all_cells(page, started: float) -> None:
+def _start_kernel(base: str, token: str) -> str:
+    """A session for the notebook with its python3 kernel, started by the server before the page opens.
+
+    (The server reports `starting` until a client asks the kernel something; the page's indicator turning
+    idle is the observable sign that the kernel is up and connected.)
+    """
+    session = _api(base, token, "/api/sessions", {"path": "notebooks/explore.ipynb", "type": "notebook",
+                                                  "name": "explore.ipynb", "kernel": {"name": "python3"}})
+    kernel_id = session["kernel"]["id"]
+    assert _api(base, token, f"/api/kernels/{kernel_id}")["id"] == kernel_id
+    return kernel_id
+
+
+def _run_all_cells(page, base: str, token: str, kernel_id: str) -> None:
     """Run > Run All Cells, until every code cell has run.
 
-    A run that Lab receives while it is still settling the new kernel's connection can leave cells unrun
-    (prompt `[ ]`, kernel idle, nothing queued); the menu command is then given again. Re-running is harmless.
+    A run that Lab receives while it is still settling the kernel's connection can leave cells unrun (prompt
+    `[ ]`, kernel idle, nothing queued); the menu command is then given again. Re-running is harmless. The
+    limit is on progress, not on the whole: it restarts whenever another cell gets its number.
     """
     prompts = "[...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].map(p => p.textContent.trim())"
-    idle = "document.querySelector(\".jp-Notebook-ExecutionIndicator[data-status='idle']\") !== null"
+    indicator = "document.querySelector('.jp-Notebook-ExecutionIndicator')?.getAttribute('data-status')"
     while True:
         page.click("#jp-MainMenu .lm-MenuBar-itemLabel:text-is('Run')")
         page.click(".lm-Menu-item:has-text('Run All Cells')")
         quiet_since = None
+        last_change, last = time.monotonic(), None
         while True:
             page.wait_for_timeout(500)
-            state = page.evaluate(f"() => ({{prompts: {prompts}, idle: {idle}}})")
+            state = page.evaluate(f"() => ({{prompts: {prompts}, status: {indicator}}})")
             if all(p[1:-2].isdigit() for p in state["prompts"]):
                 return
-            if time.monotonic() - started > BUDGET_S:
-                pytest.fail(f"cells did not run: {state}")
-            waiting = any("*" in p for p in state["prompts"]) or not state["idle"]
+            if state != last:
+                last_change, last = time.monotonic(), state
+            if time.monotonic() - last_change > STEP_S:
+                server = _api(base, token, f"/api/kernels/{kernel_id}").get("execution_state")
+                pytest.fail(f"no progress running the cells for {STEP_S} s: {state}, kernel {server!r}")
+            waiting = any("*" in p for p in state["prompts"]) or state["status"] != "idle"
             quiet_since = None if waiting else (quiet_since or time.monotonic())
             if quiet_since and time.monotonic() - quiet_since > 3:
                 break  # nothing running, nothing queued, cells left unrun: run all again
 
 
 def test_explorer_runs_in_jupyterlab(chromium, lab):
-    started = time.monotonic()
     notebook_before = hashlib.sha256(NOTEBOOK.read_bytes()).hexdigest()
-    _in_own_thread(lambda: _use_the_dashboard(chromium, *lab, started))
+    kernel_id = _start_kernel(*lab)
+    _in_own_thread(lambda: _use_the_dashboard(chromium, *lab, kernel_id))
     # Lab may mark the notebook modified, but nothing is saved: it stays committed without outputs.
     assert hashlib.sha256(NOTEBOOK.read_bytes()).hexdigest() == notebook_before
-    assert time.monotonic() - started < BUDGET_S + 30
 
 
-def _use_the_dashboard(chromium: str, base: str, token: str, started: float) -> None:
+def _use_the_dashboard(chromium: str, base: str, token: str, kernel_id: str) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
-            _check_dashboard(browser.new_page(viewport={"width": 1400, "height": 1000}), base, token, started)
+            _check_dashboard(browser.new_page(viewport={"width": 1400, "height": 1000}), base, token, kernel_id)
         finally:
             browser.close()
 
 
-def _check_dashboard(page, base: str, token: str, started: float) -> None:
+def _check_dashboard(page, base: str, token: str, kernel_id: str) -> None:
+    started = time.monotonic()
+    step = STEP_S * 1000
     page_errors: list[str] = []
     page.on("pageerror", lambda e: page_errors.append(str(e)))
 
     page.goto(f"{base}/lab/tree/notebooks/explore.ipynb?token={token}")
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=_left(started))
-    # The kernel named in the notebook (python3) is started and idle; a kernel dialog, if any, is accepted.
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=step)
+    # The page attaches to the session's kernel, already idle; a kernel dialog, if any, is accepted.
     page.wait_for_function(
         "() => document.querySelector('.jp-Dialog') || "
         "document.querySelector(\".jp-Notebook-ExecutionIndicator[data-status='idle']\")",
-        timeout=_left(started),
+        timeout=step,
     )
     if page.query_selector(".jp-Dialog"):
         page.click(".jp-Dialog .jp-mod-accept")
-        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=_left(started))
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=step)
 
-    _run_all_cells(page, started)
+    _run_all_cells(page, base, token, kernel_id)
     print(f"cells run after {time.monotonic() - started:.1f} s")
 
     # Controls and every chart of the dashboard are drawn.
     page.wait_for_function(
         "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 6",
-        timeout=_left(started),
+        timeout=step,
     )
     assert page.locator(".campaign-explorer").count() == 1
     assert page.locator(".jupyter-widgets").count() > 10
@@ -221,7 +250,7 @@ def _check_dashboard(page, base: str, token: str, started: float) -> None:
     picker.select_option(index=next(i for i, text in enumerate(options) if text.endswith("(WS-T01)")))
     page.wait_for_function(
         "() => [...document.querySelectorAll('.campaign-explorer .ca-panel h3')].some(h => h.textContent === '城关镇')",
-        timeout=_left(started),
+        timeout=step,
     )
     print(f"unit picked in the browser, panel updated after {time.monotonic() - started:.1f} s")
     page.wait_for_timeout(500)
