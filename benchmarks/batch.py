@@ -26,7 +26,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
 
 KINDS = ["seminar", "visit", "inspection", "lecture", "service"]
 GROUPS = ["township_leaders", "village_cadres", "residents", "staff", "enterprise_staff", "graduate_officials"]

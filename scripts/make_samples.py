@@ -54,16 +54,14 @@ import datetime as dt
 import io
 import random
 import re
-import sys
 import zipfile
 from pathlib import Path
 
 import yaml
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "src"))
+from analytics.data.contract import TABLES, alias_map
 
-from analytics.data.contract import TABLES, alias_map  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 FIXED_XLSX_TIME = dt.datetime(2014, 3, 10, 0, 0, 0)
 TABLE_ORDER = ("units", "visits", "surveys", "targets", "actuals")
