@@ -167,10 +167,10 @@ def test_as_of_outside_the_campaigns_range_is_refused(tmp_path, capsys, as_of):
     out = tmp_path / "out"
     assert main(["run", "--data", str(SHUNHE), "--out", str(out), "--as-of", as_of]) == 2
     err = capsys.readouterr().err
-    assert f"as_of {as_of} is outside campaign shunhe_2012's range 2012-01-01 to 2014-01-01" in err
+    assert f"as_of {as_of} is outside 2012-01-01 … 2014-01-01 (start to end + 366 days)" in err
     assert "Traceback" not in err and not out.exists()
     assert main(["kpis", str(SHUNHE), "--as-of", as_of]) == 2
-    assert "is outside campaign shunhe_2012's range" in capsys.readouterr().err
+    assert f"as_of {as_of} is outside 2012-01-01 … 2014-01-01" in capsys.readouterr().err
 
 
 def test_the_last_day_of_the_range_is_accepted(capsys):
@@ -197,7 +197,7 @@ def test_unit_report_load_checks_its_parameters_like_the_command_line():
         UnitReport.load(SHUNHE, "NOPE")
     with pytest.raises(UsageError, match="tolerance must be a number, not 'abc'"):
         UnitReport.load(SHUNHE, "SH", tolerance="abc")
-    with pytest.raises(UsageError, match="as_of 2099-01-01 is outside campaign shunhe_2012's range"):
+    with pytest.raises(UsageError, match="as_of 2099-01-01 is outside 2012-01-01 … 2014-01-01"):
         UnitReport.load(SHUNHE, "SH", as_of="2099-01-01")
     report = UnitReport.load(SHUNHE, "SH", tolerance="2")
     assert report.tolerance == 2.0

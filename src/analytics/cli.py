@@ -170,12 +170,12 @@ def output_file(out: str) -> Path | None:
 def kpis(data_dir: Path, as_of, tolerance, out: str) -> None:
     """Every unit's KPIs as a tidy CSV: unit_id, metric, key, value (text never runs as a spreadsheet formula)."""
     from analytics.kpis import kpi_table
-    from analytics.report.parameters import read_campaign, resolve_as_of
+    from analytics.report.parameters import read_campaign
     from analytics.spreadsheet import csv_text
 
     target = output_file(out)
     campaign = read_campaign(data_dir)
-    when = resolve_as_of(campaign, as_of)
+    when = campaign.as_of(as_of)  # UsageError outside start … end + 366 days
     table = kpi_table(campaign, as_of=when, tolerance=1.0 if tolerance is None else tolerance)
     text = csv_text(table)
     if target is None:

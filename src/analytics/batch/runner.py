@@ -43,7 +43,7 @@ from analytics.kpis import cached_kpi_table
 from analytics.report.index import index_html
 from analytics.report.layout import OutputLayout
 from analytics.report.page import PLOTLY_ASSET, page_input_key, plotly_js
-from analytics.report.parameters import check_units, read_campaign, resolve_as_of
+from analytics.report.parameters import check_units, read_campaign
 from analytics.report.sections import HTML_ONLY_ENV
 from analytics.spreadsheet import csv_text
 
@@ -205,7 +205,7 @@ def run_batch(options: BatchOptions, progress: Callable[[UnitResult, int, int], 
     campaign = read_campaign(data_dir)
     h = campaign.hierarchy
     wanted = _select_units(campaign, options.units)
-    as_of = resolve_as_of(campaign, options.as_of)
+    as_of = campaign.as_of(options.as_of)  # UsageError outside start … end + 366 days
     out_dir = output_folder(options.out_dir, campaign.meta.id)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)

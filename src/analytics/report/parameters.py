@@ -1,4 +1,5 @@
-"""The report notebook's parameters, declared once, and the checks that need the campaign (unit ids, as_of range).
+"""The report notebook's parameters, declared once, and the checks that need the campaign (unit ids;
+the as_of range is `Campaign.as_of`'s).
 
 `NOTEBOOK_PARAMETERS` is the `parameters` cell of `notebooks/unit_report.ipynb`; the batch options
 (`analytics.batch.options.RUN_OPTIONS`) extend it. `UnitReport.load` checks its arguments here, so papermill
@@ -7,7 +8,6 @@ with a bad parameter stops in the notebook's first cell with the message the com
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -18,9 +18,6 @@ from analytics.errors import UsageError
 from analytics.labels import DEFAULT_LANGUAGE, LANGUAGES
 from analytics.metrics import check_tolerance
 from analytics.options import Option, OptionSet
-
-# as_of may run past the campaign's end by a year (a late report), never before its start (DOMAIN.md).
-AS_OF_GRACE = dt.timedelta(days=366)
 
 NOTEBOOK_PARAMETERS = OptionSet([
     Option("data_dir", "path", "campaign folder", flag="--data", default_text="required"),
@@ -47,20 +44,6 @@ def read_campaign(data_dir: Path) -> Campaign:
     except OSError as exc:
         where = exc.filename or data_dir
         raise UsageError(f"cannot read campaign folder {data_dir}: {exc.strerror or exc} ({where})") from None
-
-
-def resolve_as_of(campaign: Campaign, as_of: dt.date | None) -> dt.date:
-    """The date of the figures: the one asked for, if within the campaign's range, else the campaign's own."""
-    if as_of is None:
-        return campaign.as_of(None)
-    meta = campaign.meta
-    last = meta.end + AS_OF_GRACE
-    if not meta.start <= as_of <= last:
-        raise UsageError(
-            f"as_of {as_of.isoformat()} is outside campaign {meta.id}'s range {meta.start.isoformat()} to "
-            f"{last.isoformat()} (its start to a year after its end)"
-        )
-    return as_of
 
 
 def check_units(campaign: Campaign, units: Iterable[str]) -> list[str]:

@@ -28,7 +28,7 @@ from analytics.labels import fmt_int, fmt_percent, label, status_colour
 from analytics.metrics import LAGGING_STATUSES, tag_comparison, until
 from analytics.report import figures
 from analytics.report.layout import PAGE_TO_INDEX, page_href
-from analytics.report.parameters import check_notebook_parameters, check_units, resolve_as_of
+from analytics.report.parameters import check_notebook_parameters, check_units
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["sendDataToCloud"]}
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
@@ -111,7 +111,7 @@ class UnitReport:
                                       tolerance=tolerance)
         campaign = load_campaign(resolve_data_dir(p["data_dir"]))
         unit = check_units(campaign, [p["unit_id"]])[0] if p["unit_id"] is not None else campaign.hierarchy.roots[0]
-        when = resolve_as_of(campaign, p["as_of"])
+        when = campaign.as_of(p["as_of"])
         kpis = unit_kpis(campaign, unit, when, p["tolerance"])
         now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
         return cls(campaign, unit, when, p["language"], p["tolerance"], kpis, now)
