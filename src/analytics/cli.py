@@ -170,13 +170,15 @@ def output_file(out: str) -> Path | None:
 def kpis(data_dir: Path, as_of, tolerance, out: str) -> None:
     """Every unit's KPIs as a tidy CSV: unit_id, metric, key, value (text never runs as a spreadsheet formula)."""
     from analytics.kpis import kpi_table
-    from analytics.report.parameters import read_campaign
+    from analytics.report.parameters import NOTEBOOK_PARAMETERS, read_campaign
     from analytics.spreadsheet import csv_text
 
     target = output_file(out)
     campaign = read_campaign(data_dir)
     when = campaign.as_of(as_of)  # UsageError outside start … end + 366 days
-    table = kpi_table(campaign, as_of=when, tolerance=1.0 if tolerance is None else tolerance)
+    if tolerance is None:
+        tolerance = NOTEBOOK_PARAMETERS["tolerance"].default
+    table = kpi_table(campaign, as_of=when, tolerance=tolerance)
     text = csv_text(table)
     if target is None:
         click.echo(text, nl=False)
