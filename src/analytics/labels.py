@@ -273,7 +273,7 @@ def status_colour(status: object) -> str:
     return STATUS_COLOURS[status_key(status)]
 
 
-def _number(x: object) -> float | None:
+def as_number(x: object) -> float | None:
     """x as a float, or None when it is missing (None, NaN, pd.NA) or not a number."""
     if x is None or isinstance(x, bool) or not isinstance(x, Number):
         return None
@@ -286,19 +286,19 @@ def _number(x: object) -> float | None:
 
 def fmt_percent(x: object, digits: int = 1) -> str:
     """A share as a percentage: 0.584 -> '58.4%'; '—' when missing."""
-    value = _number(x)
+    value = as_number(x)
     return MISSING if value is None else f"{value * 100:.{digits}f}%"
 
 
 def fmt_int(x: object) -> str:
     """A count with thousands separators: 2274 -> '2,274'; '—' when missing."""
-    value = _number(x)
+    value = as_number(x)
     return MISSING if value is None else f"{value:,.0f}"
 
 
 def fmt_number(x: object, digits: int = 2) -> str:
     """A figure with separators and at most `digits` decimals, trailing zeros dropped: '208,526', '52.8'."""
-    value = _number(x)
+    value = as_number(x)
     if value is None:
         return MISSING
     text = f"{value:,.{digits}f}"
@@ -309,7 +309,7 @@ def fmt_number(x: object, digits: int = 2) -> str:
 
 def fmt_points(x: object, digits: int = 1) -> str:
     """A pace gap in percentage points with its sign: 8.683 -> '+8.7'; '—' when missing."""
-    value = _number(x)
+    value = as_number(x)
     return MISSING if value is None else f"{value:+.{digits}f}"
 
 
@@ -322,6 +322,7 @@ __all__ = [
     "MESSAGES",
     "MISSING",
     "STATUS_COLOURS",
+    "as_number",
     "fmt_int",
     "fmt_number",
     "fmt_percent",

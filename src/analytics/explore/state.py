@@ -22,10 +22,12 @@ import plotly.graph_objects as go
 from analytics.data.campaign import Campaign, empty_table
 from analytics.data.contract import GROUPS, TABLES, VISIT_KINDS
 from analytics.kpis import UnitKpis, campaign_flags, unit_kpis
-from analytics.labels import MISSING, fmt_int, fmt_percent, fmt_points, label, status_colour, status_key, status_label
-from analytics.metrics import LAGGING_STATUSES, between
+from analytics.labels import DEFAULT_LANGUAGE, fmt_int, fmt_percent, fmt_points, label
+from analytics.metrics import between
 from analytics.report import figures
-from analytics.report.sections import esc
+from analytics.report.sections import kpi_card_values
+from analytics.report.templating import Cell, Column, Row, Table, macros
+from analytics.report.theme import panel_css
 
 UNIT_TABLES = ("visits", "surveys", "targets", "actuals")
 UNIT_FIGURES = ("persons", "events", "trend", "coverage", "funnel", "targets")
@@ -33,6 +35,7 @@ COMPARE_METRICS = ("events", "persons", "survey_rates", "completion")
 MAX_COMPARE = 5
 INDENT = "\u3000"  # an ideographic space: option text keeps it, where browsers collapse ordinary spaces
 _KPI_CACHE_SIZE = 256
+PANEL_TEMPLATE = "html/explore.html.j2"
 
 
 @dataclass(frozen=True)
@@ -279,116 +282,64 @@ def compare_figure(index: CampaignIndex, units: list[str], kpis: list[UnitKpis],
                                         percent=metric in ("survey_rates", "completion"))
 
 
-# -- HTML of the KPI panel (every data-derived string escaped) ------------------------------------------------
+# -- HTML of the KPI panel: templates/html/explore.html.j2 ------------------------------------------------
 
-PANEL_CSS = """<style>
-.ca-panel { font-size: 13px; line-height: 1.4; color: #24292f; }
-.ca-panel h3 { margin: 0 0 2px; font-size: 17px; }
-.ca-panel .crumbs, .ca-panel .window { color: #6e7781; margin: 2px 0; }
-.ca-panel .cards { display: flex; flex-wrap: wrap; gap: 8px; margin: 8px 0; }
-.ca-panel .card { border: 1px solid #e5e7eb; border-radius: 6px; padding: 6px 10px; min-width: 92px; }
-.ca-panel .card-value { font-size: 19px; font-weight: 600; }
-.ca-panel .card-label { color: #6e7781; font-size: 12px; }
-.ca-panel table { border-collapse: collapse; margin: 6px 0; }
-.ca-panel th, .ca-panel td { border-bottom: 1px solid #e5e7eb; padding: 2px 8px; text-align: left; }
-.ca-panel td.num, .ca-panel th.num { text-align: right; font-variant-numeric: tabular-nums; }
-.ca-panel .status { color: #fff; border-radius: 3px; padding: 0 5px; }
-.ca-panel .note { color: #6e7781; }
-.ca-panel .error { color: #b42318; }
-</style>"""
+SURVEY_COLUMNS = tuple(Column(key, numeric=True) for key in (
+    "funnel.issued", "funnel.returned", "funnel.valid", "rate.return_rate", "rate.validity"))
+TARGET_COLUMNS = (Column("col.indicator"), Column("col.completion", numeric=True), Column("col.elapsed", numeric=True),
+                  Column("col.pace_gap", numeric=True), Column("col.status"))
+COMPARE_KEYS = ("events", "persons", "coverage", "effective_rate", "targets_on_pace", "targets_behind")
+COMPARE_COLUMNS = (Column("col.unit"), *(Column(key, numeric=True) for key in COMPARE_KEYS))
 
 
-def kpi_cards(k: UnitKpis) -> dict[str, str]:
-    """The report's six key figures, formatted: events, persons, coverage, effective rate, on pace, behind."""
-    counts = k.status_counts()
-    good = counts.get("completed", 0) + counts.get("ahead", 0) + counts.get("on_pace", 0)
-    has_targets = len(k.targets) > 0
-    return {
-        "events": fmt_int(k.total_events),
-        "persons": fmt_int(k.total_persons),
-        "coverage": fmt_percent(k.coverage),
-        "effective_rate": fmt_percent(k.surveys["effective_rate"]),
-        "targets_on_pace": fmt_int(good) if has_targets else MISSING,
-        "targets_behind": fmt_int(sum(counts.get(s, 0) for s in LAGGING_STATUSES)) if has_targets else MISSING,
-    }
+def _panel(language: str):
+    return macros(language, PANEL_TEMPLATE)
 
 
 def unit_panel_html(index: CampaignIndex, q: Query, k: UnitKpis, language: str) -> str:
     """Name, ancestors, window, key figures, questionnaires, targets and findings of one unit."""
     h, meta = index.campaign.hierarchy, index.meta
-
-    def t(key: str) -> str:
-        return esc(label(key, language))
-
-    crumbs = " › ".join(esc(h.name[a]) for a in h.ancestors(q.unit_id))
-    start = q.start or meta.start
-    cards = "".join(
-        f'<div class="card"><div class="card-value">{esc(v)}</div><div class="card-label">{t(key)}</div></div>'
-        for key, v in kpi_cards(k).items()
-    )
     s = k.surveys
-    surveys = (
-        f'<table><tr><th class="num">{t("funnel.issued")}</th><th class="num">{t("funnel.returned")}</th>'
-        f'<th class="num">{t("funnel.valid")}</th><th class="num">{t("rate.return_rate")}</th>'
-        f'<th class="num">{t("rate.validity")}</th></tr><tr><td class="num">{esc(fmt_int(s["issued"]))}</td>'
-        f'<td class="num">{esc(fmt_int(s["returned"]))}</td><td class="num">{esc(fmt_int(s["valid"]))}</td>'
-        f'<td class="num">{esc(fmt_percent(s["return_rate"]))}</td>'
-        f'<td class="num">{esc(fmt_percent(s["validity"]))}</td></tr></table>'
+    surveys = Table(SURVEY_COLUMNS, [Row((fmt_int(s["issued"]), fmt_int(s["returned"]), fmt_int(s["valid"]),
+                                          fmt_percent(s["return_rate"]), fmt_percent(s["validity"])))])
+    targets = Table(TARGET_COLUMNS, [
+        Row((meta.indicator_label(r.indicator, language), fmt_percent(r.completion), fmt_percent(r.elapsed),
+             fmt_points(r.pace_gap), Cell(status=r.status)))
+        for r in k.targets.itertuples(index=False)
+    ])
+    return _panel(language).unit_panel(
+        css=panel_css(),
+        crumbs=[h.name[a] for a in h.ancestors(q.unit_id)],
+        name=h.name[q.unit_id],
+        unit_id=q.unit_id,
+        window=(q.start or meta.start, q.until),
+        as_of=q.as_of,
+        cards=kpi_card_values(k),
+        surveys=surveys,
+        targets=targets,
+        findings=fmt_int(len(k.flags)),
     )
-    parts = [
-        PANEL_CSS,
-        '<div class="ca-panel">',
-        f'<div class="crumbs">{crumbs}</div>' if crumbs else "",
-        f'<h3>{esc(h.name[q.unit_id])}</h3>',
-        f'<div class="window">{t("explore.code")}: <code>{esc(q.unit_id)}</code> · {t("explore.window")}: '
-        f'{start.isoformat()} – {q.until.isoformat()} · {t("explore.as_of")}: {q.as_of.isoformat()}</div>',
-        f'<div class="cards">{cards}</div>',
-        surveys,
-        _targets_table(index, k, language),
-        f'<div class="note">{t("explore.findings")}: {esc(fmt_int(len(k.flags)))}</div>',
-        "</div>",
-    ]
-    return "".join(parts)
-
-
-def _targets_table(index: CampaignIndex, k: UnitKpis, language: str) -> str:
-    if k.targets.empty:
-        return ""
-    head = ["col.indicator", "col.completion", "col.elapsed", "col.pace_gap", "col.status"]
-    th = "".join(f'<th{" class=num" if 0 < i < 4 else ""}>{esc(label(h, language))}</th>' for i, h in enumerate(head))
-    rows = []
-    for r in k.targets.itertuples(index=False):
-        badge = (f'<span class="status" style="background:{status_colour(r.status)}">'
-                 f'{esc(status_label(status_key(r.status), language))}</span>')
-        rows.append(
-            f"<tr><td>{esc(index.meta.indicator_label(r.indicator, language))}</td>"
-            f'<td class="num">{esc(fmt_percent(r.completion))}</td><td class="num">{esc(fmt_percent(r.elapsed))}</td>'
-            f'<td class="num">{esc(fmt_points(r.pace_gap))}</td><td>{badge}</td></tr>'
-        )
-    return f"<table><tr>{th}</tr>{''.join(rows)}</table>"
 
 
 def compare_panel_html(index: CampaignIndex, units: list[str], kpis: list[UnitKpis], language: str,
                        note: str = "") -> str:
     """One row of key figures per compared unit."""
     names = index.campaign.hierarchy.name
-    keys = ["events", "persons", "coverage", "effective_rate", "targets_on_pace", "targets_behind"]
-    th = f'<th>{esc(label("col.unit", language))}</th>' + "".join(
-        f'<th class="num">{esc(label(k, language))}</th>' for k in keys)
     rows = []
     for u, k in zip(units, kpis, strict=True):
-        cards = kpi_cards(k)
-        cells = "".join(f'<td class="num">{esc(cards[key])}</td>' for key in keys)
-        rows.append(f"<tr><td>{esc(names[u])} <code>{esc(u)}</code></td>{cells}</tr>")
-    notice = f'<p class="note">{esc(note)}</p>' if note else ""
-    return (f'{PANEL_CSS}<div class="ca-panel"><h3>{esc(label("explore.compare", language))}</h3>{notice}'
-            f'<table><tr>{th}</tr>{"".join(rows)}</table></div>')
+        cards = kpi_card_values(k)
+        rows.append(Row((Cell(names[u], code=u), *(cards[key] for key in COMPARE_KEYS))))
+    return _panel(language).compare_panel(css=panel_css(), table=Table(COMPARE_COLUMNS, rows), note=note)
 
 
 def message_html(text: str, error: bool = False) -> str:
-    """A one-line note or error, escaped."""
-    body = esc(text).replace("\n", "<br>")
-    return f'<div class="ca-panel"><p class="{"error" if error else "note"}">{body}</p></div>'
+    """A one-line note or error (line breaks kept), escaped."""
+    return _panel(DEFAULT_LANGUAGE).message(text, error)
+
+
+def export_link_html(text: str, href: str, name: str, path: str) -> str:
+    """'text: name' linking href, then the path, escaped."""
+    return _panel(DEFAULT_LANGUAGE).export_link(text, href, name, path)
 
 
 __all__ = [
@@ -400,7 +351,7 @@ __all__ = [
     "compare_figure",
     "compare_frame",
     "compare_panel_html",
-    "kpi_cards",
+    "export_link_html",
     "message_html",
     "metric_title",
     "unit_figures",

@@ -35,6 +35,7 @@ from analytics.explore.state import (
     Query,
     compare_figure,
     compare_panel_html,
+    export_link_html,
     message_html,
     metric_title,
     unit_figures,
@@ -45,7 +46,6 @@ from analytics.labels import LANGUAGES, label
 from analytics.report.figures import TEMPLATE
 from analytics.report.layout import OutputLayout
 from analytics.report.parameters import NOTEBOOK_PARAMETERS
-from analytics.report.sections import esc
 
 log = logging.getLogger(__name__)
 
@@ -492,8 +492,7 @@ def _link_html(text: str, page: Path, name: str) -> str:
         href = urllib.parse.quote(Path(os.path.relpath(page, Path.cwd())).as_posix())
     except ValueError:  # another drive
         href = page.resolve().as_uri()
-    return (f'<div class="ca-panel"><p>{esc(text)}: <a href="{esc(href)}" target="_blank" rel="noopener">'
-            f'{esc(name)}</a> <code>{esc(page)}</code></p></div>')
+    return export_link_html(text, href, name, str(page))
 
 
 __all__ = ["CampaignExplorer", "copy_figure", "discover_campaigns"]

@@ -15,7 +15,6 @@ import datetime as dt
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -25,6 +24,7 @@ from analytics.data.campaign import CampaignMeta
 from analytics.labels import (
     DEFAULT_LANGUAGE,
     FREQ_KEYS,
+    as_number,
     fmt_int,
     fmt_number,
     fmt_points,
@@ -34,95 +34,11 @@ from analytics.labels import (
     status_label,
 )
 from analytics.metrics import STATUSES, survey_rates
+from analytics.report.theme import DEFAULTS, TEMPLATE, FigureDefaults
 
 TREND_FREQS = ("D", "W", "MS")
 _PERIOD_FREQ = {"D": "D", "W": "W-SUN", "MS": "M"}  # W-SUN periods run Monday to Sunday
 _HOVER_DATE = {"D": "%Y-%m-%d", "W": "%Y-%m-%d", "MS": "%Y-%m"}
-
-
-@dataclass(frozen=True)
-class FigureDefaults:
-    """Shared look of every figure: CJK-capable fonts, margins, heights and colours."""
-
-    font_family: str = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
-    font_size: int = 13
-    title_size: int = 15
-    text_colour: str = "#24292f"
-    muted_colour: str = "#6e7781"
-    grid_colour: str = "#e5e7eb"
-    height: int = 360
-    empty_height: int = 220
-    row_height: int = 26  # per category of a horizontal bar chart, so long lists stay readable
-    max_height: int = 1400
-    margin_left: int = 16
-    margin_right: int = 48  # room for a value label printed outside the longest bar
-    margin_top: int = 80  # room for the title and a one-row legend above the plot
-    margin_bottom: int = 40
-    colorway: tuple[str, ...] = (
-        "#4c78a8",
-        "#f58518",
-        "#54a24b",
-        "#e45756",
-        "#72b7b2",
-        "#eeca3b",
-        "#b279a2",
-        "#ff9da6",
-        "#9d755d",
-        "#bab0ac",
-    )
-    covered_colour: str = "#4c78a8"
-    not_covered_colour: str = "#d84315"
-    advanced_colour: str = "#54a24b"
-    lagging_colour: str = "#f58518"
-    elapsed_colour: str = "#24292f"
-    horizontal_after: int = 12  # survey rates by child turn horizontal beyond this many children
-
-    def template(self) -> go.layout.Template:
-        """A small template (not based on a built-in one, so each figure's JSON stays light)."""
-        axis = {
-            "gridcolor": self.grid_colour,
-            "zerolinecolor": self.grid_colour,
-            "linecolor": self.grid_colour,
-            "automargin": True,
-            "title": {"standoff": 8},
-        }
-        return go.layout.Template(
-            layout={
-                "font": {"family": self.font_family, "size": self.font_size, "color": self.text_colour},
-                "colorway": list(self.colorway),
-                "height": self.height,
-                "margin": {
-                    "l": self.margin_left,
-                    "r": self.margin_right,
-                    "t": self.margin_top,
-                    "b": self.margin_bottom,
-                },
-                "paper_bgcolor": "white",
-                "plot_bgcolor": "white",
-                "title": {
-                    "x": 0,
-                    "xanchor": "left",
-                    "xref": "paper",
-                    "yref": "container",
-                    "y": 1,
-                    "yanchor": "top",
-                    "pad": {"t": 12},
-                    "font": {"size": self.title_size},
-                },
-                "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "right", "x": 1},
-                "hoverlabel": {"font": {"family": self.font_family}},
-                "separators": ".,",
-                "bargap": 0.25,
-                "xaxis": axis,
-                "yaxis": axis,
-            }
-        )
-
-
-DEFAULTS = FigureDefaults()
-TEMPLATE = DEFAULTS.template()
-# For fig.to_html(config=FIGURE_CONFIG) / fig.show(config=...): no plotly logo, charts follow their container.
-FIGURE_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
 def plotly_text(value: object) -> str:
@@ -306,7 +222,7 @@ def coverage_figure(*, covered_children: pd.DataFrame, language: str = DEFAULT_L
 def survey_funnel_figure(*, surveys: dict, language: str = DEFAULT_LANGUAGE) -> go.Figure:
     """Funnel issued → returned → valid, each stage with its share of issued."""
     title = label("fig.survey_funnel", language)
-    figures = [_number((surveys or {}).get(k)) for k in ("issued", "returned", "valid")]
+    figures = [as_number((surveys or {}).get(k)) for k in ("issued", "returned", "valid")]
     issued = figures[0]
     if issued is None or issued <= 0:
         return empty_figure(language=language, title=title)
@@ -365,7 +281,7 @@ def survey_rates_by_child_figure(*, by_child: pd.DataFrame, language: str = DEFA
     )
     top = 1.0
     for n, rate in enumerate(("return_rate", "validity", "effective_rate")):
-        values = [_number(r.get(rate)) for r in rates]
+        values = [as_number(r.get(rate)) for r in rates]
         top = max([top, *(v for v in values if v is not None)])
         rate_label = label(f"rate.{rate}", language)
         axis_value = "%{x:.1%}" if horizontal else "%{y:.1%}"
@@ -497,13 +413,13 @@ def tag_comparison_figure(*, comparison: pd.DataFrame, language: str = DEFAULT_L
     c = comparison.reset_index(drop=True)
     panels: list[tuple[str, list[float | None], str]] = []
     if "units" in c.columns:
-        units = [_number(u) for u in c["units"]]
+        units = [as_number(u) for u in c["units"]]
         for column, key in (("events", "fig.events_per_unit"), ("persons", "fig.persons_per_unit")):
             if column in c.columns:
                 per_unit = [_ratio(v, u) for v, u in zip(c[column], units, strict=True)]
                 panels.append((key, per_unit, ",.1f"))
     if "effective_rate" in c.columns:
-        panels.append(("rate.effective_rate", [_number(v) for v in c["effective_rate"]], ".1%"))
+        panels.append(("rate.effective_rate", [as_number(v) for v in c["effective_rate"]], ".1%"))
     elif {"issued", "valid"} <= set(c.columns):
         panels.append(
             (
@@ -589,7 +505,7 @@ def compare_units_figure(
     units = list(dict.fromkeys(f["_unit"]))
     names = dict(zip(f["_unit"], f["_name"], strict=True))
     shown = dict(zip(units, _distinct([names[u] for u in units], units), strict=True))
-    values = {(u, k): _number(v) for u, k, v in zip(f["_unit"], f["_key"], f["value"], strict=True)}
+    values = {(u, k): as_number(v) for u, k, v in zip(f["_unit"], f["_key"], f["value"], strict=True)}
     fig = _figure(metric_label)
     value_format = ".1%" if percent else ",.2~f"
     categories = [plotly_text(k) for k in keys]
@@ -633,24 +549,13 @@ def _rows_height(rows: int) -> int:
     return max(DEFAULTS.height, min(DEFAULTS.max_height, needed))
 
 
-def _number(x: object) -> float | None:
-    """x as a float, None when it is missing or not a number (so plotly draws no bar)."""
-    if x is None or isinstance(x, bool | str):
-        return None
-    try:
-        value = float(x)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(value) or math.isinf(value) else value
-
-
 def _percent(x: object) -> float | None:
-    value = _number(x)
+    value = as_number(x)
     return None if value is None else value * 100.0
 
 
 def _ratio(numerator: object, denominator: object) -> float | None:
-    n, d = _number(numerator), _number(denominator)
+    n, d = as_number(numerator), as_number(denominator)
     return None if n is None or not d else n / d
 
 
@@ -756,7 +661,6 @@ def _trend_bins(visits: pd.DataFrame | None, start: dt.date, end: dt.date, freq:
 
 __all__ = [
     "DEFAULTS",
-    "FIGURE_CONFIG",
     "TEMPLATE",
     "TREND_FREQS",
     "FigureDefaults",

@@ -16,7 +16,9 @@ from analytics import __version__
 from analytics.config import TEMPLATES_DIR
 from analytics.fileio import write_text_atomic
 from analytics.labels import DEFAULT_LANGUAGE, LANGUAGES
+from analytics.report import theme
 from analytics.report.layout import ASSET_MODES, OutputLayout, page_to_asset
+from analytics.report.templating import script_tag
 
 PLOTLY_ASSET = "plotly.min.js"
 
@@ -31,15 +33,15 @@ def plotly_js() -> str:
 
 @functools.cache
 def report_css() -> str:
-    return (TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")
+    return theme.report_css()
 
 
 def plotly_tag(assets: str, asset_href: str = page_to_asset(PLOTLY_ASSET)) -> str:
     """The one <script> that brings plotly.js: inline, or a relative link to the shared copy."""
     if assets == "self_contained":
-        return f'<script type="text/javascript">{plotly_js()}</script>'
+        return script_tag(code=plotly_js())
     if assets == "shared":
-        return f'<script type="text/javascript" src="{asset_href}"></script>'
+        return script_tag(src=asset_href)
     raise ValueError(f"assets must be one of {ASSET_MODES}, not {assets!r}")
 
 

@@ -1,16 +1,16 @@
-"""A unit's report: sections of escaped HTML and plotly figures, shown in a notebook or written as HTML.
+"""A unit's report: sections of HTML fragments and plotly figures, shown in a notebook or written as HTML.
 
 The notebook `notebooks/unit_report.ipynb` calls `UnitReport.load(...)` and then one method per section.
 Each section displays as several outputs: HTML fragments as `text/html`, figures as a bundle holding both
 plotly's own JSON (JupyterLab draws it) and an HTML `<div>` with a `Plotly.newPlot` call that expects
 plotly.js on the page (nbconvert keeps it; the page template supplies plotly.js exactly once).
-Every string that comes from data is escaped here or in the figure builders: it shows, it never runs.
+HTML fragments come from the macros of `templates/html/ui.html.j2` (see `report.templating`), which escape
+every value; figure builders escape data for plotly with `plotly_text`. Text from data shows, it never runs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 import os
 from dataclasses import dataclass, field
@@ -24,11 +24,12 @@ from analytics.config import resolve_data_dir
 from analytics.data.campaign import Campaign
 from analytics.data.loading import load_campaign
 from analytics.kpis import UnitKpis, cached_kpi_wide, children_table, unit_kpis
-from analytics.labels import fmt_int, fmt_percent, label, status_colour
+from analytics.labels import MISSING, fmt_int, fmt_number, fmt_percent, fmt_points, label
 from analytics.metrics import LAGGING_STATUSES, tag_comparison, until
 from analytics.report import figures
 from analytics.report.layout import PAGE_TO_INDEX, page_href
 from analytics.report.parameters import check_notebook_parameters, check_units
+from analytics.report.templating import Cell, Column, Fact, Link, Row, Table, macros
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["sendDataToCloud"]}
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
@@ -36,10 +37,37 @@ PLOTLY_MIME = "application/vnd.plotly.v1+json"
 HTML_ONLY_ENV = "CAMPAIGN_ANALYTICS_HTML_ONLY"
 MAX_FLAG_ROWS = 200
 
+TARGET_COLUMNS = (
+    Column("indicator"), Column("measure"), Column("target", numeric=True), Column("actual", numeric=True),
+    Column("completion", numeric=True), Column("elapsed", numeric=True), Column("pace_gap", numeric=True),
+    Column("status"),
+)
+CHILDREN_COLUMNS = (
+    Column("rank", numeric=True), Column("unit"), *(Column(key, numeric=True) for key in (
+        "events", "persons", "coverage", "issued", "valid", "effective_rate", "targets_behind")),
+)
+FLAG_COUNT_COLUMNS = (Column("flag"), Column("count", numeric=True))
+FLAG_COLUMNS = (
+    Column("table"), Column("row", numeric=True), Column("unit_id"), Column("flag"), Column("column"),
+    Column("value"), Column("detail"),
+)
 
-def esc(value: object) -> str:
-    """Text from data, escaped for HTML element content and attribute values."""
-    return html.escape("" if value is None else str(value), quote=True)
+
+def kpi_card_values(k: UnitKpis) -> dict[str, str]:
+    """The six key figures, formatted, by label key: events, persons, coverage, effective rate, on pace, behind.
+
+    The report's cards and the explorer's panel both show these (through the `ui.kpi_cards` macro)."""
+    counts = k.status_counts()
+    good = counts.get("completed", 0) + counts.get("ahead", 0) + counts.get("on_pace", 0)
+    has_targets = len(k.targets) > 0
+    return {
+        "events": fmt_int(k.total_events),
+        "persons": fmt_int(k.total_persons),
+        "coverage": fmt_percent(k.coverage),
+        "effective_rate": fmt_percent(k.surveys["effective_rate"]),
+        "targets_on_pace": fmt_int(good) if has_targets else MISSING,
+        "targets_behind": fmt_int(sum(counts.get(s, 0) for s in LAGGING_STATUSES)) if has_targets else MISSING,
+    }
 
 
 def figure_html(fig: go.Figure, div_id: str) -> str:
@@ -125,18 +153,22 @@ class UnitReport:
         return self.campaign.hierarchy.name[self.unit_id]
 
     def title(self) -> str:
-        """Page title: unit name and campaign name (plain text; escape before use in HTML)."""
+        """Page title: unit name and campaign name (plain text; the page template escapes it)."""
         return f"{self.name} · {self.campaign.meta.title(self.language)}"
 
-    def _link(self, unit_id: str) -> str:
-        name = self.campaign.hierarchy.name[unit_id]
-        return f'<a href="{esc(page_href(unit_id))}">{esc(name)}</a>'
+    @property
+    def ui(self):
+        """The page macros (templates/html/ui.html.j2) in the report's language."""
+        return macros(self.language)
+
+    def _link(self, unit_id: str) -> Link:
+        return Link(page_href(unit_id), self.campaign.hierarchy.name[unit_id])
 
     def _heading(self, key: str) -> str:
-        return f'<h2 id="{esc(key)}">{esc(self.t(key))}</h2>'
+        return self.ui.heading(key)
 
     def _note(self, key: str = "no_data") -> str:
-        return f'<p class="note">{esc(self.t(key))}</p>'
+        return self.ui.note(key)
 
     def _subtree_visits(self) -> pd.DataFrame:
         h = self.campaign.hierarchy
@@ -150,41 +182,20 @@ class UnitReport:
     def header(self) -> Section:
         """Name, breadcrumb of ancestors, campaign, period, as_of, data fingerprint, generation time."""
         meta = self.campaign.meta
-        crumbs = [f'<a href="{PAGE_TO_INDEX}">{esc(self.t("all_units"))}</a>']
-        crumbs += [self._link(a) for a in self.campaign.hierarchy.ancestors(self.unit_id)]
+        trail = [Link(PAGE_TO_INDEX, self.t("all_units"))]
+        trail += [self._link(a) for a in self.campaign.hierarchy.ancestors(self.unit_id)]
         facts = [
-            ("campaign", esc(meta.title(self.language))),
-            ("period", f"{meta.start.isoformat()} – {meta.end.isoformat()}"),
-            ("as_of", self.as_of.isoformat()),
-            ("fingerprint", f"<code>{esc(self.campaign.fingerprint[:16])}</code>"),
-            ("generated_at", esc(self.generated_at)),
+            Fact("campaign", meta.title(self.language)),
+            Fact("period", f"{meta.start.isoformat()} – {meta.end.isoformat()}"),
+            Fact("as_of", self.as_of.isoformat()),
+            Fact("fingerprint", self.campaign.fingerprint[:16], code=True),
+            Fact("generated_at", self.generated_at),
         ]
-        dl = "".join(f"<div><dt>{esc(self.t(k))}</dt><dd>{v}</dd></div>" for k, v in facts)
-        body = (
-            f'<header class="report-header"><nav class="crumbs" aria-label="breadcrumb">'
-            f'{" › ".join(crumbs)}</nav><h1>{esc(self.name)}</h1><dl class="facts">{dl}</dl></header>'
-        )
-        return Section("header", [body])
+        return Section("header", [self.ui.page_header(self.name, facts, trail)])
 
     def kpi_cards(self) -> Section:
         """Events, person-times, coverage, survey effective rate, targets on pace / behind."""
-        k = self.kpis
-        counts = k.status_counts()
-        good = counts.get("completed", 0) + counts.get("ahead", 0) + counts.get("on_pace", 0)
-        cards = [
-            ("events", fmt_int(k.total_events)),
-            ("persons", fmt_int(k.total_persons)),
-            ("coverage", fmt_percent(k.coverage)),
-            ("effective_rate", fmt_percent(k.surveys["effective_rate"])),
-            ("targets_on_pace", fmt_int(good) if len(k.targets) else "—"),
-            ("targets_behind", fmt_int(sum(counts.get(s, 0) for s in LAGGING_STATUSES)) if len(k.targets) else "—"),
-        ]
-        items = "".join(
-            f'<div class="card card-{key}"><div class="card-value">{esc(value)}</div>'
-            f'<div class="card-label">{esc(self.t(key))}</div></div>'
-            for key, value in cards
-        )
-        return Section("kpis", [self._heading("kpi_cards"), f'<div class="cards">{items}</div>'])
+        return Section("kpis", [self._heading("kpi_cards"), self.ui.kpi_cards(kpi_card_values(self.kpis))])
 
     def visits(self) -> Section:
         """Person-times by group, events by kind, trend over time, coverage of direct children."""
@@ -229,19 +240,15 @@ class UnitReport:
             return Section("targets", [*parts, self._note()])
         meta = self.campaign.meta
         parts.append(("chart-targets", figures.target_pace_figure(targets=targets, meta=meta, language=self.language)))
-        head = ["indicator", "measure", "target", "actual", "completion", "elapsed", "pace_gap", "status"]
-        rows = []
-        for t in targets.itertuples(index=False):
-            status = t.status if isinstance(t.status, str) else "no_data"
-            gap = "—" if pd.isna(t.pace_gap) else f"{t.pace_gap:+.2f}"
-            badge = f'<span class="status" style="background:{status_colour(status)}">{esc(self.t(status))}</span>'
-            rows.append((
-                esc(meta.indicator_label(t.indicator, self.language)), esc(t.measure if isinstance(t.measure, str)
-                                                                         else ""),
-                esc(_number(t.target)), esc(_number(t.actual)), esc(fmt_percent(t.completion, 2)),
-                esc(fmt_percent(t.elapsed, 2)), esc(gap), badge,
+        rows = [
+            Row((
+                meta.indicator_label(t.indicator, self.language), t.measure if isinstance(t.measure, str) else "",
+                fmt_number(t.target), fmt_number(t.actual), fmt_percent(t.completion, 2), fmt_percent(t.elapsed, 2),
+                fmt_points(t.pace_gap, 2), Cell(status=t.status),
             ))
-        parts.append(self._table(head, rows, numeric={2, 3, 4, 5, 6}))
+            for t in targets.itertuples(index=False)
+        ]
+        parts.append(self.ui.data_table(Table(TARGET_COLUMNS, rows)))
         return Section("targets", parts)
 
     def children(self) -> Section:
@@ -251,23 +258,22 @@ class UnitReport:
         if children.empty:
             return Section("children", [*parts, self._note()])
         ranked = children.sort_values(["persons", "events"], ascending=False, kind="stable")
-        head = ["rank", "unit", "events", "persons", "coverage", "issued", "valid", "effective_rate",
-                "targets_behind"]
-        rows, classes = [], []
+        rows = []
         for rank, c in enumerate(ranked.itertuples(index=False), start=1):
             laggard = c.events == 0 or c.targets_lagging > 0 or (not pd.isna(c.coverage) and c.coverage < 0.5)
-            tags = "".join(f' <span class="tag">{esc(self.t(tag))}</span>' for tag in c.tags.split(";") if tag)
-            rows.append((
-                str(rank), self._link(c.unit_id) + tags, esc(fmt_int(c.events)), esc(fmt_int(c.persons)),
-                esc(fmt_percent(c.coverage)), esc(fmt_int(c.survey_issued)), esc(fmt_int(c.survey_valid)),
-                esc(fmt_percent(c.survey_effective_rate)), esc(fmt_int(c.targets_lagging)),
+            tags = tuple(self.t(tag) for tag in c.tags.split(";") if tag)
+            unit = Cell(self.campaign.hierarchy.name[c.unit_id], href=page_href(c.unit_id), chips=tags)
+            rows.append(Row(
+                (str(rank), unit, fmt_int(c.events), fmt_int(c.persons), fmt_percent(c.coverage),
+                 fmt_int(c.survey_issued), fmt_int(c.survey_valid), fmt_percent(c.survey_effective_rate),
+                 fmt_int(c.targets_lagging)),
+                css_class="laggard" if laggard else "",
             ))
-            classes.append("laggard" if laggard else "")
-        parts.append(self._table(head, rows, numeric={0, 2, 3, 4, 5, 6, 7, 8}, row_classes=classes))
-        parts.append(f'<p class="legend"><span class="laggard-key"></span> {esc(self.t("laggard_legend"))}</p>')
+        parts.append(self.ui.data_table(Table(CHILDREN_COLUMNS, rows)))
+        parts.append(self.ui.laggard_legend())
         comparison = self._tag_comparison()
         if not comparison.empty:
-            parts.append(f'<h3>{esc(self.t("tag_comparison"))}</h3>')
+            parts.append(self.ui.subheading("tag_comparison"))
             parts.append(("chart-tags", figures.tag_comparison_figure(comparison=comparison, language=self.language)))
         return Section("children", parts)
 
@@ -290,17 +296,16 @@ class UnitReport:
         if flags.empty:
             return Section("quality", [*parts, self._note("no_flags")])
         counts = flags.groupby("flag").size()
-        parts.append(self._table(["flag", "count"], [(esc(self.t(f)), esc(fmt_int(n))) for f, n in counts.items()],
-                                 numeric={1}))
+        parts.append(self.ui.data_table(Table(FLAG_COUNT_COLUMNS, [Row((self.t(f), fmt_int(n))) for f, n in counts.items()])))
         shown = flags.head(MAX_FLAG_ROWS)
         rows = [
-            (esc(f.table), esc(f.row), esc(f.unit_id), esc(self.t(f.flag)), esc(f.column), esc(f.value), esc(f.detail))
+            Row((_text(f.table), _text(f.row), _text(f.unit_id), self.t(f.flag), _text(f.column), _text(f.value),
+                 _text(f.detail)))
             for f in shown.itertuples(index=False)
         ]
-        parts.append(self._table(["table", "row", "unit_id", "flag", "column", "value", "detail"], rows,
-                                 numeric={1}))
+        parts.append(self.ui.data_table(Table(FLAG_COLUMNS, rows)))
         if len(flags) > MAX_FLAG_ROWS:
-            parts.append(f'<p class="note">{esc(self.t("more_rows"))}: {len(flags) - MAX_FLAG_ROWS}</p>')
+            parts.append(self.ui.note("more_rows", len(flags) - MAX_FLAG_ROWS))
         return Section("quality", parts)
 
     def sections(self) -> list[Section]:
@@ -308,20 +313,7 @@ class UnitReport:
         return [self.header(), self.kpi_cards(), self.visits(), self.surveys(), self.targets(), self.children(),
                 self.quality()]
 
-    def _table(self, head: list[str], rows: list[tuple[str, ...]], numeric: set[int] = frozenset(),
-               row_classes: list[str] | None = None) -> str:
-        """An HTML table; cells must already be escaped."""
-        th = "".join(f'<th{" class=num" if i in numeric else ""}>{esc(self.t(h))}</th>' for i, h in enumerate(head))
-        body = []
-        for n, row in enumerate(rows):
-            cls = row_classes[n] if row_classes else ""
-            tds = "".join(f'<td{" class=num" if i in numeric else ""}>{cell}</td>' for i, cell in enumerate(row))
-            body.append(f'<tr{f" class={cls}" if cls else ""}>{tds}</tr>')
-        return f'<div class="table-wrap"><table><thead><tr>{th}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
 
-
-def _number(value: object) -> str:
-    if value is None or pd.isna(value):
-        return "—"
-    value = float(value)
-    return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
+def _text(value: object) -> str:
+    """A data value as shown in a table: None as empty, anything else as str() gives it."""
+    return "" if value is None else str(value)

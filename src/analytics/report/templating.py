@@ -1,0 +1,185 @@
+"""The one way the package makes HTML: Jinja2 templates shipped in `analytics/report/templates`, autoescaped.
+
+Every HTML fragment and page (report sections, the index, the explorer's panel) is a template or a macro
+of `templates/html/`. Values reach HTML only through Jinja's autoescaping, so text from data shows, never
+runs, and no caller has to remember to escape anything. Undefined names are errors (`StrictUndefined`).
+
+    ui = macros("zh")                                   # templates/html/ui.html.j2, bound to a language
+    ui.heading("visits")                                # <h2 id="visits">走访与座谈</h2>, as Markup
+    ui.data_table(Table([Column("unit"), Column("events", numeric=True)],
+                        [Row((Cell("雨露", href="units/x.html"), "12"))]))
+    render("html/index.html.j2", language="en", ...)    # a whole page
+
+Templates see the label and number helpers of `analytics.labels`: `t(key)` (the label in the template's
+`language`), and the filters `fmt_int`, `fmt_percent`, `fmt_number`, `fmt_points`, `status_label`,
+`status_colour`. Table cells are plain values (escaped text) or `Cell`s (text with a link, chips, a code,
+a status badge, a tooltip or an indent), so tables hold no HTML at all.
+
+Stylesheets (`*.css.j2`) are the one exception to autoescaping: HTML escaping is wrong inside <style>.
+They take only theme values (checked colours and font names, see `report.theme`), never data, and
+`render_css` refuses a result that could close its <style> element.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
+
+from analytics.config import resource
+from analytics.labels import LANGUAGES, fmt_int, fmt_number, fmt_percent, fmt_points, label, status_colour, status_label
+
+TEMPLATES = resource("report", "templates")
+UI = "html/ui.html.j2"
+_SCRIPT_END = re.compile(r"</script", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: its header (a label key, shown in the table's language) and whether it holds numbers."""
+
+    label: str
+    numeric: bool = False
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell richer than plain text. Every field is text, escaped when rendered.
+
+    text: shown literally (a link's text when `href` is given); status: a pace status shown as a coloured
+    badge instead of text; chips: small grey labels after the text (tags, a code); code: a code after the
+    text in <code>; title: a tooltip; indent: tree depth, shown as left padding.
+    """
+
+    text: object = ""
+    href: str | None = None
+    status: str | None = None
+    chips: tuple[str, ...] = ()
+    code: str | None = None
+    title: str | None = None
+    indent: int | None = None
+
+
+@dataclass(frozen=True)
+class Row:
+    """A table row: its cells (plain values or `Cell`s) and an optional CSS class (e.g. "laggard")."""
+
+    cells: Sequence[object]
+    css_class: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    """What `ui.data_table` draws: columns, rows and an optional CSS class of the <table>."""
+
+    columns: Sequence[Column]
+    rows: Sequence[Row]
+    css_class: str = ""
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link: href and text, both escaped when rendered."""
+
+    href: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One 'label: value' pair of a page header; `code` shows the value in <code> (a fingerprint)."""
+
+    label: str
+    text: object
+    code: bool = False
+
+
+@pass_context
+def _t(context: Context, key: str) -> str:
+    """The label for key in the template's language."""
+    return label(key, context["language"])
+
+
+@pass_context
+def _status_label(context: Context, status: object) -> str:
+    return status_label(status, context["language"])
+
+
+def _autoescape(name: str | None) -> bool:
+    return not (name or "").endswith(".css.j2")
+
+
+@functools.cache
+def environment() -> Environment:
+    """The package's one Jinja2 environment (autoescaping on for HTML, undefined names are errors)."""
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=_autoescape,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.globals.update(t=_t, Cell=Cell)
+    env.filters.update(
+        fmt_int=fmt_int,
+        fmt_percent=fmt_percent,
+        fmt_number=fmt_number,
+        fmt_points=fmt_points,
+        status_label=_status_label,
+        status_colour=status_colour,
+    )
+    env.tests.update(cell=lambda value: isinstance(value, Cell))
+    return env
+
+
+def render(template: str, /, **context: object) -> Markup:
+    """A template of `templates/` rendered with `context` (which must hold `language` if it uses labels)."""
+    return Markup(environment().get_template(template).render(**context))
+
+
+@functools.cache
+def macros(language: str, template: str = UI):
+    """The macros of a template bound to a language: `macros("en").kpi_cards(...)` returns Markup."""
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {LANGUAGES}, not {language!r}")
+    return environment().get_template(template).make_module({"language": language})
+
+
+def render_css(template: str, /, **theme_values: object) -> Markup:
+    """A stylesheet from a `*.css.j2` template and theme values, safe to put inside <style>."""
+    if not template.endswith(".css.j2"):
+        raise ValueError(f"{template!r} is not a stylesheet template (*.css.j2)")
+    css = environment().get_template(template).render(**theme_values)
+    if "<" in css:  # no value may close the <style> element or open another
+        raise ValueError(f"{template}: a stylesheet may not contain '<'")
+    return Markup(css)
+
+
+def script_tag(*, code: str | None = None, src: str | None = None) -> Markup:
+    """A <script> element: trusted code shipped with the package inline (never data), or a relative src."""
+    if (code is None) == (src is None):
+        raise ValueError("give either code or src")
+    if code is not None and _SCRIPT_END.search(code):
+        raise ValueError("inline script code may not contain '</script'")
+    return render("html/script.html.j2", code=None if code is None else Markup(code), src=src)
+
+
+__all__ = [
+    "Cell",
+    "Column",
+    "Fact",
+    "Link",
+    "Row",
+    "Table",
+    "environment",
+    "macros",
+    "render",
+    "render_css",
+    "script_tag",
+]

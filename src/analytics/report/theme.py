@@ -1,0 +1,222 @@
+"""One look for report pages, the index, the explorer panel and the charts: palette, fonts, plotly template, CSS.
+
+Every colour a reader sees is named once, in `PALETTE`; the CSS of pages and of the explorer panel is
+rendered from it (`report_css`, `panel_css`, templates under `templates/css/`), and the plotly template of
+every chart is built from it (`FigureDefaults`, `TEMPLATE`). Status colours live in `analytics.labels`
+(the foundation layer, so data-quality text and figures below the report can use them) and are read here.
+
+Theme values go into CSS unescaped, so they are checked when the theme is made: colours are `#rrggbb`,
+font names letters, digits, spaces and hyphens. Nothing from data ever reaches a theme.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from types import MappingProxyType
+
+import plotly.graph_objects as go
+from markupsafe import Markup
+
+from analytics.labels import STATUS_COLOURS
+from analytics.report.templating import render_css
+
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+_FONT = re.compile(r"[A-Za-z0-9][A-Za-z0-9 \-]*")
+
+
+@dataclass(frozen=True)
+class Palette:
+    """Every colour of pages, panel and charts."""
+
+    ink: str = "#1f2933"  # body text, chart text, the elapsed-time tick
+    muted: str = "#616e7c"  # secondary text: facts, notes, legends, axis notes
+    line: str = "#d9e2ec"  # rules, table borders, chart grid lines
+    background: str = "#ffffff"
+    surface: str = "#f5f7fa"  # table header cells
+    chip: str = "#eef2f7"  # tag chips beside unit names
+    accent: str = "#1f5f99"  # links
+    on_status: str = "#ffffff"  # text on a status badge (each status colour reads with white text)
+    highlight: str = "#fde8e4"  # rows that need attention: lagging units, pages that failed
+    highlight_edge: str = "#e0b4aa"  # border of the highlight key in legends
+    stale: str = "#fff4d6"  # index rows of pages left from an earlier run (their inputs changed since)
+    error: str = "#b42318"  # error messages
+    covered: str = "#4c78a8"
+    not_covered: str = "#d84315"
+    advanced: str = "#54a24b"
+    lagging: str = "#f58518"
+    # Chart series, in order (plotly's colorway).
+    series: tuple[str, ...] = (
+        "#4c78a8",
+        "#f58518",
+        "#54a24b",
+        "#e45756",
+        "#72b7b2",
+        "#eeca3b",
+        "#b279a2",
+        "#ff9da6",
+        "#9d755d",
+        "#bab0ac",
+    )
+    # Pace statuses (completed, ahead, on_pace, behind, missed, no_data): the foundation's table, read here.
+    status: Mapping[str, str] = field(default_factory=lambda: MappingProxyType(dict(STATUS_COLOURS)))
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            values = value.values() if isinstance(value, Mapping) else value if isinstance(value, tuple) else [value]
+            bad = [v for v in values if not (isinstance(v, str) and _COLOUR.fullmatch(v))]
+            if bad:
+                raise ValueError(f"Palette.{f.name}: {bad!r} is not a #rrggbb colour")
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Palette and fonts of everything the package draws."""
+
+    palette: Palette = field(default_factory=Palette)
+    # CJK-capable first: pages and charts read right in Chinese on Linux, Windows and macOS.
+    fonts: tuple[str, ...] = ("Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "Helvetica Neue", "Arial",
+                              "sans-serif")
+
+    def __post_init__(self) -> None:
+        bad = [f for f in self.fonts if not _FONT.fullmatch(f)]
+        if bad:
+            raise ValueError(f"Theme.fonts: {bad!r} are not plain font names")
+
+    @property
+    def css_font_family(self) -> str:
+        """The fonts as a CSS font-family value: names quoted, generic families bare."""
+        return ",".join(f if f in _GENERIC_FAMILIES else f'"{f}"' for f in self.fonts)
+
+    @property
+    def plotly_font_family(self) -> str:
+        return ", ".join(self.fonts)
+
+
+_GENERIC_FAMILIES = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
+
+THEME = Theme()
+PALETTE = THEME.palette
+
+
+@dataclass(frozen=True)
+class FigureDefaults:
+    """Shared look of every figure: the theme's fonts and colours, and chart sizes."""
+
+    theme: Theme = THEME
+    font_size: int = 13
+    title_size: int = 15
+    height: int = 360
+    empty_height: int = 220
+    row_height: int = 26  # per category of a horizontal bar chart, so long lists stay readable
+    max_height: int = 1400
+    margin_left: int = 16
+    margin_right: int = 48  # room for a value label printed outside the longest bar
+    margin_top: int = 80  # room for the title and a one-row legend above the plot
+    margin_bottom: int = 40
+    horizontal_after: int = 12  # survey rates by child turn horizontal beyond this many children
+
+    # Colours, all from the palette (no second copy).
+    @property
+    def font_family(self) -> str:
+        return self.theme.plotly_font_family
+
+    @property
+    def text_colour(self) -> str:
+        return self.theme.palette.ink
+
+    @property
+    def muted_colour(self) -> str:
+        return self.theme.palette.muted
+
+    @property
+    def grid_colour(self) -> str:
+        return self.theme.palette.line
+
+    @property
+    def colorway(self) -> tuple[str, ...]:
+        return self.theme.palette.series
+
+    @property
+    def covered_colour(self) -> str:
+        return self.theme.palette.covered
+
+    @property
+    def not_covered_colour(self) -> str:
+        return self.theme.palette.not_covered
+
+    @property
+    def advanced_colour(self) -> str:
+        return self.theme.palette.advanced
+
+    @property
+    def lagging_colour(self) -> str:
+        return self.theme.palette.lagging
+
+    @property
+    def elapsed_colour(self) -> str:
+        return self.theme.palette.ink
+
+    def template(self) -> go.layout.Template:
+        """A small template (not based on a built-in one, so each figure's JSON stays light)."""
+        axis = {
+            "gridcolor": self.grid_colour,
+            "zerolinecolor": self.grid_colour,
+            "linecolor": self.grid_colour,
+            "automargin": True,
+            "title": {"standoff": 8},
+        }
+        background = self.theme.palette.background
+        return go.layout.Template(
+            layout={
+                "font": {"family": self.font_family, "size": self.font_size, "color": self.text_colour},
+                "colorway": list(self.colorway),
+                "height": self.height,
+                "margin": {
+                    "l": self.margin_left,
+                    "r": self.margin_right,
+                    "t": self.margin_top,
+                    "b": self.margin_bottom,
+                },
+                "paper_bgcolor": background,
+                "plot_bgcolor": background,
+                "title": {
+                    "x": 0,
+                    "xanchor": "left",
+                    "xref": "paper",
+                    "yref": "container",
+                    "y": 1,
+                    "yanchor": "top",
+                    "pad": {"t": 12},
+                    "font": {"size": self.title_size},
+                },
+                "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "right", "x": 1},
+                "hoverlabel": {"font": {"family": self.font_family}},
+                "separators": ".,",
+                "bargap": 0.25,
+                "xaxis": axis,
+                "yaxis": axis,
+            }
+        )
+
+
+DEFAULTS = FigureDefaults()
+TEMPLATE = DEFAULTS.template()
+
+
+@functools.cache
+def report_css() -> Markup:
+    """The stylesheet of report pages and the index, rendered from the theme."""
+    return render_css("css/report.css.j2", theme=THEME, palette=PALETTE)
+
+
+@functools.cache
+def panel_css() -> Markup:
+    """The stylesheet of the explorer's panel (every rule scoped under .ca-panel), rendered from the theme."""
+    return render_css("css/panel.css.j2", theme=THEME, palette=PALETTE)
+
+
+__all__ = ["DEFAULTS", "PALETTE", "TEMPLATE", "THEME", "FigureDefaults", "Palette", "Theme", "panel_css", "report_css"]
