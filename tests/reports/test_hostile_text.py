@@ -112,3 +112,228 @@ def test_hostile_index_page(browser, hostile):
         assert dialogs == []
     finally:
         context.close()
+
+
+# -- Every text field a page shows, each holding every payload ---------------------------------------------------
+#
+# Each field's text is a readable prefix plus the same tail of payloads: a script, an attribute break-out, a
+# Jinja expression, a </style>, an already-escaped entity and TeX. The prefix says which field a string came
+# from, and each field's alert() carries its own number, so a failure names the field that leaked.
+
+def payload(prefix: str, n: int) -> str:
+    return f'{prefix} <script>alert({n})</script> "><img src=x onerror=alert({n})> {{{{7*7}}}} </style> &amp; $x$'
+
+
+FIELDS = {
+    "campaign_zh": payload("活动", 1),
+    "campaign_en": payload("Campaign", 2),
+    "description": payload("Description", 3),
+    "root_name": payload("县", 4),
+    "root_id": payload("R", 5),
+    "child_name": payload("镇", 6),
+    "child_id": payload("T", 7),
+    "kind": payload("kind", 8),  # an extra visit kind's code: shown in the outlier finding's detail
+    "kind_label": payload("走访类", 9),
+    "group": payload("group", 10),
+    "group_label": payload("对象类", 11),
+    "indicator": payload("ind", 12),  # a code without a label: the code is what pages show
+    "indicator_label": payload("指标", 13),
+    "measure": payload("万元", 14),
+    "survey_id": payload("S", 15),
+    "team": payload("组", 16),
+    "topic": payload("题", 17),
+}
+# A tag is one code of a ;-separated list, so its payload has no ';' (no entity).
+TAG = '<script>alert(18)</script> "><img src=x onerror=alert(18)> {{7*7}} </style> $x$'
+# What each page shows, literally (text of the page, then text of its charts' SVG).
+ROOT_TEXT = ["campaign_zh", "root_name", "child_name", "indicator", "indicator_label", "measure",
+             "child_id"]
+ROOT_SVG = ["child_name", "kind_label", "group_label", "indicator", "indicator_label"]
+
+
+def _csv(rows: list[list[object]]) -> str:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def every_field(tmp_path_factory, cache_dir):
+    import yaml
+
+    f = FIELDS
+    data = tmp_path_factory.mktemp("every_field") / "data"
+    data.mkdir()
+    meta = {
+        "id": "hostile", "name": {"zh": f["campaign_zh"], "en": f["campaign_en"]}, "description": f["description"],
+        "start": "2012-01-01", "end": "2012-12-31", "as_of": "2012-06-30",
+        "vocabulary": {
+            "kinds": {f["kind"]: {"zh": f["kind_label"], "en": f["kind_label"]}},
+            "groups": {f["group"]: {"zh": f["group_label"], "en": f["group_label"]}},
+            "indicators": {"gdp": {"zh": f["indicator_label"], "en": f["indicator_label"]}},
+        },
+    }
+    (data / "campaign.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
+    root, child = f["root_id"], f["child_id"]
+    (data / "units.csv").write_text(_csv([
+        ["unit_id", "name", "parent_id", "kind", "tags"],
+        [root, f["root_name"], "", "county", ""],
+        [child, f["child_name"], root, "township", f"advanced;{TAG}"],
+        ["T2", "镇二", root, "township", "lagging"],
+    ]), encoding="utf-8")
+    # Five visits of the hostile kind, one far above the rest: an outlier finding whose detail names the kind.
+    visits = [["date", "unit_id", "kind", "group", "persons", "team", "topic"]]
+    visits += [[f"2012-0{m}-10", child, f["kind"], f["group"], p, f["team"], f["topic"]]
+               for m, p in zip((1, 2, 3, 4, 5), (10, 11, 10, 12, 500), strict=True)]
+    visits.append(["2012-03-01", "T2", "seminar", "residents", 8, "", ""])
+    (data / "visits.csv").write_text(_csv(visits), encoding="utf-8")
+    (data / "surveys.csv").write_text(_csv([
+        ["survey_id", "unit_id", "date", "issued", "returned", "valid"],
+        [f["survey_id"], child, "2012-03-01", 100, 80, 60],
+    ]), encoding="utf-8")
+    (data / "targets.csv").write_text(_csv([
+        ["unit_id", "indicator", "target", "measure", "period_start", "period_end", "aggregation"],
+        [root, f["indicator"], 100, f["measure"], "2012-01-01", "2012-12-31", "none"],
+        [root, "gdp", 200, "万元", "2012-01-01", "2012-12-31", "none"],
+    ]), encoding="utf-8")
+    (data / "actuals.csv").write_text(_csv([
+        ["unit_id", "indicator", "date", "value"],
+        [root, f["indicator"], "2012-06-30", 50],
+        [root, "gdp", "2012-06-30", 120],
+    ]), encoding="utf-8")
+    result = run_batch(BatchOptions(data_dir=data, out_dir=data.parent / "out", assets="shared", language="zh"))
+    assert result.exit_code == 0, [u.error for u in result.units]
+    return data, result
+
+
+def _open_offline(browser, url: str | None = None, html: str | None = None):
+    """A page opened with every non-file request blocked; dialogs, page errors and console errors collected."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    seen: dict[str, list[str]] = {"dialogs": [], "errors": [], "blocked": []}
+    page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://")
+                  else (seen["blocked"].append(r.request.url), r.abort()))
+    if url is not None:
+        page.goto(url, wait_until="load")
+    else:
+        page.set_content(html, wait_until="load")
+    return context, page, seen
+
+
+def _assert_nothing_injected(page, seen) -> None:
+    """No element, attribute or script came from data, nothing ran, nothing was fetched."""
+    page.wait_for_timeout(300)  # let any injected handler fire before looking
+    assert page.evaluate("() => document.querySelectorAll('img, iframe, b, textarea, object, embed').length") == 0
+    handlers = page.evaluate("() => [...document.querySelectorAll('*')].flatMap(e => [...e.attributes]"
+                             ".filter(a => a.name.startsWith('on')).map(a => e.tagName + ' ' + a.name))")
+    assert handlers == []
+    # the only scripts are ours: the plotly.js bundle and one Plotly.newPlot call per chart (whose JSON holds
+    # the hostile text as escaped strings)
+    scripts = page.evaluate("() => [...document.scripts].map(s => s.src || s.text.trim().slice(0, 60))")
+    assert all(s.endswith("/plotly.min.js") or s.startswith("window.PLOTLYENV") for s in scripts), scripts
+    assert seen == {"dialogs": [], "errors": [], "blocked": []}
+
+
+def _texts(page) -> tuple[str, str]:
+    """The page's visible text and its charts' SVG text, whitespace collapsed as a reader sees it."""
+    body = page.evaluate("() => document.body.innerText.replace(/\\s+/g, ' ')")
+    svg = page.evaluate("() => [...document.querySelectorAll('.main-svg text')].map(t => t.textContent).join(' | ')")
+    return body, svg
+
+
+@pytest.mark.browser
+def test_every_text_field_shows_literally_on_the_root_page(browser, every_field):
+    _data, result = every_field
+    page_path = result.out_dir / next(u.output for u in result.units if u.unit_id == FIELDS["root_id"])
+    context, page, seen = _open_offline(browser, Path(page_path).as_uri())
+    try:
+        page.wait_for_function("() => [...document.querySelectorAll('.plotly-graph-div')]"
+                               ".every(d => d.querySelector('.main-svg'))", timeout=30000)
+        assert page.title() == f"{FIELDS['root_name']} · {FIELDS['campaign_zh']}"
+        assert page.locator("h1").inner_text() == FIELDS["root_name"]
+        body, svg = _texts(page)
+        for key in ROOT_TEXT:  # each holds {{7*7}} literally: nothing was evaluated by Jinja
+            assert FIELDS[key] in body, key
+        assert TAG in body  # the child's tag chip
+        # the outlier finding names the hostile kind in its detail, as text
+        assert f"among {FIELDS['kind']} rows" in body
+        for key in ROOT_SVG:
+            assert FIELDS[key] in svg, key
+        # fields the page never shows (survey ids, teams, topics, the description) leave no trace either
+        for key in ("survey_id", "team", "topic", "description"):
+            assert FIELDS[key] not in body and FIELDS[key] not in svg, key
+        _assert_nothing_injected(page, seen)
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_every_text_field_shows_literally_on_the_child_page_and_index(browser, every_field):
+    _data, result = every_field
+    child = result.out_dir / next(u.output for u in result.units if u.unit_id == FIELDS["child_id"])
+    context, page, seen = _open_offline(browser, Path(child).as_uri())
+    try:
+        page.wait_for_function("() => [...document.querySelectorAll('.plotly-graph-div')]"
+                               ".every(d => d.querySelector('.main-svg'))", timeout=30000)
+        assert page.locator("h1").inner_text() == FIELDS["child_name"]
+        assert FIELDS["root_name"] in page.locator("nav.crumbs").inner_text()
+        body, svg = _texts(page)
+        assert FIELDS["kind_label"] in svg and FIELDS["group_label"] in svg
+        assert FIELDS["campaign_zh"] in body
+        _assert_nothing_injected(page, seen)
+    finally:
+        context.close()
+    context, page, seen = _open_offline(browser, result.index.as_uri())
+    try:
+        assert page.title() == f"{FIELDS['campaign_zh']} · 全部单位"
+        names = page.eval_on_selector_all("table.unit-tree a", "as => as.map(a => a.textContent)")
+        assert names == [FIELDS["root_name"], FIELDS["child_name"], "镇二"]
+        chips = page.eval_on_selector_all("table.unit-tree .tag", "ts => ts.map(t => t.textContent)")
+        assert chips == [FIELDS["root_id"], FIELDS["child_id"], "T2"]
+        _assert_nothing_injected(page, seen)
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_explorer_panel_strings_show_literally(browser, every_field):
+    from analytics import load_campaign
+    from analytics.explore.state import (
+        CampaignIndex,
+        Query,
+        compare_panel_html,
+        export_link_html,
+        message_html,
+        unit_panel_html,
+    )
+
+    data, _result = every_field
+    campaign = load_campaign(data)
+    index = CampaignIndex(campaign)
+    as_of = campaign.as_of(None)
+    root, child = FIELDS["root_id"], FIELDS["child_id"]
+    units = [root, child]
+    kpis = [index.kpis(Query(u, as_of)) for u in units]
+    html = "".join([
+        unit_panel_html(index, Query(root, as_of), kpis[0], "zh"),
+        unit_panel_html(index, Query(child, as_of), kpis[1], "en"),
+        compare_panel_html(index, units, kpis, "zh", note=FIELDS["topic"]),
+        message_html(FIELDS["team"] + "\n" + FIELDS["survey_id"], error=True),
+        export_link_html(FIELDS["description"], "units/x.html", FIELDS["child_name"], FIELDS["measure"]),
+    ])
+    context, page, seen = _open_offline(browser, html=html)
+    try:
+        body, _svg = _texts(page)
+        for key in ("root_name", "root_id", "child_name", "child_id", "indicator", "indicator_label", "topic",
+                    "team", "survey_id", "description", "measure"):
+            assert FIELDS[key] in body, key
+        assert page.locator(".ca-panel h3").first.inner_text() == FIELDS["root_name"]
+        _assert_nothing_injected(page, seen)
+    finally:
+        context.close()
