@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -209,8 +210,9 @@ def every_field(tmp_path_factory, cache_dir):
     return data, result
 
 
-def _open_offline(browser, url: str | None = None, html: str | None = None):
-    """A page opened with every non-file request blocked; dialogs, page errors and console errors collected."""
+@contextmanager
+def _visit(browser, url: str | None = None, html: str | None = None, charts: bool = False):
+    """A page opened with every non-file request blocked; on leaving, asserts nothing was injected or ran."""
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     page = context.new_page()
     seen: dict[str, list[str]] = {"dialogs": [], "errors": [], "blocked": []}
@@ -219,11 +221,18 @@ def _open_offline(browser, url: str | None = None, html: str | None = None):
     page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
     context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://")
                   else (seen["blocked"].append(r.request.url), r.abort()))
-    if url is not None:
-        page.goto(url, wait_until="load")
-    else:
-        page.set_content(html, wait_until="load")
-    return context, page, seen
+    try:
+        if url is not None:
+            page.goto(url, wait_until="load")
+        else:
+            page.set_content(html, wait_until="load")
+        if charts:
+            page.wait_for_function("() => [...document.querySelectorAll('.plotly-graph-div')]"
+                                   ".every(d => d.querySelector('.main-svg'))", timeout=60000)
+        yield page
+        _assert_nothing_injected(page, seen)
+    finally:
+        context.close()
 
 
 def _assert_nothing_injected(page, seen) -> None:
@@ -247,14 +256,14 @@ def _texts(page) -> tuple[str, str]:
     return body, svg
 
 
+def _unit_page(result, unit_id: str) -> str:
+    return (result.out_dir / next(u.output for u in result.units if u.unit_id == unit_id)).as_uri()
+
+
 @pytest.mark.browser
 def test_every_text_field_shows_literally_on_the_root_page(browser, every_field):
     _data, result = every_field
-    page_path = result.out_dir / next(u.output for u in result.units if u.unit_id == FIELDS["root_id"])
-    context, page, seen = _open_offline(browser, Path(page_path).as_uri())
-    try:
-        page.wait_for_function("() => [...document.querySelectorAll('.plotly-graph-div')]"
-                               ".every(d => d.querySelector('.main-svg'))", timeout=30000)
+    with _visit(browser, _unit_page(result, FIELDS["root_id"]), charts=True) as page:
         assert page.title() == f"{FIELDS['root_name']} · {FIELDS['campaign_zh']}"
         assert page.locator("h1").inner_text() == FIELDS["root_name"]
         body, svg = _texts(page)
@@ -268,37 +277,23 @@ def test_every_text_field_shows_literally_on_the_root_page(browser, every_field)
         # fields the page never shows (survey ids, teams, topics, the description) leave no trace either
         for key in ("survey_id", "team", "topic", "description"):
             assert FIELDS[key] not in body and FIELDS[key] not in svg, key
-        _assert_nothing_injected(page, seen)
-    finally:
-        context.close()
 
 
 @pytest.mark.browser
 def test_every_text_field_shows_literally_on_the_child_page_and_index(browser, every_field):
     _data, result = every_field
-    child = result.out_dir / next(u.output for u in result.units if u.unit_id == FIELDS["child_id"])
-    context, page, seen = _open_offline(browser, Path(child).as_uri())
-    try:
-        page.wait_for_function("() => [...document.querySelectorAll('.plotly-graph-div')]"
-                               ".every(d => d.querySelector('.main-svg'))", timeout=30000)
+    with _visit(browser, _unit_page(result, FIELDS["child_id"]), charts=True) as page:
         assert page.locator("h1").inner_text() == FIELDS["child_name"]
         assert FIELDS["root_name"] in page.locator("nav.crumbs").inner_text()
         body, svg = _texts(page)
         assert FIELDS["kind_label"] in svg and FIELDS["group_label"] in svg
         assert FIELDS["campaign_zh"] in body
-        _assert_nothing_injected(page, seen)
-    finally:
-        context.close()
-    context, page, seen = _open_offline(browser, result.index.as_uri())
-    try:
+    with _visit(browser, result.index.as_uri()) as page:
         assert page.title() == f"{FIELDS['campaign_zh']} · 全部单位"
         names = page.eval_on_selector_all("table.unit-tree a", "as => as.map(a => a.textContent)")
         assert names == [FIELDS["root_name"], FIELDS["child_name"], "镇二"]
         chips = page.eval_on_selector_all("table.unit-tree .tag", "ts => ts.map(t => t.textContent)")
         assert chips == [FIELDS["root_id"], FIELDS["child_id"], "T2"]
-        _assert_nothing_injected(page, seen)
-    finally:
-        context.close()
 
 
 @pytest.mark.browser
@@ -327,13 +322,9 @@ def test_explorer_panel_strings_show_literally(browser, every_field):
         message_html(FIELDS["team"] + "\n" + FIELDS["survey_id"], error=True),
         export_link_html(FIELDS["description"], "units/x.html", FIELDS["child_name"], FIELDS["measure"]),
     ])
-    context, page, seen = _open_offline(browser, html=html)
-    try:
+    with _visit(browser, html=html) as page:
         body, _svg = _texts(page)
         for key in ("root_name", "root_id", "child_name", "child_id", "indicator", "indicator_label", "topic",
                     "team", "survey_id", "description", "measure"):
             assert FIELDS[key] in body, key
         assert page.locator(".ca-panel h3").first.inner_text() == FIELDS["root_name"]
-        _assert_nothing_injected(page, seen)
-    finally:
-        context.close()

@@ -104,11 +104,21 @@ PALETTE = THEME.palette
 
 @dataclass(frozen=True)
 class FigureDefaults:
-    """Shared look of every figure: the theme's fonts and colours, and chart sizes."""
+    """Shared look of every figure: the theme's fonts and colours (defaults read from THEME), and chart sizes."""
 
-    theme: Theme = THEME
+    font_family: str = THEME.plotly_font_family
     font_size: int = 13
     title_size: int = 15
+    text_colour: str = PALETTE.ink
+    muted_colour: str = PALETTE.muted
+    grid_colour: str = PALETTE.line
+    background: str = PALETTE.background
+    colorway: tuple[str, ...] = PALETTE.series
+    covered_colour: str = PALETTE.covered
+    not_covered_colour: str = PALETTE.not_covered
+    advanced_colour: str = PALETTE.advanced
+    lagging_colour: str = PALETTE.lagging
+    elapsed_colour: str = PALETTE.ink
     height: int = 360
     empty_height: int = 220
     row_height: int = 26  # per category of a horizontal bar chart, so long lists stay readable
@@ -119,47 +129,6 @@ class FigureDefaults:
     margin_bottom: int = 40
     horizontal_after: int = 12  # survey rates by child turn horizontal beyond this many children
 
-    # Colours, all from the palette (no second copy).
-    @property
-    def font_family(self) -> str:
-        return self.theme.plotly_font_family
-
-    @property
-    def text_colour(self) -> str:
-        return self.theme.palette.ink
-
-    @property
-    def muted_colour(self) -> str:
-        return self.theme.palette.muted
-
-    @property
-    def grid_colour(self) -> str:
-        return self.theme.palette.line
-
-    @property
-    def colorway(self) -> tuple[str, ...]:
-        return self.theme.palette.series
-
-    @property
-    def covered_colour(self) -> str:
-        return self.theme.palette.covered
-
-    @property
-    def not_covered_colour(self) -> str:
-        return self.theme.palette.not_covered
-
-    @property
-    def advanced_colour(self) -> str:
-        return self.theme.palette.advanced
-
-    @property
-    def lagging_colour(self) -> str:
-        return self.theme.palette.lagging
-
-    @property
-    def elapsed_colour(self) -> str:
-        return self.theme.palette.ink
-
     def template(self) -> go.layout.Template:
         """A small template (not based on a built-in one, so each figure's JSON stays light)."""
         axis = {
@@ -169,7 +138,6 @@ class FigureDefaults:
             "automargin": True,
             "title": {"standoff": 8},
         }
-        background = self.theme.palette.background
         return go.layout.Template(
             layout={
                 "font": {"family": self.font_family, "size": self.font_size, "color": self.text_colour},
@@ -181,8 +149,8 @@ class FigureDefaults:
                     "t": self.margin_top,
                     "b": self.margin_bottom,
                 },
-                "paper_bgcolor": background,
-                "plot_bgcolor": background,
+                "paper_bgcolor": self.background,
+                "plot_bgcolor": self.background,
                 "title": {
                     "x": 0,
                     "xanchor": "left",
