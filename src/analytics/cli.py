@@ -247,6 +247,75 @@ def html(notebook: Path, out: str | None, assets: str) -> None:
     click.echo(f"wrote {page}", err=True)
 
 
+@cli.command()
+@click.argument("campaign_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="Folder for the offices' workbooks (with --blank: the .xlsx file).")
+@click.option("--units", "units", multiple=True,
+              help="Unit ids, one workbook each with its subtree (default: every child of the root).")
+@click.option("--language", type=click.Choice(LANGUAGES), default="zh", show_default=True,
+              help="Language of headers, instructions and drop-down lists.")
+@click.option("--blank", is_flag=True, help="Write one empty template for a new campaign to --out.")
+def template(campaign_dir: Path | None, out: Path, units: tuple[str, ...], language: str, blank: bool) -> None:
+    """Write Excel templates for offices to fill in: one per office, its rows pre-filled.
+
+    Send each office its workbook; collect the returned ones with `campaign-analytics collect`.
+    """
+    from analytics.exchange.template import write_blank_template, write_templates
+    from analytics.report.parameters import read_campaign
+
+    if blank:
+        if campaign_dir is not None or units:
+            raise click.UsageError("--blank writes a template for a new campaign: give no CAMPAIGN_DIR or --units")
+        click.echo(write_blank_template(out, language))
+        return
+    if campaign_dir is None:
+        raise click.UsageError("give CAMPAIGN_DIR (or --blank for a new campaign)")
+    campaign = read_campaign(campaign_dir)
+    ids = [u.strip() for raw in units for u in raw.split(",") if u.strip()]
+    for path in write_templates(campaign, out, ids or None, language):
+        click.echo(path)
+
+
+@cli.command("collect")
+@click.argument("returned_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--campaign", "campaign_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The base campaign folder the templates were written from.")
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the merged campaign (new, or one an earlier collect wrote).")
+@click.option("--report", "report", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for summary.json, summary.csv and the checked workbooks (default OUT.collect).")
+@click.option("--dry-run", is_flag=True, help="Write the report only, not the merged campaign.")
+@click.option("--language", type=click.Choice(LANGUAGES), default="zh", show_default=True,
+              help="Language of the summary (checked workbooks use each template's own).")
+def collect_command(returned_dir: Path, campaign_dir: Path, out: Path, report: Path | None, dry_run: bool,
+                    language: str) -> None:
+    """Merge returned workbooks (and CSV files) into a new campaign folder, marking each one's errors.
+
+    Exit status: 0 every returned row accepted, 1 some rows or files left out (the good ones are merged;
+    see the report), 2 bad usage or a base campaign that breaks the contract.
+    """
+    from analytics.exchange.run import run_collect
+    from analytics.exchange.summary import summary_lines
+    from analytics.labels import message
+
+    try:
+        run = run_collect(returned_dir, campaign_dir, out, report, dry_run=dry_run, language=language)
+    except CampaignDataError as exc:
+        click.echo(f"error: {exc.text(language)}", err=True)
+        raise SystemExit(EXIT_BAD_INPUT) from None
+    for line in summary_lines(run.summary, language):
+        click.echo(line)
+    if run.merged_dir is None:
+        click.echo(message("collect.summary_dry_run", language))
+    else:
+        tables = ", ".join(f"{name} {rows}" for name, rows in run.summary["merged_tables"].items())
+        click.echo(message("collect.summary_merged", language, path=run.merged_dir, tables=tables))
+    click.echo(message("collect.summary_report", language, path=run.report_dir))
+    if run.exit_code:
+        raise SystemExit(run.exit_code)
+
+
 class _progress:
     """A rich progress bar on a terminal, one plain log line per unit otherwise."""
 

@@ -96,6 +96,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "xlsx.hidden_sheet_ignored": {
         "en": "hidden sheet {sheet} is not a table and is not read; unhide and rename it if it holds data, else delete it",
         "zh": "隐藏的工作表{sheet}不是数据表，程序不读取：如果其中有数据，请取消隐藏并改为表名，否则请删除"},
+    "xlsx.template_sheets": {
+        "en": "a template written by campaign-analytics (campaign {campaign}, office {office}): its own sheets "
+              "({sheets}) and its hidden marker sheet are not read as tables",
+        "zh": "这是campaign-analytics生成的填报模板（活动{campaign}，单位{office}）：模板自带的工作表（{sheets}）"
+              "和隐藏的标记工作表不作为数据表读取"},
     "xlsx.hidden_sheet_read": {"en": "hidden sheet {sheet} is read as the {table} table",
                                "zh": "隐藏的工作表{sheet}作为{table}表读取"},
     "xlsx.merged_filled": {
@@ -316,6 +321,178 @@ MESSAGES: dict[str, dict[str, str]] = {
     "validate.finding": {"en": "{where}: {flag}: {detail}", "zh": "{where}：{flag}：{detail}"},
     "validate.more": {"en": "… and {count} more", "zh": "……另有{count}条"},
     "validate.ok": {"en": "ok: the campaign meets the data contract", "zh": "通过：活动数据符合数据约定"},
+    # Templates (campaign-analytics template): instructions, drop-down checks and their prompts
+    "template.title": {"en": "{campaign}: data template for {office_name} ({office})",
+                       "zh": "{campaign}：数据填报模板（{office_name}，{office}）"},
+    "template.title_blank": {"en": "Campaign data template (blank)", "zh": "活动数据填报模板（空白）"},
+    "template.intro": {
+        "en": "This workbook is for the data of {office_name} ({office}) and the units below it. The rows the "
+              "campaign already holds are filled in: check and correct them, and add new rows below them on each "
+              "sheet.",
+        "zh": "本工作簿用于填报{office_name}（{office}）及其下级单位的数据。活动中已有的数据已经预先填好：请逐行核对、"
+              "改正，并在每张表已有数据的下方接着填写新的行。"},
+    "template.intro_blank": {
+        "en": "An empty template for a new campaign: each sheet is one table, its first row the headers. Put the "
+              "workbook in a folder with campaign.yaml and run campaign-analytics validate on the folder.",
+        "zh": "这是新活动的空白模板：每张工作表是一张数据表，第一行是表头。填好后与campaign.yaml放在同一个文件夹中，"
+              "用campaign-analytics validate检查该文件夹。"},
+    "template.sheets": {
+        "en": "Each sheet is one table ({tables}). Keep the sheet names and the headers in the first row as they "
+              "are, and do not delete sheets.",
+        "zh": "每张工作表是一张表（{tables}）：units 单位，visits 走访座谈，surveys 问卷，targets 目标任务，"
+              "actuals 完成情况，responses 问卷评分，commitments 公开承诺。请不要修改工作表名称和第一行的表头，"
+              "不要删除工作表。"},
+    "template.units_locked": {
+        "en": "The units sheet lists your unit and the units below it and is locked: to add, remove or rename a "
+              "unit, ask the campaign's organisers.",
+        "zh": "units（单位）工作表列出本单位及下级单位，已锁定，不能修改；如需增加、删除或改名单位，请联系活动组织者。"},
+    "template.units_locked_comment": {
+        "en": "Locked: units are changed by the campaign's organisers.",
+        "zh": "已锁定：单位由活动组织者维护。"},
+    "template.units_blank": {
+        "en": "List every unit on the units sheet first, one row each, with its parent's unit code (empty for the "
+              "top unit): the unit codes of the other sheets are chosen from it.",
+        "zh": "请先在units工作表中逐行列出所有单位及其上级单位编码（最上级单位的上级单位编码为空），"
+              "其他工作表的单位编码从中选择。"},
+    "template.lists": {
+        "en": "Choose unit codes, visit kinds, groups, indicators and measures from the drop-down lists. Write "
+              "dates as dates (e.g. 2010-03-15), person-times and questionnaire counts as whole numbers; issued ≥ "
+              "returned ≥ valid.",
+        "zh": "单位编码、活动类型、对象类别、指标和计量单位请从下拉列表中选择。日期请填日期（例如2010-03-15）；"
+              "人次和问卷份数填整数；发放数≥回收数≥有效数。"},
+    "template.habits": {
+        "en": "One record per row. Do not merge cells, and do not add title rows, totals rows or blank rows (they "
+              "are recognised, but each is pointed out).",
+        "zh": "每行只填一条记录。不要合并单元格，不要加标题行、合计行或空行（程序能够识别，但会逐一提示）。"},
+    "template.return": {
+        "en": "When done, save the workbook as .xlsx and send it back as it is; do not save it as .xls, .et or "
+              "another format.",
+        "zh": "填好后保存为.xlsx文件，原样发回；不要另存为.xls、.et或其他格式。"},
+    "template.example": {
+        "en": "A worked example: one row of the visits sheet (for reference only; write your rows on the visits "
+              "sheet):",
+        "zh": "填写示例：visits（走访座谈）表的一行（仅供参考，请在visits工作表中填写）："},
+    "template.example_unit": {"en": "(unit code)", "zh": "（单位编码）"},
+    "template.example_team": {"en": "Township party committee", "zh": "乡镇党委"},
+    "template.example_topic": {"en": "Seminar with village cadres", "zh": "村干部座谈"},
+    "template.units_list": {"en": "Your unit and the units below it:", "zh": "本单位及下级单位："},
+    "template.dv_title": {"en": "Check this value", "zh": "请检查填写的内容"},
+    "template.dv_unit": {"en": "Choose from the list a unit code of your unit or of a unit below it.",
+                         "zh": "请从下拉列表中选择本单位或下级单位的单位编码。"},
+    "template.dv_list": {"en": "Choose a value from the list.", "zh": "请从下拉列表中选择。"},
+    "template.dv_list_open": {"en": "This value is not in the list: continue only if it is really a new one.",
+                              "zh": "列表中没有这个值：只有确实是新增的值时才继续。"},
+    "template.dv_whole": {"en": "Write a whole number, 0 or more.", "zh": "请填写0或更大的整数。"},
+    "template.dv_score": {"en": "Write a whole number from 1 to 5.", "zh": "请填写1到5之间的整数。"},
+    "template.dv_positive": {"en": "Write a number greater than 0.", "zh": "请填写大于0的数。"},
+    "template.dv_number": {"en": "Write a number, 0 or more.", "zh": "请填写0或更大的数。"},
+    "template.dv_date": {"en": "Dates of this campaign run from {start} to {end}: is this date right?",
+                         "zh": "本次活动的日期为{start}至{end}：这个日期对吗？"},
+    "template.dv_date_any": {"en": "Write a date, e.g. 2010-03-15.", "zh": "请填写日期，例如2010-03-15。"},
+    "template.prompt_unit": {"en": "Unit code, from the list", "zh": "单位编码，从下拉列表中选择"},
+    "template.prompt_kind": {"en": "Kind of activity, from the list", "zh": "活动类型，从下拉列表中选择"},
+    "template.prompt_group": {"en": "Group of people met, from the list", "zh": "对象类别，从下拉列表中选择"},
+    "template.prompt_indicator": {"en": "Indicator code, from the list", "zh": "指标，从下拉列表中选择"},
+    "template.prompt_measure": {"en": "Measure, from the list", "zh": "计量单位，从下拉列表中选择"},
+    "template.prompt_aggregation": {"en": "sum: units below add up; none: never summed",
+                                    "zh": "sum：下级单位相加汇总；none：不汇总"},
+    "template.prompt_date": {"en": "A date from {start} to {end}", "zh": "日期，{start}至{end}"},
+    "template.prompt_date_any": {"en": "A date, e.g. 2010-03-15", "zh": "日期，例如2010-03-15"},
+    "template.prompt_count": {"en": "A whole number, 0 or more", "zh": "整数，0或更大"},
+    "template.prompt_score": {"en": "5 very satisfied … 1 not satisfied", "zh": "5 非常满意 … 1 不满意"},
+    "template.prompt_target": {"en": "The target, a number greater than 0", "zh": "目标值，大于0"},
+    "template.prompt_value": {"en": "Cumulative since the period's start", "zh": "自起始日期起的累计值"},
+    # Collecting returned files (campaign-analytics collect): problems, notes, the summary
+    "collect.other_format": {"en": "is a {kind} file and cannot be read; save it as .xlsx and send it again",
+                             "zh": "是{kind}文件，程序无法读取：请另存为.xlsx后重新报送"},
+    "collect.ignored_file": {"en": "is not a workbook (.xlsx) or CSV file and is not read",
+                             "zh": "不是工作簿（.xlsx）或CSV文件，不读取"},
+    "collect.csv_no_table": {
+        "en": "is a CSV file whose name does not say which table it holds; name it after the table, e.g. {example}",
+        "zh": "是CSV文件，但文件名没有说明是哪张表：请按表名命名，例如{example}"},
+    "collect.no_tables": {"en": "holds no table file (units.csv, visits.csv, … or one .xlsx workbook)",
+                          "zh": "文件夹中没有数据表文件（units.csv、visits.csv等，或一个.xlsx工作簿）"},
+    "collect.template_version": {
+        "en": "is a template of version {version}; this program reads templates up to version {known}: update "
+              "campaign-analytics",
+        "zh": "是第{version}版的填报模板，本程序只能读取第{known}版及以前的模板：请更新campaign-analytics"},
+    "collect.other_campaign": {"en": "is a template of campaign {marked}, not of campaign {campaign}",
+                               "zh": "是活动{marked}的填报模板，不是本活动（{campaign}）的"},
+    "collect.unknown_office": {"en": "is the template of unit {office}, which is not in the campaign's units",
+                               "zh": "是单位{office}的填报模板，但本活动的单位表中没有这个单位"},
+    "collect.office_none": {
+        "en": "names no unit of this campaign, so whose file it is cannot be told; use the office's template",
+        "zh": "没有填写本活动的任何单位编码，无法确定是哪个单位报送的：请使用本单位的填报模板"},
+    "collect.office_ambiguous": {
+        "en": "holds rows of several offices ({offices}) and is not a template, so whose file it is cannot be told; "
+              "use each office's template, or split the file",
+        "zh": "包含多个单位的数据（{offices}），又不是填报模板，无法确定是哪个单位报送的：请使用各单位的填报模板，或拆分文件"},
+    "collect.same_office": {
+        "en": "is a second file for {office_name} ({office}), besides {other}: keep one and collect again (which is "
+              "newer is not guessed)",
+        "zh": "与{other}都是{office_name}（{office}）报送的文件：请只保留一个后重新汇总（程序不猜测哪个更新）"},
+    "collect.overlapping_office": {
+        "en": "holds {office_name} ({office}), and {other} holds {other_name} ({other_office}): one office is within "
+              "the other; keep one file for them and collect again",
+        "zh": "报送的是{office_name}（{office}）的数据，而{other}报送的是{other_name}（{other_office}）的数据，"
+              "两者的单位互相包含：请只保留一个文件后重新汇总"},
+    "collect.outside_subtree": {
+        "en": "unit {unit} is not {office_name} ({office}) or a unit below it: this file holds the rows of "
+              "{office_name} only",
+        "zh": "单位{unit}不是{office_name}（{office}）或其下级单位：本文件只能填写本单位及下级单位的数据"},
+    "collect.survey_outside_subtree": {
+        "en": "survey {survey} belongs to unit {unit}, not to {office_name} ({office}) or a unit below it",
+        "zh": "问卷批次{survey}属于单位{unit}，不属于{office_name}（{office}）及其下级单位"},
+    "collect.unit_row_changed": {
+        "en": "differs from the campaign's units ({expected}); units are kept by the campaign's organisers and "
+              "are not taken from returned files: ask them to change it",
+        "zh": "与活动单位表不一致（应为{expected}）：单位表由活动组织者维护，不从报送的文件中读取，如需修改请联系活动组织者"},
+    "collect.unit_row_added": {
+        "en": "unit {unit} is not in the campaign's units; new units are added by the campaign's organisers, not in "
+              "returned files",
+        "zh": "单位{unit}不在本活动的单位表中：新增单位由活动组织者添加，不能在报送的文件中添加"},
+    "collect.table_missing_kept": {
+        "en": "has no {table} table: the campaign's {rows} {table} rows of this office are kept",
+        "zh": "没有{table}表：保留活动中本单位原有的{rows}行{table}数据"},
+    "collect.table_unreadable_kept": {
+        "en": "the {table} table could not be read: the campaign's {rows} {table} rows of this office are kept",
+        "zh": "{table}表无法读取：保留活动中本单位原有的{rows}行{table}数据"},
+    "collect.table_emptied": {
+        "en": "holds no {table} rows: the campaign's {rows} {table} rows of this office are replaced by none",
+        "zh": "没有{table}数据行：活动中本单位原有的{rows}行{table}数据被清空"},
+    "collect.base_changed": {
+        "en": "the campaign's rows of this office changed after the template was written; the returned rows "
+              "replace them",
+        "zh": "模板生成之后，活动中本单位的数据有过改动：以报送的数据为准"},
+    "collect.summary_return": {
+        "en": "{file} → {office} {name}: {accepted} rows accepted, {rejected} left out, {problems} problem{s}, "
+              "{notes} note{ns}",
+        "zh": "{file} → {office} {name}：采用{accepted}行，未采用{rejected}行，{problems}个问题，{notes}条说明"},
+    "collect.summary_refused": {"en": "{file}: not merged, {problems} problem{s}",
+                                "zh": "{file}：未合并，{problems}个问题"},
+    "collect.summary_silent": {"en": "{office} {name}: no file returned; the campaign's rows are kept",
+                               "zh": "{office} {name}：未报送，保留活动中原有的数据"},
+    "collect.summary_merged": {"en": "merged campaign: {path} ({tables})", "zh": "合并后的活动数据：{path}（{tables}）"},
+    "collect.summary_dry_run": {"en": "dry run: the merged campaign is not written", "zh": "试运行：不写入合并后的活动数据"},
+    "collect.summary_report": {"en": "report: {path}", "zh": "报告：{path}"},
+    "collect.summary_unchanged": {"en": "unchanged", "zh": "未改动"},
+    # The checked copy of a returned workbook
+    "checked.sheet": {"en": "Problems", "zh": "问题"},
+    "checked.title": {"en": "{file}: {count} problem{s}", "zh": "{file}：{count}个问题"},
+    "checked.intro": {
+        "en": "Each problem's cells are marked in red, with a comment saying what is wrong. Correct them and send "
+              "the workbook back (this file will do).",
+        "zh": "每个问题所在的单元格已用红色标出，批注中说明了问题。请改正后把工作簿重新报送（直接报送本文件即可）。"},
+    "checked.rows": {"en": "{accepted} rows accepted, {rejected} rows left out.", "zh": "采用{accepted}行，未采用{rejected}行。"},
+    "checked.col_no": {"en": "No.", "zh": "序号"},
+    "checked.col_sheet": {"en": "Sheet", "zh": "工作表"},
+    "checked.col_cell": {"en": "Cell", "zh": "单元格"},
+    "checked.col_row": {"en": "Row", "zh": "行"},
+    "checked.col_column": {"en": "Column", "zh": "列"},
+    "checked.col_value": {"en": "Value written", "zh": "填写的值"},
+    "checked.col_problem": {"en": "Problem", "zh": "问题"},
+    "checked.notes": {"en": "Accepted as written and read as described:", "zh": "以下填写方式已被接受，按所述方式读取："},
+    "checked.whole_file": {"en": "(whole file)", "zh": "（整个文件）"},
 }
 
 _ZH_SEPARATOR = {"semicolons": "分号", "tabs": "制表符"}
@@ -338,6 +515,8 @@ def message(code: str, language: str = DEFAULT_MESSAGE_LANGUAGE, **params: Any) 
         params["key_zh"] = str(params["key"])
     if "s" not in params and "count" in params:
         params["s"] = "" if params["count"] == 1 else "s"
+    if "ns" not in params and "notes" in params:
+        params["ns"] = "" if params["notes"] == 1 else "s"
     if "rs" not in params and "rows" in params:
         params["rs"] = "" if params["rows"] == 1 else "s"
     try:

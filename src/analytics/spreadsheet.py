@@ -3,14 +3,16 @@
 The OWASP rule for CSV injection: a text value starting with `=`, `+`, `-`, `@`, a tab or a carriage return
 is written with a leading `'`, which Excel, LibreOffice and Google Sheets show as text and never evaluate.
 Numbers stay numbers (a negative pace gap is written as `-3.2`, a number). Builders of XLSX files store
-text as text cells (`openpyxl` cell.data_type "s") and can use `is_formula_like` to decide nothing more
-is needed; CSV writers use `safe_csv_text` / `safe_csv_frame` / `csv_text`.
+text as text cells with `put_text` / `put_value` (openpyxl would otherwise take `=…` for a formula); CSV
+writers use `safe_csv_text` / `safe_csv_frame` / `csv_text`.
 
 Campaign data tables that this program reads back are not written through this module: they keep values
 exactly.
 """
 
 from __future__ import annotations
+
+import re
 
 import pandas as pd
 
@@ -56,4 +58,38 @@ def csv_text(frame: pd.DataFrame) -> str:
     return safe_csv_frame(frame).to_csv(index=False)
 
 
-__all__ = ["FORMULA_PREFIXES", "csv_text", "is_formula_like", "safe_csv_frame", "safe_csv_text"]
+# --- XLSX cells (openpyxl) -----------------------------------------------------------------------------
+# openpyxl decides a cell's type from the value: a str starting with "=" becomes a formula and "#N/A" an
+# error value. Text from data files goes through put_text, which stores it as a text cell whatever it says.
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def put_text(cell, text: str) -> None:
+    """Store text in an openpyxl cell as a text cell, never a formula or an error value.
+
+    Formula-like text also gets Excel's quote prefix (the `'` Excel shows in the formula bar), so a person
+    who edits the cell and presses Enter keeps it text too. Control characters XML cannot hold are shown
+    as U+FFFD rather than failing the whole workbook.
+    """
+    text = _ILLEGAL_XML.sub("\ufffd", str(text))
+    cell.value = text
+    cell.data_type = "s"
+    if is_formula_like(text):
+        cell.quotePrefix = True
+
+
+def put_value(cell, value: object) -> None:
+    """Store a value in an openpyxl cell: text as text (put_text), numbers as numbers, dates as dates;
+    None and NaN leave the cell empty."""
+    if value is None or (isinstance(value, float) and value != value):
+        cell.value = None
+    elif isinstance(value, str):
+        put_text(cell, value)
+    elif isinstance(value, bool):
+        put_text(cell, "TRUE" if value else "FALSE")
+    else:
+        cell.value = value
+
+
+__all__ = ["FORMULA_PREFIXES", "csv_text", "is_formula_like", "put_text", "put_value", "safe_csv_frame",
+           "safe_csv_text"]

@@ -47,7 +47,7 @@ def resolve_percent_cells(raws: dict[str, RawTable]) -> list[Problem]:
             own_measure.setdefault((unit, indicator), measure)
             indicator_measures.setdefault(indicator, set()).add(measure)
     for raw in raws.values():
-        read: dict[str, list[tuple[int, str, str]]] = {}
+        read: dict[tuple[str, str], list[tuple[int, str, str]]] = {}  # (column, file) -> cells read
         for (row, column), (shown, number) in sorted(raw.percent.items()):
             if row not in raw.frame.index or column not in raw.frame.columns or (row, column) in raw.refused:
                 continue
@@ -71,13 +71,13 @@ def resolve_percent_cells(raws: dict[str, RawTable]) -> list[Problem]:
                 measure = ""
             if measure == PERCENT:
                 raw.frame.at[row, column] = number
-                read.setdefault(column, []).append((row, shown, number))
+                read.setdefault((column, raw.source_of_row(row)), []).append((row, shown, number))
             elif measure:
                 raw.refused[(row, column)] = Problem.of(*where, "xlsx.percent_other_measure", shown=shown,
                                                         measure=measure)
             else:
                 raw.refused[(row, column)] = Problem.of(*where, "xlsx.percent_no_measure", shown=shown)
-        for column, cells in read.items():
+        for (column, _file), cells in read.items():
             row, shown, number = cells[0]
             code = "xlsx.percent_read" if len(cells) == 1 else "xlsx.percent_read_many"
             raw.notes.append(Note.of(raw.file, row, raw.shown(column), shown, code, shown=shown, number=number,

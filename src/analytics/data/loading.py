@@ -132,9 +132,20 @@ def _sheets_reported(problems: list[Problem], book: Path | None) -> set[str]:
 
 def _validated(raws: dict[str, RawTable], meta) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     problems: list[Problem] = []
-    vocab = vocabulary(meta.kinds if meta else {}, meta.groups if meta else {})
     for raw in raws.values():
         problems.extend(drop_totals_row(raw))
+    typed, found = validated_tables(raws, meta)
+    return typed, problems + found
+
+
+def validated_tables(raws: dict[str, RawTable], meta) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """Typed tables and every contract problem of text tables whose totals rows are already dealt with
+    (habits.drop_totals_row, which needs each file's last row): the rules `validate` applies, in one place.
+
+    `collect` calls this on tables that gather the base campaign's rows and the returned files' rows.
+    """
+    problems: list[Problem] = []
+    vocab = vocabulary(meta.kinds if meta else {}, meta.groups if meta else {})
     problems.extend(resolve_percent_cells(raws))
     typed: dict[str, pd.DataFrame] = {}
     for name in TABLES:

@@ -47,6 +47,15 @@ class RawTable:
     # of a refused merged range (reported once, on its first row).
     refused: dict[tuple[int, str], Problem | None] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)
+    header_row: int = 1  # spreadsheet row of the header (below any title lines)
+    positions: dict[str, int] = field(default_factory=dict)  # canonical -> column number (A = 1) in the file
+    # row -> the file it came from, when one table gathers rows of several files (collecting returned
+    # workbooks): notes on habits are then made per file, not once for the whole column.
+    row_sources: dict[int, str] | None = None
+
+    def source_of_row(self, row: int) -> str:
+        """The file a row came from (the table's own file unless row_sources says otherwise)."""
+        return self.file if self.row_sources is None else self.row_sources.get(row, self.file)
 
     def shown(self, column: str) -> str:
         """Column name as the user wrote it, with the canonical name when they differ."""
@@ -312,8 +321,9 @@ def _from_rows(rows: list[list[str]], table: str, file: str, ragged_check: bool,
     keep = [(i, name) for i, name in enumerate(canonical) if name is not None]
     data = {name: _column(body, i) for i, name in keep}
     frame = pd.DataFrame(data, index=pd.RangeIndex(first_row, first_row + len(body)), dtype=object)
-    raw = RawTable(table, file, frame, headers, notes=notes)
     by_position = {i + 1: name for i, name in keep}
+    raw = RawTable(table, file, frame, headers, notes=notes, header_row=top + 1,
+                   positions={name: position for position, name in by_position.items()})
     if merges:
         problems.extend(_apply_merges(raw, merges, by_position, top + 1))
     if percent_formats:

@@ -187,20 +187,18 @@ def coerce_table(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
         if slow.any():
             values = fast.astype(object).where(fast.notna(), None) if col.dtype in ("date", "int", "number") else fast.copy()
             coerce = _COERCERS[col.dtype]
-            habit_rows: list[int] = []
+            # One note per column (per file, when the table gathers several files' rows): its first cell and a count.
+            habits: dict[str, tuple[int, object, str, dict, list[int]]] = {}
             for row in text.index[slow]:
                 value, code, params = coerce(text.at[row])
                 if code and value is None:
                     problems.append(Problem.of(raw.file, int(row), raw.shown(col.name), text.at[row], code, **params))
                 elif code:
-                    habit_rows.append(int(row))
-                    if len(habit_rows) == 1:
-                        first_note = (text.at[row], code, params)
+                    habits.setdefault(raw.source_of_row(int(row)), (int(row), text.at[row], code, params, []))[4].append(
+                        int(row))
                 values.at[row] = value
-            if habit_rows:
-                written, code, params = first_note
-                raw.notes.append(Note.of(raw.file, habit_rows[0], raw.shown(col.name), written, code,
-                                         rows=len(habit_rows), **params))
+            for first, written, code, params, rows in habits.values():
+                raw.notes.append(Note.of(raw.file, first, raw.shown(col.name), written, code, rows=len(rows), **params))
         if col.dtype == "date":
             columns[col.name] = pd.to_datetime(values).astype("datetime64[ns]")
         elif col.dtype in ("text", "tags"):

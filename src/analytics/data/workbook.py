@@ -16,6 +16,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from analytics.data.contract import TABLES
+from analytics.data.marker import MARKER_SHEET, TemplateMarker
 from analytics.data.readers import MAX_FILE_BYTES, RawTable, _from_rows
 from analytics.errors import Note, Problem
 
@@ -41,23 +42,41 @@ def read_workbook_with_notes(path: Path) -> tuple[dict[str, RawTable], list[Prob
     Problems on the workbook itself (unreadable, encrypted, too large) have no sheet name as value; notes on
     a table's cells travel on its RawTable.
     """
+    tables, problems, notes, _marker = read_workbook_with_marker(path)
+    return tables, problems, notes
+
+
+def read_workbook_with_marker(path: Path) -> tuple[dict[str, RawTable], list[Problem], list[Note],
+                                                   TemplateMarker | None]:
+    """read_workbook_with_notes, plus the template marker when the workbook is one of the program's templates
+    (see analytics.data.marker): its marker sheet and the sheets it names are the program's own, not read."""
     file = path.name
     refusal = _refuse_before_loading(path)
     if refusal is not None:
-        return {}, [refusal], []
+        return {}, [refusal], [], None
     sheets = _sheets(path)
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(path, read_only=True, data_only=True, keep_links=False)
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        return {}, [Problem.of(file, None, None, None, "xlsx.unreadable", detail=type(exc).__name__)], []
+        return {}, [Problem.of(file, None, None, None, "xlsx.unreadable", detail=type(exc).__name__)], [], None
     tables: dict[str, RawTable] = {}
     problems: list[Problem] = []
     notes: list[Note] = []
+    marker: TemplateMarker | None = None
     try:
+        marker = _template_marker(book)
+        own: set[str] = set()
+        if marker is not None:
+            own = {MARKER_SHEET, *(s for s in marker.own_sheets if s.strip().lower() not in TABLES)}
+            shown = [s for s in book.sheetnames if s in own and s != MARKER_SHEET]
+            notes.append(Note.of(file, None, None, None, "xlsx.template_sheets", sheets=", ".join(shown) or "—",
+                                 office=marker.office or "—", campaign=marker.campaign or "—"))
         for ws in book.worksheets:
             sheet = str(ws.title)
+            if sheet in own:
+                continue
             info = sheets.get(sheet)
             hidden = info.hidden if info else False
             name = sheet.strip().lower()
@@ -79,10 +98,20 @@ def read_workbook_with_notes(path: Path) -> tuple[dict[str, RawTable], list[Prob
                                                   table=name))
                 tables[name] = table
     except Exception as exc:  # a sheet that breaks half-way (damaged XML inside a valid zip)
-        return {}, [Problem.of(file, None, None, None, "xlsx.unreadable", detail=type(exc).__name__)], []
+        return {}, [Problem.of(file, None, None, None, "xlsx.unreadable", detail=type(exc).__name__)], [], None
     finally:
         book.close()
-    return tables, problems, notes
+    return tables, problems, notes, marker
+
+
+def _template_marker(book) -> TemplateMarker | None:
+    """The marker of a template workbook (a sheet named MARKER_SHEET whose first row says so), else None."""
+    if MARKER_SHEET not in book.sheetnames:
+        return None
+    rows = []
+    for row in book[MARKER_SHEET].iter_rows(min_row=1, max_row=40, max_col=2, values_only=True):
+        rows.append([_cell_text(v) for v in row])
+    return TemplateMarker.from_rows(rows)
 
 
 def _refuse_before_loading(path: Path) -> Problem | None:
