@@ -101,6 +101,8 @@ MESSAGES: dict[str, dict[str, str]] = {
               "({sheets}) and its hidden marker sheet are not read as tables",
         "zh": "这是campaign-analytics生成的填报模板（活动{campaign}，单位{office}）：模板自带的工作表（{sheets}）"
               "和隐藏的标记工作表不作为数据表读取"},
+    "xlsx.template_sheet_empty": {"en": "a sheet of the template left empty: no {table} rows",
+                                  "zh": "模板中未填写的工作表：没有{table}数据"},
     "xlsx.hidden_sheet_read": {"en": "hidden sheet {sheet} is read as the {table} table",
                                "zh": "隐藏的工作表{sheet}作为{table}表读取"},
     "xlsx.merged_filled": {
@@ -452,14 +454,12 @@ MESSAGES: dict[str, dict[str, str]] = {
               "returned files",
         "zh": "单位{unit}不在本活动的单位表中：新增单位由活动组织者添加，不能在报送的文件中添加"},
     "collect.table_missing_kept": {
-        "en": "has no {table} table: the campaign's {rows} {table} rows of this office are kept",
-        "zh": "没有{table}表：保留活动中本单位原有的{rows}行{table}数据"},
+        "en": "returns no {table} rows (the table is missing or empty): the campaign's {rows} {table} rows of this "
+              "office are kept; to remove them, ask the campaign's organisers",
+        "zh": "没有报送{table}数据（缺少该表或该表为空）：保留活动中本单位原有的{rows}行{table}数据；如需删除，请联系活动组织者"},
     "collect.table_unreadable_kept": {
         "en": "the {table} table could not be read: the campaign's {rows} {table} rows of this office are kept",
         "zh": "{table}表无法读取：保留活动中本单位原有的{rows}行{table}数据"},
-    "collect.table_emptied": {
-        "en": "holds no {table} rows: the campaign's {rows} {table} rows of this office are replaced by none",
-        "zh": "没有{table}数据行：活动中本单位原有的{rows}行{table}数据被清空"},
     "collect.base_changed": {
         "en": "the campaign's rows of this office changed after the template was written; the returned rows "
               "replace them",

@@ -91,6 +91,10 @@ def read_workbook_with_marker(path: Path) -> tuple[dict[str, RawTable], list[Pro
             merges = _merged_ranges(path, info.path) if info else []
             table, found = _from_rows(rows, name, where, ragged_check=False, merges=merges, percent_formats=formats,
                                       numeric_cells=numbers)
+            if marker is not None and table is not None and [p.code for p in found] == ["table.no_rows"]:
+                # A template offers every table: a sheet left with its header only is a table not used.
+                notes.append(Note.of(where, None, None, None, "xlsx.template_sheet_empty", table=name))
+                continue
             problems.extend(found)
             if table is not None:
                 if hidden:

@@ -55,7 +55,13 @@ def checked_workbook_bytes(result: ReturnResult, language: str, campaign_id: str
             if rule not in texts:
                 texts.append(rule)
         listed.append((finding, sheet, cells[0] if cells and sheet is not None else None))
+    shown: dict[tuple[str, str], list[str]] = {}
     for (sheet, cell), rules in marks.items():
+        # A cell under a merged range shows as the range's first cell: the mark and comment go there.
+        at = _visible_cell(book[sheet], cell)
+        texts = shown.setdefault((sheet, at), [])
+        texts.extend(r for r in rules if r not in texts)
+    for (sheet, cell), rules in shown.items():
         target = book[sheet][cell]
         target.fill = BAD_FILL
         put_comment(target, "\n".join(rules))
@@ -96,6 +102,13 @@ def _sheet_titles(result: ReturnResult, titles: list[str]) -> dict[str, str]:
     for title in titles:
         out[f"{book} [{title}]"] = title
     return out
+
+
+def _visible_cell(ws, coordinate: str) -> str:
+    for merged in ws.merged_cells.ranges:
+        if coordinate in merged:
+            return merged.start_cell.coordinate
+    return coordinate
 
 
 def _cell_of_text(ws, row: int, text: str | None) -> str | None:

@@ -500,6 +500,7 @@ def _finish(result: ReturnResult, campaign: Campaign) -> None:
                 result.tables[name].returned = len(raw.frame)
         # Only what stops the file being merged: its rows were not judged.
         result.findings.extend(Finding(p) for p in ret.problems if p.row is None)
+        result.findings.sort(key=_finding_order)
         return
     base = office_tables(campaign, ret.office)
     for name in ret.raws:
@@ -514,13 +515,9 @@ def _finish(result: ReturnResult, campaign: Campaign) -> None:
             continue
         count = result.tables.setdefault(name, TableCount())
         count.base_rows = len(frame)
-        if name not in ret.raws and len(frame):
+        if name not in ret.raws and name not in ret.unreadable and len(frame):
             count.kept_base = True
             result.notes.append(Note.of(ret.name, None, None, None, "collect.table_missing_kept", table=name,
-                                        rows=len(frame)))
-        elif name in ret.raws and name not in ret.unreadable and len(frame) and not count.kept_base \
-                and count.accepted == 0 and count.returned == 0:
-            result.notes.append(Note.of(ret.raws[name].file, None, None, None, "collect.table_emptied", table=name,
                                         rows=len(frame)))
         if count.kept_base and name in ret.unreadable:
             result.notes.append(Note.of(ret.raws[name].file if name in ret.raws else ret.name, None, None, None,
@@ -528,6 +525,7 @@ def _finish(result: ReturnResult, campaign: Campaign) -> None:
     for name, refused in ret.totals_refused.items():
         result.tables.setdefault(name, TableCount()).rejected += refused
     _place_remaining(result)
+    result.findings.sort(key=_finding_order)
     marker = ret.marker
     if marker is not None and marker.office == ret.office and marker.rows_sha256:
         now = {name: frame for name, frame in base.items() if name in marker.tables}
@@ -536,6 +534,11 @@ def _finish(result: ReturnResult, campaign: Campaign) -> None:
             result.notes.append(Note.of(ret.name, None, None, None, "collect.base_changed"))
         result.unchanged = (not result.findings and set(ret.raws) >= set(marker.tables)
                             and rows_digest(result.merged_rows) == marker.rows_sha256)
+
+
+def _finding_order(finding: Finding) -> tuple:
+    p = finding.problem
+    return (p.file, p.row if p.row is not None else -1, p.column or "", p.rule)
 
 
 def _place_remaining(result: ReturnResult) -> None:

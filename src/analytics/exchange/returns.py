@@ -153,11 +153,14 @@ def _prefixed(found, prefix: str):
 def _take_tables(ret: Returned, tables: dict[str, RawTable], problems: list[Problem], book: str | None = None,
                  csv_tables: dict[str, str] | None = None) -> None:
     """Sort reading problems: fatal for the whole file, fatal for one table (its header or sheet), or about a
-    row; a header-only table is a table of no rows here (the office has none), not a problem."""
+    row. A header-only table is a table not returned (as in a template: analytics.data.workbook), so its
+    office keeps the campaign's rows of it, with a note; an empty sheet never wipes an office's rows."""
     files = {raw.file: name for name, raw in tables.items()}
+    tables = dict(tables)
     for problem in problems:
         table = files.get(problem.file) or _sheet_table(problem.file, book) or (csv_tables or {}).get(problem.file)
-        if problem.code == "table.no_rows":
+        if problem.code == "table.no_rows" and table in tables:
+            del tables[table]
             continue
         if problem.file == book and problem.code in _FATAL_BOOK_CODES:
             ret.refused = True

@@ -38,7 +38,7 @@ class CollectRun:
 
 def default_report_dir(merged_dir: Path) -> Path:
     """MERGED_DIR.collect, beside the merged folder."""
-    merged_dir = Path(merged_dir)
+    merged_dir = Path(merged_dir) if Path(merged_dir).name else Path(merged_dir).resolve()
     return merged_dir.with_name(merged_dir.name + ".collect")
 
 
