@@ -18,7 +18,7 @@ from openpyxl.utils import quote_sheetname
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from analytics.data.marker import MARKER_SHEET, TemplateMarker
-from analytics.exchange.collect import Finding, ReturnResult
+from analytics.exchange.collect import Finding, ReturnResult, finding_order
 from analytics.exchange.template import put_comment
 from analytics.fileio import write_bytes_atomic
 from analytics.labels import message
@@ -86,8 +86,7 @@ def _ordered(findings: list[Finding]) -> list[Finding]:
     """Findings in file, row, column order (file-wide ones first), each once."""
     seen: set[tuple] = set()
     out = []
-    for f in sorted(findings, key=lambda f: (f.problem.file, f.problem.row if f.problem.row is not None else -1,
-                                             f.problem.column or "", f.problem.rule)):
+    for f in sorted(findings, key=finding_order):
         key = (f.problem.file, f.problem.row, f.problem.column, f.problem.rule)
         if key not in seen:
             seen.add(key)

@@ -500,7 +500,7 @@ def _finish(result: ReturnResult, campaign: Campaign) -> None:
                 result.tables[name].returned = len(raw.frame)
         # Only what stops the file being merged: its rows were not judged.
         result.findings.extend(Finding(p) for p in ret.problems if p.row is None)
-        result.findings.sort(key=_finding_order)
+        result.findings.sort(key=finding_order)
         return
     base = office_tables(campaign, ret.office)
     for name in ret.raws:
@@ -525,7 +525,7 @@ def _finish(result: ReturnResult, campaign: Campaign) -> None:
     for name, refused in ret.totals_refused.items():
         result.tables.setdefault(name, TableCount()).rejected += refused
     _place_remaining(result)
-    result.findings.sort(key=_finding_order)
+    result.findings.sort(key=finding_order)
     marker = ret.marker
     if marker is not None and marker.office == ret.office and marker.rows_sha256:
         now = {name: frame for name, frame in base.items() if name in marker.tables}
@@ -536,9 +536,13 @@ def _finish(result: ReturnResult, campaign: Campaign) -> None:
                             and rows_digest(result.merged_rows) == marker.rows_sha256)
 
 
-def _finding_order(finding: Finding) -> tuple:
+def finding_order(finding: Finding) -> tuple:
+    """File, row, then the cells left to right as the sheet shows them (file-wide problems first)."""
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
     p = finding.problem
-    return (p.file, p.row if p.row is not None else -1, p.column or "", p.rule)
+    column = column_index_from_string(coordinate_from_string(finding.cells[0])[0]) if finding.cells else 0
+    return (p.file, p.row if p.row is not None else -1, column, p.column or "", p.rule)
 
 
 def _place_remaining(result: ReturnResult) -> None:
