@@ -532,8 +532,8 @@ def _finish(result: ReturnResult, campaign: Campaign) -> None:
         result.base_changed = rows_digest(now) != marker.rows_sha256
         if result.base_changed:
             result.notes.append(Note.of(ret.name, None, None, None, "collect.base_changed"))
-        result.unchanged = (not result.findings and set(ret.raws) >= set(marker.tables)
-                            and rows_digest(result.merged_rows) == marker.rows_sha256)
+        # Rows missing from the file (an emptied sheet) are absent from merged_rows: the digest differs.
+        result.unchanged = not result.findings and rows_digest(result.merged_rows) == marker.rows_sha256
 
 
 def finding_order(finding: Finding) -> tuple:
