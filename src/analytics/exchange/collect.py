@@ -105,8 +105,9 @@ def collect(returned_dir: Path, campaign: Campaign) -> CollectResult:
     returns, notes = find_returns(Path(returned_dir))
     match_offices(returns, campaign)
     results = [ReturnResult(ret) for ret in returns]
+    base_units = table_text(campaign.units, "units").set_index("unit_id", drop=False)
     for result in results:
-        _check_units(result, campaign)
+        _check_units(result, base_units)
     merged, base_problems = _judge(campaign, [r for r in results if not r.ret.refused])
     for result in results:
         _finish(result, campaign)
@@ -154,9 +155,9 @@ def write_merged(result: CollectResult, out_dir: Path) -> list[Path]:
 # --- units: the campaign's, not the office's -----------------------------------------------------------
 
 
-def _check_units(result: ReturnResult, campaign: Campaign) -> None:
-    """A returned units sheet must say what the campaign says: a unit changed or added there is a problem
-    on its cell (units are not taken from returns)."""
+def _check_units(result: ReturnResult, base: pd.DataFrame) -> None:
+    """A returned units sheet must say what the campaign says (base: its units as text, by unit_id): a unit
+    changed or added there is a problem on its cell (units are not taken from returns)."""
     ret = result.ret
     raw = ret.raws.get("units")
     if ret.refused or raw is None or "units" in ret.unreadable or raw.frame.empty:
@@ -164,7 +165,6 @@ def _check_units(result: ReturnResult, campaign: Campaign) -> None:
     copy = RawTable("units", raw.file, raw.frame.copy(), dict(raw.headers), refused=dict(raw.refused))
     typed, _problems = coerce_table(copy)
     written = table_text(typed, "units")
-    base = table_text(campaign.units, "units").set_index("unit_id", drop=False)
     for row in written.index:
         unit = written.at[row, "unit_id"]
         if unit == "":
