@@ -168,6 +168,18 @@ def test_merged_cells_fill_a_grouping_column_and_refuse_a_merged_figure_on_every
     assert t1.tables["visits"].accepted == 1 and t1.tables["visits"].rejected == 2
 
 
+def test_cells_merged_across_columns_leave_out_every_row_of_the_range(send, collect_tiny):
+    def edit(book):
+        ws = book["visits"]
+        ws["G2"] = ws["G3"] = None
+        ws.merge_cells("F2:G3")  # team and topic of two visits in one merged block: not read
+    send("T1", edit)
+    t1 = _result(collect_tiny(), "T1")
+    assert _codes(t1) == ["xlsx.merged_across_columns"] * 2
+    assert [(f.problem.row, f.cells) for f in t1.findings] == [(2, ("F2", "G2")), (3, ("F3", "G3"))]
+    assert t1.tables["visits"].accepted == 1 and t1.tables["visits"].rejected == 2
+
+
 def test_percent_cells_are_read_under_measure_percent_and_refused_under_another(send, collect_tiny, tmp_path):
     def edit(book):
         ws = book["actuals"]  # rows: T1 gdp 300 (万元), T1 rate 85 (%)

@@ -162,7 +162,7 @@ def _write_list(ws, result: ReturnResult, listed, language: str) -> None:
         put_value(ws.cell(r, 6), None if problem.value is None else str(problem.value))
         put_text(ws.cell(r, 7), problem.rule_text(language))
         ws.cell(r, 7).alignment = wrap
-    notes = result.notes + [n for n in result.ret.notes if n not in result.notes]
+    notes = result.all_notes
     if notes:
         r = top + count + 2
         _line(ws, r, say("checked.notes"), wrap)

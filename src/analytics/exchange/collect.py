@@ -70,6 +70,11 @@ class ReturnResult:
     merged_rows: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)  # its rows in the merge
 
     @property
+    def all_notes(self) -> list[Note]:
+        """The habits read in the file, then what collect noted about it, each once."""
+        return list(dict.fromkeys([*self.ret.notes, *self.notes]))
+
+    @property
     def rows_accepted(self) -> int:
         return sum(t.accepted for t in self.tables.values())
 
@@ -83,7 +88,7 @@ class CollectResult:
     campaign: Campaign
     merged: dict[str, pd.DataFrame]  # typed tables of the merged campaign (units first)
     returns: list[ReturnResult]
-    silent: list[str]  # offices of the template level that returned nothing usable: their base rows are kept
+    silent: list[str]  # children of the root no merged file covers any part of: their base rows are kept
     notes: list[Note]  # files of RETURNED_DIR left unread
     base_problems: list[Problem] = field(default_factory=list)  # base rows left out because of returned rows
 
@@ -117,7 +122,7 @@ def collect(returned_dir: Path, campaign: Campaign) -> CollectResult:
         if not result.ret.refused and result.ret.office is not None:
             covered.update(h.descendants(result.ret.office))
     level = [c for r in h.roots for c in h.children[r]] or list(h.roots)
-    silent = [u for u in level if u not in covered]
+    silent = [u for u in level if not covered.intersection(h.descendants(u))]
     return CollectResult(campaign, merged, results, silent, notes, base_problems)
 
 
@@ -277,20 +282,37 @@ def _reject_read_problems(source: _Source) -> None:
         if row not in rows:
             continue
         if problem is None:
-            problem = _range_problem(raw, row, column)
-            if problem is None:
-                continue
-        source.rejected.setdefault(row, []).append(Finding(problem, source.table, _cells(raw, row, (column,))))
+            problem = _range_problem(raw, ret.problems, row, column)
+        found = source.rejected.setdefault(row, [])
+        same = next((i for i, f in enumerate(found) if (f.problem.code, f.problem.params.get("range")) ==
+                     (problem.code, problem.params.get("range"))), None)
+        cells = _cells(raw, row, (column,))
+        if same is None:
+            found.append(Finding(problem, source.table, cells))
+        else:  # one range, one problem per row: its cells gathered
+            found[same] = Finding(found[same].problem, source.table, tuple(dict.fromkeys(found[same].cells + cells)))
 
 
-def _range_problem(raw: RawTable, row: int, column: str) -> Problem | None:
-    """The problem of the merged range a refused cell lies under (said on the range's first row), moved to
-    this row so that the row is listed and marked too."""
+def _range_problem(raw: RawTable, problems: list[Problem], row: int, column: str) -> Problem:
+    """The problem of the merged range a refused cell lies under (said once, on the range's first row: as a
+    refused cell above in its column, or as a reading problem naming the range), moved to this row so that
+    the row is listed and marked too. A cell emptied by a merge is never read as an empty value."""
     for above in range(row - 1, raw.header_row - 1, -1):
         problem = raw.refused.get((above, column))
         if problem is not None:
             return Problem.of(raw.file, row, problem.column, None, problem.code, **problem.params)
-    return None
+    for problem in problems:
+        ref = problem.params.get("range") if problem.file == raw.file else None
+        if ref and _rows_of(ref)[0] <= row <= _rows_of(ref)[1]:
+            return Problem.of(raw.file, row, problem.column, problem.value, problem.code, **problem.params)
+    return Problem.of(raw.file, row, raw.shown(column), None, "xlsx.merged_value_column", range="?", first=row,
+                      last=row)  # not reached: every refused cell's range is reported where it is read
+
+
+def _rows_of(ref: str) -> tuple[int, int]:
+    """First and last row of a range such as "B3:C5"."""
+    rows = [int("".join(ch for ch in part if ch.isdigit()) or 0) for part in ref.split(":")]
+    return min(rows), max(rows)
 
 
 def _combined(campaign: Campaign, base_text: dict[str, pd.DataFrame], sources: dict[str, list[_Source]],

@@ -59,12 +59,8 @@ def return_entry(result: ReturnResult, checked: str | None, campaign) -> dict:
         "tables": {name: {"base_rows": t.base_rows, "returned": t.returned, "accepted": t.accepted,
                           "rejected": t.rejected, "kept_base": t.kept_base} for name, t in sorted(result.tables.items())},
         "problems": [_finding(f) for f in result.findings],
-        "notes": [_located(n) for n in _notes(result)],
+        "notes": [_located(n) for n in result.all_notes],
     }
-
-
-def _notes(result: ReturnResult) -> list:
-    return list(dict.fromkeys([*result.ret.notes, *result.notes]))
 
 
 def summary_dict(result: CollectResult, *, campaign_dir: Path, returned_dir: Path, merged_dir: Path,
