@@ -339,11 +339,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "这是新活动的空白模板：每张工作表是一张数据表，第一行是表头。填好后与campaign.yaml放在同一个文件夹中，"
               "用campaign-analytics validate检查该文件夹。"},
     "template.sheets": {
-        "en": "Each sheet is one table ({tables}). Keep the sheet names and the headers in the first row as they "
+        "en": "Each sheet is one table: {tables}. Keep the sheet names and the headers in the first row as they "
               "are, and do not delete sheets.",
-        "zh": "每张工作表是一张表（{tables}）：units 单位，visits 走访座谈，surveys 问卷，targets 目标任务，"
-              "actuals 完成情况，responses 问卷评分，commitments 公开承诺。请不要修改工作表名称和第一行的表头，"
-              "不要删除工作表。"},
+        "zh": "每张工作表是一张表：{tables}。请不要修改工作表名称和第一行的表头，不要删除工作表。"},
+    "template.sheet_units": {"en": "units", "zh": "units 单位"},
+    "template.sheet_visits": {"en": "visits (visits and seminars)", "zh": "visits 走访座谈"},
+    "template.sheet_surveys": {"en": "surveys (questionnaires)", "zh": "surveys 问卷"},
+    "template.sheet_targets": {"en": "targets", "zh": "targets 目标任务"},
+    "template.sheet_actuals": {"en": "actuals (cumulative figures)", "zh": "actuals 完成情况"},
+    "template.sheet_responses": {"en": "responses (ratings)", "zh": "responses 问卷评分"},
+    "template.sheet_commitments": {"en": "commitments", "zh": "commitments 公开承诺"},
     "template.units_locked": {
         "en": "The units sheet lists your unit and the units below it and is locked: to add, remove or rename a "
               "unit, ask the campaign's organisers.",

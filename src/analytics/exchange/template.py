@@ -336,12 +336,10 @@ def _write_instructions(ws: Worksheet, ctx: _Context, tables: tuple[str, ...]) -
         title = ctx.say("template.title", campaign=ctx.meta.title(ctx.language), office=ctx.office,
                         office_name=ctx.office_name)
         lines = [ctx.say("template.intro", office=ctx.office, office_name=ctx.office_name),
-                 ctx.say("template.sheets", tables=", ".join(tables)),
-                 ctx.say("template.units_locked")]
+                 _sheets_line(ctx, tables), ctx.say("template.units_locked")]
     else:
         title = ctx.say("template.title_blank")
-        lines = [ctx.say("template.intro_blank"), ctx.say("template.sheets", tables=", ".join(tables)),
-                 ctx.say("template.units_blank")]
+        lines = [ctx.say("template.intro_blank"), _sheets_line(ctx, tables), ctx.say("template.units_blank")]
     lines += [ctx.say("template.lists"), ctx.say("template.habits"), ctx.say("template.return")]
     cell = ws.cell(1, 1)
     put_text(cell, title)
@@ -383,6 +381,11 @@ def _write_instructions(ws: Worksheet, ctx: _Context, tables: tuple[str, ...]) -
             row += 1
             put_text(ws.cell(row, 1), unit)
             put_text(ws.cell(row, 2), ctx.names.get(unit, ""))
+
+
+def _sheets_line(ctx: _Context, tables: tuple[str, ...]) -> str:
+    separator = "，" if ctx.language == "zh" else ", "
+    return ctx.say("template.sheets", tables=separator.join(ctx.say(f"template.sheet_{t}") for t in tables))
 
 
 def _example_row(ctx: _Context) -> list[object]:
