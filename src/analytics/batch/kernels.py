@@ -22,6 +22,7 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
+from papermill.log import logger as papermill_logger
 
 ENGINE_NAME = "campaign-analytics-warm"
 # reset() without %reset's gc.collect(), which costs tens of milliseconds per unit on a warm heap.
@@ -62,7 +63,7 @@ class WarmEngine(NBClientEngine):
         kwargs.pop("stderr_file", None)
         client = PapermillNotebookClient(
             nb_man, timeout=execution_timeout, startup_timeout=start_timeout, kernel_name=kernel_name,
-            log_output=log_output, **kwargs,
+            log_output=log_output, log=papermill_logger, **kwargs,
         )
         # Reusing the kernel's connected client skips a channel start-up and ready handshake (~0.2 s) per unit.
         client.kc = kc
