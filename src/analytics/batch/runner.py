@@ -280,20 +280,8 @@ def _run_locked(options: BatchOptions, progress, campaign: Campaign, data_dir: P
     elif todo:
         peaks = _run_pool(job, todo, min(options.jobs, len(todo)), finished)
     ordered = [results[u] for u in wanted]
-    all_results = {**others, **results}
-    index = output.layout.index
     output.release()
-    if output.present():
-        kpis = cached_kpi_table(campaign, as_of, options.tolerance)
-        for name, build, encoding in (
-            (OutputLayout.KPIS_CSV, lambda: csv_text(kpis), "utf-8-sig"),
-            (OutputLayout.INDEX, lambda: index_html(campaign, all_results, as_of, options.language,
-                                                    options.tolerance), "utf-8"),
-        ):
-            try:
-                output.write(name, build(), encoding)
-            except OSError as exc:
-                problems.append(cannot_write(name, exc))
+    problems += _write_summary(output, campaign, {**others, **results}, as_of, options)
     changed = InputSnapshot.take(data_dir, inputs).changed_since(inputs)
     if changed:
         problems.append(
@@ -310,8 +298,27 @@ def _run_locked(options: BatchOptions, progress, campaign: Campaign, data_dir: P
             problems.append(cannot_write(OutputLayout.MANIFEST, exc))
     failed = any(r.status == "failed" for r in ordered)
     stale = [u for u, r in others.items() if r.status == "stale"]
-    return BatchResult(out_dir, ordered, 1 if failed or problems else 0, index, time.perf_counter() - started, peaks,
-                       problems, stale)
+    return BatchResult(out_dir, ordered, 1 if failed or problems else 0, output.layout.index,
+                       time.perf_counter() - started, peaks, problems, stale)
+
+
+def _write_summary(output: _Output, campaign: Campaign, results: dict[str, UnitResult], as_of: dt.date,
+                   options: BatchOptions) -> list[str]:
+    """kpis.csv and index.html, from the campaign as loaded at the start; what could not be written."""
+    if not output.present():
+        return []  # said once, by the caller
+    problems = []
+    kpis = cached_kpi_table(campaign, as_of, options.tolerance)
+    for name, build, encoding in (
+        (OutputLayout.KPIS_CSV, lambda: csv_text(kpis), "utf-8-sig"),
+        (OutputLayout.INDEX, lambda: index_html(campaign, results, as_of, options.language, options.tolerance),
+         "utf-8"),
+    ):
+        try:
+            output.write(name, build(), encoding)
+        except OSError as exc:
+            problems.append(cannot_write(name, exc))
+    return problems
 
 
 def _write_shared_asset(output: _Output) -> list[str]:
