@@ -85,3 +85,20 @@ def test_the_installed_command_renders_each_sample_campaign_from_outside_the_che
     assert len(pages) == SAMPLES[campaign]
     assert (out / "index.html").is_file() and (out / "assets" / "plotly.min.js").is_file()
     assert all("plotly-graph-div" in p.read_text(encoding="utf-8") for p in pages[:5])
+
+
+def test_the_installed_exporter_turns_a_papermill_run_into_the_page(installed, tmp_path):
+    """The scheduler path in a normal install: papermill, then `jupyter nbconvert --to campaign_report`."""
+    data = tmp_path / "shunhe_2012"
+    shutil.copytree(REPO_ROOT / "data" / "raw" / "shunhe_2012", data)
+    env = {**os.environ, "CAMPAIGN_ANALYTICS_CACHE": str(tmp_path / "cache"), "PATH": f"{installed}:{os.environ['PATH']}"}
+    env.pop("PYTHONPATH", None)
+    notebook = _run([str(installed / "python"), "-c", "import analytics.config as c; print(c.REPORT_NOTEBOOK)"],
+                    tmp_path, env).strip()
+    executed = tmp_path / "out.ipynb"
+    _run([str(installed / "papermill"), notebook, str(executed), "-p", "data_dir", str(data), "-p", "unit_id", "SH",
+          "-k", "python3", "--no-progress-bar"], tmp_path, env)
+    _run([str(installed / "jupyter"), "nbconvert", "--to", "campaign_report", str(executed)], tmp_path, env)
+    page = (tmp_path / "out.html").read_text(encoding="utf-8")
+    assert page.count('class="plotly-graph-div"') == 7 and page.count("Plotly.newPlot") == 7
+    assert "<title>顺河镇</title>" in page
