@@ -123,7 +123,7 @@ def test_the_valid_base_passes(capsys, tmp_path):
     assert "  * " not in out and "  ! " not in out  # no note, no finding
     out = tmp_path / "kpis.csv"
     assert main(["kpis", str(VALID), "--out", str(out)]) == 0
-    assert out.read_text(encoding="utf-8-sig").startswith("unit_id,metric,key,value")
+    assert out.read_text(encoding="utf-8-sig").startswith("unit_id,unit_name,metric,key,value")
 
 
 @pytest.mark.parametrize("case", REFUSED, ids=[c.name for c in REFUSED])

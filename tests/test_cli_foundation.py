@@ -46,9 +46,9 @@ def test_kpis_out_writes_a_tidy_csv(tmp_path, capsys):
     out = tmp_path / "kpis.csv"
     assert main(["kpis", str(SHUNHE), "--as-of", "2012-06-30", "--out", str(out)]) == 0
     assert f"to {out}" in capsys.readouterr().err
-    assert out.read_text(encoding="utf-8-sig").splitlines()[0] == "unit_id,metric,key,value"
+    assert out.read_text(encoding="utf-8-sig").splitlines()[0] == "unit_id,unit_name,metric,key,value"
     table = pd.read_csv(out, encoding="utf-8-sig", keep_default_na=False, dtype=str)
-    figures = {(m, k): v for u, m, k, v in table.itertuples(index=False) if u == "SH"}
+    figures = {(m, k): v for u, _name, m, k, v in table.itertuples(index=False) if u == "SH"}
     assert round(float(figures[("completion", "gdp")]), 4) == 0.5841  # 208526 / 357000
     assert figures[("status", "general_budget_revenue")] == "on_pace"
     assert figures[("persons", "")] != ""
@@ -63,7 +63,7 @@ def test_kpis_as_of_changes_the_figures(make_campaign, capsys):
     def persons_at_root(as_of: str) -> int:
         assert main(["kpis", str(folder), "--as-of", as_of]) == 0
         table = pd.read_csv(io.StringIO(capsys.readouterr().out), keep_default_na=False, dtype=str)
-        assert list(table.columns) == ["unit_id", "metric", "key", "value"]
+        assert list(table.columns) == ["unit_id", "unit_name", "metric", "key", "value"]
         row = table[(table["unit_id"] == "A") & (table["metric"] == "persons") & (table["key"] == "")]
         return int(row["value"].item())
 

@@ -76,7 +76,7 @@ def test_without_make_parents_a_missing_folder_is_not_created(tmp_path):
 # -- kpis --out -----------------------------------------------------------------------------------------------------
 def test_kpis_out_dash_is_standard_output(capsys):
     assert main(["kpis", str(SHUNHE), "--out", "-"]) == 0
-    assert capsys.readouterr().out.startswith("unit_id,metric,key,value")
+    assert capsys.readouterr().out.startswith("unit_id,unit_name,metric,key,value")
 
 
 @pytest.mark.parametrize("device", ["/dev/null", "/dev/zero"])
@@ -122,4 +122,4 @@ def test_kpis_out_dev_stdout_on_a_pipe_is_refused_and_dash_works(tmp_path):
     assert done.stdout == ""
     done = subprocess.run([sys.executable, "-m", "analytics", "kpis", str(SHUNHE), "--out", "-"],
                           capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0 and done.stdout.startswith("unit_id,metric,key,value")
+    assert done.returncode == 0 and done.stdout.startswith("unit_id,unit_name,metric,key,value")

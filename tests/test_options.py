@@ -175,7 +175,7 @@ def test_as_of_outside_the_campaigns_range_is_refused(tmp_path, capsys, as_of):
 
 def test_the_last_day_of_the_range_is_accepted(capsys):
     assert main(["kpis", str(SHUNHE), "--as-of", "2014-01-01"]) == 0
-    assert capsys.readouterr().out.startswith("unit_id,metric,key,value")
+    assert capsys.readouterr().out.startswith("unit_id,unit_name,metric,key,value")
 
 
 def test_run_refuses_a_bad_parameter_file_with_exit_2(tmp_path, capsys):

@@ -67,7 +67,7 @@ def _kpis_csv(make_campaign, tmp_path) -> str:
 def test_kpis_csv_from_formula_like_ids_and_indicators(make_campaign, tmp_path):
     text = _kpis_csv(make_campaign, tmp_path)
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == ["unit_id", "metric", "key", "value"]
+    assert rows[0] == ["unit_id", "unit_name", "metric", "key", "value"]
     numbers = 0
     for row in rows[1:]:
         for cell in row:

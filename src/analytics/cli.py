@@ -168,10 +168,11 @@ def output_file(out: str) -> Path | None:
 @click.option("--out", "out", default="-", show_default=True,
               help="Write the CSV to this file (a new path or a regular file); - is standard output.")
 def kpis(data_dir: Path, as_of, tolerance, out: str) -> None:
-    """Every unit's KPIs as a tidy CSV: unit_id, metric, key, value (text never runs as a spreadsheet formula)."""
+    """Every unit's KPIs as a tidy CSV: unit_id, unit_name, metric, key, value (text never runs as a spreadsheet
+    formula)."""
     from analytics.kpis import kpi_table
+    from analytics.report.downloads import kpis_csv
     from analytics.report.parameters import NOTEBOOK_PARAMETERS, read_campaign
-    from analytics.spreadsheet import csv_text
 
     target = output_file(out)
     campaign = read_campaign(data_dir)
@@ -179,7 +180,7 @@ def kpis(data_dir: Path, as_of, tolerance, out: str) -> None:
     if tolerance is None:
         tolerance = NOTEBOOK_PARAMETERS["tolerance"].default
     table = kpi_table(campaign, as_of=when, tolerance=tolerance)
-    text = csv_text(table)
+    text = kpis_csv(campaign, table)
     if target is None:
         click.echo(text, nl=False)
     else:

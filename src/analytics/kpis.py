@@ -129,6 +129,12 @@ class UnitKpis:
     # the subtree's commitments with name (of the unit), status and days_overdue, most overdue first
     commitment_list: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
     appraisal: UnitAppraisal | None = None  # None without an appraisal section in campaign.yaml
+    leaves: int = 0  # leaf units at or below the unit (itself, for a leaf): grassroots coverage's denominator
+    # The unit (first row) and its direct children, index unit_id: the rolled totals under kpi_wide's column
+    # names (events, persons, coverage, grassroots_coverage, survey_*, leaves, leaves_covered), indicators per
+    # status (targets_<status>, targets_lagging) and no_activity (no visit row at or below, visits present).
+    family: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    family_targets: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)  # target_pace rows of `family`
 
     @property
     def overdue_commitments(self) -> pd.DataFrame:
@@ -136,6 +142,16 @@ class UnitKpis:
         if self.commitment_list.empty:
             return self.commitment_list
         return self.commitment_list[self.commitment_list["status"] == "overdue"].reset_index(drop=True)
+
+    @property
+    def no_activity(self) -> bool:
+        """No visit row at or below the unit (DOMAIN.md's "no activity"); False when there is no visits table."""
+        return bool(len(self.family)) and bool(self.family["no_activity"].iloc[0])
+
+    @property
+    def children(self) -> pd.DataFrame:
+        """The direct children's rows of `family`, in the hierarchy's order."""
+        return self.family.iloc[1:]
 
     @property
     def total_events(self) -> int:
@@ -204,8 +220,10 @@ def unit_kpis(
     covered["covered"] = covered["events"] > 0
     surveys_out = {name: int(me[f"survey_{name}"]) for name in _COUNTS}
     surveys_out.update({name: me[f"survey_{name}"] for name in _RATES})
-    targets = campaign.memoised(("target_pace", when, tolerance),
-                                lambda: target_pace(campaign.targets, campaign.actuals, h.parent, when, tolerance))
+    targets = campaign_pace(campaign, when, tolerance)
+    family_ids = [unit_id, *children]
+    family_targets = targets[targets["unit_id"].isin(family_ids)].reset_index(drop=True)
+    family = with_statuses(rolled.totals, family_targets, "visits" in campaign.present)
     flags = campaign_flags(campaign, when)
     subtree = set(h.descendants(unit_id))
     me_only = h.closure[h.closure["ancestor_id"] == unit_id]
@@ -237,7 +255,37 @@ def unit_kpis(
         commitments=promised,
         commitment_list=promised_list,
         appraisal=None if scored is None else scored.of(unit_id, campaign.whole.hierarchy),
+        leaves=int(me["leaves"]),
+        family=family,
+        family_targets=family_targets,
     )
+
+
+def campaign_pace(campaign: Campaign, as_of: dt.date | str | None = None, tolerance: float = 1.0) -> pd.DataFrame:
+    """metrics.target_pace of every unit (own and summed targets), memoised per as_of and tolerance."""
+    when = campaign.as_of(as_of)
+    h = campaign.hierarchy
+    return campaign.memoised(("target_pace", when, tolerance),
+                             lambda: target_pace(campaign.targets, campaign.actuals, h.parent, when, tolerance))
+
+
+def status_counts(pace: pd.DataFrame, units: pd.Index) -> pd.DataFrame:
+    """Per unit: indicators per pace status (targets_<status>) and targets_lagging (behind or missed)."""
+    counts = pace.groupby(["unit_id", "status"]).size().unstack(fill_value=0) if len(pace) else pd.DataFrame()
+    out = pd.DataFrame(index=units)
+    for name in STATUSES:
+        out[f"targets_{name}"] = counts[name].reindex(units, fill_value=0) if name in counts else 0
+    out = out.fillna(0).astype("int64")
+    out["targets_lagging"] = sum(out[f"targets_{s}"] for s in LAGGING_STATUSES)
+    return out
+
+
+def with_statuses(totals: pd.DataFrame, pace: pd.DataFrame, has_visits: bool) -> pd.DataFrame:
+    """Rolled totals plus indicators per status and `no_activity` (no visit row at or below the unit; False
+    for every unit when the campaign has no visits table)."""
+    out = totals.join(status_counts(pace, totals.index))
+    out["no_activity"] = (pd.to_numeric(out["events"]) == 0) & has_visits
+    return out
 
 
 def _commitment_list(status: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
@@ -349,8 +397,7 @@ def _figures(campaign: Campaign, when: dt.date, tolerance: float) -> pd.DataFram
              _keyed(rolled.events, "events"), _keyed(rolled.persons, "persons"),
              _frame(t["coverage"], "coverage"), _frame(t["grassroots_coverage"], "grassroots_coverage")]
     parts += [_frame(t[f"survey_{name}"], f"survey_{name}") for name in (*_COUNTS, *_RATES)]
-    targets = campaign.memoised(("target_pace", when, tolerance),
-                                lambda: target_pace(campaign.targets, campaign.actuals, h.parent, when, tolerance))
+    targets = campaign_pace(campaign, when, tolerance)
     if not targets.empty:
         long = targets.melt(id_vars=["unit_id", "indicator"], value_vars=list(_TARGET_METRICS), var_name="metric")
         parts.append(long.rename(columns={"indicator": "key"})[KPI_COLUMNS])
@@ -392,14 +439,8 @@ def kpi_wide(long: pd.DataFrame) -> pd.DataFrame:
     totals = long[long["key"] == ""].pivot(index="unit_id", columns="metric", values="value")
     numeric = [c for c in totals.columns if c not in _TEXT_METRICS]
     totals[numeric] = totals[numeric].apply(pd.to_numeric, errors="coerce")
-    status = long[long["metric"] == "status"]
-    counts = status.groupby(["unit_id", "value"]).size().unstack(fill_value=0)
-    for name in STATUSES:
-        totals[f"targets_{name}"] = counts[name] if name in counts else 0
-    counted = [c for c in totals.columns if c.startswith("targets_")]
-    totals[counted] = totals[counted].fillna(0).astype("int64")
-    totals["targets_lagging"] = sum(totals[f"targets_{s}"] for s in LAGGING_STATUSES)
-    return totals
+    status = long[long["metric"] == "status"].rename(columns={"value": "status"})
+    return totals.join(status_counts(status, totals.index))
 
 
 def cached_kpi_wide(campaign: Campaign, as_of: dt.date | str | None = None, tolerance: float = 1.0) -> pd.DataFrame:

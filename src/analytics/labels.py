@@ -32,11 +32,15 @@ LABELS: dict[str, dict[str, str]] = {
     "section.trend": {"zh": "活动趋势", "en": "Activity over time"},
     "section.coverage": {"zh": "下级单位覆盖情况", "en": "Coverage of units below"},
     "section.compare": {"zh": "单位对比", "en": "Compare units"},
+    "section.glance": {"zh": "进度一览", "en": "At a glance"},
+    "section.pace_over_time": {"zh": "累计完成与序时进度", "en": "Actual over time against pace"},
+    "section.coverage_gaps": {"zh": "覆盖情况", "en": "Coverage"},
     # KPI cards
     "kpi.events": {"zh": "活动次数", "en": "Events"},
     "kpi.persons": {"zh": "接触人次", "en": "Person-times"},
     "kpi.coverage": {"zh": "下级单位覆盖率", "en": "Coverage"},
-    "kpi.survey_effective_rate": {"zh": "问卷有效率", "en": "Survey effective rate"},
+    "kpi.grassroots_coverage": {"zh": "基层覆盖率", "en": "Grassroots coverage"},
+    "kpi.survey_effective_rate": {"zh": "问卷有效回收率", "en": "Survey effective rate"},
     "kpi.targets_on_pace": {"zh": "达到序时进度的指标", "en": "Targets on pace"},
     "kpi.targets_behind": {"zh": "落后序时进度的指标", "en": "Targets behind"},
     # Axis titles
@@ -53,12 +57,12 @@ LABELS: dict[str, dict[str, str]] = {
     "axis.kind": {"zh": "活动类型", "en": "Kind"},
     "axis.indicator": {"zh": "指标", "en": "Indicator"},
     # Survey funnel stages and rates
-    "funnel.issued": {"zh": "发出", "en": "Issued"},
-    "funnel.returned": {"zh": "收回", "en": "Returned"},
+    "funnel.issued": {"zh": "发放", "en": "Issued"},
+    "funnel.returned": {"zh": "回收", "en": "Returned"},
     "funnel.valid": {"zh": "有效", "en": "Valid"},
     "rate.return_rate": {"zh": "回收率", "en": "Return rate"},
-    "rate.validity": {"zh": "有效率（占收回）", "en": "Validity"},
-    "rate.effective_rate": {"zh": "有效率（占发出）", "en": "Effective rate"},
+    "rate.validity": {"zh": "有效率", "en": "Validity"},
+    "rate.effective_rate": {"zh": "有效回收率", "en": "Effective rate"},
     # Pace statuses
     "status.completed": {"zh": "已完成", "en": "Completed"},
     "status.ahead": {"zh": "快于序时进度", "en": "Ahead"},
@@ -72,10 +76,21 @@ LABELS: dict[str, dict[str, str]] = {
     "col.events": {"zh": "活动次数", "en": "Events"},
     "col.persons": {"zh": "人次", "en": "Person-times"},
     "col.coverage": {"zh": "覆盖率", "en": "Coverage"},
-    "col.issued": {"zh": "发出问卷", "en": "Issued"},
-    "col.returned": {"zh": "收回问卷", "en": "Returned"},
+    "col.issued": {"zh": "发放问卷", "en": "Issued"},
+    "col.returned": {"zh": "回收问卷", "en": "Returned"},
     "col.valid": {"zh": "有效问卷", "en": "Valid"},
-    "col.effective_rate": {"zh": "问卷有效率", "en": "Effective rate"},
+    "col.effective_rate": {"zh": "有效回收率", "en": "Effective rate"},
+    "col.grassroots_coverage": {"zh": "基层覆盖率", "en": "Grassroots coverage"},
+    "col.uncovered": {"zh": "未覆盖基层单位", "en": "Grassroots units not visited"},
+    "col.name": {"zh": "单位名称", "en": "Name"},
+    "col.parent": {"zh": "上级单位", "en": "Parent"},
+    "col.parent_id": {"zh": "上级单位编码", "en": "Parent code"},
+    "col.level": {"zh": "级别", "en": "Level"},
+    "col.kind": {"zh": "单位类型", "en": "Kind"},
+    "col.path": {"zh": "所属上级", "en": "Above it"},
+    "col.progress": {"zh": "进度状态", "en": "Status"},
+    "col.no_activity": {"zh": "无活动", "en": "No activity"},
+    "col.targets_lagging": {"zh": "落后或未完成指标数", "en": "Indicators behind or missed"},
     "col.targets_behind": {"zh": "落后指标数", "en": "Targets behind"},
     "col.units": {"zh": "单位数", "en": "Units"},
     "col.indicator": {"zh": "指标", "en": "Indicator"},
@@ -141,14 +156,20 @@ LABELS: dict[str, dict[str, str]] = {
     "legend.covered": {"zh": "已覆盖", "en": "Covered"},
     "legend.not_covered": {"zh": "未覆盖", "en": "Not covered"},
     "legend.elapsed": {"zh": "时间进度", "en": "Elapsed"},
+    "legend.target": {"zh": "目标（100%）", "en": "Target (100%)"},
+    "legend.actual": {"zh": "累计完成", "en": "Cumulative actual"},
+    "legend.pace": {"zh": "序时进度", "en": "Pace"},
+    "legend.as_of": {"zh": "截至", "en": "As of"},
     # Figure titles
     "fig.persons_by_group": {"zh": "各类对象接触人次", "en": "Person-times by group"},
     "fig.events_by_kind": {"zh": "各类活动次数", "en": "Events by kind"},
     "fig.trend": {"zh": "活动次数与人次趋势", "en": "Events and person-times over time"},
     "fig.coverage": {"zh": "下级单位活动次数", "en": "Events per unit below"},
-    "fig.survey_funnel": {"zh": "问卷发出、收回与有效", "en": "Questionnaires issued, returned and valid"},
+    "fig.survey_funnel": {"zh": "问卷发放、回收与有效", "en": "Questionnaires issued, returned and valid"},
     "fig.survey_rates": {"zh": "各单位问卷回收率与有效率", "en": "Survey rates by unit"},
     "fig.target_pace": {"zh": "指标完成率与时间进度", "en": "Completion against elapsed time"},
+    "fig.bullet": {"zh": "各项指标完成情况", "en": "Each indicator against its target"},
+    "fig.actual_over_time": {"zh": "累计完成与序时进度", "en": "Cumulative actual against pace"},
     "fig.tags": {"zh": "先进与后进对比（单位平均）", "en": "Advanced vs lagging units (per unit)"},
     "fig.events_per_unit": {"zh": "单位平均活动次数", "en": "Events per unit"},
     "fig.persons_per_unit": {"zh": "单位平均人次", "en": "Person-times per unit"},
@@ -185,6 +206,51 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "explore.load_failed": {"zh": "无法加载活动", "en": "Could not load the campaign"},
     "explore.error": {"zh": "出错", "en": "Error"},
+    "explore.scorecard": {"zh": "本单位及下级单位", "en": "This unit and the units below"},
+    # At a glance (top of every unit page) and coverage
+    "glance.children_behind": {"zh": "落后的下级单位", "en": "Units below that are behind"},
+    "glance.children_idle": {"zh": "无活动的下级单位", "en": "Units below with no activity"},
+    "glance.uncovered": {"zh": "没有走访记录的基层单位", "en": "Grassroots units with no visit"},
+    "glance.full_list": {"zh": "完整名单见", "en": "The full list is in"},
+    "glance.downloads": {"zh": "全部单位的指标", "en": "Every unit's figures"},
+    "glance.points": {"zh": "个百分点", "en": "points"},
+    # The index's scorecard: controls and words its script shows
+    "index.search": {"zh": "查找单位", "en": "Find a unit"},
+    "index.search_placeholder": {"zh": "名称或编码", "en": "Name or code"},
+    "index.only_lagging": {"zh": "只看落后或未完成", "en": "Only behind or missed"},
+    "index.only_idle": {"zh": "只看无活动", "en": "Only no activity"},
+    "index.level": {"zh": "级别", "en": "Level"},
+    "index.all_levels": {"zh": "全部级别", "en": "All levels"},
+    "index.expand": {"zh": "展开至", "en": "Expand to"},
+    "index.expand_all": {"zh": "全部展开", "en": "All levels"},
+    "index.level_n": {"zh": "第{n}级", "en": "Level {n}"},
+    "index.tree_order": {"zh": "恢复层级顺序", "en": "Back to the tree"},
+    "index.no_match": {"zh": "没有符合条件的单位", "en": "No unit matches"},
+    "index.more": {"zh": "显示更多", "en": "Show more"},
+    "index.noscript": {"zh": "此表需要浏览器启用JavaScript（无需联网）。", "en": "This table needs JavaScript (no network)."},
+    "index.gap": {"zh": "差距", "en": "gap"},
+    "index.expand_row": {"zh": "展开或收起下级单位", "en": "Show or hide the units below"},
+    "index.no_target": {"zh": "无此指标", "en": "No target"},
+    "index.page": {"zh": "页面", "en": "Page"},
+    "status.no_activity": {"zh": "无活动", "en": "No activity"},
+    # Unit kinds (units.kind) the samples and the source documents use; others show as written
+    "unit_kind.county": {"zh": "县", "en": "County"},
+    "unit_kind.township": {"zh": "乡镇", "en": "Township"},
+    "unit_kind.town": {"zh": "镇", "en": "Town"},
+    "unit_kind.industrial_park": {"zh": "产业集聚区", "en": "Industrial park"},
+    "unit_kind.village": {"zh": "村", "en": "Village"},
+    "unit_kind.community": {"zh": "社区", "en": "Community"},
+    "unit_kind.branch": {"zh": "党支部", "en": "Party branch"},
+    "unit_kind.enterprise": {"zh": "企业", "en": "Enterprise"},
+    "unit_kind.department": {"zh": "部门", "en": "Department"},
+    "unit_kind.regulator": {"zh": "监管机构", "en": "Regulator"},
+    "unit_kind.bureau": {"zh": "监管局", "en": "Bureau"},
+    "unit_kind.sub_bureau": {"zh": "监管分局", "en": "Sub-bureau"},
+    # kpis.xlsx
+    "sheet.units": {"zh": "单位指标", "en": "Units"},
+    "sheet.uncovered": {"zh": "未覆盖基层单位", "en": "Grassroots not visited"},
+    "sheet.yes": {"zh": "是", "en": "yes"},
+    "sheet.no": {"zh": "否", "en": "no"},
 }
 
 # Short names some callers use -> the namespaced key holding the text (no second copy of any text).
@@ -273,6 +339,17 @@ def status_colour(status: object) -> str:
     return STATUS_COLOURS[status_key(status)]
 
 
+def fmt_date(d, language: str = DEFAULT_LANGUAGE) -> str:
+    """A date in words: 2012年6月30日, 30 June 2012."""
+    if language == "zh":
+        return f"{d.year}年{d.month}月{d.day}日"
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
 def as_number(x: object) -> float | None:
     """x as a float, or None when it is missing (None, NaN, pd.NA) or not a number."""
     if x is None or isinstance(x, bool) or not isinstance(x, Number):
@@ -323,6 +400,7 @@ __all__ = [
     "MISSING",
     "STATUS_COLOURS",
     "as_number",
+    "fmt_date",
     "fmt_int",
     "fmt_number",
     "fmt_percent",

@@ -16,6 +16,8 @@ from analytics.labels import message
 # Every status a target can have, best first; a child is behind when any indicator is behind or missed.
 STATUSES = ("completed", "ahead", "on_pace", "behind", "missed", "no_data")
 LAGGING_STATUSES = ("behind", "missed")
+# Worst first: the status that speaks for a unit with several indicators (the index's status column).
+SEVERITY = ("missed", "behind", "no_data", "on_pace", "ahead", "completed")
 OUTLIER_THRESHOLD = 3.5
 
 
@@ -119,6 +121,14 @@ def pace_status(completion: float, gap_points: float, tolerance: float = 1.0, en
     return "on_pace"
 
 
+def worst_status(statuses) -> str | None:
+    """The most severe of some pace statuses (SEVERITY order: missed, behind, no_data, on_pace, ahead,
+    completed); None for none."""
+    rank = {s: i for i, s in enumerate(SEVERITY)}
+    found = [s for s in statuses if s in rank]
+    return min(found, key=rank.__getitem__) if found else None
+
+
 def check_tolerance(tolerance: float) -> float:
     """The pace tolerance as a float; ValueError unless it is a finite number ≥ 0 (points)."""
     try:
@@ -203,6 +213,63 @@ def target_pace(
     out["status"] = [pace_status(c, g, tolerance, x)
                      for c, g, x in zip(out["completion"], out["pace_gap"], ended, strict=True)]
     return out[columns].sort_values(["unit_id", "indicator"], kind="stable").reset_index(drop=True)
+
+
+def actual_over_time(
+    targets: pd.DataFrame,
+    actuals: pd.DataFrame,
+    parent: dict[str, str | None],
+    unit_id: str,
+    indicator: str,
+    as_of: dt.date,
+) -> pd.DataFrame:
+    """A unit's cumulative actual of one indicator by date, up to as_of: columns `date`, `actual`.
+
+    With its own target, the unit's own actuals inside that target's period. A unit that takes its children's
+    sums (DOMAIN.md, "Summed actuals over time"): at each date d on which any unit below reported, the sum
+    over the units feeding the sum of each one's latest cumulative actual on or before d, inside its own
+    period. A unit below that has not reported yet by d adds nothing; a date on which none has is left out.
+    The last row equals target_pace's actual for the same as_of. Empty when there is nothing to show.
+    """
+    empty = pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "actual": pd.Series(dtype="float64")})
+    if targets.empty or actuals.empty:
+        return empty
+    periods = _current_periods(targets[targets["indicator"] == indicator], as_of)
+    own = {u: (r.period_start, r.period_end, r.aggregation)
+           for u, r in zip(periods["unit_id"], periods.itertuples(index=False), strict=True)}
+    feeding = [unit_id] if unit_id in own else _summed_from(unit_id, own, parent)
+    if not feeding:
+        return empty
+    rows = actuals[(actuals["indicator"] == indicator) & actuals["unit_id"].isin(feeding)
+                   & (actuals["date"] <= pd.Timestamp(as_of))]
+    rows = rows.merge(periods[["unit_id", "period_start", "period_end"]], on="unit_id")
+    rows = rows[(rows["date"] >= rows["period_start"]) & (rows["date"] <= rows["period_end"])]
+    if rows.empty:
+        return empty
+    # One column per unit, one row per date any of them reported; each unit's latest value carried forward.
+    wide = rows.pivot_table(index="date", columns="unit_id", values="value", aggfunc="last").sort_index().ffill()
+    total = wide.astype("float64").sum(axis=1, min_count=1).dropna()
+    return pd.DataFrame({"date": total.index.to_numpy(), "actual": total.to_numpy(dtype="float64")})
+
+
+def _summed_from(unit_id: str, own: dict[str, tuple], parent: dict[str, str | None]) -> list[str]:
+    """The units whose own targets a unit's summed figure adds up, as target_pace sums them: below the unit,
+    each first unit on a path down with an own target of aggregation `sum` (a unit without one is summed from
+    its own children in turn)."""
+    children: dict[str, list[str]] = {}
+    for child, up in parent.items():
+        if up is not None:
+            children.setdefault(up, []).append(child)
+    out: list[str] = []
+    stack = list(children.get(unit_id, ()))
+    while stack:
+        node = stack.pop()
+        if node in own:
+            if own[node][2] == "sum":
+                out.append(node)
+        else:
+            stack.extend(children.get(node, ()))
+    return out
 
 
 def unit_depths(parent: dict[str, str | None]) -> dict[str, int]:
@@ -401,7 +468,7 @@ def tag_comparison(per_unit: pd.DataFrame, tags: pd.Series, compare: tuple[str, 
 
 
 __all__ = [
-    "LAGGING_STATUSES", "STATUSES", "between", "check_tolerance", "coverage_by_parent", "elapsed_share",
-    "grassroots_coverage", "modified_z", "pace_status", "quality_flags", "ratio", "rollup", "summed_targets",
-    "survey_rates", "tag_comparison", "target_pace", "unit_depths", "until",
+    "LAGGING_STATUSES", "SEVERITY", "STATUSES", "actual_over_time", "between", "check_tolerance", "coverage_by_parent",
+    "elapsed_share", "grassroots_coverage", "modified_z", "pace_status", "quality_flags", "ratio", "rollup",
+    "summed_targets", "survey_rates", "tag_comparison", "target_pace", "unit_depths", "until", "worst_status",
 ]

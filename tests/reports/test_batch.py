@@ -36,7 +36,7 @@ def test_manifest_lists_every_unit_rendered(shunhe_shared):
 def test_kpis_csv_holds_the_published_figures(shunhe_shared):
     with open(shunhe_shared.out_dir / "kpis.csv", encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert list(rows[0]) == ["unit_id", "metric", "key", "value"]
+    assert list(rows[0]) == ["unit_id", "unit_name", "metric", "key", "value"]
     got = {(r["unit_id"], r["metric"], r["key"]): r["value"] for r in rows}
     # 208,526 / 357,000 = 0.58411; 5,020 / 10,000 = 0.502
     assert round(float(got[("SH", "completion", "gdp")]), 4) == 0.5841

@@ -38,14 +38,15 @@ from analytics.batch.options import BatchOptions
 from analytics.config import REPORTS_DIR, resolve_data_dir
 from analytics.data.campaign import Campaign
 from analytics.errors import UsageError
-from analytics.fileio import write_text_atomic
+from analytics.fileio import write_bytes_atomic
 from analytics.kpis import cached_kpi_table
+from analytics.report.downloads import kpis_csv, kpis_xlsx
 from analytics.report.index import index_html
 from analytics.report.layout import OutputLayout
 from analytics.report.page import PLOTLY_ASSET, page_input_key, plotly_js
 from analytics.report.parameters import check_units, read_campaign
+from analytics.report.scorecard import campaign_scorecard
 from analytics.report.sections import HTML_ONLY_ENV
-from analytics.spreadsheet import csv_text
 
 log = logging.getLogger(__name__)
 
@@ -132,13 +133,14 @@ class _Output:
             return False
         return (st.st_dev, st.st_ino) == self._identity
 
-    def write(self, relative: str, text: str, encoding: str = "utf-8") -> None:
+    def write(self, relative: str, content: str | bytes, encoding: str = "utf-8") -> None:
         if not self.present():
             raise FileNotFoundError(errno.ENOENT, "the output folder was removed", str(self.root))
         target = self.root / relative
         if target.parent != self.root:
             target.parent.mkdir(exist_ok=True)  # units/, failed/, assets/: one level, never the root itself
-        write_text_atomic(target, text, encoding=encoding, make_parents=False)
+        data = content if isinstance(content, bytes) else content.encode(encoding)
+        write_bytes_atomic(target, data, make_parents=False)
 
     def remove(self, relative: str) -> None:
         try:
@@ -304,13 +306,15 @@ def _run_locked(options: BatchOptions, progress, campaign: Campaign, data_dir: P
 
 def _write_summary(output: _Output, campaign: Campaign, results: dict[str, UnitResult], as_of: dt.date,
                    options: BatchOptions) -> list[str]:
-    """kpis.csv and index.html, from the campaign as loaded at the start; what could not be written."""
+    """kpis.csv, kpis.xlsx and index.html, from the campaign as loaded at the start; what could not be written."""
     if not output.present():
         return []  # said once, by the caller
     problems = []
     kpis = cached_kpi_table(campaign, as_of, options.tolerance)
     for name, build, encoding in (
-        (OutputLayout.KPIS_CSV, lambda: csv_text(kpis), "utf-8-sig"),
+        (OutputLayout.KPIS_CSV, lambda: kpis_csv(campaign, kpis), "utf-8-sig"),
+        (OutputLayout.KPIS_XLSX, lambda: kpis_xlsx(campaign, campaign_scorecard(campaign, as_of, options.tolerance),
+                                                   options.language), ""),
         (OutputLayout.INDEX, lambda: index_html(campaign, results, as_of, options.language, options.tolerance),
          "utf-8"),
     ):

@@ -1,55 +1,41 @@
-"""The batch's index page: the unit tree with each unit's status and key figures, linking every page."""
+"""The batch's index page: the campaign's scorecard, answering who is behind, on what, by how much.
+
+A summary line (report.glance.index_summary), the downloads, and one row per unit drawn by a small inline
+script from JSON embedded in the page (report.scorecard.index_payload; templates/js/scorecard.js): sort by any
+column, search by name or code, filter to units behind or missed, with no activity, or of one level, and
+collapse the tree by level. No network and no library: it works from file:// in either asset mode.
+Page render failures stay visible on their row (marked, with the error); the status column is the campaign's.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from analytics import __version__
+from analytics.config import resource
 from analytics.data.campaign import Campaign
-from analytics.kpis import cached_kpi_wide
-from analytics.labels import MISSING, fmt_int, fmt_percent, label
+from analytics.kpis import unit_kpis
+from analytics.report.glance import index_summary, unit_glance
 from analytics.report.layout import OutputLayout
-from analytics.report.templating import Cell, Column, Fact, Link, Row, Table, render
+from analytics.report.scorecard import campaign_scorecard, index_payload
+from analytics.report.templating import Fact, Link, render, script_tag
 from analytics.report.theme import report_css
 
-COLUMNS = (
-    Column("unit"),
-    Column("status"),
-    Column("events", numeric=True),
-    Column("persons", numeric=True),
-    Column("coverage", numeric=True),
-    Column("effective_rate", numeric=True),
-    Column("targets_behind", numeric=True),
-)
+# Above this many units the tree opens collapsed to two levels (the reader expands; search finds the rest).
+OPEN_ALL_UP_TO = 500
 
 
-def unit_tree_table(campaign: Campaign, results: dict, as_of: dt.date, language: str, tolerance: float) -> Table:
-    """Every unit in tree order: name (linking its page unless it failed), page status, key figures."""
-    wide = cached_kpi_wide(campaign, as_of, tolerance)
-    rows = []
-    for uid, depth in campaign.hierarchy.walk():
-        result = results.get(uid)
-        status = getattr(result, "status", None) or "not_rendered"
-        output = getattr(result, "output", None)
-        href = output if output and status != "failed" else None
-        w = wide.loc[uid] if uid in wide.index else None
-        figures = [MISSING] * 5 if w is None else [
-            fmt_int(w.get("events")), fmt_int(w.get("persons")), fmt_percent(w.get("coverage")),
-            fmt_percent(w.get("survey_effective_rate")), fmt_int(w.get("targets_lagging")),
-        ]
-        why = getattr(result, "error", None) or (label("stale_help", language) if status == "stale" else None)
-        cells = [
-            Cell(campaign.hierarchy.name[uid], href=href, chips=(uid,), indent=depth),
-            Cell(label(status, language), title=why),
-            *figures,
-        ]
-        rows.append(Row(cells, css_class=f"status-{status}"))
-    return Table(COLUMNS, rows, css_class="unit-tree")
+@functools.cache
+def scorecard_script() -> str:
+    """The index's script, shipped with the package."""
+    return resource("report", "templates", "js", "scorecard.js").read_text(encoding="utf-8")
 
 
 def index_html(campaign: Campaign, results: dict, as_of: dt.date, language: str, tolerance: float) -> str:
-    """A standalone page (no scripts at all) listing every unit in tree order."""
+    """The index page: summary, downloads and the scorecard of every unit (figures as of `as_of`)."""
     meta = campaign.meta
+    h = campaign.hierarchy
     generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     facts = [
         Fact("period", f"{meta.start.isoformat()} – {meta.end.isoformat()}"),
@@ -57,7 +43,13 @@ def index_html(campaign: Campaign, results: dict, as_of: dt.date, language: str,
         Fact("fingerprint", campaign.fingerprint[:16], code=True),
         Fact("generated_at", generated),
     ]
-    downloads = [Link(name, name) for name in (OutputLayout.KPIS_CSV, OutputLayout.MANIFEST)]
+    sc = campaign_scorecard(campaign, as_of, tolerance)
+    roots = [unit_glance(campaign, unit_kpis(campaign, r, as_of, tolerance)) for r in h.roots]
+    summary = index_summary(roots, sc.units, meta, language)
+    downloads = [Link(name, name) for name in (OutputLayout.KPIS_XLSX, OutputLayout.KPIS_CSV, OutputLayout.MANIFEST)]
+    data = index_payload(sc, campaign, results, language)
+    depth = int(sc.units["level"].max()) if len(sc.units) else 1
+    levels = data["levels"]
     return render(
         "html/index.html.j2",
         language=language,
@@ -65,6 +57,12 @@ def index_html(campaign: Campaign, results: dict, as_of: dt.date, language: str,
         version=__version__,
         title=meta.title(language),
         facts=facts,
+        summary=summary,
         downloads=downloads,
-        table=unit_tree_table(campaign, results, as_of, language, tolerance),
+        data=data,
+        columns=data["columns"],
+        levels=levels,
+        expand_levels=list(range(1, depth)),
+        expand_default=None if len(sc.units) <= OPEN_ALL_UP_TO or depth <= 2 else 2,
+        script=script_tag(code=scorecard_script()),
     )

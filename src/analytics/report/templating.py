@@ -125,6 +125,9 @@ def environment() -> Environment:
         lstrip_blocks=True,
         auto_reload=False,
     )
+    # `tojson` (pages embed data for their scripts): compact, and readable text instead of \uXXXX escapes;
+    # Jinja still escapes < > & ' so the JSON can never close its <script> element.
+    env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "separators": (",", ":"), "sort_keys": False}
     env.globals.update(t=_t, Cell=Cell)
     env.filters.update(
         fmt_int=fmt_int,

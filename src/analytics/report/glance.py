@@ -1,0 +1,325 @@
+"""At a glance: what the top of every unit page says first, and the index's summary line.
+
+Who is behind, on what, by how much: `unit_glance(campaign, k)` gathers it from one unit's `UnitKpis`
+(its indicators, its children's rolled figures and statuses, its uncovered leaves); `glance_sentence` writes it
+in the page's language as a list of `Segment`s (plain text, indicator names, unit names), which the template
+renders and a test can read back. The explorer shows the same block from the same functions.
+
+The sentence is a sequence of clauses: each function of `SENTENCE_CLAUSES` takes (Glance, meta, language) and
+returns its segments, or [] when it has nothing to say. A new clause (e.g. the appraisal's grade and rank)
+is one function appended there; `INDEX_CLAUSES` are the index summary's, over a campaign's roots.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from analytics.data.campaign import Campaign, CampaignMeta
+from analytics.evaluation import UnitAppraisal
+from analytics.kpis import UnitKpis
+from analytics.labels import fmt_date, fmt_number, fmt_percent, message
+from analytics.metrics import LAGGING_STATUSES, SEVERITY, STATUSES
+
+# A bounded list names at most this many units, then "and N more".
+MAX_NAMED = 20
+MAX_UNCOVERED = 50  # DOMAIN.md: uncovered units are listed by name up to 50, with the count of the rest
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of a generated sentence: text, naming an indicator (its code and status) or a unit (its id)."""
+
+    text: str
+    indicator: str | None = None
+    status: str | None = None
+    unit_id: str | None = None
+
+
+@dataclass
+class Glance:
+    """What a unit's at-a-glance block shows, as of a date."""
+
+    unit_id: str
+    name: str
+    as_of: dt.date
+    is_leaf: bool
+    has_visits: bool
+    no_activity: bool
+    targets: pd.DataFrame  # the unit's target_pace rows, worst first (order_targets)
+    children: pd.DataFrame  # per direct child (index unit_id): name, no_activity, targets_lagging, figures
+    children_targets: pd.DataFrame  # target_pace rows of the children
+    leaves: int
+    uncovered: list[str]  # leaves below without a visit of their own, file order
+    grassroots_coverage: float
+    names: dict[str, str] = field(default_factory=dict)  # unit_id -> name, for every unit named
+    appraisal: UnitAppraisal | None = None
+
+    @property
+    def lagging(self) -> pd.DataFrame:
+        """The unit's indicators behind or missed, missed first, then most behind first."""
+        return self.targets[self.targets["status"].isin(LAGGING_STATUSES)]
+
+    @property
+    def children_behind(self) -> list[str]:
+        """Children with any indicator behind or missed (DOMAIN.md: such a child is behind), in tree order."""
+        if self.children.empty:
+            return []
+        return list(self.children.index[self.children["targets_lagging"] > 0])
+
+    @property
+    def children_idle(self) -> list[str]:
+        """Children with no visit at or below them."""
+        if self.children.empty:
+            return []
+        return list(self.children.index[self.children["no_activity"].astype(bool)])
+
+
+def order_targets(targets: pd.DataFrame) -> pd.DataFrame:
+    """Target rows worst first: by SEVERITY (missed, behind, no data, on pace, ahead, completed), then by pace
+    gap (most behind first), then indicator code. Pages, charts and tables show indicators in this order."""
+    if targets.empty:
+        return targets.reset_index(drop=True)
+    rank = {s: i for i, s in enumerate(SEVERITY)}
+    keyed = targets.assign(_rank=targets["status"].map(rank).fillna(len(rank)),
+                           _gap=pd.to_numeric(targets["pace_gap"], errors="coerce"))
+    keyed = keyed.sort_values(["_rank", "_gap", "indicator"], kind="stable", na_position="last")
+    return keyed.drop(columns=["_rank", "_gap"]).reset_index(drop=True)
+
+
+def unit_glance(campaign: Campaign, k: UnitKpis) -> Glance:
+    """The at-a-glance figures of the unit of `k` (from unit_kpis)."""
+    h = campaign.hierarchy
+    children = k.children.copy()
+    children.insert(0, "name", [h.name[c] for c in children.index])
+    return Glance(
+        unit_id=k.unit_id,
+        name=h.name[k.unit_id],
+        as_of=k.as_of,
+        is_leaf=not h.children[k.unit_id],
+        has_visits="visits" in campaign.present,
+        no_activity=k.no_activity,
+        targets=order_targets(k.targets),
+        children=children,
+        children_targets=k.family_targets[k.family_targets["unit_id"] != k.unit_id].reset_index(drop=True)
+        if len(k.family_targets) else k.family_targets,
+        leaves=k.leaves,
+        uncovered=list(k.uncovered),
+        grassroots_coverage=k.grassroots_coverage,
+        names=h.name,
+        appraisal=k.appraisal,
+    )
+
+
+# -- the sentence ------------------------------------------------------------------------------------------------
+
+Clause = Callable[[Glance, CampaignMeta, str], list[Segment]]
+
+
+def _m(code: str, language: str, **params) -> str:
+    return message(code, language, **params)
+
+
+def _counted(code: str, n: int, language: str, **params) -> str:
+    """The message for a count: `<code>_one` when n is 1 and that message exists, else `<code>`."""
+    one = f"{code}_one"
+    if n == 1 and message(one, language) != one:
+        return message(one, language, n=n, **params)
+    return message(code, language, n=n, **params)
+
+
+def _listed(parts: Sequence[str], language: str, kind: str = "list") -> str:
+    """'a, b and c' / 'a、b、c' (kind "list"), or clauses 'a and b' / 'a，b' (kind "part")."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    sep, last = (("glance.list_separator", "glance.last_separator") if kind == "list"
+                 else ("glance.part_separator", "glance.part_last"))
+    return _m(sep, language).join(parts[:-1]) + _m(last, language) + parts[-1]
+
+
+def _points(value: float) -> str:
+    return fmt_number(abs(value), 1)
+
+
+def status_parts(statuses: Sequence[str], language: str) -> str:
+    """'4 are ahead of pace, 1 is on pace and 1 is behind pace' / '4项快于序时进度、1项符合序时进度、1项落后序时进度'."""
+    counts = pd.Series(list(statuses), dtype=object).value_counts()
+    parts = [_counted(f"glance.status.{s}", int(counts[s]), language) for s in STATUSES if s in counts]
+    return _listed(parts, language)
+
+
+def indicators_clause(g: Glance, meta: CampaignMeta, language: str) -> list[Segment]:
+    """How many indicators per status, then each one behind or missed, by how much."""
+    if g.targets.empty:
+        return []
+    total = len(g.targets)
+    out = [Segment(_m("glance.indicators", language, total=total, s="" if total == 1 else "s",
+                      parts=status_parts(list(g.targets["status"]), language)))]
+    lagging = g.lagging
+    if lagging.empty:
+        return out
+    out.append(Segment((" " if language == "en" else "") + _m("glance.lagging_intro", language)))
+    for i, t in enumerate(lagging.itertuples(index=False)):
+        if i:
+            out.append(Segment(_m("glance.item_separator", language)))
+        out.append(Segment(meta.indicator_label(t.indicator, language), indicator=t.indicator, status=t.status))
+        if t.status == "missed":
+            out.append(Segment(_m("glance.missed_item", language, completion=fmt_percent(t.completion),
+                                  short=_points((1.0 - t.completion) * 100.0))))
+        else:
+            out.append(Segment(_m("glance.behind_item", language, completion=fmt_percent(t.completion),
+                                  gap=_points(t.pace_gap), elapsed=fmt_percent(t.elapsed))))
+    out.append(Segment(_m("glance.end", language)))
+    return out
+
+
+def activity_clause(g: Glance, meta: CampaignMeta, language: str) -> list[Segment]:
+    """'<name> has no activity' when no visit is recorded at or below the unit."""
+    if not g.no_activity:
+        return []
+    code = "glance.no_activity_leaf" if g.is_leaf else "glance.no_activity"
+    text = _m(code, language, name="\0")
+    before, after = text.split("\0", 1)
+    return [Segment(before), Segment(g.name, unit_id=g.unit_id), Segment(after)]
+
+
+def children_clause(g: Glance, meta: CampaignMeta, language: str) -> list[Segment]:
+    """'Of 6 units below, 2 are behind and 1 has no activity.'"""
+    if g.children.empty or g.no_activity:
+        return []
+    parts = []
+    if len(g.children_targets):
+        behind = len(g.children_behind)
+        parts.append(_counted("glance.children_behind", behind, language) if behind
+                     else _m("glance.children_none_behind", language))
+    if g.has_visits:
+        idle = len(g.children_idle)
+        parts.append(_counted("glance.children_idle", idle, language) if idle
+                     else _m("glance.children_all_active", language))
+    if not parts:
+        return []
+    return [Segment(_m("glance.children", language, total=len(g.children), parts=_listed(parts, language, "part")))]
+
+
+def coverage_clause(g: Glance, meta: CampaignMeta, language: str) -> list[Segment]:
+    """'38 of 95 grassroots units have no visit (grassroots coverage 60.0%).'"""
+    if g.is_leaf or not g.has_visits or g.no_activity or not g.uncovered:
+        return []
+    n = len(g.uncovered)
+    code = "glance.coverage_gap_one" if n == 1 else "glance.coverage_gap"
+    return [Segment(_m(code, language, uncovered=n, leaves=g.leaves, share=fmt_percent(g.grassroots_coverage)))]
+
+
+SENTENCE_CLAUSES: list[Clause] = [activity_clause, indicators_clause, children_clause, coverage_clause]
+
+
+def glance_sentence(g: Glance, meta: CampaignMeta, language: str,
+                    clauses: Sequence[Clause] | None = None) -> list[Segment]:
+    """The at-a-glance sentences: 'As of <date>, ' and then each clause that has something to say."""
+    return _with_lead(_m("glance.lead", language, date=fmt_date(g.as_of, language)),
+                      [c(g, meta, language) for c in (SENTENCE_CLAUSES if clauses is None else clauses)], language)
+
+
+def _with_lead(lead: str, clauses: list[list[Segment]], language: str) -> list[Segment]:
+    """The lead joined to the first clause (in English its first word lower-cased: 'As of …, of 6 …'), the rest
+    after it, separated by a space in English."""
+    said = [c for c in clauses if c]
+    if not said:
+        return [Segment(lead.rstrip(" ，,") + _m("glance.end", language))]
+    first = list(said[0])
+    head = first[0]
+    if language == "en" and head.indicator is None and head.unit_id is None and head.text[:1].isupper() \
+            and head.text[1:2].islower():
+        first[0] = Segment(head.text[0].lower() + head.text[1:])
+    out = [Segment(lead), *first]
+    for clause in said[1:]:
+        if language == "en":
+            out.append(Segment(" "))
+        out.extend(clause)
+    return _merged(out)
+
+
+def _merged(segments: list[Segment]) -> list[Segment]:
+    """Adjacent plain-text segments joined, empty ones dropped."""
+    out: list[Segment] = []
+    for s in segments:
+        if not s.text:
+            continue
+        plain = s.indicator is None and s.unit_id is None
+        if plain and out and out[-1].indicator is None and out[-1].unit_id is None:
+            out[-1] = Segment(out[-1].text + s.text)
+        else:
+            out.append(s)
+    return out
+
+
+def sentence_text(segments: Sequence[Segment]) -> str:
+    """The sentence as plain text."""
+    return "".join(s.text for s in segments)
+
+
+# -- the index's summary line --------------------------------------------------------------------------------------
+
+def index_summary(roots: Sequence[Glance], units: pd.DataFrame, meta: CampaignMeta, language: str) -> list[Segment]:
+    """The line above the index: per root, its indicators by status and those behind or missed (as its page
+    says them); then, over every unit, how many have an indicator behind or missed and how many no activity.
+
+    `units` has one row per unit with `targets_lagging`, `targets_total` and `no_activity` (the scorecard's).
+    """
+    if not roots:
+        return []
+    date = fmt_date(roots[0].as_of, language)
+    out: list[Segment] = []
+    for g in roots:
+        clause = indicators_clause(g, meta, language)
+        if not clause:
+            continue
+        lead = _m("glance.lead_named", language, date=date, name=g.name) if len(roots) > 1 else \
+            _m("glance.lead", language, date=date)
+        if out and language == "en":
+            out.append(Segment(" "))
+        out.extend(_with_lead(lead, [clause], language))
+    units_clause = _units_clause(units, roots[0].has_visits, language)
+    if units_clause and out:
+        out.extend([Segment(" " if language == "en" else ""), *units_clause])
+    elif units_clause:
+        out.extend(_with_lead(_m("glance.lead", language, date=date), [units_clause], language))
+    return _merged(out)
+
+
+def _units_clause(units: pd.DataFrame, has_visits: bool, language: str) -> list[Segment]:
+    """'Of 126 units, 5 have an indicator behind or missed and 38 have no activity.'"""
+    parts = []
+    if units["targets_total"].sum() > 0:
+        behind = int((units["targets_lagging"] > 0).sum())
+        parts.append(_counted("glance.units_behind", behind, language) if behind
+                     else _m("glance.units_none_behind", language))
+    if has_visits:
+        idle = int(units["no_activity"].astype(bool).sum())
+        if idle:
+            parts.append(_counted("glance.units_idle", idle, language))
+    if not parts:
+        return []
+    return [Segment(_m("glance.units", language, total=len(units), parts=_listed(parts, language, "part")))]
+
+
+__all__ = [
+    "MAX_NAMED",
+    "MAX_UNCOVERED",
+    "SENTENCE_CLAUSES",
+    "Glance",
+    "Segment",
+    "activity_clause",
+    "children_clause",
+    "coverage_clause",
+    "glance_sentence",
+    "index_summary",
+    "indicators_clause",
+    "order_targets",
+    "sentence_text",
+    "status_parts",
+    "unit_glance",
+]

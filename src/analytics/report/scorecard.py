@@ -1,0 +1,337 @@
+"""The scorecard: one row per unit, in tree order, with its key figures and each indicator's completion,
+gap and pace status. One model behind three views, so they always agree:
+
+- the index (`report.index`): rows embedded as compact JSON, drawn by a small script (`index_payload`);
+- the explorer's table (`scorecard_table`: the same columns as a server-side table);
+- `kpis.xlsx` (`report.downloads`): every figure and, per indicator, target, actual, completion, gap, status.
+
+Columns come from one registry. `FIGURES` lists the key figures by their column in `Scorecard.units` (the
+names of `kpis.kpi_wide`: events, persons, coverage, ..., appraisal_score, grade, rank): adding a column to
+the index, the explorer and kpis.xlsx is one `Figure(...)` appended to it. `PACE_FIELDS` lists what each
+indicator contributes to kpis.xlsx; the index shows completion with a traffic light and the gap below it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from analytics.data.campaign import Campaign, CampaignMeta
+from analytics.kpis import UnitKpis, cached_kpi_wide, campaign_pace
+from analytics.labels import (
+    MESSAGES,
+    STATUS_COLOURS,
+    as_number,
+    fmt_int,
+    fmt_number,
+    fmt_percent,
+    fmt_points,
+    label,
+    status_label,
+)
+from analytics.metrics import SEVERITY, STATUSES, until
+
+FORMATS = ("int", "percent", "points", "number", "text")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A key-figure column: `key` a column of Scorecard.units, `label` the label key of its header, `format`
+    one of FORMATS (int 2,274; percent 58.4%; points +8.7; number 52.8; text as is). `index` False keeps it
+    out of the index and the explorer (kpis.xlsx has every figure). A text figure holding codes names its
+    `vocabulary`: a code is shown as label(f"{vocabulary}.{code}") (e.g. grade -> grade.excellent)."""
+
+    key: str
+    label: str
+    format: str
+    index: bool = True
+    vocabulary: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.format not in FORMATS:
+            raise ValueError(f"Figure {self.key}: format must be one of {FORMATS}, not {self.format!r}")
+
+    def text(self, value: object, language: str) -> str:
+        """The value as people read it (labels.fmt_*), '—' when missing."""
+        return figure_text(value, self.format, language, self.vocabulary)
+
+    def compact(self, value: object, language: str) -> object:
+        """The value for the index's JSON: the number rounded as shown (so the script only adds separators and
+        signs and sorts on what people see), text as shown, None when missing."""
+        return compact_value(value, self.format, language, self.vocabulary)
+
+
+# The key figures, in column order. Every one is in kpis.xlsx; those with index=True on the index too.
+FIGURES: list[Figure] = [
+    Figure("events", "col.events", "int"),
+    Figure("persons", "col.persons", "int"),
+    Figure("coverage", "col.coverage", "percent"),
+    Figure("grassroots_coverage", "col.grassroots_coverage", "percent"),
+    Figure("survey_effective_rate", "col.effective_rate", "percent"),
+    Figure("uncovered", "col.uncovered", "int", index=False),
+    Figure("survey_issued", "col.issued", "int", index=False),
+    Figure("survey_returned", "col.returned", "int", index=False),
+    Figure("survey_valid", "col.valid", "int", index=False),
+    Figure("targets_lagging", "col.targets_lagging", "int", index=False),
+]
+
+
+@dataclass(frozen=True)
+class PaceField:
+    """One figure of an indicator (a column of metrics.target_pace), with its header label and format
+    (`number`, `percent`, `points`, or `status`: the status's name)."""
+
+    key: str
+    label: str
+    format: str
+
+
+PACE_FIELDS: list[PaceField] = [
+    PaceField("target", "col.target", "number"),
+    PaceField("actual", "col.actual", "number"),
+    PaceField("completion", "col.completion", "percent"),
+    PaceField("pace_gap", "col.pace_gap", "points"),
+    PaceField("status", "col.status", "status"),
+]
+
+
+def figure_text(value: object, fmt: str, language: str, vocabulary: str | None = None) -> str:
+    """A figure as shown on pages: int 2,274; percent 58.4%; points +8.7; number 52.8; text as is."""
+    if fmt == "int":
+        return fmt_int(value)
+    if fmt == "percent":
+        return fmt_percent(value)
+    if fmt == "points":
+        return fmt_points(value)
+    if fmt == "number":
+        return fmt_number(value)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    text = str(value)
+    return label(f"{vocabulary}.{text}", language) if vocabulary else text
+
+
+def compact_value(value: object, fmt: str, language: str, vocabulary: str | None = None) -> object:
+    """A figure for the index's JSON, rounded exactly as figure_text shows it (percent as points: 58.4)."""
+    if fmt == "text":
+        text = figure_text(value, fmt, language, vocabulary)
+        return None if text == "—" else text
+    number = as_number(value)
+    if number is None:
+        return None
+    if fmt == "int":
+        return int(float(f"{number:.0f}"))
+    if fmt == "percent":
+        return float(f"{number * 100:.1f}")
+    if fmt == "points":
+        return float(f"{number:.1f}")
+    return float(f"{number:.2f}")
+
+
+@dataclass
+class Scorecard:
+    """Units in tree order with their figures, and every indicator's pace."""
+
+    as_of: dt.date
+    # index unit_id, tree order: name, parent_id, depth (root 0), level (root 1), kind, no_activity, worst
+    # (the most severe status, or None), targets_total, targets_<status>, targets_lagging, uncovered, and the
+    # figures (kpi_wide's columns)
+    units: pd.DataFrame
+    pace: pd.DataFrame  # metrics.target_pace rows of these units
+    indicators: list[str]  # indicator codes, in the order columns show them
+    uncovered: list[str]  # leaves without a visit row of their own, file order (the full list of kpis.xlsx)
+    has_visits: bool
+    _by_unit: dict = field(default_factory=dict, repr=False)
+
+    def pace_of(self, unit_id: str) -> dict[str, dict]:
+        """indicator -> that indicator's target_pace row (as a dict) for one unit."""
+        if not self._by_unit and len(self.pace):
+            for row in self.pace.to_dict("records"):
+                self._by_unit.setdefault(row["unit_id"], {})[row["indicator"]] = row
+        return self._by_unit.get(unit_id, {})
+
+
+def unit_kind_label(meta: CampaignMeta, code: object, language: str) -> str:
+    """A unit kind in words: campaign.yaml's vocabulary.kinds, else the common kinds of labels (unit_kind.*),
+    else the code as written ('' for none)."""
+    if not isinstance(code, str) or not code:
+        return ""
+    if code in meta.kinds:
+        return meta.kinds[code].get(language) or meta.kinds[code].get("zh") or code
+    key = f"unit_kind.{code}"
+    text = label(key, language)
+    return code if text == key else text
+
+
+def indicator_order(campaign: Campaign) -> list[str]:
+    """Indicators as columns show them: those named in campaign.yaml's vocabulary first, in its order, then the
+    others in the order the targets table first gives them."""
+    present = list(dict.fromkeys(str(c) for c in campaign.targets["indicator"]))
+    named = [c for c in campaign.meta.indicators if c in present]
+    return named + [c for c in present if c not in named]
+
+
+def _frame(campaign: Campaign, totals: pd.DataFrame, pace: pd.DataFrame, order: list[str],
+           depth: dict[str, int]) -> pd.DataFrame:
+    """The units frame: identity columns, then statuses and figures."""
+    h = campaign.hierarchy
+    units = totals.reindex(order)
+    kinds = dict(zip(campaign.units["unit_id"], campaign.units["kind"], strict=True))
+    ident = pd.DataFrame({
+        "name": [h.name[u] for u in order],
+        "parent_id": [h.parent[u] or "" for u in order],
+        "depth": [depth[u] for u in order],
+        "kind": [k if isinstance(k, str) else "" for k in (kinds.get(u) for u in order)],
+    }, index=pd.Index(order, name="unit_id"))
+    ident["level"] = ident["depth"] + 1
+    rank = {s: i for i, s in enumerate(SEVERITY)}
+    if len(pace):
+        ranks = pace.assign(_r=pace["status"].map(rank)).groupby("unit_id")["_r"].min()
+        ident["worst"] = [SEVERITY[int(ranks[u])] if u in ranks.index else None for u in order]
+        ident["targets_total"] = pace.groupby("unit_id").size().reindex(order, fill_value=0).to_numpy()
+    else:
+        ident["worst"] = None
+        ident["targets_total"] = 0
+    units = units.drop(columns=[c for c in ident.columns if c in units.columns])
+    return ident.join(units)
+
+
+def campaign_scorecard(campaign: Campaign, as_of: dt.date | str | None = None, tolerance: float = 1.0) -> Scorecard:
+    """Every unit of the campaign (the index's and kpis.xlsx's rows), memoised per as_of and tolerance."""
+    when = campaign.as_of(as_of)
+    return campaign.memoised(("scorecard", when, tolerance), lambda: _campaign_scorecard(campaign, when, tolerance))
+
+
+def _campaign_scorecard(campaign: Campaign, when: dt.date, tolerance: float) -> Scorecard:
+    h = campaign.hierarchy
+    walk = h.walk()
+    order = [u for u, _ in walk]
+    pace = campaign_pace(campaign, when, tolerance)
+    has_visits = "visits" in campaign.present
+    totals = cached_kpi_wide(campaign, when, tolerance).copy()
+    visited = set(until(campaign.visits, when)["unit_id"])
+    uncovered = sorted((u for u in h.leaves if u not in visited), key=h.position.__getitem__) if has_visits else []
+    pairs = h.closure[h.closure["unit_id"].isin(set(uncovered))]
+    totals["uncovered"] = pairs.groupby("ancestor_id").size().reindex(totals.index, fill_value=0) \
+        if has_visits else math.nan
+    units = _frame(campaign, totals, pace, order, dict(walk))
+    units["no_activity"] = (units["events"].fillna(0) == 0) & has_visits
+    return Scorecard(when, units, pace, indicator_order(campaign), uncovered, has_visits)
+
+
+def unit_scorecard(campaign: Campaign, k: UnitKpis) -> Scorecard:
+    """One unit and its direct children, from its UnitKpis (the explorer's table: the same columns and numbers
+    as the index for the same as_of, under the explorer's filters)."""
+    h = campaign.hierarchy
+    family = k.family.copy()
+    order = list(family.index)
+    base = len(h.ancestors(k.unit_id))
+    depth = {u: base + (0 if u == k.unit_id else 1) for u in order}
+    family["uncovered"] = family["leaves"] - family["leaves_covered"] if "visits" in campaign.present else math.nan
+    units = _frame(campaign, family, k.family_targets, order, depth)
+    units["no_activity"] = family["no_activity"].reindex(order).astype(bool).to_numpy()
+    return Scorecard(k.as_of, units, k.family_targets, indicator_order(campaign), list(k.uncovered),
+                     "visits" in campaign.present)
+
+
+# -- the index's data -----------------------------------------------------------------------------------------------
+
+PAGE_STATES = ("rendered", "up_to_date", "failed", "stale", "not_rendered")
+ROW_FIELDS = ("id", "name", "parent", "depth", "kind", "href", "page", "error", "idle", "worst", "lagging")
+
+
+def index_columns(sc: Scorecard, campaign: Campaign, language: str) -> list[dict]:
+    """The index's value columns: the key figures shown on the index, then one per indicator."""
+    meta = campaign.meta
+    measures = {}
+    if len(sc.pace):
+        measures = dict(zip(sc.pace["indicator"], sc.pace["measure"], strict=True))
+    columns = [{"key": f.key, "label": label(f.label, language), "format": f.format} for f in FIGURES if f.index]
+    for code in sc.indicators:
+        measure = measures.get(code)
+        columns.append({"key": f"pace:{code}", "label": meta.indicator_label(code, language), "format": "pace",
+                        "measure": measure if isinstance(measure, str) else ""})
+    return columns
+
+
+def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: str) -> dict:
+    """Everything the index's script draws, as plain JSON-able values (see templates/js/scorecard.js).
+
+    `rows` holds one array per unit in tree order: ROW_FIELDS (code, name, parent row or -1, depth, kind label
+    index, page href or "", page state index, page error or "", no activity 0/1, worst status index or -1,
+    indicators behind or missed), then one value per column: a figure rounded as shown (or null), or for an
+    indicator [completion in %, gap in points, status index] (null for a unit without that target).
+    """
+    meta = campaign.meta
+    status_index = {s: i for i, s in enumerate(STATUSES)}
+    position = {u: i for i, u in enumerate(sc.units.index)}
+    kinds: list[str] = []
+    kind_index: dict[str, int] = {}
+    figures = [f for f in FIGURES if f.index]
+    rows = []
+    u = sc.units
+    columns = {f.key: (u[f.key].tolist() if f.key in u else [None] * len(u)) for f in figures}
+    for i, (uid, r) in enumerate(zip(u.index, u[["name", "parent_id", "depth", "kind", "no_activity", "worst",
+                                                  "targets_lagging"]].itertuples(index=False), strict=True)):
+        kind = unit_kind_label(meta, r.kind, language)
+        if kind not in kind_index:
+            kind_index[kind] = len(kinds)
+            kinds.append(kind)
+        result = results.get(uid)
+        state = getattr(result, "status", None) or "not_rendered"
+        output = getattr(result, "output", None)
+        error = getattr(result, "error", None) or (label("stale_help", language) if state == "stale" else "")
+        row = [uid, r.name, position.get(r.parent_id, -1), int(r.depth), kind_index[kind],
+               output if output and state != "failed" else "", PAGE_STATES.index(state)
+               if state in PAGE_STATES else PAGE_STATES.index("not_rendered"), error or "", int(bool(r.no_activity)),
+               status_index[r.worst] if isinstance(r.worst, str) else -1, int(r.targets_lagging or 0)]
+        row += [f.compact(columns[f.key][i], language) for f in figures]
+        mine = sc.pace_of(uid)
+        for code in sc.indicators:
+            t = mine.get(code)
+            row.append(None if t is None else [compact_value(t["completion"], "percent", language),
+                                               compact_value(t["pace_gap"], "points", language),
+                                               status_index.get(t["status"], status_index["no_data"])])
+        rows.append(row)
+    levels = (u.groupby("level")["kind"].agg(lambda k: [unit_kind_label(meta, x, language) for x in dict.fromkeys(k) if x])
+              if len(u) else pd.Series(dtype=object))
+    return {
+        "fields": list(ROW_FIELDS),
+        "columns": index_columns(sc, campaign, language),
+        "rows": rows,
+        "kinds": kinds,
+        "levels": [{"level": int(lv), "kinds": ks[:3]} for lv, ks in levels.items()],
+        "statuses": list(STATUSES),
+        "statusLabels": [status_label(s, language) for s in STATUSES],
+        "statusColours": [STATUS_COLOURS[s] for s in STATUSES],
+        "severity": [SEVERITY.index(s) for s in STATUSES],
+        "pages": list(PAGE_STATES),
+        "pageLabels": [label(s, language) for s in PAGE_STATES],
+        "text": {key: label(f"index.{key}", language) for key in (
+            "no_match", "more", "gap", "no_target", "expand_row", "level_n")} | {
+            "shown": MESSAGES["index.shown"][language], "idle": label("status.no_activity", language),
+            "points": label("glance.points", language)},
+    }
+
+
+__all__ = [
+    "FIGURES",
+    "FORMATS",
+    "PACE_FIELDS",
+    "PAGE_STATES",
+    "ROW_FIELDS",
+    "Figure",
+    "PaceField",
+    "Scorecard",
+    "campaign_scorecard",
+    "compact_value",
+    "figure_text",
+    "index_columns",
+    "index_payload",
+    "indicator_order",
+    "unit_kind_label",
+    "unit_scorecard",
+]
