@@ -222,7 +222,7 @@ def test_survey_funnel():
     funnel = fig.data[0]
     assert funnel.type == "funnel"
     assert funnel.x == (100, 90, 80)
-    assert funnel.y == ("发出", "收回", "有效")
+    assert funnel.y == ("发放", "回收", "有效")  # DOMAIN.md: pages write 发放/回收/有效
     assert funnel.customdata == pytest.approx((1.0, 0.9, 0.8))
     assert F.survey_funnel_figure(surveys=surveys, language="en").data[0].y == ("Issued", "Returned", "Valid")
 
@@ -238,7 +238,7 @@ def test_survey_rates_by_child_ratios_of_sums():
     )
     fig = F.survey_rates_by_child_figure(by_child=by_child, language="zh")
     assert [t.type for t in fig.data] == ["bar"] * 3
-    assert [t.name for t in fig.data] == ["回收率", "有效率（占收回）", "有效率（占发出）"]
+    assert [t.name for t in fig.data] == ["回收率", "有效率", "有效回收率"]
     assert fig.data[0].x == ("甲", "乙")
     # 甲: issued 60 + 40 = 100, returned 90, valid 80
     # -> return 90/100 = 0.9, validity 80/90 = 0.888…, effective 80/100 = 0.8
@@ -322,7 +322,7 @@ def test_tag_comparison_per_unit_averages():
     # events per unit 10/2 = 5 and 8/4 = 2; persons per unit 100/2 = 50 and 120/4 = 30
     assert [t.y[0] for t in fig.data] == pytest.approx([5.0, 2.0, 50.0, 30.0, 0.9, 0.5])
     assert fig.data[0].x == ("单位平均活动次数",)
-    assert fig.data[4].x == ("有效率（占发出）",)
+    assert fig.data[4].x == ("有效回收率",)
     only_events = F.tag_comparison_figure(comparison=comparison[["tag", "units", "events"]], language="en")
     assert [t.name for t in only_events.data] == ["Advanced", "Lagging"]
 

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from analytics.metrics import (
+    actual_over_time,
     coverage_by_parent,
     elapsed_share,
     grassroots_coverage,
@@ -20,6 +21,7 @@ from analytics.metrics import (
     survey_rates,
     tag_comparison,
     target_pace,
+    worst_status,
 )
 
 D = dt.date
@@ -446,3 +448,65 @@ def test_tag_comparison_skips_tags_nobody_carries():
     per_unit = pd.DataFrame({"events": [1]}, index=["V1"])
     out = tag_comparison(per_unit, pd.Series({"V1": "advanced"}))
     assert list(out["tag"]) == ["advanced"]
+
+
+# -- actual over time (DOMAIN.md, "Summed actuals over time") -------------------------------------------------------
+
+def _series(frame: pd.DataFrame) -> list[tuple[str, float]]:
+    return [(d.date().isoformat(), float(v)) for d, v in zip(frame["date"], frame["actual"], strict=True)]
+
+
+TOWN = {"R": None, "A": "R", "B": "R", "C": "R"}  # R sums A and B; C has no target of x
+
+
+def test_actual_over_time_of_an_own_target_is_its_cumulative_actuals_up_to_as_of():
+    targets = _targets([("A", "x", 100, "none")])
+    actuals = _actuals([("A", "x", "2012-03-31", 30), ("A", "x", "2012-01-31", 10), ("A", "x", "2012-07-31", 70)])
+    got = actual_over_time(targets, actuals, {"A": None}, "A", "x", D(2012, 6, 30))
+    assert _series(got) == [("2012-01-31", 10.0), ("2012-03-31", 30.0)]  # sorted by date; 07-31 is after as_of
+
+
+def test_summed_actual_at_each_date_adds_each_childs_latest_value_on_or_before_it():
+    targets = _targets([("A", "x", 100, "sum"), ("B", "x", 50, "sum")])
+    actuals = _actuals([
+        ("A", "x", "2012-01-31", 10), ("A", "x", "2012-03-31", 30),
+        ("B", "x", "2012-02-29", 5), ("B", "x", "2012-03-15", 8), ("B", "x", "2012-04-30", 12),
+        ("C", "x", "2012-02-01", 999),  # C has no target of x: never summed (a data-quality finding elsewhere)
+    ])
+    got = actual_over_time(targets, actuals, TOWN, "R", "x", D(2012, 3, 31))
+    # 01-31: A 10 (B has not reported yet)      -> 10
+    # 02-29: A 10 + B 5                          -> 15
+    # 03-15: A 10 (latest on or before) + B 8    -> 18
+    # 03-31: A 30 + B 8                          -> 38   (B's 04-30 is after as_of)
+    assert _series(got) == [("2012-01-31", 10.0), ("2012-02-29", 15.0), ("2012-03-15", 18.0), ("2012-03-31", 38.0)]
+    # The last point is target_pace's actual for R on the same as_of: 30 + 8.
+    pace = target_pace(targets, actuals, TOWN, D(2012, 3, 31))
+    assert _row(pace, "R", "x")["actual"] == 38.0
+
+
+def test_summed_actual_goes_through_units_without_a_target_of_their_own():
+    # R -> M (no target) -> A, B: R's sum is A + B through M; a `none` target never feeds its parent.
+    parent = {"R": None, "M": "R", "A": "M", "B": "M", "N": "R"}
+    targets = _targets([("A", "x", 10, "sum"), ("B", "x", 20, "sum"), ("N", "x", 5, "none")])
+    actuals = _actuals([("A", "x", "2012-02-01", 4), ("B", "x", "2012-02-10", 6), ("N", "x", "2012-02-05", 3)])
+    got = actual_over_time(targets, actuals, parent, "R", "x", D(2012, 12, 31))
+    assert _series(got) == [("2012-02-01", 4.0), ("2012-02-10", 10.0)]  # 4; then 4 + 6
+    assert _series(actual_over_time(targets, actuals, parent, "M", "x", D(2012, 12, 31))) == _series(got)
+    assert actual_over_time(targets, actuals, parent, "R", "y", D(2012, 12, 31)).empty  # no such indicator
+    assert actual_over_time(targets, _actuals([]), parent, "R", "x", D(2012, 12, 31)).empty
+
+
+def test_actual_over_time_keeps_each_units_own_period():
+    # A's target runs over Q1 only: its April value (a new period, not counted) is left out.
+    q1 = (pd.Timestamp("2012-01-01"), pd.Timestamp("2012-03-31"))
+    targets = pd.concat([_targets([("A", "x", 10, "sum")], period=q1), _targets([("B", "x", 10, "sum")])])
+    actuals = _actuals([("A", "x", "2012-02-01", 4), ("A", "x", "2012-04-02", 1), ("B", "x", "2012-04-01", 2)])
+    got = actual_over_time(targets, actuals, TOWN, "R", "x", D(2012, 6, 30))
+    assert _series(got) == [("2012-02-01", 4.0), ("2012-04-01", 6.0)]  # 4; then A's 4 still + B's 2
+
+
+def test_worst_status_orders_missed_behind_no_data_on_pace_ahead_completed():
+    assert worst_status(["ahead", "completed"]) == "ahead"
+    assert worst_status(["on_pace", "no_data", "ahead"]) == "no_data"
+    assert worst_status(["behind", "missed"]) == "missed"
+    assert worst_status([]) is None

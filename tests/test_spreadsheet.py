@@ -78,12 +78,12 @@ def test_kpis_csv_from_formula_like_ids_and_indicators(make_campaign, tmp_path):
             except ValueError:
                 pass
             assert not is_formula_like(cell), row
-    assert ["'=1+1", "persons", "", "5"] in rows
-    assert ["'+T1", "completion", "'=HYPERLINK(\"http://evil.example\",\"x\")", "0.1"] in rows
+    assert ["'=1+1", "县", "persons", "", "5"] in rows
+    assert ["'+T1", "甲乡", "completion", "'=HYPERLINK(\"http://evil.example\",\"x\")", "0.1"] in rows
     # -T2's pace gap: completion 20/100 = 20%, elapsed 182/366 = 49.73%: gap -29.73 points, a number.
-    gap = next(r for r in rows if r[0] == "'-T2" and r[1] == "pace_gap")
-    assert gap[2] == "'-cmd|' /C calc'!A0" and float(gap[3]) == pytest.approx(-29.73, abs=0.01)
-    assert not gap[3].startswith("'")
+    gap = next(r for r in rows if r[0] == "'-T2" and r[2] == "pace_gap")
+    assert gap[3] == "'-cmd|' /C calc'!A0" and float(gap[4]) == pytest.approx(-29.73, abs=0.01)
+    assert not gap[4].startswith("'")
     assert numbers > 10
 
 
@@ -91,7 +91,7 @@ def test_kpis_to_standard_output_is_safe_too(make_campaign, capsys):
     folder = make_campaign({"units": UNITS, "visits": VISITS})
     assert main(["kpis", str(folder), "--as-of", "2012-06-30"]) == 0
     out = capsys.readouterr().out
-    assert "'@SUM(A1),persons,,5" in out.splitlines()
+    assert "'@SUM(A1),某村,persons,,5" in out.splitlines()
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
@@ -110,6 +110,6 @@ def test_libreoffice_opens_kpis_csv_without_a_formula(make_campaign, tmp_path):
     sheet = openpyxl.load_workbook(tmp_path / "kpis.xlsx").active
     cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
     assert [c.coordinate for c in cells if c.data_type == "f"] == []
-    gaps = [row for row in sheet.iter_rows(values_only=True) if row[1] == "pace_gap"]
-    assert gaps and all(isinstance(r[3], float) for r in gaps)
-    assert any(r[3] < 0 for r in gaps)  # the negative gap stays a number
+    gaps = [row for row in sheet.iter_rows(values_only=True) if row[2] == "pace_gap"]
+    assert gaps and all(isinstance(r[4], float) for r in gaps)
+    assert any(r[4] < 0 for r in gaps)  # the negative gap stays a number

@@ -349,7 +349,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "glance.children_all_active": {"en": "all have activity", "zh": "均有活动"},
     "glance.coverage_gap": {"en": "{uncovered} of {leaves} grassroots units have no visit (grassroots coverage {share}).",
                             "zh": "{leaves}个基层单位中{uncovered}个没有走访记录（基层覆盖率{share}）。"},
-    "glance.coverage_gap_one": {"en": "1 of {leaves} grassroots units has no visit (grassroots coverage {share}).",
+    "glance.coverage_gap_one": {"en": "{uncovered} of {leaves} grassroots units has no visit (grassroots coverage {share}).",
                                 "zh": "{leaves}个基层单位中{uncovered}个没有走访记录（基层覆盖率{share}）。"},
     "glance.units": {"en": "Of {total} units, {parts}.", "zh": "全部单位{total}个：{parts}。"},
     "glance.units_behind": {"en": "{n} have an indicator behind or missed", "zh": "{n}个有指标落后或未完成"},

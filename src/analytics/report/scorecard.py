@@ -190,10 +190,11 @@ def _frame(campaign: Campaign, totals: pd.DataFrame, pace: pd.DataFrame, order: 
     rank = {s: i for i, s in enumerate(SEVERITY)}
     if len(pace):
         ranks = pace.assign(_r=pace["status"].map(rank)).groupby("unit_id")["_r"].min()
-        ident["worst"] = [SEVERITY[int(ranks[u])] if u in ranks.index else None for u in order]
+        ident["worst"] = pd.Series([SEVERITY[int(ranks[u])] if u in ranks.index else None for u in order],
+                                   index=ident.index, dtype=object)
         ident["targets_total"] = pace.groupby("unit_id").size().reindex(order, fill_value=0).to_numpy()
     else:
-        ident["worst"] = None
+        ident["worst"] = pd.Series([None] * len(order), index=ident.index, dtype=object)
         ident["targets_total"] = 0
     units = units.drop(columns=[c for c in ident.columns if c in units.columns])
     return ident.join(units)
