@@ -13,7 +13,6 @@ scorecard.FIGURES (it goes to the index and the explorer too) or a `UnitColumn` 
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -26,7 +25,7 @@ from openpyxl.utils import get_column_letter
 from analytics.data.campaign import Campaign
 from analytics.labels import as_number, label, status_label
 from analytics.report.scorecard import FIGURES, PACE_FIELDS, Scorecard, unit_kind_label
-from analytics.spreadsheet import csv_text, is_formula_like
+from analytics.spreadsheet import csv_text, put_text
 
 # Excel number formats by figure format (scorecard.FORMATS and PACE_FIELDS' formats).
 NUMBER_FORMATS = {
@@ -35,7 +34,6 @@ NUMBER_FORMATS = {
     "points": "+0.00;-0.00;0.00",
     "number": "#,##0.00",
 }
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @dataclass(frozen=True)
@@ -87,13 +85,9 @@ UNCOVERED_COLUMNS: list[UnitColumn] = [
 
 
 def _text_cell(ws, text: object, bold: bool = False) -> WriteOnlyCell:
-    """A text cell that stays text: data type "s" (openpyxl would take '=…' for a formula), Excel's quote prefix
-    on formula-like text, and characters XML cannot hold shown as U+FFFD."""
-    value = _ILLEGAL_XML.sub("\ufffd", str(text))
-    cell = WriteOnlyCell(ws, value=value)
-    cell.data_type = "s"
-    if is_formula_like(value):
-        cell.quotePrefix = True
+    """A text cell that stays text (spreadsheet.put_text: never a formula, quote prefix on formula-like text)."""
+    cell = WriteOnlyCell(ws)
+    put_text(cell, str(text))
     if bold:
         cell.font = Font(bold=True)
     return cell
