@@ -412,6 +412,32 @@ def test_quality_flags_outliers_above_the_threshold_only():
     assert list(_flags(visits=visits(8), threshold=3.0)["row"]) == [6]
 
 
+def test_quality_flags_judge_rating_batches_apart_from_questionnaire_batches():
+    # Three questionnaire batches (500, 300, 450 forms) and five rating batches (8, 9, 10, 12, 40 forms).
+    surveys = _surveys([("Q1", "A", "2012-03-01", 500, 450, 440), ("Q2", "A", "2012-03-02", 300, 280, 270),
+                        ("Q3", "B", "2012-03-03", 450, 400, 390)]
+                       + [(f"R{i}", "B", "2012-06-01", n, n, n) for i, n in enumerate((8, 9, 10, 12, 40), start=1)],
+                       index=list(range(2, 10)))
+    responses = pd.DataFrame({"survey_id": [f"R{i}" for i in range(1, 6)], "question": "q", "score": 4})
+
+    def outliers(tables: dict) -> dict[int, str]:
+        flags = quality_flags(tables, {"A", "B"}, D(2012, 1, 1), D(2012, 12, 31))
+        return dict(zip(flags["row"], flags["detail"], strict=True))
+
+    # All eight together: median (12 + 40) / 2 = 26; |x - 26| = 474, 274, 424, 18, 17, 16, 14, 14 -> MAD 17.5;
+    # z(500) = 0.6745 x 474 / 17.5 = 18.3, z(300) = 10.6, z(450) = 16.3: every questionnaire batch "wild".
+    assert outliers({"surveys": surveys}) == {
+        2: "modified z-score 18.3 (threshold 3.5)", 3: "modified z-score 10.6 (threshold 3.5)",
+        4: "modified z-score 16.3 (threshold 3.5)"}
+    # Apart. Questionnaires: median 450, |x - 450| = 50, 150, 0 -> MAD 50; z(300) = 0.6745 x -150 / 50 = -2.0.
+    # Ratings: median 10, |x - 10| = 2, 1, 0, 2, 30 -> MAD 2; z(40) = 0.6745 x 30 / 2 = 10.1 > 3.5.
+    assert outliers({"surveys": surveys, "responses": responses}) == {
+        9: "modified z-score 10.1 among rating surveys (threshold 3.5)"}
+    # Fewer than three batches of a kind are not judged (as visits of a kind): two questionnaires alone.
+    two = surveys.drop(index=[4, 9])
+    assert outliers({"surveys": two, "responses": responses}) == {}
+
+
 def test_quality_flags_of_clean_tables_are_empty():
     flags = _flags()
     assert flags.empty

@@ -298,6 +298,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "flag.outlier_kind": {"en": "modified z-score {z} among {kind} rows (threshold {threshold})",
                           "zh": "在{kind}各行中修正z分数为{z}（阈值{threshold}）"},
     "flag.outlier": {"en": "modified z-score {z} (threshold {threshold})", "zh": "修正z分数为{z}（阈值{threshold}）"},
+    "flag.outlier_rating": {"en": "modified z-score {z} among rating surveys (threshold {threshold})",
+                            "zh": "在评议问卷批次中修正z分数为{z}（阈值{threshold}）"},
+    "flag.outlier_questionnaire": {"en": "modified z-score {z} among questionnaire batches (threshold {threshold})",
+                                   "zh": "在调查问卷批次中修正z分数为{z}（阈值{threshold}）"},
     "flag.actual_no_target": {
         "en": "{unit} has no target of {indicator}, own or summed from its units below: this actual is not counted",
         "zh": "{unit}没有{indicator}的目标（本级或下级汇总均无），此实际值不计入"},

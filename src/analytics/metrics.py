@@ -343,12 +343,14 @@ def quality_flags(
     """
     found: list[dict] = []
 
-    def add(table: str, frame: pd.DataFrame, mask: pd.Series, flag: str, column: str, code: str, params) -> None:
+    def add(table: str, frame: pd.DataFrame, mask: pd.Series, flag: str, column: str, code, params) -> None:
+        """`code`: a message code, or a function of the row giving one."""
         for row in frame.index[mask.fillna(False).to_numpy(dtype=bool)]:
             values = params(row)
+            code_of_row = code(row) if callable(code) else code
             found.append({"table": table, "row": int(row), "unit_id": frame.at[row, "unit_id"], "flag": flag,
-                          "column": column, "value": frame.at[row, column], "detail": message(code, "en", **values),
-                          "code": code, "params": values})
+                          "column": column, "value": frame.at[row, column],
+                          "detail": message(code_of_row, "en", **values), "code": code_of_row, "params": values})
 
     surveys = tables.get("surveys")
     if surveys is not None and not surveys.empty:
@@ -376,8 +378,15 @@ def quality_flags(
         add("visits", visits, z.abs() > threshold, "outlier", "persons", "flag.outlier_kind",
             lambda r: {"z": f"{z.at[r]:.1f}", "kind": str(visits.at[r, "kind"]), "threshold": threshold})
     if surveys is not None and len(surveys) >= 3:
-        z2 = modified_z(surveys["issued"])
-        add("surveys", surveys, z2.abs() > threshold, "outlier", "issued", "flag.outlier",
+        # Rating batches (surveys with responses: a dozen forms at a branch) are judged apart from questionnaire
+        # batches (hundreds of forms at a town), as visits are per kind: among all, every questionnaire looked wild.
+        responses = tables.get("responses")
+        rated = set(responses["survey_id"].dropna()) if responses is not None and not responses.empty else set()
+        batch = surveys["survey_id"].isin(rated).map({True: "rating", False: "questionnaire"})
+        z2 = surveys.groupby(batch, sort=False)["issued"].transform(
+            lambda p: modified_z(p) if len(p) >= 3 else pd.Series(0.0, index=p.index))
+        add("surveys", surveys, z2.abs() > threshold, "outlier", "issued",
+            lambda r: f"flag.outlier_{batch.at[r]}" if rated else "flag.outlier",
             lambda r: {"z": f"{z2.at[r]:.1f}", "threshold": threshold})
     targets, actuals = tables.get("targets"), tables.get("actuals")
     if targets is not None and actuals is not None:
