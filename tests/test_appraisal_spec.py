@@ -248,3 +248,30 @@ def test_a_bad_row_in_a_sheet_names_the_sheet(make_campaign, tmp_path):
     with pytest.raises(CampaignDataError) as info:
         load_campaign(make_campaign({"book.xlsx": path.read_bytes()}, meta=META))
     assert "book.xlsx [commitments], row 2, column due: value '2012-13-01'" in str(info.value)
+
+
+# --------------------------------------------------------------------------- in Chinese too (validate --language zh)
+
+
+@pytest.mark.parametrize("change", [c[1] for c in CASES], ids=[c[0] for c in CASES])
+def test_each_appraisal_problem_reads_in_chinese(change):
+    _spec, problems = parse_appraisal(_with(change))
+    for p in problems:
+        assert p.code, str(p)
+        assert p.rule_text("zh") != p.rule_text("en"), str(p)
+
+
+@pytest.mark.parametrize(("items", "tables"), [c[1:3] for c in KEY_CASES], ids=[c[0] for c in KEY_CASES])
+def test_each_item_key_problem_reads_in_chinese(make_campaign, items, tables):
+    err = _error(make_campaign, tables, meta=_appraisal_yaml(items))
+    for p in err.problems:
+        assert p.code, str(p)
+        assert p.rule_text("zh") != p.rule_text("en"), str(p)
+
+
+@pytest.mark.parametrize("tables", [c[1] for c in TABLE_CASES], ids=[c[0] for c in TABLE_CASES])
+def test_each_table_problem_reads_in_chinese(make_campaign, tables):
+    err = _error(make_campaign, tables)
+    for p in err.problems:
+        assert p.code, str(p)
+        assert p.rule_text("zh") != p.rule_text("en"), str(p)

@@ -155,7 +155,7 @@ def test_every_message_reads_in_both_languages_with_the_same_parameters():
     def fields(text: str) -> set[str]:
         return {name.split("!")[0] for _, name, _, _ in string.Formatter().parse(text) if name}
 
-    derived = {"separator_zh", "what_zh", "key_zh", "s", "rs"}  # filled by message() from the other parameters
+    derived = {"separator_zh", "what_zh", "key_zh", "item", "item_zh", "s", "rs"}  # filled by message() from the other parameters
     for code, entry in MESSAGES.items():
         assert set(entry) == {"zh", "en"}, code
         assert entry["zh"].strip() and entry["en"].strip(), code

@@ -285,7 +285,69 @@ MESSAGES: dict[str, dict[str, str]] = {
     "meta.codes": {"en": "must map each code to its labels {{zh: …, en: …}}", "zh": "必须为每个编码给出标签 {{zh: …, en: …}}"},
     "meta.code_text": {"en": "codes must be text", "zh": "编码必须是文本"},
     "meta.label_taken": {"en": "label already belongs to code {other}", "zh": "此标签已属于编码{other}"},
-    "meta.appraisal": {"en": "{detail}", "zh": "{detail}"},
+    # The appraisal section (analytics.data.appraisal). {item} / {item_zh}: "item 2 (coverage)" / "第2项（coverage）",
+    # made by message() from the parameters number and metric.
+    "appraisal.mapping": {"en": "must be a mapping with items and grades",
+                          "zh": "必须是包含items（评分项）和grades（等次分数线）的映射"},
+    "appraisal.unknown_key": {"en": "is not a key of appraisal; known keys: {known}",
+                              "zh": "不是appraisal中的键：可用的键为{known}"},
+    "appraisal.unknown_key_hint": {"en": "is not a key of appraisal; did you mean {suggestion}?",
+                                   "zh": "不是appraisal中的键：是否应为{suggestion}？"},
+    "appraisal.items_required": {"en": "is required: a list of {{metric, key, weight, full_at}}",
+                                 "zh": "必须填写：评分项列表，每项为{{metric, key, weight, full_at}}"},
+    "appraisal.items_list": {"en": "must be a list of items such as {{metric: coverage, weight: 20, full_at: 1.0}}",
+                             "zh": "必须是评分项列表，例如{{metric: coverage, weight: 20, full_at: 1.0}}"},
+    "appraisal.item_mapping": {
+        "en": "item {number} must be a mapping such as {{metric: coverage, weight: 20, full_at: 1.0}}",
+        "zh": "第{number}项必须写成映射，例如{{metric: coverage, weight: 20, full_at: 1.0}}"},
+    "appraisal.item_repeated": {"en": "{item}: repeats item {first}; each metric and key is scored once",
+                                "zh": "{item_zh}：与第{first}项重复，每个指标（连同其key）只能评分一次"},
+    "appraisal.weights_total": {"en": "weights must add up to {total}", "zh": "各项权重之和必须为{total}"},
+    "appraisal.item_unknown_key": {"en": "{item}: is not a key of an item; known keys: {known}",
+                                   "zh": "{item_zh}：不是评分项的键，可用的键为{known}"},
+    "appraisal.item_unknown_key_hint": {"en": "{item}: is not a key of an item; did you mean {suggestion}?",
+                                        "zh": "{item_zh}：不是评分项的键，是否应为{suggestion}？"},
+    "appraisal.metric_required": {"en": "{item}: metric is required, e.g. completion, coverage, satisfaction",
+                                  "zh": "{item_zh}：必须填写metric（考核指标），例如completion、coverage、satisfaction"},
+    "appraisal.metric_not_scorable": {
+        "en": "{item}: is not a metric where higher is better, so it cannot be scored",
+        "zh": "{item_zh}：这个指标不是越高越好的数值，不能用于评分"},
+    "appraisal.metric_unknown": {"en": "{item}: is not a metric that can be scored; use one of {known}",
+                                 "zh": "{item_zh}：不是可以评分的指标，请使用以下之一：{known}"},
+    "appraisal.metric_unknown_hint": {"en": "{item}: is not a metric that can be scored; did you mean {suggestion}?",
+                                      "zh": "{item_zh}：不是可以评分的指标，是否应为{suggestion}？"},
+    "appraisal.key_text": {"en": "{item}: key must be a code written as text", "zh": "{item_zh}：key必须是文本形式的编码"},
+    "appraisal.key_required": {"en": "{item}: key is required: the indicator code, e.g. key: gdp",
+                               "zh": "{item_zh}：必须填写key（指标编码），例如key: gdp"},
+    "appraisal.key_not_taken": {"en": "{item}: {metric} takes no key", "zh": "{item_zh}：{metric}不带key，请删除key"},
+    "appraisal.weight_required": {"en": "{item}: weight is required: a number greater than 0",
+                                  "zh": "{item_zh}：必须填写weight（权重），即大于0的数"},
+    "appraisal.weight_positive": {"en": "{item}: weight must be a number greater than 0",
+                                  "zh": "{item_zh}：weight（权重）必须是大于0的数"},
+    "appraisal.full_at_required": {
+        "en": "{item}: full_at is required: the value that earns the full weight (1.0 for 100%)",
+        "zh": "{item_zh}：必须填写full_at（满分值），即得到全部权重分的数值（100%写作1.0）"},
+    "appraisal.full_at_positive": {"en": "{item}: full_at must be a number greater than 0",
+                                   "zh": "{item_zh}：full_at（满分值）必须是大于0的数"},
+    "appraisal.grades_required": {"en": "is required: {{excellent: 90, good: 80, pass: 60}}",
+                                  "zh": "必须填写各等次的分数线，例如{{excellent: 90, good: 80, pass: 60}}"},
+    "appraisal.grades_mapping": {"en": "must be a mapping such as {{excellent: 90, good: 80, pass: 60}}",
+                                 "zh": "必须写成映射，例如{{excellent: 90, good: 80, pass: 60}}"},
+    "appraisal.unknown_grade": {"en": "is not a grade; known keys: {known}",
+                                "zh": "不是等次名称：可用的等次为{known}"},
+    "appraisal.unknown_grade_hint": {"en": "is not a grade; did you mean {suggestion}?",
+                                     "zh": "不是等次名称：是否应为{suggestion}？"},
+    "appraisal.grade_required": {"en": "is required: the lowest score of that grade (0 to 100)",
+                                 "zh": "必须填写：该等次的最低分数（0至100）"},
+    "appraisal.grade_range": {"en": "must be a score from 0 to 100", "zh": "必须是0至100之间的分数"},
+    "appraisal.grades_order": {"en": "thresholds must be in order: excellent > good > pass",
+                               "zh": "分数线必须依次降低：优秀 > 良好 > 合格（excellent > good > pass）"},
+    "appraisal.key_no_table": {"en": "{item}: there is no {table} table to take it from",
+                               "zh": "{item_zh}：活动没有{table}表，无法取得这个key"},
+    "appraisal.key_unknown": {"en": "{item}: is not {article} {what} in {table}",
+                              "zh": "{item_zh}：不是{table}表中的{what_zh}"},
+    "appraisal.key_unknown_hint": {"en": "{item}: is not {article} {what} in {table}; did you mean {suggestion}?",
+                                   "zh": "{item_zh}：不是{table}表中的{what_zh}，是否应为{suggestion}？"},
     "usage.as_of_range": {"en": "as_of {as_of} is outside {start} … {latest} (start to end + 366 days)",
                           "zh": "截至日期{as_of}超出{start}至{latest}（开始日期至结束日期后366天）的范围"},
     "usage.as_of_format": {"en": "as_of {as_of!r} is not a date as YYYY-MM-DD",
@@ -572,6 +634,10 @@ def message(code: str, language: str = DEFAULT_MESSAGE_LANGUAGE, **params: Any) 
         params["what_zh"] = _WHAT_ZH.get(str(params["what"]), str(params["what"]))
     if "key" in params and "key_zh" not in params:
         params["key_zh"] = str(params["key"])
+    if "number" in params and "metric" in params and "item" not in params:
+        number, metric = params["number"], params["metric"]
+        params["item"] = f"item {number} ({metric})" if metric else f"item {number}"
+        params["item_zh"] = f"第{number}项（{metric}）" if metric else f"第{number}项"
     if "s" not in params and "count" in params:
         params["s"] = "" if params["count"] == 1 else "s"
     if "ns" not in params and "notes" in params:
@@ -584,8 +650,8 @@ def message(code: str, language: str = DEFAULT_MESSAGE_LANGUAGE, **params: Any) 
         return template
 
 
-_WHAT_ZH = {"visit kind": "活动类型", "group": "对象类别", "sector": "领域", "aggregation": "汇总方式",
-            "anchor": "锚点", "alias": "别名"}
+_WHAT_ZH = {"visit kind": "活动类型", "group": "对象类别", "indicator": "指标", "question": "问题", "sector": "领域",
+            "aggregation": "汇总方式", "anchor": "锚点", "alias": "别名"}
 
 
 def where_text(file: str, row: int | None, column: str | None, value: str | None, rule: str, language: str) -> str:

@@ -82,9 +82,9 @@ class AppraisalSpec:
         return "fail"
 
 
-def _closest(word: object, known: tuple[str, ...] | list[str]) -> str:
+def _closest(word: object, known: tuple[str, ...] | list[str]) -> str | None:
     match = difflib.get_close_matches(str(word), list(known), n=1, cutoff=0.5)
-    return f"; did you mean {match[0]}?" if match else f"; known keys: {', '.join(known)}"
+    return match[0] if match else None
 
 
 def _number(value: Any) -> float | None:
@@ -95,32 +95,47 @@ def _number(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
+class _Found:
+    """Problems of one campaign.yaml, each with its message code (analytics.messages, `appraisal.*`)."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def __call__(self, column: str, shown: Any, code: str, **params: Any) -> None:
+        self.problems.append(Problem.of(self.file, None, column, shown, f"appraisal.{code}", **params))
+
+    def unknown_key(self, column: str, code: str, word: object, known: tuple[str, ...], **params: Any) -> None:
+        """A key not allowed here, with the closest allowed one, else the list of them."""
+        suggestion = _closest(word, known)
+        if suggestion is not None:
+            self(column, None, f"{code}_hint", suggestion=suggestion, **params)
+        else:
+            self(column, None, code, known=", ".join(known), **params)
+
+
 def parse_appraisal(value: Any, file: str = "campaign.yaml") -> tuple[AppraisalSpec | None, list[Problem]]:
     """The appraisal section as a spec, or None and every problem found (each naming its item)."""
-    problems: list[Problem] = []
-
-    def bad(column: str, shown: Any, rule: str) -> None:
-        problems.append(Problem(file, None, column, shown, rule))
-
+    bad = _Found(file)
     if not isinstance(value, dict):
-        bad("appraisal", None, "must be a mapping with items and grades")
-        return None, problems
+        bad("appraisal", None, "mapping")
+        return None, bad.problems
     for key in value:
         if key not in _SECTION_KEYS:
-            bad(f"appraisal.{key}", None, "is not a key of appraisal" + _closest(key, _SECTION_KEYS))
+            bad.unknown_key(f"appraisal.{key}", "unknown_key", key, _SECTION_KEYS)
     items = _items(value.get("items"), bad)
     thresholds = _thresholds(value.get("grades"), bad)
-    if problems or items is None or thresholds is None:
-        return None, problems
+    if bad.problems or items is None or thresholds is None:
+        return None, bad.problems
     return AppraisalSpec(items=items, thresholds=thresholds), []
 
 
-def _items(raw: Any, bad) -> tuple[AppraisalItem, ...] | None:
+def _items(raw: Any, bad: _Found) -> tuple[AppraisalItem, ...] | None:
     if raw is None:
-        bad("appraisal.items", None, "is required: a list of {metric, key, weight, full_at}")
+        bad("appraisal.items", None, "items_required")
         return None
     if not isinstance(raw, list) or not raw:
-        bad("appraisal.items", None, "must be a list of items such as {metric: coverage, weight: 20, full_at: 1.0}")
+        bad("appraisal.items", None, "items_list")
         return None
     items: list[AppraisalItem] = []
     ok = True
@@ -130,8 +145,8 @@ def _items(raw: Any, bad) -> tuple[AppraisalItem, ...] | None:
         if item is None:
             ok = False
         elif item.code in seen:
-            bad(f"appraisal.items[{number}]", item.code,
-                f"item {number} ({item.metric}): repeats item {seen[item.code]}; each metric and key is scored once")
+            bad(f"appraisal.items[{number}]", item.code, "item_repeated", number=number, metric=item.metric,
+                first=seen[item.code])
             ok = False
         else:
             seen[item.code] = number
@@ -141,92 +156,93 @@ def _items(raw: Any, bad) -> tuple[AppraisalItem, ...] | None:
     total = math.fsum(i.weight for i in items)
     if not math.isclose(total, _TOTAL_WEIGHT, rel_tol=0, abs_tol=1e-9):
         shown = " + ".join(f"{i.weight:g}" for i in items)
-        bad("appraisal.items", f"{shown} = {total:g}", f"weights must add up to {_TOTAL_WEIGHT}")
+        bad("appraisal.items", f"{shown} = {total:g}", "weights_total", total=_TOTAL_WEIGHT)
         return None
     return tuple(items)
 
 
-def _item(number: int, entry: Any, bad) -> AppraisalItem | None:
+def _item(number: int, entry: Any, bad: _Found) -> AppraisalItem | None:
     """One item, or None after reporting each of its problems."""
     where = f"appraisal.items[{number}]"
     if not isinstance(entry, dict):
-        bad(where, entry, f"item {number} must be a mapping such as {{metric: coverage, weight: 20, full_at: 1.0}}")
+        bad(where, entry, "item_mapping", number=number)
         return None
     metric = entry.get("metric")
-    name = f"item {number} ({metric})" if isinstance(metric, str) and metric else f"item {number}"
+    # Every message names the item: "item 2 (coverage): …" / "第2项（coverage）：…" (analytics.messages).
+    name = {"number": number, "metric": metric if isinstance(metric, str) else ""}
     ok = True
     for key in entry:
         if key not in _ITEM_KEYS:
-            bad(f"{where}.{key}", None, f"{name}: is not a key of an item" + _closest(key, _ITEM_KEYS))
+            bad.unknown_key(f"{where}.{key}", "item_unknown_key", key, _ITEM_KEYS, **name)
             ok = False
     if not isinstance(metric, str) or not metric:
-        bad(f"{where}.metric", metric, f"{name}: metric is required, e.g. completion, coverage, satisfaction")
+        bad(f"{where}.metric", metric, "metric_required", **name)
         ok = False
     elif metric not in ITEM_METRICS:
         if metric in _NOT_SCORABLE:
-            rule = "is not a metric where higher is better, so it cannot be scored"
+            bad(f"{where}.metric", metric, "metric_not_scorable", **name)
         else:
-            match = difflib.get_close_matches(metric, list(ITEM_METRICS), n=1, cutoff=0.5)
-            rule = "is not a metric that can be scored" + (
-                f"; did you mean {match[0]}?" if match else f"; use one of {', '.join(ITEM_METRICS)}")
-        bad(f"{where}.metric", metric, f"{name}: {rule}")
+            suggestion = _closest(metric, list(ITEM_METRICS))
+            if suggestion is not None:
+                bad(f"{where}.metric", metric, "metric_unknown_hint", suggestion=suggestion, **name)
+            else:
+                bad(f"{where}.metric", metric, "metric_unknown", known=", ".join(ITEM_METRICS), **name)
         ok = False
     key = entry.get("key")
     key_text = ""
     if key is not None:
         if isinstance(key, bool) or not isinstance(key, str | int) or str(key).strip() == "":
-            bad(f"{where}.key", key, f"{name}: key must be a code written as text")
+            bad(f"{where}.key", key, "key_text", **name)
             ok = False
         else:
             key_text = str(key).strip()
     if metric in ITEM_METRICS:
-        kind = ITEM_METRICS[metric]
         if metric in _REQUIRED_KEY and key is None:
-            bad(f"{where}.key", None, f"{name}: key is required: the {kind} code, e.g. key: gdp")
+            bad(f"{where}.key", None, "key_required", **name)
             ok = False
-        elif kind is None and key is not None:
-            bad(f"{where}.key", key, f"{name}: {metric} takes no key")
+        elif ITEM_METRICS[metric] is None and key is not None:
+            bad(f"{where}.key", key, "key_not_taken", **name)
             ok = False
     weight = _number(entry.get("weight"))
     if "weight" not in entry:
-        bad(f"{where}.weight", None, f"{name}: weight is required: a number greater than 0")
+        bad(f"{where}.weight", None, "weight_required", **name)
         ok = False
     elif weight is None or weight <= 0:
-        bad(f"{where}.weight", entry.get("weight"), f"{name}: weight must be a number greater than 0")
+        bad(f"{where}.weight", entry.get("weight"), "weight_positive", **name)
         ok = False
     full_at = _number(entry.get("full_at"))
     if "full_at" not in entry:
-        bad(f"{where}.full_at", None, f"{name}: full_at is required: the value that earns the full weight (1.0 for 100%)")
+        bad(f"{where}.full_at", None, "full_at_required", **name)
         ok = False
     elif full_at is None or full_at <= 0:
-        bad(f"{where}.full_at", entry.get("full_at"), f"{name}: full_at must be a number greater than 0")
+        bad(f"{where}.full_at", entry.get("full_at"), "full_at_positive", **name)
         ok = False
     if not ok:
         return None
     return AppraisalItem(metric=metric, weight=weight, full_at=full_at, key=key_text)
 
 
-def _thresholds(raw: Any, bad) -> tuple[tuple[str, float], ...] | None:
+def _thresholds(raw: Any, bad: _Found) -> tuple[tuple[str, float], ...] | None:
     if raw is None:
-        bad("appraisal.grades", None, "is required: {excellent: 90, good: 80, pass: 60}")
+        bad("appraisal.grades", None, "grades_required")
         return None
     if not isinstance(raw, dict):
-        bad("appraisal.grades", raw, "must be a mapping such as {excellent: 90, good: 80, pass: 60}")
+        bad("appraisal.grades", raw, "grades_mapping")
         return None
     ok = True
     for key in raw:
         if key not in _THRESHOLDS:
-            bad(f"appraisal.grades.{key}", None, "is not a grade" + _closest(key, _THRESHOLDS))
+            bad.unknown_key(f"appraisal.grades.{key}", "unknown_grade", key, _THRESHOLDS)
             ok = False
     values: dict[str, float] = {}
     for name in _THRESHOLDS:
         if name not in raw:
-            bad(f"appraisal.grades.{name}", None, "is required: the lowest score of that grade (0 to 100)")
+            bad(f"appraisal.grades.{name}", None, "grade_required")
             ok = False
             continue
         number = _number(raw[name])
         if number is None or not 0 <= number <= 100:
-            bad(f"appraisal.grades.{name}", raw[name], "must be a score from 0 to 100")
+            bad(f"appraisal.grades.{name}", raw[name], "grade_range")
             ok = False
             continue
         values[name] = number
@@ -234,7 +250,7 @@ def _thresholds(raw: Any, bad) -> tuple[tuple[str, float], ...] | None:
         return None
     if not values["excellent"] > values["good"] > values["pass"]:
         shown = ", ".join(f"{n} {values[n]:g}" for n in _THRESHOLDS)
-        bad("appraisal.grades", shown, "thresholds must be in order: excellent > good > pass")
+        bad("appraisal.grades", shown, "grades_order")
         return None
     return tuple((name, values[name]) for name in _THRESHOLDS)
 
@@ -252,7 +268,7 @@ def check_appraisal_keys(
 
     `indicators` / `questions` None: the campaign has no targets / responses table.
     """
-    problems: list[Problem] = []
+    bad = _Found(file)
     known = {"indicator": (indicators, "targets", "indicator"), "question": (questions, "responses", "question"),
              "kind": (kinds, "visits", "visit kind"), "group": (groups, "visits", "group")}
     for number, item in enumerate(spec.items, start=1):
@@ -260,16 +276,19 @@ def check_appraisal_keys(
         if not item.key or kind is None:
             continue
         codes, table, what = known[kind]
-        where, name = f"appraisal.items[{number}].key", f"item {number} ({item.code})"
+        where, name = f"appraisal.items[{number}].key", {"number": number, "metric": item.code}
         if codes is None:
-            problems.append(Problem(file, None, where, item.key, f"{name}: there is no {table} table to take it from"))
+            bad(where, item.key, "key_no_table", table=table, **name)
         elif item.key not in codes:
             same_letters = [c for c in sorted(codes) if c.casefold() == item.key.casefold()]
             close = same_letters or difflib.get_close_matches(item.key, sorted(codes), n=1, cutoff=0.5)
-            hint = f"; did you mean {close[0]}?" if close else ""
             article = "an" if what[0] in "aeiou" else "a"
-            problems.append(Problem(file, None, where, item.key, f"{name}: is not {article} {what} in {table}{hint}"))
-    return problems
+            if close:
+                bad(where, item.key, "key_unknown_hint", what=what, article=article, table=table, suggestion=close[0],
+                    **name)
+            else:
+                bad(where, item.key, "key_unknown", what=what, article=article, table=table, **name)
+    return bad.problems
 
 
 __all__ = ["GRADES", "ITEM_METRICS", "AppraisalItem", "AppraisalSpec", "check_appraisal_keys", "parse_appraisal"]

@@ -345,9 +345,7 @@ def _appraisal(doc: dict, file: str, problems: list[Problem]) -> AppraisalSpec |
     if doc.get("appraisal") is None:
         return None
     spec, found = parse_appraisal(doc["appraisal"], file)
-    for item in found:
-        problems.append(item if isinstance(item, Problem) else
-                        Problem.of(file, None, "appraisal", None, "meta.appraisal", detail=str(item)))
+    problems.extend(found)  # each with its message code: they read in Chinese too
     return spec
 
 
