@@ -18,6 +18,7 @@ def test_status_colours_are_the_foundations_table():
 
 def test_page_and_panel_css_use_only_palette_colours():
     palette_colours = {v.lower() for k, v in vars(PALETTE).items() if isinstance(v, str)}
+    palette_colours |= {c.lower() for c in PALETTE.grade.values()}  # appraisal grade badges
     for css in (report_css(), panel_css()):
         used = {c.lower() for c in re.findall(r"#[0-9a-fA-F]{3,8}\b", css)}
         assert used and used <= palette_colours, used - palette_colours
@@ -33,6 +34,8 @@ def test_charts_take_fonts_and_colours_from_the_theme():
     assert list(layout.colorway) == list(PALETTE.series)
     assert layout.xaxis.gridcolor == PALETTE.line
     assert (DEFAULTS.covered_colour, DEFAULTS.not_covered_colour) == (PALETTE.covered, PALETTE.not_covered)
+    assert (DEFAULTS.grade_colours, DEFAULTS.rating_colours, DEFAULTS.commitment_colours) == (
+        PALETTE.grade, PALETTE.rating, PALETTE.commitment)
 
 
 @pytest.mark.parametrize("bad", ["red", "#12345", "#1234567", "#12345g", "#123456;}</style>"])

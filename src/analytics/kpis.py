@@ -461,3 +461,36 @@ def children_table(campaign: Campaign, unit_id: str, as_of: dt.date | str | None
     tags = dict(zip(campaign.units["unit_id"], campaign.units["tags"], strict=True))
     out["tags"] = [t if isinstance(t, str) else "" for t in (tags.get(c) for c in children)]
     return out
+
+
+def children_ratings(campaign: Campaign, unit_id: str, as_of: dt.date | str | None = None,
+                     start: dt.date | None = None) -> pd.DataFrame:
+    """The direct children of a unit with their ratings over all questions (evaluation.ratings, question ''):
+    unit_id, name, count, mean, satisfied, satisfaction, score_1 … score_5, in the hierarchy's order; the
+    questionnaires looked at run from `start` (default: all) to as_of, as in unit_kpis. Empty without a
+    responses table or without children."""
+    h = campaign.hierarchy
+    children = h.children[unit_id]
+    if "responses" not in campaign.present or not children:
+        return pd.DataFrame()
+    surveys = _window(campaign.surveys, campaign.as_of(as_of), start)
+    closure = h.closure[h.closure["ancestor_id"].isin(children)]
+    rated = ratings(campaign.responses, surveys, closure, children, campaign.meta.satisfaction_min)
+    out = rated[rated["question"] == ""].drop(columns="question").reset_index(drop=True)
+    out.insert(1, "name", [h.name[c] for c in out["unit_id"]])
+    return out
+
+
+def children_commitments(campaign: Campaign, unit_id: str, as_of: dt.date | str | None = None) -> pd.DataFrame:
+    """The direct children of a unit with their commitments at as_of (evaluation.commitment_figures): unit_id,
+    name, due, kept, late, overdue, due_today, not_due, total, fulfilment, in the hierarchy's order. Empty without
+    a commitments table or without children."""
+    h = campaign.hierarchy
+    children = h.children[unit_id]
+    if "commitments" not in campaign.present or not children:
+        return pd.DataFrame()
+    status = commitments_at(campaign, campaign.as_of(as_of))
+    out = commitment_figures(status, h.closure[h.closure["ancestor_id"].isin(children)], children).reset_index()
+    out.columns.name = None
+    out.insert(1, "name", [h.name[c] for c in out["unit_id"]])
+    return out

@@ -1,8 +1,9 @@
 """Every piece of report and explorer UI text in Chinese and English, status colours and number formats.
 
 One table, `LABELS`, holds key -> {"zh": ..., "en": ...}; keys are namespaced by where the text is used
-(`section.`, `kpi.`, `axis.`, `funnel.`, `rate.`, `status.`, `col.`, `flag.`, `note.`, `header.`, `tag.`,
-`freq.`, `legend.`, `fig.`). Vocabulary of the data itself (visit kinds, groups, indicators) is not here:
+(`section.`, `sub.`, `kpi.`, `axis.`, `funnel.`, `rate.`, `status.`, `col.`, `flag.`, `note.`, `header.`, `tag.`,
+`freq.`, `legend.`, `fig.`; for ratings and the appraisal `score.`, `grade.`, `metric.`, `item.`, `rating.`).
+Vocabulary of the data itself (visit kinds, groups, indicators) is not here:
 CampaignMeta.kind_label, group_label and indicator_label give those. Messages with parameters (validation
 problems, accepted-habit notes, data-quality findings) are in `MESSAGES` (kept in analytics/messages.py for
 length), filled by `message(code, language, **params)`.
@@ -173,6 +174,90 @@ LABELS: dict[str, dict[str, str]] = {
     "fig.tags": {"zh": "先进与后进对比（单位平均）", "en": "Advanced vs lagging units (per unit)"},
     "fig.events_per_unit": {"zh": "单位平均活动次数", "en": "Events per unit"},
     "fig.persons_per_unit": {"zh": "单位平均人次", "en": "Person-times per unit"},
+    # Ratings (群众评议), commitments (公开承诺) and the appraisal (考核评分): sections, cards, tables, figures
+    "section.ratings": {"zh": "群众评议", "en": "Public rating"},
+    "section.commitments": {"zh": "公开承诺", "en": "Public commitments"},
+    "section.appraisal": {"zh": "考核评分", "en": "Appraisal"},
+    "sub.ratings_by_question": {"zh": "分问题评议结果", "en": "By question"},
+    "sub.ratings_children": {"zh": "下级单位评议对比", "en": "Units below compared"},
+    "sub.commitments_children": {"zh": "下级单位承诺兑现对比", "en": "Units below compared"},
+    "sub.overdue": {"zh": "逾期未兑现的承诺", "en": "Overdue commitments"},
+    "sub.appraisal_items": {"zh": "分项得分", "en": "Points by item"},
+    "sub.appraisal_children": {"zh": "下级单位考核排名", "en": "Ranking of the units below"},
+    "kpi.rating_count": {"zh": "评价数", "en": "Ratings"},
+    "kpi.rating_mean": {"zh": "平均分（满分5分）", "en": "Mean score (of 5)"},
+    "kpi.satisfaction": {"zh": "满意率", "en": "Satisfaction"},
+    "kpi.commitment_fulfilment": {"zh": "承诺兑现率", "en": "Fulfilment"},
+    "kpi.commitments_due": {"zh": "已到期承诺", "en": "Due"},
+    "kpi.commitments_kept": {"zh": "按期兑现", "en": "Kept on time"},
+    "kpi.commitments_late": {"zh": "逾期兑现", "en": "Kept late"},
+    "kpi.commitments_overdue": {"zh": "逾期未兑现", "en": "Overdue"},
+    "kpi.commitments_due_today": {"zh": "当日到期未兑现", "en": "Due today"},
+    "kpi.commitments_not_due": {"zh": "未到期", "en": "Not yet due"},
+    "kpi.appraisal_score": {"zh": "考核得分", "en": "Score"},
+    "kpi.grade": {"zh": "等次", "en": "Grade"},
+    "kpi.rank": {"zh": "同级排名", "en": "Rank among siblings"},
+    "col.question": {"zh": "问题", "en": "Question"},
+    "col.rating_count": {"zh": "评价数", "en": "Ratings"},
+    "col.rating_mean": {"zh": "平均分", "en": "Mean score"},
+    "col.satisfaction": {"zh": "满意率", "en": "Satisfaction"},
+    "col.commitment": {"zh": "承诺事项", "en": "Commitment"},
+    "col.due": {"zh": "承诺时限", "en": "Due"},
+    "col.days_overdue": {"zh": "逾期天数", "en": "Days overdue"},
+    "col.commitments_due": {"zh": "已到期", "en": "Due"},
+    "col.fulfilment": {"zh": "兑现率", "en": "Fulfilment"},
+    "col.item": {"zh": "考核项目", "en": "Item"},
+    "col.item_value": {"zh": "实际值", "en": "Value"},
+    "col.full_at": {"zh": "满分值", "en": "Full marks at"},
+    "col.weight": {"zh": "权重", "en": "Weight"},
+    "col.points": {"zh": "得分", "en": "Points"},
+    "col.lost": {"zh": "失分", "en": "Points lost"},
+    "col.score": {"zh": "考核得分", "en": "Score"},
+    "col.grade": {"zh": "等次", "en": "Grade"},
+    "score.5": {"zh": "非常满意", "en": "Very satisfied"},
+    "score.4": {"zh": "满意", "en": "Satisfied"},
+    "score.3": {"zh": "基本满意", "en": "Fairly satisfied"},
+    "score.2": {"zh": "不太满意", "en": "Not very satisfied"},
+    "score.1": {"zh": "不满意", "en": "Dissatisfied"},
+    "grade.excellent": {"zh": "优秀", "en": "Excellent"},
+    "grade.good": {"zh": "良好", "en": "Good"},
+    "grade.pass": {"zh": "合格", "en": "Pass"},
+    "grade.fail": {"zh": "不合格", "en": "Fail"},
+    "grade.no_data": {"zh": "暂无数据", "en": "No data"},
+    "metric.completion": {"zh": "完成率", "en": "Completion"},
+    "metric.coverage": {"zh": "下级单位覆盖率", "en": "Coverage"},
+    "metric.grassroots_coverage": {"zh": "基层覆盖率", "en": "Grassroots coverage"},
+    "metric.survey_return_rate": {"zh": "问卷回收率", "en": "Survey return rate"},
+    "metric.survey_validity": {"zh": "问卷有效率（占回收）", "en": "Survey validity"},
+    "metric.survey_effective_rate": {"zh": "有效回收率", "en": "Survey effective rate"},
+    "metric.rating_mean": {"zh": "评议平均分", "en": "Mean rating score"},
+    "metric.satisfaction": {"zh": "满意率", "en": "Satisfaction"},
+    "metric.commitment_fulfilment": {"zh": "承诺兑现率", "en": "Commitment fulfilment"},
+    "metric.events": {"zh": "活动次数", "en": "Events"},
+    "metric.persons": {"zh": "接触人次", "en": "Person-times"},
+    "item.not_applicable": {"zh": "不适用", "en": "Not applicable"},
+    "item.no_data": {"zh": "暂无数据", "en": "No data"},
+    "item.total": {"zh": "合计（适用项目）", "en": "Total (items that apply)"},
+    "rating.all_questions": {"zh": "全部问题", "en": "All questions"},
+    "fig.rating_distribution": {"zh": "评分分布", "en": "Distribution of scores"},
+    "fig.ratings_by_child": {"zh": "下级单位满意率", "en": "Satisfaction by unit below"},
+    "fig.commitments_by_child": {"zh": "下级单位已到期承诺的兑现情况", "en": "Due commitments by unit below"},
+    "fig.appraisal_items": {"zh": "各考核项目得分与失分", "en": "Points earned and lost by item"},
+    "fig.appraisal_children": {"zh": "下级单位考核得分", "en": "Scores of the units below"},
+    "axis.share_of_ratings": {"zh": "占评价数比例", "en": "Share of ratings"},
+    "axis.commitments": {"zh": "已到期承诺数", "en": "Due commitments"},
+    "axis.points": {"zh": "分", "en": "Points"},
+    "axis.score": {"zh": "考核得分", "en": "Score"},
+    "legend.points": {"zh": "得分", "en": "Points earned"},
+    "legend.lost": {"zh": "失分", "en": "Points lost"},
+    "note.no_overdue": {"zh": "没有逾期未兑现的承诺", "en": "No commitment is overdue"},
+    "note.unrated_children": {"zh": "没有评议数据的下级单位", "en": "Units below without ratings"},
+    "note.no_due_children": {"zh": "没有已到期承诺的下级单位", "en": "Units below with no commitment due"},
+    "note.unscored_children": {"zh": "没有考核得分的下级单位", "en": "Units below without a score"},
+    "note.points_rounded": {
+        "zh": "各项得分保留两位小数，尾差已调整，使各项之和等于合计",
+        "en": "Points are shown to 2 decimals, adjusted by 0.01 where needed so that they add up to the total",
+    },
     # Interactive explorer (analytics.explore): controls, panel and messages
     "explore.campaign": {"zh": "活动", "en": "Campaign"},
     "explore.search": {"zh": "查找单位", "en": "Find unit"},
@@ -298,6 +383,11 @@ ALIASES: dict[str, str] = {
     "count": "flag.count",
     **{k: f"note.{k}" for k in ("no_flags", "more_rows", "laggard_legend")},
     **{k: f"tag.{k}" for k in ("advanced", "lagging")},
+    **{k: f"section.{k}" for k in ("ratings", "commitments", "appraisal")},
+    **{k: f"kpi.{k}" for k in ("rating_count", "rating_mean", "satisfaction", "commitment_fulfilment",
+                               "commitments_due", "commitments_kept", "commitments_late", "commitments_overdue",
+                               "commitments_due_today", "commitments_not_due", "appraisal_score", "grade")},
+    "rank_among_siblings": "kpi.rank",
     **{k: f"batch.{k}" for k in ("rendered", "up_to_date", "failed", "not_rendered", "stale", "stale_help")},
 }
 
@@ -322,6 +412,17 @@ def label(key: str, language: str = DEFAULT_LANGUAGE) -> str:
     if entry is None:
         return key
     return entry.get(language) or entry.get(DEFAULT_LANGUAGE) or key
+
+
+def grade_key(grade: object) -> str:
+    """An appraisal grade (excellent, good, pass, fail) as a key of the grade labels and colours: unknown, None
+    and NaN mean no_data."""
+    return grade if isinstance(grade, str) and f"grade.{grade}" in LABELS else "no_data"
+
+
+def grade_label(grade: object, language: str = DEFAULT_LANGUAGE) -> str:
+    """The name of an appraisal grade (优秀 / 良好 / 合格 / 不合格); None or NaN reads as 'no data'."""
+    return label(f"grade.{grade_key(grade)}", language)
 
 
 def status_key(status: object) -> str:
@@ -384,6 +485,12 @@ def fmt_number(x: object, digits: int = 2) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def fmt_score(x: object) -> str:
+    """A score or points with exactly 2 decimals: 80.9402 -> '80.94', 30 -> '30.00'; '—' when missing."""
+    value = as_number(x)
+    return MISSING if value is None else f"{value:,.2f}"
+
+
 def fmt_points(x: object, digits: int = 1) -> str:
     """A pace gap in percentage points with its sign: 8.683 -> '+8.7'; '—' when missing."""
     value = as_number(x)
@@ -405,6 +512,9 @@ __all__ = [
     "fmt_number",
     "fmt_percent",
     "fmt_points",
+    "fmt_score",
+    "grade_key",
+    "grade_label",
     "label",
     "message",
     "status_colour",

@@ -1,5 +1,6 @@
 """The message catalogue of `analytics.labels`: every validation problem, accepted-habit note and data-quality
-finding in Chinese and English, by code, with named parameters (`str.format` fields).
+finding in Chinese and English, by code, with named parameters (`str.format` fields), and the report's
+sentences that carry figures (`report.*`).
 
 Kept in its own file because it is long; use it through `analytics.labels` (`message`, `MESSAGES`).
 A Chinese text is written for the office that filled the spreadsheet (issue 14 puts it in cell comments),
@@ -425,6 +426,29 @@ MESSAGES: dict[str, dict[str, str]] = {
     "glance.units_idle_one": {"en": "1 has no activity", "zh": "1个无活动"},
     "glance.more": {"en": "and {n} more", "zh": "另有{n}个"},
     "index.shown": {"en": "{shown} of {total} units shown", "zh": "显示{shown}个单位，共{total}个"},
+    # Report sentences with figures in them (analytics.report)
+    "report.appraisal_rule": {
+        "en": "How a score is made: each item earns weight × min(value ÷ full marks at, 1) points, and 0 points "
+              "without data; items that do not apply to a unit are left out, and its score is 100 × the points "
+              "earned ÷ the weights of the items that apply, rounded half up to 2 decimals; a score of {excellent} "
+              "or more is excellent, {good} or more good, {pass} or more pass, below {pass} fail; units with the "
+              "same parent are ranked by score, equal scores sharing a rank.",
+        "zh": "计分方法：每个考核项目得分 = 权重 × min(实际值 ÷ 满分值, 1)，暂无数据的项目得0分；"
+              "对本单位不适用的项目不计，总分 = 100 × 适用项目得分之和 ÷ 适用项目权重之和，四舍五入保留两位小数；"
+              "总分{excellent}分及以上为优秀，{good}分及以上为良好，{pass}分及以上为合格，低于{pass}分为不合格；"
+              "同一上级单位的下级单位按总分排名，同分同名次。"},
+    "report.satisfaction_rule": {
+        "en": "Satisfaction = ratings of {min} or more ({lowest} or better) ÷ all ratings; mean score = sum of "
+              "scores ÷ ratings (5 very satisfied … 1 dissatisfied).",
+        "zh": "满意率 = {min}分及以上（{lowest}及以上）的评价数 ÷ 评价数；"
+              "平均分 = 评分之和 ÷ 评价数（5分为非常满意，1分为不满意）。"},
+    "report.fulfilment_rule": {
+        "en": "Fulfilment = kept on time {kept} ÷ due {due} (due by {as_of}: kept on time {kept} + kept late {late} + "
+              "overdue {overdue} + due today {due_today}) = {fulfilment}; {not_due} more not yet due.",
+        "zh": "承诺兑现率 = 按期兑现{kept}项 ÷ 已到期{due}项（截至{as_of}已到期：按期兑现{kept} + 逾期兑现{late} + "
+              "逾期未兑现{overdue} + 当日到期未兑现{due_today}）= {fulfilment}；另有{not_due}项尚未到期。"},
+    "report.appraisal_this_unit": {"en": "This unit: 100 × {points} ÷ {weights} = {score}",
+                                   "zh": "本单位：100 × {points} ÷ {weights} = {score}"},
     # validate's summary
     "validate.title": {"en": "{id}: {zh} / {en}", "zh": "{id}：{zh} / {en}"},
     "validate.period": {"en": "period {start} to {end}, as_of {as_of}", "zh": "期间{start}至{end}，截至{as_of}"},

@@ -24,10 +24,15 @@ from analytics.data.campaign import CampaignMeta
 from analytics.labels import (
     DEFAULT_LANGUAGE,
     FREQ_KEYS,
+    MISSING,
     as_number,
     fmt_int,
     fmt_number,
+    fmt_percent,
     fmt_points,
+    fmt_score,
+    grade_key,
+    grade_label,
     label,
     status_colour,
     status_key,
@@ -476,6 +481,275 @@ def tag_comparison_figure(*, comparison: pd.DataFrame, language: str = DEFAULT_L
     return fig
 
 
+# Ratings (群众评议), commitments (公开承诺) and the appraisal (考核评分)
+
+# Stacked charts put their legend at the bottom of the figure: above the plot, a legend of four or five entries
+# wraps on a phone (plotly then lists one entry per line) and runs into the title. The bottom margin holds the
+# legend listed one per line under the axis title; the figure grows by as much, so the plot keeps its height.
+LEGEND_BELOW = {"traceorder": "normal", "orientation": "h", "xref": "container", "x": 0, "xanchor": "left",
+                "yref": "container", "y": 0, "yanchor": "bottom"}
+_LEGEND_LINE = 20  # px per legend entry listed on its own line
+
+
+def _legend_below_margin(entries: int) -> int:
+    return 56 + _LEGEND_LINE * entries
+
+
+def _stacked_height(rows: int, entries: int) -> int:
+    """Height of a horizontal stacked chart of `rows` categories with a legend of `entries` below it."""
+    return _rows_height(rows) + _legend_below_margin(entries) - DEFAULTS.margin_bottom
+
+RATING_SCORES = (5, 4, 3, 2, 1)  # 非常满意 first, as rating forms print them
+# Text inside a segment: white on the dark ends of the scale, ink on the light middle.
+_RATING_TEXT_ON_DARK = {"5", "1"}
+COMMITMENT_SEGMENTS = ("kept", "late", "due_today", "overdue")
+_COMMITMENT_LABELS = {"kept": "kpi.commitments_kept", "late": "kpi.commitments_late",
+                      "due_today": "kpi.commitments_due_today", "overdue": "kpi.commitments_overdue"}
+
+
+def rating_distribution_figure(*, ratings: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> go.Figure:
+    """Stacked horizontal bars, one per question, of each score's share of its ratings (5 非常满意 … 1 不满意).
+
+    `ratings` is UnitKpis.ratings: question ('' = all questions, shown first), count, score_1 … score_5.
+    Questions without a rating are left out; none at all gives the 'no data' figure.
+    """
+    title = label("fig.rating_distribution", language)
+    needed = {"question", "count", *(f"score_{s}" for s in RATING_SCORES)}
+    if ratings is None or ratings.empty or not needed <= set(ratings.columns):
+        return empty_figure(language=language, title=title)
+    rows = ratings[pd.to_numeric(ratings["count"], errors="coerce").fillna(0) > 0]
+    if rows.empty:
+        return empty_figure(language=language, title=title)
+    names = [plotly_text(label("rating.all_questions", language) if q == "" else q) for q in rows["question"]]
+    names = _distinct(names, list(range(len(names))))
+    counts = rows["count"].astype(float).tolist()
+    fig = _figure(title, _stacked_height(len(names), len(RATING_SCORES)))
+    for score in RATING_SCORES:
+        n = rows[f"score_{score}"].astype(float).tolist()
+        colour = DEFAULTS.rating_colours[str(score)]
+        score_label = plotly_text(label(f"score.{score}", language))
+        fig.add_trace(
+            go.Bar(
+                orientation="h",
+                y=names,
+                x=[v / c for v, c in zip(n, counts, strict=True)],
+                name=f"{score} {score_label}",
+                marker_color=colour,
+                texttemplate="%{x:.0%}",
+                textposition="inside",
+                insidetextanchor="middle",
+                textangle=0,
+                textfont={"color": DEFAULTS.background if str(score) in _RATING_TEXT_ON_DARK else DEFAULTS.text_colour},
+                customdata=[[name, fmt_int(v), fmt_int(c)] for name, v, c in zip(names, n, counts, strict=True)],
+                hovertemplate=_hover(
+                    "%{customdata[0]}",
+                    f"{score} {score_label}: %{{customdata[1]}} / %{{customdata[2]}} (%{{x:.1%}})",
+                ),
+            )
+        )
+    fig.update_layout(barmode="stack", uniformtext={"minsize": 10, "mode": "hide"}, legend=LEGEND_BELOW,
+                      margin={"b": _legend_below_margin(len(RATING_SCORES))})
+    fig.update_xaxes(title_text=plotly_text(label("axis.share_of_ratings", language)), tickformat=".0%",
+                     range=[0, 1])
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=names, autorange="reversed")
+    return fig
+
+
+def ratings_by_child_figure(*, by_child: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> go.Figure:
+    """Horizontal bars of each child's satisfaction (满意率), highest first, with its mean score and ratings.
+
+    `by_child` has name (and unit_id), count, mean, satisfaction; children without a rating are left out.
+    """
+    title = label("fig.ratings_by_child", language)
+    if by_child is None or by_child.empty or not {"count", "mean", "satisfaction"} <= set(by_child.columns):
+        return empty_figure(language=language, title=title)
+    rated = by_child[pd.to_numeric(by_child["count"], errors="coerce").fillna(0) > 0]
+    if rated.empty:
+        return empty_figure(language=language, title=title)
+    rated = rated.assign(_name=_unit_names(rated)).sort_values("satisfaction", ascending=False, kind="stable")
+    names = [plotly_text(n) for n in rated["_name"]]
+    satisfaction = [as_number(v) for v in rated["satisfaction"]]
+    means = [fmt_score(v) for v in rated["mean"]]
+    counts = [fmt_int(v) for v in rated["count"]]
+    mean_label = label("col.rating_mean", language)
+    fig = _figure(title, _rows_height(len(names)))
+    fig.add_trace(
+        go.Bar(
+            orientation="h",
+            y=names,
+            x=satisfaction,
+            marker_color=DEFAULTS.rating_colours["5"],
+            texttemplate="%{x:.1%}",
+            textposition="outside",
+            cliponaxis=False,
+            name=plotly_text(label("kpi.satisfaction", language)),
+            customdata=[[n, m, c] for n, m, c in zip(names, means, counts, strict=True)],
+            hovertemplate=_hover(
+                "%{customdata[0]}",
+                f"{label('kpi.satisfaction', language)}: %{{x:.1%}}",
+                f"{mean_label}: %{{customdata[1]}}",
+                f"{label('col.rating_count', language)}: %{{customdata[2]}}",
+            ),
+        )
+    )
+    fig.update_layout(showlegend=False)
+    fig.update_xaxes(title_text=plotly_text(label("kpi.satisfaction", language)), tickformat=".0%", range=[0, 1.18],
+                     tickvals=[0, 0.2, 0.4, 0.6, 0.8, 1.0])
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=names, autorange="reversed")
+    return fig
+
+
+def commitments_by_child_figure(*, by_child: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> go.Figure:
+    """Stacked horizontal bars of each child's due commitments by status at as_of (kept on time, kept late, due
+    today, overdue), highest fulfilment first.
+
+    `by_child` has name (and unit_id), kept, late, due_today, overdue; children with nothing due are left out.
+    """
+    title = label("fig.commitments_by_child", language)
+    if by_child is None or by_child.empty or not set(COMMITMENT_SEGMENTS) <= set(by_child.columns):
+        return empty_figure(language=language, title=title)
+    counts = by_child.assign(**{s: pd.to_numeric(by_child[s], errors="coerce").fillna(0) for s in COMMITMENT_SEGMENTS})
+    due = counts[list(COMMITMENT_SEGMENTS)].sum(axis=1)
+    counts = counts[due > 0].assign(_due=due[due > 0])
+    if counts.empty:
+        return empty_figure(language=language, title=title)
+    counts = counts.assign(_name=_unit_names(counts), _fulfilment=counts["kept"] / counts["_due"])
+    counts = counts.sort_values("_fulfilment", ascending=False, kind="stable")
+    names = [plotly_text(n) for n in counts["_name"]]
+    fulfilment = [fmt_percent(v) for v in counts["_fulfilment"]]
+    fig = _figure(title, _stacked_height(len(names), len(COMMITMENT_SEGMENTS)))
+    for segment in COMMITMENT_SEGMENTS:
+        values = counts[segment].astype(float).tolist()
+        segment_label = label(_COMMITMENT_LABELS[segment], language)
+        fig.add_trace(
+            go.Bar(
+                orientation="h",
+                y=names,
+                x=values,
+                name=plotly_text(segment_label),
+                marker_color=DEFAULTS.commitment_colours[segment],
+                texttemplate="%{x:,}",
+                textposition="inside",
+                insidetextanchor="middle",
+                textangle=0,
+                textfont={"color": DEFAULTS.text_colour if segment == "late" else DEFAULTS.background},
+                customdata=[[n, f, fmt_int(d)] for n, f, d in zip(names, fulfilment, counts["_due"], strict=True)],
+                hovertemplate=_hover(
+                    "%{customdata[0]}",
+                    f"{segment_label}: %{{x:,}} / %{{customdata[2]}}",
+                    f"{label('kpi.commitment_fulfilment', language)}: %{{customdata[1]}}",
+                ),
+            )
+        )
+    fig.update_layout(barmode="stack", uniformtext={"minsize": 10, "mode": "hide"}, legend=LEGEND_BELOW,
+                      margin={"b": _legend_below_margin(len(COMMITMENT_SEGMENTS))})
+    fig.update_xaxes(title_text=plotly_text(label("axis.commitments", language)), rangemode="tozero",
+                     **({"dtick": 1} if counts["_due"].max() <= 10 else {}))
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=names, autorange="reversed")
+    return fig
+
+
+def appraisal_items_figure(*, items: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> go.Figure:
+    """Per appraisal item, points earned and points lost stacked to its weight, 'earned / weight' at the end.
+
+    `items` has label (the item's name), weight, points, lost, applies and has_data, in the spec's order. An item
+    that does not apply shows no bar and says so; an applicable item without data loses its whole weight.
+    """
+    title = label("fig.appraisal_items", language)
+    if items is None or items.empty or not {"label", "weight", "points", "lost", "applies"} <= set(items.columns):
+        return empty_figure(language=language, title=title)
+    names = _distinct([plotly_text(n) for n in items["label"]], list(range(len(items))))
+    applies = [bool(a) for a in items["applies"]]
+    has_data = [bool(d) for d in items["has_data"]] if "has_data" in items.columns else applies
+    earned = [as_number(p) if a else 0.0 for p, a in zip(items["points"], applies, strict=True)]
+    lost = [as_number(x) if a else 0.0 for x, a in zip(items["lost"], applies, strict=True)]
+    weights = [fmt_number(w) for w in items["weight"]]
+    ends = []
+    for a, d, p, w in zip(applies, has_data, earned, weights, strict=True):
+        if not a:
+            ends.append(plotly_text(label("item.not_applicable", language)))
+        elif not d:
+            ends.append(f"{plotly_text(label('item.no_data', language))} · {fmt_score(0)} / {w}")
+        else:
+            ends.append(f"{fmt_score(p)} / {w}")
+    fig = _figure(title, _stacked_height(len(names), 2))
+    points_label, lost_label = label("legend.points", language), label("legend.lost", language)
+    customdata = [[n, fmt_score(p) if a else MISSING, fmt_score(x) if a else MISSING, w]
+                  for n, p, x, w, a in zip(names, earned, lost, weights, applies, strict=True)]
+    hover = _hover("%{customdata[0]}", f"{points_label}: %{{customdata[1]}}", f"{lost_label}: %{{customdata[2]}}",
+                   f"{label('col.weight', language)}: %{{customdata[3]}}")
+    fig.add_trace(go.Bar(orientation="h", y=names, x=earned, name=plotly_text(points_label),
+                         marker_color=DEFAULTS.earned_colour, customdata=customdata, hovertemplate=hover))
+    fig.add_trace(go.Bar(orientation="h", y=names, x=lost, name=plotly_text(lost_label),
+                         marker_color=DEFAULTS.lost_colour, text=ends, texttemplate="%{text}", textposition="outside",
+                         cliponaxis=False, customdata=customdata, hovertemplate=hover))
+    top = max([1.0, *(as_number(w) or 0.0 for w in items["weight"])])
+    fig.update_layout(barmode="stack", showlegend=True, legend=LEGEND_BELOW, margin={"b": _legend_below_margin(2)})
+    fig.update_xaxes(title_text=plotly_text(label("axis.points", language)), range=[0, top * 1.4])
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=names, autorange="reversed")
+    return fig
+
+
+def appraisal_ranking_figure(
+    *, ranking: pd.DataFrame, thresholds: Iterable[tuple[str, float]] = (), language: str = DEFAULT_LANGUAGE
+) -> go.Figure:
+    """Horizontal bars of units' appraisal scores, best first, coloured by grade, with the grade thresholds marked.
+
+    `ranking` is Appraisal.ranking output (unit_id, name, score, grade, rank); units without a score are left out.
+    """
+    title = label("fig.appraisal_children", language)
+    if ranking is None or ranking.empty or not {"score", "grade"} <= set(ranking.columns):
+        return empty_figure(language=language, title=title)
+    scored = ranking[pd.to_numeric(ranking["score"], errors="coerce").notna()]
+    if scored.empty:
+        return empty_figure(language=language, title=title)
+    scored = scored.assign(_name=_unit_names(scored)).sort_values("score", ascending=False, kind="stable")
+    names = [plotly_text(n) for n in scored["_name"]]
+    grades = [grade_key(g) for g in scored["grade"]]
+    ranks = [fmt_int(r) for r in (scored["rank"] if "rank" in scored.columns else [None] * len(scored))]
+    fig = _figure(title, _rows_height(len(names)))
+    for grade in dict.fromkeys(grades):
+        rows = [i for i, g in enumerate(grades) if g == grade]
+        grade_name = plotly_text(grade_label(grade, language))
+        fig.add_trace(
+            go.Bar(
+                orientation="h",
+                y=[names[i] for i in rows],
+                x=[float(scored["score"].iloc[i]) for i in rows],
+                name=grade_name,
+                marker_color=DEFAULTS.grade_colours[grade],
+                texttemplate="%{x:.2f}",
+                textposition="outside",
+                cliponaxis=False,
+                customdata=[[names[i], grade_name, ranks[i]] for i in rows],
+                hovertemplate=_hover(
+                    "%{customdata[0]}",
+                    f"{label('col.score', language)}: %{{x:.2f}}",
+                    f"{label('col.grade', language)}: %{{customdata[1]}}",
+                    f"{label('col.rank', language)}: %{{customdata[2]}}",
+                ),
+            )
+        )
+    # Each threshold a dotted line labelled above the plot: the lowest label left of its line, the highest right of
+    # it, any between one row higher, so that no two labels overlap even on a phone.
+    lines = sorted((float(v), name) for name, v in thresholds)
+    for n, (value, name) in enumerate(lines):
+        first, last = n == 0, n == len(lines) - 1
+        fig.add_vline(x=value, line={"color": DEFAULTS.muted_colour, "width": 1, "dash": "dot"})
+        fig.add_annotation(
+            x=value, y=1, xref="x", yref="paper", yanchor="bottom", showarrow=False,
+            xanchor="right" if first and not last else "left" if last and not first else "center",
+            yshift=2 if first or last else 18,
+            text=f"{plotly_text(grade_label(name, language))} {fmt_number(value)}",
+            font={"color": DEFAULTS.muted_colour, "size": 11},
+        )
+    fig.update_layout(barmode="overlay", showlegend=False)
+    fig.update_xaxes(title_text=plotly_text(label("axis.score", language)), range=[0, 112],
+                     tickvals=[0, 20, 40, 60, 80, 100])
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=names, autorange="reversed")
+    return fig
+
+
 def compare_units_figure(
     *,
     frame: pd.DataFrame,
@@ -664,12 +938,17 @@ __all__ = [
     "TEMPLATE",
     "TREND_FREQS",
     "FigureDefaults",
+    "appraisal_items_figure",
+    "appraisal_ranking_figure",
+    "commitments_by_child_figure",
     "compare_units_figure",
     "coverage_figure",
     "empty_figure",
     "events_by_kind_figure",
     "persons_by_group_figure",
     "plotly_text",
+    "rating_distribution_figure",
+    "ratings_by_child_figure",
     "survey_funnel_figure",
     "survey_rates_by_child_figure",
     "tag_comparison_figure",

@@ -23,10 +23,18 @@ import plotly.io as pio
 from analytics.config import resolve_data_dir
 from analytics.data.campaign import Campaign
 from analytics.data.loading import load_campaign
-from analytics.kpis import UnitKpis, cached_kpi_wide, children_table, unit_kpis
+from analytics.kpis import (
+    UnitKpis,
+    cached_kpi_wide,
+    campaign_appraisal,
+    children_commitments,
+    children_ratings,
+    children_table,
+    unit_kpis,
+)
 from analytics.labels import MISSING, fmt_int, fmt_number, fmt_percent, fmt_points, label
 from analytics.metrics import LAGGING_STATUSES, tag_comparison, until
-from analytics.report import figures
+from analytics.report import evaluation_sections, figures
 from analytics.report.layout import PAGE_TO_INDEX, page_href
 from analytics.report.parameters import check_notebook_parameters, check_units
 from analytics.report.templating import Cell, Column, Fact, Link, Row, Table, macros
@@ -308,10 +316,35 @@ class UnitReport:
             parts.append(self.ui.note("more_rows", len(flags) - MAX_FLAG_ROWS))
         return Section("quality", parts)
 
+    def ratings(self) -> Section:
+        """群众评议: ratings by question (count, mean score, 满意率), the distribution of scores, children compared."""
+        present = "responses" in self.campaign.present
+        children = children_ratings(self.campaign, self.unit_id, self.as_of) if present else None
+        return Section("ratings", evaluation_sections.ratings_parts(
+            ratings=self.kpis.ratings, children=children, meta=self.campaign.meta, language=self.language,
+            present=present))
+
+    def commitments(self) -> Section:
+        """公开承诺: fulfilment (kept, late, overdue, due today, of due), children compared, overdue ones listed."""
+        present = "commitments" in self.campaign.present
+        children = children_commitments(self.campaign, self.unit_id, self.as_of) if present else None
+        return Section("commitments", evaluation_sections.commitments_parts(
+            figures_=self.kpis.commitments, overdue=self.kpis.overdue_commitments, children=children,
+            as_of=self.as_of, language=self.language, present=present))
+
+    def appraisal(self) -> Section:
+        """考核评分: score, grade, rank among siblings, points by item, the scoring rule, the children's ranking."""
+        scored = campaign_appraisal(self.campaign, self.as_of, self.tolerance)
+        children = None
+        if scored is not None:
+            children = scored.items[scored.items["unit_id"].isin(self.campaign.hierarchy.children[self.unit_id])]
+        return Section("appraisal", evaluation_sections.appraisal_parts(
+            appraisal=self.kpis.appraisal, children_items=children, meta=self.campaign.meta, language=self.language))
+
     def sections(self) -> list[Section]:
         """All sections in page order."""
         return [self.header(), self.kpi_cards(), self.visits(), self.surveys(), self.targets(), self.children(),
-                self.quality()]
+                self.ratings(), self.commitments(), self.appraisal(), self.quality()]
 
 
 def _text(value: object) -> str:

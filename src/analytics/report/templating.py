@@ -11,9 +11,10 @@ runs, and no caller has to remember to escape anything. Undefined names are erro
     render("html/index.html.j2", language="en", ...)    # a whole page
 
 Templates see the label and number helpers of `analytics.labels`: `t(key)` (the label in the template's
-`language`), and the filters `fmt_int`, `fmt_percent`, `fmt_number`, `fmt_points`, `status_label`,
-`status_colour`. Table cells are plain values (escaped text) or `Cell`s (text with a link, chips, a code,
-a status badge, a tooltip or an indent), so tables hold no HTML at all.
+`language`), and the filters `fmt_int`, `fmt_percent`, `fmt_number`, `fmt_points`, `fmt_score`,
+`status_label`, `status_colour`, `grade_key`, `grade_label`. Table cells are plain values (escaped text) or
+`Cell`s (text with a link, chips, a code, a status or grade badge, a tooltip or an indent), so tables hold no
+HTML at all.
 
 Stylesheets (`*.css.j2`) are the one exception to autoescaping: HTML escaping is wrong inside <style>.
 They take only theme values (checked colours and font names, see `report.theme`), never data, and
@@ -32,7 +33,19 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from analytics.config import resource
-from analytics.labels import LANGUAGES, fmt_int, fmt_number, fmt_percent, fmt_points, label, status_colour, status_label
+from analytics.labels import (
+    LANGUAGES,
+    fmt_int,
+    fmt_number,
+    fmt_percent,
+    fmt_points,
+    fmt_score,
+    grade_key,
+    grade_label,
+    label,
+    status_colour,
+    status_label,
+)
 
 TEMPLATES = resource("report", "templates")
 UI = "html/ui.html.j2"
@@ -41,10 +54,13 @@ _SCRIPT_END = re.compile(r"</script", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class Column:
-    """A table column: its header (a label key, shown in the table's language) and whether it holds numbers."""
+    """A table column: its header (a label key, shown in the table's language) and whether it holds numbers.
+
+    `text` is a header shown as written instead of a label (a name from the data, e.g. an appraisal item)."""
 
     label: str
     numeric: bool = False
+    text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -52,13 +68,15 @@ class Cell:
     """A table cell richer than plain text. Every field is text, escaped when rendered.
 
     text: shown literally (a link's text when `href` is given); status: a pace status shown as a coloured
-    badge instead of text; chips: small grey labels after the text (tags, a code); code: a code after the
-    text in <code>; title: a tooltip; indent: tree depth, shown as left padding.
+    badge instead of text; grade: an appraisal grade (excellent, good, pass, fail) shown as a badge likewise;
+    chips: small grey labels after the text (tags, a code); code: a code after the text in <code>; title: a
+    tooltip; indent: tree depth, shown as left padding.
     """
 
     text: object = ""
     href: str | None = None
     status: str | None = None
+    grade: str | None = None
     chips: tuple[str, ...] = ()
     code: str | None = None
     title: str | None = None
@@ -110,6 +128,11 @@ def _status_label(context: Context, status: object) -> str:
     return status_label(status, context["language"])
 
 
+@pass_context
+def _grade_label(context: Context, grade: object) -> str:
+    return grade_label(grade, context["language"])
+
+
 def _autoescape(name: str | None) -> bool:
     return not (name or "").endswith(".css.j2")
 
@@ -134,6 +157,9 @@ def environment() -> Environment:
         fmt_percent=fmt_percent,
         fmt_number=fmt_number,
         fmt_points=fmt_points,
+        fmt_score=fmt_score,
+        grade_key=grade_key,
+        grade_label=_grade_label,
         status_label=_status_label,
         status_colour=status_colour,
     )

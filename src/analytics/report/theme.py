@@ -62,6 +62,17 @@ class Palette:
     )
     # Pace statuses (completed, ahead, on_pace, behind, missed, no_data): the foundation's table, read here.
     status: Mapping[str, str] = field(default_factory=lambda: MappingProxyType(dict(STATUS_COLOURS)))
+    # Appraisal grades, as badges with white text (each about 4.5:1 or more against white).
+    grade: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({
+        "excellent": "#1b7837", "good": "#1f5f99", "pass": "#8a5a00", "fail": "#a4161a", "no_data": "#757575"}))
+    # Rating scores 5 (非常满意) … 1 (不满意): a diverging scale, green to red.
+    rating: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({
+        "5": "#1b7837", "4": "#91cf60", "3": "#e0e0a0", "2": "#fc8d59", "1": "#d73027"}))
+    # Due commitments by status at as_of.
+    commitment: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({
+        "kept": "#1b7837", "late": "#e6a23c", "due_today": "#4c78a8", "overdue": "#c62828"}))
+    earned: str = "#4c78a8"  # appraisal points earned
+    lost: str = "#f2c4bd"  # appraisal points lost
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -119,6 +130,11 @@ class FigureDefaults:
     advanced_colour: str = PALETTE.advanced
     lagging_colour: str = PALETTE.lagging
     elapsed_colour: str = PALETTE.ink
+    grade_colours: Mapping[str, str] = field(default_factory=lambda: PALETTE.grade)
+    rating_colours: Mapping[str, str] = field(default_factory=lambda: PALETTE.rating)
+    commitment_colours: Mapping[str, str] = field(default_factory=lambda: PALETTE.commitment)
+    earned_colour: str = PALETTE.earned
+    lost_colour: str = PALETTE.lost
     height: int = 360
     empty_height: int = 220
     row_height: int = 26  # per category of a horizontal bar chart, so long lists stay readable
