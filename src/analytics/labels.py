@@ -277,6 +277,8 @@ LABELS: dict[str, dict[str, str]] = {
     "explore.compare_limit": {"zh": "最多对比5个单位，仅显示前5个", "en": "At most 5 units are compared; showing the first 5"},
     "explore.metric_survey_rates": {"zh": "问卷回收率与有效率", "en": "Survey rates"},
     "explore.metric_completion": {"zh": "指标完成率", "en": "Target completion"},
+    "explore.metric_satisfaction": {"zh": "满意率（分问题）", "en": "Satisfaction by question"},
+    "explore.metric_appraisal": {"zh": "考核分项得分", "en": "Appraisal points by item"},
     "explore.window": {"zh": "统计期间", "en": "Window"},
     "explore.code": {"zh": "编码", "en": "Code"},
     "explore.findings": {"zh": "数据质量问题", "en": "Data-quality findings"},

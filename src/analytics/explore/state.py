@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -21,17 +22,32 @@ import plotly.graph_objects as go
 
 from analytics.data.campaign import Campaign, empty_table
 from analytics.data.contract import GROUPS, TABLES, VISIT_KINDS
-from analytics.kpis import UnitKpis, campaign_flags, unit_kpis
-from analytics.labels import DEFAULT_LANGUAGE, fmt_int, fmt_percent, fmt_points, label
+from analytics.kpis import (
+    UnitKpis,
+    campaign_appraisal,
+    campaign_flags,
+    children_commitments,
+    children_ratings,
+    unit_kpis,
+)
+from analytics.labels import DEFAULT_LANGUAGE, MISSING, fmt_int, fmt_percent, fmt_points, fmt_score, label
 from analytics.metrics import between
-from analytics.report import figures
+from analytics.report import evaluation_sections, figures
+from analytics.report.evaluation_sections import Part, item_label
 from analytics.report.sections import kpi_card_values
 from analytics.report.templating import Cell, Column, Row, Table, macros
 from analytics.report.theme import panel_css
 
 UNIT_TABLES = ("visits", "surveys", "targets", "actuals")
 UNIT_FIGURES = ("persons", "events", "trend", "coverage", "funnel", "targets")
-COMPARE_METRICS = ("events", "persons", "survey_rates", "completion")
+COMPARE_METRICS = ("events", "persons", "survey_rates", "completion", "satisfaction", "appraisal")
+# The report's evaluation sections (群众评议, 公开承诺, 考核评分) and the div ids of their charts, in page order.
+EVALUATION_SECTIONS = ("ratings", "commitments", "appraisal")
+EVALUATION_FIGURES = {
+    "ratings": ("chart-rating-distribution", "chart-ratings-children"),
+    "commitments": ("chart-commitments-children",),
+    "appraisal": ("chart-appraisal-items", "chart-appraisal-children"),
+}
 MAX_COMPARE = 5
 INDENT = "\u3000"  # an ideographic space: option text keeps it, where browsers collapse ordinary spaces
 _KPI_CACHE_SIZE = 256
@@ -87,7 +103,7 @@ class CampaignIndex:
         self.flags = campaign_flags(campaign)
         self._search = {u: _folded(f"{u} {h.name[u]}") for u in self.order}
         self._kpis: OrderedDict[Query, UnitKpis] = OrderedDict()
-        self._targets: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+        self._targets: OrderedDict[tuple, UnitKpis] = OrderedDict()  # as of as_of, by (unit, as_of, tolerance)
 
     @property
     def meta(self):
@@ -117,18 +133,22 @@ class CampaignIndex:
         pace_key = (q.unit_id, q.as_of, q.tolerance)
         if q.until == q.as_of and pace_key not in self._targets:
             k = unit_kpis(self.view(q.unit_id), q.unit_id, q.as_of, q.tolerance, **options)  # one call does both
-            self._remember(self._targets, pace_key, k.targets)
+            self._remember(self._targets, pace_key, k)
         else:
             k = unit_kpis(self.view(q.unit_id, ("visits", "surveys")), q.unit_id, q.until, q.tolerance, **options)
-            k = dataclasses.replace(k, as_of=q.as_of, targets=self._pace(q.unit_id, q.as_of, q.tolerance))
+            # Targets, commitments and the appraisal are as of as_of, whatever window the visits are looked at in.
+            at = self._at_as_of(q.unit_id, q.as_of, q.tolerance)
+            k = dataclasses.replace(k, as_of=q.as_of, targets=at.targets, commitments=at.commitments,
+                                    commitment_list=at.commitment_list, appraisal=at.appraisal)
         self._remember(self._kpis, q, k)
         return k
 
-    def _pace(self, unit_id: str, as_of: dt.date, tolerance: float) -> pd.DataFrame:
+    def _at_as_of(self, unit_id: str, as_of: dt.date, tolerance: float) -> UnitKpis:
+        """unit_kpis of the unit as of as_of on its targets and actuals (targets' pace, commitments, appraisal)."""
         key = (unit_id, as_of, tolerance)
         hit = self._targets.get(key)
         if hit is None:
-            hit = unit_kpis(self.view(unit_id, ("targets", "actuals")), unit_id, as_of, tolerance).targets
+            hit = unit_kpis(self.view(unit_id, ("targets", "actuals")), unit_id, as_of, tolerance)
             self._remember(self._targets, key, hit)
         return hit
 
@@ -161,6 +181,12 @@ class CampaignIndex:
 
     def indicators(self) -> list[str]:
         return _ordered(self.campaign.targets["indicator"], self.meta.indicators)
+
+    def compare_metrics(self) -> list[str]:
+        """What compare mode offers for this campaign: satisfaction with a responses table, the appraisal's items
+        with an appraisal section, the rest always."""
+        has = {"satisfaction": "responses" in self.campaign.present, "appraisal": self.meta.appraisal is not None}
+        return [m for m in COMPARE_METRICS if has.get(m, True)]
 
     # -- the unit picker ------------------------------------------------------------------------------------
     def unit_label(self, unit_id: str) -> str:
@@ -242,7 +268,8 @@ def unit_figures(index: CampaignIndex, q: Query, k: UnitKpis, language: str,
 
 def metric_title(metric: str, language: str) -> str:
     keys = {"events": "fig.events_by_kind", "persons": "fig.persons_by_group",
-            "survey_rates": "explore.metric_survey_rates", "completion": "explore.metric_completion"}
+            "survey_rates": "explore.metric_survey_rates", "completion": "explore.metric_completion",
+            "satisfaction": "explore.metric_satisfaction", "appraisal": "explore.metric_appraisal"}
     return label(keys[metric], language)
 
 
@@ -263,6 +290,20 @@ def compare_frame(index: CampaignIndex, units: list[str], kpis: list[UnitKpis], 
         for u, k in zip(units, kpis, strict=True):
             rows += [(u, names[u], label(f"rate.{r}", language), k.surveys[r])
                      for r in ("return_rate", "validity", "effective_rate")]
+    elif metric == "satisfaction":
+        questions = list(dict.fromkeys(q for k in kpis if not k.ratings.empty for q in k.ratings["question"]))
+        for u, k in zip(units, kpis, strict=True):
+            by_question = dict(zip(k.ratings["question"], k.ratings["satisfaction"], strict=True)) if not k.ratings.empty else {}
+            rows += [(u, names[u], label("rating.all_questions", language) if q == "" else q,
+                      by_question.get(q, float("nan"))) for q in questions]
+    elif metric == "appraisal":
+        # Points earned, item by item (NaN where an item does not apply to a unit; items that apply to none of the
+        # units compared are left out).
+        scored = [(u, k.appraisal.items) for u, k in zip(units, kpis, strict=True) if k.appraisal is not None]
+        applying = {code for _, items in scored for code in items.loc[items["applies"], "item"]}
+        for u, items in scored:
+            rows += [(u, names[u], item_label(it.metric, it.key, meta, language), it.points if it.applies else math.nan)
+                     for it in items.itertuples(index=False) if it.item in applying]
     elif metric == "completion":
         codes = list(dict.fromkeys(c for k in kpis for c in k.targets["indicator"]))
         order = {c: i for i, c in enumerate(index.indicators())}
@@ -279,7 +320,30 @@ def compare_figure(index: CampaignIndex, units: list[str], kpis: list[UnitKpis],
                    language: str) -> go.Figure:
     frame = compare_frame(index, units, kpis, metric, language)
     return figures.compare_units_figure(frame=frame, metric_label=metric_title(metric, language), language=language,
-                                        percent=metric in ("survey_rates", "completion"))
+                                        percent=metric in ("survey_rates", "completion", "satisfaction"))
+
+
+def evaluation_parts(index: CampaignIndex, q: Query, k: UnitKpis, language: str) -> dict[str, list[Part]]:
+    """The report's three evaluation sections for one unit (the same functions as its page), by section key:
+    ratings over the query's window of questionnaires, commitments and the appraisal as of as_of. Unit names
+    are not links (the explorer has no pages to link to)."""
+    c = index.campaign
+    scored = campaign_appraisal(c, q.as_of, q.tolerance)
+    children = c.hierarchy.children[q.unit_id]
+    children_items = None if scored is None else scored.items[scored.items["unit_id"].isin(children)]
+    ratings_present = "responses" in c.present
+    commitments_present = "commitments" in c.present
+    return {
+        "ratings": evaluation_sections.ratings_parts(
+            ratings=k.ratings, present=ratings_present, meta=c.meta, language=language, links=False,
+            children=children_ratings(c, q.unit_id, q.until, q.start) if ratings_present else None),
+        "commitments": evaluation_sections.commitments_parts(
+            figures_=k.commitments, overdue=k.overdue_commitments, as_of=q.as_of, language=language, links=False,
+            present=commitments_present,
+            children=children_commitments(c, q.unit_id, q.as_of) if commitments_present else None),
+        "appraisal": evaluation_sections.appraisal_parts(
+            appraisal=k.appraisal, children_items=children_items, meta=c.meta, language=language, links=False),
+    }
 
 
 # -- HTML of the KPI panel: templates/html/explore.html.j2 ------------------------------------------------
@@ -321,15 +385,31 @@ def unit_panel_html(index: CampaignIndex, q: Query, k: UnitKpis, language: str) 
     )
 
 
+APPRAISAL_COMPARE_COLUMNS = (Column("col.score", numeric=True), Column("col.grade"),
+                             Column("kpi.rank", numeric=True))
+
+
 def compare_panel_html(index: CampaignIndex, units: list[str], kpis: list[UnitKpis], language: str,
                        note: str = "") -> str:
-    """One row of key figures per compared unit."""
+    """One row of key figures per compared unit, with its appraisal score, grade and rank when there is one."""
     names = index.campaign.hierarchy.name
+    scored = index.meta.appraisal is not None
     rows = []
     for u, k in zip(units, kpis, strict=True):
         cards = kpi_card_values(k)
-        rows.append(Row((Cell(names[u], code=u), *(cards[key] for key in COMPARE_KEYS))))
-    return _panel(language).compare_panel(css=panel_css(), table=Table(COMPARE_COLUMNS, rows), note=note)
+        cells = [Cell(names[u], code=u), *(cards[key] for key in COMPARE_KEYS)]
+        if scored and k.appraisal is not None:
+            a = k.appraisal
+            cells += [fmt_score(a.score), Cell(grade=a.grade),
+                      MISSING if a.rank is None else f"{a.rank} / {a.ranked_among}"]
+        rows.append(Row(tuple(cells)))
+    columns = (*COMPARE_COLUMNS, *(APPRAISAL_COMPARE_COLUMNS if scored else ()))
+    return _panel(language).compare_panel(css=panel_css(), table=Table(columns, rows), note=note)
+
+
+def section_panel_html(parts: list[Part], language: str) -> str:
+    """The HTML parts of a report section (its figures are shown apart), in the panel's style."""
+    return _panel(language).section_panel(css=panel_css(), parts=[p for p in parts if isinstance(p, str)])
 
 
 def message_html(text: str, error: bool = False) -> str:
@@ -344,6 +424,8 @@ def export_link_html(text: str, href: str, name: str, path: str) -> str:
 
 __all__ = [
     "COMPARE_METRICS",
+    "EVALUATION_FIGURES",
+    "EVALUATION_SECTIONS",
     "MAX_COMPARE",
     "UNIT_FIGURES",
     "CampaignIndex",
@@ -351,9 +433,11 @@ __all__ = [
     "compare_figure",
     "compare_frame",
     "compare_panel_html",
+    "evaluation_parts",
     "export_link_html",
     "message_html",
     "metric_title",
+    "section_panel_html",
     "unit_figures",
     "unit_panel_html",
     "with_indicators",

@@ -29,15 +29,19 @@ from analytics.data.campaign import META_FILE, Campaign, CampaignMeta, parse_met
 from analytics.data.loading import load_campaign
 from analytics.explore.state import (
     COMPARE_METRICS,
+    EVALUATION_FIGURES,
+    EVALUATION_SECTIONS,
     MAX_COMPARE,
     UNIT_FIGURES,
     CampaignIndex,
     Query,
     compare_figure,
     compare_panel_html,
+    evaluation_parts,
     export_link_html,
     message_html,
     metric_title,
+    section_panel_html,
     unit_figures,
     unit_panel_html,
     with_indicators,
@@ -50,6 +54,8 @@ from analytics.report.parameters import NOTEBOOK_PARAMETERS
 log = logging.getLogger(__name__)
 
 FIGURES = (*UNIT_FIGURES, "compare")
+EVALUATION = "evaluation"  # the report's 群众评议, 公开承诺 and 考核评分 sections, below the charts
+UPDATES = (*FIGURES, EVALUATION)
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 EXPORT_DIR = REPORTS_DIR / "explore"
 # Charts get a fixed width: a FigureWidget drawn before its cell has a width falls back to 700 px and never
@@ -192,6 +198,20 @@ class CampaignExplorer:
             [W.Box([self.figures[n]], layout=W.Layout(width=f"{CHART_WIDTH}px")) for n in UNIT_FIGURES],
             layout=W.Layout(width="100%", flex_flow="row wrap", grid_gap=f"{CHART_GAP}px"),
         )
+        # The evaluation sections: each one's HTML (cards, tables, the scoring rule), then its charts side by side;
+        # a chart the unit has no part for (e.g. children compared, for a leaf) is hidden.
+        self.sections = {key: W.HTML(layout=full) for key in EVALUATION_SECTIONS}
+        self.evaluation_figures: dict[str, go.FigureWidget] = {
+            div: go.FigureWidget(layout={"template": TEMPLATE}) for divs in EVALUATION_FIGURES.values() for div in divs}
+        self._evaluation_boxes = {div: W.Box([fig], layout=W.Layout(width=f"{CHART_WIDTH}px", display="none"))
+                                  for div, fig in self.evaluation_figures.items()}
+        evaluation = W.VBox([
+            part
+            for key in EVALUATION_SECTIONS
+            for part in (self.sections[key], W.Box([self._evaluation_boxes[d] for d in EVALUATION_FIGURES[key]],
+                                                   layout=W.Layout(width="100%", flex_flow="row wrap",
+                                                                   grid_gap=f"{CHART_GAP}px")))
+        ], layout=full)
         left = W.VBox([self.search, self.unit, self.compare, self.compare_units, self.compare_metric],
                       layout=W.Layout(width="330px", min_width="260px"))
         filters = W.VBox([self.start, self.end, self.kinds, self.groups, self.indicators],
@@ -199,7 +219,7 @@ class CampaignExplorer:
         right = W.VBox([self.kpi_panel, self.export_button, self.status], layout=W.Layout(flex="1 1 360px"))
         header = W.HBox([self.campaign_picker, self.as_of, self.language], layout=W.Layout(flex_flow="row wrap"))
         body = W.HBox([left, filters, right], layout=W.Layout(flex_flow="row wrap", grid_gap="12px"))
-        self.widget = W.VBox([header, body, self._compare_box, charts], layout=full)
+        self.widget = W.VBox([header, body, self._compare_box, charts, evaluation], layout=full)
         self.widget.add_class("campaign-explorer")
 
         handlers = {
@@ -290,7 +310,8 @@ class CampaignExplorer:
             self._relabel_options(self.groups, [(meta.group_label(c, lang), c) for _, c in self.groups.options])
             self._relabel_options(self.indicators,
                                   [(meta.indicator_label(c, lang), c) for _, c in self.indicators.options])
-            self._relabel_options(self.compare_metric, [(metric_title(m, lang), m) for m in COMPARE_METRICS])
+            self._relabel_options(self.compare_metric,
+                                  [(metric_title(m, lang), m) for m in self.index.compare_metrics()])
 
     @staticmethod
     def _relabel_options(control, options: list[tuple[str, object]]) -> None:
@@ -331,15 +352,16 @@ class CampaignExplorer:
         return [u for u in self.index.order if u in chosen][:MAX_COMPARE]
 
     # -- updating -----------------------------------------------------------------------------------------
-    def refresh(self, names: Iterable[str] = FIGURES) -> None:
-        """Recompute the figures for the controls' values and update the panel and the named charts in place."""
+    def refresh(self, names: Iterable[str] = UPDATES) -> None:
+        """Recompute the figures for the controls' values and update the panel, the named charts and (with
+        "evaluation") the evaluation sections in place."""
         started = time.perf_counter()
         wanted = set(names)
         q = self.query()
         indicators = _chosen(self.indicators)
         lang = self.lang
         comparing = self.compare.value
-        if not comparing or wanted & set(UNIT_FIGURES):
+        if not comparing or wanted & {*UNIT_FIGURES, EVALUATION}:
             self.kpis = with_indicators(self.index.kpis(q), indicators)
         if comparing:
             units = self.compared_units()
@@ -360,7 +382,19 @@ class CampaignExplorer:
         shown = tuple(n for n in UNIT_FIGURES if n in wanted)
         for name, fig in unit_figures(self.index, q, self.kpis, lang, shown).items():
             copy_figure(self.figures[name], fig.update_layout(width=CHART_WIDTH))
+        if EVALUATION in wanted:
+            self._show_evaluation(q, lang)
         self.last_update_s = time.perf_counter() - started
+
+    def _show_evaluation(self, q: Query, lang: str) -> None:
+        """The unit's evaluation sections, from the same functions as its report page."""
+        for key, parts in evaluation_parts(self.index, q, self.kpis, lang).items():
+            self.sections[key].value = section_panel_html(parts, lang)
+            charts = {p[0]: p[1] for p in parts if not isinstance(p, str)}
+            for div in EVALUATION_FIGURES[key]:
+                if div in charts:
+                    copy_figure(self.evaluation_figures[div], charts[div].update_layout(width=CHART_WIDTH))
+                self._evaluation_boxes[div].layout.display = "flex" if div in charts else "none"
 
     def _message(self, text: str, error: bool = False) -> None:
         self.status.value = message_html(text, error)

@@ -1,0 +1,281 @@
+"""The report's 群众评议, 公开承诺 and 考核评分 sections, read as a reader reads them: the numbers in their cards
+and tables worked out by hand on a five-unit town (arithmetic in the comments), both languages, no "NaN"."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from analytics import load_campaign
+from analytics.report import UnitReport
+from analytics.report.evaluation_sections import item_label, item_value_text, shown_points
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# T (town) -> C1, C2; C1 -> B1, B2. C2 is a leaf.
+UNITS = "unit_id,name,parent_id,kind\nT,镇,,town\nC1,一社区,T,community\nB1,一支部,C1,branch\nB2,二支部,C1,branch\n" \
+        "C2,二社区,T,community\n"
+SURVEYS = "survey_id,unit_id,date,issued,returned,valid\nS1,B1,2012-05-01,5,5,5\nS2,B2,2012-05-01,3,3,3\n"
+Q1, Q2 = "对社区党组织工作满意度", "对党员作用<b>发挥</b>评价"  # a question as typed, markup and all
+RESPONSES = "survey_id,question,score\n" + "".join(
+    f"{s},{q},{score}\n" for s, q, scores in (("S1", Q1, (5, 4, 4, 2)), ("S1", Q2, (3,)), ("S2", Q1, (5, 3, 1)))
+    for score in scores)
+COMMITMENTS = (
+    "commitment_id,unit_id,text,due,done\n"
+    "K1,B1,<script>alert(1)</script>修路,2012-03-31,2012-03-20\n"  # kept
+    "K2,B1,安装路灯,2012-05-31,\n"  # overdue: May 31 -> June 30 = 30 days
+    "K3,B2,整治楼道,2012-04-30,2012-05-10\n"  # kept late
+    "K4,C2,清理河道,2012-06-30,\n"  # due today
+    "K5,T,召开评议会,2012-09-30,\n"  # not yet due
+    "K6,C2,走访困难户,2012-06-01,2012-07-15\n"  # overdue 29 days at as_of: done only after it
+)
+TARGETS = ("unit_id,indicator,target,measure,period_start,period_end,aggregation\n"
+           "C1,tasks,10,件,2012-01-01,2012-12-31,sum\nC2,tasks,6,件,2012-01-01,2012-12-31,sum\n")
+ACTUALS = "unit_id,indicator,date,value\nC1,tasks,2012-06-30,4\nC2,tasks,2012-06-30,1\n"
+VISITS = "date,unit_id,kind,group,persons\n2012-03-01,B1,visit,residents,5\n2012-03-02,C2,visit,residents,4\n"
+META = (
+    "id: sections\nname: {zh: 考核, en: Appraisal}\nstart: 2012-01-01\nend: 2012-12-31\nas_of: 2012-06-30\n"
+    "vocabulary:\n  indicators:\n    tasks: {zh: 重点任务, en: Key tasks}\n"
+    "appraisal:\n  items:\n"
+    "    - {metric: completion, key: tasks, weight: 40, full_at: 0.5}\n"
+    "    - {metric: grassroots_coverage, weight: 20, full_at: 1.0}\n"
+    "    - {metric: satisfaction, weight: 25, full_at: 0.9}\n"
+    "    - {metric: commitment_fulfilment, weight: 15, full_at: 1.0}\n"
+    "  grades: {excellent: 90, good: 80, pass: 60}\n"
+)
+TABLES = {"units": UNITS, "surveys": SURVEYS, "responses": RESPONSES, "commitments": COMMITMENTS, "targets": TARGETS,
+          "actuals": ACTUALS, "visits": VISITS}
+
+
+class _Tables(HTMLParser):
+    """Text of every <table> cell (rows of cells), card values and paragraphs of an HTML fragment."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+        self.cards: list[str] = []
+        self.paragraphs: list[str] = []
+        self._cell: list[str] | None = None
+        self._card = self._para = False
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        css = dict(attrs).get("class") or ""
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+        elif tag == "div" and css == "card-value":
+            self._card = True
+            self.cards.append("")
+        elif tag == "p":
+            self._para = True
+            self.paragraphs.append("")
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th"):
+            self.tables[-1][-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "div":
+            self._card = False
+        elif tag == "p":
+            self._para = False
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+        if self._card:
+            self.cards[-1] += data.strip()
+        if self._para:
+            self.paragraphs[-1] += data
+
+
+@pytest.fixture
+def town(make_campaign) -> Path:
+    return make_campaign(TABLES, meta=META)
+
+
+def _section(folder: Path, unit: str, name: str, language: str = "zh") -> tuple[str, _Tables]:
+    report = UnitReport.load(folder, unit, language=language)
+    html = getattr(report, name)().html()
+    assert "NaN" not in html and "nan" not in re.sub(r"<[^>]+>", " ", html).split()
+    return html, _Tables(html)
+
+
+# --------------------------------------------------------------------------- 群众评议
+
+
+def test_ratings_by_question_and_distribution_by_hand(town):
+    html, t = _section(town, "C1", "ratings")
+    # C1 = B1 + B2. B1: Q1 5, 4, 4, 2 and Q2 3; B2: Q1 5, 3, 1. All: 8 ratings, 5+4+4+2+3+5+3+1 = 27 -> 3.375,
+    # shown 3.38; scores >= 4: 5, 4, 4, 5 -> 4 of 8 = 50.0%.
+    assert t.cards == ["8", "3.38", "50.0%"]
+    by_question = t.tables[0]
+    assert by_question[0] == ["问题", "评价数", "平均分", "满意率", "非常满意", "满意", "基本满意", "不太满意", "不满意"]
+    # Q1: 7 ratings, 24 / 7 = 3.43, 4 of 7 satisfied = 57.1%; 5s: 2, 4s: 2, 3s: 1, 2s: 1, 1s: 1.
+    # Q2: one 3 -> 3.00, 0.0%. All questions first: 2, 2, 2, 1, 1 of each score.
+    assert by_question[1:] == [
+        ["全部问题", "8", "3.38", "50.0%", "2", "2", "2", "1", "1"],
+        [Q1, "7", "3.43", "57.1%", "2", "2", "1", "1", "1"],
+        [Q2, "1", "3.00", "0.0%", "0", "0", "1", "0", "0"],
+    ]
+    assert "&lt;b&gt;发挥&lt;/b&gt;" in html  # the question shows as typed, never as markup
+    assert "满意率 = 4分及以上（满意及以上）的评价数 ÷ 评价数" in t.paragraphs[0]
+    # Children compared, best first: B1 60.0% (3 of 5, mean 18 / 5 = 3.60), B2 33.3% (1 of 3, mean 9 / 3 = 3.00)
+    assert t.tables[1][1:] == [["一支部", "5", "3.60", "60.0%"], ["二支部", "3", "3.00", "33.3%"]]
+    charts = UnitReport.load(town, "C1").ratings().figures()
+    distribution, children = charts
+    assert [tr.name for tr in distribution.data] == ["5 非常满意", "4 满意", "3 基本满意", "2 不太满意", "1 不满意"]
+    assert list(distribution.data[0].x) == pytest.approx([2 / 8, 2 / 7, 0])  # share of 5s: all, Q1, Q2
+    assert list(children.data[0].y) == ["一支部", "二支部"] and list(children.data[0].x) == pytest.approx([0.6, 1 / 3])
+
+
+def test_a_unit_without_ratings_says_no_data_and_children_without_say_how_many(town):
+    _html, t = _section(town, "C2", "ratings")  # C2 has no questionnaire
+    assert t.cards == [] and t.tables == [] and t.paragraphs == ["暂无数据"]
+    html, t = _section(town, "T", "ratings", "en")
+    assert "Units below without ratings: 1" in html  # C2
+    assert [row[0] for row in t.tables[1][1:]] == ["一社区"]
+
+
+# --------------------------------------------------------------------------- 公开承诺
+
+
+def test_commitments_cards_sentence_and_overdue_list_by_hand(town):
+    html, t = _section(town, "T", "commitments")
+    # Due by June 30: K1 kept, K3 late, K2 overdue, K6 overdue (done only on July 15), K4 due today -> 5;
+    # fulfilment 1 / 5 = 20.0%; K5 is not yet due.
+    assert t.cards == ["20.0%", "5", "1", "1", "2", "1"]
+    assert t.paragraphs[0] == ("承诺兑现率 = 按期兑现1项 ÷ 已到期5项（截至2012-06-30已到期：按期兑现1 + 逾期兑现1 + "
+                               "逾期未兑现2 + 当日到期未兑现1）= 20.0%；另有1项尚未到期。")
+    overdue = t.tables[0]
+    assert overdue[0] == ["单位", "承诺事项", "承诺时限", "逾期天数"]
+    # Most overdue first: K2 due May 31 (30 days), K6 due June 1 (29 days)
+    assert overdue[1:] == [["一支部", "安装路灯 K2", "2012-05-31", "30"], ["二社区", "走访困难户 K6", "2012-06-01", "29"]]
+    assert 'href="' in html.split("安装路灯")[0].rsplit("<tr", 1)[1]  # the unit links to its page
+    chart = UnitReport.load(town, "T").commitments().figures()[0]
+    # Children, best fulfilment first: C1 kept 1 of 3 (33.3%), C2 none of 2
+    assert list(chart.data[0].y) == ["一社区", "二社区"]
+    assert {tr.name: list(tr.x) for tr in chart.data} == {
+        "按期兑现": [1, 0], "逾期兑现": [1, 0], "当日到期未兑现": [0, 1], "逾期未兑现": [1, 1]}
+
+
+def test_commitment_text_is_escaped_and_a_unit_with_nothing_overdue_says_so(town):
+    html, t = _section(town, "B1", "commitments", "en")
+    assert "<script>" not in html
+    # B1: K1 kept, K2 overdue -> 1 of 2 = 50.0%
+    assert t.cards == ["50.0%", "2", "1", "0", "1", "0"]
+    html, t = _section(town, "B2", "commitments", "en")
+    assert "No commitment is overdue" in html and t.cards == ["0.0%", "1", "0", "1", "0", "0"]
+
+
+# --------------------------------------------------------------------------- 考核评分
+
+
+def test_appraisal_breakdown_adds_up_with_not_applicable_and_no_data_marks(town):
+    html, t = _section(town, "C2", "appraisal")
+    # C2, a leaf: completion 1/6 = 16.67% of full marks at 50% -> 40 x 0.3333 = 13.33 points, 26.67 lost;
+    # grassroots coverage does not apply to a leaf; satisfaction applies but C2 has no rating: 0 points, all 25
+    # lost; fulfilment 0 of 2 due = 0% -> 0 of 15. Applicable weights 40 + 25 + 15 = 80:
+    # 100 x 13.33 / 80 = 16.67, fail; second of T's two children (C1 60.89).
+    assert t.cards == ["16.67", "不合格", "2 / 2"]
+    items = t.tables[0]
+    assert items[0] == ["考核项目", "实际值", "满分值", "权重", "得分", "失分"]
+    assert items[1:] == [
+        ["完成率：重点任务", "16.67%", "50%", "40", "13.33", "26.67"],
+        ["基层覆盖率", "100%", "100%", "20", "— 不适用", "—"],
+        ["满意率", "—", "90%", "25", "0.00 暂无数据", "25.00"],
+        ["承诺兑现率", "0%", "100%", "15", "0.00", "15.00"],
+        ["合计（适用项目）", "", "", "80", "13.33", "66.67"],
+    ]
+    assert "本单位：100 × 13.33 ÷ 80 = 16.67" in t.paragraphs
+    rule = next(p for p in t.paragraphs if p.startswith("计分方法"))
+    assert "权重 × min(实际值 ÷ 满分值, 1)" in rule and "总分90分及以上为优秀，80分及以上为良好，60分及以上为合格" in rule
+    assert "NaN" not in html
+
+
+def test_appraisal_of_a_unit_with_children_ranks_them_item_by_item(town):
+    _html, t = _section(town, "T", "appraisal", "en")
+    # T: completion (4 + 1) / (10 + 6) = 0.3125 / 0.5 x 40 = 25.00; grassroots coverage: leaves B1, B2, C2,
+    # visited B1 and C2 -> 2/3 x 20 = 13.33; satisfaction 4 of 8 = 0.5 / 0.9 x 25 = 13.89; fulfilment 1/5 x 15 =
+    # 3.00. 25 + 13.333 + 13.889 + 3 = 55.22 of 100: fail, the only root.
+    assert t.cards == ["55.22", "Fail", "1 / 1"]
+    assert [row[4] for row in t.tables[0][1:]] == ["25.00", "13.33", "13.89", "3.00", "55.22"]
+    assert "This unit: 100 × 55.22 ÷ 100 = 55.22" in t.paragraphs
+    # C1: completion 0.4 / 0.5 x 40 = 32.00; grassroots 1 of 2 -> 10.00; satisfaction 0.5 / 0.9 x 25 = 13.89;
+    # fulfilment 1/3 x 15 = 5.00 -> 60.89, pass. C2 16.67 (above). Ranked 1 and 2.
+    children = t.tables[1]
+    assert children[0] == ["Rank", "Unit", "Score", "Grade", "Completion: Key tasks", "Grassroots coverage",
+                           "Satisfaction", "Commitment fulfilment"]
+    assert children[1:] == [["1", "一社区", "60.89", "Pass", "32.00", "10.00", "13.89", "5.00"],
+                            ["2", "二社区", "16.67", "Fail", "13.33", "—", "0.00", "0.00"]]
+    rule = next(p for p in t.paragraphs if p.startswith("How a score is made"))
+    assert "weight × min(value ÷ full marks at, 1)" in rule and "rounded half up to 2 decimals" in rule
+
+
+def test_the_breakdown_chart_stacks_points_and_points_lost_to_each_weight(town):
+    items, children = UnitReport.load(town, "C2").appraisal().figures()[0], None
+    earned, lost = items.data
+    assert list(earned.y) == ["完成率：重点任务", "基层覆盖率", "满意率", "承诺兑现率"]
+    assert list(earned.x) == pytest.approx([13.33, 0, 0, 0])
+    assert list(lost.x) == pytest.approx([26.67, 0, 25, 15])
+    assert list(lost.text) == ["13.33 / 40", "不适用", "暂无数据 · 0.00 / 25", "0.00 / 15"]
+    assert children is None
+    ranking = UnitReport.load(town, "C1").appraisal().figures()[1]
+    # B1: satisfaction 0.6 / 0.9 x 25 = 16.67, fulfilment 1/2 x 15 = 7.50 -> 24.17 of 40 = 60.42 (pass);
+    # B2: 1/3 / 0.9 x 25 = 9.26, fulfilment 0 -> 9.26 of 40 = 23.15 (fail). One trace per grade, best first.
+    assert [(tr.name, list(tr.y), list(tr.x)) for tr in ranking.data] == [
+        ("合格", ["一支部"], [60.42]), ("不合格", ["二支部"], [23.15])]
+
+
+# --------------------------------------------------------------------------- a campaign without these tables
+
+
+def test_weishi_has_one_line_per_section_and_every_earlier_section_unchanged():
+    report = UnitReport.load(ROOT / "data" / "raw" / "weishi", None, language="en")
+    for name, title in (("ratings", "Public rating"), ("commitments", "Public commitments"),
+                        ("appraisal", "Appraisal")):
+        section = getattr(report, name)()
+        assert section.figures() == []
+        assert section.html() == (f'<p class="note absent" id="{name}"><strong>{title}</strong>: '
+                                  "No data for this section</p>")
+    keys = [s.key for s in report.sections()]
+    assert keys == ["header", "kpis", "visits", "surveys", "targets", "children", "ratings", "commitments",
+                    "appraisal", "quality"]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def test_shown_points_add_up_to_the_rounded_total():
+    # Shunhe town: 29.0909 + 10.2632 + 23.4314 + 18.1548 = 80.9402 -> 80.94; each rounded half up:
+    # 29.09 + 10.26 + 23.43 + 18.15 = 80.93, a cent short. The item rounded down the most (18.1548, by 0.0048)
+    # takes it: 18.16.
+    shown, adjusted = shown_points([29.090909, 10.263158, 23.431373, 18.154762])
+    assert shown == [Decimal("29.09"), Decimal("10.26"), Decimal("23.43"), Decimal("18.16")] and adjusted
+    # SH-C06: 30 + 15 + 28.1046 + 21.875 = 94.9796 -> 94.98 = 30.00 + 15.00 + 28.10 + 21.88: nothing to move.
+    assert shown_points([30.0, 15.0, 28.104575, 21.875]) == (
+        [Decimal("30.00"), Decimal("15.00"), Decimal("28.10"), Decimal("21.88")], False)
+    # Three thirds of 10: 3.33 x 3 = 9.99 against 10.00; not applicable (None) stays out.
+    shown, adjusted = shown_points([10 / 3, None, 10 / 3, 10 / 3])
+    assert shown == [Decimal("3.34"), None, Decimal("3.33"), Decimal("3.33")] and adjusted
+    # Rounded up too far: 1.005 x 2 -> 1.01 + 1.01 = 2.02 against 2.01: the first gives its cent back.
+    assert shown_points([1.005, 1.005])[0] == [Decimal("1.00"), Decimal("1.01")]
+    assert shown_points([None]) == ([None], False)
+
+
+def test_item_names_and_values_read_as_written(town):
+    meta = load_campaign(town).meta
+    assert item_label("completion", "tasks", meta, "zh") == "完成率：重点任务"
+    assert item_label("completion", "tasks", meta, "en") == "Completion: Key tasks"
+    assert item_label("satisfaction", Q1, meta, "en") == f"Satisfaction: {Q1}"
+    assert item_label("events", "seminar", meta, "zh") == "活动次数：座谈会"
+    assert item_value_text("completion", 0.484848) == "48.48%" and item_value_text("coverage", 0.5) == "50%"
+    assert item_value_text("rating_mean", 4.5) == "4.5" and item_value_text("events", 3) == "3"
+    assert item_value_text("satisfaction", float("nan")) == "—"
