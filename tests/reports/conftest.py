@@ -35,6 +35,14 @@ def shunhe_shared(tmp_path_factory, cache_dir):
 
 
 @pytest.fixture(scope="session")
+def shunhe_en(tmp_path_factory, cache_dir):
+    """The Shunhe town, its community SH-C06 and a branch of it, in English, each page self-contained."""
+    out = tmp_path_factory.mktemp("shunhe_en")
+    return run_batch(BatchOptions(data_dir=SAMPLES / "shunhe_2012", out_dir=out, units=["SH", "SH-C06", "SH-C06-B01"],
+                                  language="en", assets="self_contained"))
+
+
+@pytest.fixture(scope="session")
 def weishi_en(tmp_path_factory, cache_dir):
     """The Weishi county root and two townships in English, each page self-contained."""
     out = tmp_path_factory.mktemp("weishi_en")

@@ -144,13 +144,16 @@ FIELDS = {
     "survey_id": payload("S", 15),
     "team": payload("组", 16),
     "topic": payload("题", 17),
+    "question": payload("问题", 19),  # a rating question: tables, charts and the appraisal item it keys
+    "commitment_id": payload("K", 20),
+    "commitment_text": payload("承诺", 21),
 }
 # A tag is one code of a ;-separated list, so its payload has no ';' (no entity).
 TAG = '<script>alert(18)</script> "><img src=x onerror=alert(18)> {{7*7}} </style> $x$'
 # What each page shows, literally (text of the page, then text of its charts' SVG).
 ROOT_TEXT = ["campaign_zh", "root_name", "child_name", "indicator", "indicator_label", "measure",
-             "child_id"]
-ROOT_SVG = ["child_name", "kind_label", "group_label", "indicator", "indicator_label"]
+             "child_id", "question", "commitment_id", "commitment_text"]
+ROOT_SVG = ["child_name", "kind_label", "group_label", "indicator", "indicator_label", "question"]
 
 
 def _csv(rows: list[list[object]]) -> str:
@@ -177,6 +180,10 @@ def every_field(tmp_path_factory, cache_dir):
             "groups": {f["group"]: {"zh": f["group_label"], "en": f["group_label"]}},
             "indicators": {"gdp": {"zh": f["indicator_label"], "en": f["indicator_label"]}},
         },
+        # Scored on the hostile question: its text names an appraisal item in tables and charts.
+        "appraisal": {"items": [{"metric": "satisfaction", "key": f["question"], "weight": 60, "full_at": 0.9},
+                                {"metric": "commitment_fulfilment", "weight": 40, "full_at": 1.0}],
+                      "grades": {"excellent": 90, "good": 80, "pass": 60}},
     }
     (data / "campaign.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
     root, child = f["root_id"], f["child_id"]
@@ -195,6 +202,13 @@ def every_field(tmp_path_factory, cache_dir):
     (data / "surveys.csv").write_text(_csv([
         ["survey_id", "unit_id", "date", "issued", "returned", "valid"],
         [f["survey_id"], child, "2012-03-01", 100, 80, 60],
+    ]), encoding="utf-8")
+    (data / "responses.csv").write_text(_csv([
+        ["survey_id", "question", "score"], *([f["survey_id"], f["question"], score] for score in (5, 4, 2)),
+    ]), encoding="utf-8")
+    (data / "commitments.csv").write_text(_csv([  # overdue at as_of: listed with its id and text
+        ["commitment_id", "unit_id", "text", "due", "done"],
+        [f["commitment_id"], child, f["commitment_text"], "2012-05-31", ""],
     ]), encoding="utf-8")
     (data / "targets.csv").write_text(_csv([
         ["unit_id", "indicator", "target", "measure", "period_start", "period_end", "aggregation"],
@@ -307,8 +321,10 @@ def test_explorer_panel_strings_show_literally(browser, every_field):
         CampaignIndex,
         Query,
         compare_panel_html,
+        evaluation_parts,
         export_link_html,
         message_html,
+        section_panel_html,
         unit_panel_html,
     )
 
@@ -325,10 +341,12 @@ def test_explorer_panel_strings_show_literally(browser, every_field):
         compare_panel_html(index, units, kpis, "zh", note=FIELDS["topic"]),
         message_html(FIELDS["team"] + "\n" + FIELDS["survey_id"], error=True),
         export_link_html(FIELDS["description"], "units/x.html", FIELDS["child_name"], FIELDS["measure"]),
+        *(section_panel_html(parts, "zh") for parts in evaluation_parts(index, Query(root, as_of), kpis[0],
+                                                                         "zh").values()),
     ])
     with _visit(browser, html=html) as page:
         body, _svg = _texts(page)
         for key in ("root_name", "root_id", "child_name", "child_id", "indicator", "indicator_label", "topic",
-                    "team", "survey_id", "description", "measure"):
+                    "team", "survey_id", "description", "measure", "question", "commitment_id", "commitment_text"):
             assert FIELDS[key] in body, key
         assert page.locator(".ca-panel h3").first.inner_text() == FIELDS["root_name"]

@@ -1,0 +1,128 @@
+"""The 群众评议, 公开承诺 and 考核评分 sections of Shunhe pages in headless Chromium, offline, in both languages and
+both asset modes (figures from the sample's appraisal: SH 80.94 良好, the only root; SH-C06 94.98 优秀, first of
+the town's 6 communities), and a campaign without these tables keeping every earlier chart."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from decimal import Decimal
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+SECTION_CHARTS = ("chart-rating-distribution", "chart-ratings-children", "chart-commitments-children",
+                  "chart-appraisal-items", "chart-appraisal-children")
+
+
+@contextmanager
+def opened(browser, path, width: int = 1366):
+    """A page from file:// with every other request blocked; on leaving, no error, dialog or request happened."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    seen: dict[str, list[str]] = {"errors": [], "blocked": [], "dialogs": []}
+    page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://")
+                  else (seen["blocked"].append(r.request.url), r.abort()))
+    try:
+        page.goto(path.as_uri(), wait_until="load")
+        page.wait_for_function("() => [...document.querySelectorAll('.plotly-graph-div')]"
+                               ".every(d => d.querySelector('.main-svg'))", timeout=60000)
+        yield page
+        assert seen == {"errors": [], "blocked": [], "dialogs": []}
+    finally:
+        context.close()
+
+
+def page_of(result, unit_id: str):
+    return result.out_dir / next(u.output for u in result.units if u.unit_id == unit_id)
+
+
+def after(page, section: str, what: str) -> str:
+    """XPath of elements following a section's heading (and before the next section's)."""
+    return f"xpath=//h2[@id='{section}']/following::{what}"
+
+
+def cards(page, section: str) -> list[str]:
+    return [c.strip() for c in page.locator(after(page, section, "div[@class='cards'][1]//div[@class='card-value']"))
+            .all_inner_texts()]
+
+
+def table(page, section: str, n: int = 1) -> list[list[str]]:
+    rows = page.locator(after(page, section, f"table[{n}]//tr"))
+    return [[c.strip() for c in rows.nth(i).locator("th, td").all_inner_texts()] for i in range(rows.count())]
+
+
+CASES = [
+    # fixture, unit, language, score, grade, rank among siblings
+    ("shunhe_shared", "SH", "zh", "80.94", "良好", "1 / 1"),
+    ("shunhe_shared", "SH-C06", "zh", "94.98", "优秀", "1 / 6"),
+    ("shunhe_en", "SH", "en", "80.94", "Good", "1 / 1"),
+    ("shunhe_en", "SH-C06", "en", "94.98", "Excellent", "1 / 6"),
+]
+
+
+@pytest.mark.parametrize(("fixture", "unit", "language", "score", "grade", "rank"), CASES,
+                         ids=[f"{c[1]}-{c[2]}-{c[0].split('_')[1]}" for c in CASES])
+def test_appraisal_section_shows_score_grade_rank_and_a_breakdown_that_adds_up(
+        request, browser, fixture, unit, language, score, grade, rank):
+    result = request.getfixturevalue(fixture)
+    with opened(browser, page_of(result, unit)) as page:
+        assert cards(page, "appraisal") == [score, grade, rank]
+        items = table(page, "appraisal")
+        body, total = items[1:-1], items[-1]
+        assert len(body) == 4  # livelihood tasks, grassroots coverage, satisfaction, commitment fulfilment
+        points = [Decimal(row[4]) for row in body]
+        # Every item applies to a town or a community: the weights are 100, so the points add up to the score.
+        assert total[3] == "100" and sum(points) == Decimal(total[4]) == Decimal(score)
+        assert all(Decimal(row[3]) - Decimal(row[4]) == Decimal(row[5]) for row in body)  # weight - points = lost
+        text = page.evaluate("() => document.body.innerText")
+        rule = "计分方法：每个考核项目得分 = 权重 × min(实际值 ÷ 满分值, 1)" if language == "zh" else \
+            "How a score is made: each item earns weight × min(value ÷ full marks at, 1) points"
+        assert rule in text
+        assert ("本单位：" if language == "zh" else "This unit: ") + f"100 × {score} ÷ 100 = {score}" in text
+        assert "NaN" not in text and "nan%" not in text
+        for chart in SECTION_CHARTS:  # every chart of the three sections is drawn
+            assert page.evaluate(f"() => !!document.querySelector('#{chart} .main-svg')"), chart
+        ranking = table(page, "appraisal", 2)
+        assert len(ranking) == 1 + 6  # the town's 6 communities, or SH-C06's 6 branches
+        assert [row[0] for row in ranking[1:]] == (["1", "2", "3", "4", "5", "6"] if unit == "SH" else
+                                                   ["1", "1", "3", "4", "5", "6"])  # two branches tie at 100.00
+
+
+def test_ratings_and_commitments_of_the_town_in_chinese(browser, shunhe_shared):
+    with opened(browser, page_of(shunhe_shared, "SH")) as page:
+        # 1,020 ratings (3 questions, 340 each); mean 3.90; 717 of 1,020 scored 4 or 5 = 70.3%
+        assert cards(page, "ratings") == ["1,020", "3.90", "70.3%"]
+        by_question = table(page, "ratings")
+        assert [row[1] for row in by_question[1:]] == ["1,020", "340", "340", "340"]
+        # 84 due by June 30: 61 kept on time + 12 late + 9 overdue + 2 due today; 61 / 84 = 72.6%
+        assert cards(page, "commitments") == ["72.6%", "84", "61", "12", "9", "2"]
+        overdue = table(page, "commitments")
+        assert overdue[0] == ["单位", "承诺事项", "承诺时限", "逾期天数"] and len(overdue) == 1 + 9
+        assert overdue[1][2:] == ["2012-02-29", "122"]  # Feb 29 -> June 30: 122 days, most overdue first
+        # No finding on the town's two questionnaire batches any more: rating batches are judged apart.
+        assert "SH-Q01" not in page.evaluate("() => document.body.innerText")
+
+
+def test_a_phone_reads_the_sections_without_the_page_scrolling_sideways(browser, shunhe_en):
+    with opened(browser, page_of(shunhe_en, "SH-C06"), width=390) as page:
+        assert cards(page, "appraisal") == ["94.98", "Excellent", "1 / 6"]
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+        for chart in SECTION_CHARTS:
+            width = page.evaluate(f"() => document.querySelector('#{chart} .main-svg').getBoundingClientRect().width")
+            assert 300 <= width <= 390, chart
+
+
+def test_a_campaign_without_these_tables_keeps_every_chart_and_says_no_data_in_one_line(browser, weishi_en):
+    with opened(browser, page_of(weishi_en, "WS")) as page:
+        lines = page.locator("p.absent").all_inner_texts()
+        assert lines == ["Public rating: No data for this section", "Public commitments: No data for this section",
+                         "Appraisal: No data for this section"]
+        assert page.locator("h2#ratings, h2#commitments, h2#appraisal").count() == 0
+        charts = page.evaluate("() => [...document.querySelectorAll('.plotly-graph-div')].map(d => d.id)")
+        # the county's charts, as before: persons, events, trend, coverage, funnel, survey rates, targets, tags
+        assert charts == ["chart-persons", "chart-events", "chart-trend", "chart-coverage", "chart-funnel",
+                          "chart-survey-rates", "chart-targets", "chart-tags"]
