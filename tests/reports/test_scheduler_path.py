@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "unit_report.ipynb"
 SHUNHE = ROOT / "data" / "raw" / "shunhe_2012"
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
+CHARTS = 7 + 5  # the charts of Shunhe's root page (see the first browser test)
 pytestmark = pytest.mark.slow
 
 
@@ -75,7 +76,9 @@ def _open_offline(browser, page_path: Path, expected: int) -> dict:
 @pytest.mark.browser
 def test_nbconvert_campaign_report_draws_every_chart_offline(executed, browser):
     figures = _figures(executed)
-    assert figures == 7  # persons, events, trend, coverage, surveys, targets, children of Shunhe's root
+    # Shunhe's root: persons, events, trend, coverage, surveys, targets, children; then the distribution of
+    # scores and the communities' satisfaction (评议), their commitments (承诺), points by item and their scores (考核)
+    assert figures == CHARTS
     done = subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "campaign_report", str(executed)],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -98,8 +101,8 @@ def test_campaign_analytics_html_with_shared_assets(executed, browser, tmp_path)
     assert done.returncode == 0, done.stderr[-3000:]
     assert (out.parent / "assets" / "plotly.min.js").is_file()
     assert out.stat().st_size < 1_000_000  # plotly.js is beside the page, not in it
-    seen = _open_offline(browser, out, 7)
-    assert seen["requests"] == [] and seen["errors"] == [] and seen["drawn"] == 7
+    seen = _open_offline(browser, out, CHARTS)
+    assert seen["requests"] == [] and seen["errors"] == [] and seen["drawn"] == CHARTS
 
 
 @pytest.mark.browser
@@ -115,8 +118,8 @@ def test_plotly_json_without_html_is_drawn_too(executed, browser, tmp_path):
     from analytics.cli import main
 
     assert main(["html", str(bare)]) == 0
-    seen = _open_offline(browser, tmp_path / "bare.html", 7)
-    assert seen["requests"] == [] and seen["errors"] == [] and seen["drawn"] == 7
+    seen = _open_offline(browser, tmp_path / "bare.html", CHARTS)
+    assert seen["requests"] == [] and seen["errors"] == [] and seen["drawn"] == CHARTS
 
 
 @pytest.mark.parametrize(("params", "message"), [
