@@ -422,3 +422,59 @@ def test_sample_campaign_builds_every_figure():
     assert sum(figs[0].data[0].x) == 2274  # DOMAIN.md: person-times across the county system
     assert figs[4].data[0].x == (2800, 2680, 2600)
     assert sum(figs[2].data[0].y) == k.total_events
+
+
+# -- at a glance: bullets; actual over time against pace ----------------------------------------------------------------
+
+def _pace_rows():
+    return pd.DataFrame({
+        "unit_id": ["U"] * 3,
+        "indicator": ["evil", "gdp", "x"],
+        "measure": ["件", "万元", "个"],
+        "target": [80.0, 357000.0, 10.0],
+        "actual": [78.0, 208526.0, math.nan],
+        "completion": [0.975, 0.584106, math.nan],
+        "elapsed": [1.0, 0.497268, 0.497268],
+        "pace_gap": [-2.5, 8.6839, math.nan],
+        "status": ["missed", "ahead", "no_data"],
+    })
+
+
+def test_bullets_are_bars_and_scatters_only_one_row_per_indicator_in_the_order_given(meta):
+    fig = F.bullet_figure(targets=_pace_rows(), meta=meta, language="zh")
+    assert {t.type for t in fig.data} == {"bar", "scatter"}  # a partial plotly.js with these two draws it
+    band = fig.data[0]
+    assert band.name == "目标（100%）" and band.x == (100.0, 100.0, 100.0)
+    assert band.y == (ESCAPED, "地区生产总值", "x")  # names escaped; no_data keeps its row
+    bars = {t.name: t for t in fig.data[1:] if t.type == "bar"}
+    assert set(bars) == {"快于序时进度", "未完成"}  # the row without an actual has no completion bar
+    assert bars["未完成"].marker.color == STATUS_COLOURS["missed"] and bars["未完成"].x == pytest.approx((97.5,))
+    assert bars["快于序时进度"].x == pytest.approx((58.4106,))
+    elapsed = next(t for t in fig.data if t.type == "scatter" and t.mode == "markers")
+    assert elapsed.x == pytest.approx((100.0, 49.7268, 49.7268))
+    labels = next(t for t in fig.data if t.type == "scatter" and t.mode == "text")
+    # completion and gap printed in a column of their own (x axis 2), where no bar or tick covers them
+    assert labels.xaxis == "x2" and labels.text == ("97.5%<br>-2.5", "58.4%<br>+8.7", "暂无数据")
+    assert fig.layout.yaxis.categoryarray == (ESCAPED, "地区生产总值", "x")
+    assert F.bullet_figure(targets=_pace_rows().iloc[:0], meta=meta).layout.annotations  # "no data"
+
+
+def test_actual_over_time_against_the_pace_line(meta):
+    series = pd.DataFrame({"date": pd.to_datetime(["2012-03-31", "2012-06-30"]), "actual": [90000.0, 208526.0]})
+    fig = F.pace_over_time_figure(series=series, indicator="gdp", target=357000.0, period_start=dt.date(2012, 1, 1),
+                                  period_end=dt.date(2012, 12, 31), as_of=dt.date(2012, 6, 30), status="ahead",
+                                  meta=meta, measure="万元", language="zh")
+    assert {t.type for t in fig.data} == {"scatter"}
+    pace, actual, as_of = fig.data
+    # the linear pace from 0 at the period's start to the target at its end
+    assert pace.name == "序时进度" and pace.x == (dt.date(2012, 1, 1), dt.date(2012, 12, 31))
+    assert pace.y == (0.0, 357000.0)
+    assert actual.name == "累计完成" and actual.y == (90000.0, 208526.0)
+    assert actual.line.color == STATUS_COLOURS["ahead"]
+    assert list(actual.customdata[1]) == ["58.4%"]  # 208526 / 357000
+    assert as_of.x == (dt.date(2012, 6, 30),) * 2 and as_of.name == "截至 2012-06-30"
+    assert fig.layout.title.text == "地区生产总值 (万元)"
+    empty = F.pace_over_time_figure(series=series.iloc[:0], indicator="gdp", target=100.0,
+                                    period_start=dt.date(2012, 1, 1), period_end=dt.date(2012, 12, 31),
+                                    as_of=dt.date(2012, 6, 30), status="no_data", meta=meta)
+    assert [t.name for t in empty.data] == ["序时进度", "截至 2012-06-30"]  # no actual yet: the pace still shows

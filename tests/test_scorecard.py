@@ -282,3 +282,56 @@ def test_compact_values_match_the_page_formats():
     for value in (-9.7268, 0.04, -0.04, 8.68, 0.0):
         v = points.compact(value, "en")
         assert ("+" if v > 0 or (v == 0 and str(v) == "0.0") else "-") + f"{abs(v):.1f}" == fmt_points(value)
+
+
+# -- the top of a unit page ---------------------------------------------------------------------------------------------
+
+def test_children_lists_name_who_is_behind_on_what_and_who_is_idle(small):
+    from analytics.report.glance import children_lists
+
+    g = unit_glance(small, unit_kpis(small, "R"))
+    behind, idle = children_lists(g, small.meta, "zh")
+    assert behind.title == "glance.children_behind" and idle.title == "glance.children_idle"
+    assert [(n.unit_id, n.name, n.detail) for n in behind.items] == [("T2", "乙镇", "生产总值 40.0%（-9.7）")]
+    assert [n.unit_id for n in idle.items] == ["T3"] and idle.more == 0
+
+
+def test_lists_are_bounded_with_the_count_of_the_rest(small):
+    from analytics.report.glance import uncovered_list
+
+    g = unit_glance(small, unit_kpis(small, "R"))
+    two = uncovered_list(g, limit=2)
+    assert [n.unit_id for n in two.items] == ["V2", "V3"] and two.total == 3 and two.more == 1
+    assert two.more_text("zh") == "另有1个" and two.more_text("en") == "and 1 more"
+    assert uncovered_list(g).more == 0  # 3 of at most 50
+    assert uncovered_list(unit_glance(small, unit_kpis(small, "V2"))) is None  # a leaf lists no units below
+
+
+def test_the_page_answers_first_and_a_unit_without_activity_has_no_empty_sections(small):
+    from analytics.report import UnitReport
+
+    report = UnitReport.load(small.source, "R", language="zh")
+    keys = [s.key for s in report.sections()]
+    assert keys[:2] == ["header", "glance"]
+    glance = report.at_a_glance()
+    html = glance.html()
+    assert '<strong class="indicator" data-indicator="gdp" data-status="behind"' in html
+    assert '<a href="' in html and "乙镇" in html and "kpis.xlsx" in html  # T2 linked; the downloads
+    assert [type(f).__name__ for f in glance.figures()] == ["Figure"]  # the bullets
+    idle = UnitReport.load(small.source, "V2", language="zh")
+    parts = {s.key: s.parts for s in idle.sections()}
+    assert parts["kpis"] == [] and parts["visits"] == [] and parts["children"] == [] and parts["targets"] == []
+    text = idle.at_a_glance().html()
+    assert "截至2012年6月30日，" in text and "无活动：没有走访记录。" in text
+    assert "暂无数据" not in "".join(s.html() for s in idle.sections())
+
+
+def test_coverage_gaps_show_both_figures_and_the_uncovered_units(small):
+    from analytics.report import UnitReport
+
+    html = UnitReport.load(small.source, "R", language="en").visits().html()
+    # children: T1 and T2 have activity, T3 none -> 2 of 3; leaves: V1 of V1..V4 -> 1 of 4
+    assert "66.7% (2 of 3)" in html and "25.0% (1 of 4)" in html
+    assert "Grassroots units with no visit" in html
+    for name in ("村二", "村三", "村四"):
+        assert name in html

@@ -143,6 +143,17 @@ class UnitKpis:
             return self.commitment_list
         return self.commitment_list[self.commitment_list["status"] == "overdue"].reset_index(drop=True)
 
+    def with_targets(self, targets: pd.DataFrame, family_targets: pd.DataFrame | None = None) -> UnitKpis:
+        """The same figures with other target rows (the explorer judges targets at as_of and visits up to another
+        date, or keeps a few indicators): the unit's, and its family's with their status counts recounted."""
+        if family_targets is None:
+            family_targets = self.family_targets
+        family = self.family
+        if len(family):
+            counted = [c for c in family.columns if c.startswith("targets_")]
+            family = family.drop(columns=counted).join(status_counts(family_targets, family.index))
+        return dataclasses.replace(self, targets=targets, family=family, family_targets=family_targets)
+
     @property
     def no_activity(self) -> bool:
         """No visit row at or below the unit (DOMAIN.md's "no activity"); False when there is no visits table."""

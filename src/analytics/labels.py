@@ -299,7 +299,7 @@ LABELS: dict[str, dict[str, str]] = {
     "glance.children_idle": {"zh": "无活动的下级单位", "en": "Units below with no activity"},
     "glance.uncovered": {"zh": "没有走访记录的基层单位", "en": "Grassroots units with no visit"},
     "glance.full_list": {"zh": "完整名单见", "en": "The full list is in"},
-    "glance.downloads": {"zh": "全部单位的指标", "en": "Every unit's figures"},
+    "glance.downloads": {"zh": "全部单位的指标：", "en": "Every unit's figures:"},
     "glance.points": {"zh": "个百分点", "en": "points"},
     # The index's scorecard: controls and words its script shows
     "index.search": {"zh": "查找单位", "en": "Find a unit"},
@@ -342,7 +342,7 @@ LABELS: dict[str, dict[str, str]] = {
 
 # Short names some callers use -> the namespaced key holding the text (no second copy of any text).
 ALIASES: dict[str, str] = {
-    **{k: f"section.{k}" for k in ("overview", "visits", "surveys", "targets", "children", "quality")},
+    **{k: f"section.{k}" for k in ("overview", "visits", "surveys", "targets", "children", "quality", "glance")},
     "kpi_cards": "section.kpis",
     "tag_comparison": "section.tags",
     **{k: f"header.{k}" for k in ("campaign", "period", "as_of", "fingerprint", "generated_at", "parent")},
@@ -360,6 +360,7 @@ ALIASES: dict[str, str] = {
             "valid",
             "effective_rate",
             "targets_behind",
+            "grassroots_coverage",
             "indicator",
             "measure",
             "target",

@@ -34,6 +34,8 @@ from analytics.labels import DEFAULT_LANGUAGE, MISSING, fmt_int, fmt_percent, fm
 from analytics.metrics import between
 from analytics.report import evaluation_sections, figures
 from analytics.report.evaluation_sections import Part, item_label
+from analytics.report.glance import children_lists, glance_sentence, order_targets, unit_glance
+from analytics.report.scorecard import scorecard_table, unit_scorecard
 from analytics.report.sections import kpi_card_values
 from analytics.report.templating import Cell, Column, Row, Table, macros
 from analytics.report.theme import panel_css
@@ -136,10 +138,12 @@ class CampaignIndex:
             self._remember(self._targets, pace_key, k)
         else:
             k = unit_kpis(self.view(q.unit_id, ("visits", "surveys")), q.unit_id, q.until, q.tolerance, **options)
-            # Targets, commitments and the appraisal are as of as_of, whatever window the visits are looked at in.
+            # Targets, commitments and the appraisal are as of as_of, whatever window the visits are looked at in;
+            # so are the children's statuses (their activity stays that of the window).
             at = self._at_as_of(q.unit_id, q.as_of, q.tolerance)
-            k = dataclasses.replace(k, as_of=q.as_of, targets=at.targets, commitments=at.commitments,
-                                    commitment_list=at.commitment_list, appraisal=at.appraisal)
+            k = dataclasses.replace(k.with_targets(at.targets, at.family_targets), as_of=q.as_of,
+                                    commitments=at.commitments, commitment_list=at.commitment_list,
+                                    appraisal=at.appraisal)
         self._remember(self._kpis, q, k)
         return k
 
@@ -232,10 +236,14 @@ def _ordered(column: pd.Series, known) -> list[str]:
 
 
 def with_indicators(k: UnitKpis, indicators: tuple[str, ...] | None) -> UnitKpis:
-    """The figures with only the chosen indicators' target rows (None: all)."""
+    """The figures with only the chosen indicators' target rows, the unit's and its children's (None: all)."""
     if indicators is None:
         return k
-    return dataclasses.replace(k, targets=k.targets[k.targets["indicator"].isin(indicators)].reset_index(drop=True))
+
+    def chosen(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame["indicator"].isin(indicators)].reset_index(drop=True) if len(frame) else frame
+
+    return k.with_targets(chosen(k.targets), chosen(k.family_targets))
 
 
 # -- figures ------------------------------------------------------------------------------------------------
@@ -259,8 +267,8 @@ def unit_figures(index: CampaignIndex, q: Query, k: UnitKpis, language: str,
             out[name] = figures.coverage_figure(covered_children=k.covered_children, language=language)
         elif name == "funnel":
             out[name] = figures.survey_funnel_figure(surveys=k.surveys, language=language)
-        elif name == "targets":
-            out[name] = figures.target_pace_figure(targets=k.targets, meta=meta, language=language)
+        elif name == "targets":  # the bullets at the top of the unit's page
+            out[name] = figures.bullet_figure(targets=order_targets(k.targets), meta=meta, language=language)
         else:
             raise ValueError(f"unknown figure {name!r}")
     return out
@@ -361,8 +369,10 @@ def _panel(language: str):
 
 
 def unit_panel_html(index: CampaignIndex, q: Query, k: UnitKpis, language: str) -> str:
-    """Name, ancestors, window, key figures, questionnaires, targets and findings of one unit."""
+    """Name, ancestors, window, the at-a-glance sentence and lists of the unit's page, key figures, the scorecard of
+    the unit and its children (the index's columns), questionnaires, targets and findings of one unit."""
     h, meta = index.campaign.hierarchy, index.meta
+    g = unit_glance(index.campaign, k)
     s = k.surveys
     surveys = Table(SURVEY_COLUMNS, [Row((fmt_int(s["issued"]), fmt_int(s["returned"]), fmt_int(s["valid"]),
                                           fmt_percent(s["return_rate"]), fmt_percent(s["validity"])))])
@@ -382,6 +392,9 @@ def unit_panel_html(index: CampaignIndex, q: Query, k: UnitKpis, language: str) 
         surveys=surveys,
         targets=targets,
         findings=fmt_int(len(k.flags)),
+        glance=glance_sentence(g, meta, language),
+        lists=children_lists(g, meta, language),
+        scorecard=scorecard_table(unit_scorecard(index.campaign, k), index.campaign, language),
     )
 
 

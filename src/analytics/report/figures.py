@@ -407,6 +407,127 @@ def target_pace_figure(
     return fig
 
 
+def bullet_figure(*, targets: pd.DataFrame, meta: CampaignMeta, language: str = DEFAULT_LANGUAGE) -> go.Figure:
+    """One bullet per indicator, in the rows' order (give them worst first): a pale band for the target (100%),
+    a thinner bar for the completion in its status colour, a tick at the elapsed share, and completion and gap
+    printed in a column at the right where nothing covers them. Bar and scatter traces only (a page may carry a
+    partial plotly.js with just those).
+
+    `targets` is metrics.target_pace output for one unit.
+    """
+    title = label("fig.bullet", language)
+    if targets is None or targets.empty or not {"indicator", "completion", "elapsed"} <= set(targets.columns):
+        return empty_figure(language=language, title=title)
+    t = targets.reset_index(drop=True)
+    codes = [str(c) for c in t["indicator"]]
+    names = [plotly_text(n) for n in _distinct([meta.indicator_label(c, language) for c in codes], codes)]
+    completion = [_percent(x) for x in t["completion"]]
+    elapsed = [_percent(x) for x in t["elapsed"]]
+    gaps = [as_number(g) for g in (t["pace_gap"] if "pace_gap" in t.columns else [None] * len(t))]
+    statuses = [status_key(s) for s in (t["status"] if "status" in t.columns else [None] * len(t))]
+    measures = [plotly_text(m) for m in (t["measure"] if "measure" in t.columns else [""] * len(t))]
+    actual = t["actual"] if "actual" in t.columns else [None] * len(t)
+    target = t["target"] if "target" in t.columns else [None] * len(t)
+    top = max([100.0, *(v for v in completion + elapsed if v is not None)]) * 1.05
+    fig = _figure(title, 110 + 46 * len(names))
+    fig.add_trace(go.Bar(
+        orientation="h", y=names, x=[100.0] * len(names), width=0.62, name=plotly_text(label("legend.target", language)),
+        marker={"color": DEFAULTS.band_colour}, hoverinfo="skip",
+    ))
+    actual_target = f"{label('col.actual', language)} / {label('col.target', language)}"
+    for status in STATUSES:
+        rows = [i for i, s in enumerate(statuses) if s == status and completion[i] is not None]
+        if not rows:
+            continue
+        fig.add_trace(go.Bar(
+            orientation="h", y=[names[i] for i in rows], x=[completion[i] for i in rows], width=0.26,
+            name=plotly_text(status_label(status, language)), marker={"color": status_colour(status)},
+            customdata=[[names[i], fmt_number(actual[i]), fmt_number(target[i]), measures[i], fmt_points(gaps[i]),
+                         plotly_text(status_label(status, language))] for i in rows],
+            hovertemplate=_hover(
+                "%{customdata[0]}", f"{label('col.completion', language)}: %{{x:.1f}}%",
+                f"{actual_target}: %{{customdata[1]}} / %{{customdata[2]}} %{{customdata[3]}}",
+                f"{label('col.pace_gap', language)}: %{{customdata[4]}}",
+                f"{label('col.status', language)}: %{{customdata[5]}}",
+            ),
+        ))
+    fig.add_trace(go.Scatter(
+        x=elapsed, y=names, mode="markers", name=plotly_text(label("legend.elapsed", language)),
+        marker={"symbol": "line-ns", "size": 24, "line": {"width": 3, "color": DEFAULTS.elapsed_colour},
+                "color": DEFAULTS.elapsed_colour},
+        customdata=[[n] for n in names],
+        hovertemplate=_hover("%{customdata[0]}", f"{label('axis.elapsed', language)}: %{{x:.1f}}%"),
+    ))
+    no_data = plotly_text(status_label(None, language))
+    values = [no_data if c is None else f"{c:.1f}%" + ("" if g is None else f"<br>{fmt_points(g)}")
+              for c, g in zip(completion, gaps, strict=True)]
+    fig.add_trace(go.Scatter(
+        x=[0.0] * len(names), y=names, xaxis="x2", mode="text", text=values, textposition="middle right",
+        textfont={"color": [status_colour(s) for s in statuses]}, showlegend=False, hoverinfo="skip",
+    ))
+    fig.update_layout(
+        barmode="overlay",
+        xaxis={"domain": [0, 0.84], "range": [0, top], "ticksuffix": "%",
+               "title": {"text": plotly_text(label("axis.completion", language))}},
+        xaxis2={"domain": [0.86, 1], "range": [0, 1], "visible": False, "fixedrange": True},
+        yaxis={"type": "category", "categoryorder": "array", "categoryarray": names, "autorange": "reversed"},
+    )
+    return fig
+
+
+def pace_over_time_figure(
+    *,
+    series: pd.DataFrame,
+    indicator: str,
+    target: float,
+    period_start: dt.date,
+    period_end: dt.date,
+    as_of: dt.date,
+    status: str | None,
+    meta: CampaignMeta,
+    measure: str = "",
+    language: str = DEFAULT_LANGUAGE,
+) -> go.Figure:
+    """An indicator's cumulative actual by date (metrics.actual_over_time: `date`, `actual`) against the linear pace
+    from 0 at the period's start to the target at its end, with a dotted line at as_of. Scatter traces only."""
+    name = meta.indicator_label(indicator, language)
+    title = f"{name} ({measure})" if measure and isinstance(measure, str) else name
+    target_value = as_number(target)
+    if target_value is None:
+        return empty_figure(language=language, title=title)
+    fig = _figure(title, DEFAULTS.small_height)
+    start, end, now = (pd.Timestamp(d).date() for d in (period_start, period_end, as_of))
+    pace_label = label("legend.pace", language)
+    fig.add_trace(go.Scatter(
+        x=[start, end], y=[0.0, target_value], mode="lines", name=plotly_text(pace_label),
+        line={"color": DEFAULTS.muted_colour, "width": 2, "dash": "dash"},
+        hovertemplate=_hover(f"{pace_label}: %{{y:,.2~f}}", "%{x|%Y-%m-%d}"),
+    ))
+    values = [] if series is None or series.empty else [float(v) for v in series["actual"]]
+    if values:
+        dates = [pd.Timestamp(d).date() for d in series["date"]]
+        colour = status_colour(status)
+        actual_label = label("legend.actual", language)
+        fig.add_trace(go.Scatter(
+            x=dates, y=values, mode="lines+markers", name=plotly_text(actual_label),
+            line={"color": colour, "width": 3}, marker={"color": colour, "size": 7},
+            customdata=[[fmt_percent(v / target_value)] for v in values],
+            hovertemplate=_hover(f"{actual_label}: %{{y:,.2~f}} (%{{customdata[0]}})", "%{x|%Y-%m-%d}"),
+        ))
+    top = max([target_value, *values]) * 1.08
+    as_of_label = label("legend.as_of", language)
+    fig.add_trace(go.Scatter(
+        x=[now, now], y=[0.0, top], mode="lines", name=plotly_text(f"{as_of_label} {now.isoformat()}"),
+        line={"color": DEFAULTS.elapsed_colour, "width": 1, "dash": "dot"}, hoverinfo="skip",
+    ))
+    fig.update_layout(showlegend=True)
+    # A little room on both sides, so the first date's label never sits on the y axis' 0.
+    pad = pd.Timedelta(days=max(1, round(((pd.Timestamp(end) - pd.Timestamp(start)).days + 1) * 0.03)))
+    fig.update_xaxes(type="date", range=[pd.Timestamp(start) - pad, pd.Timestamp(end) + pad], tickformat="%Y-%m-%d")
+    fig.update_yaxes(range=[0, top], rangemode="tozero", tickformat=",~f")
+    return fig
+
+
 def tag_comparison_figure(*, comparison: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> go.Figure:
     """Advanced vs lagging side by side: events and person-times per unit, and the survey effective rate.
 
@@ -940,11 +1061,13 @@ __all__ = [
     "FigureDefaults",
     "appraisal_items_figure",
     "appraisal_ranking_figure",
+    "bullet_figure",
     "commitments_by_child_figure",
     "compare_units_figure",
     "coverage_figure",
     "empty_figure",
     "events_by_kind_figure",
+    "pace_over_time_figure",
     "persons_by_group_figure",
     "plotly_text",
     "rating_distribution_figure",

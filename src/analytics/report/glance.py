@@ -21,7 +21,7 @@ import pandas as pd
 from analytics.data.campaign import Campaign, CampaignMeta
 from analytics.evaluation import UnitAppraisal
 from analytics.kpis import UnitKpis
-from analytics.labels import fmt_date, fmt_number, fmt_percent, message
+from analytics.labels import fmt_date, fmt_number, fmt_percent, fmt_points, message
 from analytics.metrics import LAGGING_STATUSES, SEVERITY, STATUSES
 
 # A bounded list names at most this many units, then "and N more".
@@ -112,6 +112,67 @@ def unit_glance(campaign: Campaign, k: UnitKpis) -> Glance:
         names=h.name,
         appraisal=k.appraisal,
     )
+
+
+# -- lists of units named ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Named:
+    """A unit named in a list, with what to say about it (e.g. its lagging indicators)."""
+
+    unit_id: str
+    name: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class NamedList:
+    """A bounded list: its title (a label key), the units named, and how many more there are."""
+
+    title: str
+    items: list[Named]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.items)
+
+    def more_text(self, language: str) -> str:
+        return message("glance.more", language, n=self.more) if self.more > 0 else ""
+
+
+def _bounded(title: str, ids: Sequence[str], names: dict[str, str], limit: int,
+             detail: Callable[[str], str] = lambda u: "") -> NamedList:
+    return NamedList(title, [Named(u, names.get(u, u), detail(u)) for u in ids[:limit]], len(ids))
+
+
+def children_lists(g: Glance, meta: CampaignMeta, language: str, limit: int = MAX_NAMED) -> list[NamedList]:
+    """The children behind (each with its indicators behind or missed and by how much) and the children with no
+    activity, by name, at most `limit` each; empty lists are left out."""
+    out = []
+    behind = g.children_behind
+    if behind:
+        lagging = g.children_targets[g.children_targets["status"].isin(LAGGING_STATUSES)]
+        by_child: dict[str, list[str]] = {}
+        for t in order_targets(lagging).itertuples(index=False):
+            by_child.setdefault(t.unit_id, []).append(
+                f"{meta.indicator_label(t.indicator, language)} {fmt_percent(t.completion)}"
+                f"（{fmt_points(t.pace_gap)}）" if language == "zh" else
+                f"{meta.indicator_label(t.indicator, language)} {fmt_percent(t.completion)} ({fmt_points(t.pace_gap)})")
+        separator = message("glance.item_separator", language)
+        out.append(_bounded("glance.children_behind", behind, g.names, limit,
+                            lambda u: separator.join(by_child.get(u, []))))
+    idle = g.children_idle
+    if idle:
+        out.append(_bounded("glance.children_idle", idle, g.names, limit))
+    return out
+
+
+def uncovered_list(g: Glance, limit: int = MAX_UNCOVERED) -> NamedList | None:
+    """The grassroots units below with no visit of their own, by name up to `limit` (DOMAIN.md: 50)."""
+    if g.is_leaf or not g.has_visits or not g.uncovered:
+        return None
+    return _bounded("glance.uncovered", g.uncovered, g.names, limit)
 
 
 # -- the sentence ------------------------------------------------------------------------------------------------
@@ -311,9 +372,12 @@ __all__ = [
     "MAX_UNCOVERED",
     "SENTENCE_CLAUSES",
     "Glance",
+    "Named",
+    "NamedList",
     "Segment",
     "activity_clause",
     "children_clause",
+    "children_lists",
     "coverage_clause",
     "glance_sentence",
     "index_summary",
@@ -321,5 +385,6 @@ __all__ = [
     "order_targets",
     "sentence_text",
     "status_parts",
+    "uncovered_list",
     "unit_glance",
 ]

@@ -33,6 +33,7 @@ from analytics.labels import (
     status_label,
 )
 from analytics.metrics import SEVERITY, STATUSES, until
+from analytics.report.templating import Cell, Column, Row, Table
 
 FORMATS = ("int", "percent", "points", "number", "text")
 
@@ -238,6 +239,36 @@ def unit_scorecard(campaign: Campaign, k: UnitKpis) -> Scorecard:
                      "visits" in campaign.present)
 
 
+# -- the same rows as a server-side table (the explorer) ------------------------------------------------------------
+
+def scorecard_table(sc: Scorecard, campaign: Campaign, language: str, hrefs: dict[str, str] | None = None) -> Table:
+    """The scorecard's rows as a Table for ui.data_table: the index's columns (unit, level, progress, the key
+    figures shown on the index, each indicator's completion with its traffic light and gap), the same texts."""
+    meta = campaign.meta
+    figures = [f for f in FIGURES if f.index]
+    columns = [Column("col.unit"), Column("col.level"), Column("col.progress"),
+               *(Column(f.label, numeric=True) for f in figures),
+               *(Column(meta.indicator_label(code, language), numeric=True) for code in sc.indicators)]
+    rows = []
+    top = int(sc.units["depth"].min()) if len(sc.units) else 0
+    for uid, r in sc.units.iterrows():
+        kind = unit_kind_label(meta, r["kind"], language)
+        worst = r["worst"] if isinstance(r["worst"], str) else None
+        progress = Cell(status_label(worst, language) if worst else "", light=worst,
+                        chips=(label("status.no_activity", language),) if r["no_activity"] else ())
+        cells = [Cell(r["name"], href=(hrefs or {}).get(uid), chips=(uid,), indent=int(r["depth"]) - top),
+                 f"{int(r['level'])} · {kind}" if kind else str(int(r["level"])), progress]
+        cells += [f.text(r[f.key] if f.key in r else None, language) for f in figures]
+        mine = sc.pace_of(uid)
+        for code in sc.indicators:
+            t = mine.get(code)
+            cells.append("" if t is None else Cell(fmt_percent(t["completion"]), light=t["status"],
+                                                   sub=fmt_points(t["pace_gap"]),
+                                                   title=status_label(t["status"], language)))
+        rows.append(Row(cells, css_class="lagging" if r["targets_lagging"] else ""))
+    return Table(columns, rows, css_class="scorecard-static")
+
+
 # -- the index's data -----------------------------------------------------------------------------------------------
 
 PAGE_STATES = ("rendered", "up_to_date", "failed", "stale", "not_rendered")
@@ -333,6 +364,7 @@ __all__ = [
     "index_columns",
     "index_payload",
     "indicator_order",
+    "scorecard_table",
     "unit_kind_label",
     "unit_scorecard",
 ]

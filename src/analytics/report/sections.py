@@ -33,9 +33,16 @@ from analytics.kpis import (
     unit_kpis,
 )
 from analytics.labels import MISSING, fmt_int, fmt_number, fmt_percent, fmt_points, label
-from analytics.metrics import LAGGING_STATUSES, tag_comparison, until
+from analytics.metrics import LAGGING_STATUSES, actual_over_time, tag_comparison, until
 from analytics.report import evaluation_sections, figures
-from analytics.report.layout import PAGE_TO_INDEX, page_href
+from analytics.report.glance import (
+    Glance,
+    children_lists,
+    glance_sentence,
+    uncovered_list,
+    unit_glance,
+)
+from analytics.report.layout import PAGE_TO_INDEX, OutputLayout, page_href, page_to_download
 from analytics.report.parameters import check_notebook_parameters, check_units
 from analytics.report.templating import Cell, Column, Fact, Link, Row, Table, macros
 
@@ -62,7 +69,8 @@ FLAG_COLUMNS = (
 
 
 def kpi_card_values(k: UnitKpis) -> dict[str, str]:
-    """The six key figures, formatted, by label key: events, persons, coverage, effective rate, on pace, behind.
+    """The key figures, formatted, by label key: events, persons, coverage, grassroots coverage, effective rate,
+    indicators on pace (completed, ahead or on pace) and behind (behind or missed).
 
     The report's cards and the explorer's panel both show these (through the `ui.kpi_cards` macro)."""
     counts = k.status_counts()
@@ -72,6 +80,7 @@ def kpi_card_values(k: UnitKpis) -> dict[str, str]:
         "events": fmt_int(k.total_events),
         "persons": fmt_int(k.total_persons),
         "coverage": fmt_percent(k.coverage),
+        "grassroots_coverage": fmt_percent(k.grassroots_coverage),
         "effective_rate": fmt_percent(k.surveys["effective_rate"]),
         "targets_on_pace": fmt_int(good) if has_targets else MISSING,
         "targets_behind": fmt_int(sum(counts.get(s, 0) for s in LAGGING_STATUSES)) if has_targets else MISSING,
@@ -129,6 +138,7 @@ class UnitReport:
     tolerance: float
     kpis: UnitKpis
     generated_at: str
+    _glance: Glance | None = field(default=None, repr=False)
 
     @classmethod
     def load(
@@ -201,13 +211,47 @@ class UnitReport:
         ]
         return Section("header", [self.ui.page_header(self.name, facts, trail)])
 
+    @property
+    def glance(self) -> Glance:
+        """What the top of the page says (report.glance), computed once."""
+        if self._glance is None:
+            self._glance = unit_glance(self.campaign, self.kpis)
+        return self._glance
+
+    def _hrefs(self, ids) -> dict[str, str]:
+        return {u: page_href(u) for u in ids}
+
+    def at_a_glance(self) -> Section:
+        """First, above everything else: the sentence naming the indicators behind or missed and by how much, how
+        many units below are behind or idle (or that this unit has no activity at all); one bullet per indicator;
+        the units below that are behind or have no activity, by name; the links to every unit's figures."""
+        g = self.glance
+        meta = self.campaign.meta
+        lists = children_lists(g, meta, self.language)
+        named = [g.unit_id, *(n.unit_id for nl in lists for n in nl.items)]
+        hrefs = self._hrefs(named)
+        hrefs.pop(g.unit_id, None)  # the page's own unit is not a link to itself
+        parts: list = [self._heading("glance"),
+                       self.ui.glance_sentence(glance_sentence(g, meta, self.language), hrefs)]
+        if not g.targets.empty:
+            parts.append(("chart-bullet", figures.bullet_figure(targets=g.targets, meta=meta, language=self.language)))
+        downloads = [Link(page_to_download(name), name) for name in (OutputLayout.KPIS_XLSX, OutputLayout.KPIS_CSV)]
+        parts.append(self.ui.glance_lists(lists, hrefs, downloads))
+        return Section("glance", parts)
+
     def kpi_cards(self) -> Section:
-        """Events, person-times, coverage, survey effective rate, targets on pace / behind."""
+        """Events, person-times, coverage, grassroots coverage, survey effective rate, targets on pace / behind.
+        Nothing for a unit with no activity: the sentence at the top says so."""
+        if self.kpis.no_activity:
+            return Section("kpis", [])
         return Section("kpis", [self._heading("kpi_cards"), self.ui.kpi_cards(kpi_card_values(self.kpis))])
 
     def visits(self) -> Section:
-        """Person-times by group, events by kind, trend over time, coverage of direct children."""
+        """Person-times by group, events by kind, trend over time, coverage of direct children and its gaps.
+        Nothing for a unit with no activity: the sentence at the top says so."""
         meta = self.campaign.meta
+        if self.kpis.no_activity:
+            return Section("visits", [])
         parts: list = [self._heading("visits")]
         visits = self._subtree_visits()
         if visits.empty:
@@ -219,13 +263,30 @@ class UnitReport:
         parts.append(("chart-trend", figures.visits_trend_figure(visits=visits, start=meta.start, end=end, language=lang)))
         if len(self.kpis.covered_children):
             parts.append(("chart-coverage", figures.coverage_figure(covered_children=self.kpis.covered_children, language=lang)))
+            parts += self._coverage_gaps()
         return Section("visits", parts)
+
+    def _coverage_gaps(self) -> list[str]:
+        """Both coverage figures with their counts, and the grassroots units below with no visit, by name."""
+        k, g = self.kpis, self.glance
+        covered = int(k.covered_children["covered"].sum())
+        shown = [
+            _Figure("kpi.coverage", f"{fmt_percent(k.coverage)}（{covered}/{len(k.covered_children)}）"
+                    if self.language == "zh" else f"{fmt_percent(k.coverage)} ({covered} of {len(k.covered_children)})"),
+            _Figure("kpi.grassroots_coverage", f"{fmt_percent(k.grassroots_coverage)}（{k.leaves - len(k.uncovered)}/{k.leaves}）"
+                    if self.language == "zh" else
+                    f"{fmt_percent(k.grassroots_coverage)} ({k.leaves - len(k.uncovered)} of {k.leaves})"),
+        ]
+        missing = uncovered_list(g)
+        hrefs = self._hrefs(n.unit_id for n in missing.items) if missing else {}
+        full = Link(page_to_download(OutputLayout.KPIS_XLSX), OutputLayout.KPIS_XLSX) if missing and missing.more else None
+        return [self.ui.subheading("section.coverage_gaps"), self.ui.coverage_gaps(shown, missing, hrefs, full)]
 
     def surveys(self) -> Section:
         """Issued → returned → valid funnel and rates by direct child."""
         parts: list = [self._heading("surveys")]
         if self.kpis.surveys["issued"] == 0:
-            return Section("surveys", [*parts, self._note()])
+            return Section("surveys", [] if self.kpis.no_activity else [*parts, self._note()])
         parts.append(("chart-funnel", figures.survey_funnel_figure(surveys=self.kpis.surveys, language=self.language)))
         children = self._children()
         if len(children) and children["survey_issued"].sum() > 0:
@@ -241,13 +302,13 @@ class UnitReport:
         return Section("surveys", parts)
 
     def targets(self) -> Section:
-        """Completion against the elapsed share per indicator, and a table with the gap in points."""
+        """Each indicator's figures (worst first, as the bullets at the top) with the gap in points, then its
+        cumulative actual over time against the pace line."""
         parts: list = [self._heading("targets")]
-        targets = self.kpis.targets
+        targets = self.glance.targets
         if targets.empty:
-            return Section("targets", [*parts, self._note()])
+            return Section("targets", [] if self.kpis.no_activity else [*parts, self._note()])
         meta = self.campaign.meta
-        parts.append(("chart-targets", figures.target_pace_figure(targets=targets, meta=meta, language=self.language)))
         rows = [
             Row((
                 meta.indicator_label(t.indicator, self.language), t.measure if isinstance(t.measure, str) else "",
@@ -257,14 +318,22 @@ class UnitReport:
             for t in targets.itertuples(index=False)
         ]
         parts.append(self.ui.data_table(Table(TARGET_COLUMNS, rows)))
+        parts.append(self.ui.subheading("section.pace_over_time"))
+        c = self.campaign
+        for i, t in enumerate(targets.itertuples(index=False)):
+            series = actual_over_time(c.targets, c.actuals, c.hierarchy.parent, self.unit_id, t.indicator, self.as_of)
+            parts.append((f"chart-pace-{i}", figures.pace_over_time_figure(
+                series=series, indicator=t.indicator, target=t.target, period_start=t.period_start,
+                period_end=t.period_end, as_of=self.as_of, status=t.status, meta=meta,
+                measure=t.measure if isinstance(t.measure, str) else "", language=self.language)))
         return Section("targets", parts)
 
     def children(self) -> Section:
         """Ranking of direct children by person-times, laggards highlighted; advanced vs lagging by tags."""
         parts: list = [self._heading("children")]
         children = self._children()
-        if children.empty:
-            return Section("children", [*parts, self._note()])
+        if children.empty:  # a unit without units below has no such section
+            return Section("children", [])
         ranked = children.sort_values(["persons", "events"], ascending=False, kind="stable")
         rows = []
         for rank, c in enumerate(ranked.itertuples(index=False), start=1):
@@ -343,8 +412,16 @@ class UnitReport:
 
     def sections(self) -> list[Section]:
         """All sections in page order."""
-        return [self.header(), self.kpi_cards(), self.visits(), self.surveys(), self.targets(), self.children(),
-                self.ratings(), self.commitments(), self.appraisal(), self.quality()]
+        return [self.header(), self.at_a_glance(), self.kpi_cards(), self.visits(), self.surveys(), self.targets(),
+                self.children(), self.ratings(), self.commitments(), self.appraisal(), self.quality()]
+
+
+@dataclass(frozen=True)
+class _Figure:
+    """A labelled figure of the coverage block: label key and the text shown."""
+
+    label: str
+    text: str
 
 
 def _text(value: object) -> str:

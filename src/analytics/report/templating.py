@@ -70,7 +70,8 @@ class Cell:
     text: shown literally (a link's text when `href` is given); status: a pace status shown as a coloured
     badge instead of text; grade: an appraisal grade (excellent, good, pass, fail) shown as a badge likewise;
     chips: small grey labels after the text (tags, a code); code: a code after the text in <code>; title: a
-    tooltip; indent: tree depth, shown as left padding.
+    tooltip; indent: tree depth, shown as left padding; light: a pace status shown as a coloured dot before the
+    text (a traffic light); sub: a small second line (a gap under a completion).
     """
 
     text: object = ""
@@ -81,6 +82,8 @@ class Cell:
     code: str | None = None
     title: str | None = None
     indent: int | None = None
+    light: str | None = None
+    sub: str | None = None
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ class Palette:
     chip: str = "#eef2f7"  # tag chips beside unit names
     accent: str = "#1f5f99"  # links
     on_status: str = "#ffffff"  # text on a status badge (each status colour reads with white text)
+    band: str = "#e4e9f0"  # the target band of bullet charts (lighter than grid lines, darker than the page)
     highlight: str = "#fde8e4"  # rows that need attention: lagging units, pages that failed
     highlight_edge: str = "#e0b4aa"  # border of the highlight key in legends
     stale: str = "#fff4d6"  # index rows of pages left from an earlier run (their inputs changed since)
@@ -135,7 +136,9 @@ class FigureDefaults:
     commitment_colours: Mapping[str, str] = field(default_factory=lambda: PALETTE.commitment)
     earned_colour: str = PALETTE.earned
     lost_colour: str = PALETTE.lost
+    band_colour: str = PALETTE.band
     height: int = 360
+    small_height: int = 280  # small multiples: one chart per indicator
     empty_height: int = 220
     row_height: int = 26  # per category of a horizontal bar chart, so long lists stay readable
     max_height: int = 1400
