@@ -452,10 +452,9 @@ def test_bullets_are_bars_and_scatters_only_one_row_per_indicator_in_the_order_g
     assert bars["快于序时进度"].x == pytest.approx((58.4106,))
     elapsed = next(t for t in fig.data if t.type == "scatter" and t.mode == "markers")
     assert elapsed.x == pytest.approx((100.0, 49.7268, 49.7268))
-    labels = next(t for t in fig.data if t.type == "scatter" and t.mode == "text")
-    # completion and gap printed in a column of their own (x axis 2), where no bar or tick covers them
-    assert labels.xaxis == "x2" and labels.text == ("97.5%<br>-2.5", "58.4%<br>+8.7", "暂无数据")
+    # completion and gap under each name, where no bar or tick covers them
     assert fig.layout.yaxis.categoryarray == (ESCAPED, "地区生产总值", "x")
+    assert fig.layout.yaxis.ticktext == (f"{ESCAPED}<br>97.5% · -2.5", "地区生产总值<br>58.4% · +8.7", "x<br>暂无数据")
     assert F.bullet_figure(targets=_pace_rows().iloc[:0], meta=meta).layout.annotations  # "no data"
 
 

@@ -409,15 +409,15 @@ def target_pace_figure(
 
 def bullet_figure(*, targets: pd.DataFrame, meta: CampaignMeta, language: str = DEFAULT_LANGUAGE) -> go.Figure:
     """One bullet per indicator, in the rows' order (give them worst first): a pale band for the target (100%),
-    a thinner bar for the completion in its status colour, a tick at the elapsed share, and completion and gap
-    printed in a column at the right where nothing covers them. Bar and scatter traces only (a page may carry a
-    partial plotly.js with just those).
+    a thinner bar for the completion in its status colour and a tick at the elapsed share. Each row's label says
+    the completion and the gap under the indicator's name, so no number sits on a bar or under the tick, at any
+    width. No title: the section's heading and sentence say what it is, and the legend takes the top. Bar and
+    scatter traces only (a page may carry a partial plotly.js with just those).
 
     `targets` is metrics.target_pace output for one unit.
     """
-    title = label("fig.bullet", language)
     if targets is None or targets.empty or not {"indicator", "completion", "elapsed"} <= set(targets.columns):
-        return empty_figure(language=language, title=title)
+        return empty_figure(language=language, title=label("fig.bullet", language))
     t = targets.reset_index(drop=True)
     codes = [str(c) for c in t["indicator"]]
     names = [plotly_text(n) for n in _distinct([meta.indicator_label(c, language) for c in codes], codes)]
@@ -428,8 +428,8 @@ def bullet_figure(*, targets: pd.DataFrame, meta: CampaignMeta, language: str = 
     measures = [plotly_text(m) for m in (t["measure"] if "measure" in t.columns else [""] * len(t))]
     actual = t["actual"] if "actual" in t.columns else [None] * len(t)
     target = t["target"] if "target" in t.columns else [None] * len(t)
-    top = max([100.0, *(v for v in completion + elapsed if v is not None)]) * 1.05
-    fig = _figure(title, 110 + 46 * len(names))
+    top = max([100.0, *(v for v in completion + elapsed if v is not None)]) * 1.04
+    fig = _figure(None, 70 + 52 * len(names))
     fig.add_trace(go.Bar(
         orientation="h", y=names, x=[100.0] * len(names), width=0.62, name=plotly_text(label("legend.target", language)),
         marker={"color": DEFAULTS.band_colour}, hoverinfo="skip",
@@ -459,18 +459,14 @@ def bullet_figure(*, targets: pd.DataFrame, meta: CampaignMeta, language: str = 
         hovertemplate=_hover("%{customdata[0]}", f"{label('axis.elapsed', language)}: %{{x:.1f}}%"),
     ))
     no_data = plotly_text(status_label(None, language))
-    values = [no_data if c is None else f"{c:.1f}%" + ("" if g is None else f"<br>{fmt_points(g)}")
-              for c, g in zip(completion, gaps, strict=True)]
-    fig.add_trace(go.Scatter(
-        x=[0.0] * len(names), y=names, xaxis="x2", mode="text", text=values, textposition="middle right",
-        textfont={"color": [status_colour(s) for s in statuses]}, showlegend=False, hoverinfo="skip",
-    ))
+    ticks = [f"{n}<br>{no_data}" if c is None else f"{n}<br>{c:.1f}%" + ("" if g is None else f" · {fmt_points(g)}")
+             for n, c, g in zip(names, completion, gaps, strict=True)]
     fig.update_layout(
         barmode="overlay",
-        xaxis={"domain": [0, 0.84], "range": [0, top], "ticksuffix": "%",
-               "title": {"text": plotly_text(label("axis.completion", language))}},
-        xaxis2={"domain": [0.86, 1], "range": [0, 1], "visible": False, "fixedrange": True},
-        yaxis={"type": "category", "categoryorder": "array", "categoryarray": names, "autorange": "reversed"},
+        margin={"t": 40},
+        xaxis={"range": [0, top], "ticksuffix": "%"},
+        yaxis={"type": "category", "categoryorder": "array", "categoryarray": names, "autorange": "reversed",
+               "tickmode": "array", "tickvals": names, "ticktext": ticks},
     )
     return fig
 
