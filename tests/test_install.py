@@ -100,6 +100,7 @@ def test_the_installed_exporter_turns_a_papermill_run_into_the_page(installed, t
           "-k", "python3", "--no-progress-bar"], tmp_path, env)
     _run([str(installed / "jupyter"), "nbconvert", "--to", "campaign_report", str(executed)], tmp_path, env)
     page = (tmp_path / "out.html").read_text(encoding="utf-8")
-    # 7 charts of visits, surveys, targets and children, 5 of ratings, commitments and the appraisal
-    assert page.count('class="plotly-graph-div"') == 12 and page.count("Plotly.newPlot") == 12
+    # bullets; persons, events, trend, coverage; funnel, survey rates; Shunhe's 6 indicators over time;
+    # 5 of ratings, commitments and the appraisal
+    assert page.count('class="plotly-graph-div"') == 18 and page.count("Plotly.newPlot") == 18
     assert "<title>顺河镇</title>" in page
