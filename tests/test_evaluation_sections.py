@@ -246,7 +246,7 @@ def test_weishi_has_one_line_per_section_and_every_earlier_section_unchanged():
         assert section.html() == (f'<p class="note absent" id="{name}"><strong>{title}</strong>: '
                                   "No data for this section</p>")
     keys = [s.key for s in report.sections()]
-    assert keys == ["header", "kpis", "visits", "surveys", "targets", "children", "ratings", "commitments",
+    assert keys == ["header", "glance", "kpis", "visits", "surveys", "targets", "children", "ratings", "commitments",
                     "appraisal", "quality"]
 
 

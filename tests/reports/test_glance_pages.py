@@ -138,7 +138,10 @@ def test_a_leaf_with_no_activity_says_so_in_one_sentence(browser, regulator_page
         assert page.inner_text("p.glance-sentence") == "截至2014年3月10日，浦东新区监管办事处无活动：没有走访记录。"
         headings = page.eval_on_selector_all("h2", "hs => hs.map(h => h.id)")
         assert headings[0] == "glance" and not {"visits", "kpi_cards", "children"} & set(headings)
-        assert "暂无数据" not in page.inner_text("body")  # no section left empty saying "no data"
+        # no section of its activity left empty saying "no data": only the one-line notes of the tables the
+        # regulator's campaign lacks (ratings, commitments, the appraisal) say it
+        assert page.locator("p.note.absent").count() == 3
+        assert page.inner_text("body").count("暂无数据") == 3
         assert p.blocked == [] and p.errors == []
     finally:
         p.close()
