@@ -279,3 +279,93 @@ def test_item_names_and_values_read_as_written(town):
     assert item_value_text("completion", 0.484848) == "48.48%" and item_value_text("coverage", 0.5) == "50%"
     assert item_value_text("rating_mean", 4.5) == "4.5" and item_value_text("events", 3) == "3"
     assert item_value_text("satisfaction", float("nan")) == "—"
+
+
+# --------------------------------------------------------------------------- the index, kpis.xlsx, at a glance
+#
+# Scores of the town (worked out above): T 55.22 fail (the only root); C1 60.89 pass, C2 16.67 fail (ranks 1, 2);
+# B1 60.42 pass, B2 23.15 fail (ranks 1, 2 under C1).
+SCORES = {"T": (55.22, "fail", 1), "C1": (60.89, "pass", 1), "B1": (60.42, "pass", 1), "B2": (23.15, "fail", 2),
+          "C2": (16.67, "fail", 2)}
+
+
+def test_the_index_rows_carry_score_grade_and_rank_and_the_grade_filter_its_options(town):
+    from analytics.report.index import grade_options
+    from analytics.report.scorecard import GRADE_ORDER, ROW_FIELDS, campaign_scorecard, index_payload
+
+    campaign = load_campaign(town)
+    data = index_payload(campaign_scorecard(campaign), campaign, {}, "zh")
+    keys = [c["key"] for c in data["columns"]]
+    at = {k: len(ROW_FIELDS) + keys.index(k) for k in ("appraisal_score", "grade", "rank")}
+    assert [data["columns"][keys.index(k)]["format"] for k in at] == ["score", "grade", "int"]
+    rows = {r[0]: (r[at["appraisal_score"]], GRADE_ORDER[r[at["grade"]]], r[at["rank"]]) for r in data["rows"]}
+    assert rows == SCORES
+    assert [g["label"] for g in data["grades"]] == ["不合格", "合格", "良好", "优秀"]  # worst first: sorts that way
+    assert grade_options(data) == [{"value": 3, "label": "优秀"}, {"value": 2, "label": "良好"},
+                                   {"value": 1, "label": "合格"}, {"value": 0, "label": "不合格"}]
+    weishi = load_campaign(ROOT / "data" / "raw" / "weishi")
+    plain = index_payload(campaign_scorecard(weishi), weishi, {}, "zh")
+    assert not {"appraisal_score", "grade", "rank"} & {c["key"] for c in plain["columns"]}
+    assert grade_options(plain) == []  # no grade filter without an appraisal
+
+
+def test_kpis_xlsx_gains_ratings_commitments_and_the_appraisal(town):
+    import io
+
+    import openpyxl
+
+    from analytics.report.downloads import kpis_xlsx
+    from analytics.report.scorecard import campaign_scorecard
+
+    campaign = load_campaign(town)
+    wb = openpyxl.load_workbook(io.BytesIO(kpis_xlsx(campaign, campaign_scorecard(campaign), "zh")))
+    units, _uncovered, appraisal, overdue = wb.worksheets
+    header = [c.value for c in units[1]]
+    rows = {r[1].value: dict(zip(header, r, strict=True)) for r in units.iter_rows(min_row=2)}
+    for uid, (score, grade, rank) in SCORES.items():
+        r = rows[uid]
+        assert (r["考核得分"].value, r["等次"].value, r["同级排名"].value) == (score, {"pass": "合格", "fail": "不合格"}[grade],
+                                                                     rank)
+        assert r["考核得分"].number_format == "0.00"
+    # C1: 8 ratings, mean 27 / 8 = 3.375, 4 of 8 satisfied; commitments due 3: kept 1, late 1, overdue 1 -> 1/3
+    c1 = {k: rows["C1"][k].value for k in ("评价数", "平均分", "满意率", "已到期承诺", "按期兑现", "逾期兑现", "逾期未兑现",
+                                          "当日到期未兑现", "承诺兑现率")}
+    assert c1 == {"评价数": 8, "平均分": 3.375, "满意率": 0.5, "已到期承诺": 3, "按期兑现": 1, "逾期兑现": 1,
+                  "逾期未兑现": 1, "当日到期未兑现": 0, "承诺兑现率": pytest.approx(1 / 3)}
+    assert rows["C1"]["满意率"].number_format == "0.0%"
+    assert rows["C2"]["平均分"].value is None  # no rating: no data, never 0
+    # The appraisal by item: C2's completion 1/6 earns 40 x (1/6) / 0.5 = 13.33; grassroots coverage does not
+    # apply (empty); satisfaction applies without data (no value, 0 points); fulfilment 0 of 2 -> 0.
+    assert appraisal.title == "考核分项得分"
+    head = [c.value for c in appraisal[1]]
+    assert head[:6] == ["单位名称", "单位编码", "考核得分", "等次", "同级排名", "适用项目权重"]
+    assert head[6:8] == ["完成率：重点任务 · 实际值", "完成率：重点任务 · 得分"]
+    c2 = next(r for r in appraisal.iter_rows(min_row=2, values_only=True) if r[1] == "C2")
+    assert c2[2:6] == (16.67, "不合格", 2, 80)
+    assert c2[6] == pytest.approx(1 / 6) and c2[7] == pytest.approx(40 / 3)
+    assert c2[8:] == (None, None, None, 0, 0, 0)
+    # Every overdue commitment, most overdue first, its due date a date cell.
+    assert overdue.title == "逾期未兑现承诺"
+    listed = list(overdue.iter_rows(min_row=2, values_only=True))
+    assert [(r[1], r[2], r[5]) for r in listed] == [("B1", "K2", 30), ("C2", "K6", 29)]
+    assert overdue.cell(2, 5).number_format == "yyyy-mm-dd" and overdue.cell(2, 5).value.date().isoformat() == "2012-05-31"
+
+
+def test_at_a_glance_names_the_grade_and_the_rank_among_siblings(town):
+    from analytics.kpis import unit_kpis
+    from analytics.report.glance import glance_sentence, index_summary, sentence_text, unit_glance
+    from analytics.report.scorecard import campaign_scorecard
+
+    campaign = load_campaign(town)
+
+    def said(unit, language):
+        return sentence_text(glance_sentence(unit_glance(campaign, unit_kpis(campaign, unit)), campaign.meta, language))
+
+    assert said("C2", "zh").endswith("考核得分16.67分，等次不合格，在同级2个单位中排第2名。")
+    assert said("C2", "en").endswith("Appraisal score 16.67, grade fail, rank 2 of 2 units with the same parent.")
+    assert said("T", "zh").endswith("考核得分55.22分，等次不合格。")  # the only root: no rank to speak of
+    roots = [unit_glance(campaign, unit_kpis(campaign, "T"))]
+    units = campaign_scorecard(campaign).units
+    assert sentence_text(index_summary(roots, units, campaign.meta, "zh")).endswith("考核等次：合格2个、不合格3个。")
+    assert sentence_text(index_summary(roots, units, campaign.meta, "en")).endswith(
+        "Appraisal grades: 2 pass and 3 fail.")

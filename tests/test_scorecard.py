@@ -30,11 +30,11 @@ from analytics.labels import fmt_percent, fmt_points
 from analytics.report.downloads import UNCOVERED_COLUMNS, UNIT_COLUMNS, kpis_csv, kpis_xlsx
 from analytics.report.glance import glance_sentence, index_summary, sentence_text, unit_glance
 from analytics.report.scorecard import (
-    FIGURES,
     PACE_FIELDS,
     ROW_FIELDS,
     Figure,
     campaign_scorecard,
+    figures_of,
     index_payload,
     unit_scorecard,
 )
@@ -110,7 +110,7 @@ def test_a_units_own_scorecard_has_the_same_numbers_as_the_campaigns(small):
     k = unit_kpis(small, "R")
     part = unit_scorecard(small, k).units
     assert list(part.index) == ["R", "T1", "T2", "T3"]
-    columns = [f.key for f in FIGURES] + ["level", "worst", "targets_lagging", "no_activity"]
+    columns = [f.key for f in figures_of(small)] + ["level", "worst", "targets_lagging", "no_activity"]
     for uid in part.index:
         for c in columns:
             a, b = part.loc[uid, c], whole.loc[uid, c]
@@ -120,7 +120,7 @@ def test_a_units_own_scorecard_has_the_same_numbers_as_the_campaigns(small):
 def test_index_rows_carry_figures_rounded_as_shown_and_each_indicators_light(small):
     data = index_payload(campaign_scorecard(small), small, {}, "zh")
     assert data["fields"] == list(ROW_FIELDS)
-    shown = [f.key for f in FIGURES if f.index]
+    shown = [f.key for f in figures_of(small, index=True)]
     assert [c["key"] for c in data["columns"]] == shown + ["pace:gdp", "pace:share"]
     assert [c["label"] for c in data["columns"]][-2:] == ["生产总值", "达标比例"]
     rows = {r[0]: r for r in data["rows"]}
@@ -210,7 +210,8 @@ def test_kpis_xlsx_has_one_row_per_unit_that_agrees_with_the_kpi_table(small):
     header = [c.value for c in units[1]]
     assert header[:8] == ["单位名称", "单位编码", "上级单位", "上级单位编码", "级别", "单位类型", "无活动", "进度状态"]
     assert header[8:13] == ["活动次数", "人次", "覆盖率", "基层覆盖率", "有效回收率"]
-    assert header[8 + len(FIGURES):8 + len(FIGURES) + len(PACE_FIELDS)] == [
+    figures = len(figures_of(small))  # no ratings, commitments or appraisal: none of their figures
+    assert header[8 + figures:8 + figures + len(PACE_FIELDS)] == [
         "生产总值 · 目标值（万元）", "生产总值 · 实际完成（万元）", "生产总值 · 完成率", "生产总值 · 差距（百分点）",
         "生产总值 · 状态"]
     rows = {r[1].value: {h: c for h, c in zip(header, r, strict=True)} for r in units.iter_rows(min_row=2)}

@@ -309,6 +309,16 @@ def _commitment_list(status: pd.DataFrame, names: dict[str, str]) -> pd.DataFram
     return out.drop(columns="_row").reset_index(drop=True)
 
 
+def overdue_commitments(campaign: Campaign, as_of: dt.date | str | None = None) -> pd.DataFrame:
+    """Every overdue commitment of the campaign at as_of (逾期未兑现), most overdue first: commitment_id, unit_id,
+    name (of the unit), text, due, done (empty, or after as_of), status, days_overdue. Empty without a
+    commitments table."""
+    if "commitments" not in campaign.present:
+        return pd.DataFrame()
+    status = commitments_at(campaign, campaign.as_of(as_of))
+    return _commitment_list(status[status["status"] == "overdue"], campaign.hierarchy.name)
+
+
 def commitments_at(campaign: Campaign, as_of: dt.date) -> pd.DataFrame:
     """evaluation.commitment_status of the campaign's commitments at as_of (memoised on it)."""
     return campaign.memoised(("commitments", as_of), lambda: commitment_status(campaign.commitments, as_of))

@@ -213,6 +213,8 @@ LABELS: dict[str, dict[str, str]] = {
     "col.points": {"zh": "得分", "en": "Points"},
     "col.lost": {"zh": "失分", "en": "Points lost"},
     "col.score": {"zh": "考核得分", "en": "Score"},
+    "col.rank_among_siblings": {"zh": "同级排名", "en": "Rank"},
+    "col.commitments_due_all": {"zh": "已到期承诺", "en": "Commitments due"},
     "col.grade": {"zh": "等次", "en": "Grade"},
     "score.5": {"zh": "非常满意", "en": "Very satisfied"},
     "score.4": {"zh": "满意", "en": "Satisfied"},
@@ -306,6 +308,8 @@ LABELS: dict[str, dict[str, str]] = {
     "index.search_placeholder": {"zh": "名称或编码", "en": "Name or code"},
     "index.only_lagging": {"zh": "只看落后或未完成", "en": "Only behind or missed"},
     "index.only_idle": {"zh": "只看无活动", "en": "Only no activity"},
+    "index.grade": {"zh": "等次", "en": "Grade"},
+    "index.all_grades": {"zh": "全部等次", "en": "All grades"},
     "index.level": {"zh": "级别", "en": "Level"},
     "index.all_levels": {"zh": "全部级别", "en": "All levels"},
     "index.expand": {"zh": "展开至", "en": "Expand to"},
@@ -336,6 +340,10 @@ LABELS: dict[str, dict[str, str]] = {
     # kpis.xlsx
     "sheet.units": {"zh": "单位指标", "en": "Units"},
     "sheet.uncovered": {"zh": "未覆盖基层单位", "en": "Grassroots not visited"},
+    "sheet.appraisal": {"zh": "考核分项得分", "en": "Appraisal by item"},
+    "sheet.overdue": {"zh": "逾期未兑现承诺", "en": "Overdue commitments"},
+    "col.commitment_id": {"zh": "承诺编号", "en": "Commitment no."},
+    "col.weights_applied": {"zh": "适用项目权重", "en": "Weights that apply"},
     "sheet.yes": {"zh": "是", "en": "yes"},
     "sheet.no": {"zh": "否", "en": "no"},
 }

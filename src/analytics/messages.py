@@ -425,6 +425,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "glance.units_idle": {"en": "{n} have no activity", "zh": "{n}个无活动"},
     "glance.units_idle_one": {"en": "1 has no activity", "zh": "1个无活动"},
     "glance.more": {"en": "and {n} more", "zh": "另有{n}个"},
+    "glance.appraisal": {"en": "Appraisal score {score}, grade {grade}.", "zh": "考核得分{score}分，等次{grade}。"},
+    "glance.appraisal_ranked": {
+        "en": "Appraisal score {score}, grade {grade}, rank {rank} of {among} units with the same parent.",
+        "zh": "考核得分{score}分，等次{grade}，在同级{among}个单位中排第{rank}名。"},
+    "glance.grades": {"en": "Appraisal grades: {parts}.", "zh": "考核等次：{parts}。"},
+    "glance.grade_count": {"en": "{n} {grade}", "zh": "{grade}{n}个"},
     "index.shown": {"en": "{shown} of {total} units shown", "zh": "显示{shown}个单位，共{total}个"},
     # Report sentences with figures in them (analytics.report)
     "report.appraisal_rule": {

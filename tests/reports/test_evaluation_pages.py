@@ -126,3 +126,119 @@ def test_a_campaign_without_these_tables_keeps_every_chart_and_says_no_data_in_o
         # the county's charts, as before: persons, events, trend, coverage, funnel, survey rates, targets, tags
         assert charts == ["chart-persons", "chart-events", "chart-trend", "chart-coverage", "chart-funnel",
                           "chart-survey-rates", "chart-targets", "chart-tags"]
+
+
+# -- the index: score, grade and rank columns; sorting by score and filtering by grade -------------------------
+
+GRADES_WORST_FIRST = ("fail", "pass", "good", "excellent")
+ROWS = """() => [...document.querySelectorAll('#scorecard tbody tr[data-unit]')].map(tr => ({
+  id: tr.dataset.unit, context: tr.classList.contains('context'), cells: [...tr.cells].map(td => td.innerText.trim())}))"""
+
+
+def kpis_csv(folder):
+    import csv
+
+    with open(folder / "kpis.csv", encoding="utf-8-sig", newline="") as fh:
+        return {(r["unit_id"], r["metric"], r["key"]): r["value"] for r in csv.DictReader(fh)}
+
+
+def shown(page, expected=None):
+    """The index's rows once they are drawn (waiting, up to a generous limit, for `expected` ids if given)."""
+    for _ in range(300):
+        rows = page.evaluate(ROWS)
+        if expected is None or [r["id"] for r in rows] == expected:
+            return rows
+        page.wait_for_timeout(50)
+    return page.evaluate(ROWS)
+
+
+def test_the_index_sorts_by_score_and_filters_by_grade(browser, shunhe_shared):
+    folder = shunhe_shared.out_dir
+    kpis = kpis_csv(folder)
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    blocked: list[str] = []
+    errors: list[str] = []
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://")
+                  else (blocked.append(r.request.url), r.abort()))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto((folder / "index.html").as_uri(), wait_until="load")
+        page.wait_for_selector("#scorecard[data-ready='1']", state="attached", timeout=15000)
+        keys = page.eval_on_selector_all("#scorecard thead th", "ths => ths.map(t => t.dataset.key || '')")
+        col = {k: keys.index(k) for k in ("appraisal_score", "grade", "rank")}
+        assert [page.inner_text(f"#scorecard thead th[data-key='{k}']") for k in col] == ["考核得分", "等次", "同级排名"]
+        tree = [r["id"] for r in shown(page)]
+        assert len(tree) == 45
+        position = {u: i for i, u in enumerate(tree)}
+        score = {u: float(kpis[(u, "appraisal_score", "")]) for u in tree}
+        grade = {u: kpis[(u, "grade", "")] for u in tree}
+        # The cells say what kpis.csv says: SH 80.94 良好, first of 1; SH-C06 94.98 优秀, first of the 6 communities.
+        rows = {r["id"]: r["cells"] for r in shown(page)}
+        assert [rows["SH"][col[k]] for k in col] == ["80.94", "良好", "1"]
+        assert [rows["SH-C06"][col[k]] for k in col] == ["94.98", "优秀", "1"]
+        assert all(rows[u][col["appraisal_score"]] == f"{score[u]:.2f}" for u in tree)
+        # Click the score's header: lowest first; again: highest first (ties keep the tree's order).
+        button = page.locator("#scorecard thead th[data-key='appraisal_score'] button")
+        button.click()
+        lowest = sorted(tree, key=lambda u: (score[u], position[u]))
+        assert [r["id"] for r in shown(page, lowest)] == lowest
+        button.click()
+        highest = sorted(tree, key=lambda u: (-score[u], position[u]))
+        assert [r["id"] for r in shown(page, highest)] == highest
+        assert page.get_attribute("#scorecard th[data-key='appraisal_score']", "aria-sort") == "descending"
+        # The grade's header sorts worst first (不合格, 合格, 良好, 优秀).
+        page.locator("#scorecard thead th[data-key='grade'] button").click()
+        worst = sorted(tree, key=lambda u: (GRADES_WORST_FIRST.index(grade[u]), position[u]))
+        assert [r["id"] for r in shown(page, worst)] == worst
+        page.click("#sc-tree")
+        assert [r["id"] for r in shown(page, tree)] == tree
+        # Filter by grade: the units of that grade, in the tree (their ancestors dimmed to say where they are).
+        labels = page.eval_on_selector_all("#sc-grade option", "os => os.map(o => o.textContent)")
+        assert labels == ["全部等次", "优秀", "良好", "合格", "不合格"]
+        for name, label in (("excellent", "优秀"), ("fail", "不合格")):
+            page.select_option("#sc-grade", label=label)
+            expected = [u for u in tree if grade[u] == name]
+            for _ in range(300):
+                matches = [r for r in page.evaluate(ROWS) if not r["context"]]
+                if [r["id"] for r in matches] == expected:
+                    break
+                page.wait_for_timeout(50)
+            assert [r["id"] for r in matches] == expected and expected
+            assert all(r["cells"][col["grade"]] == label for r in matches)
+            # the count says how many rows are shown: the matches and the ancestors that place them
+            assert page.inner_text("#sc-count") == f"显示{len(page.evaluate(ROWS))}个单位，共45个"
+        page.select_option("#sc-grade", "")
+        assert [r["id"] for r in shown(page, tree)] == tree
+        assert blocked == [] and errors == []
+    finally:
+        context.close()
+
+
+def test_the_english_index_names_the_grades(browser, shunhe_en):
+    with opened_index(browser, shunhe_en.out_dir) as page:
+        labels = page.eval_on_selector_all("#sc-grade option", "os => os.map(o => o.textContent)")
+        assert labels == ["All grades", "Excellent", "Good", "Pass", "Fail"]
+        assert "Appraisal grades: " in page.inner_text("p.summary")
+
+
+def test_an_index_without_an_appraisal_has_no_grade_filter_or_columns(browser, weishi_en):
+    with opened_index(browser, weishi_en.out_dir) as page:
+        assert page.locator("#sc-grade").count() == 0
+        assert page.locator("#scorecard th[data-key='appraisal_score'], #scorecard th[data-key='grade']").count() == 0
+
+
+@contextmanager
+def opened_index(browser, folder):
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://") else r.abort())
+    try:
+        page.goto((folder / "index.html").as_uri(), wait_until="load")
+        page.wait_for_selector("#scorecard[data-ready='1']", state="attached", timeout=15000)
+        yield page
+        assert errors == []
+    finally:
+        context.close()

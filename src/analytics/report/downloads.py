@@ -2,9 +2,11 @@
 form for machines, with each unit's name beside its code).
 
 kpis.xlsx's first sheet has, per unit, the identity columns of `UNIT_COLUMNS` (name, code, parent, level, kind,
-...), every key figure of `scorecard.FIGURES`, then for each indicator the `scorecard.PACE_FIELDS` (target,
-actual, completion, gap, status). Its second sheet lists every grassroots unit without a visit (the full list
-that pages cut at 50). Percentages are fractions under an Excel percent format, gaps are numbers of points,
+...), every key figure of `scorecard.FIGURES` the campaign has, then for each indicator the
+`scorecard.PACE_FIELDS` (target, actual, completion, gap, status). Its second sheet lists every grassroots unit
+without a visit (the full list that pages cut at 50). With an appraisal, a sheet gives each unit's score,
+grade, rank and every item's value and points; with commitments, a sheet lists every overdue commitment
+(pages list the first 50). Percentages are fractions under an Excel percent format, gaps are numbers of points,
 counts are integers; text is stored as text cells, so a name like `=1+1` never runs (DOMAIN.md, "Spreadsheet
 safety"). The header row is frozen and filters are on. To add a column, append a `Figure` to
 scorecard.FIGURES (it goes to the index and the explorer too) or a `UnitColumn` to UNIT_COLUMNS here.
@@ -23,8 +25,10 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from analytics.data.campaign import Campaign
+from analytics.kpis import campaign_appraisal, overdue_commitments
 from analytics.labels import as_number, label, status_label
-from analytics.report.scorecard import FIGURES, PACE_FIELDS, Scorecard, unit_kind_label
+from analytics.report.evaluation_sections import PERCENT_METRICS, item_label
+from analytics.report.scorecard import PACE_FIELDS, Scorecard, figure_text, figures_of, unit_kind_label
 from analytics.spreadsheet import csv_text, put_text
 
 # Excel number formats by figure format (scorecard.FORMATS and PACE_FIELDS' formats).
@@ -33,7 +37,9 @@ NUMBER_FORMATS = {
     "percent": "0.0%",
     "points": "+0.00;-0.00;0.00",
     "number": "#,##0.00",
+    "score": "0.00",
 }
+TEXT_FORMATS = ("text", "grade")  # figures written as text cells (a grade by its name)
 
 
 @dataclass(frozen=True)
@@ -130,8 +136,9 @@ def kpis_xlsx(campaign: Campaign, sc: Scorecard, language: str) -> bytes:
     measures = {}
     if len(sc.pace):
         measures = {i: m for i, m in zip(sc.pace["indicator"], sc.pace["measure"], strict=True) if isinstance(m, str)}
-    headers = [label(c.label, language) for c in UNIT_COLUMNS] + [label(f.label, language) for f in FIGURES]
-    widths = [c.width for c in UNIT_COLUMNS] + [11] * len(FIGURES)
+    shown = figures_of(campaign)
+    headers = [label(c.label, language) for c in UNIT_COLUMNS] + [label(f.label, language) for f in shown]
+    widths = [c.width for c in UNIT_COLUMNS] + [11] * len(shown)
     for code in sc.indicators:
         name = meta.indicator_label(code, language)
         for f in PACE_FIELDS:
@@ -140,7 +147,7 @@ def kpis_xlsx(campaign: Campaign, sc: Scorecard, language: str) -> bytes:
                 unit = f" ({measures[code]})"
             headers.append(f"{name} · {label(f.label, language)}{unit}")
             widths.append(14 if f.format == "status" else 12)
-    figures = [(f, sc.units[f.key].tolist() if f.key in sc.units else [None] * len(sc.units)) for f in FIGURES]
+    figures = [(f, sc.units[f.key].tolist() if f.key in sc.units else [None] * len(sc.units)) for f in shown]
     sheet = Sheet(campaign, sc, language)
     records = sc.units.to_dict("index")
 
@@ -150,7 +157,7 @@ def kpis_xlsx(campaign: Campaign, sc: Scorecard, language: str) -> bytes:
             row = [_cell(ws, c.value(sheet, uid, r), c.number_format) for c in UNIT_COLUMNS]
             for f, values in figures:
                 value = values[i]
-                if f.format == "text":
+                if f.format in TEXT_FORMATS:
                     text = f.text(value, language)
                     row.append(_cell(ws, None if text == "—" else text))
                 else:
@@ -175,9 +182,60 @@ def kpis_xlsx(campaign: Campaign, sc: Scorecard, language: str) -> bytes:
 
     _sheet(wb, label("sheet.uncovered", language), [label(c.label, language) for c in UNCOVERED_COLUMNS],
            [c.width for c in UNCOVERED_COLUMNS], uncovered_rows)
+    if campaign.meta.appraisal is not None:
+        _appraisal_sheet(wb, campaign, sc, language)
+    if "commitments" in campaign.present:
+        _overdue_sheet(wb, campaign, sc, language)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _appraisal_sheet(wb: Workbook, campaign: Campaign, sc: Scorecard, language: str) -> None:
+    """考核评分 by item: per unit, score, grade, rank, the weights that apply, then each item's value and points
+    (empty where the item does not apply), so every score can be recomputed from the sheet."""
+    scored = campaign_appraisal(campaign, sc.as_of)
+    spec = scored.spec
+    names = [item_label(i.metric, i.key, campaign.meta, language) for i in spec.items]
+    headers = [label(k, language) for k in ("col.name", "col.unit_id", "col.score", "col.grade", "col.rank_among_siblings",
+                                            "col.weights_applied")]
+    for name in names:
+        headers += [f"{name} · {label('col.item_value', language)}", f"{name} · {label('col.points', language)}"]
+    items = {(u, code): row for u, code, row in zip(scored.items["unit_id"], scored.items["item"],
+                                                    scored.items.to_dict("records"), strict=True)}
+    scores = scored.scores
+
+    def rows(ws):
+        for uid in sc.units.index:
+            s = scores.loc[uid]
+            row = [_cell(ws, sc.units.at[uid, "name"]), _cell(ws, uid), _cell(ws, s["score"], NUMBER_FORMATS["score"]),
+                   _cell(ws, None if pd.isna(s["score"]) else figure_text(s["grade"], "grade", language)),
+                   _cell(ws, None if pd.isna(s["rank"]) else int(s["rank"]), "0"),
+                   _cell(ws, s["weights"], "0.##")]
+            for item in spec.items:
+                it = items[(uid, item.code)]
+                value = as_number(it["value"]) if it["applies"] else None
+                row.append(_cell(ws, value, "0.00%" if item.metric in PERCENT_METRICS else "#,##0.00"))
+                row.append(_cell(ws, it["points"] if it["applies"] else None, NUMBER_FORMATS["score"]))
+            yield row
+
+    _sheet(wb, label("sheet.appraisal", language), headers, [24, 14, 10, 8, 8, 10] + [14] * (2 * len(names)), rows)
+
+
+def _overdue_sheet(wb: Workbook, campaign: Campaign, sc: Scorecard, language: str) -> None:
+    """逾期未兑现的承诺: every commitment overdue at as_of (pages list the first 50), most overdue first."""
+    overdue = overdue_commitments(campaign, sc.as_of)
+    headers = [label(k, language) for k in ("col.name", "col.unit_id", "col.commitment_id", "col.commitment",
+                                            "col.due", "col.days_overdue")]
+
+    def rows(ws):
+        for c in overdue.itertuples(index=False):
+            due = WriteOnlyCell(ws, value=pd.Timestamp(c.due).date())
+            due.number_format = "yyyy-mm-dd"
+            yield [_cell(ws, c.name), _cell(ws, c.unit_id), _cell(ws, c.commitment_id), _cell(ws, c.text), due,
+                   _cell(ws, int(c.days_overdue), "0")]
+
+    _sheet(wb, label("sheet.overdue", language), headers, [24, 14, 14, 40, 12, 10], rows)
 
 
 def _pace_format(fmt: str, value: object) -> str:

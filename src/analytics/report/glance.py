@@ -21,7 +21,16 @@ import pandas as pd
 from analytics.data.campaign import Campaign, CampaignMeta
 from analytics.evaluation import UnitAppraisal
 from analytics.kpis import UnitKpis
-from analytics.labels import fmt_date, fmt_number, fmt_percent, fmt_points, message
+from analytics.labels import (
+    fmt_date,
+    fmt_number,
+    fmt_percent,
+    fmt_points,
+    fmt_score,
+    grade_key,
+    grade_label,
+    message,
+)
 from analytics.metrics import LAGGING_STATUSES, SEVERITY, STATUSES
 
 # A bounded list names at most this many units, then "and N more".
@@ -274,7 +283,20 @@ def coverage_clause(g: Glance, meta: CampaignMeta, language: str) -> list[Segmen
     return [Segment(_m(code, language, uncovered=n, leaves=g.leaves, share=fmt_percent(g.grassroots_coverage)))]
 
 
-SENTENCE_CLAUSES: list[Clause] = [activity_clause, indicators_clause, children_clause, coverage_clause]
+def appraisal_clause(g: Glance, meta: CampaignMeta, language: str) -> list[Segment]:
+    """'Appraisal score 94.98, grade excellent, rank 1 of 6 units with the same parent.' (no rank for a lone unit)"""
+    a = g.appraisal
+    if a is None or a.rank is None:
+        return []
+    grade = grade_label(a.grade, language)
+    params = {"score": fmt_score(a.score), "grade": grade.lower() if language == "en" else grade}
+    if a.ranked_among > 1:
+        return [Segment(_m("glance.appraisal_ranked", language, rank=a.rank, among=a.ranked_among, **params))]
+    return [Segment(_m("glance.appraisal", language, **params))]
+
+
+SENTENCE_CLAUSES: list[Clause] = [activity_clause, indicators_clause, children_clause, coverage_clause,
+                                  appraisal_clause]
 
 
 def glance_sentence(g: Glance, meta: CampaignMeta, language: str,
@@ -326,7 +348,8 @@ def sentence_text(segments: Sequence[Segment]) -> str:
 
 def index_summary(roots: Sequence[Glance], units: pd.DataFrame, meta: CampaignMeta, language: str) -> list[Segment]:
     """The line above the index: per root, its indicators by status and those behind or missed (as its page
-    says them); then, over every unit, how many have an indicator behind or missed and how many no activity.
+    says them); then, over every unit, how many have an indicator behind or missed and how many no activity,
+    and (with an appraisal) how many have each grade.
 
     `units` has one row per unit with `targets_lagging`, `targets_total` and `no_activity` (the scorecard's).
     """
@@ -343,12 +366,25 @@ def index_summary(roots: Sequence[Glance], units: pd.DataFrame, meta: CampaignMe
         if out and language == "en":
             out.append(Segment(" "))
         out.extend(_with_lead(lead, [clause], language))
-    units_clause = _units_clause(units, roots[0].has_visits, language)
-    if units_clause and out:
-        out.extend([Segment(" " if language == "en" else ""), *units_clause])
-    elif units_clause:
-        out.extend(_with_lead(_m("glance.lead", language, date=date), [units_clause], language))
+    for clause in (_units_clause(units, roots[0].has_visits, language), _grades_clause(units, language)):
+        if clause and out:
+            out.extend([Segment(" " if language == "en" else ""), *clause])
+        elif clause:
+            out.extend(_with_lead(_m("glance.lead", language, date=date), [clause], language))
     return _merged(out)
+
+
+def _grades_clause(units: pd.DataFrame, language: str) -> list[Segment]:
+    """'Appraisal grades: 12 excellent, 8 good, 15 pass and 10 fail.' over every unit with a score."""
+    if "grade" not in units.columns:
+        return []
+    counts = units["grade"].map(grade_key).value_counts()
+    parts = [_m("glance.grade_count", language, n=int(counts[g]), grade=grade_label(g, language).lower()
+                if language == "en" else grade_label(g, language))
+             for g in ("excellent", "good", "pass", "fail") if g in counts]
+    if not parts:
+        return []
+    return [Segment(_m("glance.grades", language, parts=_listed(parts, language)))]
 
 
 def _units_clause(units: pd.DataFrame, has_visits: bool, language: str) -> list[Segment]:
@@ -376,6 +412,7 @@ __all__ = [
     "NamedList",
     "Segment",
     "activity_clause",
+    "appraisal_clause",
     "children_clause",
     "children_lists",
     "coverage_clause",

@@ -2,9 +2,10 @@
 
 A summary line (report.glance.index_summary), the downloads, and one row per unit drawn by a small inline
 script from JSON embedded in the page (report.scorecard.index_payload; templates/js/scorecard.js): sort by any
-column, search by name or code, filter to units behind or missed, with no activity, or of one level, and
-collapse the tree by level. No network and no library: it works from file:// in either asset mode.
-Page render failures stay visible on their row (marked, with the error); the status column is the campaign's.
+column, search by name or code, filter to units behind or missed, with no activity, of one level, or (with an
+appraisal) of one grade, and collapse the tree by level. No network and no library: it works from file:// in
+either asset mode. Page render failures stay visible on their row (marked, with the error); the status column
+is the campaign's.
 """
 
 from __future__ import annotations
@@ -30,6 +31,14 @@ OPEN_ALL_UP_TO = 500
 def scorecard_script() -> str:
     """The index's script, shipped with the package."""
     return resource("report", "templates", "js", "scorecard.js").read_text(encoding="utf-8")
+
+
+def grade_options(data: dict) -> list[dict]:
+    """The grade filter's options, best first (value: the grade's place in the payload's `grades`); none when the
+    index has no grade column (a campaign without an appraisal)."""
+    if not any(c["format"] == "grade" for c in data["columns"]):
+        return []
+    return [{"value": i, "label": g["label"]} for i, g in reversed(list(enumerate(data["grades"])))]
 
 
 def index_html(campaign: Campaign, results: dict, as_of: dt.date, language: str, tolerance: float) -> str:
@@ -61,6 +70,7 @@ def index_html(campaign: Campaign, results: dict, as_of: dt.date, language: str,
         downloads=downloads,
         data=data,
         columns=data["columns"],
+        grades=grade_options(data),
         levels=levels,
         expand_levels=list(range(1, depth)),
         expand_default=None if len(sc.units) <= OPEN_ALL_UP_TO or depth <= 2 else 2,

@@ -29,31 +29,51 @@ from analytics.labels import (
     fmt_number,
     fmt_percent,
     fmt_points,
+    fmt_score,
+    grade_key,
+    grade_label,
     label,
     status_label,
 )
 from analytics.metrics import SEVERITY, STATUSES, until
 from analytics.report.templating import Cell, Column, Row, Table
 
-FORMATS = ("int", "percent", "points", "number", "text")
+FORMATS = ("int", "percent", "points", "number", "score", "grade", "text")
+# Appraisal grades by their value on the index, worst first: a sort lowest first puts 不合格 first, as a sort on
+# any other figure puts the lowest first. The index's JSON holds the grade's number; its script shows the name.
+GRADE_ORDER = ("fail", "pass", "good", "excellent")
+# What a figure may need: a table of the campaign, or its appraisal section (campaign.yaml).
+NEEDS = ("responses", "commitments", "appraisal")
 
 
 @dataclass(frozen=True)
 class Figure:
     """A key-figure column: `key` a column of Scorecard.units, `label` the label key of its header, `format`
-    one of FORMATS (int 2,274; percent 58.4%; points +8.7; number 52.8; text as is). `index` False keeps it
-    out of the index and the explorer (kpis.xlsx has every figure). A text figure holding codes names its
-    `vocabulary`: a code is shown as label(f"{vocabulary}.{code}") (e.g. grade -> grade.excellent)."""
+    one of FORMATS (int 2,274; percent 58.4%; points +8.7; number 52.8; score 80.94; grade 良好; text as is).
+    `index` False keeps it out of the index and the explorer (kpis.xlsx has every figure). A text figure
+    holding codes names its `vocabulary`: a code is shown as label(f"{vocabulary}.{code}"). `needs` (one of
+    NEEDS) leaves the figure out of a campaign without that table or without an appraisal section."""
 
     key: str
     label: str
     format: str
     index: bool = True
     vocabulary: str | None = None
+    needs: str | None = None
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
             raise ValueError(f"Figure {self.key}: format must be one of {FORMATS}, not {self.format!r}")
+        if self.needs is not None and self.needs not in NEEDS:
+            raise ValueError(f"Figure {self.key}: needs must be one of {NEEDS}, not {self.needs!r}")
+
+    def applies_to(self, campaign: Campaign) -> bool:
+        """Whether the campaign has what this figure needs."""
+        if self.needs is None:
+            return True
+        if self.needs == "appraisal":
+            return campaign.meta.appraisal is not None
+        return self.needs in campaign.present
 
     def text(self, value: object, language: str) -> str:
         """The value as people read it (labels.fmt_*), '—' when missing."""
@@ -77,7 +97,26 @@ FIGURES: list[Figure] = [
     Figure("survey_returned", "col.returned", "int", index=False),
     Figure("survey_valid", "col.valid", "int", index=False),
     Figure("targets_lagging", "col.targets_lagging", "int", index=False),
+    # 考核评分 (campaign.yaml's appraisal): score, grade and rank among siblings, on the index too
+    Figure("appraisal_score", "col.score", "score", needs="appraisal"),
+    Figure("grade", "col.grade", "grade", needs="appraisal"),
+    Figure("rank", "col.rank_among_siblings", "int", needs="appraisal"),
+    # 群众评议 over all questions, and 公开承诺 at as_of
+    Figure("rating_count", "col.rating_count", "int", index=False, needs="responses"),
+    Figure("rating_mean", "col.rating_mean", "score", index=False, needs="responses"),
+    Figure("satisfaction", "col.satisfaction", "percent", index=False, needs="responses"),
+    Figure("commitments_due", "col.commitments_due_all", "int", index=False, needs="commitments"),
+    Figure("commitments_kept", "kpi.commitments_kept", "int", index=False, needs="commitments"),
+    Figure("commitments_late", "kpi.commitments_late", "int", index=False, needs="commitments"),
+    Figure("commitments_overdue", "kpi.commitments_overdue", "int", index=False, needs="commitments"),
+    Figure("commitments_due_today", "kpi.commitments_due_today", "int", index=False, needs="commitments"),
+    Figure("commitment_fulfilment", "kpi.commitment_fulfilment", "percent", index=False, needs="commitments"),
 ]
+
+
+def figures_of(campaign: Campaign, index: bool = False) -> list[Figure]:
+    """The FIGURES a campaign has (in order); with index=True only those the index and the explorer show."""
+    return [f for f in FIGURES if f.applies_to(campaign) and (f.index or not index)]
 
 
 @dataclass(frozen=True)
@@ -100,7 +139,8 @@ PACE_FIELDS: list[PaceField] = [
 
 
 def figure_text(value: object, fmt: str, language: str, vocabulary: str | None = None) -> str:
-    """A figure as shown on pages: int 2,274; percent 58.4%; points +8.7; number 52.8; text as is."""
+    """A figure as shown on pages: int 2,274; percent 58.4%; points +8.7; number 52.8; score 80.94; grade 良好;
+    text as is."""
     if fmt == "int":
         return fmt_int(value)
     if fmt == "percent":
@@ -109,6 +149,10 @@ def figure_text(value: object, fmt: str, language: str, vocabulary: str | None =
         return fmt_points(value)
     if fmt == "number":
         return fmt_number(value)
+    if fmt == "score":
+        return fmt_score(value)
+    if fmt == "grade":
+        return "—" if grade_key(value) == "no_data" else grade_label(value, language)
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     text = str(value)
@@ -116,10 +160,14 @@ def figure_text(value: object, fmt: str, language: str, vocabulary: str | None =
 
 
 def compact_value(value: object, fmt: str, language: str, vocabulary: str | None = None) -> object:
-    """A figure for the index's JSON, rounded exactly as figure_text shows it (percent as points: 58.4)."""
+    """A figure for the index's JSON, rounded exactly as figure_text shows it (percent as points: 58.4); a grade
+    as its place in GRADE_ORDER (fail 0 … excellent 3)."""
     if fmt == "text":
         text = figure_text(value, fmt, language, vocabulary)
         return None if text == "—" else text
+    if fmt == "grade":
+        key = grade_key(value)
+        return GRADE_ORDER.index(key) if key in GRADE_ORDER else None
     number = as_number(value)
     if number is None:
         return None
@@ -281,7 +329,8 @@ def index_columns(sc: Scorecard, campaign: Campaign, language: str) -> list[dict
     measures = {}
     if len(sc.pace):
         measures = dict(zip(sc.pace["indicator"], sc.pace["measure"], strict=True))
-    columns = [{"key": f.key, "label": label(f.label, language), "format": f.format} for f in FIGURES if f.index]
+    columns = [{"key": f.key, "label": label(f.label, language), "format": f.format}
+               for f in figures_of(campaign, index=True)]
     for code in sc.indicators:
         measure = measures.get(code)
         columns.append({"key": f"pace:{code}", "label": meta.indicator_label(code, language), "format": "pace",
@@ -302,7 +351,7 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
     position = {u: i for i, u in enumerate(sc.units.index)}
     kinds: list[str] = []
     kind_index: dict[str, int] = {}
-    figures = [f for f in FIGURES if f.index]
+    figures = figures_of(campaign, index=True)
     rows = []
     u = sc.units
     columns = {f.key: (u[f.key].tolist() if f.key in u else [None] * len(u)) for f in figures}
@@ -340,6 +389,7 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
         "statusLabels": [status_label(s, language) for s in STATUSES],
         "statusColours": [STATUS_COLOURS[s] for s in STATUSES],
         "severity": [SEVERITY.index(s) for s in STATUSES],
+        "grades": [{"key": g, "label": grade_label(g, language)} for g in GRADE_ORDER],
         "pages": list(PAGE_STATES),
         "pageLabels": [label(s, language) for s in PAGE_STATES],
         "text": {key: label(f"index.{key}", language) for key in (
@@ -352,6 +402,7 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
 __all__ = [
     "FIGURES",
     "FORMATS",
+    "GRADE_ORDER",
     "PACE_FIELDS",
     "PAGE_STATES",
     "ROW_FIELDS",
@@ -361,6 +412,7 @@ __all__ = [
     "campaign_scorecard",
     "compact_value",
     "figure_text",
+    "figures_of",
     "index_columns",
     "index_payload",
     "indicator_order",

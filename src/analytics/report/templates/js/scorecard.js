@@ -22,11 +22,15 @@
     lagging: document.getElementById("sc-lagging"),
     idle: document.getElementById("sc-idle"),
     level: document.getElementById("sc-level"),
+    grade: document.getElementById("sc-grade"),
     expand: document.getElementById("sc-expand"),
     tree: document.getElementById("sc-tree"),
     count: document.getElementById("sc-count")
   };
   var width = table.tHead.rows[0].cells.length;
+  // The appraisal grade's column (its values are places in data.grades, worst first), if the campaign has one.
+  var gradeColumn = -1;
+  columns.forEach(function (column, k) { if (column.format === "grade" && gradeColumn < 0) { gradeColumn = k; } });
 
   // The tree: children counts, and each row's ancestors by walking parents (rows come in tree order).
   var hasChildren = new Uint8Array(total);
@@ -53,6 +57,8 @@
     if (v === null || v === undefined) { return "\u2014"; }
     if (format === "int") { return (v < 0 ? "-" : "") + grouped(String(Math.abs(v))); }
     if (format === "percent") { return v.toFixed(1) + "%"; }
+    if (format === "score") { return v.toFixed(2); }
+    if (format === "grade") { return data.grades[v] ? data.grades[v].label : "\u2014"; }
     if (format === "points") { return signed(v) + Math.abs(v).toFixed(1); }
     if (format === "number") {
       var parts = Math.abs(v).toFixed(2).split(".");
@@ -68,8 +74,9 @@
     return rows[i][F.depth] + 1 < limit;
   }
 
-  function matches(i, query, onlyLagging, onlyIdle, level) {
+  function matches(i, query, onlyLagging, onlyIdle, level, grade) {
     var r = rows[i];
+    if (grade !== null && r[BASE + gradeColumn] !== grade) { return false; }
     if (onlyLagging && !(r[F.lagging] > 0)) { return false; }
     if (onlyIdle && !r[F.idle]) { return false; }
     if (level && r[F.depth] + 1 !== level) { return false; }
@@ -102,19 +109,20 @@
     var onlyLagging = controls.lagging && controls.lagging.checked;
     var onlyIdle = controls.idle && controls.idle.checked;
     var level = controls.level && controls.level.value ? Number(controls.level.value) : 0;
-    var filtering = Boolean(query || onlyLagging || onlyIdle || level);
+    var grade = gradeColumn >= 0 && controls.grade && controls.grade.value !== "" ? Number(controls.grade.value) : null;
+    var filtering = Boolean(query || onlyLagging || onlyIdle || level || grade !== null);
     var i, out = [];
     context = null;
     flat = state.sort !== null;
     if (flat) {
-      for (i = 0; i < total; i++) { if (!filtering || matches(i, query, onlyLagging, onlyIdle, level)) { out.push(i); } }
+      for (i = 0; i < total; i++) { if (!filtering || matches(i, query, onlyLagging, onlyIdle, level, grade)) { out.push(i); } }
       out.sort(compare);
     } else if (filtering) {
       // Matches in the tree, with their ancestors (dimmed) to say where they are.
       var keep = new Uint8Array(total);
       context = new Uint8Array(total);
       for (i = 0; i < total; i++) {
-        if (matches(i, query, onlyLagging, onlyIdle, level)) {
+        if (matches(i, query, onlyLagging, onlyIdle, level, grade)) {
           keep[i] = 1;
           for (var p = rows[i][F.parent]; p >= 0 && !keep[p]; p = rows[p][F.parent]) { keep[p] = 1; context[p] = 1; }
         }
@@ -204,6 +212,13 @@
     return td;
   }
 
+  function gradeCell(v) {
+    var td = el("td", "grade-cell");
+    var g = v === null || v === undefined ? null : data.grades[v];
+    if (g) { td.appendChild(el("span", "grade grade-" + g.key, g.label)); } else { td.textContent = "\u2014"; }
+    return td;
+  }
+
   function drawRow(i) {
     var r = rows[i];
     var tr = el("tr");
@@ -219,7 +234,7 @@
     tr.appendChild(statusCell(r));
     columns.forEach(function (column, k) {
       var v = r[BASE + k];
-      if (column.format === "pace") { tr.appendChild(paceCell(v, column)); } else { tr.appendChild(el("td", "num", show(v, column.format))); }
+      if (column.format === "pace") { tr.appendChild(paceCell(v, column)); } else if (column.format === "grade") { tr.appendChild(gradeCell(v)); } else { tr.appendChild(el("td", "num", show(v, column.format))); }
     });
     return tr;
   }
@@ -313,7 +328,7 @@
       timer = setTimeout(draw, total > ALL_AT_ONCE ? 150 : 0);
     });
   }
-  [controls.lagging, controls.idle, controls.level].forEach(function (c) { if (c) { c.addEventListener("change", draw); } });
+  [controls.lagging, controls.idle, controls.level, controls.grade].forEach(function (c) { if (c) { c.addEventListener("change", draw); } });
   if (controls.expand) { controls.expand.addEventListener("change", function () { open.clear(); draw(); }); }
   window.addEventListener("beforeprint", function () { more(true); });
 
