@@ -175,6 +175,25 @@ def test_commitment_text_is_escaped_and_a_unit_with_nothing_overdue_says_so(town
     assert "No commitment is overdue" in html and t.cards == ["0.0%", "1", "0", "1", "0", "0"]
 
 
+def test_a_long_overdue_list_shows_fifty_and_links_the_full_list(make_campaign, town):
+    # 53 commitments of B1 due on January 1st + n days, none done: all overdue at June 30, the oldest first.
+    many = COMMITMENTS + "".join(f"L{n:02d},B1,承诺{n},2012-01-{n + 1:02d},\n" for n in range(30)) + "".join(
+        f"M{n:02d},B1,承诺{n + 30},2012-02-{n + 1:02d},\n" for n in range(23))
+    folder = make_campaign({**TABLES, "commitments": many}, meta=META)
+    html, t = _section(folder, "T", "commitments")
+    # overdue: the 53 new ones plus K2 and K6 = 55; 50 listed, 5 more in kpis.xlsx
+    assert t.cards[4] == "55" and len(t.tables[0]) == 1 + 50
+    assert t.tables[0][1][1:] == ["承诺0 L00", "2012-01-01", "181"]  # Jan 1 -> June 30, 2012: 181 days
+    assert "另有5条逾期未兑现的承诺未列出，全部清单见“逾期未兑现承诺”工作表：" in t.paragraphs[-1]
+    assert '<a href="../kpis.xlsx">kpis.xlsx</a>' in html
+    from analytics.explore.state import CampaignIndex, Query, evaluation_parts, section_panel_html
+
+    index = CampaignIndex(load_campaign(folder))
+    q = Query("T", index.campaign.as_of())
+    panel = section_panel_html(evaluation_parts(index, q, index.kpis(q), "en")["commitments"], "en")
+    assert "Rows not shown: 5" in panel and "kpis.xlsx" not in panel  # the explorer has no folder to link to
+
+
 # --------------------------------------------------------------------------- 考核评分
 
 

@@ -453,6 +453,8 @@ MESSAGES: dict[str, dict[str, str]] = {
               "overdue {overdue} + due today {due_today}) = {fulfilment}; {not_due} more not yet due.",
         "zh": "承诺兑现率 = 按期兑现{kept}项 ÷ 已到期{due}项（截至{as_of}已到期：按期兑现{kept} + 逾期兑现{late} + "
               "逾期未兑现{overdue} + 当日到期未兑现{due_today}）= {fulfilment}；另有{not_due}项尚未到期。"},
+    "report.more_overdue": {"en": "{count} more overdue commitments are not listed; all are in the sheet “{sheet}” of",
+                            "zh": "另有{count}条逾期未兑现的承诺未列出，全部清单见“{sheet}”工作表："},
     "report.appraisal_this_unit": {"en": "This unit: 100 × {points} ÷ {weights} = {score}",
                                    "zh": "本单位：100 × {points} ÷ {weights} = {score}"},
     # validate's summary

@@ -25,8 +25,8 @@ from analytics.data.campaign import CampaignMeta
 from analytics.evaluation import UnitAppraisal
 from analytics.labels import MISSING, as_number, fmt_int, fmt_number, fmt_percent, fmt_score, label, message
 from analytics.report import figures
-from analytics.report.layout import page_href
-from analytics.report.templating import Cell, Column, Row, Table, macros
+from analytics.report.layout import OutputLayout, page_href, page_to_download
+from analytics.report.templating import Cell, Column, Link, Row, Table, macros
 
 Part = str | tuple[str, go.Figure]
 MAX_OVERDUE_ROWS = 50  # overdue commitments listed on a page; the count of the rest follows
@@ -121,7 +121,7 @@ def commitments_parts(*, figures_: dict[str, float] | None, overdue: pd.DataFram
     """Cards (承诺兑现率, due, kept on time, kept late, overdue, due today), the fulfilment written out (and how many
     are not yet due),
     the children compared, and the overdue commitments listed (unit, text, due date, days overdue; the first
-    MAX_OVERDUE_ROWS, then how many more).
+    MAX_OVERDUE_ROWS, then how many more, and on a page a link to kpis.xlsx, whose sheet lists them all).
 
     `figures_` is UnitKpis.commitments, `overdue` UnitKpis.overdue_commitments, `children`
     kpis.children_commitments; `links` False: unit names without links (the explorer has no pages).
@@ -164,7 +164,13 @@ def commitments_parts(*, figures_: dict[str, float] | None, overdue: pd.DataFram
     ]
     parts.append(ui.data_table(Table(OVERDUE_COLUMNS, rows, css_class=TEXT_TABLE)))
     if len(overdue) > MAX_OVERDUE_ROWS:
-        parts.append(ui.note("more_rows", len(overdue) - MAX_OVERDUE_ROWS))
+        more = len(overdue) - MAX_OVERDUE_ROWS
+        if links:  # a page: the full list is in the folder's kpis.xlsx
+            text = message("report.more_overdue", language, count=more, sheet=label("sheet.overdue", language))
+            parts.append(ui.note_with_link(text, Link(page_to_download(OutputLayout.KPIS_XLSX),
+                                                      OutputLayout.KPIS_XLSX)))
+        else:
+            parts.append(ui.note("more_rows", more))
     return parts
 
 
