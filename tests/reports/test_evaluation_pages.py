@@ -123,9 +123,11 @@ def test_a_campaign_without_these_tables_keeps_every_chart_and_says_no_data_in_o
                          "Appraisal: No data for this section"]
         assert page.locator("h2#ratings, h2#commitments, h2#appraisal").count() == 0
         charts = page.evaluate("() => [...document.querySelectorAll('.plotly-graph-div')].map(d => d.id)")
-        # the county's charts, as before: persons, events, trend, coverage, funnel, survey rates, targets, tags
-        assert charts == ["chart-persons", "chart-events", "chart-trend", "chart-coverage", "chart-funnel",
-                          "chart-survey-rates", "chart-targets", "chart-tags"]
+        # the county's charts, as before the evaluation sections: the bullets at a glance, persons, events,
+        # trend, coverage, funnel, survey rates, one actual-over-time chart per indicator (Weishi has 4), tags
+        assert charts == ["chart-bullet", "chart-persons", "chart-events", "chart-trend", "chart-coverage",
+                          "chart-funnel", "chart-survey-rates", "chart-pace-0", "chart-pace-1", "chart-pace-2",
+                          "chart-pace-3", "chart-tags"]
 
 
 # -- the index: score, grade and rank columns; sorting by score and filtering by grade -------------------------
