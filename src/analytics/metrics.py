@@ -11,6 +11,7 @@ import math
 
 import pandas as pd
 
+from analytics.data.campaign import unit_depths
 from analytics.labels import message
 
 # Every status a target can have, best first; a child is behind when any indicator is behind or missed.
@@ -272,21 +273,6 @@ def _summed_from(unit_id: str, own: dict[str, tuple], parent: dict[str, str | No
     return out
 
 
-def unit_depths(parent: dict[str, str | None]) -> dict[str, int]:
-    """unit -> depth (root 0), by walking up iteratively: a hierarchy 1,500 levels deep needs no recursion."""
-    depth: dict[str, int] = {}
-    for start in parent:
-        chain: list[str] = []
-        node: str | None = start
-        while node is not None and node not in depth and len(chain) <= len(parent):
-            chain.append(node)
-            node = parent.get(node)
-        base = depth.get(node, -1) if node is not None else -1
-        for offset, unit in enumerate(reversed(chain), start=1):
-            depth[unit] = base + offset
-    return depth
-
-
 def summed_targets(targets: pd.DataFrame, parent: dict[str, str | None]) -> set[tuple[str, str]]:
     """(unit, indicator) pairs whose target is summed from the units below (no own target of a `sum` indicator
     that a descendant has), as target_pace sums them."""
@@ -479,5 +465,5 @@ def tag_comparison(per_unit: pd.DataFrame, tags: pd.Series, compare: tuple[str, 
 __all__ = [
     "LAGGING_STATUSES", "SEVERITY", "STATUSES", "actual_over_time", "between", "check_tolerance", "coverage_by_parent",
     "elapsed_share", "grassroots_coverage", "modified_z", "pace_status", "quality_flags", "ratio", "rollup",
-    "summed_targets", "survey_rates", "tag_comparison", "target_pace", "unit_depths", "until", "worst_status",
+    "summed_targets", "survey_rates", "tag_comparison", "target_pace", "until", "worst_status",
 ]

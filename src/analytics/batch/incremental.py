@@ -56,7 +56,7 @@ def unit_input_keys(campaign: Campaign, as_of: dt.date, tolerance: float, notebo
     """unit_id -> hex key of everything that unit's page depends on."""
     h = campaign.hierarchy
     own = _own_row_digests(campaign)
-    flags = campaign_flags(campaign)
+    flags = campaign_flags(campaign, as_of)
     flag_text = {
         uid: part.to_csv(index=False) for uid, part in flags.groupby("unit_id", sort=False)
     } if not flags.empty else {}

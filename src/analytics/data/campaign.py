@@ -469,6 +469,24 @@ class Campaign:
         return as_of
 
 
+def unit_depths(parent: dict[str, str | None]) -> dict[str, int]:
+    """unit -> depth (root 0), iteratively: a hierarchy thousands of levels deep needs no recursion. Units on
+    a cycle (reported elsewhere) get the depth reached when the walk meets itself."""
+    depth: dict[str, int] = {}
+    for start in parent:
+        chain: list[str] = []
+        seen: set[str] = set()
+        node: str | None = start
+        while node is not None and node not in depth and node not in seen:
+            chain.append(node)
+            seen.add(node)
+            node = parent.get(node)
+        base = depth.get(node, -1) if node is not None else -1
+        for offset, unit in enumerate(reversed(chain), start=1):
+            depth[unit] = base + offset
+    return depth
+
+
 class Hierarchy:
     """Parent/child structure of the units table, computed once."""
 

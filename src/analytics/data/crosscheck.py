@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analytics.data.campaign import unit_depths
 from analytics.data.habits import measure_text
 from analytics.data.readers import RawTable
 from analytics.data.validation import folded, likely_code
@@ -49,7 +50,7 @@ def check_measures(raw: RawTable, targets: pd.DataFrame, units: pd.DataFrame) ->
         return []
     parent = {u: (p if isinstance(p, str) and p else None) for u, p in zip(units["unit_id"], units["parent_id"],
                                                                             strict=True)}
-    depth = _depths(parent)
+    depth = unit_depths(parent)
     summed = targets[targets["aggregation"] == "sum"]
     own: dict[tuple[str, str], tuple[str, int]] = {}
     for row, unit, indicator, measure in zip(summed.index, summed["unit_id"], summed["indicator"], summed["measure"],
@@ -78,21 +79,3 @@ def check_measures(raw: RawTable, targets: pd.DataFrame, units: pd.DataFrame) ->
                                            measure=second[1] or "(none)", other_measure=first[1] or "(none)",
                                            other_row=first[0]))
     return problems
-
-
-def _depths(parent: dict[str, str | None]) -> dict[str, int]:
-    """unit -> depth (root 0), iteratively: a hierarchy thousands of levels deep needs no recursion. Units on
-    a cycle (reported elsewhere) get the depth reached when the walk meets itself."""
-    depth: dict[str, int] = {}
-    for start in parent:
-        chain: list[str] = []
-        seen: set[str] = set()
-        node: str | None = start
-        while node is not None and node not in depth and node not in seen:
-            chain.append(node)
-            seen.add(node)
-            node = parent.get(node)
-        base = depth.get(node, -1) if node is not None else -1
-        for offset, unit in enumerate(reversed(chain), start=1):
-            depth[unit] = base + offset
-    return depth
