@@ -169,15 +169,38 @@ def test_trend_daily_zero_filled():
     assert fig.layout.xaxis.title.text == "Date · Daily"
 
 
-def test_trend_weekly_bins_start_on_monday():
-    # 2021-03-03 is a Wednesday; 59 days -> weekly
+def test_trend_weekly_bins_start_on_monday_clipped_to_the_period_and_partial_weeks_marked():
+    # 2021-03-03 is a Wednesday, 2021-04-30 a Friday; 59 days -> weekly. Weeks run Monday to Sunday, clipped:
+    # 03-03..03-07 (5 of 7 days), 03-08, 03-15, 03-22, 03-29, 04-05, 04-12, 04-19 (whole), 04-26..04-30 (5 of 7).
     v = visits([("2021-03-03", 1), ("2021-03-07", 2), ("2021-03-08", 4), ("2021-04-30", 8)])
     fig = F.visits_trend_figure(visits=v, start=dt.date(2021, 3, 3), end=dt.date(2021, 4, 30), language="zh")
-    x = list(fig.data[0].x)
-    assert x[0] == dt.date(2021, 3, 1) and x[-1] == dt.date(2021, 4, 26) and len(x) == 9
-    assert list(fig.data[0].y) == [2, 1, 0, 0, 0, 0, 0, 0, 1]
-    assert list(fig.data[1].y) == [3, 4, 0, 0, 0, 0, 0, 0, 8]
+    whole, partial, persons = fig.data
+    assert list(whole.x) == [dt.date(2021, 3, 8) + dt.timedelta(weeks=n) for n in range(7)]
+    assert all(d.weekday() == 0 for d in whole.x)  # Mondays
+    assert list(whole.y) == [1, 0, 0, 0, 0, 0, 0]  # the 03-08 visit
+    assert list(partial.x) == [dt.date(2021, 3, 3), dt.date(2021, 4, 26)]  # never before the campaign's start
+    assert list(partial.y) == [2, 1]  # 03-03 and 03-07; 04-30
+    day = 86_400_000
+    assert list(partial.width) == [4.8 * day, 4.8 * day] and list(whole.width) == [6.8 * day] * 7
+    assert partial.name == "活动次数（不完整周）" and partial.marker.pattern.shape == "/"
+    assert partial.customdata[0] == ["2021-03-03 – 2021-03-07", "（不完整：5/7天）"]
+    assert list(persons.y) == [3, 4, 0, 0, 0, 0, 0, 0, 8]  # 1 + 2; 4; 8
+    assert list(persons.marker.symbol) == ["circle-open"] + ["circle"] * 7 + ["circle-open"]
+    # both partial weeks named above the plot
+    assert [a.text for a in fig.layout.annotations] == ["不完整周 5/7", "不完整周 5/7"]
+    # ticks on Mondays only (never the Sunday before the start), horizontal
+    assert all(d.weekday() == 0 for d in fig.layout.xaxis.tickvals) and fig.layout.xaxis.tickangle == 0
+    assert fig.layout.xaxis.tickvals[0] == dt.date(2021, 3, 8) and fig.layout.xaxis.ticktext[0] == "03-08<br>2021"
     assert fig.layout.xaxis.title.text == "日期 · 按周"
+    # counts: integer ticks (events at most 2 -> a step of 1; persons at most 8 -> a step of 2)
+    assert (fig.layout.yaxis.dtick, fig.layout.yaxis.tickformat) == (1, ",d")
+    assert fig.layout.yaxis2.dtick == 2
+
+
+def test_count_axis_steps_are_whole_numbers():
+    # at most about six ticks: top / 5 rounded up to 1, 2 or 5 times a power of ten, never below 1
+    assert [F.count_axis(top)["dtick"] for top in (0, 1, 2, 4.5, 6, 12, 60, 874, 2274)] == [
+        1, 1, 1, 1, 2, 5, 20, 200, 500]
 
 
 def test_trend_monthly_and_explicit_freq():
@@ -237,17 +260,18 @@ def test_survey_rates_by_child_ratios_of_sums():
         }
     )
     fig = F.survey_rates_by_child_figure(by_child=by_child, language="zh")
-    assert [t.type for t in fig.data] == ["bar"] * 3
+    assert [t.type for t in fig.data] == ["bar"] * 3 and {t.orientation for t in fig.data} == {"h"}
     assert [t.name for t in fig.data] == ["回收率", "有效率", "有效回收率"]
-    assert fig.data[0].x == ("甲", "乙")
+    # 乙 issued nothing: left out of the chart, counted for the note under it
+    assert fig.data[0].y == ("甲",)
+    assert F.children_without_surveys(by_child) == 1
     # 甲: issued 60 + 40 = 100, returned 90, valid 80
     # -> return 90/100 = 0.9, validity 80/90 = 0.888…, effective 80/100 = 0.8
-    assert fig.data[0].y[0] == pytest.approx(0.9)
-    assert fig.data[1].y[0] == pytest.approx(80 / 90)
-    assert fig.data[2].y[0] == pytest.approx(0.8)
-    # 乙 issued nothing: no bar
-    assert [t.y[1] for t in fig.data] == [None, None, None]
+    assert fig.data[0].x[0] == pytest.approx(0.9)
+    assert fig.data[1].x[0] == pytest.approx(80 / 90)
+    assert fig.data[2].x[0] == pytest.approx(0.8)
     assert fig.data[0].customdata[0][1:] == ["100", "90", "80"]
+    assert fig.layout.legend.yanchor == "bottom" and fig.layout.legend.y == 0  # below the plot, never on the title
 
 
 # Targets
@@ -297,6 +321,12 @@ def test_target_pace_colours_order_and_hover(meta):
     assert elapsed.y == ("c", "b", "地区生产总值", "a", "d")
     assert elapsed.x == pytest.approx((50.0, 49.7268, 49.7268, 50.0, 50.0))
     assert fig.layout.yaxis.categoryarray == elapsed.y
+    # value labels start right of the bar's end or the elapsed tick, whichever is further right (6 px clear):
+    # c: 40% behind the tick at 50% -> at 50; b: 50% just over 49.73% -> at 50; no data -> at the tick, saying so
+    labels = {a.y: a for a in fig.layout.annotations}
+    assert [labels[n].x for n in elapsed.y] == pytest.approx([50.0, 50.0, 58.4106, 120.0, 50.0])
+    assert [labels[n].text for n in elapsed.y] == ["40.0%", "50.0%", "58.4%", "120.0%", "暂无数据"]
+    assert {(a.xanchor, a.xshift) for a in fig.layout.annotations} == {("left", 6)}
     en = F.target_pace_figure(targets=targets, meta=meta, language="en")
     assert {t.name for t in en.data} >= {"Completed", "Ahead", "On pace", "Behind", "Elapsed"}
 
@@ -318,13 +348,17 @@ def test_tag_comparison_per_unit_averages():
         }
     )
     fig = F.tag_comparison_figure(comparison=comparison, language="zh")
-    assert [t.name for t in fig.data] == ["先进", "后进"] * 3
-    # events per unit 10/2 = 5 and 8/4 = 2; persons per unit 100/2 = 50 and 120/4 = 30
-    assert [t.y[0] for t in fig.data] == pytest.approx([5.0, 2.0, 50.0, 30.0, 0.9, 0.5])
-    assert fig.data[0].x == ("单位平均活动次数",)
-    assert fig.data[4].x == ("有效回收率",)
+    # one panel per figure, each a pair of horizontal bars whose names say the side and its number of units
+    assert [t.y for t in fig.data] == [("先进（2个单位）", "后进（4个单位）")] * 3
+    # events per unit 10/2 = 5 and 8/4 = 2; persons per unit 100/2 = 50 and 120/4 = 30; effective rate as given
+    assert [list(t.x) for t in fig.data] == [pytest.approx([5.0, 2.0]), pytest.approx([50.0, 30.0]),
+                                               pytest.approx([0.9, 0.5])]
+    assert [a.text for a in fig.layout.annotations] == ["单位平均活动次数", "单位平均人次", "有效回收率"]
     only_events = F.tag_comparison_figure(comparison=comparison[["tag", "units", "events"]], language="en")
-    assert [t.name for t in only_events.data] == ["Advanced", "Lagging"]
+    assert only_events.data[0].y == ("Advanced (2 units)", "Lagging (4 units)")
+    # one side alone is no comparison: the no-data figure (the page omits it and says why)
+    one_side = F.tag_comparison_figure(comparison=comparison.iloc[:1], language="zh")
+    assert one_side.data == () and no_data_text(one_side) == [label("note.no_data", "zh")]
 
 
 def test_compare_units_long_frame():
@@ -399,7 +433,8 @@ def test_shared_defaults(meta):
     fig = F.persons_by_group_figure(persons=pd.Series({"residents": 1}), meta=meta, language="zh")
     template = fig.layout.template.layout
     assert "Noto Sans CJK SC" in template.font.family and "Microsoft YaHei" in template.font.family
-    assert 320 <= fig.layout.height <= 380
+    # one category is one row high (26 px) under title and above axis: 80 + 40 + 40 + 26, never a 300 px slab
+    assert fig.layout.height == 186
     assert list(template.colorway) == list(F.DEFAULTS.colorway)
 
 
@@ -421,7 +456,9 @@ def test_sample_campaign_builds_every_figure():
     assert all(f.data for f in figs)
     assert sum(figs[0].data[0].x) == 2274  # DOMAIN.md: person-times across the county system
     assert figs[4].data[0].x == (2800, 2680, 2600)
-    assert sum(figs[2].data[0].y) == k.total_events
+    # every event in a bar: 2010-03-01 .. 05-31 is 13 whole weeks (Monday to Sunday) and a partial one (05-31)
+    assert sum(y for t in figs[2].data if t.type == "bar" for y in t.y) == k.total_events
+    assert [len(t.x) for t in figs[2].data if t.type == "bar"] == [13, 1]
 
 
 # -- at a glance: bullets; actual over time against pace ----------------------------------------------------------------

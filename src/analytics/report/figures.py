@@ -43,7 +43,6 @@ from analytics.report.theme import DEFAULTS, TEMPLATE, FigureDefaults
 
 TREND_FREQS = ("D", "W", "MS")
 _PERIOD_FREQ = {"D": "D", "W": "W-SUN", "MS": "M"}  # W-SUN periods run Monday to Sunday
-_HOVER_DATE = {"D": "%Y-%m-%d", "W": "%Y-%m-%d", "MS": "%Y-%m"}
 
 
 def plotly_text(value: object) -> str:
@@ -120,7 +119,9 @@ def visits_trend_figure(
     """Events (bars, left axis) and person-times (line, right axis) per day, week or month over [start, end].
 
     Every bin of the period is shown, zero where nothing happened; rows dated outside [start, end] are left
-    out. Weeks run Monday to Sunday and are placed at their Monday; months at their first day.
+    out. Weeks run Monday to Sunday, months from their first day; a bin is clipped to [start, end], so each bar
+    spans exactly the days it counts (x = its first day), and a bin shorter than a whole week or month is hatched
+    and named partial in the legend and hover (a 3-day last week is not a collapse). Ticks fall on bin starts.
     """
     title = label("fig.trend", language)
     freq = freq or trend_freq(start, end)
@@ -129,54 +130,101 @@ def visits_trend_figure(
     bins = _trend_bins(visits, start, end, freq)
     if bins is None:
         return empty_figure(language=language, title=title)
-    fig = _figure(title)
-    x = [ts.date() for ts in bins.index]
+    partial = bins["days"] < bins["whole_days"]
+    fig = _figure(title, DEFAULTS.height + _legend_below_margin(2 + bool(partial.any())) - DEFAULTS.margin_bottom)
+    day_ms = 86_400_000
+    firsts = [ts.date() for ts in bins["first"]]
+    lasts = [ts.date() for ts in bins["last"]]
+    spans = [f"{a.isoformat()} – {b.isoformat()}" if a != b else a.isoformat() for a, b in zip(firsts, lasts, strict=True)]
+    days_text = [label("note.days_of", language).format(days=d, whole=w) if p else ""
+                 for d, w, p in zip(bins["days"], bins["whole_days"], partial, strict=True)]
+    custom = [[s_, d_] for s_, d_ in zip(spans, days_text, strict=True)]
+    days_text_short = [f"{d}/{w}" for d, w in zip(bins["days"], bins["whole_days"], strict=True)]
     events_label, persons_label = label("axis.events", language), label("axis.persons", language)
-    fig.add_trace(
-        go.Bar(
-            x=x,
-            y=bins["events"].tolist(),
-            name=plotly_text(events_label),
-            marker_color=DEFAULTS.colorway[0],
-            hovertemplate="%{y:,}",
+    partial_label = label(f"legend.partial_{FREQ_KEYS[freq].split('.')[1]}", language)
+    events = bins["events"].tolist()
+    for is_partial in (False, True):
+        rows = [i for i, p in enumerate(partial) if bool(p) == is_partial]
+        if not rows:
+            continue
+        fig.add_trace(
+            go.Bar(
+                x=[firsts[i] for i in rows],
+                y=[events[i] for i in rows],
+                # Bars start a tenth of a day in and end a tenth before the bin's last day ends.
+                width=[(int(bins["days"].iloc[i]) - 0.2) * day_ms for i in rows],
+                offset=0.1 * day_ms,
+                name=plotly_text(f"{events_label}（{partial_label}）" if is_partial and language == "zh"
+                                 else f"{events_label} ({partial_label})" if is_partial else events_label),
+                # A partial bin is outlined and hatched, so that it never reads as a full period's total.
+                marker={"color": DEFAULTS.background, "line": {"color": DEFAULTS.colorway[0], "width": 1.5},
+                        "pattern": {"shape": "/", "fgcolor": DEFAULTS.colorway[0], "solidity": 0.4}}
+                if is_partial else {"color": DEFAULTS.colorway[0]},
+                customdata=[custom[i] for i in rows],
+                hovertemplate=_hover("%{customdata[0]} %{customdata[1]}", f"{plotly_text(events_label)}: %{{y:,}}"),
+            )
         )
-    )
+    middles = [f + (lst - f) / 2 + pd.Timedelta(hours=12) for f, lst in zip(bins["first"], bins["last"], strict=True)]
+    # Each partial bin named above the plot (in the room under the title), pointing into the plot from its edge.
+    for i in (i for i, p in enumerate(partial) if p):
+        fig.add_annotation(x=middles[i].to_pydatetime(), y=1, yref="paper", yanchor="bottom", showarrow=False,
+                           xanchor="left" if i == 0 and len(partial) > 1 else "right" if i == len(partial) - 1 else "center",
+                           text=f"{plotly_text(partial_label)} {days_text_short[i]}",
+                           font={"size": 11, "color": DEFAULTS.muted_colour})
     fig.add_trace(
         go.Scatter(
-            x=x,
+            x=[m.to_pydatetime() for m in middles],
             y=bins["persons"].tolist(),
             name=plotly_text(persons_label),
             yaxis="y2",
             mode="lines+markers",
             line={"color": DEFAULTS.colorway[1], "width": 2},
-            hovertemplate="%{y:,}",
+            # hollow markers on partial bins, as their bars are hatched
+            marker={"symbol": ["circle-open" if p else "circle" for p in partial], "size": 7},
+            customdata=custom,
+            hovertemplate=_hover("%{customdata[0]} %{customdata[1]}", f"{plotly_text(persons_label)}: %{{y:,}}"),
         )
     )
-    hover_date = _HOVER_DATE[freq]
-    if freq == "W":
-        hover_date = f"{label('freq.week_of', language)} {hover_date}"
+    tickvals, ticktext = _trend_ticks(firsts, freq)
+    pad = pd.Timedelta(days=max(1, len(firsts) // 40))
     fig.update_layout(
-        hovermode="x unified",
+        hovermode="closest",
+        legend=LEGEND_BELOW,
+        margin={"b": _legend_below_margin(2 + bool(partial.any()))},
         xaxis={
             "type": "date",
             "title": {
                 "text": plotly_text(f"{label('axis.date', language)} · {label(FREQ_KEYS[freq], language)}")
             },
-            "hoverformat": hover_date,
-            **({"dtick": "M1", "tickformat": "%Y-%m"} if freq == "MS" else {"tickformat": "%Y-%m-%d"}),
+            "range": [pd.Timestamp(firsts[0]) - pad, pd.Timestamp(lasts[-1]) + pd.Timedelta(days=1) + pad],
+            "tickmode": "array",
+            "tickvals": tickvals,
+            "ticktext": ticktext,
+            "tickangle": 0,
         },
-        yaxis={"title": {"text": plotly_text(events_label)}, "rangemode": "tozero"},
+        yaxis={"title": {"text": plotly_text(events_label)}, **count_axis(max(events))},
         yaxis2={
             "title": {"text": plotly_text(persons_label)},
             "overlaying": "y",
             "side": "right",
-            "rangemode": "tozero",
             "showgrid": False,
             "automargin": True,
-            "tickmode": "auto",
+            **count_axis(float(bins["persons"].max())),
         },
     )
     return fig
+
+
+def count_axis(top: float | None) -> dict:
+    """Axis settings for a count (events, person-times, units): integer ticks only, from 0, a step of 1, 2 or 5
+    times a power of ten giving at most about six ticks (never 0.5 of an event)."""
+    top = max(as_number(top) or 0.0, 1.0)
+    rough = top / 5
+    step = 1
+    if rough > 1:
+        power = 10 ** math.floor(math.log10(rough))
+        step = next(m * power for m in (1, 2, 5, 10) if m * power >= rough)
+    return {"tickmode": "linear", "tick0": 0, "dtick": int(step), "tickformat": ",d", "rangemode": "tozero"}
 
 
 def coverage_figure(*, covered_children: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> go.Figure:
@@ -194,7 +242,7 @@ def coverage_figure(*, covered_children: pd.DataFrame, language: str = DEFAULT_L
     )
     order = sorted(range(len(names)), key=lambda i: -events[i])  # stable: ties keep hierarchy order
     categories = [plotly_text(names[i]) for i in order]
-    fig = _figure(title, _rows_height(len(order)))
+    fig = _figure(title, _stacked_height(len(order), 2))
     events_label = label("axis.events", language)
     for flag, key, colour in (
         (True, "legend.covered", DEFAULTS.covered_colour),
@@ -218,9 +266,9 @@ def coverage_figure(*, covered_children: pd.DataFrame, language: str = DEFAULT_L
                 hovertemplate=_hover("%{customdata[0]}", f"{events_label}: %{{x:,}}"),
             )
         )
-    fig.update_layout(barmode="overlay", showlegend=True)
+    fig.update_layout(barmode="overlay", showlegend=True, legend=LEGEND_BELOW, margin={"b": _legend_below_margin(2)})
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=categories, autorange="reversed")
-    fig.update_xaxes(title_text=plotly_text(events_label), rangemode="tozero")
+    fig.update_xaxes(title_text=plotly_text(events_label), **count_axis(max(events, default=0)))
     return fig
 
 
@@ -251,11 +299,12 @@ def survey_funnel_figure(*, surveys: dict, language: str = DEFAULT_LANGUAGE) -> 
 
 
 def survey_rates_by_child_figure(*, by_child: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> go.Figure:
-    """Grouped bars of return rate, validity and effective rate per child, each a ratio of that child's sums.
+    """Horizontal grouped bars of return rate, validity and effective rate per child that issued questionnaires,
+    each a ratio of that child's sums, in the rows' order; the legend is below the plot.
 
     `by_child` has columns name, issued, returned, valid (and optionally unit_id, which then keeps two
-    children of the same name apart); several rows per child are summed first. A child with nothing issued
-    keeps its place on the axis but shows no bar.
+    children of the same name apart); several rows per child are summed first. A child with nothing issued is
+    left out (the page says how many, `children_without_surveys`), so no row of the chart is empty.
     """
     title = label("fig.survey_rates", language)
     counts = ("issued", "returned", "valid")
@@ -268,53 +317,49 @@ def survey_rates_by_child_figure(*, by_child: pd.DataFrame, language: str = DEFA
         **{c: pd.to_numeric(frame[c], errors="coerce").fillna(0) for c in counts},
     )
     sums = frame.groupby("_key", sort=False).agg(name=("_name", "first"), **{c: (c, "sum") for c in counts})
-    if not (sums["issued"] > 0).any():
+    sums = sums[sums["issued"] > 0]
+    if sums.empty:
         return empty_figure(language=language, title=title)
     names = [plotly_text(n) for n in _distinct(sums["name"].tolist(), sums.index.tolist())]
-    rates = [
-        survey_rates(i, r, v) if i > 0 else {}
-        for i, r, v in zip(sums["issued"], sums["returned"], sums["valid"], strict=True)
-    ]
+    rates = [survey_rates(i, r, v) for i, r, v in zip(sums["issued"], sums["returned"], sums["valid"], strict=True)]
     customdata = [
         [n, fmt_int(i), fmt_int(r), fmt_int(v)]
         for n, i, r, v in zip(names, sums["issued"], sums["returned"], sums["valid"], strict=True)
     ]
-    horizontal = len(names) > DEFAULTS.horizontal_after
-    fig = _figure(title, _rows_height(round(len(names) * 1.6)) if horizontal else None)
+    rate_keys = ("return_rate", "validity", "effective_rate")
+    # Three bars per child: a category is 1.6 rows high, so each bar stays about a row's height / 2.
+    fig = _figure(title, _stacked_height(round(len(names) * 1.6), len(rate_keys)))
     counts_line = " · ".join(
         f"{label(f'funnel.{c}', language)} %{{customdata[{k}]}}" for k, c in enumerate(counts, start=1)
     )
     top = 1.0
-    for n, rate in enumerate(("return_rate", "validity", "effective_rate")):
+    for n, rate in enumerate(rate_keys):
         values = [as_number(r.get(rate)) for r in rates]
         top = max([top, *(v for v in values if v is not None)])
         rate_label = label(f"rate.{rate}", language)
-        axis_value = "%{x:.1%}" if horizontal else "%{y:.1%}"
-        points = {"y": names, "x": values} if horizontal else {"x": names, "y": values}
         fig.add_trace(
             go.Bar(
-                **points,
-                orientation="h" if horizontal else "v",
+                y=names,
+                x=values,
+                orientation="h",
                 name=plotly_text(rate_label),
                 marker_color=DEFAULTS.colorway[n],
                 customdata=customdata,
-                hovertemplate=_hover("%{customdata[0]}", f"{rate_label}: {axis_value}", counts_line),
+                hovertemplate=_hover("%{customdata[0]}", f"{rate_label}: %{{x:.1%}}", counts_line),
             )
         )
-    rate_axis = {
-        "tickformat": ".0%",
-        "range": [0, top * 1.05],
-        "title_text": plotly_text(label("axis.rate", language)),
-    }
-    category_axis = {"type": "category"}
-    fig.update_layout(barmode="group")
-    if horizontal:
-        fig.update_xaxes(**rate_axis)
-        fig.update_yaxes(**category_axis, autorange="reversed")
-    else:
-        fig.update_yaxes(**rate_axis)
-        fig.update_xaxes(**category_axis)
+    fig.update_layout(barmode="group", legend=LEGEND_BELOW, margin={"b": _legend_below_margin(len(rate_keys))})
+    fig.update_xaxes(tickformat=".0%", range=[0, top * 1.05], title_text=plotly_text(label("axis.rate", language)))
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=names, autorange="reversed")
     return fig
+
+
+def children_without_surveys(by_child: pd.DataFrame) -> int:
+    """How many children of `by_child` (survey_rates_by_child_figure's input) issued no questionnaire."""
+    if by_child is None or by_child.empty or "issued" not in by_child.columns:
+        return 0
+    issued = pd.to_numeric(by_child["issued"], errors="coerce").fillna(0)
+    return int((issued.groupby(_unit_keys(by_child), sort=False).sum() <= 0).sum())
 
 
 def target_pace_figure(
@@ -358,9 +403,6 @@ def target_pace_figure(
             continue
         colour = status_colour(status)
         no_data = status == "no_data" or all(completion[i] is None for i in rows)
-        bar: dict = {"texttemplate": "%{x:.1f}%"}
-        if no_data:
-            bar = {"text": [plotly_text(status_label(None, language))] * len(rows), "texttemplate": "%{text}"}
         fig.add_trace(
             go.Bar(
                 orientation="h",
@@ -368,10 +410,7 @@ def target_pace_figure(
                 x=[0.0 if no_data else completion[i] for i in rows],
                 name=plotly_text(status_label(status, language)),
                 marker_color=colour,
-                textposition="outside",
-                cliponaxis=False,
                 customdata=[customdata[i] for i in rows],
-                **bar,
                 hovertemplate=_hover(
                     "%{customdata[0]}",
                     *(() if no_data else (f"{label('col.completion', language)}: %{{x:.1f}}%",)),
@@ -397,11 +436,22 @@ def target_pace_figure(
             hovertemplate=_hover("%{customdata[0]}", f"{label('axis.elapsed', language)}: %{{x:.1f}}%"),
         )
     )
+    # Each value label starts right of both the bar's end and the elapsed tick (a few pixels clear of the tick's
+    # half width), so the tick never strikes it through (48.5% against an elapsed 49.7%); one label per row, so
+    # no two labels meet.
+    for n, c, e in zip(names, completion, elapsed, strict=True):
+        fig.add_annotation(
+            x=max(c or 0.0, e or 0.0), y=n, xref="x", yref="y", xanchor="left", xshift=6, showarrow=False,
+            text=plotly_text(status_label(None, language)) if c is None else f"{c:.1f}%",
+            font={"color": DEFAULTS.text_colour},
+        )
     top = max([100.0, *(v for v in completion + elapsed if v is not None)])
-    fig.add_vline(x=100, line={"color": DEFAULTS.muted_colour, "width": 1, "dash": "dot"})
-    fig.update_layout(barmode="overlay")
+    fig.add_vline(x=100, line={"color": DEFAULTS.muted_colour, "width": 1, "dash": "dot"}, layer="below")
+    entries = len({s for s in statuses}) + 1
+    fig.update_layout(barmode="overlay", height=_stacked_height(len(names), entries), legend=LEGEND_BELOW,
+                      margin={"b": _legend_below_margin(entries)})
     fig.update_xaxes(
-        title_text=plotly_text(label("axis.completion", language)), range=[0, top * 1.12], ticksuffix="%"
+        title_text=plotly_text(label("axis.completion", language)), range=[0, top * 1.15], ticksuffix="%"
     )
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=names, autorange="reversed")
     return fig
@@ -525,76 +575,66 @@ def pace_over_time_figure(
 
 
 def tag_comparison_figure(*, comparison: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> go.Figure:
-    """Advanced vs lagging side by side: events and person-times per unit, and the survey effective rate.
+    """Advanced vs lagging, one panel per figure: events and person-times per tagged unit (the side's sum ÷ its
+    units) and the survey effective rate (a ratio of the side's sums), as horizontal bars whose row names say the
+    side and how many units it has ("先进（19个单位）").
 
-    `comparison` is metrics.tag_comparison output; a panel whose columns are missing is left out.
+    `comparison` is metrics.tag_comparison output; a panel whose columns are missing or empty is left out. Both
+    sides must have units, else the 'no data' figure: one side alone is no comparison.
     """
     title = label("fig.tags", language)
-    if comparison is None or comparison.empty or "tag" not in comparison.columns:
+    if comparison is None or comparison.empty or not {"tag", "units"} <= set(comparison.columns):
         return empty_figure(language=language, title=title)
     c = comparison.reset_index(drop=True)
+    units = [as_number(u) or 0.0 for u in c["units"]]
+    tags = [str(t) for t in c["tag"]]
+    if not {"advanced", "lagging"} <= {t for t, u in zip(tags, units, strict=True) if u > 0}:
+        return empty_figure(language=language, title=title)
     panels: list[tuple[str, list[float | None], str]] = []
-    if "units" in c.columns:
-        units = [as_number(u) for u in c["units"]]
-        for column, key in (("events", "fig.events_per_unit"), ("persons", "fig.persons_per_unit")):
-            if column in c.columns:
-                per_unit = [_ratio(v, u) for v, u in zip(c[column], units, strict=True)]
-                panels.append((key, per_unit, ",.1f"))
+    for column, key in (("events", "fig.events_per_unit"), ("persons", "fig.persons_per_unit")):
+        if column in c.columns:
+            panels.append((key, [_ratio(v, u) for v, u in zip(c[column], units, strict=True)], ",.1f"))
     if "effective_rate" in c.columns:
         panels.append(("rate.effective_rate", [as_number(v) for v in c["effective_rate"]], ".1%"))
     elif {"issued", "valid"} <= set(c.columns):
-        panels.append(
-            (
-                "rate.effective_rate",
-                [_ratio(v, i) for v, i in zip(c["valid"], c["issued"], strict=True)],
-                ".1%",
-            )
-        )
+        panels.append(("rate.effective_rate", [_ratio(v, i) for v, i in zip(c["valid"], c["issued"], strict=True)], ".1%"))
     panels = [p for p in panels if any(v is not None for v in p[1])]  # e.g. no questionnaires in tagged units
     if not panels:
         return empty_figure(language=language, title=title)
-    fig = make_subplots(rows=1, cols=len(panels), horizontal_spacing=0.1)
-    fig.update_layout(
-        template=TEMPLATE, height=DEFAULTS.height, title_text=plotly_text(title), barmode="group"
-    )
-    tags = [str(t) for t in c["tag"]]
+    # Each panel two bars of a row height; between panels room for the axis ticks and the next panel's title.
+    bars_px, gap_px = 2 * DEFAULTS.row_height + 8, 78
+    plots_px = bars_px * len(panels) + gap_px * (len(panels) - 1)
+    fig = make_subplots(rows=len(panels), cols=1, vertical_spacing=gap_px / plots_px if len(panels) > 1 else 0,
+                        subplot_titles=[plotly_text(label(key, language)) for key, _, _ in panels])
+    fig.update_layout(template=TEMPLATE, height=DEFAULTS.margin_top + DEFAULTS.margin_bottom + 30 + plots_px,
+                      title_text=plotly_text(title), showlegend=False)
     colours = {"advanced": DEFAULTS.advanced_colour, "lagging": DEFAULTS.lagging_colour}
-    units_text = [fmt_int(u) for u in (c["units"] if "units" in c.columns else [None] * len(c))]
-    for col, (key, values, number_format) in enumerate(panels, start=1):
+    sides = [plotly_text(label("note.tag_units", language).format(tag=_tag_label(t, language), n=fmt_int(u)))
+             for t, u in zip(tags, units, strict=True)]
+    for row, (key, values, number_format) in enumerate(panels, start=1):
         panel = plotly_text(label(key, language))
-        for row, tag in enumerate(tags):
-            name = plotly_text(_tag_label(tag, language))
-            fig.add_trace(
-                go.Bar(
-                    x=[panel],
-                    y=[values[row]],
-                    name=name,
-                    legendgroup=tag,
-                    showlegend=col == 1,
-                    offsetgroup=tag,
-                    marker_color=colours.get(tag, DEFAULTS.colorway[(row + 4) % len(DEFAULTS.colorway)]),
-                    texttemplate=f"%{{y:{number_format}}}",
-                    textposition="outside",
-                    cliponaxis=False,
-                    customdata=[[name, units_text[row]]],
-                    hovertemplate=_hover(
-                        "%{customdata[0]}",
-                        f"%{{x}}: %{{y:{number_format}}}",
-                        f"{label('col.units', language)}: %{{customdata[1]}}",
-                    ),
-                ),
-                row=1,
-                col=col,
-            )
-        fig.update_xaxes(type="category", row=1, col=col)
-        top = max([0.0, *(v for v in values if v is not None)])
-        fig.update_yaxes(
-            rangemode="tozero",
-            range=[0, (top or 1) * 1.2],
-            row=1,
-            col=col,
-            **({"tickformat": ".0%"} if number_format.endswith("%") else {}),
+        fig.add_trace(
+            go.Bar(
+                orientation="h",
+                y=sides,
+                x=values,
+                marker_color=[colours.get(t, DEFAULTS.colorway[(n + 4) % len(DEFAULTS.colorway)]) for n, t in enumerate(tags)],
+                texttemplate=f"%{{x:{number_format}}}",
+                textposition="outside",
+                cliponaxis=False,
+                customdata=[[s_] for s_ in sides],
+                hovertemplate=_hover("%{customdata[0]}", f"{panel}: %{{x:{number_format}}}"),
+            ),
+            row=row,
+            col=1,
         )
+        top = max([0.0, *(v for v in values if v is not None)])
+        fig.update_yaxes(type="category", autorange="reversed", row=row, col=1)
+        fig.update_xaxes(range=[0, (top or 1) * 1.3], row=row, col=1,
+                         **({"tickformat": ".0%"} if number_format.endswith("%") else {}))
+    # Subplot titles sit left, like the figure's title (plotly centres them).
+    for annotation in fig.layout.annotations:
+        annotation.update(x=0, xanchor="left", font={"size": DEFAULTS.font_size})
     return fig
 
 
@@ -935,9 +975,10 @@ def _hover(*lines: str) -> str:
 
 
 def _rows_height(rows: int) -> int:
-    """Height for a horizontal bar chart of `rows` categories, never below the default height."""
+    """Height for a horizontal bar chart of `rows` categories: the plot grows by one row height per category, so
+    that a bar is never thicker than a row (a single bar is not a 200 px slab), up to max_height."""
     needed = DEFAULTS.margin_top + DEFAULTS.margin_bottom + 40 + DEFAULTS.row_height * rows
-    return max(DEFAULTS.height, min(DEFAULTS.max_height, needed))
+    return min(DEFAULTS.max_height, needed)
 
 
 def _percent(x: object) -> float | None:
@@ -1022,12 +1063,13 @@ def _ranked_bars(
     )
     fig.update_layout(showlegend=False)
     fig.update_yaxes(type="category", autorange="reversed")
-    fig.update_xaxes(title_text=plotly_text(axis_label), rangemode="tozero")
+    fig.update_xaxes(title_text=plotly_text(axis_label), **count_axis(max(numbers)))
     return fig
 
 
 def _trend_bins(visits: pd.DataFrame | None, start: dt.date, end: dt.date, freq: str) -> pd.DataFrame | None:
-    """Events and person-times per bin over [start, end], zero-filled; None when there is nothing to show."""
+    """Events and person-times per bin over [start, end], zero-filled, with each bin's first and last day clipped
+    to [start, end], its days and the days of a whole bin; None when there is nothing to show."""
     if visits is None or visits.empty or "date" not in visits.columns:
         return None
     lo, hi = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
@@ -1045,9 +1087,41 @@ def _trend_bins(visits: pd.DataFrame | None, start: dt.date, end: dt.date, freq:
     )
     rows = pd.DataFrame({"bin": dates[keep].dt.to_period(period), "persons": persons[keep]})
     grouped = rows.groupby("bin").agg(events=("persons", "size"), persons=("persons", "sum"))
-    bins = grouped.reindex(pd.period_range(lo, hi, freq=period), fill_value=0)
-    bins.index = bins.index.start_time
+    periods = pd.period_range(lo, hi, freq=period)
+    bins = grouped.reindex(periods, fill_value=0)
+    whole_first = periods.start_time
+    whole_last = periods.end_time.normalize()
+    first = whole_first.where(whole_first >= lo, lo)
+    last = whole_last.where(whole_last <= hi, hi)
+    bins = bins.assign(
+        first=first,
+        last=last,
+        days=(last - first).days + 1,
+        whole_days=(whole_last - whole_first).days + 1,
+    )
+    bins.index = first
     return bins.astype({"events": "int64"})
+
+
+def _trend_ticks(firsts: list[dt.date], freq: str) -> tuple[list[dt.date], list[str]]:
+    """At most six ticks on the starts of whole bins (Mondays, first days of months; every k-th one, and for days
+    Mondays beyond a week), evenly spaced and short enough to stay horizontal on a phone: month-day with the year
+    under the first tick and wherever the year changes; months as year-month."""
+    if freq == "D" and len(firsts) <= 7:
+        candidates = firsts
+    else:
+        whole = [d for d in firsts if (d.day == 1 if freq == "MS" else d.weekday() == 0)]
+        candidates = whole or firsts
+    step = max(1, math.ceil(len(candidates) / 6))
+    values = candidates[::step]
+    texts, year = [], None
+    for d in values:
+        if freq == "MS":
+            texts.append(d.strftime("%Y-%m"))
+        else:
+            texts.append(d.strftime("%m-%d") + (f"<br>{d.year}" if d.year != year else ""))
+        year = d.year
+    return values, texts
 
 
 __all__ = [

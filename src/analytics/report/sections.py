@@ -299,6 +299,9 @@ class UnitReport:
                 }
             )
             parts.append(("chart-survey-rates", figures.survey_rates_by_child_figure(by_child=by_child, language=self.language)))
+            unsurveyed = figures.children_without_surveys(by_child)
+            if unsurveyed:
+                parts.append(self.ui.note("note.unsurveyed_children", unsurveyed))
         return Section("surveys", parts)
 
     def targets(self) -> Section:
@@ -351,7 +354,10 @@ class UnitReport:
         comparison = self._tag_comparison()
         if not comparison.empty:
             parts.append(self.ui.subheading("tag_comparison"))
-            parts.append(("chart-tags", figures.tag_comparison_figure(comparison=comparison, language=self.language)))
+            if set(comparison["tag"]) >= {"advanced", "lagging"}:
+                parts.append(("chart-tags", figures.tag_comparison_figure(comparison=comparison, language=self.language)))
+            else:  # one side alone is no comparison: said in one line, no chart
+                parts.append(self.ui.note("note.tags_one_side"))
         return Section("children", parts)
 
     def _tag_comparison(self) -> pd.DataFrame:

@@ -146,7 +146,6 @@ class FigureDefaults:
     margin_right: int = 48  # room for a value label printed outside the longest bar
     margin_top: int = 80  # room for the title and a one-row legend above the plot
     margin_bottom: int = 40
-    horizontal_after: int = 12  # survey rates by child turn horizontal beyond this many children
 
     def template(self) -> go.layout.Template:
         """A small template (not based on a built-in one, so each figure's JSON stays light)."""
