@@ -118,7 +118,20 @@ def test_status_colours_fixed_and_distinct():
     colours = [status_colour(s) for s in STATUSES]
     assert len(set(colours)) == len(STATUSES)
     assert status_colour("completed") == STATUS_COLOURS["completed"] == "#1b7837"
-    assert status_colour("behind") == "#d84315"
+    assert status_colour("behind") == "#bf360c"
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_status_colours_carry_white_text_at_4_5_to_1():
+    # WCAG contrast (L1 + 0.05) / (L2 + 0.05) of white (L = 1) on each status colour, e.g. behind #bf360c:
+    # L = 0.2126 * 0.521 + 0.7152 * 0.0368 + 0.0722 * 0.0065 = 0.137 -> 1.05 / 0.187 = 5.6
+    for status, colour in STATUS_COLOURS.items():
+        assert 1.05 / (_luminance(colour) + 0.05) >= 4.5, status
     for missing in (None, math.nan, pd.NA, "weird"):
         assert status_colour(missing) == STATUS_COLOURS["no_data"]
         assert status_label(missing, "en") == "No data"

@@ -124,9 +124,10 @@ LABELS: dict[str, dict[str, str]] = {
     "note.points": {"zh": "个百分点", "en": "points"},
     "note.more_rows": {"zh": "另有未列出的行", "en": "Rows not shown"},
     "note.laggard_legend": {
-        "zh": "标色行：无活动、有指标落后序时进度或覆盖率低于50%的单位",
-        "en": "Highlighted: units with no events, a target behind pace, or coverage below 50%",
+        "zh": "标色并标注“需关注”的行：无活动、有指标落后序时进度或覆盖率低于50%的单位",
+        "en": "Highlighted and marked “needs attention”: units with no events, a target behind pace, or coverage below 50%",
     },
+    "note.attention": {"zh": "需关注", "en": "needs attention"},
     # Header words
     "header.campaign": {"zh": "活动", "en": "Campaign"},
     "header.period": {"zh": "期间", "en": "Period"},
@@ -411,12 +412,12 @@ ALIASES: dict[str, str] = {
 FREQ_KEYS = {"D": "freq.day", "W": "freq.week", "MS": "freq.month"}
 
 # Fixed per status so figures and HTML tables agree; each reads on white and carries white text
-# (contrast ratio about 4 or more).
+# (contrast ratio 4.5:1 or more, tests/test_labels.py).
 STATUS_COLOURS: dict[str, str] = {
     "completed": "#1b7837",
-    "ahead": "#388e3c",
+    "ahead": "#2e7d32",
     "on_pace": "#4c78a8",
-    "behind": "#d84315",
+    "behind": "#bf360c",
     "missed": "#a4161a",
     "no_data": "#757575",
 }

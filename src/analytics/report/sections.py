@@ -342,6 +342,8 @@ class UnitReport:
         for rank, c in enumerate(ranked.itertuples(index=False), start=1):
             laggard = c.events == 0 or c.targets_lagging > 0 or (not pd.isna(c.coverage) and c.coverage < 0.5)
             tags = tuple(self.t(tag) for tag in c.tags.split(";") if tag)
+            if laggard:  # said in words too: a row's colour is lost on paper printed without backgrounds
+                tags = (self.t("note.attention"), *tags)
             unit = Cell(self.campaign.hierarchy.name[c.unit_id], href=page_href(c.unit_id), chips=tags)
             rows.append(Row(
                 (str(rank), unit, fmt_int(c.events), fmt_int(c.persons), fmt_percent(c.coverage),
