@@ -165,9 +165,11 @@ LABELS: dict[str, dict[str, str]] = {
     "legend.partial_week": {"zh": "不完整周", "en": "partial week"},
     "legend.partial_month": {"zh": "不完整月", "en": "partial month"},
     "note.days_of": {"zh": "（不完整：{days}/{whole}天）", "en": "(partial: {days} of {whole} days)"},
-    "note.unsurveyed_children": {"zh": "没有问卷的下级单位（图中未列出）", "en": "Units below without questionnaires (not in the chart)"},
+    "note.unsurveyed_children": {"zh": "没有问卷的下级单位（图中未列出）",
+                                 "en": "Units below without questionnaires (not in the chart)"},
     "note.tag_units": {"zh": "{tag}（{n}个单位）", "en": "{tag} ({n} units)"},
-    "note.tags_one_side": {"zh": "只有一类单位带有先进或后进标签，不作对比", "en": "Only one of advanced and lagging units is tagged: no comparison"},
+    "note.tags_one_side": {"zh": "只有一类单位带有先进或后进标签，不作对比",
+                           "en": "Only one of advanced and lagging units is tagged: no comparison"},
     # Figure titles
     "fig.persons_by_group": {"zh": "各类对象接触人次", "en": "Person-times by group"},
     "fig.events_by_kind": {"zh": "各类活动次数", "en": "Events by kind"},
