@@ -510,6 +510,13 @@ def test_actual_over_time_against_the_pace_line(meta):
     assert list(actual.customdata[1]) == ["58.4%"]  # 208526 / 357000
     assert as_of.x == (dt.date(2012, 6, 30),) * 2 and as_of.name == "截至 2012-06-30"
     assert fig.layout.title.text == "地区生产总值 (万元)"
+    # legend under the plot (never on the title on a phone); 万元 is an amount, not a count: no whole-number step
+    assert fig.layout.legend.yanchor == "bottom" and fig.layout.legend.y == 0 and fig.layout.yaxis.dtick is None
+    counted = F.pace_over_time_figure(series=series.assign(actual=[2.0, 7.0]), indicator="x", target=12.0,
+                                      period_start=dt.date(2012, 1, 1), period_end=dt.date(2012, 12, 31),
+                                      as_of=dt.date(2012, 6, 30), status="behind", meta=meta, measure="件")
+    # 件 counts: 12 * 1.08 = 12.96 on top, 12.96 / 5 = 2.6 -> a step of 5
+    assert (counted.layout.yaxis.dtick, counted.layout.yaxis.tickformat) == (5, ",d")
     empty = F.pace_over_time_figure(series=series.iloc[:0], indicator="gdp", target=100.0,
                                     period_start=dt.date(2012, 1, 1), period_end=dt.date(2012, 12, 31),
                                     as_of=dt.date(2012, 6, 30), status="no_data", meta=meta)

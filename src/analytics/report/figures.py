@@ -566,12 +566,21 @@ def pace_over_time_figure(
         x=[now, now], y=[0.0, top], mode="lines", name=plotly_text(f"{as_of_label} {now.isoformat()}"),
         line={"color": DEFAULTS.elapsed_colour, "width": 1, "dash": "dot"}, hoverinfo="skip",
     ))
-    fig.update_layout(showlegend=True)
-    # A little room on both sides, so the first date's label never sits on the y axis' 0.
+    # The legend under the plot: above it, its three entries wrap on a phone and run into the title.
+    fig.update_layout(showlegend=True, legend=LEGEND_BELOW, margin={"b": _legend_below_margin(3)},
+                      height=DEFAULTS.small_height + _legend_below_margin(3) - DEFAULTS.margin_bottom)
+    # A little room on both sides, so the first date's label never sits on the y axis' 0. Dates on two lines
+    # (month-day over the year), so that four or five of them stay apart and level on a phone.
     pad = pd.Timedelta(days=max(1, round(((pd.Timestamp(end) - pd.Timestamp(start)).days + 1) * 0.03)))
-    fig.update_xaxes(type="date", range=[pd.Timestamp(start) - pad, pd.Timestamp(end) + pad], tickformat="%Y-%m-%d")
-    fig.update_yaxes(range=[0, top], rangemode="tozero", tickformat=",~f")
+    fig.update_xaxes(type="date", range=[pd.Timestamp(start) - pad, pd.Timestamp(end) + pad],
+                     tickformat="%m-%d<br>%Y", tickangle=0)
+    counted = isinstance(measure, str) and measure.strip() in COUNT_MEASURES
+    fig.update_yaxes(range=[0, top], **(count_axis(top) if counted else {"rangemode": "tozero", "tickformat": ",~f"}))
     return fig
+
+
+# Measures that count things (items, articles, persons, times, households, flats): their axes tick in whole numbers.
+COUNT_MEASURES = frozenset({"个", "件", "项", "篇", "条", "人", "人次", "次", "户", "套", "count"})
 
 
 def tag_comparison_figure(*, comparison: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> go.Figure:
