@@ -211,9 +211,11 @@ def test_status_survives_printing_with_default_settings(browser, request, fixtur
         weak = [(t["text"], round(contrast(t["colour"], t["behind"]), 2)) for t in texts
                 if contrast(t["colour"], t["behind"]) < 4.5]
         assert weak == []
-        # Print to PDF as the browser does by default (no background graphics), charts left out so that the only
-        # status colours drawn are the badges': the words are in the PDF, and so are the badges' colours.
-        page.add_style_tag(content=".plotly-graph-div { display:none !important; }")
+        # Print to PDF as the browser does by default (no background graphics), charts left out and status-coloured
+        # words (indicator names, traffic lights) in black, so that the only status colours drawn are the badges':
+        # the words are in the PDF, and so are the badges' colours.
+        page.add_style_tag(content=".plotly-graph-div { display:none !important; }"
+                                   " .indicator, .light { color:#000 !important; }")
         pdf = page.pdf(format="A4")
         words = _normalised("".join(pdf_pages_text(pdf)))
         for t in badges:
@@ -222,7 +224,7 @@ def test_status_survives_printing_with_default_settings(browser, request, fixtur
         shown = {tuple(t["behind"]) for t in badges}
         assert shown and all(_has_colour(fills, c) for c in shown)
         # The control: without print-color-adjust the same badges lose their colour on paper.
-        page.add_style_tag(content=".status { -webkit-print-color-adjust:economy !important;"
+        page.add_style_tag(content=".status, .grade { -webkit-print-color-adjust:economy !important;"
                                    " print-color-adjust:economy !important; }")
         assert not any(_has_colour(pdf_fill_colours(page.pdf(format="A4")), c) for c in shown)
 
