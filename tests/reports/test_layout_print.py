@@ -153,6 +153,15 @@ def test_a_small_count_axis_steps_by_one_on_the_phone(browser, shunhe_en):
         assert ticks[0] == 0 and all(b - a == ticks[1] - ticks[0] >= 1 for a, b in zip(ticks, ticks[1:], strict=False))
 
 
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_index_fits_the_screen_and_its_cells_read(browser, shunhe_shared, width):
+    with opened(browser, shunhe_shared.index, width, touch=width < 500) as page:
+        page.wait_for_selector("table.scorecard tbody tr")
+        layout = page.evaluate(OVERFLOW_JS)
+        assert layout["overflowing"] == [] and layout["scrollWidth"] <= layout["width"]
+        assert page.evaluate(NARROW_CELLS_JS) == []
+
+
 # -- paper -------------------------------------------------------------------------------------------------------
 
 # Every element that tells a status: pace badges, grade badges, the "needs attention" chip of highlighted rows,
@@ -345,3 +354,4 @@ def pdf_pages_text(data: bytes) -> list[str]:
                 run(objects[int(ref)][1] or b"", entry(head, b"Resources"), out)
             pages.append("".join(out))
     return pages
+
