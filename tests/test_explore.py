@@ -287,12 +287,12 @@ def test_the_panel_shows_the_pages_glance_and_the_indexs_scorecard_rows(ex, tiny
     text = re.sub(r"<[^>]+>", "", panel)
     assert expected.replace("<", "&lt;").replace(">", "&gt;") in text  # the same sentence as the page's
     # The scorecard: C and its children T1 and T2, with the index's columns; gdp: C 45.0% (-4.7), T1 60.0% (+10.3),
-    # T2 120/300 = 40.0% (-9.7).
+    # T2 120/300 = 40.0% (-9.7). With the 1-point tolerance: behind ▼, ahead ▲, behind ▼ (one shape per status).
     rows = re.findall(r'<tr[^>]*>(.*?)</tr>', panel.split('class="scorecard-title"')[1].split("</table>")[0], re.S)
     cells = [[re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)] for r in rows]
     cells = [c for c in cells if c]
     assert [c[0].split()[0] for c in cells] == ["县&lt;b&gt;x&lt;/b&gt;", "&lt;script&gt;alert(1)&lt;/script&gt;", "镇二"]
-    assert [c[-2].split() for c in cells] == [["●", "45.0%-4.7"], ["●", "60.0%+10.3"], ["●", "40.0%-9.7"]]
+    assert [c[-2].split() for c in cells] == [["▼", "45.0%-4.7"], ["▲", "60.0%+10.3"], ["▼", "40.0%-9.7"]]
 
 
 def test_compare_mode_puts_units_side_by_side(ex):

@@ -424,6 +424,17 @@ STATUS_COLOURS: dict[str, str] = {
     "no_data": "#757575",
 }
 
+# One shape per status, so a traffic light still says which on a black-and-white print (and to a reader who
+# does not tell the colours apart).
+STATUS_SYMBOLS: dict[str, str] = {
+    "completed": "\u2714",  # ✔
+    "ahead": "\u25B2",  # ▲
+    "on_pace": "\u25CF",  # ●
+    "behind": "\u25BC",  # ▼
+    "missed": "\u2716",  # ✖
+    "no_data": "\u25CB",  # ○
+}
+
 
 def label(key: str, language: str = DEFAULT_LANGUAGE) -> str:
     """The text for key (or an ALIASES short name) in language; Chinese for an unknown language, the key
@@ -458,6 +469,11 @@ def status_label(status: object, language: str = DEFAULT_LANGUAGE) -> str:
 def status_colour(status: object) -> str:
     """The colour of a pace status (completed, ahead, on_pace, behind); grey for none or anything else."""
     return STATUS_COLOURS[status_key(status)]
+
+
+def status_symbol(status: object) -> str:
+    """The traffic light's shape for a pace status (STATUS_SYMBOLS); ○ for none or anything else."""
+    return STATUS_SYMBOLS[status_key(status)]
 
 
 def fmt_date(d, language: str = DEFAULT_LANGUAGE) -> str:
@@ -526,6 +542,7 @@ __all__ = [
     "MESSAGES",
     "MISSING",
     "STATUS_COLOURS",
+    "STATUS_SYMBOLS",
     "as_number",
     "fmt_date",
     "fmt_int",
@@ -538,6 +555,7 @@ __all__ = [
     "label",
     "message",
     "status_colour",
+    "status_symbol",
     "status_key",
     "status_label",
     "where_text",

@@ -18,7 +18,7 @@ import pytest
 
 from analytics import load_campaign
 from analytics.kpis import kpi_table
-from analytics.labels import fmt_percent, fmt_points, message
+from analytics.labels import STATUS_SYMBOLS, fmt_percent, fmt_points, message, status_label
 from analytics.report.downloads import kpis_csv
 from analytics.report.index import index_html
 
@@ -151,7 +151,9 @@ def test_traffic_lights_agree_with_kpis_csv(opened, sample):
             assert f"status-{status}" in cell["cls"].split(), (uid, code, cell)
             completion, gap = kpis[(uid, "completion", code)], kpis[(uid, "pace_gap", code)]
             shown = cell["text"].split("\n")
-            assert shown[0].lstrip("● ").strip() == fmt_percent(float(completion) if completion else None), (uid, code)
+            symbol, _, percent = shown[0].partition(" ")
+            assert symbol == STATUS_SYMBOLS[status], (uid, code)  # the light's shape says the status in print too
+            assert percent.strip() == fmt_percent(float(completion) if completion else None), (uid, code)
             if gap:
                 assert shown[-1] == fmt_points(float(gap)), (uid, code)
             checked += 1
@@ -168,6 +170,15 @@ def _expected_summary_parts(kpis, root: str, language: str) -> list[str]:
             parts.append(one if n == 1 and not one.startswith("glance.") else
                          message(f"glance.status.{status}", language, n=n))
     return parts
+
+
+def test_a_key_names_each_lights_shape_so_a_black_and_white_print_keeps_the_status(opened, sample):
+    folder, _data, language = sample
+    index = opened(folder)
+    key = index.page.locator(".status-key").inner_text()
+    statuses = ("completed", "ahead", "on_pace", "behind", "missed", "no_data")
+    assert key == " · ".join(f"{STATUS_SYMBOLS[s]} {status_label(s, language)}" for s in statuses)
+    assert len(set(STATUS_SYMBOLS.values())) == len(statuses)  # six different shapes, not one dot in six colours
 
 
 def test_the_summary_line_agrees_with_kpis_csv(opened, sample):

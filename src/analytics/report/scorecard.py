@@ -24,6 +24,7 @@ from analytics.kpis import UnitKpis, cached_kpi_wide, campaign_pace
 from analytics.labels import (
     MESSAGES,
     STATUS_COLOURS,
+    STATUS_SYMBOLS,
     as_number,
     fmt_int,
     fmt_number,
@@ -388,6 +389,7 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
         "statuses": list(STATUSES),
         "statusLabels": [status_label(s, language) for s in STATUSES],
         "statusColours": [STATUS_COLOURS[s] for s in STATUSES],
+        "statusSymbols": [STATUS_SYMBOLS[s] for s in STATUSES],
         "severity": [SEVERITY.index(s) for s in STATUSES],
         "grades": [{"key": g, "label": grade_label(g, language)} for g in GRADE_ORDER],
         "pages": list(PAGE_STATES),

@@ -45,6 +45,7 @@ from analytics.labels import (
     label,
     status_colour,
     status_label,
+    status_symbol,
 )
 
 TEMPLATES = resource("report", "templates")
@@ -165,6 +166,7 @@ def environment() -> Environment:
         grade_label=_grade_label,
         status_label=_status_label,
         status_colour=status_colour,
+        status_symbol=status_symbol,
     )
     env.tests.update(cell=lambda value: isinstance(value, Cell))
     return env

@@ -143,7 +143,7 @@
   }
 
   function light(status) {
-    var dot = el("span", "light", "\u25CF");
+    var dot = el("span", "light", data.statusSymbols[status]);
     dot.style.color = data.statusColours[status];
     return dot;
   }
