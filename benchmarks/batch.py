@@ -1,14 +1,29 @@
-"""Batch rendering benchmark: naive papermill+nbconvert loop vs our warm-kernel batch vs the in-process floor.
+"""Batch benchmark: what a user waits for, as whole processes, and the batch against its own floor.
 
-    python benchmarks/batch.py                       # 200 units, 200,000 visit rows
-    python benchmarks/batch.py --units 1000 --visits 1000000 --naive-sample 2
+    python benchmarks/batch.py                  # 200 units / 200,000 visit rows; validate at 1,000,000 rows
+    python benchmarks/batch.py --big            # the same again at 1,000 units / 1,000,000 visit rows
+    python benchmarks/batch.py --repeat 9       # more runs per process figure (medians are printed)
 
-Measures, on one synthetic campaign:
-  (a) naive loop: `papermill` CLI + `jupyter nbconvert --to html` CLI per unit, on a sample of units
+Measures, on synthetic campaigns (written to a temporary folder, with their own validated-data cache):
+
+  in this process
+  (a) naive loop: `papermill` CLI, then `jupyter nbconvert --to campaign_report` CLI, per unit (a sample)
   (b) `run_batch` with --jobs 1          (c) with --jobs 2
   (d) in-process floor: the same report sections and figure builders, plotly `to_html`, one file per unit
   (e) a re-run with nothing changed      (f) a re-run after one leaf unit's rows changed
-and prints seconds per unit, the ratios a/b, a/c, b/d, peak memory per process and page sizes.
+
+  as processes, started from the shell the way a user starts them (`campaign-analytics ...`, --jobs 2,
+  --assets shared), each the median of several runs with its wall time, CPU time (user + system, the
+  process and the kernels it started) and peak memory (the largest resident set of the process or of
+  any process it started and waited for, i.e. a kernel when that is larger)
+  run, cold            no validated-data cache, empty output folder: every unit rendered
+  run, no change       the same command again
+  run, one leaf        after one leaf's visit rows changed: the leaf and its two ancestors re-rendered
+  validate, cold       no validated-data cache
+  validate, warm       the cache filled by the run before
+
+and prints every row of issue 15's targets table with the target beside it. Rows this script does not
+measure (the explorer, pages of 100,000 children) say which command or item does.
 """
 
 from __future__ import annotations
@@ -19,13 +34,17 @@ import os
 import random
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
 
 KINDS = ["seminar", "visit", "inspection", "lecture", "service"]
 GROUPS = ["township_leaders", "village_cadres", "residents", "staff", "enterprise_staff", "graduate_officials"]
@@ -98,19 +117,26 @@ def change_one_leaf(folder: Path, leaf: str) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+# ---------------------------------------------------------------------------------------------------------
+# In this process
+
+
 def naive(folder: Path, units: list[str], work: Path) -> float:
-    """papermill CLI then nbconvert CLI per unit, as a cron job would; returns seconds per unit."""
+    """papermill CLI then `jupyter nbconvert --to campaign_report` CLI per unit, as a cron job would.
+
+    The package's exporter, not nbconvert's plain `--to html`, is the fair baseline: it makes the same page
+    the batch makes (outputs only, plotly.js inline, every chart drawn offline). Seconds per unit.
+    """
     nb = ROOT / "notebooks" / "unit_report.ipynb"
-    bindir = Path(sys.executable).parent
     papermill = [sys.executable, "-m", "papermill"]
-    nbconvert = [str(bindir / "jupyter"), "nbconvert"] if (bindir / "jupyter").exists() else [
+    nbconvert = [str(BIN / "jupyter"), "nbconvert"] if (BIN / "jupyter").exists() else [
         sys.executable, "-m", "jupyter", "nbconvert"]
     start = time.perf_counter()
     for uid in units:
         out = work / f"{uid}.ipynb"
         subprocess.run([*papermill, str(nb), str(out), "-p", "data_dir", str(folder), "-p", "unit_id", uid,
                         "-k", "python3", "--no-progress-bar"], check=True, capture_output=True)
-        subprocess.run([*nbconvert, "--to", "html", "--no-input", str(out)], check=True, capture_output=True)
+        subprocess.run([*nbconvert, "--to", "campaign_report", str(out)], check=True, capture_output=True)
     return (time.perf_counter() - start) / len(units)
 
 
@@ -140,62 +166,277 @@ def batch(folder: Path, out: Path, jobs: int, force: bool = True, assets: str = 
     return result, time.perf_counter() - start
 
 
+# ---------------------------------------------------------------------------------------------------------
+# Whole processes
+
+
+@dataclass
+class Timing:
+    """Runs of one command: wall seconds, CPU seconds (user + system, with waited-for children), peak MB."""
+
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    peak: list[float] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.wall)
+
+    def text(self) -> str:
+        n = len(self.wall)
+        spread = f", {min(self.wall):.2f}–{max(self.wall):.2f}" if n > 1 else ""
+        return (f"{self.median:6.2f} s  (median of {n}{spread}; CPU {statistics.median(self.cpu):.2f} s; "
+                f"peak {statistics.median(self.peak):.0f} MB)")
+
+
+def command(*args: str) -> list[str]:
+    """`campaign-analytics ARGS` as the installed console script (what a user types)."""
+    script = BIN / "campaign-analytics"
+    return [str(script), *args] if script.exists() else [sys.executable, "-m", "analytics", *args]
+
+
+def timed(argv: list[str], repeat: int, before: Callable[[], None] | None = None) -> Timing:
+    """Run a command `repeat` times (calling `before` first each time); its exit status must be 0."""
+    timing = Timing()
+    for _ in range(repeat):
+        if before is not None:
+            before()
+        with tempfile.TemporaryFile() as err:
+            started = time.perf_counter()
+            proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err)
+            _pid, status, usage = os.wait4(proc.pid, 0)
+            wall = time.perf_counter() - started
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            if proc.returncode != 0:
+                err.seek(0)
+                raise SystemExit(f"{' '.join(argv)} exited {proc.returncode}:\n{err.read().decode(errors='replace')}")
+        timing.wall.append(wall)
+        timing.cpu.append(usage.ru_utime + usage.ru_stime)
+        timing.peak.append(usage.ru_maxrss / 1024)  # KiB on Linux
+    return timing
+
+
+def processes(data: Path, leaf: str, work: Path, cache: Path, repeat: int, cold_repeat: int,
+              runs: bool = True) -> dict[str, Timing]:
+    """Whole-process timings on one campaign folder (see the module doc)."""
+    out = work / "out_process"
+    run = command("run", "--data", str(data), "--out", str(out), "--jobs", "2", "--assets", "shared")
+    validate = command("validate", str(data))
+
+    def no_cache() -> None:
+        shutil.rmtree(cache, ignore_errors=True)
+
+    def nothing_at_all() -> None:
+        no_cache()
+        shutil.rmtree(out, ignore_errors=True)
+
+    found: dict[str, Timing] = {}
+    if runs:
+        found["run, cold"] = timed(run, cold_repeat, nothing_at_all)
+        found["run, no change"] = timed(run, repeat)
+        found["run, one leaf changed"] = timed(run, repeat, lambda: change_one_leaf(data, leaf))
+    found["validate, cold"] = timed(validate, repeat, no_cache)
+    found["validate, warm"] = timed(validate, repeat)
+    return found
+
+
+# ---------------------------------------------------------------------------------------------------------
+# One campaign, every figure
+
+
+def measure(data: Path, ids: list[str], work: Path, cache: Path, args: argparse.Namespace,
+            naive_sample: int) -> dict[str, object]:
+    """Every figure of one campaign: in-process rows, process rows, memory and page sizes."""
+    figures: dict[str, object] = {"units": len(ids)}
+    sample = [ids[0], ids[1], ids[-1]][:naive_sample]
+    if sample:
+        figures["a"] = naive(data, sample, work)
+        figures["a_sample"] = len(sample)
+    res_b, tb = batch(data, work / "out_b", jobs=1)
+    figures["b"], figures["b_total"] = tb / len(ids), tb
+    res_c, tc = batch(data, work / "out_c", jobs=2)
+    figures["c"], figures["c_total"] = tc / len(ids), tc
+    floor_units = ids[: args.floor_sample]
+    figures["d"], figures["d_sample"] = floor(data, floor_units, work / "floor"), len(floor_units)
+    res_e, te = batch(data, work / "out_c", jobs=2, force=False)
+    figures["e"], figures["e_skipped"] = te, sum(u.status == "up_to_date" for u in res_e.units)
+    change_one_leaf(data, ids[-1])
+    res_f, tf = batch(data, work / "out_c", jobs=2, force=False)
+    figures["f"], figures["f_redone"] = tf, [u.unit_id for u in res_f.units if u.status == "rendered"]
+    figures["kernel_mb"] = max(res_b.kernel_peak_mb + res_c.kernel_peak_mb, default=float("nan"))
+    shared = sorted((res_c.out_dir / u.output).stat().st_size for u in res_c.units if u.output)
+    res_sc, _ = batch(data, work / "out_sc", jobs=1, assets="self_contained", units=[ids[1]])
+    figures["page_shared"] = (shared[len(shared) // 2], shared[-1])
+    figures["page_self_contained"] = (res_sc.out_dir / res_sc.units[0].output).stat().st_size
+    figures["processes"] = processes(data, ids[-1], work, cache, args.repeat, args.cold_repeat)
+    return figures
+
+
+def print_campaign(title: str, f: dict) -> None:
+    rows: list[tuple[str, str]] = []
+    if "a" in f:
+        rows.append(("(a) naive papermill + nbconvert --to campaign_report, s/unit",
+                     f"{f['a']:.3f}  (sample of {f['a_sample']})"))
+    rows.append(("(b) run_batch --jobs 1, s/unit", f"{f['b']:.3f}  ({f['b_total']:.1f} s for {f['units']} units)"))
+    rows.append(("(c) run_batch --jobs 2, s/unit", f"{f['c']:.3f}  ({f['c_total']:.1f} s)"))
+    rows.append(("(d) in-process floor (to_html), s/unit", f"{f['d']:.3f}  (sample of {f['d_sample']})"))
+    rows.append(("(e) no-change re-run in this process, s",
+                 f"{f['e']:.2f} = {f['e'] / f['c_total']:.1%} of (c); {f['e_skipped']} up to date"))
+    rows.append(("(f) one leaf changed, re-run in this process, s", f"{f['f']:.2f}; re-rendered {f['f_redone']}"))
+    if "a" in f:
+        rows.append(("ratio a/b, a/c", f"{f['a'] / f['b']:.1f}, {f['a'] / f['c']:.1f}"))
+    rows.append(("ratio b/d", f"{f['b'] / f['d']:.2f}"))
+    rows.append(("peak memory: largest kernel, MB", f"{f['kernel_mb']:.0f}"))
+    rows.append(("page size, shared (median / max), KB",
+                 f"{f['page_shared'][0] / 1024:.0f} / {f['page_shared'][1] / 1024:.0f}"))
+    rows.append(("page size, self_contained (a township), MB", f"{f['page_self_contained'] / 2**20:.2f}"))
+    for name, timing in f["processes"].items():
+        rows.append((f"process: {name}", timing.text()))
+    _table(title, rows)
+
+
+def _table(title: str, rows: list[tuple[str, str]]) -> None:
+    width = max(len(k) for k, _ in rows)
+    print(f"\n{title}")
+    for key, value in rows:
+        print(f"  {key:<{width}}  {value}")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Issue 15's targets
+
+
+@dataclass
+class Target:
+    measure: str
+    was: str
+    target: str
+    value: str = "not measured"
+    ratio: str = ""  # measured ÷ target
+    met: str = ""
+
+
+def _judge(row: Target, measured: float | None, limit: float, at_least: bool = False, text: str = "") -> None:
+    if measured is None:
+        return
+    row.value = text
+    row.ratio = f"{measured / limit:.2f}"
+    ok = measured >= limit if at_least else measured <= limit
+    row.met = "yes" if ok else "NO"
+
+
+def targets(small: dict, big: dict | None, wide_validate: dict[str, Timing] | None) -> list[Target]:
+    """Issue 15's table, with this run's figures where this script measures them."""
+    rows = [
+        Target("a/c (naive ÷ --jobs 2)", "52×", "≥ 80×"),
+        Target("b/d (--jobs 1 ÷ floor), 200 units / 200k rows", "2.69", "≤ 1.5"),
+        Target("no-change run as a process, 200 units", "~2.9 s", "≤ 0.8 s"),
+        Target("one-leaf re-run as a process", "4.5 s", "≤ 2.5 s"),
+        Target("cold validate, 1M rows: time / peak memory", "9.7 s / 1.06 GB", "≤ 3 s / ≤ 500 MB"),
+        Target("explorer, Python side, 1M rows, any control: median / max", "250 / 443 ms", "≤ 200 / 400 ms",
+               "make bench-explore (issue 15 item 6)"),
+        Target("explorer in a real Lab, largest sample, control → charts redrawn: median / max",
+               "0.26–0.73 s", "≤ 300 / 600 ms", "not measured yet (issue 15 item 6)"),
+        Target("largest kernel at 1M rows", "815 MB", "≤ 600 MB", "run with --big"),
+        Target("page of a unit with 100,000 children: render / size", "64 s / 41 MB", "≤ 5 s / ≤ 2 MB",
+               "not measured yet (issue 15 item 5)"),
+        Target("index of 100,000 units: time to interactive in Chromium", "—", "≤ 3 s",
+               "not measured yet (issue 15 item 5)"),
+    ]
+    if "a" in small:
+        ac = small["a"] / small["c"]
+        _judge(rows[0], ac, 80, at_least=True, text=f"{ac:.0f}×")
+    bd = small["b"] / small["d"]
+    _judge(rows[1], bd, 1.5, text=f"{bd:.2f}")
+    p = small["processes"]
+    if "run, no change" in p:
+        t = p["run, no change"].median
+        _judge(rows[2], t, 0.8, text=f"{t:.2f} s")
+        t = p["run, one leaf changed"].median
+        _judge(rows[3], t, 2.5, text=f"{t:.2f} s")
+    if wide_validate:
+        cold = wide_validate["validate, cold"]
+        t, mb = cold.median, statistics.median(cold.peak)
+        rows[4].value = f"{t:.2f} s / {mb:.0f} MB"
+        rows[4].ratio = f"{t / 3:.2f} / {mb / 500:.2f}"
+        rows[4].met = "yes" if t <= 3 and mb <= 500 else "NO"
+    if big is not None:
+        _judge(rows[7], big["kernel_mb"], 600, text=f"{big['kernel_mb']:.0f} MB")
+    return rows
+
+
+def print_targets(rows: list[Target]) -> None:
+    head = ("measure", "before", "target", "measured", "÷ target", "met")
+    table = [head, *[(r.measure, r.was, r.target, r.value, r.ratio, r.met) for r in rows]]
+    widths = [max(len(line[i]) for line in table) for i in range(len(head))]
+    print("\nissue 15 targets (this machine, this run)")
+    for line in table:
+        print("  " + "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip())
+
+
+# ---------------------------------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    """CPU count, memory and load average, so figures from a busy machine read as such."""
+    try:
+        mem = next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal"))
+        gib = f"{int(mem) / 2**20:.0f} GiB"
+    except (OSError, StopIteration, ValueError):
+        gib = "? GiB"
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return f"{os.cpu_count()} CPUs, {gib}, load average {load}, Python {sys.version.split()[0]}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--units", type=int, default=200)
     parser.add_argument("--visits", type=int, default=200_000)
+    parser.add_argument("--big", action="store_true", help="also every figure at --big-units / --big-visits")
+    parser.add_argument("--big-units", type=int, default=1000)
+    parser.add_argument("--big-visits", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=5, help="runs per process figure (the median is shown)")
+    parser.add_argument("--cold-repeat", type=int, default=3, help="runs of the cold `run` process")
     parser.add_argument("--naive-sample", type=int, default=3, help="units for the naive loop (0 = skip)")
     parser.add_argument("--floor-sample", type=int, default=50)
     parser.add_argument("--work", type=Path, default=None, help="working folder (default: a temp dir)")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="ca-bench-"))
-    os.environ["CAMPAIGN_ANALYTICS_CACHE"] = str(work / "cache")
+    cache = work / "cache"
+    os.environ["CAMPAIGN_ANALYTICS_CACHE"] = str(cache)  # the processes inherit it
+    print(f"machine: {machine()}")
+    started = time.perf_counter()
+
     data = work / "synthetic"
     shutil.rmtree(data, ignore_errors=True)
     t0 = time.perf_counter()
     ids = synthesize(data, args.units, args.visits)
     print(f"synthetic campaign: {len(ids)} units, {args.visits:,} visit rows in {data} "
           f"({time.perf_counter() - t0:.1f} s to write)")
-    rows: list[tuple[str, str]] = []
-    sample = [ids[0], ids[1], ids[-1]][: args.naive_sample] if args.naive_sample else []
-    a = naive(data, sample, work) if sample else float("nan")
-    if sample:
-        rows.append(("(a) naive papermill + nbconvert CLI, s/unit", f"{a:.3f}  (sample of {len(sample)})"))
-    res_b, tb = batch(data, work / "out_b", jobs=1)
-    b = tb / len(ids)
-    rows.append(("(b) batch --jobs 1, s/unit", f"{b:.3f}  ({tb:.1f} s for {len(ids)} units)"))
-    res_c, tc = batch(data, work / "out_c", jobs=2)
-    c = tc / len(ids)
-    rows.append(("(c) batch --jobs 2, s/unit", f"{c:.3f}  ({tc:.1f} s)"))
-    floor_units = ids[: args.floor_sample]
-    d = floor(data, floor_units, work / "floor")
-    rows.append(("(d) in-process floor (to_html), s/unit", f"{d:.3f}  (sample of {len(floor_units)})"))
-    res_e, te = batch(data, work / "out_c", jobs=2, force=False)
-    skipped = sum(u.status == "up_to_date" for u in res_e.units)
-    rows.append(("(e) no-change re-run, s", f"{te:.2f} = {te / tc:.1%} of (c); {skipped} up to date"))
-    leaf = ids[-1]
-    change_one_leaf(data, leaf)
-    res_f, tf = batch(data, work / "out_c", jobs=2, force=False)
-    redone = [u.unit_id for u in res_f.units if u.status == "rendered"]
-    rows.append(("(f) re-run after one leaf changed, s", f"{tf:.2f}; re-rendered {redone}"))
-    if sample:
-        rows.append(("ratio a/b", f"{a / b:.1f}  (target: -)"))
-        rows.append(("ratio a/c", f"{a / c:.1f}  (target >= 25)"))
-    rows.append(("ratio b/d", f"{b / d:.2f}  (target <= 3)"))
-    runner_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    kernel_mb = max(res_b.kernel_peak_mb + res_c.kernel_peak_mb, default=float("nan"))
-    rows.append(("peak memory: runner process, MB", f"{runner_mb:.0f}"))
-    rows.append(("peak memory: largest kernel, MB", f"{kernel_mb:.0f}"))
-    shared = sorted((res_c.out_dir / u.output).stat().st_size for u in res_c.units if u.output)
-    res_sc, _ = batch(data, work / "out_sc", jobs=1, assets="self_contained", units=[ids[1]])
-    sc = (res_sc.out_dir / res_sc.units[0].output).stat().st_size
-    rows.append(("page size, shared (median / max), KB", f"{shared[len(shared) // 2] / 1024:.0f} / "
-                                                         f"{shared[-1] / 1024:.0f}"))
-    rows.append(("page size, self_contained (a township), MB", f"{sc / 2**20:.2f}"))
-    width = max(len(k) for k, _ in rows)
-    print()
-    for key, value in rows:
-        print(f"{key:<{width}}  {value}")
+    small = measure(data, ids, work / "small", cache, args, args.naive_sample)
+    print_campaign(f"{len(ids)} units, {args.visits:,} visit rows", small)
+
+    big_data = work / "synthetic_big"
+    shutil.rmtree(big_data, ignore_errors=True)
+    t0 = time.perf_counter()
+    big_ids = synthesize(big_data, args.big_units, args.big_visits)
+    print(f"\nsynthetic campaign: {len(big_ids)} units, {args.big_visits:,} visit rows in {big_data} "
+          f"({time.perf_counter() - t0:.1f} s to write)")
+    big = None
+    if args.big:
+        big = measure(big_data, big_ids, work / "big", cache, args, min(args.naive_sample, 1))
+        print_campaign(f"{len(big_ids)} units, {args.big_visits:,} visit rows", big)
+        wide_validate = big["processes"]
+    else:
+        wide_validate = processes(big_data, big_ids[-1], work / "big", cache, args.repeat, args.cold_repeat,
+                                  runs=False)
+        _table(f"{len(big_ids)} units, {args.big_visits:,} visit rows (validate only; --big for every figure)",
+               [(f"process: {name}", t.text()) for name, t in wide_validate.items()])
+    print(f"\nbenchmark process peak memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; "
+          f"{time.perf_counter() - started:.0f} s in all")
+    print_targets(targets(small, big, wide_validate))
+    print(f"\nmachine at the end: {machine()}")
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)
 
