@@ -131,6 +131,7 @@ def naive(folder: Path, units: list[str], work: Path) -> float:
     papermill = [sys.executable, "-m", "papermill"]
     nbconvert = [str(BIN / "jupyter"), "nbconvert"] if (BIN / "jupyter").exists() else [
         sys.executable, "-m", "jupyter", "nbconvert"]
+    work.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     for uid in units:
         out = work / f"{uid}.ipynb"

@@ -10,20 +10,22 @@ cells in a grouping column, a hidden sheet) become `Note`s.
 
 from __future__ import annotations
 
-import csv
-import gc
-import io
 import re
 import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from analytics.data.contract import ENCODINGS, TABLES, alias_map
+from analytics.data.contract import TABLES, alias_map
+from analytics.data.csvfile import Records, Text, decode, read_records, utf8_bytes
 from analytics.errors import Note, Problem
+
+__all__ = ["RawTable", "decode", "ignored_files", "read_csv", "read_workbook", "table_sources"]
 
 # Free-text columns people add to spreadsheets; tolerated and dropped.
 IGNORED_HEADERS = frozenset({"note", "notes", "remark", "remarks", "备注", "说明"})
@@ -139,66 +141,30 @@ def ignored_files(folder: Path, sources: set[str]) -> tuple[list[Problem], list[
 # CSV
 
 
-def decode(data: bytes, file: str) -> tuple[str | None, Problem | None]:
-    """Text of a CSV file in one of the accepted encodings, detected rather than chosen by the user."""
-    nul = False
-    for encoding in ENCODINGS:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" not in text:
-            return text, None
-        nul = True  # UTF-16 without a BOM (or binary) can pass as UTF-8: its NUL bytes give it away
-    return None, Problem.of(file, None, None, None, "csv.not_text_nul" if nul else "csv.not_text")
-
-
 def read_csv(path: Path, table: str) -> tuple[RawTable | None, list[Problem]]:
-    """Read one CSV table; structural problems (encoding, empty, ragged rows, headers) are returned."""
+    """Read one CSV table; structural problems (encoding, empty, ragged rows, headers) are returned.
+
+    The cells are read into Arrow text columns (analytics.data.csvfile), never one Python object per cell.
+    """
     file = path.name
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         return None, [Problem.of(file, None, None, None, "file.too_large", mb=size // 2**20, limit=200)]
     if size == 0:
         return None, [Problem.of(file, None, None, None, "file.empty")]
-    text, problem = decode(path.read_bytes(), file)
+    data, problem = utf8_bytes(path.read_bytes(), file)
     if problem:
         return None, [problem]
-    try:
-        with _collector_paused():
-            rows = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:  # e.g. a cell over the field size limit: usually a quote that is never closed
-        return None, [Problem.of(file, _failing_row(text), None, None, "csv.malformed", detail=str(exc))]
-    separator = _wrong_separator(rows)
+    source = Text(data)
+    del data  # the reader lets go of the bytes once it has the columns
+    found = read_records(source, file, (lambda rows: _header_row(rows, table), lambda row: len(_header_cells(row))))
+    del source
+    if isinstance(found, Problem):
+        return None, [found]
+    separator = _wrong_separator([found.first])
     if separator:
         return None, [Problem.of(file, 1, None, None, "csv.separator", separator=separator)]
-    with _collector_paused():
-        return _from_rows(rows, table, file, ragged_check=True)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cycle collector while millions of cell strings are made: rows of text hold no cycles, and
-    the collector's repeated passes over them took half the parse time of a 50 MB file."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _failing_row(text: str) -> int:
-    """Spreadsheet row of the record the csv module refuses (records, not lines: cells may hold line breaks)."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    row = 1
-    try:
-        for _ in reader:
-            row += 1
-    except csv.Error:
-        pass
-    return row
+    return _from_records(found, table, file)
 
 
 def _wrong_separator(rows: list[list[str]]) -> str | None:
@@ -256,39 +222,23 @@ def _header_row(rows: list[list[str]], table: str) -> int:
     return 0
 
 
-def _from_rows(rows: list[list[str]], table: str, file: str, ragged_check: bool,
-               merges: list[tuple[int, int, int, int]] | None = None,
-               percent_formats: dict[tuple[int, int], tuple[str, str]] | None = None,
-               numeric_cells: set[tuple[int, int]] | None = None) -> tuple[RawTable | None, list]:
-    problems: list[Problem] = []
-    notes: list[Note] = []
-    while rows and not any(c.strip() for c in rows[-1]):
-        rows.pop()
-    top = _header_row(rows, table) if rows else 0
-    if not rows or not any(c.strip() for c in rows[top]):
-        return None, [Problem.of(file, 1 if rows else None, None, None, "table.no_header")]
-    if top:
-        title = " ".join(c.strip() for r in rows[:top] for c in r if c.strip())
-        notes.append(Note.of(file, 1, None, None, "table.title_rows", count=top, header=top + 1, title=title))
-    header = [_clean_header(h) for h in rows[top]]
-    # Trailing empty header cells (spreadsheets often export them) are not columns.
+def _header_cells(row: list[str]) -> list[str]:
+    """The header record's cells as column names: cleaned, without trailing empty cells (spreadsheets often
+    export them; they are not columns)."""
+    header = [_clean_header(h) for h in row]
     while header and not header[-1]:
         header.pop()
-    width = len(header)
-    first_row = top + 2  # spreadsheet row of the first data row
-    body = rows[top + 1:]
-    if ragged_check:
-        for i, row in enumerate(body, start=first_row):
-            cells = len(row)
-            if cells == width:
-                continue
-            extra = row[width:]
-            if cells > width and any(c.strip() for c in extra):
-                problems.append(Problem.of(file, i, None, None, "csv.ragged", cells=cells, width=width))
-            elif 0 < cells < width and any(c.strip() for c in row):
-                # A line break inside a cell of a short row: a quote opened there swallowed the rows after it.
-                code = "csv.ragged_quote" if any("\n" in c for c in row) else "csv.ragged"
-                problems.append(Problem.of(file, i, None, None, code, cells=cells, width=width))
+    return header
+
+
+def _map_header(header: list[str], table: str, file: str, header_row: int,
+                column_empty: Callable[[int], bool]) -> tuple[list[str | None], dict[str, str], list[Problem]]:
+    """Canonical column per header position (None: not read), the headers as written, and the header's problems.
+
+    `column_empty(i)` says whether the body has nothing in position i (0-based): an unnamed empty column is
+    not a column at all.
+    """
+    problems: list[Problem] = []
     aliases = alias_map(table)
     canonical: list[str | None] = []
     headers: dict[str, str] = {}
@@ -296,13 +246,13 @@ def _from_rows(rows: list[list[str]], table: str, file: str, ragged_check: bool,
     for position, written in enumerate(header, start=1):
         name = aliases.get(written) or aliases.get(written.lower())
         if name is None:
-            empty_column = not written and not any(position - 1 < len(r) and r[position - 1].strip() for r in body)
+            empty_column = not written and column_empty(position - 1)
             if written.lower() not in IGNORED_HEADERS and not empty_column:
                 unknown.append(written or _empty_header(position))
             canonical.append(None)
             continue
         if name in headers:
-            problems.append(Problem.of(file, top + 1, written, None, "table.repeated_column", name=name,
+            problems.append(Problem.of(file, header_row, written, None, "table.repeated_column", name=name,
                                        other=headers[name]))
             canonical.append(None)
             continue
@@ -311,13 +261,76 @@ def _from_rows(rows: list[list[str]], table: str, file: str, ragged_check: bool,
     for col in TABLES[table]:
         if col.required and col.name not in headers:
             if unknown:
-                problems.append(Problem.of(file, top + 1, col.name, None, "table.missing_column_hint", name=col.name,
-                                           alias=col.alias, unknown=", ".join(unknown)))
+                problems.append(Problem.of(file, header_row, col.name, None, "table.missing_column_hint",
+                                           name=col.name, alias=col.alias, unknown=", ".join(unknown)))
             else:
-                problems.append(Problem.of(file, top + 1, col.name, None, "table.missing_column", name=col.name,
+                problems.append(Problem.of(file, header_row, col.name, None, "table.missing_column", name=col.name,
                                            alias=col.alias))
     for written in unknown:
-        problems.append(Problem.of(file, top + 1, written, None, "table.unknown_column"))
+        problems.append(Problem.of(file, header_row, written, None, "table.unknown_column"))
+    return canonical, headers, problems
+
+
+def _title_note(rows: list[list[str]], top: int, file: str) -> Note:
+    title = " ".join(c.strip() for r in rows[:top] for c in r if c.strip())
+    return Note.of(file, 1, None, None, "table.title_rows", count=top, header=top + 1, title=title)
+
+
+def _from_records(records: Records, table: str, file: str) -> tuple[RawTable | None, list[Problem]]:
+    """A CSV table from its records (analytics.data.csvfile): text columns backed by Arrow."""
+    rows, top = records.head, records.top
+    if not rows or not any(c.strip() for c in rows[top]):
+        return None, [Problem.of(file, 1 if rows else None, None, None, "table.no_header")]
+    notes = [_title_note(rows, top, file)] if top else []
+    header = _header_cells(rows[top])
+    first_row = top + 2
+    body = records.body
+    canonical, headers, problems = _map_header(header, table, file, top + 1,
+                                               lambda i: bool(pc.all(pc.equal(body[i], ""), min_count=0).as_py()))
+    problems = [*records.ragged, *problems]
+    keep = [(i, name) for i, name in enumerate(canonical) if name is not None]
+    index = pd.RangeIndex(first_row, first_row + records.rows)
+    if keep:
+        frame = pa.table([body[i] for i, _ in keep], names=[name for _, name in keep]).to_pandas()
+        frame.index = index
+    else:
+        frame = pd.DataFrame(index=index, dtype=object)
+    raw = RawTable(table, file, frame, headers, notes=notes, header_row=top + 1,
+                   positions={name: i + 1 for i, name in keep})
+    if keep:
+        blank = np.ones(records.rows, dtype=bool)
+        for i, _ in keep:
+            blank &= pc.equal(body[i], "").to_numpy(zero_copy_only=False)
+        if blank.any():
+            rows_blank = index[blank]
+            notes.append(Note.of(file, int(rows_blank[0]), None, None, "table.blank_rows", count=len(rows_blank)))
+            raw.frame = frame[~blank]
+    else:
+        raw.frame = frame.iloc[:0]
+    if raw.frame.empty and not problems:
+        problems.append(Problem.of(file, None, None, None, "table.no_rows"))
+    return raw, problems
+
+
+def _from_rows(rows: list[list[str]], table: str, file: str, merges: list[tuple[int, int, int, int]] | None = None,
+               percent_formats: dict[tuple[int, int], tuple[str, str]] | None = None,
+               numeric_cells: set[tuple[int, int]] | None = None) -> tuple[RawTable | None, list]:
+    """A workbook sheet's table from its rows (cells of any type; None = empty), with merged ranges, percent
+    formats and numbers in date columns as the sheet holds them."""
+    notes: list[Note] = []
+    while rows and not any(c.strip() for c in rows[-1]):
+        rows.pop()
+    top = _header_row(rows, table) if rows else 0
+    if not rows or not any(c.strip() for c in rows[top]):
+        return None, [Problem.of(file, 1 if rows else None, None, None, "table.no_header")]
+    if top:
+        notes.append(_title_note(rows, top, file))
+    header = _header_cells(rows[top])
+    first_row = top + 2  # spreadsheet row of the first data row
+    body = rows[top + 1:]
+    canonical, headers, problems = _map_header(
+        header, table, file, top + 1,
+        lambda i: not any(i < len(r) and r[i].strip() for r in body))
     keep = [(i, name) for i, name in enumerate(canonical) if name is not None]
     data = {name: _column(body, i) for i, name in keep}
     frame = pd.DataFrame(data, index=pd.RangeIndex(first_row, first_row + len(body)), dtype=object)

@@ -13,8 +13,11 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
-import pandera.pandas as pa
+import pandera.pandas as pandera
+import pyarrow as pa
+import pyarrow.compute as pc
 from pandera.errors import SchemaErrors
 
 from analytics.data.contract import AGGREGATIONS, SECTORS, TABLES, TAGS
@@ -149,7 +152,9 @@ def coerce_table(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
         if col.name not in raw.frame:
             columns[col.name] = pd.Series(None, index=raw.frame.index, dtype=_DTYPES[col.dtype])
             continue
-        text = raw.frame[col.name].astype(object)
+        text = raw.frame[col.name]
+        if text.dtype != "str":
+            text = text.astype(object)
         refused = {r: p for (r, c), p in raw.refused.items() if c == col.name and r in text.index}
         if refused:
             for problem in refused.values():
@@ -169,17 +174,7 @@ def coerce_table(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
             for row in text.index[empty_required]:
                 problems.append(Problem.of(raw.file, int(row), raw.shown(col.name), None, "cell.required"))
         # Fast vectorised parse for the common spelling; cells it cannot read go through the careful path.
-        if col.dtype == "date":
-            fast = pd.to_datetime(text.where(~empty), format="%Y-%m-%d", errors="coerce")
-            fast = fast.where(fast.isna() | fast.between(pd.Timestamp.min, pd.Timestamp.max))  # fits datetime64[ns]
-        elif col.dtype in ("int", "number"):
-            fast = pd.to_numeric(text.where(~empty), errors="coerce")
-            if col.dtype == "int":
-                fast = fast.where(fast.isna() | ((fast == fast.round()) & (fast.abs() < _MAX_INT)))
-            else:
-                fast = fast.where(fast.isna() | fast.abs().lt(math.inf))  # "inf", "1e400": the careful path says why
-        else:
-            fast = text.where(~empty)
+        fast = _fast_values(text, empty, col.dtype)
         slow = fast.isna() & ~empty
         if col.dtype == "tags":
             slow = ~empty
@@ -201,6 +196,8 @@ def coerce_table(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
                 raw.notes.append(Note.of(raw.file, first, raw.shown(col.name), written, code, rows=len(rows), **params))
         if col.dtype == "date":
             columns[col.name] = pd.to_datetime(values).astype("datetime64[ns]")
+        elif values.dtype == "str":
+            columns[col.name] = values  # text read as it is: missing cells are already missing
         elif col.dtype in ("text", "tags"):
             columns[col.name] = values.astype(object).where(values.notna(), None).astype("str")
         elif col.dtype == "int":
@@ -211,69 +208,135 @@ def coerce_table(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
     return pd.DataFrame(columns, index=raw.frame.index), problems
 
 
+def _fast_values(text: pd.Series, empty: pd.Series, dtype: str) -> pd.Series:
+    """The cells the vectorised parse reads (missing elsewhere), typed: datetime64[ns] for dates, float64 for
+    numbers, the text itself for text. Plain spellings (2012-06-30, 35) of an Arrow-backed column are read by
+    Arrow; every other cell by pandas on Python strings, as before."""
+    if dtype == "date":
+        fast = _plain_dates(text) if text.dtype == "str" else None
+        rest = ~empty if fast is None else ~empty & fast.isna()
+        if rest.any():
+            parsed = pd.to_datetime(text[rest].astype(object), format="%Y-%m-%d", errors="coerce")
+            parsed = parsed.where(parsed.isna() | parsed.between(pd.Timestamp.min, pd.Timestamp.max))  # fits [ns]
+            fast = parsed.reindex(text.index) if fast is None else fast.where(~rest, parsed.reindex(text.index))
+        return fast if fast is not None else pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    if dtype in ("int", "number"):
+        fast = _plain_counts(text) if dtype == "int" and text.dtype == "str" else None
+        rest = ~empty if fast is None else ~empty & fast.isna()
+        if rest.any():
+            parsed = pd.to_numeric(text[rest].astype(object), errors="coerce").astype(float)
+            if dtype == "int":
+                parsed = parsed.where(parsed.isna() | ((parsed == parsed.round()) & (parsed.abs() < _MAX_INT)))
+            else:
+                parsed = parsed.where(parsed.isna() | parsed.abs().lt(math.inf))  # "inf", "1e400": careful path
+            fast = parsed.reindex(text.index) if fast is None else fast.where(~rest, parsed.reindex(text.index))
+        return fast if fast is not None else pd.Series(math.nan, index=text.index, dtype=float)
+    return text.where(~empty)
+
+
+# Spellings Arrow reads exactly as pandas does: a date of four, two and two ASCII digits; a count of up to 15
+# ASCII digits (below 2**53, so exact as a float too).
+_PLAIN_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_PLAIN_COUNT = r"^[0-9]{1,15}$"
+
+
+def _arrow(text: pd.Series) -> pa.Array | pa.ChunkedArray:
+    """The Arrow strings behind a str column (no copy)."""
+    return pa.array(text.array)
+
+
+def _plain_counts(text: pd.Series) -> pd.Series:
+    """Counts written as plain digits, as float64 (NaN for every other cell)."""
+    cells = _arrow(text)
+    plain = pc.fill_null(pc.match_substring_regex(cells, _PLAIN_COUNT), False)
+    numbers = pc.cast(pc.if_else(plain, cells, "0"), pa.int64()).to_numpy().astype(float)
+    numbers[~plain.to_numpy(zero_copy_only=False)] = math.nan
+    return pd.Series(numbers, index=text.index)
+
+
+def _plain_dates(text: pd.Series) -> pd.Series:
+    """Dates written YYYY-MM-DD that are real calendar dates within datetime64[ns] (NaT for every other cell)."""
+    cells = _arrow(text)
+    match = pc.fill_null(pc.match_substring_regex(cells, _PLAIN_DATE), False)
+    plain = match.to_numpy(zero_copy_only=False)
+    if not plain.any():
+        return pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    filled = pc.if_else(match, cells, "2000-01-01")
+    year, month, day = (pc.cast(pc.utf8_slice_codeunits(filled, a, b), pa.int64()).to_numpy()
+                        for a, b in ((0, 4), (5, 7), (8, 10)))
+    # Whole years well inside datetime64[ns] (1677-09-21 … 2262-04-11); the rest is read by pandas.
+    ok = plain & (year >= 1678) & (year <= 2261) & (month >= 1) & (month <= 12) & (day >= 1)
+    months = np.where(ok, (year - 1970) * 12 + month - 1, 0).astype("datetime64[M]")
+    dates = months.astype("datetime64[D]") + np.where(ok, day - 1, 0).astype("timedelta64[D]")
+    ok &= dates.astype("datetime64[M]") == months  # day 30 of February runs into March: not a date
+    out = dates.astype("datetime64[ns]")
+    out[~ok] = np.datetime64("NaT")
+    return pd.Series(out, index=text.index)
+
+
 # Pandera checks carry a message code as their error text ("rule.ge0"), or "unknown_code:<what>" and
 # "unknown_unit", which check_table turns into a message with the known codes and the likely one.
-def _isin(values: set[str], what: str) -> pa.Check:
-    return pa.Check(lambda s: s.isna() | s.isin(values), element_wise=False, error=f"unknown_code:{what}")
+def _isin(values: set[str], what: str) -> pandera.Check:
+    return pandera.Check(lambda s: s.isna() | s.isin(values), element_wise=False, error=f"unknown_code:{what}")
 
 
-def _schemas(vocab: Vocabulary, unit_ids: set[str] | None) -> dict[str, pa.DataFrameSchema]:
+def _schemas(vocab: Vocabulary, unit_ids: set[str] | None) -> dict[str, pandera.DataFrameSchema]:
     # unit_ids None: no unit could be read, which is reported on units itself; references are not checked.
     known_unit = [] if unit_ids is None else [
-        pa.Check(lambda s: s.isna() | s.isin(unit_ids), error="unknown_unit")
+        pandera.Check(lambda s: s.isna() | s.isin(unit_ids), error="unknown_unit")
     ]
-    ge0 = pa.Check(lambda s: s.isna() | (s >= 0), error="rule.ge0")
+    ge0 = pandera.Check(lambda s: s.isna() | (s >= 0), error="rule.ge0")
     return {
-        "units": pa.DataFrameSchema(
+        "units": pandera.DataFrameSchema(
             {
-                "unit_id": pa.Column(nullable=True, unique=True, report_duplicates="exclude_first"),
-                "sector": pa.Column(nullable=True, checks=_isin(set(SECTORS), "sector")),
+                "unit_id": pandera.Column(nullable=True, unique=True, report_duplicates="exclude_first"),
+                "sector": pandera.Column(nullable=True, checks=_isin(set(SECTORS), "sector")),
             }
         ),
-        "visits": pa.DataFrameSchema(
+        "visits": pandera.DataFrameSchema(
             {
-                "unit_id": pa.Column(nullable=True, checks=known_unit),
-                "kind": pa.Column(nullable=True, checks=_isin(set(vocab.kinds.values()), "visit kind")),
-                "group": pa.Column(nullable=True, checks=_isin(set(vocab.groups.values()), "group")),
-                "persons": pa.Column(nullable=True, checks=ge0),
+                "unit_id": pandera.Column(nullable=True, checks=known_unit),
+                "kind": pandera.Column(nullable=True, checks=_isin(set(vocab.kinds.values()), "visit kind")),
+                "group": pandera.Column(nullable=True, checks=_isin(set(vocab.groups.values()), "group")),
+                "persons": pandera.Column(nullable=True, checks=ge0),
             }
         ),
-        "surveys": pa.DataFrameSchema(
+        "surveys": pandera.DataFrameSchema(
             {
-                "survey_id": pa.Column(nullable=True, unique=True, report_duplicates="exclude_first"),
-                "unit_id": pa.Column(nullable=True, checks=known_unit),
-                "issued": pa.Column(nullable=True, checks=ge0),
-                "returned": pa.Column(nullable=True, checks=ge0),
-                "valid": pa.Column(nullable=True, checks=ge0),
+                "survey_id": pandera.Column(nullable=True, unique=True, report_duplicates="exclude_first"),
+                "unit_id": pandera.Column(nullable=True, checks=known_unit),
+                "issued": pandera.Column(nullable=True, checks=ge0),
+                "returned": pandera.Column(nullable=True, checks=ge0),
+                "valid": pandera.Column(nullable=True, checks=ge0),
             }
         ),
-        "targets": pa.DataFrameSchema(
+        "targets": pandera.DataFrameSchema(
             {
-                "unit_id": pa.Column(nullable=True, checks=known_unit),
-                "target": pa.Column(
-                    nullable=True, checks=pa.Check(lambda s: s.isna() | (s > 0), error="rule.gt0")
+                "unit_id": pandera.Column(nullable=True, checks=known_unit),
+                "target": pandera.Column(
+                    nullable=True, checks=pandera.Check(lambda s: s.isna() | (s > 0), error="rule.gt0")
                 ),
-                "aggregation": pa.Column(nullable=True, checks=_isin(set(AGGREGATIONS), "aggregation")),
+                "aggregation": pandera.Column(nullable=True, checks=_isin(set(AGGREGATIONS), "aggregation")),
             }
         ),
-        "actuals": pa.DataFrameSchema(
+        "actuals": pandera.DataFrameSchema(
             {
-                "unit_id": pa.Column(nullable=True, checks=known_unit),
-                "value": pa.Column(nullable=True, checks=ge0),
+                "unit_id": pandera.Column(nullable=True, checks=known_unit),
+                "value": pandera.Column(nullable=True, checks=ge0),
             }
         ),
-        "responses": pa.DataFrameSchema(
+        "responses": pandera.DataFrameSchema(
             {
-                "score": pa.Column(
+                "score": pandera.Column(
                     nullable=True,
-                    checks=pa.Check(lambda s: s.isna() | s.between(1, 5), error="rule.score"),
+                    checks=pandera.Check(lambda s: s.isna() | s.between(1, 5), error="rule.score"),
                 )
             }
         ),
-        "commitments": pa.DataFrameSchema(
+        "commitments": pandera.DataFrameSchema(
             {
-                "commitment_id": pa.Column(nullable=True, unique=True, report_duplicates="exclude_first"),
-                "unit_id": pa.Column(nullable=True, checks=known_unit),
+                "commitment_id": pandera.Column(nullable=True, unique=True, report_duplicates="exclude_first"),
+                "unit_id": pandera.Column(nullable=True, checks=known_unit),
             }
         ),
     }
@@ -484,8 +547,11 @@ def normalise_codes(frame: pd.DataFrame, vocab: Vocabulary) -> pd.DataFrame:
     out = frame.copy()
     for column, mapping in (("kind", vocab.kinds), ("group", vocab.groups)):
         if column in out:
-            mapped = out[column].map(mapping)  # a dict lookup per distinct value, not a Python call per row
-            out[column] = mapped.where(mapped.notna(), out[column])
+            # A dict lookup per distinct value, not per row.
+            codes, distinct = pd.factorize(out[column])
+            if len(distinct) and any(mapping.get(v, v) != v for v in distinct):
+                shown = pd.array([mapping.get(v, v) for v in distinct], dtype=out[column].dtype)
+                out[column] = pd.Series(shown.take(codes, allow_fill=True), index=out.index)
     return out
 
 

@@ -89,7 +89,7 @@ def read_workbook_with_marker(path: Path) -> tuple[dict[str, RawTable], list[Pro
             where = f"{file} [{sheet}]"
             rows, formats, numbers = _sheet_rows(ws)
             merges = _merged_ranges(path, info.path) if info else []
-            table, found = _from_rows(rows, name, where, ragged_check=False, merges=merges, percent_formats=formats,
+            table, found = _from_rows(rows, name, where, merges=merges, percent_formats=formats,
                                       numeric_cells=numbers)
             if marker is not None and table is not None and [p.code for p in found] == ["table.no_rows"]:
                 # A template offers every table: a sheet left with its header only is a table not used.
