@@ -207,10 +207,8 @@ def run(params_file: Path | None, **flags) -> None:
     if "data_dir" not in params:
         raise click.UsageError("give a parameter file or --data DIR")
     params["data_dir"] = resolve_data_dir(params["data_dir"])
-    from analytics.report.parameters import read_campaign
-
-    # Validate before importing the notebook machinery (~2 s), so bad input fails fast; the batch reuses it.
-    read_campaign(params["data_dir"])
+    # The batch validates the campaign before it writes anything, and imports the notebook machinery only when
+    # a unit must be rendered.
     from analytics.batch.runner import BatchOptions, run_batch
 
     options = BatchOptions.from_values(params)

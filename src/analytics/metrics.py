@@ -13,6 +13,7 @@ import pandas as pd
 
 from analytics.data.campaign import unit_depths
 from analytics.labels import message
+from analytics.options import check_tolerance
 
 # Every status a target can have, best first; a child is behind when any indicator is behind or missed.
 STATUSES = ("completed", "ahead", "on_pace", "behind", "missed", "no_data")
@@ -128,17 +129,6 @@ def worst_status(statuses) -> str | None:
     rank = {s: i for i, s in enumerate(SEVERITY)}
     found = [s for s in statuses if s in rank]
     return min(found, key=rank.__getitem__) if found else None
-
-
-def check_tolerance(tolerance: float) -> float:
-    """The pace tolerance as a float; ValueError unless it is a finite number ≥ 0 (points)."""
-    try:
-        value = float(tolerance)
-    except (TypeError, ValueError):
-        raise ValueError(f"tolerance must be a number of percentage points, not {tolerance!r}") from None
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(f"tolerance must be a finite number of percentage points, 0 or more, not {tolerance!r}")
-    return value
 
 
 def _latest_actuals(actuals: pd.DataFrame, periods: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:

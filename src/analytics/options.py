@@ -302,3 +302,14 @@ def read_parameter_file(path: Path, options: OptionSet) -> dict[str, Any]:
         raise UsageError(f"{path}: must be a mapping of parameter names to values")
     values = options.parse({str(k): v for k, v in doc.items()}, source=str(path))
     return {k: v for k, v in values.items() if v is not None}
+
+
+def check_tolerance(tolerance: float) -> float:
+    """The pace tolerance as a float; ValueError unless it is a finite number ≥ 0 (points)."""
+    try:
+        value = float(tolerance)
+    except (TypeError, ValueError):
+        raise ValueError(f"tolerance must be a number of percentage points, not {tolerance!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f"tolerance must be a finite number of percentage points, 0 or more, not {tolerance!r}")
+    return value

@@ -6,6 +6,11 @@ written; after that nothing raises for an environment fault: a unit whose page c
 with the OS's message, and a batch-level fault (index or kpis.csv not written, the output folder removed,
 the campaign's files changed while it ran) is one of `BatchResult.problems`, exit 1.
 
+The notebook machinery (papermill, nbclient, nbconvert, jupyter_client) is imported only when a unit must be
+rendered: a re-run that finds every page up to date never loads it. When a run is likely to render (no
+validated-data cache for the campaign's files, no manifest in the output folder, --force), its kernels start
+in the background before the campaign is validated.
+
 One data fingerprint per folder: index.html, kpis.csv and the manifest are made from the campaign as loaded
 at the start. A page records the input key it was made from; a page of a unit not rendered in this run whose
 key differs from the current one (a run with --units after new data) is marked `stale` on the index and in
@@ -17,6 +22,8 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import fcntl
+import functools
+import hashlib
 import json
 import logging
 import os
@@ -26,27 +33,25 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
-
-import nbformat
+from typing import TYPE_CHECKING, Any
 
 from analytics import __version__
-from analytics.batch.execution import Rendered, describe, render_unit
-from analytics.batch.incremental import InputSnapshot, unit_input_keys
-from analytics.batch.kernels import WarmKernel
 from analytics.batch.options import BatchOptions
+from analytics.batch.pool import KernelStarter
 from analytics.config import REPORTS_DIR, resolve_data_dir
-from analytics.data.campaign import Campaign
 from analytics.errors import UsageError
 from analytics.fileio import write_bytes_atomic
-from analytics.kpis import cached_kpi_table
-from analytics.report.downloads import kpis_csv, kpis_xlsx
-from analytics.report.index import index_html
 from analytics.report.layout import OutputLayout
-from analytics.report.page import PLOTLY_ASSET, page_input_key, plotly_js
+from analytics.report.ondisk import PLOTLY_ASSET, page_input_key, plotly_js_bytes
 from analytics.report.parameters import check_units, read_campaign
-from analytics.report.scorecard import campaign_scorecard
-from analytics.report.sections import HTML_ONLY_ENV
+
+if TYPE_CHECKING:
+    import nbformat
+
+    from analytics.batch.execution import Rendered
+    from analytics.batch.incremental import InputSnapshot
+    from analytics.batch.kernels import WarmKernel
+    from analytics.data.campaign import Campaign
 
 log = logging.getLogger(__name__)
 
@@ -204,8 +209,133 @@ def run_batch(options: BatchOptions, progress: Callable[[UnitResult, int, int], 
     started = time.perf_counter()
     options.check()
     data_dir = resolve_data_dir(options.data_dir)
+    quick = _quick_rerun(options, data_dir, started, progress)
+    if quick is not None:
+        return quick
+    kernels = _early_kernels(options, data_dir)
+    try:
+        return _run(options, progress, data_dir, kernels, started)
+    finally:
+        if kernels is not None:
+            kernels.close()
+
+
+def _run_key(options: BatchOptions, data_dir: Path) -> str:
+    """A digest of everything a run's pages, index and downloads are made from, as far as it can be told
+    without reading the campaign: the package version, the notebook, the options, and each file of the campaign
+    folder by name, inode, size, modification and change time (any write changes the change time, so an edited
+    file never keeps its digest; a file re-saved unchanged only sends the run the long way)."""
+    digest = hashlib.sha256(json.dumps({
+        "version": __version__, "data_dir": str(Path(data_dir).resolve()),
+        "as_of": str(options.as_of) if options.as_of is not None else None, "language": options.language,
+        "tolerance": options.tolerance, "assets": options.assets, "units": sorted(options.units or ()),
+        "notebook": hashlib.sha256(Path(options.notebook).read_bytes()).hexdigest(),
+    }, sort_keys=True).encode())
+    for entry in sorted(os.scandir(data_dir), key=lambda e: e.name):
+        st = entry.stat()
+        digest.update(f"{entry.name}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _quick_rerun(options: BatchOptions, data_dir: Path, started: float, progress) -> BatchResult | None:
+    """A re-run with nothing to do, told from the output folder alone (no campaign read, no pandas): the last
+    batch finished without a problem, with this run's key (`_run_key`), every unit's page current and recording
+    the key the manifest gives it, and index.html, kpis.csv, kpis.xlsx (and the shared plotly.js) in place. Then
+    only manifest.json is written again. None: the run goes the whole way (which may still find every page
+    up to date)."""
+    if options.force or options.out_dir is None:
+        return None
+    out_dir = Path(options.out_dir)
+    layout = OutputLayout(out_dir)
+    previous = _read_manifest(out_dir)
+    if not previous.get("run_key") or not _quick_ready(previous, layout, options):
+        return None
+    try:
+        if previous["run_key"] != _run_key(options, data_dir):
+            return None
+    except OSError:
+        return None  # a folder that cannot be read: the whole way says so
+    with _OutputLock(out_dir):
+        if _read_manifest(out_dir) != previous:
+            return None  # another batch finished in between
+        output = _Output(out_dir)
+        output.remove_stale_temp_files()
+        lines = [line for line in previous["units"]]
+        wanted = set(options.units) if options.units else None
+        results = []
+        for line in lines:
+            line.update(status="up_to_date", duration_s=0.0)
+            if wanted is None or line["unit_id"] in wanted:
+                results.append(UnitResult(**{f: line.get(f) for f in UnitResult.__dataclass_fields__}))
+        for i, r in enumerate(results, start=1):
+            if progress:
+                progress(r, i, len(results))
+        duration = time.perf_counter() - started
+        counts = {"up_to_date": len(lines)}
+        doc = {**previous, "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "complete": True,
+               "duration_s": round(duration, 3), "counts": counts, "units": lines}
+        problems = []
+        try:
+            output.write(OutputLayout.MANIFEST, json.dumps(doc, ensure_ascii=False, indent=1))
+        except OSError as exc:
+            problems.append(cannot_write(OutputLayout.MANIFEST, exc))
+    return BatchResult(out_dir, results, 1 if problems else 0, layout.index, time.perf_counter() - started, [],
+                       problems, [])
+
+
+def _quick_ready(previous: dict[str, Any], layout: OutputLayout, options: BatchOptions) -> bool:
+    """Whether the folder is as the last batch left it, whole: see `_quick_rerun`."""
+    if not previous.get("complete") or previous.get("problems") or previous.get("inputs_changed"):
+        return False
+    for line in previous.get("units", []):
+        if not isinstance(line, dict) or line.get("status") not in ("rendered", "up_to_date"):
+            return False
+        output, key = line.get("output"), line.get("input_key")
+        if not isinstance(output, str) or not key or page_input_key(layout.root / output) != key:
+            return False
+    if options.units and not set(options.units) <= {line.get("unit_id") for line in previous["units"]}:
+        return False
+    files = [layout.root / name for name in (OutputLayout.INDEX, OutputLayout.KPIS_CSV, OutputLayout.KPIS_XLSX)]
+    if not all(f.is_file() for f in files):
+        return False
+    if options.assets == "shared":
+        asset = layout.root / OutputLayout.ASSETS / PLOTLY_ASSET
+        if not asset.is_file() or asset.stat().st_size != len(plotly_js_bytes()):
+            return False
+    return True
+
+
+def _early_kernels(options: BatchOptions, data_dir: Path) -> KernelStarter | None:
+    """Kernels started now, to boot while the campaign is read and validated, when this run is likely to render:
+    --force, the campaign's files not in the validated-data cache (new or changed data), or an output folder
+    without a manifest. Otherwise (a re-run on the same data) they start only once a unit is found to need it."""
+    if options.executor != "local":
+        return None
+    from analytics.data.loading import in_cache
+
+    out = Path(options.out_dir) if options.out_dir is not None else None
+    likely = options.force or (out is not None and not OutputLayout(out).manifest.is_file()) or not in_cache(data_dir)
+    if not likely:
+        return None
+    return KernelStarter(min(options.jobs, len(options.units or ()) or options.jobs), *_kernel_setting(options))
+
+
+def _kernel_setting(options: BatchOptions) -> tuple[Path, dict[str, str]]:
+    """Where the kernels run and what they add to the environment."""
+    from analytics.report.sections import HTML_ONLY_ENV
+
+    return Path(options.notebook).resolve().parent, {HTML_ONLY_ENV: "1"}
+
+
+def _run(options: BatchOptions, progress, data_dir: Path, kernels: KernelStarter | None,
+         started: float) -> BatchResult:
+    from analytics.batch.incremental import InputSnapshot
+
+    run_key = _run_key(options, data_dir)
     inputs = InputSnapshot.take(data_dir)  # before loading: a change from here on is caught at the end
     campaign = read_campaign(data_dir)
+    if options.as_of is None and campaign.meta.as_of is None:
+        run_key = None  # as_of follows today's date: only the whole check can tell what is up to date
     h = campaign.hierarchy
     wanted = _select_units(campaign, options.units)
     as_of = campaign.as_of(options.as_of)  # UsageError outside start … end + 366 days
@@ -222,25 +352,29 @@ def run_batch(options: BatchOptions, progress: Callable[[UnitResult, int, int], 
         output.remove_stale_temp_files()
         output.reserve(RESERVE_BASE + RESERVE_PER_UNIT * len(h.ids))
         try:
-            result = _run_locked(options, progress, campaign, data_dir, inputs, wanted, as_of, output, started)
+            result = _run_locked(options, progress, campaign, data_dir, inputs, wanted, as_of, output, started,
+                                 kernels, run_key)
         finally:
             output.release()
     return result
 
 
 def _run_locked(options: BatchOptions, progress, campaign: Campaign, data_dir: Path, inputs: InputSnapshot,
-                wanted: list[str], as_of: dt.date, output: _Output, started: float) -> BatchResult:
+                wanted: list[str], as_of: dt.date, output: _Output, started: float,
+                kernels: KernelStarter | None, run_key: str | None) -> BatchResult:
     """The batch, with the output folder locked: nothing here raises for a fault of the environment."""
+    from analytics.batch.incremental import InputSnapshot, unit_input_keys
+
     h = campaign.hierarchy
     out_dir = output.root
-    notebook = nbformat.read(options.notebook, as_version=4)
     problems: list[str] = []
     params = {"as_of": as_of.isoformat(), "language": options.language, "tolerance": options.tolerance,
               "assets": options.assets}
     keys = unit_input_keys(campaign, as_of, options.tolerance, Path(options.notebook).read_bytes(), params)
     if options.assets == "shared":
         problems += _write_shared_asset(output)
-    previous = _read_manifest(out_dir)
+    previous_doc = _read_manifest(out_dir)
+    previous = {u["unit_id"]: u for u in previous_doc.get("units", []) if isinstance(u, dict) and "unit_id" in u}
     chosen = set(wanted)
     # Units of the folder outside this run: as their pages on disk show them (current or stale).
     others = {u: r for u in h.ids if u not in chosen
@@ -258,10 +392,10 @@ def _run_locked(options: BatchOptions, progress, campaign: Campaign, data_dir: P
     for uid in results:
         if progress:
             progress(results[uid], len(results), len(wanted))
-    manifest = _ManifestWriter(output, campaign, options, as_of, others)
+    manifest = _ManifestWriter(output, campaign, options, as_of, others, run_key)
     for r in results.values():
         manifest.record(r)
-    job = _Job(campaign, data_dir, notebook, options, as_of, output, keys)
+    job = _Job(campaign, data_dir, options, as_of, output, keys)
     done_count = [len(results)]
 
     def finished(result: UnitResult) -> None:
@@ -273,18 +407,23 @@ def _run_locked(options: BatchOptions, progress, campaign: Campaign, data_dir: P
 
     peaks: list[float] = []
     if todo and options.executor == "dask":
+        import nbformat
+
         from analytics.batch.dask import run_on_dask
 
-        spec = {"cwd": str(Path(options.notebook).resolve().parent), "env": {HTML_ONLY_ENV: "1"},
-                "notebook": nbformat.writes(notebook), "parameters": job.parameters(""),
+        cwd, env = _kernel_setting(options)
+        spec = {"cwd": str(cwd), "env": env, "notebook": nbformat.writes(job.notebook), "parameters": job.parameters(""),
                 "language": options.language, "assets": options.assets, "timeout": options.timeout}
         run_on_dask(options.scheduler, options.jobs, spec, todo, {u: job.title(u) for u in todo}, keys,
                     lambda done: finished(job.store(done)))
     elif todo:
-        peaks = _run_pool(job, todo, min(options.jobs, len(todo)), finished)
+        peaks = _run_pool(job, todo, min(options.jobs, len(todo)), finished, kernels)
     ordered = [results[u] for u in wanted]
     output.release()
-    problems += _write_summary(output, campaign, {**others, **results}, as_of, options)
+    if not problems and _summary_current(previous_doc, manifest, {**others, **results}, output.layout):
+        log.debug("index.html, kpis.csv and kpis.xlsx already show these data and pages: left as they are")
+    else:
+        problems += _write_summary(output, campaign, {**others, **results}, as_of, options)
     changed = InputSnapshot.take(data_dir, inputs).changed_since(inputs)
     if changed:
         problems.append(
@@ -310,6 +449,11 @@ def _write_summary(output: _Output, campaign: Campaign, results: dict[str, UnitR
     """kpis.csv, kpis.xlsx and index.html, from the campaign as loaded at the start; what could not be written."""
     if not output.present():
         return []  # said once, by the caller
+    from analytics.kpis import cached_kpi_table
+    from analytics.report.downloads import kpis_csv, kpis_xlsx
+    from analytics.report.index import index_html
+    from analytics.report.scorecard import campaign_scorecard
+
     problems = []
     kpis = cached_kpi_table(campaign, as_of, options.tolerance)
     for name, build, encoding in (
@@ -329,10 +473,10 @@ def _write_summary(output: _Output, campaign: Campaign, results: dict[str, UnitR
 def _write_shared_asset(output: _Output) -> list[str]:
     """assets/plotly.min.js once per folder (skipped when already there whole); a failure is a batch problem."""
     relative = f"{OutputLayout.ASSETS}/{PLOTLY_ASSET}"
-    js = plotly_js()
+    js = plotly_js_bytes()
     path = output.root / relative
     try:
-        if path.is_file() and path.stat().st_size == len(js.encode("utf-8")):
+        if path.is_file() and path.stat().st_size == len(js):
             return []
         output.write(relative, js)
     except OSError as exc:
@@ -367,11 +511,17 @@ def _select_units(campaign: Campaign, units: list[str] | None) -> list[str]:
 class _Job:
     campaign: Campaign
     data_dir: Path
-    notebook: nbformat.NotebookNode
     options: BatchOptions
     as_of: dt.date
     output: _Output
     keys: dict[str, str]
+
+    @functools.cached_property
+    def notebook(self) -> nbformat.NotebookNode:
+        """The report notebook, read when the first unit is rendered."""
+        import nbformat
+
+        return nbformat.read(self.options.notebook, as_version=4)
 
     def parameters(self, unit_id: str) -> dict[str, Any]:
         return {
@@ -387,6 +537,8 @@ class _Job:
 
     def render(self, kernel: WarmKernel, unit_id: str) -> UnitResult:
         """Execute one unit on a local kernel and store its outcome."""
+        from analytics.batch.execution import render_unit
+
         done = render_unit(kernel, self.notebook, self.parameters(unit_id), self.title(unit_id),
                            self.options.language, self.options.assets, self.options.timeout, self.keys[unit_id])
         return self.store(done)
@@ -428,19 +580,24 @@ class _Job:
             log.warning("could not remove %s: %s", relative, describe(exc))
 
 
-def _run_pool(job: _Job, todo: list[str], jobs: int, finished: Callable[[UnitResult], None]) -> list[float]:
-    """Workers, each with its own warm kernel, take units from one queue; returns the kernels' peak MB."""
+def _run_pool(job: _Job, todo: list[str], jobs: int, finished: Callable[[UnitResult], None],
+              kernels: KernelStarter | None) -> list[float]:
+    """Workers, each with its own warm kernel, take units from one queue; returns the kernels' peak MB.
+
+    The kernels are those started early (`kernels`), or started now.
+    """
     work: queue.Queue[str] = queue.Queue()
     for uid in todo:
         work.put(uid)
     lock = threading.Lock()
     errors: list[BaseException] = []
     peaks: list[float] = []
+    starter = kernels or KernelStarter(jobs, *_kernel_setting(job.options))
 
     def worker() -> None:
-        kernel = WarmKernel(cwd=Path(job.options.notebook).resolve().parent, env={HTML_ONLY_ENV: "1"})
+        kernel: WarmKernel | None = None
         try:
-            kernel.start()
+            kernel = starter.take()
             while True:
                 try:
                     uid = work.get_nowait()
@@ -452,16 +609,21 @@ def _run_pool(job: _Job, todo: list[str], jobs: int, finished: Callable[[UnitRes
         except BaseException as exc:  # noqa: BLE001 - surfaced after the pool ends
             errors.append(exc)
         finally:
-            peak = kernel.peak_mb()
-            if peak is not None:
-                peaks.append(peak)
-            kernel.shutdown()
+            if kernel is not None:
+                peak = kernel.peak_mb()
+                if peak is not None:
+                    peaks.append(peak)
+                kernel.shutdown()
 
     threads = [threading.Thread(target=worker, name=f"unit-worker-{i}", daemon=True) for i in range(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        if starter is not kernels:
+            starter.close()
     if errors:
         # A worker that could not even start a kernel: mark what is left as failed, with the reason.
         reason = describe(errors[0])
@@ -472,13 +634,46 @@ def _run_pool(job: _Job, todo: list[str], jobs: int, finished: Callable[[UnitRes
     return peaks
 
 
-def _read_manifest(out_dir: Path) -> dict[str, dict]:
+def describe(exc: BaseException) -> str:
+    """`analytics.batch.execution.describe` (which imports papermill), for this module's rare warnings."""
+    from analytics.batch.execution import describe as text
+
+    return text(exc)
+
+
+def _read_manifest(out_dir: Path) -> dict[str, Any]:
+    """The folder's manifest.json as the last batch left it ({} when missing or unreadable)."""
     path = OutputLayout(out_dir).manifest
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
-        return {u["unit_id"]: u for u in doc.get("units", []) if isinstance(u, dict) and "unit_id" in u}
-    except (OSError, ValueError, TypeError):
+    except (OSError, ValueError):
         return {}
+    return doc if isinstance(doc, dict) and isinstance(doc.get("units", []), list) else {}
+
+
+# The manifest's head fields index.html, kpis.csv and kpis.xlsx are made from (with the units' lines).
+_SUMMARY_HEAD = ("campaign", "data_dir", "fingerprint", "package_version", "as_of", "language", "assets", "tolerance")
+
+
+def _summary_current(previous: dict[str, Any], manifest: _ManifestWriter, results: dict[str, UnitResult],
+                     layout: OutputLayout) -> bool:
+    """Whether index.html, kpis.csv and kpis.xlsx on disk already show what this run would write: the last batch
+    finished without a problem on the same data, package version and options, and every unit's page is in the
+    same state (a page rendered then and up to date now is the same page). A no-change re-run leaves them be."""
+    if not previous.get("complete") or previous.get("problems") or previous.get("inputs_changed"):
+        return False
+    if any(previous.get(name) != manifest.head[name] for name in _SUMMARY_HEAD):
+        return False
+    if not all((layout.root / name).is_file() for name in (OutputLayout.INDEX, OutputLayout.KPIS_CSV,
+                                                           OutputLayout.KPIS_XLSX)):
+        return False
+
+    def state(line: dict[str, Any]) -> tuple:
+        status = "current" if line.get("status") in ("rendered", "up_to_date") else line.get("status")
+        return status, line.get("output"), line.get("input_key"), line.get("error"), line.get("notebook")
+
+    before = {line.get("unit_id"): state(line) for line in previous["units"] if isinstance(line, dict)}
+    return before == {uid: state(asdict(r)) for uid, r in results.items()}
 
 
 class _ManifestWriter:
@@ -489,7 +684,7 @@ class _ManifestWriter:
     """
 
     def __init__(self, output: _Output, campaign: Campaign, options: BatchOptions, as_of: dt.date,
-                 others: dict[str, UnitResult]):
+                 others: dict[str, UnitResult], run_key: str | None = None):
         self.output = output
         self.head = {
             "campaign": campaign.meta.id,
@@ -501,6 +696,7 @@ class _ManifestWriter:
             "assets": options.assets,
             "tolerance": options.tolerance,
             "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "run_key": run_key,
         }
         self.units: dict[str, UnitResult] = dict(others)
         self.order = [u for u, _ in campaign.hierarchy.walk()]

@@ -1,9 +1,24 @@
 """The data layer: the contract, readers, validation, the Campaign object, the validated-data cache, loading.
 
-Nothing here knows about reports, batches or widgets; every layer above reads campaigns through it.
+Nothing here knows about reports, batches or widgets; every layer above reads campaigns through it. The names
+below are imported on first use (pandas is loaded only by what needs it).
 """
 
-from analytics.data.campaign import Campaign, CampaignMeta, Hierarchy
-from analytics.data.loading import load_campaign
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from analytics.data.campaign import Campaign, CampaignMeta, Hierarchy
+    from analytics.data.loading import load_campaign
 
 __all__ = ["Campaign", "CampaignMeta", "Hierarchy", "load_campaign"]
+_WHERE = {"Campaign": "analytics.data.campaign", "CampaignMeta": "analytics.data.campaign",
+          "Hierarchy": "analytics.data.campaign", "load_campaign": "analytics.data.loading"}
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        return getattr(importlib.import_module(_WHERE[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -51,6 +51,11 @@ def _digest(path: Path) -> str:
     return digest.hexdigest()
 
 
+def present(key: str) -> bool:
+    """Whether an entry for this fingerprint is there (not checked: `read` does that)."""
+    return (_entry(key) / "meta.json").is_file()
+
+
 def read(key: str) -> tuple[dict[str, pd.DataFrame], list[Note], dict[str, str]] | None:
     """The cached tables, notes and table sources for this fingerprint, or None when absent or damaged (a
     damaged entry is removed)."""

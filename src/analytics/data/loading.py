@@ -58,6 +58,21 @@ def load_campaign(path: str | Path, use_cache: bool = True) -> Campaign:
     return campaign
 
 
+def in_cache(path: str | Path) -> bool:
+    """Whether loading this folder now would be served from memory or the validated-data cache, without
+    validating anything (False when it cannot tell). Cheap: it hashes the files, as a load does first."""
+    folder = Path(path)
+    try:
+        key = folder.resolve()
+        if key in _LOADED and _LOADED[key][0] == _stat_signature(folder):
+            return True
+        csvs, book, _found = table_sources(folder)
+        raw_files = [p for p in [folder / META_FILE, *csvs.values(), book] if p is not None and p.exists()]
+        return cache.present(cache.fingerprint(raw_files))
+    except Exception:  # noqa: BLE001 - a folder that cannot be read is for load_campaign to report
+        return False
+
+
 def _load(folder: Path, use_cache: bool) -> Campaign:
     meta, problems = parse_meta(folder / META_FILE)
     csvs, book, found = table_sources(folder)

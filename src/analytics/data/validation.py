@@ -12,17 +12,19 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pandera
 import pyarrow as pa
 import pyarrow.compute as pc
-from pandera.errors import SchemaErrors
 
 from analytics.data.contract import AGGREGATIONS, SECTORS, TABLES, TAGS
 from analytics.data.readers import RawTable
 from analytics.errors import Note, Problem
+
+if TYPE_CHECKING:
+    import pandera.pandas as pandera
 
 _INT = re.compile(r"^[+-]?\d+(?:\.0*)?$")
 _NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
@@ -277,10 +279,16 @@ def _plain_dates(text: pd.Series) -> pd.Series:
 # Pandera checks carry a message code as their error text ("rule.ge0"), or "unknown_code:<what>" and
 # "unknown_unit", which check_table turns into a message with the known codes and the likely one.
 def _isin(values: set[str], what: str) -> pandera.Check:
+    import pandera.pandas as pandera
+
     return pandera.Check(lambda s: s.isna() | s.isin(values), element_wise=False, error=f"unknown_code:{what}")
 
 
 def _schemas(vocab: Vocabulary, unit_ids: set[str] | None) -> dict[str, pandera.DataFrameSchema]:
+    # pandera (with typeguard) takes ~0.5 s to import: only a load that validates pays for it, never one served
+    # from the validated-data cache.
+    import pandera.pandas as pandera
+
     # unit_ids None: no unit could be read, which is reported on units itself; references are not checked.
     known_unit = [] if unit_ids is None else [
         pandera.Check(lambda s: s.isna() | s.isin(unit_ids), error="unknown_unit")
@@ -370,6 +378,8 @@ def check_table(raw: RawTable, frame: pd.DataFrame, vocab: Vocabulary, unit_ids:
     `unit_names` (unit_id -> name) lets an unknown unit_id that is a unit's name, or an id in other case or
     width, name the likely unit_id.
     """
+    from pandera.errors import SchemaErrors
+
     problems: list[Problem] = []
     schema = _schemas(vocab, unit_ids).get(raw.name)
     present = [c for c in frame.columns if c in raw.headers]

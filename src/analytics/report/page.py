@@ -18,9 +18,11 @@ from analytics.fileio import write_text_atomic
 from analytics.labels import DEFAULT_LANGUAGE, LANGUAGES
 from analytics.report import theme
 from analytics.report.layout import ASSET_MODES, OutputLayout, page_to_asset
+from analytics.report.ondisk import PLOTLY_ASSET, page_input_key
 from analytics.report.templating import script_tag
 
-PLOTLY_ASSET = "plotly.min.js"
+__all__ = ["PLOTLY_ASSET", "CampaignReportExporter", "executed_notebook_page", "notebook_html", "page_input_key",
+           "plotly_js", "plotly_tag", "report_css", "write_shared_asset"]
 
 
 @functools.cache
@@ -164,23 +166,6 @@ def notebook_html(nb: nbformat.NotebookNode, title: str, language: str, assets: 
               "input_key": input_key}
     body, _ = _exporter().from_notebook_node(nb, resources={"report": report})
     return body
-
-
-# nbconvert rewrites the head (attribute order, self-closing tags), so match the tag loosely.
-_INPUT_META = re.compile(rb'<meta[^>]*"campaign-analytics-input"[^>]*>')
-_KEY = re.compile(rb'content="([0-9a-f]{64})"')
-
-
-def page_input_key(path: Path) -> str | None:
-    """The input key recorded in a page's head, or None (missing, unreadable or not one of ours)."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(4096)
-    except OSError:
-        return None
-    tag = _INPUT_META.search(head)
-    key = _KEY.search(tag.group(0)) if tag else None
-    return key.group(1).decode() if key else None
 
 
 def write_shared_asset(out_dir: Path) -> Path:

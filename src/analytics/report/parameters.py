@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from analytics.data.campaign import Campaign
-from analytics.data.loading import load_campaign
 from analytics.errors import UsageError
 from analytics.labels import DEFAULT_LANGUAGE, LANGUAGES
-from analytics.metrics import check_tolerance
-from analytics.options import Option, OptionSet
+from analytics.options import Option, OptionSet, check_tolerance
+
+if TYPE_CHECKING:
+    from analytics.data.campaign import Campaign
 
 NOTEBOOK_PARAMETERS = OptionSet([
     Option("data_dir", "path", "campaign folder", flag="--data", default_text="required"),
@@ -39,6 +39,8 @@ def check_notebook_parameters(**values: Any) -> dict[str, Any]:
 
 def read_campaign(data_dir: Path) -> Campaign:
     """load_campaign, with a folder or file the OS will not let us read reported as bad input (exit 2)."""
+    from analytics.data.loading import load_campaign
+
     try:
         return load_campaign(data_dir)
     except OSError as exc:

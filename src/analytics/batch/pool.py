@@ -1,0 +1,64 @@
+"""Warm kernels started in the background, so that they boot while the campaign is read and validated.
+
+    kernels = KernelStarter(2, cwd, env)   # returns at once; each kernel starts (and warms up) in a thread
+    kernel = kernels.take()                # the next ready kernel (or the error that stopped it)
+    kernels.close()                        # shut down every kernel not taken
+
+This module imports nothing of the notebook machinery itself: the threads import `analytics.batch.kernels`
+(jupyter_client, papermill) while the main thread goes on.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from analytics.batch.kernels import WarmKernel
+
+
+class KernelStarter:
+    """`count` kernels, each started and warmed up in its own thread."""
+
+    def __init__(self, count: int, cwd: Path, env: dict[str, str]):
+        self.cwd, self.env = cwd, env
+        self._ready: queue.Queue[WarmKernel | BaseException] = queue.Queue()
+        self._threads = [threading.Thread(target=self._start_one, name=f"kernel-start-{i}", daemon=True)
+                         for i in range(count)]
+        for thread in self._threads:
+            thread.start()
+
+    def _start_one(self) -> None:
+        kernel = None
+        try:
+            from analytics.batch.kernels import WarmKernel
+
+            kernel = WarmKernel(cwd=self.cwd, env=self.env)
+            kernel.start()
+            kernel.warm_up()
+            self._ready.put(kernel)
+        except BaseException as exc:  # noqa: BLE001 - handed to the worker that takes this kernel
+            if kernel is not None:
+                kernel.shutdown()
+            self._ready.put(exc)
+
+    def take(self) -> WarmKernel:
+        """The next kernel ready (waiting for one); raises what stopped its start."""
+        item = self._ready.get()
+        if isinstance(item, BaseException):
+            raise item
+        return item
+
+    def close(self) -> None:
+        """Wait for the starts still under way and shut down every kernel nobody took (no process is left)."""
+        for thread in self._threads:
+            thread.join()
+        while True:
+            try:
+                item = self._ready.get_nowait()
+            except queue.Empty:
+                return
+            if not isinstance(item, BaseException):
+                item.shutdown()
