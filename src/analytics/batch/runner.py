@@ -406,6 +406,7 @@ def _run_locked(options: BatchOptions, progress, campaign: Campaign, data_dir: P
             progress(result, done_count[0], len(wanted))
 
     peaks: list[float] = []
+    downloads: _Downloads | None = None
     if todo and options.executor == "dask":
         import nbformat
 
@@ -417,13 +418,14 @@ def _run_locked(options: BatchOptions, progress, campaign: Campaign, data_dir: P
         run_on_dask(options.scheduler, options.jobs, spec, todo, {u: job.title(u) for u in todo}, keys,
                     lambda done: finished(job.store(done)))
     elif todo:
+        downloads = _Downloads(campaign, as_of, options)  # built while the kernels render
         peaks = _run_pool(job, todo, min(options.jobs, len(todo)), finished, kernels)
     ordered = [results[u] for u in wanted]
     output.release()
     if not problems and _summary_current(previous_doc, manifest, {**others, **results}, output.layout):
         log.debug("index.html, kpis.csv and kpis.xlsx already show these data and pages: left as they are")
     else:
-        problems += _write_summary(output, campaign, {**others, **results}, as_of, options)
+        problems += _write_summary(output, campaign, {**others, **results}, as_of, options, downloads)
     changed = InputSnapshot.take(data_dir, inputs).changed_since(inputs)
     if changed:
         problems.append(
@@ -444,22 +446,53 @@ def _run_locked(options: BatchOptions, progress, campaign: Campaign, data_dir: P
                        time.perf_counter() - started, peaks, problems, stale)
 
 
+class _Downloads:
+    """kpis.csv and kpis.xlsx, which do not depend on the pages, built in a thread while the kernels render."""
+
+    def __init__(self, campaign: Campaign, as_of: dt.date, options: BatchOptions):
+        self._built: dict[str, str | bytes] = {}
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._build, args=(campaign, as_of, options), name="downloads",
+                                        daemon=True)
+        self._thread.start()
+
+    def _build(self, campaign: Campaign, as_of: dt.date, options: BatchOptions) -> None:
+        try:
+            self._built = _build_downloads(campaign, as_of, options)
+        except BaseException as exc:  # noqa: BLE001 - raised where the files are written
+            self._error = exc
+
+    def get(self) -> dict[str, str | bytes]:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._built
+
+
+def _build_downloads(campaign: Campaign, as_of: dt.date, options: BatchOptions) -> dict[str, str | bytes]:
+    """kpis.csv's text and kpis.xlsx's bytes."""
+    from analytics.kpis import cached_kpi_table
+    from analytics.report.downloads import kpis_csv, kpis_xlsx
+    from analytics.report.scorecard import campaign_scorecard
+
+    kpis = cached_kpi_table(campaign, as_of, options.tolerance)
+    return {OutputLayout.KPIS_CSV: kpis_csv(campaign, kpis),
+            OutputLayout.KPIS_XLSX: kpis_xlsx(campaign, campaign_scorecard(campaign, as_of, options.tolerance),
+                                              options.language)}
+
+
 def _write_summary(output: _Output, campaign: Campaign, results: dict[str, UnitResult], as_of: dt.date,
-                   options: BatchOptions) -> list[str]:
+                   options: BatchOptions, downloads: _Downloads | None = None) -> list[str]:
     """kpis.csv, kpis.xlsx and index.html, from the campaign as loaded at the start; what could not be written."""
     if not output.present():
         return []  # said once, by the caller
-    from analytics.kpis import cached_kpi_table
-    from analytics.report.downloads import kpis_csv, kpis_xlsx
     from analytics.report.index import index_html
-    from analytics.report.scorecard import campaign_scorecard
 
     problems = []
-    kpis = cached_kpi_table(campaign, as_of, options.tolerance)
+    built = downloads.get() if downloads is not None else _build_downloads(campaign, as_of, options)
     for name, build, encoding in (
-        (OutputLayout.KPIS_CSV, lambda: kpis_csv(campaign, kpis), "utf-8-sig"),
-        (OutputLayout.KPIS_XLSX, lambda: kpis_xlsx(campaign, campaign_scorecard(campaign, as_of, options.tolerance),
-                                                   options.language), ""),
+        (OutputLayout.KPIS_CSV, lambda: built[OutputLayout.KPIS_CSV], "utf-8-sig"),
+        (OutputLayout.KPIS_XLSX, lambda: built[OutputLayout.KPIS_XLSX], ""),
         (OutputLayout.INDEX, lambda: index_html(campaign, results, as_of, options.language, options.tolerance),
          "utf-8"),
     ):
