@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analytics.data.campaign import Campaign
+from analytics.data.campaign import Campaign, CampaignMeta
+from analytics.labels import message
 from analytics.evaluation import (
     Appraisal,
     UnitAppraisal,
@@ -360,6 +361,37 @@ def campaign_flags(campaign: Campaign, as_of: dt.date | str | None = None) -> pd
     """
     when = campaign.as_of(as_of)
     return campaign.memoised("quality_flags", lambda: _Findings(campaign)).at(when)
+
+
+def finding_detail(finding, meta: CampaignMeta, language: str) -> str:
+    """A data-quality finding (a row of metrics.quality_flags) in words of `language`, the codes in it (visit
+    kind, indicator) given by their labels: "人次在“办实事”类活动中偏离中位数过大……"."""
+    code = getattr(finding, "code", None)
+    if not code:
+        return str(getattr(finding, "detail", "") or "")
+    params = dict(finding.params)
+    if "kind" in params:
+        params["kind"] = meta.kind_label(str(params["kind"]), language)
+    if "indicator" in params:
+        params["indicator"] = meta.indicator_label(str(params["indicator"]), language)
+    return message(code, language, **params)
+
+
+def finding_value(finding, meta: CampaignMeta, language: str) -> str:
+    """The value a finding is about, as a reader of `language` reads it: an indicator or kind by its label, a date
+    as YYYY-MM-DD, a whole number without '.0', anything else as written."""
+    value = finding.value
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if finding.column == "indicator":
+        return meta.indicator_label(str(value), language)
+    if finding.column == "kind":
+        return meta.kind_label(str(value), language)
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 class _Findings:

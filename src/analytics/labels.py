@@ -11,7 +11,9 @@ length), filled by `message(code, language, **params)`.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import zoneinfo
 from numbers import Number
 
 from analytics.messages import MESSAGES, message, where_text
@@ -128,11 +130,51 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Highlighted and marked “needs attention”: units with no events, a target behind pace, or coverage below 50%",
     },
     "note.attention": {"zh": "需关注", "en": "needs attention"},
+    "note.untranslated_measures": {"zh": "以下计量单位按原文显示", "en": "Measures shown as written (no English name)"},
+    # Tables of a campaign (the data-quality table names the table and column of each finding)
+    "table.units": {"zh": "单位表", "en": "Units"},
+    "table.visits": {"zh": "走访座谈记录", "en": "Visits"},
+    "table.surveys": {"zh": "问卷批次", "en": "Surveys"},
+    "table.targets": {"zh": "目标任务", "en": "Targets"},
+    "table.actuals": {"zh": "实际完成", "en": "Actuals"},
+    "table.responses": {"zh": "评议答卷", "en": "Responses"},
+    "table.commitments": {"zh": "公开承诺", "en": "Commitments"},
+    # Columns of those tables, by their canonical names (DOMAIN.md's labels: 发放/回收/有效)
+    "field.unit_id": {"zh": "单位编码", "en": "Unit code"},
+    "field.name": {"zh": "单位名称", "en": "Name"},
+    "field.parent_id": {"zh": "上级单位编码", "en": "Parent code"},
+    "field.kind": {"zh": "类型", "en": "Kind"},
+    "field.sector": {"zh": "领域", "en": "Sector"},
+    "field.tags": {"zh": "标签", "en": "Tags"},
+    "field.date": {"zh": "日期", "en": "Date"},
+    "field.group": {"zh": "对象类别", "en": "Group"},
+    "field.persons": {"zh": "人次", "en": "Person-times"},
+    "field.team": {"zh": "调研组", "en": "Team"},
+    "field.topic": {"zh": "主题", "en": "Topic"},
+    "field.survey_id": {"zh": "问卷批次", "en": "Survey"},
+    "field.issued": {"zh": "发放", "en": "Issued"},
+    "field.returned": {"zh": "回收", "en": "Returned"},
+    "field.valid": {"zh": "有效", "en": "Valid"},
+    "field.indicator": {"zh": "指标", "en": "Indicator"},
+    "field.target": {"zh": "目标值", "en": "Target"},
+    "field.measure": {"zh": "计量单位", "en": "Measure"},
+    "field.period_start": {"zh": "起始日期", "en": "Period start"},
+    "field.period_end": {"zh": "截止日期", "en": "Period end"},
+    "field.aggregation": {"zh": "汇总方式", "en": "Aggregation"},
+    "field.value": {"zh": "实际值", "en": "Value"},
+    "field.question": {"zh": "问题", "en": "Question"},
+    "field.score": {"zh": "评分", "en": "Score"},
+    "field.respondent": {"zh": "答卷人编号", "en": "Respondent"},
+    "field.commitment_id": {"zh": "承诺编号", "en": "Commitment no."},
+    "field.text": {"zh": "承诺事项", "en": "Commitment"},
+    "field.due": {"zh": "承诺时限", "en": "Due"},
+    "field.done": {"zh": "完成日期", "en": "Done"},
     # Header words
     "header.campaign": {"zh": "活动", "en": "Campaign"},
     "header.period": {"zh": "期间", "en": "Period"},
     "header.as_of": {"zh": "截至", "en": "As of"},
     "header.fingerprint": {"zh": "数据指纹", "en": "Data fingerprint"},
+    "header.version": {"zh": "程序版本", "en": "Program version"},
     "header.generated_at": {"zh": "生成时间", "en": "Generated at"},
     "header.parent": {"zh": "上级单位", "en": "Parent"},
     "header.children": {"zh": "下级单位", "en": "Children"},
@@ -176,7 +218,8 @@ LABELS: dict[str, dict[str, str]] = {
     "fig.trend": {"zh": "活动次数与人次趋势", "en": "Events and person-times over time"},
     "fig.coverage": {"zh": "下级单位活动次数", "en": "Events per unit below"},
     "fig.survey_funnel": {"zh": "问卷发放、回收与有效", "en": "Questionnaires issued, returned and valid"},
-    "fig.survey_rates": {"zh": "各单位问卷回收率与有效率", "en": "Survey rates by unit"},
+    "fig.survey_rates": {"zh": "各单位问卷回收率、有效率与有效回收率",
+                         "en": "Return rate, validity and effective rate by unit"},
     "fig.target_pace": {"zh": "指标完成率与时间进度", "en": "Completion against elapsed time"},
     "fig.bullet": {"zh": "各项指标完成情况", "en": "Each indicator against its target"},
     "fig.actual_over_time": {"zh": "累计完成与序时进度", "en": "Cumulative actual against pace"},
@@ -239,8 +282,8 @@ LABELS: dict[str, dict[str, str]] = {
     "metric.coverage": {"zh": "下级单位覆盖率", "en": "Coverage"},
     "metric.grassroots_coverage": {"zh": "基层覆盖率", "en": "Grassroots coverage"},
     "metric.survey_return_rate": {"zh": "问卷回收率", "en": "Survey return rate"},
-    "metric.survey_validity": {"zh": "问卷有效率（占回收）", "en": "Survey validity"},
-    "metric.survey_effective_rate": {"zh": "有效回收率", "en": "Survey effective rate"},
+    "metric.survey_validity": {"zh": "问卷有效率", "en": "Survey validity"},
+    "metric.survey_effective_rate": {"zh": "问卷有效回收率", "en": "Survey effective rate"},
     "metric.rating_mean": {"zh": "评议平均分", "en": "Mean rating score"},
     "metric.satisfaction": {"zh": "满意率", "en": "Satisfaction"},
     "metric.commitment_fulfilment": {"zh": "承诺兑现率", "en": "Commitment fulfilment"},
@@ -286,7 +329,8 @@ LABELS: dict[str, dict[str, str]] = {
     "explore.compare_metric": {"zh": "对比内容", "en": "Compare on"},
     "explore.compare_hint": {"zh": "请选择2至5个单位进行对比", "en": "Choose 2 to 5 units to compare"},
     "explore.compare_limit": {"zh": "最多对比5个单位，仅显示前5个", "en": "At most 5 units are compared; showing the first 5"},
-    "explore.metric_survey_rates": {"zh": "问卷回收率与有效率", "en": "Survey rates"},
+    "explore.metric_survey_rates": {"zh": "问卷回收率、有效率与有效回收率",
+                                    "en": "Return rate, validity and effective rate"},
     "explore.metric_completion": {"zh": "指标完成率", "en": "Target completion"},
     "explore.metric_satisfaction": {"zh": "满意率（分问题）", "en": "Satisfaction by question"},
     "explore.metric_appraisal": {"zh": "考核分项得分", "en": "Appraisal points by item"},
@@ -411,6 +455,14 @@ ALIASES: dict[str, str] = {
     **{k: f"batch.{k}" for k in ("rendered", "up_to_date", "failed", "not_rendered", "stale", "stale_help")},
 }
 
+# DOMAIN.md's "Measures in English": a measure written in Chinese, as an English reader reads it. A campaign's
+# `vocabulary.measures` adds others (CampaignMeta.measure_label); any other is shown as written and listed once.
+MEASURES_EN: dict[str, str] = {
+    "万元": "10k yuan", "元": "yuan", "亿元": "100m yuan", "个": "items", "件": "items", "项": "items",
+    "篇": "articles", "条": "items", "人": "persons", "人次": "person-times", "次": "times", "户": "households",
+    "套": "flats", "%": "%",
+}
+
 FREQ_KEYS = {"D": "freq.day", "W": "freq.week", "MS": "freq.month"}
 
 # Fixed per status so figures and HTML tables agree; each reads on white and carries white text
@@ -483,6 +535,59 @@ def fmt_date(d, language: str = DEFAULT_LANGUAGE) -> str:
     return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
 
 
+def measure_label(measure: object, language: str = DEFAULT_LANGUAGE,
+                  vocabulary: dict[str, dict[str, str]] | None = None) -> str:
+    """A target's measure in the page's language: the campaign's vocabulary, else DOMAIN.md's English words
+    (万元 -> 10k yuan, 篇 -> articles), else as written; '' when missing."""
+    if not isinstance(measure, str):
+        return ""
+    own = (vocabulary or {}).get(measure, {})
+    if own.get(language):
+        return own[language]
+    if language == "en" and measure in MEASURES_EN:
+        return MEASURES_EN[measure]
+    return measure
+
+
+def is_translated_measure(measure: object, language: str = DEFAULT_LANGUAGE,
+                          vocabulary: dict[str, dict[str, str]] | None = None) -> bool:
+    """Whether a reader of `language` reads the measure: in the vocabulary or DOMAIN.md's table for English, and
+    for Chinese any measure holding no ASCII letter (万元, 篇, %)."""
+    if not isinstance(measure, str) or measure == "" or (vocabulary or {}).get(measure, {}).get(language):
+        return True
+    if language == "en":
+        return measure in MEASURES_EN or measure.isascii()
+    return not any("a" <= ch.lower() <= "z" for ch in measure)
+
+
+# Zones read as Beijing time by a Chinese reader (北京时间): the PRC's one civil time, under its IANA names.
+_BEIJING_ZONES = frozenset({"Asia/Shanghai", "Asia/Chongqing", "Asia/Chungking", "Asia/Harbin", "PRC"})
+
+
+def fmt_time(moment: dt.datetime, timezone: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """A moment in the campaign's time zone, the zone named: '2026-11-26 05:05（北京时间，UTC+8）' or
+    '2026-11-26 05:05 (Asia/Shanghai, UTC+8)'. A naive moment is taken as UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    local = moment.astimezone(zoneinfo.ZoneInfo(timezone))
+    offset = _utc_offset(local.utcoffset() or dt.timedelta(0))
+    stamp = local.strftime("%Y-%m-%d %H:%M")
+    if language == "zh":
+        zone = "北京时间" if timezone in _BEIJING_ZONES else f"时区{timezone}"
+        return f"{stamp}（{zone}，{offset}）"
+    return f"{stamp} ({timezone}, {offset})"
+
+
+def _utc_offset(delta: dt.timedelta) -> str:
+    """UTC+8, UTC-3:30, UTC+5:45; UTC for no offset."""
+    minutes = round(delta.total_seconds() / 60)
+    if minutes == 0:
+        return "UTC"
+    sign, minutes = ("+" if minutes > 0 else "-"), abs(minutes)
+    hours, rest = divmod(minutes, 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
 
@@ -539,6 +644,7 @@ __all__ = [
     "FREQ_KEYS",
     "LABELS",
     "LANGUAGES",
+    "MEASURES_EN",
     "MESSAGES",
     "MISSING",
     "STATUS_COLOURS",
@@ -550,9 +656,12 @@ __all__ = [
     "fmt_percent",
     "fmt_points",
     "fmt_score",
+    "fmt_time",
     "grade_key",
     "grade_label",
+    "is_translated_measure",
     "label",
+    "measure_label",
     "message",
     "status_colour",
     "status_symbol",

@@ -358,13 +358,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "flag.valid_gt_returned": {"en": "valid {valid} > returned {returned}", "zh": "有效{valid}份，多于回收的{returned}份"},
     "flag.not_in_units": {"en": "not in units", "zh": "不在单位表中"},
     "flag.outside_period": {"en": "{date} is outside {start}–{end}", "zh": "{date}不在活动期间{start}至{end}内"},
-    "flag.outlier_kind": {"en": "modified z-score {z} among {kind} rows (threshold {threshold})",
-                          "zh": "在{kind}各行中修正z分数为{z}（阈值{threshold}）"},
-    "flag.outlier": {"en": "modified z-score {z} (threshold {threshold})", "zh": "修正z分数为{z}（阈值{threshold}）"},
+    # {kind} is the visit kind's label in the message's language (the report and validate pass it so).
+    "flag.outlier_kind": {"en": "modified z-score {z} among {kind} visits (threshold {threshold})",
+                          "zh": "人次在“{kind}”类活动中偏离中位数过大：修正标准分数{z}，超过阈值{threshold}"},
+    "flag.outlier": {"en": "modified z-score {z} (threshold {threshold})",
+                     "zh": "偏离中位数过大：修正标准分数{z}，超过阈值{threshold}"},
     "flag.outlier_rating": {"en": "modified z-score {z} among rating surveys (threshold {threshold})",
-                            "zh": "在评议问卷批次中修正z分数为{z}（阈值{threshold}）"},
+                            "zh": "发放数在评议问卷批次中偏离中位数过大：修正标准分数{z}，超过阈值{threshold}"},
     "flag.outlier_questionnaire": {"en": "modified z-score {z} among questionnaire batches (threshold {threshold})",
-                                   "zh": "在调查问卷批次中修正z分数为{z}（阈值{threshold}）"},
+                                   "zh": "发放数在调查问卷批次中偏离中位数过大：修正标准分数{z}，超过阈值{threshold}"},
     "flag.actual_no_target": {
         "en": "{unit} has no target of {indicator}, own or summed from its units below: this actual is not counted",
         "zh": "{unit}没有{indicator}的目标（本级或下级汇总均无），此实际值不计入"},
@@ -439,7 +441,7 @@ MESSAGES: dict[str, dict[str, str]] = {
               "earned ÷ the weights of the items that apply, rounded half up to 2 decimals; a score of {excellent} "
               "or more is excellent, {good} or more good, {pass} or more pass, below {pass} fail; units with the "
               "same parent are ranked by score, equal scores sharing a rank.",
-        "zh": "计分方法：每个考核项目得分 = 权重 × min(实际值 ÷ 满分值, 1)，暂无数据的项目得0分；"
+        "zh": "计分方法：每个考核项目得分 = 权重 × 实际值 ÷ 满分值（实际值达到满分值即得满分），暂无数据的项目得0分；"
               "对本单位不适用的项目不计，总分 = 100 × 适用项目得分之和 ÷ 适用项目权重之和，四舍五入保留两位小数；"
               "总分{excellent}分及以上为优秀，{good}分及以上为良好，{pass}分及以上为合格，低于{pass}分为不合格；"
               "同一上级单位的下级单位按总分排名，同分同名次。"},

@@ -6,7 +6,7 @@ import datetime as dt
 import difflib
 import re
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -18,7 +18,7 @@ import yaml
 from analytics.data.appraisal import AppraisalSpec, parse_appraisal
 from analytics.data.contract import GROUPS, TABLES, TAGS, VISIT_KINDS
 from analytics.errors import Note, Problem, UsageError
-from analytics.labels import message
+from analytics.labels import is_translated_measure, measure_label, message
 
 META_FILE = "campaign.yaml"
 
@@ -90,6 +90,14 @@ class CampaignMeta:
 
     def tag_label(self, code: str, language: str) -> str:
         return _label(code, TAGS, self.tags, language)
+
+    def measure_label(self, measure: object, language: str) -> str:
+        """A target's measure in `language`: vocabulary.measures, else DOMAIN.md's English words, else as written."""
+        return measure_label(measure, language, self.measures)
+
+    def untranslated_measures(self, measures: Iterable[object], language: str) -> list[str]:
+        """The measures a reader of `language` gets as written (no word for them), each once, in order."""
+        return list(dict.fromkeys(m for m in measures if not is_translated_measure(m, language, self.measures)))
 
 
 def _label(code: str, base: dict[str, tuple[str, str]], extra: dict[str, dict[str, str]], language: str) -> str:

@@ -135,7 +135,8 @@ def kpis_xlsx(campaign: Campaign, sc: Scorecard, language: str) -> bytes:
     wb = Workbook(write_only=True)
     measures = {}
     if len(sc.pace):
-        measures = {i: m for i, m in zip(sc.pace["indicator"], sc.pace["measure"], strict=True) if isinstance(m, str)}
+        measures = {i: meta.measure_label(m, language)
+                    for i, m in zip(sc.pace["indicator"], sc.pace["measure"], strict=True) if isinstance(m, str)}
     shown = figures_of(campaign)
     headers = [label(c.label, language) for c in UNIT_COLUMNS] + [label(f.label, language) for f in shown]
     widths = [c.width for c in UNIT_COLUMNS] + [11] * len(shown)

@@ -273,7 +273,8 @@ def coverage_figure(*, covered_children: pd.DataFrame, language: str = DEFAULT_L
 
 
 def survey_funnel_figure(*, surveys: dict, language: str = DEFAULT_LANGUAGE) -> go.Figure:
-    """Funnel issued → returned → valid, each stage with its share of issued."""
+    """Funnel issued → returned → valid, each stage with its share of issued; the hover names each rate (回收率 =
+    returned ÷ issued; 有效回收率 = valid ÷ issued and 有效率 = valid ÷ returned)."""
     title = label("fig.survey_funnel", language)
     figures = [as_number((surveys or {}).get(k)) for k in ("issued", "returned", "valid")]
     issued = figures[0]
@@ -281,17 +282,24 @@ def survey_funnel_figure(*, surveys: dict, language: str = DEFAULT_LANGUAGE) -> 
         return empty_figure(language=language, title=title)
     values = [v or 0.0 for v in figures]
     stages = [plotly_text(label(f"funnel.{k}", language)) for k in ("issued", "returned", "valid")]
+    rates = survey_rates(*values)
+    rate_lines = [
+        "",
+        plotly_text(f"{label('rate.return_rate', language)} {fmt_percent(rates['return_rate'])}"),
+        "<br>".join(plotly_text(f"{label(f'rate.{r}', language)} {fmt_percent(rates[r])}")
+                    for r in ("effective_rate", "validity")),
+    ]
     fig = _figure(title)
     fig.add_trace(
         go.Funnel(
             y=stages,
             x=values,
-            customdata=[v / issued for v in values],
-            texttemplate="%{x:,}<br>%{customdata:.1%}",
+            customdata=[[v / issued, r] for v, r in zip(values, rate_lines, strict=True)],
+            texttemplate="%{x:,}<br>%{customdata[0]:.1%}",
             textposition="inside",
             marker={"color": list(DEFAULTS.colorway[:3])},
             connector={"fillcolor": DEFAULTS.grid_colour, "line": {"width": 0}},
-            hovertemplate=_hover("%{y}: %{x:,}", f"{label('funnel.issued', language)} %{{customdata:.1%}}"),
+            hovertemplate=[_hover("%{y}: %{x:,}", *(("%{customdata[1]}",) if line else ())) for line in rate_lines],
         )
     )
     fig.update_yaxes(type="category")
@@ -388,7 +396,8 @@ def target_pace_figure(
     completion = [_percent(x) for x in t["completion"]]
     elapsed = [_percent(x) for x in t["elapsed"]]
     statuses = [status_key(s) for s in (t["status"] if "status" in t.columns else [None] * len(t))]
-    measures = [plotly_text(m) for m in (t["measure"] if "measure" in t.columns else [""] * len(t))]
+    measures = [plotly_text(meta.measure_label(m, language))
+                for m in (t["measure"] if "measure" in t.columns else [""] * len(t))]
     actual = t["actual"] if "actual" in t.columns else [None] * len(t)
     target = t["target"] if "target" in t.columns else [None] * len(t)
     customdata = [

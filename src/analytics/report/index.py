@@ -17,10 +17,11 @@ from analytics import __version__
 from analytics.config import resource
 from analytics.data.campaign import Campaign
 from analytics.kpis import unit_kpis
+from analytics.labels import fmt_time
 from analytics.report.glance import index_summary, unit_glance
 from analytics.report.layout import OutputLayout
 from analytics.report.scorecard import campaign_scorecard, index_payload
-from analytics.report.templating import Fact, Link, render, script_tag
+from analytics.report.templating import Fact, Link, footer_facts, render, script_tag
 from analytics.report.theme import report_css
 
 # Above this many units the tree opens collapsed to two levels (the reader expands; search finds the rest).
@@ -45,12 +46,10 @@ def index_html(campaign: Campaign, results: dict, as_of: dt.date, language: str,
     """The index page: summary, downloads and the scorecard of every unit (figures as of `as_of`)."""
     meta = campaign.meta
     h = campaign.hierarchy
-    generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     facts = [
         Fact("period", f"{meta.start.isoformat()} – {meta.end.isoformat()}"),
         Fact("as_of", as_of.isoformat()),
-        Fact("fingerprint", campaign.fingerprint[:16], code=True),
-        Fact("generated_at", generated),
+        Fact("generated_at", fmt_time(dt.datetime.now(dt.UTC), meta.timezone, language)),
     ]
     sc = campaign_scorecard(campaign, as_of, tolerance)
     roots = [unit_glance(campaign, unit_kpis(campaign, r, as_of, tolerance)) for r in h.roots]
@@ -75,4 +74,5 @@ def index_html(campaign: Campaign, results: dict, as_of: dt.date, language: str,
         expand_levels=list(range(1, depth)),
         expand_default=None if len(sc.units) <= OPEN_ALL_UP_TO or depth <= 2 else 2,
         script=script_tag(code=scorecard_script()),
+        footer=footer_facts(campaign.fingerprint),
     )

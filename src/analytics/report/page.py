@@ -131,7 +131,17 @@ def _report_settings(nb: nbformat.NotebookNode, given: dict[str, str]) -> dict[s
     report.setdefault("css", report_css())
     report.setdefault("version", __version__)
     report.setdefault("input_key", "")
+    report.setdefault("own_footer", _has_footer(nb))
     return report
+
+
+def _has_footer(nb: nbformat.NotebookNode) -> bool:
+    """Whether the notebook's outputs hold the report's footer (UnitReport.footer), so the page adds none."""
+    return any(_FOOTER in str(out.get("data", {}).get("text/html", "")) for cell in nb.cells
+               for out in cell.get("outputs", []))
+
+
+_FOOTER = '<footer class="report-footer">'
 
 
 def _first_heading(nb: nbformat.NotebookNode) -> str | None:

@@ -335,7 +335,7 @@ def index_columns(sc: Scorecard, campaign: Campaign, language: str) -> list[dict
     for code in sc.indicators:
         measure = measures.get(code)
         columns.append({"key": f"pace:{code}", "label": meta.indicator_label(code, language), "format": "pace",
-                        "measure": measure if isinstance(measure, str) else ""})
+                        "measure": meta.measure_label(measure, language)})
     return columns
 
 

@@ -30,9 +30,11 @@ from analytics.kpis import (
     children_commitments,
     children_ratings,
     children_table,
+    finding_detail,
+    finding_value,
     unit_kpis,
 )
-from analytics.labels import MISSING, fmt_int, fmt_number, fmt_percent, fmt_points, label
+from analytics.labels import MISSING, fmt_int, fmt_number, fmt_percent, fmt_points, fmt_time, label
 from analytics.metrics import LAGGING_STATUSES, actual_over_time, tag_comparison, until
 from analytics.report import evaluation_sections, figures
 from analytics.report.glance import (
@@ -44,7 +46,7 @@ from analytics.report.glance import (
 )
 from analytics.report.layout import PAGE_TO_INDEX, OutputLayout, page_href, page_to_download
 from analytics.report.parameters import check_notebook_parameters, check_units
-from analytics.report.templating import Cell, Column, Fact, Link, Row, Table, macros
+from analytics.report.templating import Cell, Column, Fact, Link, Row, Table, footer_facts, macros
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["sendDataToCloud"]}
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
@@ -159,7 +161,7 @@ class UnitReport:
         unit = check_units(campaign, [p["unit_id"]])[0] if p["unit_id"] is not None else campaign.hierarchy.roots[0]
         when = campaign.as_of(p["as_of"])
         kpis = unit_kpis(campaign, unit, when, p["tolerance"])
-        now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        now = fmt_time(dt.datetime.now(dt.UTC), campaign.meta.timezone, p["language"])
         return cls(campaign, unit, when, p["language"], p["tolerance"], kpis, now)
 
     # -- helpers ---------------------------------------------------------------------------------------
@@ -198,7 +200,7 @@ class UnitReport:
 
     # -- sections --------------------------------------------------------------------------------------
     def header(self) -> Section:
-        """Name, breadcrumb of ancestors, campaign, period, as_of, data fingerprint, generation time."""
+        """Name, breadcrumb of ancestors, campaign, period, as_of, generation time (in the campaign's time zone)."""
         meta = self.campaign.meta
         trail = [Link(PAGE_TO_INDEX, self.t("all_units"))]
         trail += [self._link(a) for a in self.campaign.hierarchy.ancestors(self.unit_id)]
@@ -206,7 +208,6 @@ class UnitReport:
             Fact("campaign", meta.title(self.language)),
             Fact("period", f"{meta.start.isoformat()} – {meta.end.isoformat()}"),
             Fact("as_of", self.as_of.isoformat()),
-            Fact("fingerprint", self.campaign.fingerprint[:16], code=True),
             Fact("generated_at", self.generated_at),
         ]
         return Section("header", [self.ui.page_header(self.name, facts, trail)])
@@ -238,6 +239,10 @@ class UnitReport:
         downloads = [Link(page_to_download(name), name) for name in (OutputLayout.KPIS_XLSX, OutputLayout.KPIS_CSV)]
         parts.append(self.ui.glance_lists(lists, hrefs, downloads))
         return Section("glance", parts)
+
+    def footer(self) -> Section:
+        """The technical items, at the bottom: the data fingerprint and the program's version."""
+        return Section("footer", [self.ui.page_footer(footer_facts(self.campaign.fingerprint))])
 
     def kpi_cards(self) -> Section:
         """Events, person-times, coverage, grassroots coverage, survey effective rate, targets on pace / behind.
@@ -314,13 +319,16 @@ class UnitReport:
         meta = self.campaign.meta
         rows = [
             Row((
-                meta.indicator_label(t.indicator, self.language), t.measure if isinstance(t.measure, str) else "",
+                meta.indicator_label(t.indicator, self.language), meta.measure_label(t.measure, self.language),
                 fmt_number(t.target), fmt_number(t.actual), fmt_percent(t.completion, 2), fmt_percent(t.elapsed, 2),
                 fmt_points(t.pace_gap, 2), Cell(status=t.status),
             ))
             for t in targets.itertuples(index=False)
         ]
         parts.append(self.ui.data_table(Table(TARGET_COLUMNS, rows)))
+        untranslated = meta.untranslated_measures(targets["measure"], self.language)
+        if untranslated:
+            parts.append(self.ui.note_list("untranslated_measures", untranslated))
         parts.append(self.ui.subheading("section.pace_over_time"))
         c = self.campaign
         for i, t in enumerate(targets.itertuples(index=False)):
@@ -328,7 +336,7 @@ class UnitReport:
             parts.append((f"chart-pace-{i}", figures.pace_over_time_figure(
                 series=series, indicator=t.indicator, target=t.target, period_start=t.period_start,
                 period_end=t.period_end, as_of=self.as_of, status=t.status, meta=meta,
-                measure=t.measure if isinstance(t.measure, str) else "", language=self.language)))
+                measure=meta.measure_label(t.measure, self.language), language=self.language)))
         return Section("targets", parts)
 
     def children(self) -> Section:
@@ -383,9 +391,10 @@ class UnitReport:
         counts = flags.groupby("flag").size()
         parts.append(self.ui.data_table(Table(FLAG_COUNT_COLUMNS, [Row((self.t(f), fmt_int(n))) for f, n in counts.items()])))
         shown = flags.head(MAX_FLAG_ROWS)
+        meta, lang = self.campaign.meta, self.language
         rows = [
-            Row((_text(f.table), _text(f.row), _text(f.unit_id), self.t(f.flag), _text(f.column), _text(f.value),
-                 _text(f.detail)))
+            Row((self.t(f"table.{f.table}"), _text(f.row), _text(f.unit_id), self.t(f"flag.{f.flag}"),
+                 self.t(f"field.{f.column}"), finding_value(f, meta, lang), finding_detail(f, meta, lang)))
             for f in shown.itertuples(index=False)
         ]
         parts.append(self.ui.data_table(Table(FLAG_COLUMNS, rows)))
@@ -421,16 +430,7 @@ class UnitReport:
     def sections(self) -> list[Section]:
         """All sections in page order."""
         return [self.header(), self.at_a_glance(), self.kpi_cards(), self.visits(), self.surveys(), self.targets(),
-                self.children(), self.ratings(), self.commitments(), self.appraisal(), self.quality()]
-
-
-@dataclass(frozen=True)
-class _Figure:
-    """A labelled figure of the coverage block: label key and the text shown."""
-
-    label: str
-    text: str
-
+                self.children(), self.ratings(), self.commitments(), self.appraisal(), self.quality(), self.footer()]
 
 def _text(value: object) -> str:
     """A data value as shown in a table: None as empty, anything else as str() gives it."""

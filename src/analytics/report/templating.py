@@ -32,6 +32,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from analytics import __version__
 from analytics.config import resource
 from analytics.labels import (
     LANGUAGES,
@@ -119,6 +120,13 @@ class Fact:
     label: str
     text: object
     code: bool = False
+
+
+def footer_facts(fingerprint: str) -> list[Fact]:
+    """What the footer of every page says (ui.page_footer): the data fingerprint, 16 hex digits, and the program's
+    version."""
+    return [Fact("header.fingerprint", fingerprint[:16], code=True),
+            Fact("header.version", f"campaign-analytics {__version__}")]
 
 
 @pass_context
