@@ -17,7 +17,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analytics.data.campaign import Campaign, CampaignMeta
-from analytics.labels import message
 from analytics.evaluation import (
     Appraisal,
     UnitAppraisal,
@@ -26,6 +25,7 @@ from analytics.evaluation import (
     commitment_status,
     ratings,
 )
+from analytics.labels import message
 from analytics.metrics import (
     LAGGING_STATUSES,
     STATUSES,

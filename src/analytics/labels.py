@@ -83,6 +83,8 @@ LABELS: dict[str, dict[str, str]] = {
     "col.returned": {"zh": "回收问卷", "en": "Returned"},
     "col.valid": {"zh": "有效问卷", "en": "Valid"},
     "col.effective_rate": {"zh": "有效回收率", "en": "Effective rate"},
+    "col.return_rate": {"zh": "回收率", "en": "Return rate"},
+    "col.validity": {"zh": "有效率", "en": "Validity"},
     "col.grassroots_coverage": {"zh": "基层覆盖率", "en": "Grassroots coverage"},
     "col.uncovered": {"zh": "未覆盖基层单位", "en": "Grassroots units not visited"},
     "col.name": {"zh": "单位名称", "en": "Name"},

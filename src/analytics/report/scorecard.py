@@ -97,6 +97,8 @@ FIGURES: list[Figure] = [
     Figure("survey_issued", "col.issued", "int", index=False),
     Figure("survey_returned", "col.returned", "int", index=False),
     Figure("survey_valid", "col.valid", "int", index=False),
+    Figure("survey_return_rate", "col.return_rate", "percent", index=False),
+    Figure("survey_validity", "col.validity", "percent", index=False),
     Figure("targets_lagging", "col.targets_lagging", "int", index=False),
     # 考核评分 (campaign.yaml's appraisal): score, grade and rank among siblings, on the index too
     Figure("appraisal_score", "col.score", "score", needs="appraisal"),
