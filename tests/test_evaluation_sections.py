@@ -215,7 +215,7 @@ def test_appraisal_breakdown_adds_up_with_not_applicable_and_no_data_marks(town)
     ]
     assert "本单位：100 × 13.33 ÷ 80 = 16.67" in t.paragraphs
     rule = next(p for p in t.paragraphs if p.startswith("计分方法"))
-    assert "权重 × min(实际值 ÷ 满分值, 1)" in rule and "总分90分及以上为优秀，80分及以上为良好，60分及以上为合格" in rule
+    assert "权重 × 实际值 ÷ 满分值（实际值达到满分值即得满分）" in rule and "总分90分及以上为优秀，80分及以上为良好，60分及以上为合格" in rule
     assert "NaN" not in html
 
 
@@ -266,7 +266,7 @@ def test_weishi_has_one_line_per_section_and_every_earlier_section_unchanged():
                                   "No data for this section</p>")
     keys = [s.key for s in report.sections()]
     assert keys == ["header", "glance", "kpis", "visits", "surveys", "targets", "children", "ratings", "commitments",
-                    "appraisal", "quality"]
+                    "appraisal", "quality", "footer"]
 
 
 # --------------------------------------------------------------------------- helpers

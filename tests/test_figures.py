@@ -246,7 +246,9 @@ def test_survey_funnel():
     assert funnel.type == "funnel"
     assert funnel.x == (100, 90, 80)
     assert funnel.y == ("发放", "回收", "有效")  # DOMAIN.md: pages write 发放/回收/有效
-    assert funnel.customdata == pytest.approx((1.0, 0.9, 0.8))
+    assert [c[0] for c in funnel.customdata] == pytest.approx([1.0, 0.9, 0.8])  # shares of issued
+    # hover: 回收率 = 90 ÷ 100; 有效回收率 = 80 ÷ 100; 有效率 = 80 ÷ 90 = 88.9%
+    assert [c[1] for c in funnel.customdata] == ["", "回收率 90.0%", "有效回收率 80.0%<br>有效率 88.9%"]
     assert F.survey_funnel_figure(surveys=surveys, language="en").data[0].y == ("Issued", "Returned", "Valid")
 
 

@@ -288,8 +288,8 @@ def test_every_text_field_shows_literally_on_the_root_page(browser, every_field)
         for key in ROOT_TEXT:  # each holds {{7*7}} literally: nothing was evaluated by Jinja
             assert FIELDS[key] in body, key
         assert TAG in body  # the child's tag chip
-        # the outlier finding names the hostile kind in its detail, as text
-        assert f"among {FIELDS['kind']} rows" in body
+        # the outlier finding names the hostile kind by its label in its detail, as text
+        assert f"“{FIELDS['kind_label']}”类活动" in body
         for key in ROOT_SVG:
             assert FIELDS[key] in svg, key
         # fields the page never shows (survey ids, teams, topics, the description) leave no trace either

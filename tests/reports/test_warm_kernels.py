@@ -18,7 +18,7 @@ from analytics.report.layout import unit_filename
 
 ROOT = Path(__file__).resolve().parents[2]
 SHUNHE = ROOT / "data" / "raw" / "shunhe_2012"
-STAMP = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC")
+STAMP = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}（北京时间，UTC\+8）")
 
 pytestmark = pytest.mark.slow
 
