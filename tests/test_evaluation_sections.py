@@ -215,7 +215,8 @@ def test_appraisal_breakdown_adds_up_with_not_applicable_and_no_data_marks(town)
     ]
     assert "本单位：100 × 13.33 ÷ 80 = 16.67" in t.paragraphs
     rule = next(p for p in t.paragraphs if p.startswith("计分方法"))
-    assert "权重 × 实际值 ÷ 满分值（实际值达到满分值即得满分）" in rule and "总分90分及以上为优秀，80分及以上为良好，60分及以上为合格" in rule
+    assert "权重 × 实际值 ÷ 满分值（实际值达到满分值即得满分）" in rule
+    assert "总分90分及以上为优秀，80分及以上为良好，60分及以上为合格" in rule
     assert "NaN" not in html
 
 

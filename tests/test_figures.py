@@ -511,7 +511,7 @@ def test_actual_over_time_against_the_pace_line(meta):
     assert actual.line.color == STATUS_COLOURS["ahead"]
     assert list(actual.customdata[1]) == ["58.4%"]  # 208526 / 357000
     assert as_of.x == (dt.date(2012, 6, 30),) * 2 and as_of.name == "截至 2012-06-30"
-    assert fig.layout.title.text == "地区生产总值 (万元)"
+    assert fig.layout.title.text == "地区生产总值（万元）"  # full-width brackets on a Chinese page
     # legend under the plot (never on the title on a phone); 万元 is an amount, not a count: no whole-number step
     assert fig.layout.legend.yanchor == "bottom" and fig.layout.legend.y == 0 and fig.layout.yaxis.dtick is None
     counted = F.pace_over_time_figure(series=series.assign(actual=[2.0, 7.0]), indicator="x", target=12.0,

@@ -484,7 +484,8 @@ def bullet_figure(*, targets: pd.DataFrame, meta: CampaignMeta, language: str = 
     elapsed = [_percent(x) for x in t["elapsed"]]
     gaps = [as_number(g) for g in (t["pace_gap"] if "pace_gap" in t.columns else [None] * len(t))]
     statuses = [status_key(s) for s in (t["status"] if "status" in t.columns else [None] * len(t))]
-    measures = [plotly_text(m) for m in (t["measure"] if "measure" in t.columns else [""] * len(t))]
+    measures = [plotly_text(meta.measure_label(m, language))
+                for m in (t["measure"] if "measure" in t.columns else [""] * len(t))]
     actual = t["actual"] if "actual" in t.columns else [None] * len(t)
     target = t["target"] if "target" in t.columns else [None] * len(t)
     top = max([100.0, *(v for v in completion + elapsed if v is not None)]) * 1.04
@@ -546,7 +547,12 @@ def pace_over_time_figure(
     """An indicator's cumulative actual by date (metrics.actual_over_time: `date`, `actual`) against the linear pace
     from 0 at the period's start to the target at its end, with a dotted line at as_of. Scatter traces only."""
     name = meta.indicator_label(indicator, language)
-    title = f"{name} ({measure})" if measure and isinstance(measure, str) else name
+    # `measure` as written in the data (it decides whole-number ticks); the title shows it in the page's language
+    shown = meta.measure_label(measure, language)
+    if shown:
+        title = f"{name}（{shown}）" if language == "zh" else f"{name} ({shown})"
+    else:
+        title = name
     target_value = as_number(target)
     if target_value is None:
         return empty_figure(language=language, title=title)

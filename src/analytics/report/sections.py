@@ -336,7 +336,7 @@ class UnitReport:
             parts.append((f"chart-pace-{i}", figures.pace_over_time_figure(
                 series=series, indicator=t.indicator, target=t.target, period_start=t.period_start,
                 period_end=t.period_end, as_of=self.as_of, status=t.status, meta=meta,
-                measure=meta.measure_label(t.measure, self.language), language=self.language)))
+                measure=t.measure if isinstance(t.measure, str) else "", language=self.language)))
         return Section("targets", parts)
 
     def children(self) -> Section:
@@ -431,6 +431,15 @@ class UnitReport:
         """All sections in page order."""
         return [self.header(), self.at_a_glance(), self.kpi_cards(), self.visits(), self.surveys(), self.targets(),
                 self.children(), self.ratings(), self.commitments(), self.appraisal(), self.quality(), self.footer()]
+
+
+@dataclass(frozen=True)
+class _Figure:
+    """A labelled figure of the coverage block: label key and the text shown."""
+
+    label: str
+    text: str
+
 
 def _text(value: object) -> str:
     """A data value as shown in a table: None as empty, anything else as str() gives it."""
