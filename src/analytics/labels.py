@@ -457,6 +457,36 @@ ALIASES: dict[str, str] = {
     **{k: f"batch.{k}" for k in ("rendered", "up_to_date", "failed", "not_rendered", "stale", "stale_help")},
 }
 
+# Plotly's own words (modebar tooltips, notices) in Chinese: registered as plotly.js locale zh-CN on Chinese pages,
+# so no English shows on hover. Keys are plotly.js's English strings, as its locale files use them.
+PLOTLY_ZH: dict[str, str] = {
+    "Autoscale": "自动缩放",
+    "Box Select": "矩形框选",
+    "Compare data on hover": "悬停时比较数据",
+    "Double-click on legend to isolate one trace": "双击图例可只显示该项",
+    "Double-click to zoom back out": "双击恢复原来的缩放",
+    "Download plot": "下载图片",
+    "Download plot as a PNG": "下载图片",
+    "Download plot as a png": "下载图片",
+    "Lasso Select": "套索选择",
+    "Orbital rotation": "轨道旋转",
+    "Pan": "平移",
+    "Produced with Plotly.js": "由绘图程序生成",
+    "Reset": "重置",
+    "Reset axes": "重置坐标轴",
+    "Reset view": "重置视图",
+    "Share chart...": "分享图表……",
+    "Show closest data on hover": "悬停时显示最近的数据",
+    "Snapshot succeeded": "图片已生成",
+    "Sorry, there was a problem downloading your snapshot!": "抱歉，下载图片时出错！",
+    "Taking snapshot - this may take a few seconds": "正在生成图片，请稍候",
+    "Toggle Spike Lines": "显示或隐藏参考线",
+    "Toggle show closest data on hover": "切换悬停时显示最近的数据",
+    "Zoom": "缩放",
+    "Zoom in": "放大",
+    "Zoom out": "缩小",
+}
+
 # DOMAIN.md's "Measures in English": a measure written in Chinese, as an English reader reads it. A campaign's
 # `vocabulary.measures` adds others (CampaignMeta.measure_label); any other is shown as written and listed once.
 MEASURES_EN: dict[str, str] = {
@@ -649,6 +679,7 @@ __all__ = [
     "MEASURES_EN",
     "MESSAGES",
     "MISSING",
+    "PLOTLY_ZH",
     "STATUS_COLOURS",
     "STATUS_SYMBOLS",
     "as_number",

@@ -77,7 +77,9 @@ def visible_text(page) -> str:
     html_text = page.evaluate(
         "() => [document.title, document.body.innerText,"
         " ...[...document.querySelectorAll('[title]')].map(e => e.getAttribute('title')),"
-        " ...[...document.querySelectorAll('[placeholder]')].map(e => e.getAttribute('placeholder'))].join('\\n')")
+        " ...[...document.querySelectorAll('[placeholder]')].map(e => e.getAttribute('placeholder')),"
+        # the tooltips of the charts' modebar buttons (drawn from data-title on hover)
+        " ...[...document.querySelectorAll('[data-title]')].map(e => e.getAttribute('data-title'))].join('\\n')")
     return html_text + "\n" + _TAGS.sub(" ", page.evaluate(CHART_TEXT_JS))
 
 

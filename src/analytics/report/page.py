@@ -15,7 +15,7 @@ from traitlets import default
 from analytics import __version__
 from analytics.config import TEMPLATES_DIR
 from analytics.fileio import write_text_atomic
-from analytics.labels import DEFAULT_LANGUAGE, LANGUAGES
+from analytics.labels import DEFAULT_LANGUAGE, LANGUAGES, PLOTLY_ZH
 from analytics.report import theme
 from analytics.report.layout import ASSET_MODES, OutputLayout, page_to_asset
 from analytics.report.ondisk import PLOTLY_ASSET, page_input_key
@@ -45,6 +45,15 @@ def plotly_tag(assets: str, asset_href: str = page_to_asset(PLOTLY_ASSET)) -> st
     if assets == "shared":
         return script_tag(src=asset_href)
     raise ValueError(f"assets must be one of {ASSET_MODES}, not {assets!r}")
+
+
+def plotly_locale_tag(html_lang: str) -> str:
+    """On a Chinese page, the <script> that gives plotly.js its words in Chinese (modebar tooltips, notices:
+    labels.PLOTLY_ZH) for every chart drawn after it; nothing on an English page (plotly.js speaks English)."""
+    if html_lang != _html_lang("zh"):
+        return ""
+    locale = {"moduleType": "locale", "name": "zh-CN", "dictionary": PLOTLY_ZH}
+    return script_tag(code=f"Plotly.register({json.dumps(locale)});Plotly.setPlotConfig({{locale: 'zh-CN'}});")
 
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
@@ -128,6 +137,7 @@ def _report_settings(nb: nbformat.NotebookNode, given: dict[str, str]) -> dict[s
         report["title"] = _first_heading(nb) or "campaign report"
     if "plotly_tag" not in report:
         report["plotly_tag"] = plotly_tag("self_contained")
+    report.setdefault("plotly_locale", plotly_locale_tag(report["lang"]))
     report.setdefault("css", report_css())
     report.setdefault("version", __version__)
     report.setdefault("input_key", "")
