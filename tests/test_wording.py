@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,8 @@ from openpyxl import load_workbook
 
 from analytics import load_campaign
 from analytics.data.campaign import CampaignMeta
-from analytics.kpis import campaign_flags, finding_detail, finding_value
+from analytics.explore.state import CampaignIndex, Query, unit_panel_html
+from analytics.kpis import campaign_flags, finding_detail, finding_value, unit_kpis
 from analytics.labels import fmt_time, label, measure_label
 from analytics.report import figures
 from analytics.report.downloads import kpis_xlsx
@@ -62,6 +64,21 @@ def test_rates_of_ten_issued_eight_returned_six_valid_carry_their_names(ten_eigh
     for header in ("col.issued", "col.valid", "col.effective_rate"):
         assert f">{label(header, language)}</th>" in children
     assert ">60.0%</td>" in children
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_explorers_panel_names_the_three_rates(ten_eight_six, language):
+    campaign = load_campaign(ten_eight_six)
+    index = CampaignIndex(campaign)
+    as_of = campaign.as_of()
+    html = unit_panel_html(index, Query("R", as_of), unit_kpis(campaign, "R", as_of), language)
+    heads = [label(k, language) for k in ("funnel.issued", "funnel.returned", "funnel.valid", "rate.return_rate",
+                                          "rate.validity", "rate.effective_rate")]
+    cells = re.findall(r"<t[hd][^>]*>([^<]*)</t[hd]>", html)
+    start = cells.index(heads[0])
+    assert cells[start:start + 6] == heads
+    # 10 issued, 8 returned, 6 valid: 回收率 8/10, 有效率 6/8, 有效回收率 6/10
+    assert cells[start + 6:start + 12] == ["10", "8", "6", "80.0%", "75.0%", "60.0%"]
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])

@@ -357,7 +357,7 @@ def evaluation_parts(index: CampaignIndex, q: Query, k: UnitKpis, language: str)
 # -- HTML of the KPI panel: templates/html/explore.html.j2 ------------------------------------------------
 
 SURVEY_COLUMNS = tuple(Column(key, numeric=True) for key in (
-    "funnel.issued", "funnel.returned", "funnel.valid", "rate.return_rate", "rate.validity"))
+    "funnel.issued", "funnel.returned", "funnel.valid", "rate.return_rate", "rate.validity", "rate.effective_rate"))
 TARGET_COLUMNS = (Column("col.indicator"), Column("col.completion", numeric=True), Column("col.elapsed", numeric=True),
                   Column("col.pace_gap", numeric=True), Column("col.status"))
 COMPARE_KEYS = ("events", "persons", "coverage", "effective_rate", "targets_on_pace", "targets_behind")
@@ -375,7 +375,8 @@ def unit_panel_html(index: CampaignIndex, q: Query, k: UnitKpis, language: str) 
     g = unit_glance(index.campaign, k)
     s = k.surveys
     surveys = Table(SURVEY_COLUMNS, [Row((fmt_int(s["issued"]), fmt_int(s["returned"]), fmt_int(s["valid"]),
-                                          fmt_percent(s["return_rate"]), fmt_percent(s["validity"])))])
+                                          fmt_percent(s["return_rate"]), fmt_percent(s["validity"]),
+                                          fmt_percent(s["effective_rate"])))])
     targets = Table(TARGET_COLUMNS, [
         Row((meta.indicator_label(r.indicator, language), fmt_percent(r.completion), fmt_percent(r.elapsed),
              fmt_points(r.pace_gap), Cell(status=r.status)))
