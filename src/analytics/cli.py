@@ -103,7 +103,7 @@ def validate(data_dir: Path, language: str) -> None:
     Prints every problem (exit 2), the habits accepted while reading (notes) and the data-quality findings
     (exit 0: they are shown in the report too).
     """
-    from analytics.kpis import campaign_flags, finding_detail
+    from analytics.kpis import campaign_flags
     from analytics.labels import label, message
     from analytics.report.parameters import read_campaign
 
@@ -131,7 +131,7 @@ def validate(data_dir: Path, language: str) -> None:
         say("validate.findings", count=len(flags))
         for f in flags.head(MAX_FINDINGS_SHOWN).itertuples(index=False):
             where = campaign.source_of(f.table)
-            detail = finding_detail(f, meta, language)
+            detail = message(f.code, language, **f.params) if f.code else f.detail  # codes as in the files
             colon = "：" if language == "zh" else ": "
             text = where_text(where, int(f.row), None, None,
                               colon.join([str(f.unit_id), label(f"flag.{f.flag}", language), detail]), language)

@@ -11,6 +11,7 @@ import pytest
 from analytics.batch import BatchOptions, run_batch
 
 SCORECARD_JS = "/* The index's scorecard: draws the rows embedded as JSON in"
+PLOTLY_LOCALE_JS = 'Plotly.register({"moduleType": "locale", "name": "zh-CN"'  # the first 56 characters
 HOSTILE = {
     "R": "<b>x</b>",
     "../../evil": "<script>alert(1)</script>",
@@ -257,11 +258,12 @@ def _assert_nothing_injected(page, seen) -> None:
     handlers = page.evaluate("() => [...document.querySelectorAll('*')].flatMap(e => [...e.attributes]"
                              ".filter(a => a.name.startsWith('on')).map(a => e.tagName + ' ' + a.name))")
     assert handlers == []
-    # the only scripts are ours: the plotly.js bundle and one Plotly.newPlot call per chart (whose JSON holds
+    # the only scripts are ours: the plotly.js bundle (and on a Chinese page its words in Chinese, a constant of
+    # labels.PLOTLY_ZH) and one Plotly.newPlot call per chart (whose JSON holds
     # the hostile text as escaped strings); on the index, its scorecard script and the JSON data it draws
     scripts = page.evaluate("() => [...document.scripts].map(s => s.src || s.text.trim().slice(0, 60))")
     assert all(s.endswith("/plotly.min.js") or s.startswith("window.PLOTLYENV") or s.startswith(SCORECARD_JS)
-               or s.startswith('{"fields":') for s in scripts), scripts
+               or s.startswith('{"fields":') or s.startswith(PLOTLY_LOCALE_JS) for s in scripts), scripts
     data = page.evaluate("() => [...document.querySelectorAll('script[type=\"application/json\"]')].map(s => s.id)")
     assert data in ([], ["scorecard-data"])
     assert seen == {"dialogs": [], "errors": [], "blocked": []}
