@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import os
 import random
 import resource
@@ -196,24 +197,35 @@ def command(*args: str) -> list[str]:
     return [str(script), *args] if script.exists() else [sys.executable, "-m", "analytics", *args]
 
 
+TIME = Path("/usr/bin/time")
+
+
 def timed(argv: list[str], repeat: int, before: Callable[[], None] | None = None) -> Timing:
-    """Run a command `repeat` times (calling `before` first each time); its exit status must be 0."""
+    """Run a command `repeat` times (calling `before` first each time); its exit status must be 0.
+
+    Peak memory and CPU come from GNU time, which forks the command from its own small process: a child forked
+    from this (large) process would inherit this process's peak resident set as its own ru_maxrss.
+    """
     timing = Timing()
     for _ in range(repeat):
         if before is not None:
             before()
-        with tempfile.TemporaryFile() as err:
+        with tempfile.NamedTemporaryFile() as err, tempfile.NamedTemporaryFile(mode="r") as usage:
+            wrapped = [str(TIME), "-f", "%M %U %S", "-o", usage.name, *argv] if TIME.exists() else argv
             started = time.perf_counter()
-            proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err)
-            _pid, status, usage = os.wait4(proc.pid, 0)
+            proc = subprocess.run(wrapped, stdout=subprocess.DEVNULL, stderr=err, check=False)
             wall = time.perf_counter() - started
-            proc.returncode = os.waitstatus_to_exitcode(status)
             if proc.returncode != 0:
                 err.seek(0)
                 raise SystemExit(f"{' '.join(argv)} exited {proc.returncode}:\n{err.read().decode(errors='replace')}")
+            fields = usage.read().split()[-3:] if TIME.exists() else []
+        if len(fields) == 3:
+            kib, user, system = int(fields[0]), float(fields[1]), float(fields[2])
+        else:
+            kib, user, system = 0, math.nan, math.nan
         timing.wall.append(wall)
-        timing.cpu.append(usage.ru_utime + usage.ru_stime)
-        timing.peak.append(usage.ru_maxrss / 1024)  # KiB on Linux
+        timing.cpu.append(user + system)
+        timing.peak.append(kib / 1024)
     return timing
 
 
@@ -335,14 +347,14 @@ def targets(small: dict, big: dict | None, wide_validate: dict[str, Timing] | No
         Target("one-leaf re-run as a process", "4.5 s", "≤ 2.5 s"),
         Target("cold validate, 1M rows: time / peak memory", "9.7 s / 1.06 GB", "≤ 3 s / ≤ 500 MB"),
         Target("explorer, Python side, 1M rows, any control: median / max", "250 / 443 ms", "≤ 200 / 400 ms",
-               "make bench-explore (issue 15 item 6)"),
+               "see make bench-explore (issue 15 item 6)"),
         Target("explorer in a real Lab, largest sample, control → charts redrawn: median / max",
-               "0.26–0.73 s", "≤ 300 / 600 ms", "not measured yet (issue 15 item 6)"),
-        Target("largest kernel at 1M rows", "815 MB", "≤ 600 MB", "run with --big"),
+               "0.26–0.73 s", "≤ 300 / 600 ms", "see make bench-explore (issue 15 item 6)"),
+        Target("largest kernel at 1M rows", "815 MB", "≤ 600 MB"),
         Target("page of a unit with 100,000 children: render / size", "64 s / 41 MB", "≤ 5 s / ≤ 2 MB",
-               "not measured yet (issue 15 item 5)"),
+               "not in this script: issue 15 item 5 (pages)"),
         Target("index of 100,000 units: time to interactive in Chromium", "—", "≤ 3 s",
-               "not measured yet (issue 15 item 5)"),
+               "not in this script: issue 15 item 5 (pages)"),
     ]
     if "a" in small:
         ac = small["a"] / small["c"]
@@ -424,7 +436,6 @@ def main() -> None:
     big_ids = synthesize(big_data, args.big_units, args.big_visits)
     print(f"\nsynthetic campaign: {len(big_ids)} units, {args.big_visits:,} visit rows in {big_data} "
           f"({time.perf_counter() - t0:.1f} s to write)")
-    big = None
     if args.big:
         big = measure(big_data, big_ids, work / "big", cache, args, min(args.naive_sample, 1))
         print_campaign(f"{len(big_ids)} units, {args.big_visits:,} visit rows", big)
@@ -432,8 +443,13 @@ def main() -> None:
     else:
         wide_validate = processes(big_data, big_ids[-1], work / "big", cache, args.repeat, args.cold_repeat,
                                   runs=False)
-        _table(f"{len(big_ids)} units, {args.big_visits:,} visit rows (validate only; --big for every figure)",
-               [(f"process: {name}", t.text()) for name, t in wide_validate.items()])
+        # The kernel's peak at 1M rows without the whole --big run: the root (the widest page), a township, a leaf.
+        res_k, _ = batch(big_data, work / "big" / "out_kernel", jobs=1, units=[big_ids[0], big_ids[1], big_ids[-1]])
+        big = {"kernel_mb": max(res_k.kernel_peak_mb, default=float("nan"))}
+        _table(f"{len(big_ids)} units, {args.big_visits:,} visit rows (validate, and 3 units for the kernel's "
+               "memory; --big for every figure)",
+               [*[(f"process: {name}", t.text()) for name, t in wide_validate.items()],
+                ("peak memory: kernel (root, township, leaf), MB", f"{big['kernel_mb']:.0f}")])
     print(f"\nbenchmark process peak memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; "
           f"{time.perf_counter() - started:.0f} s in all")
     print_targets(targets(small, big, wide_validate))
