@@ -243,7 +243,9 @@ def test_survey_funnel():
     surveys = {"issued": 100, "returned": 90, "valid": 80, "return_rate": 0.9}
     fig = F.survey_funnel_figure(surveys=surveys, language="zh")
     funnel = fig.data[0]
-    assert funnel.type == "funnel"
+    # bars, not plotly's funnel trace: the pages' plotly.js bundle (basic) draws bar, pie and scatter only
+    assert funnel.type == "bar" and funnel.orientation == "h"
+    assert fig.layout.yaxis.autorange == "reversed"  # issued on top, valid at the bottom
     assert funnel.x == (100, 90, 80)
     assert funnel.y == ("发放", "回收", "有效")  # DOMAIN.md: pages write 发放/回收/有效
     assert [c[0] for c in funnel.customdata] == pytest.approx([1.0, 0.9, 0.8])  # shares of issued

@@ -24,8 +24,8 @@ RUN_OPTIONS = NOTEBOOK_PARAMETERS.subset(["data_dir"]).extended([
     Option("units", "list", "unit ids to render (repeat or comma-separate)", default_text="all units"),
     *(NOTEBOOK_PARAMETERS[n] for n in ("as_of", "language", "tolerance")),
     Option("jobs", "int", "parallel kernels", default=1, minimum=1, maximum=64),
-    Option("assets", "choice", "how pages get plotly.js: inside each page (~5 MB, opens alone) or one "
-           "`assets/plotly.min.js` per folder (pages ~100–400 KB)", default="self_contained", choices=ASSET_MODES),
+    Option("assets", "choice", "how pages get plotly.js: inside each page (~1.3 MB, opens alone) or one "
+           "`assets/plotly.min.js` per folder (1.2 MB; pages ~20–80 KB)", default="self_contained", choices=ASSET_MODES),
     Option("timeout", "number", "seconds allowed per unit; a hung kernel is replaced", default=600.0, minimum=1),
     Option("force", "bool", "re-render units that are up to date", default=False),
     Option("executor", "choice", "where units run: warm kernels in this process's pool, or a Dask cluster",

@@ -273,8 +273,11 @@ def coverage_figure(*, covered_children: pd.DataFrame, language: str = DEFAULT_L
 
 
 def survey_funnel_figure(*, surveys: dict, language: str = DEFAULT_LANGUAGE) -> go.Figure:
-    """Funnel issued → returned → valid, each stage with its share of issued; the hover names each rate (回收率 =
-    returned ÷ issued; 有效回收率 = valid ÷ issued and 有效率 = valid ÷ returned)."""
+    """Funnel issued → returned → valid, each stage with its share of issued.
+
+    Drawn as horizontal bars from zero (issued on top): pages carry plotly.js's partial "basic" bundle (bar,
+    pie, scatter), which has no funnel trace, and bars from one baseline compare the stages just as well.
+    """
     title = label("fig.survey_funnel", language)
     figures = [as_number((surveys or {}).get(k)) for k in ("issued", "returned", "valid")]
     issued = figures[0]
@@ -291,18 +294,21 @@ def survey_funnel_figure(*, surveys: dict, language: str = DEFAULT_LANGUAGE) -> 
     ]
     fig = _figure(title)
     fig.add_trace(
-        go.Funnel(
+        go.Bar(
+            orientation="h",
             y=stages,
             x=values,
             customdata=[[v / issued, r] for v, r in zip(values, rate_lines, strict=True)],
-            texttemplate="%{x:,}<br>%{customdata[0]:.1%}",
+            texttemplate="%{x:,} · %{customdata[0]:.1%}",
             textposition="inside",
+            insidetextanchor="middle",
             marker={"color": list(DEFAULTS.colorway[:3])},
-            connector={"fillcolor": DEFAULTS.grid_colour, "line": {"width": 0}},
             hovertemplate=[_hover("%{y}: %{x:,}", *(("%{customdata[1]}",) if line else ())) for line in rate_lines],
         )
     )
-    fig.update_yaxes(type="category")
+    fig.update_layout(showlegend=False)
+    fig.update_yaxes(type="category", autorange="reversed")
+    fig.update_xaxes(visible=False, range=[0, max(values)])
     return fig
 
 

@@ -2,7 +2,7 @@
 
     index.html            the scorecard of every unit, linking every page
     units/<file>.html     one page per unit (file names from unit_filename)
-    assets/<bundle>.js    plotly.js, only with shared assets
+    assets/plotly.min.js  plotly.js's partial bundle of report/vendor/, only with shared assets
     kpis.csv, kpis.xlsx   the KPI table, for machines and for people
     manifest.json         per unit: status, error, duration, output path, input key
     failed/<file>.ipynb   the executed notebook of each unit that failed
@@ -22,7 +22,7 @@ from pathlib import Path
 
 _UNSAFE = re.compile(r"[^\w\-]+", re.UNICODE)
 _MAX_STEM = 48
-# How pages get plotly.js: the whole library inside each page, or one assets/plotly.min.js per folder.
+# How pages get plotly.js (report/vendor's partial bundle): inside each page, or one assets/plotly.min.js per folder.
 ASSET_MODES = ("self_contained", "shared")
 _FOLDER_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,63}")
 
