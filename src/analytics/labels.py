@@ -127,6 +127,7 @@ LABELS: dict[str, dict[str, str]] = {
     "note.no_flags": {"zh": "未发现数据质量问题", "en": "No data-quality findings"},
     "note.points": {"zh": "个百分点", "en": "points"},
     "note.more_rows": {"zh": "另有未列出的行", "en": "Rows not shown"},
+    "note.full_list": {"zh": "完整名单", "en": "Full list"},
     "note.laggard_legend": {
         "zh": "标色并标注“需关注”的行：无活动、有指标落后序时进度或覆盖率低于50%的单位",
         "en": "Highlighted and marked “needs attention”: units with no events, a target behind pace, or coverage below 50%",

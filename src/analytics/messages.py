@@ -445,6 +445,11 @@ MESSAGES: dict[str, dict[str, str]] = {
               "对本单位不适用的项目不计，总分 = 100 × 适用项目得分之和 ÷ 适用项目权重之和，四舍五入保留两位小数；"
               "总分{excellent}分及以上为优秀，{good}分及以上为良好，{pass}分及以上为合格，低于{pass}分为不合格；"
               "同一上级单位的下级单位按总分排名，同分同名次。"},
+    "report.bounded": {
+        "en": "… and {rest} more: ranked by {ranking}, the top {top} and the bottom {bottom} of {total} units are "
+              "shown.",
+        "zh": "……另有{rest}个单位未列出：按{ranking}排序，显示{total}个单位中的前{top}名和后{bottom}名。",
+    },
     "report.satisfaction_rule": {
         "en": "Satisfaction = ratings of {min} or more ({lowest} or better) ÷ all ratings; mean score = sum of "
               "scores ÷ ratings (5 very satisfied … 1 dissatisfied).",

@@ -25,6 +25,7 @@ from analytics.data.campaign import CampaignMeta
 from analytics.evaluation import UnitAppraisal
 from analytics.labels import MISSING, as_number, fmt_int, fmt_number, fmt_percent, fmt_score, label, message
 from analytics.report import figures
+from analytics.report.bounds import CHILDREN_SHOWN, bounded_note, ranked, top_and_bottom
 from analytics.report.layout import OutputLayout, page_href, page_to_download
 from analytics.report.templating import Cell, Column, Link, Row, Table, macros
 
@@ -62,7 +63,7 @@ ITEM_COLUMNS = (
 
 
 def ratings_parts(*, ratings: pd.DataFrame | None, children: pd.DataFrame | None, meta: CampaignMeta,
-                  language: str, present: bool = True, links: bool = True) -> list[Part]:
+                  language: str, present: bool = True, links: bool = True, bound: int = CHILDREN_SHOWN) -> list[Part]:
     """Cards (ratings, mean score, 满意率), a table by question with the count of each score, the distribution of
     scores, and the children's satisfaction compared.
 
@@ -99,14 +100,17 @@ def ratings_parts(*, ratings: pd.DataFrame | None, children: pd.DataFrame | None
         rated = children["count"] > 0
         if rated.any():
             parts.append(ui.subheading("sub.ratings_children"))
-            parts.append(("chart-ratings-children", figures.ratings_by_child_figure(by_child=children,
-                                                                                    language=language)))
             best_first = children[rated].sort_values("satisfaction", ascending=False, kind="stable")
+            cut = top_and_bottom(best_first, bound)
+            parts.append(("chart-ratings-children", figures.ratings_by_child_figure(
+                by_child=cut.rows if cut.rest else children, language=language)))
             parts.append(ui.data_table(Table(CHILD_RATING_COLUMNS, [
                 Row((Cell(c.name, href=page_href(c.unit_id) if links else None), fmt_int(c.count), fmt_score(c.mean),
                      fmt_percent(c.satisfaction)))
-                for c in best_first.itertuples(index=False)
+                for c in cut.rows.itertuples(index=False)
             ], css_class=TEXT_TABLE)))
+            if cut.rest:
+                parts.append(bounded_note(cut, "col.satisfaction", language, links))
         if not rated.all():
             parts.append(ui.note("note.unrated_children", int((~rated).sum())))
     return parts
@@ -117,7 +121,7 @@ def ratings_parts(*, ratings: pd.DataFrame | None, children: pd.DataFrame | None
 
 def commitments_parts(*, figures_: dict[str, float] | None, overdue: pd.DataFrame | None,
                       children: pd.DataFrame | None, as_of: dt.date, language: str, present: bool = True,
-                      links: bool = True) -> list[Part]:
+                      links: bool = True, bound: int = CHILDREN_SHOWN) -> list[Part]:
     """Cards (承诺兑现率, due, kept on time, kept late, overdue, due today), the fulfilment written out (and how many
     are not yet due),
     the children compared, and the overdue commitments listed (unit, text, due date, days overdue; the first
@@ -149,8 +153,15 @@ def commitments_parts(*, figures_: dict[str, float] | None, overdue: pd.DataFram
         due = children["due"] > 0
         if due.any():
             parts.append(ui.subheading("sub.commitments_children"))
-            parts.append(("chart-commitments-children",
-                          figures.commitments_by_child_figure(by_child=children, language=language)))
+            # ranked as the chart ranks them: kept on time ÷ (kept + late + due today + overdue), highest first
+            segments = children[due][["kept", "late", "due_today", "overdue"]].apply(pd.to_numeric, errors="coerce")
+            segments = segments.fillna(0)
+            cut = top_and_bottom(ranked(children[due].assign(_kept_share=segments["kept"] / segments.sum(axis=1)),
+                                        "_kept_share"), bound)
+            parts.append(("chart-commitments-children", figures.commitments_by_child_figure(
+                by_child=cut.rows.drop(columns="_kept_share") if cut.rest else children, language=language)))
+            if cut.rest:
+                parts.append(bounded_note(cut, "kpi.commitment_fulfilment", language, links))
         if not due.all():
             parts.append(ui.note("note.no_due_children", int((~due).sum())))
     parts.append(ui.subheading("sub.overdue"))
@@ -182,7 +193,7 @@ def _date(value: object) -> str:
 
 
 def appraisal_parts(*, appraisal: UnitAppraisal | None, children_items: pd.DataFrame | None, meta: CampaignMeta,
-                    language: str, links: bool = True) -> list[Part]:
+                    language: str, links: bool = True, bound: int = CHILDREN_SHOWN) -> list[Part]:
     """Cards (score, grade, rank among siblings), the breakdown by item (value, full marks at, weight, points
     earned and lost, 'not applicable' / 'no data'), the scoring rule in one sentence and this unit's division,
     then the children's ranking (a chart and a table with each item's points).
@@ -219,9 +230,14 @@ def appraisal_parts(*, appraisal: UnitAppraisal | None, children_items: pd.DataF
                                           weights=fmt_number(a.weights), score=fmt_score(a.score)), "rule"))
     if not a.children.empty:
         parts.append(ui.subheading("sub.appraisal_children"))
+        scored = a.children[pd.to_numeric(a.children["score"], errors="coerce").notna()]
+        cut = top_and_bottom(ranked(scored, "score"), bound)
+        children = cut.rows if cut.rest else a.children
         parts.append(("chart-appraisal-children", figures.appraisal_ranking_figure(
-            ranking=a.children, thresholds=a.spec.thresholds, language=language)))
-        parts.append(ui.data_table(_children_table(a, children_items, meta, language, links)))
+            ranking=children, thresholds=a.spec.thresholds, language=language)))
+        parts.append(ui.data_table(_children_table(a, children, children_items, meta, language, links)))
+        if cut.rest:
+            parts.append(bounded_note(cut, "col.score", language, links))
         unscored = int(a.children["score"].isna().sum())
         if unscored:
             parts.append(ui.note("note.unscored_children", unscored))
@@ -251,8 +267,8 @@ def _item_rows(items: pd.DataFrame, language: str) -> list[Row]:
     return rows
 
 
-def _children_table(a: UnitAppraisal, children_items: pd.DataFrame | None, meta: CampaignMeta, language: str,
-                    links: bool) -> Table:
+def _children_table(a: UnitAppraisal, children: pd.DataFrame, children_items: pd.DataFrame | None, meta: CampaignMeta,
+                    language: str, links: bool) -> Table:
     """Rank, unit, score, grade, then each item's points (— where it does not apply), best first."""
     codes = [i.code for i in a.spec.items]
     columns = [Column("col.rank", numeric=True), Column("col.unit"), Column("col.score", numeric=True),
@@ -261,12 +277,14 @@ def _children_table(a: UnitAppraisal, children_items: pd.DataFrame | None, meta:
                 for code, i in zip(codes, a.spec.items, strict=True)]
     points: dict[tuple[str, str], Decimal | None] = {}
     if children_items is not None and not children_items.empty:
+        if len(children) < len(a.children):  # only the units shown (a ranking cut to its top and bottom)
+            children_items = children_items[children_items["unit_id"].isin(list(children["unit_id"]))]
         for unit, part in children_items.groupby("unit_id", sort=False):
             part = part.set_index("item").reindex(codes)
             shown, _ = shown_points(part["points"].where(part["applies"].astype(bool)).tolist())
             points.update({(unit, code): p for code, p in zip(codes, shown, strict=True)})
     rows = []
-    for c in a.children.itertuples(index=False):
+    for c in children.itertuples(index=False):
         unit = Cell(c.name, href=page_href(c.unit_id) if links else None)
         rows.append(Row((fmt_int(c.rank), unit, fmt_score(c.score), Cell(grade=c.grade),
                          *(fmt_score(points.get((c.unit_id, code))) for code in codes))))

@@ -37,6 +37,7 @@ from analytics.kpis import (
 from analytics.labels import MISSING, fmt_int, fmt_number, fmt_percent, fmt_points, fmt_time, label
 from analytics.metrics import LAGGING_STATUSES, actual_over_time, tag_comparison, until
 from analytics.report import evaluation_sections, figures
+from analytics.report.bounds import CHILDREN_SHOWN, bounded_note, ranked, top_and_bottom
 from analytics.report.glance import (
     Glance,
     children_lists,
@@ -141,6 +142,8 @@ class UnitReport:
     kpis: UnitKpis
     generated_at: str
     _glance: Glance | None = field(default=None, repr=False)
+    # Charts and tables of children show at most this many (top and bottom of the ranking): report.bounds.
+    children_shown: int = CHILDREN_SHOWN
 
     @classmethod
     def load(
@@ -266,8 +269,14 @@ class UnitReport:
         parts.append(("chart-events", figures.events_by_kind_figure(events=self.kpis.events, meta=meta, language=lang)))
         end = min(self.as_of, meta.end)
         parts.append(("chart-trend", figures.visits_trend_figure(visits=visits, start=meta.start, end=end, language=lang)))
-        if len(self.kpis.covered_children):
-            parts.append(("chart-coverage", figures.coverage_figure(covered_children=self.kpis.covered_children, language=lang)))
+        covered = self.kpis.covered_children
+        if len(covered):
+            cut = top_and_bottom(ranked(covered.assign(_events=pd.to_numeric(covered["events"], errors="coerce").fillna(0)),
+                                        "_events"), self.children_shown)
+            shown = cut.rows.drop(columns="_events") if cut.rest else covered
+            parts.append(("chart-coverage", figures.coverage_figure(covered_children=shown, language=lang)))
+            if cut.rest:
+                parts.append(bounded_note(cut, "axis.events", lang))
             parts += self._coverage_gaps()
         return Section("visits", parts)
 
@@ -303,8 +312,14 @@ class UnitReport:
                     "valid": children["survey_valid"],
                 }
             )
+            unsurveyed = figures.children_without_surveys(by_child)  # of all children, before any cut
+            surveyed = children[children["survey_issued"] > 0]
+            cut = top_and_bottom(ranked(surveyed, "survey_effective_rate"), self.children_shown)
+            if cut.rest:  # the surveyed children ranked by effective rate, top and bottom
+                by_child = by_child.loc[cut.rows.index]
             parts.append(("chart-survey-rates", figures.survey_rates_by_child_figure(by_child=by_child, language=self.language)))
-            unsurveyed = figures.children_without_surveys(by_child)
+            if cut.rest:
+                parts.append(bounded_note(cut, "rate.effective_rate", self.language))
             if unsurveyed:
                 parts.append(self.ui.note("note.unsurveyed_children", unsurveyed))
         return Section("surveys", parts)
@@ -345,9 +360,10 @@ class UnitReport:
         children = self._children()
         if children.empty:  # a unit without units below has no such section
             return Section("children", [])
-        ranked = children.sort_values(["persons", "events"], ascending=False, kind="stable")
+        by_persons = children.sort_values(["persons", "events"], ascending=False, kind="stable")
+        cut = top_and_bottom(by_persons.assign(_rank=range(1, len(by_persons) + 1)), self.children_shown)
         rows = []
-        for rank, c in enumerate(ranked.itertuples(index=False), start=1):
+        for rank, c in zip(cut.rows["_rank"].tolist(), cut.rows.itertuples(index=False), strict=True):
             laggard = c.events == 0 or c.targets_lagging > 0 or (not pd.isna(c.coverage) and c.coverage < 0.5)
             tags = tuple(self.t(tag) for tag in c.tags.split(";") if tag)
             if laggard:  # said in words too: a row's colour is lost on paper printed without backgrounds
@@ -360,6 +376,8 @@ class UnitReport:
                 css_class="laggard" if laggard else "",
             ))
         parts.append(self.ui.data_table(Table(CHILDREN_COLUMNS, rows)))
+        if cut.rest:
+            parts.append(bounded_note(cut, "axis.persons", self.language))
         parts.append(self.ui.laggard_legend())
         comparison = self._tag_comparison()
         if not comparison.empty:
@@ -408,7 +426,7 @@ class UnitReport:
         children = children_ratings(self.campaign, self.unit_id, self.as_of) if present else None
         return Section("ratings", evaluation_sections.ratings_parts(
             ratings=self.kpis.ratings, children=children, meta=self.campaign.meta, language=self.language,
-            present=present))
+            present=present, bound=self.children_shown))
 
     def commitments(self) -> Section:
         """公开承诺: fulfilment (kept, late, overdue, due today, of due), children compared, overdue ones listed."""
@@ -416,7 +434,7 @@ class UnitReport:
         children = children_commitments(self.campaign, self.unit_id, self.as_of) if present else None
         return Section("commitments", evaluation_sections.commitments_parts(
             figures_=self.kpis.commitments, overdue=self.kpis.overdue_commitments, children=children,
-            as_of=self.as_of, language=self.language, present=present))
+            as_of=self.as_of, language=self.language, present=present, bound=self.children_shown))
 
     def appraisal(self) -> Section:
         """考核评分: score, grade, rank among siblings, points by item, the scoring rule, the children's ranking."""
@@ -425,7 +443,8 @@ class UnitReport:
         if scored is not None:
             children = scored.items[scored.items["unit_id"].isin(self.campaign.hierarchy.children[self.unit_id])]
         return Section("appraisal", evaluation_sections.appraisal_parts(
-            appraisal=self.kpis.appraisal, children_items=children, meta=self.campaign.meta, language=self.language))
+            appraisal=self.kpis.appraisal, children_items=children, meta=self.campaign.meta, language=self.language,
+            bound=self.children_shown))
 
     def sections(self) -> list[Section]:
         """All sections in page order."""
