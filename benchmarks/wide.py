@@ -1,0 +1,173 @@
+"""Pages bounded at any width of the tree (issue 15, item 5): one unit with 100,000 children.
+
+    python benchmarks/wide.py                        # 100,000 children, 200,000 visit rows
+    python benchmarks/wide.py --children 20000 --visits 50000
+
+A synthetic campaign (a root with `--children` villages; visits, a questionnaire batch for every other
+village, a `sum` target per village) is rendered by `run` for the root only, with shared assets, as a user
+would. Printed, each with its target beside it:
+  - the root page: render time in its kernel (the manifest's duration: the campaign's KPI table is built for
+    this page), its size, and in this process the same sections cold (first page) and warm (the campaign's
+    tables already computed, as for every later page of a batch);
+  - the index of the whole campaign (100,001 units): its size, and in headless Chromium from file:// the time
+    to interactive (navigation start until the rows are drawn and the page answers), then a search and a sort.
+Separate from `make bench` (benchmarks/batch.py), whose table is the batch's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGETS = {"render": 5.0, "page_mb": 2.0, "tti": 3.0}
+
+
+def synthesize_wide(folder: Path, children: int, visits: int, seed: int = 11) -> list[str]:
+    """A root R with `children` villages (a fifth tagged advanced, a fifth lagging), `visits` visit rows, a
+    questionnaire batch for every other village and a `sum` target with one actual per village."""
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "campaign.yaml").write_text(
+        "id: wide\nname: {zh: 宽层级活动, en: Wide campaign}\nstart: 2024-01-01\nend: 2024-12-31\nas_of: 2024-09-30\n"
+        "vocabulary:\n  indicators:\n    projects: {zh: 项目数, en: Projects}\n", encoding="utf-8")
+    ids = [f"C{i:06d}" for i in range(children)]
+    with open(folder / "units.csv", "w", encoding="utf-8") as fh:
+        fh.write("unit_id,name,parent_id,kind,sector,tags\nR,宽县,,county,,\n")
+        for i, uid in enumerate(ids):
+            fh.write(f"{uid},单位{i},R,village,rural,{rng.choice(['advanced', 'lagging', '', '', ''])}\n")
+    with open(folder / "visits.csv", "w", encoding="utf-8") as fh:
+        fh.write("date,unit_id,kind,group,persons,team,topic\n")
+        for i in range(visits):
+            day = dt.date(2024, 1, 1) + dt.timedelta(days=rng.randrange(0, 270))
+            fh.write(f"{day},{rng.choice(ids)},{rng.choice(['seminar', 'visit', 'lecture'])},"
+                     f"{rng.choice(['residents', 'staff'])},{rng.randint(1, 40)},组{i % 9},\n")
+    with open(folder / "surveys.csv", "w", encoding="utf-8") as fh:
+        fh.write("survey_id,unit_id,date,issued,returned,valid\n")
+        for i, uid in enumerate(ids[::2]):
+            issued = rng.randint(20, 200)
+            returned = rng.randint(issued // 2, issued)
+            fh.write(f"S{i:06d},{uid},2024-03-01,{issued},{returned},{rng.randint(returned // 2, returned)}\n")
+    with open(folder / "targets.csv", "w", encoding="utf-8") as tf, open(folder / "actuals.csv", "w",
+                                                                           encoding="utf-8") as af:
+        tf.write("unit_id,indicator,target,measure,period_start,period_end,aggregation\n")
+        af.write("unit_id,indicator,date,value\n")
+        for uid in ids:
+            tf.write(f"{uid},projects,{rng.randint(10, 40)},个,2024-01-01,2024-12-31,sum\n")
+            af.write(f"{uid},projects,2024-06-28,{rng.randint(0, 30)}\n")
+    return ids
+
+
+def render_root(folder: Path, out: Path, units: list[str]):
+    from analytics.batch import BatchOptions, run_batch
+
+    return run_batch(BatchOptions(data_dir=folder, out_dir=out, units=units, jobs=1, assets="shared", force=True))
+
+
+def sections_in_process(folder: Path) -> tuple[float, float]:
+    """Seconds for the root's report sections as HTML: first page of a process, then again (tables memoised)."""
+    from analytics.data.loading import load_campaign
+    from analytics.report.sections import UnitReport
+
+    load_campaign(folder)
+    times = []
+    for _ in range(2):
+        start = time.perf_counter()
+        report = UnitReport.load(folder, None)
+        "".join(s.html() for s in report.sections())
+        times.append(time.perf_counter() - start)
+    return times[0], times[1]
+
+
+def index_in_chromium(index: Path, query: str, runs: int) -> dict[str, float]:
+    """Median seconds over `runs` fresh tabs: time to interactive, a search, a sort (each until rows are drawn)."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    found: dict[str, list[float]] = {"tti": [], "search": [], "sort": []}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        for _ in range(runs):
+            tab = browser.new_page(viewport={"width": 1366, "height": 900})
+            tab.goto(index.as_uri(), wait_until="commit")
+            tab.wait_for_function("() => document.querySelectorAll('#scorecard tbody tr').length > 0",
+                                  polling="raf", timeout=120_000)
+            # The main thread answers this only once the drawing task is over: navigation start -> now.
+            found["tti"].append(tab.evaluate("() => new Promise(r => setTimeout(() => r(performance.now()), 0))") / 1000)
+            start = time.perf_counter()
+            tab.fill("#sc-search", query)
+            tab.wait_for_function("q => [...document.querySelectorAll('#scorecard tbody tr')].length > 0 && "
+                                  "[...document.querySelectorAll('#scorecard tbody tr td:first-child')]"
+                                  ".every(td => td.textContent.includes(q))", arg=query, timeout=120_000)
+            found["search"].append(time.perf_counter() - start)
+            tab.fill("#sc-search", "")
+            start = time.perf_counter()
+            tab.click("#scorecard th[data-sort='0'] button")
+            tab.wait_for_function("() => document.querySelector(\"#scorecard th[data-sort='0']\")"
+                                  ".getAttribute('aria-sort') !== 'none'", timeout=120_000)
+            tab.evaluate("() => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)))")
+            found["sort"].append(time.perf_counter() - start)
+            tab.close()
+        browser.close()
+    return {k: statistics.median(v) for k, v in found.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--children", type=int, default=100_000)
+    parser.add_argument("--visits", type=int, default=200_000)
+    parser.add_argument("--runs", type=int, default=3, help="browser runs (median)")
+    parser.add_argument("--keep", action="store_true", help="keep the synthetic campaign and output")
+    args = parser.parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="bench-wide-"))
+    import os
+
+    os.environ.setdefault("CAMPAIGN_ANALYTICS_CACHE", str(work / "cache"))
+    try:
+        folder, out = work / "wide", work / "out"
+        started = time.perf_counter()
+        synthesize_wide(folder, args.children, args.visits)
+        print(f"synthetic campaign: 1 root, {args.children:,} children, {args.visits:,} visits "
+              f"({time.perf_counter() - started:.1f} s)", flush=True)
+        started = time.perf_counter()
+        result = render_root(folder, out, ["R"])
+        wall = time.perf_counter() - started
+        root = next(u for u in result.units if u.unit_id == "R")
+        page = out / root.output
+        kernel = root.duration_s
+        cold, warm = sections_in_process(folder)
+        size_mb = page.stat().st_size / 1e6
+        index_mb = result.index.stat().st_size / 1e6
+        print(f"run --units R (whole process: load, KPIs, index and kpis of {args.children + 1:,} units): "
+              f"{wall:.1f} s", flush=True)
+        browser = index_in_chromium(result.index, "单位4242", args.runs)
+        rows = [
+            ("root page render in its kernel (s)", f"{kernel:.2f}", f"≤ {TARGETS['render']:g}"),
+            ("root sections in process: first page (s)", f"{cold:.2f}", ""),
+            ("root sections in process: tables computed (s)", f"{warm:.2f}", f"≤ {TARGETS['render']:g}"),
+            ("root page size, shared assets (MB)", f"{size_mb:.3f}", f"≤ {TARGETS['page_mb']:g}"),
+            (f"index of {args.children + 1:,} units: size (MB)", f"{index_mb:.1f}", ""),
+            ("index: time to interactive in Chromium (s)", f"{browser['tti']:.2f}", f"≤ {TARGETS['tti']:g}"),
+            ("index: search, until rows drawn (s)", f"{browser['search']:.2f}", ""),
+            ("index: sort by a column, until drawn (s)", f"{browser['sort']:.2f}", ""),
+        ]
+        width = max(len(r[0]) for r in rows)
+        print(f"\n{'measure'.ljust(width)}  {'figure':>8}  target")
+        for name, figure, target in rows:
+            print(f"{name.ljust(width)}  {figure:>8}  {target}")
+    finally:
+        if args.keep:
+            print(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
