@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test lint bench bench-explore lab samples clean
+.PHONY: report test lint bench bench-wide bench-explore lab samples clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ test: lint
 ## bench: batch benchmark (naive loop vs warm kernels vs in-process floor)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/batch.py
+
+## bench-wide: a unit with 100,000 children (page render and size) and the index of 100,001 units in Chromium
+bench-wide: $(STAMP)
+	$(BIN)/python benchmarks/wide.py
 
 ## bench-explore: explorer update times (largest sample; synthetic 1,000 units / 1,000,000 rows)
 bench-explore: $(STAMP)
