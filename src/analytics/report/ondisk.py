@@ -7,11 +7,15 @@ writes that key and re-exports these names.
 
 from __future__ import annotations
 
-import importlib.util
+import json
 import re
 from pathlib import Path
 
+from analytics.config import resource
+
 PLOTLY_ASSET = "plotly.min.js"
+# plotly.js's partial "basic" bundle that pages carry (scripts/vendor_plotly.py; report.page.plotly_bundle).
+VENDOR = ("report", "vendor")
 
 # nbconvert rewrites the head (attribute order, self-closing tags), so match the tag loosely.
 _INPUT_META = re.compile(rb'<meta[^>]*"campaign-analytics-input"[^>]*>')
@@ -31,13 +35,7 @@ def page_input_key(path: Path) -> str | None:
 
 
 def plotly_js_bytes() -> bytes:
-    """The plotly.js bundle shipped inside the plotly package, as `plotly.offline.get_plotlyjs` reads it
-    (package_data/plotly.min.js), found without importing plotly (~0.5 s)."""
-    spec = importlib.util.find_spec("plotly")
-    for folder in (spec.submodule_search_locations or []) if spec else []:
-        path = Path(folder) / "package_data" / PLOTLY_ASSET
-        if path.is_file():
-            return path.read_bytes()
-    from plotly.offline import get_plotlyjs  # a plotly packaged some other way (a zip)
-
-    return get_plotlyjs().encode("utf-8")
+    """The vendored plotly.js bundle of report pages (report/vendor/, named in plotly-bundle.json), read without
+    importing plotly."""
+    info = json.loads(resource(*VENDOR, "plotly-bundle.json").read_text(encoding="utf-8"))
+    return resource(*VENDOR, info["file"]).read_bytes()

@@ -18,15 +18,14 @@ from analytics.fileio import write_text_atomic
 from analytics.labels import DEFAULT_LANGUAGE, LANGUAGES, PLOTLY_ZH
 from analytics.report import theme
 from analytics.report.layout import ASSET_MODES, OutputLayout, page_to_asset
-from analytics.report.ondisk import PLOTLY_ASSET, page_input_key
+from analytics.report.ondisk import PLOTLY_ASSET, VENDOR, page_input_key
 from analytics.report.templating import script_tag
 
 __all__ = ["PLOTLY_ASSET", "CampaignReportExporter", "executed_notebook_page", "notebook_html", "page_input_key",
            "plotly_bundle", "plotly_js", "plotly_tag", "report_css", "write_shared_asset"]
 
-# plotly.js's partial "basic" bundle (bar, pie, scatter: every trace a page draws), vendored by
+# VENDOR (ondisk): plotly.js's partial "basic" bundle (bar, pie, scatter: every trace a page draws), vendored by
 # scripts/vendor_plotly.py at the plotly package's own plotly.js version: 1.2 MB instead of 4.8 MB per page.
-VENDOR = ("report", "vendor")
 
 
 @functools.cache
