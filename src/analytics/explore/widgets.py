@@ -4,11 +4,14 @@
     CampaignExplorer.from_folder("data/raw/weishi").show()
 
 Controls: campaign, unit (the hierarchy, indented, narrowed by a search box), visit date range, visit kinds
-and groups, target indicators, as_of, language, and a compare mode for two to five units. A change updates
-the charts and the panel in place: each chart is rebuilt with the report's figure builder and copied into
-its FigureWidget inside `batch_update()`, and the panel shows `unit_kpis` figures, so the numbers are those
-of the unit's HTML page for the same as_of. "Export this unit" writes that page through `run_batch`.
-The computations live in `explore_state`; this module is the wiring.
+and groups and target indicators (checkboxes with all/none), as_of, language, and a compare mode for two to
+five units (tags). A change updates the charts and the panel in place: a chart whose inputs changed is rebuilt
+with the report's figure builder and copied into its FigureWidget in one batch (only the properties that
+differ travel to the browser; a chart whose inputs did not change is not touched), and the panel shows
+`unit_kpis` figures, so the numbers are those of the unit's HTML page for the same as_of. Compare mode shows
+only the comparison. The charts sit in a grid whose columns follow the width the page gives the explorer.
+"Export this unit" writes that page through `run_batch`. The computations live in `explore.state`, the
+controls in `explore.controls`; this module is the wiring.
 """
 
 from __future__ import annotations
@@ -27,10 +30,12 @@ import plotly.graph_objects as go
 from analytics.config import RAW_DATA_DIR, REPORTS_DIR, resolve_data_dir
 from analytics.data.campaign import META_FILE, Campaign, CampaignMeta, parse_meta
 from analytics.data.loading import load_campaign
+from analytics.explore.controls import Choices, UnitTags, WidthProbe, grid_columns
 from analytics.explore.state import (
     COMPARE_METRICS,
     EVALUATION_FIGURES,
     EVALUATION_SECTIONS,
+    INDENT,
     MAX_COMPARE,
     UNIT_FIGURES,
     CampaignIndex,
@@ -58,10 +63,14 @@ EVALUATION = "evaluation"  # the report's 群众评议, 公开承诺 and 考核�
 UPDATES = (*FIGURES, EVALUATION)
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 EXPORT_DIR = REPORTS_DIR / "explore"
-# Charts get a fixed width: a FigureWidget drawn before its cell has a width falls back to 700 px and never
-# resizes, so in a two-column grid it would be cut off. Two charts side by side fit a 1,280 px notebook.
-CHART_WIDTH = 600
+# Charts get a width from the grid: a FigureWidget draws itself once at the width it finds (700 px when its cell
+# has none yet) and never follows its container, so the explorer measures the width it has (WidthProbe) and
+# gives each chart its column's width: as many columns of at least CHART_MIN px as fit, at most MAX_COLUMNS.
+# Until the page reports a width (or outside a browser) charts are CHART_WIDTH px in as many columns as fit.
+CHART_WIDTH = 560
+CHART_MIN = 440
 CHART_GAP = 8
+MAX_COLUMNS = 3
 _WIDE = {"description_width": "initial"}
 
 
@@ -136,7 +145,9 @@ class CampaignExplorer:
         self.export_dir = Path(export_dir) if export_dir is not None else EXPORT_DIR
         self.last_update_s = 0.0
         self.last_export: Path | None = None
+        self.chart_width = CHART_WIDTH
         self._quiet = 0
+        self._drawn: dict[str, object] = {}  # chart or panel -> the inputs it shows now
         self._indexes: dict[str, CampaignIndex] = {}
         key = _folder_key(campaign)
         self._folders: dict[str, CampaignMeta | None] = {}
@@ -163,6 +174,12 @@ class CampaignExplorer:
         """Display the dashboard in the notebook."""
         from IPython.display import display
 
+        # A FigureWidget inside a box starts from the state it had when it was created: the browser keeps it up
+        # to date from the changes it receives, but changes that arrive before its script has loaded are lost
+        # (the first charts of the dashboard came up empty in JupyterLab). Its own display hook sends the whole
+        # figure; do the same for every chart before the dashboard appears.
+        for fig in (*self.figures.values(), *self.evaluation_figures.values()):
+            fig._repr_mimebundle_()
         display(self.widget)
 
     def _ipython_display_(self) -> None:
@@ -179,48 +196,56 @@ class CampaignExplorer:
         self.unit = W.Select(rows=14, layout=full)
         self.start = W.DatePicker(style=_WIDE, layout=full)
         self.end = W.DatePicker(style=_WIDE, layout=full)
-        self.kinds = W.SelectMultiple(rows=5, style=_WIDE, layout=full)
-        self.groups = W.SelectMultiple(rows=6, style=_WIDE, layout=full)
-        self.indicators = W.SelectMultiple(rows=5, style=_WIDE, layout=full)
+        self.kinds = Choices()
+        self.groups = Choices()
+        self.indicators = Choices()
         self.compare = W.Checkbox(value=False, indent=False)
-        self.compare_units = W.SelectMultiple(rows=8, layout=full, disabled=True)
-        self.compare_metric = W.Dropdown(style=_WIDE, layout=full, disabled=True)
+        self.compare_units = UnitTags(default=lambda: self.index.default_compare(self.unit.value))
+        self.compare_metric = W.Dropdown(style=_WIDE, layout=full)
+        self._compare_controls = W.VBox([self.compare_units, self.compare_metric],
+                                        layout=W.Layout(width="100%", display="none"))
         self.export_button = W.Button(icon="download", layout=W.Layout(width="auto"))
         self.kpi_panel = W.HTML(layout=full)
         self.status = W.HTML(layout=full)
+        self.probe = WidthProbe()
         # The package's small template from the start: plotly's default one is large to build and to send.
-        self.figures: dict[str, go.FigureWidget] = {name: go.FigureWidget(layout={"template": TEMPLATE}) for name in FIGURES}
+        self.figures: dict[str, go.FigureWidget] = {
+            name: go.FigureWidget(layout={"template": TEMPLATE, "width": CHART_WIDTH}) for name in FIGURES}
         self.kpis = None
 
         self._compare_box = W.Box([self.figures["compare"]],
                                   layout=W.Layout(width="100%", overflow="auto", display="none"))
-        charts = W.Box(
-            [W.Box([self.figures[n]], layout=W.Layout(width=f"{CHART_WIDTH}px")) for n in UNIT_FIGURES],
-            layout=W.Layout(width="100%", flex_flow="row wrap", grid_gap=f"{CHART_GAP}px"),
-        )
-        # The evaluation sections: each one's HTML (cards, tables, the scoring rule), then its charts side by side;
+        self._compare_box.add_class("ca-chart-compare")
+        self._grids: list[W.GridBox] = []
+        self._charts = self._grid([self._chart_box(n, self.figures[n]) for n in UNIT_FIGURES])
+        # The evaluation sections: each one's HTML (cards, tables, the scoring rule), then its charts in the grid;
         # a chart the unit has no part for (e.g. children compared, for a leaf) is hidden.
         self.sections = {key: W.HTML(layout=full) for key in EVALUATION_SECTIONS}
         self.evaluation_figures: dict[str, go.FigureWidget] = {
-            div: go.FigureWidget(layout={"template": TEMPLATE}) for divs in EVALUATION_FIGURES.values() for div in divs}
-        self._evaluation_boxes = {div: W.Box([fig], layout=W.Layout(width=f"{CHART_WIDTH}px", display="none"))
-                                  for div, fig in self.evaluation_figures.items()}
-        evaluation = W.VBox([
+            div: go.FigureWidget(layout={"template": TEMPLATE, "width": CHART_WIDTH})
+            for divs in EVALUATION_FIGURES.values() for div in divs}
+        self._evaluation_boxes = {div: self._chart_box(div, fig) for div, fig in self.evaluation_figures.items()}
+        for box in self._evaluation_boxes.values():
+            box.layout.display = "none"
+        self._evaluation = W.VBox([
             part
             for key in EVALUATION_SECTIONS
-            for part in (self.sections[key], W.Box([self._evaluation_boxes[d] for d in EVALUATION_FIGURES[key]],
-                                                   layout=W.Layout(width="100%", flex_flow="row wrap",
-                                                                   grid_gap=f"{CHART_GAP}px")))
+            for part in (self.sections[key], self._grid([self._evaluation_boxes[d] for d in EVALUATION_FIGURES[key]]))
         ], layout=full)
-        left = W.VBox([self.search, self.unit, self.compare, self.compare_units, self.compare_metric],
+        left = W.VBox([self.search, self.unit, self.compare, self._compare_controls],
                       layout=W.Layout(width="330px", min_width="260px"))
         filters = W.VBox([self.start, self.end, self.kinds, self.groups, self.indicators],
-                         layout=W.Layout(width="300px", min_width="240px"))
+                         layout=W.Layout(width="320px", min_width="240px", grid_gap="6px"))
         right = W.VBox([self.kpi_panel, self.export_button, self.status], layout=W.Layout(flex="1 1 360px"))
         header = W.HBox([self.campaign_picker, self.as_of, self.language], layout=W.Layout(flex_flow="row wrap"))
         body = W.HBox([left, filters, right], layout=W.Layout(flex_flow="row wrap", grid_gap="12px"))
-        self.widget = W.VBox([header, body, self._compare_box, charts, evaluation], layout=full)
+        self.widget = W.VBox([header, body, self.probe, self._compare_box, self._charts, self._evaluation],
+                             layout=full)
         self.widget.add_class("campaign-explorer")
+        # Class names by control: the browser tests and the Lab benchmark find each one by its name.
+        for name in ("campaign_picker", "as_of", "language", "search", "unit", "start", "end", "kinds", "groups",
+                     "indicators", "compare", "compare_units", "compare_metric", "kpi_panel", "status"):
+            getattr(self, name).add_class("ca-" + name.replace("_", "-"))
 
         handlers = {
             self.campaign_picker: self._on_campaign,
@@ -231,7 +256,7 @@ class CampaignExplorer:
             self.kinds: self._on_filters,
             self.groups: self._on_filters,
             self.as_of: self._on_filters,
-            self.indicators: self._on_indicators,
+            self.indicators: self._on_filters,
             self.language: self._on_language,
             self.compare: self._on_compare,
             self.compare_units: self._on_compare_choice,
@@ -239,7 +264,20 @@ class CampaignExplorer:
         }
         for control, handler in handlers.items():
             control.observe(self._guarded(handler), names="value")
+        self.probe.observe(self._guarded(self._on_width), names="width")
         self.export_button.on_click(lambda _button: self.export())
+
+    @staticmethod
+    def _chart_box(name: str, fig: go.FigureWidget) -> W.Box:
+        box = W.Box([fig], layout=W.Layout(overflow="hidden"))
+        box.add_class(f"ca-chart-{name}")  # the browser tests and the Lab benchmark find each chart by it
+        return box
+
+    def _grid(self, boxes: list[W.Box]) -> W.GridBox:
+        grid = W.GridBox(boxes, layout=W.Layout(width="100%", grid_gap=f"{CHART_GAP}px",
+                                                grid_template_columns=f"repeat(auto-fill, {CHART_WIDTH}px)"))
+        self._grids.append(grid)
+        return grid
 
     def _guarded(self, handler):
         """An observer that does nothing while the explorer sets controls itself, and shows errors in the panel."""
@@ -271,6 +309,7 @@ class CampaignExplorer:
     def _use(self, key: str, index: CampaignIndex) -> None:
         """Point every control at this campaign: its units, dates, vocabulary; everything selected."""
         self.index, self._key = index, key
+        self._drawn.clear()
         meta = index.meta
         with self._hold():
             self.search.value = ""
@@ -286,7 +325,7 @@ class CampaignExplorer:
                                    (self.indicators, index.indicators())):
                 control.options = [(c, c) for c in codes]
                 control.value = tuple(codes)
-            self.compare_units.options = [(index.unit_label(u), u) for u in index.order]
+            self.compare_units.options = [(index.unit_label(u).lstrip(INDENT), u) for u in index.order]
             self.compare_units.value = tuple(index.default_compare(index.order[0])) if self.compare.value else ()
         self._relabel()
 
@@ -303,27 +342,28 @@ class CampaignExplorer:
             control.description = label(key, lang)
         self.search.placeholder = label("explore.search_placeholder", lang)
         self.export_button.description = label("explore.export", lang)
+        for choices in (self.kinds, self.groups, self.indicators):
+            choices.all_label, choices.none_label = label("explore.all", lang), label("explore.none", lang)
+        self.compare_units.none_label = label("explore.none", lang)
+        self.compare_units.default_label = label("explore.compare_default", lang)
+        self.compare_units.placeholder = label("explore.compare_placeholder", lang)
         with self._hold():
             self._relabel_options(self.campaign_picker, [(self._campaign_title(k), k) for k in self._folders])
             self.campaign_picker.value = self._key
-            self._relabel_options(self.kinds, [(meta.kind_label(c, lang), c) for _, c in self.kinds.options])
-            self._relabel_options(self.groups, [(meta.group_label(c, lang), c) for _, c in self.groups.options])
-            self._relabel_options(self.indicators,
-                                  [(meta.indicator_label(c, lang), c) for _, c in self.indicators.options])
+            self.kinds.options = [(meta.kind_label(c, lang), c) for _, c in self.kinds.options]
+            self.groups.options = [(meta.group_label(c, lang), c) for _, c in self.groups.options]
+            self.indicators.options = [(meta.indicator_label(c, lang), c) for _, c in self.indicators.options]
             self._relabel_options(self.compare_metric,
                                   [(metric_title(m, lang), m) for m in self.index.compare_metrics()])
 
     @staticmethod
     def _relabel_options(control, options: list[tuple[str, object]]) -> None:
+        """New options for a single-choice control, keeping its value (or taking the first) in one message."""
         value = control.value
-        control.options = options
         values = [v for _, v in options]
-        if isinstance(value, tuple):
-            control.value = tuple(v for v in value if v in values)
-        elif value in values or not values:
-            control.value = value if values else None
-        else:
-            control.value = values[0]
+        with control.hold_sync():  # labels and index reach the browser together, never an index past the end
+            control.options = options
+            control.value = value if value in values else (values[0] if values else None)
 
     def _campaign_title(self, key: str) -> str:
         meta = self._folders.get(key)
@@ -353,38 +393,70 @@ class CampaignExplorer:
 
     # -- updating -----------------------------------------------------------------------------------------
     def refresh(self, names: Iterable[str] = UPDATES) -> None:
-        """Recompute the figures for the controls' values and update the panel, the named charts and (with
-        "evaluation") the evaluation sections in place."""
+        """Recompute what the controls' values show and update it in place: in compare mode the comparison table
+        and chart only; otherwise the unit's panel, charts and (with "evaluation") evaluation sections.
+
+        `names` limits the charts looked at. A chart or panel is rebuilt only when what it depends on changed (its
+        part of the query, the language, its width): unchanged ones are not touched, so the browser redraws
+        nothing for them."""
         started = time.perf_counter()
         wanted = set(names)
         q = self.query()
         indicators = _chosen(self.indicators)
         lang = self.lang
-        comparing = self.compare.value
-        if not comparing or wanted & {*UNIT_FIGURES, EVALUATION}:
-            self.kpis = with_indicators(self.index.kpis(q), indicators)
-        if comparing:
-            units = self.compared_units()
-            kpis = [with_indicators(self.index.kpis(_for_unit(q, u)), indicators) for u in units]
-            note = ""
-            if len(units) < 2:
-                note = label("explore.compare_hint", lang)
-            elif len(self.compare_units.value) > MAX_COMPARE:
-                note = label("explore.compare_limit", lang)
-            self.kpi_panel.value = compare_panel_html(self.index, units, kpis, lang, note)
-            if "compare" in wanted:
-                metric = self.compare_metric.value or COMPARE_METRICS[0]
-                shown = (units, kpis) if len(units) >= 2 else ([], [])
-                fig = compare_figure(self.index, *shown, metric, lang)
-                copy_figure(self.figures["compare"], fig.update_layout(width=2 * CHART_WIDTH + CHART_GAP))
+        if self.compare.value:
+            self._refresh_compare(q, indicators, lang)
         else:
-            self.kpi_panel.value = unit_panel_html(self.index, q, self.kpis, lang)
-        shown = tuple(n for n in UNIT_FIGURES if n in wanted)
-        for name, fig in unit_figures(self.index, q, self.kpis, lang, shown).items():
-            copy_figure(self.figures[name], fig.update_layout(width=CHART_WIDTH))
-        if EVALUATION in wanted:
-            self._show_evaluation(q, lang)
+            self._refresh_unit(q, indicators, lang, wanted)
         self.last_update_s = time.perf_counter() - started
+
+    def _refresh_unit(self, q: Query, indicators: tuple[str, ...] | None, lang: str, wanted: set[str]) -> None:
+        base = (id(self.index), lang)
+        visits = (*base, q.unit_id, q.start, q.until, q.kinds, q.groups)
+        keys = {name: visits for name in UNIT_FIGURES}
+        keys["trend"] = (*visits, q.as_of)  # the trend's last bin ends at the earlier of as_of and the end
+        keys["targets"] = (*base, q.unit_id, q.as_of, q.tolerance, indicators)
+        stale = [n for n in UNIT_FIGURES if n in wanted and self._drawn.get(n) != keys[n]]
+        panel_key = (*base, q, indicators)
+        # Ratings follow the questionnaires' window; commitments and the appraisal are as of as_of (not filtered by
+        # kinds or groups, nor by indicators).
+        evaluation_key = (*base, q.unit_id, q.start, q.until, q.as_of, q.tolerance)
+        evaluate = EVALUATION in wanted and self._drawn.get(EVALUATION) != evaluation_key
+        if not stale and not evaluate and self._drawn.get("panel") == panel_key:
+            return
+        self.kpis = with_indicators(self.index.kpis(q), indicators)
+        if self._drawn.get("panel") != panel_key:
+            self.kpi_panel.value = unit_panel_html(self.index, q, self.kpis, lang)
+            self._drawn["panel"] = panel_key
+        for name, fig in unit_figures(self.index, q, self.kpis, lang, tuple(stale)).items():
+            copy_figure(self.figures[name], fig.update_layout(width=self.chart_width))
+            self._drawn[name] = keys[name]
+        if evaluate:
+            self._show_evaluation(q, lang)
+            self._drawn[EVALUATION] = evaluation_key
+
+    def _refresh_compare(self, q: Query, indicators: tuple[str, ...] | None, lang: str) -> None:
+        units = self.compared_units()
+        metric = self.compare_metric.value or COMPARE_METRICS[0]
+        too_many = len(self.compare_units.value) > MAX_COMPARE
+        key = (id(self.index), lang, q, indicators, tuple(units), too_many, metric)
+        if self._drawn.get("compare") == key:
+            return
+        kpis = [with_indicators(self.index.kpis(_for_unit(q, u)), indicators) for u in units]
+        note = ""
+        if len(units) < 2:
+            note = label("explore.compare_hint", lang)
+        elif too_many:
+            note = label("explore.compare_limit", lang)
+        self.kpi_panel.value = compare_panel_html(self.index, units, kpis, lang, note)
+        shown = (units, kpis) if len(units) >= 2 else ([], [])
+        fig = compare_figure(self.index, *shown, metric, lang)
+        copy_figure(self.figures["compare"], fig.update_layout(width=self._compare_width()))
+        self._drawn["compare"] = key
+        self._drawn.pop("panel", None)  # the panel now shows the comparison
+
+    def _compare_width(self) -> int:
+        return max(self.chart_width, self.probe.width) if self.probe.width else 2 * CHART_WIDTH + CHART_GAP
 
     def _show_evaluation(self, q: Query, lang: str) -> None:
         """The unit's evaluation sections, from the same functions as its report page."""
@@ -393,13 +465,25 @@ class CampaignExplorer:
             charts = {p[0]: p[1] for p in parts if not isinstance(p, str)}
             for div in EVALUATION_FIGURES[key]:
                 if div in charts:
-                    copy_figure(self.evaluation_figures[div], charts[div].update_layout(width=CHART_WIDTH))
+                    copy_figure(self.evaluation_figures[div], charts[div].update_layout(width=self.chart_width))
                 self._evaluation_boxes[div].layout.display = "flex" if div in charts else "none"
 
     def _message(self, text: str, error: bool = False) -> None:
         self.status.value = message_html(text, error)
 
     # -- observers ----------------------------------------------------------------------------------------
+    def _on_width(self, change) -> None:
+        """The page gave the explorer a new width: as many chart columns as fit, each chart its column's width."""
+        columns, width = grid_columns(change["new"], min_chart=CHART_MIN, gap=CHART_GAP, max_columns=MAX_COLUMNS)
+        for grid in self._grids:
+            grid.layout.grid_template_columns = f"repeat({columns}, {width}px)"
+        self.chart_width = width
+        for fig in (*(self.figures[n] for n in UNIT_FIGURES), *self.evaluation_figures.values()):
+            if fig.layout.width != width:
+                fig.layout.width = width
+        if self.figures["compare"].layout.width != self._compare_width():
+            self.figures["compare"].layout.width = self._compare_width()
+
     def _on_campaign(self, change) -> None:
         key = change["new"]
         try:
@@ -425,13 +509,9 @@ class CampaignExplorer:
         self.status.value = ""
         current = self.unit.value
         keep = current if current in hits else hits[0]
-        chosen = set(self.compare_units.value)
-        compare_ids = [u for u in self.index.order if u in chosen or u in set(shown)]
-        with self._hold():
+        with self._hold(), self.unit.hold_sync():  # the new labels and the selection in one message
             self.unit.options = [(self.index.unit_label(u), u) for u in shown]
             self.unit.value = keep
-            self.compare_units.options = [(self.index.unit_label(u), u) for u in compare_ids]
-            self.compare_units.value = tuple(u for u in compare_ids if u in chosen)
         if keep != current:
             self.refresh()
 
@@ -446,25 +526,24 @@ class CampaignExplorer:
     def _on_filters(self, change) -> None:
         self.refresh()
 
-    def _on_indicators(self, change) -> None:
-        self.refresh(("targets", "compare"))
-
     def _on_language(self, change) -> None:
         self._relabel()
         self.refresh()
 
     def _on_compare(self, change) -> None:
         on = bool(change["new"])
-        self.compare_units.disabled = self.compare_metric.disabled = not on
-        self._compare_box.layout.display = "flex" if on else "none"
         if on and not self.compare_units.value:
             with self._hold():
                 self.compare_units.value = tuple(self.index.default_compare(self.unit.value))
-        self.refresh(("compare",))
+        self.refresh()  # compute first, then swap what is shown, so the page never shows stale charts
+        self._compare_controls.layout.display = self._compare_box.layout.display = "flex" if on else "none"
+        self._charts.layout.display = self._evaluation.layout.display = "none" if on else ""
+        if not on:
+            self._drawn.pop("compare", None)  # the panel shows the unit again; the comparison is redone next time
 
     def _on_compare_choice(self, change) -> None:
         if self.compare.value:
-            self.refresh(("compare",))
+            self.refresh()
 
     # -- export -------------------------------------------------------------------------------------------
     def export(self) -> Path | None:
@@ -508,7 +587,7 @@ def _folder_key(campaign: Campaign) -> str:
     return str(source.resolve()) if source is not None and source.is_dir() else ""
 
 
-def _chosen(control: W.SelectMultiple) -> tuple[str, ...] | None:
+def _chosen(control: Choices) -> tuple[str, ...] | None:
     """The selected codes, or None when all are selected (no filter, exactly as the reports count)."""
     values = tuple(control.value)
     if set(values) == {v for _, v in control.options}:
