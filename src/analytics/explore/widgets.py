@@ -174,12 +174,11 @@ class CampaignExplorer:
         """Display the dashboard in the notebook."""
         from IPython.display import display
 
-        # A FigureWidget inside a box starts from the state it had when it was created: the browser keeps it up
-        # to date from the changes it receives, but changes that arrive before its script has loaded are lost
-        # (the first charts of the dashboard came up empty in JupyterLab). Its own display hook sends the whole
-        # figure; do the same for every chart before the dashboard appears.
-        for fig in (*self.figures.values(), *self.evaluation_figures.values()):
-            fig._repr_mimebundle_()
+        # A FigureWidget inside a box is drawn from the state its browser model was created with, then kept up to
+        # date by the changes it receives; changes that reach the browser before the widget's script has loaded
+        # are lost (the first charts of the dashboard came up empty in JupyterLab, as the page loaded). So each
+        # chart is shown as a new widget holding its whole figure from the start.
+        self._renew_charts()
         display(self.widget)
 
     def _ipython_display_(self) -> None:
@@ -217,7 +216,8 @@ class CampaignExplorer:
                                   layout=W.Layout(width="100%", overflow="auto", display="none"))
         self._compare_box.add_class("ca-chart-compare")
         self._grids: list[W.GridBox] = []
-        self._charts = self._grid([self._chart_box(n, self.figures[n]) for n in UNIT_FIGURES])
+        self._chart_boxes = {n: self._chart_box(n, self.figures[n]) for n in UNIT_FIGURES}
+        self._charts = self._grid(list(self._chart_boxes.values()))
         # The evaluation sections: each one's HTML (cards, tables, the scoring rule), then its charts in the grid;
         # a chart the unit has no part for (e.g. children compared, for a leaf) is hidden.
         self.sections = {key: W.HTML(layout=full) for key in EVALUATION_SECTIONS}
@@ -266,6 +266,15 @@ class CampaignExplorer:
             control.observe(self._guarded(handler), names="value")
         self.probe.observe(self._guarded(self._on_width), names="width")
         self.export_button.on_click(lambda _button: self.export())
+
+    def _renew_charts(self) -> None:
+        """Put a new FigureWidget, created with the figure it shows, in the place of every chart."""
+        boxes = {**{n: self._chart_boxes[n] for n in UNIT_FIGURES}, "compare": self._compare_box}
+        for group, box_of in ((self.figures, boxes), (self.evaluation_figures, self._evaluation_boxes)):
+            for name, old in list(group.items()):
+                group[name] = go.FigureWidget(old)
+                box_of[name].children = (group[name],)
+                old.close()
 
     @staticmethod
     def _chart_box(name: str, fig: go.FigureWidget) -> W.Box:
@@ -478,11 +487,13 @@ class CampaignExplorer:
         for grid in self._grids:
             grid.layout.grid_template_columns = f"repeat({columns}, {width}px)"
         self.chart_width = width
-        for fig in (*(self.figures[n] for n in UNIT_FIGURES), *self.evaluation_figures.values()):
-            if fig.layout.width != width:
-                fig.layout.width = width
-        if self.figures["compare"].layout.width != self._compare_width():
-            self.figures["compare"].layout.width = self._compare_width()
+        widths = [(fig, width) for fig in (*(self.figures[n] for n in UNIT_FIGURES), *self.evaluation_figures.values())]
+        for fig, w in (*widths, (self.figures["compare"], self._compare_width())):
+            if fig.layout.width != w:
+                fig.layout.width = w
+                # The first width arrives as the dashboard appears, maybe before a chart's script has loaded: the
+                # chart's whole state goes too, which is what a chart drawn after this change starts from.
+                fig._repr_mimebundle_()
 
     def _on_campaign(self, change) -> None:
         key = change["new"]
