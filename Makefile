@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test lint bench bench-wide bench-explore lab samples clean
+.PHONY: report test lint bench bench-wide bench-explore bench-lab lab samples clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ bench-wide: $(STAMP)
 ## bench-explore: explorer update times (largest sample; synthetic 1,000 units / 1,000,000 rows)
 bench-explore: $(STAMP)
 	$(BIN)/python benchmarks/explore.py
+
+## bench-lab: the explorer in a real JupyterLab in Chromium, control changed -> every chart redrawn (needs chromium)
+bench-lab: $(STAMP)
+	$(BIN)/python benchmarks/explore_lab.py
 
 ## lint: ruff, and import-linter's layer contract (pyproject.toml)
 lint: $(STAMP)

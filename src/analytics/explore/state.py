@@ -53,6 +53,7 @@ EVALUATION_FIGURES = {
 MAX_COMPARE = 5
 INDENT = "\u3000"  # an ideographic space: option text keeps it, where browsers collapse ordinary spaces
 _KPI_CACHE_SIZE = 256
+_UNCOUNTED = ("team", "topic")  # visit columns no figure reads
 PANEL_TEMPLATE = "html/explore.html.j2"
 
 
@@ -95,6 +96,8 @@ class CampaignIndex:
         self._keys: dict[str, np.ndarray] = {}
         for name in UNIT_TABLES:
             frame = campaign.table(name)
+            if name == "visits":  # only what the figures count: a free-text team or topic is never shown here
+                frame = frame[[c for c in frame.columns if c not in _UNCOUNTED]]
             # Rows of unknown units sort last, past every subtree: unit_kpis never counts them either.
             keys = frame["unit_id"].map(self.position).astype("float64").fillna(len(self.order)).to_numpy()
             order = np.argsort(keys, kind="stable")  # stable: rows of one unit keep their order (ties on dates)

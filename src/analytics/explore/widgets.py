@@ -548,7 +548,7 @@ class CampaignExplorer:
                 self.compare_units.value = tuple(self.index.default_compare(self.unit.value))
         self.refresh()  # compute first, then swap what is shown, so the page never shows stale charts
         self._compare_controls.layout.display = self._compare_box.layout.display = "flex" if on else "none"
-        self._charts.layout.display = self._evaluation.layout.display = "none" if on else ""
+        self._charts.layout.display = self._evaluation.layout.display = "none" if on else None
         if not on:
             self._drawn.pop("compare", None)  # the panel shows the unit again; the comparison is redone next time
 
