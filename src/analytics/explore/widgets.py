@@ -160,6 +160,7 @@ class CampaignExplorer:
         self._build(language)
         self._use(key, self.index)
         self.refresh()
+        self._make_chart_widgets()
 
     @classmethod
     def from_folder(cls, path: str | Path, **kwargs) -> CampaignExplorer:
@@ -174,11 +175,6 @@ class CampaignExplorer:
         """Display the dashboard in the notebook."""
         from IPython.display import display
 
-        # A FigureWidget inside a box is drawn from the state its browser model was created with, then kept up to
-        # date by the changes it receives; changes that reach the browser before the widget's script has loaded
-        # are lost (the first charts of the dashboard came up empty in JupyterLab, as the page loaded). So each
-        # chart is shown as a new widget holding its whole figure from the start.
-        self._renew_charts()
         display(self.widget)
 
     def _ipython_display_(self) -> None:
@@ -208,23 +204,25 @@ class CampaignExplorer:
         self.status = W.HTML(layout=full)
         self.probe = WidthProbe()
         # The package's small template from the start: plotly's default one is large to build and to send.
+        # Charts start as plain figures and become FigureWidgets once they hold their first data (see
+        # _make_chart_widgets).
         self.figures: dict[str, go.FigureWidget] = {
-            name: go.FigureWidget(layout={"template": TEMPLATE, "width": CHART_WIDTH}) for name in FIGURES}
+            name: go.Figure(layout={"template": TEMPLATE, "width": CHART_WIDTH}) for name in FIGURES}
         self.kpis = None
 
-        self._compare_box = W.Box([self.figures["compare"]],
+        self._compare_box = W.Box([],
                                   layout=W.Layout(width="100%", overflow="auto", display="none"))
         self._compare_box.add_class("ca-chart-compare")
         self._grids: list[W.GridBox] = []
-        self._chart_boxes = {n: self._chart_box(n, self.figures[n]) for n in UNIT_FIGURES}
+        self._chart_boxes = {n: self._chart_box(n) for n in UNIT_FIGURES}
         self._charts = self._grid(list(self._chart_boxes.values()))
         # The evaluation sections: each one's HTML (cards, tables, the scoring rule), then its charts in the grid;
         # a chart the unit has no part for (e.g. children compared, for a leaf) is hidden.
         self.sections = {key: W.HTML(layout=full) for key in EVALUATION_SECTIONS}
         self.evaluation_figures: dict[str, go.FigureWidget] = {
-            div: go.FigureWidget(layout={"template": TEMPLATE, "width": CHART_WIDTH})
+            div: go.Figure(layout={"template": TEMPLATE, "width": CHART_WIDTH})
             for divs in EVALUATION_FIGURES.values() for div in divs}
-        self._evaluation_boxes = {div: self._chart_box(div, fig) for div, fig in self.evaluation_figures.items()}
+        self._evaluation_boxes = {div: self._chart_box(div) for div in self.evaluation_figures}
         for box in self._evaluation_boxes.values():
             box.layout.display = "none"
         self._evaluation = W.VBox([
@@ -267,18 +265,22 @@ class CampaignExplorer:
         self.probe.observe(self._guarded(self._on_width), names="width")
         self.export_button.on_click(lambda _button: self.export())
 
-    def _renew_charts(self) -> None:
-        """Put a new FigureWidget, created with the figure it shows, in the place of every chart."""
+    def _make_chart_widgets(self) -> None:
+        """Turn every chart into a FigureWidget created with the figure it shows, and put it in its box.
+
+        A FigureWidget inside a box is drawn from the state its browser model was created with, then kept up to
+        date by the changes it receives; changes that reach the browser before the widget's script has loaded are
+        lost (the first charts of the dashboard came up empty in JupyterLab). Created with its data, a chart needs
+        no change to show it. (Each FigureWidget carries plotly's 5 MB script: the charts are made once.)"""
         boxes = {**{n: self._chart_boxes[n] for n in UNIT_FIGURES}, "compare": self._compare_box}
         for group, box_of in ((self.figures, boxes), (self.evaluation_figures, self._evaluation_boxes)):
-            for name, old in list(group.items()):
-                group[name] = go.FigureWidget(old)
+            for name, fig in list(group.items()):
+                group[name] = go.FigureWidget(fig)
                 box_of[name].children = (group[name],)
-                old.close()
 
     @staticmethod
-    def _chart_box(name: str, fig: go.FigureWidget) -> W.Box:
-        box = W.Box([fig], layout=W.Layout(overflow="hidden"))
+    def _chart_box(name: str) -> W.Box:
+        box = W.Box([], layout=W.Layout(overflow="hidden"))
         box.add_class(f"ca-chart-{name}")  # the browser tests and the Lab benchmark find each chart by it
         return box
 
