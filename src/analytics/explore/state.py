@@ -31,7 +31,6 @@ from analytics.kpis import (
     unit_kpis,
 )
 from analytics.labels import DEFAULT_LANGUAGE, MISSING, fmt_int, fmt_percent, fmt_points, fmt_score, label
-from analytics.metrics import between
 from analytics.report import evaluation_sections, figures
 from analytics.report.evaluation_sections import Part, item_label
 from analytics.report.glance import children_lists, glance_sentence, order_targets, unit_glance
@@ -103,6 +102,15 @@ class CampaignIndex:
             order = np.argsort(keys, kind="stable")  # stable: rows of one unit keep their order (ties on dates)
             self._rows[name] = frame.iloc[order]
             self._keys[name] = keys[order]
+        # The visits' dates, kinds and groups as plain arrays in the same order: a query's rows are picked with one
+        # numpy mask and one take, instead of a pandas filter (and copy of every column) per condition.
+        v = self._rows["visits"]
+        self._visit_dates = v["date"].to_numpy(dtype="datetime64[ns]")
+        self._visit_codes: dict[str, tuple[np.ndarray, dict[str, int]]] = {}
+        for column in ("kind", "group"):
+            codes, uniques = pd.factorize(v[column])
+            self._visit_codes[column] = (codes.astype(np.int32), {str(u): i for i, u in enumerate(uniques)})
+        self._picked: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
         self._empty = {name: empty_table(name) for name in TABLES}
         # Data-quality findings are judged on the whole campaign (an outlier is one among all rows).
         self.flags = campaign_flags(campaign)
@@ -114,16 +122,32 @@ class CampaignIndex:
     def meta(self):
         return self.campaign.meta
 
-    def view(self, unit_id: str, tables: tuple[str, ...] = UNIT_TABLES) -> Campaign:
-        """The campaign narrowed to the unit's subtree rows (other tables empty): unit_kpis gives the same figures."""
+    def _span(self, name: str, unit_id: str) -> tuple[int, int]:
+        """Where the unit's subtree rows are in the sorted table."""
         lo = self.position[unit_id]
-        hi = lo + self.size[unit_id]
+        a, b = np.searchsorted(self._keys[name], [lo, lo + self.size[unit_id]], side="left")
+        return int(a), int(b)
+
+    def view(self, unit_id: str, tables: tuple[str, ...] = UNIT_TABLES, q: Query | None = None) -> Campaign:
+        """The campaign narrowed to the unit's subtree rows (other tables empty): unit_kpis gives the same figures.
+
+        With a query, its visits and questionnaires are those the query looks at (`visits(q)`, `surveys(q)`), so
+        unit_kpis is called without a start date or kind/group filters and gives the same figures again."""
         narrowed = {name: self._empty[name] for name in UNIT_TABLES}
         for name in tables:
-            a, b = np.searchsorted(self._keys[name], [lo, hi], side="left")
-            narrowed[name] = self._rows[name].iloc[a:b]
+            if q is not None and name == "visits":
+                narrowed[name] = self.visits(q)
+            elif q is not None and name == "surveys":
+                rows = self._slice(name, unit_id)
+                narrowed[name] = rows if q.start is None else rows[rows["date"] >= pd.Timestamp(q.start)]
+            else:
+                narrowed[name] = self._slice(name, unit_id)
         # Data-quality findings are kept from the whole campaign: an outlier is judged among all rows.
         return self.campaign.narrowed(narrowed, keep=("quality_flags",))
+
+    def _slice(self, name: str, unit_id: str) -> pd.DataFrame:
+        a, b = self._span(name, unit_id)
+        return self._rows[name].iloc[a:b]
 
     def kpis(self, q: Query) -> UnitKpis:
         """unit_kpis for the query, on the narrowed campaign; remembered for the last few hundred queries.
@@ -134,13 +158,12 @@ class CampaignIndex:
         if hit is not None:
             self._kpis.move_to_end(q)
             return hit
-        options = {"start": q.start, "kinds": _listed(q.kinds), "groups": _listed(q.groups)}
         pace_key = (q.unit_id, q.as_of, q.tolerance)
         if q.until == q.as_of and pace_key not in self._targets:
-            k = unit_kpis(self.view(q.unit_id), q.unit_id, q.as_of, q.tolerance, **options)  # one call does both
+            k = unit_kpis(self.view(q.unit_id, q=q), q.unit_id, q.as_of, q.tolerance)  # one call does both
             self._remember(self._targets, pace_key, k)
         else:
-            k = unit_kpis(self.view(q.unit_id, ("visits", "surveys")), q.unit_id, q.until, q.tolerance, **options)
+            k = unit_kpis(self.view(q.unit_id, ("visits", "surveys"), q), q.unit_id, q.until, q.tolerance)
             # Targets, commitments and the appraisal are as of as_of, whatever window the visits are looked at in;
             # so are the children's statuses (their activity stays that of the window).
             at = self._at_as_of(q.unit_id, q.as_of, q.tolerance)
@@ -169,14 +192,29 @@ class CampaignIndex:
         """Forget computed figures (benchmarks measure updates as if every value were new)."""
         self._kpis.clear()
         self._targets.clear()
+        self._picked.clear()
 
     def visits(self, q: Query) -> pd.DataFrame:
-        """The subtree's visit rows the query looks at (the same rows unit_kpis counts)."""
-        rows = between(self.view(q.unit_id, ("visits",)).visits, q.start, q.until)
-        if q.kinds is not None:
-            rows = rows[rows["kind"].isin(q.kinds)]
-        if q.groups is not None:
-            rows = rows[rows["group"].isin(q.groups)]
+        """The subtree's visit rows the query looks at (the same rows unit_kpis counts): dated from `q.start` to
+        `q.until`, of the chosen kinds and groups."""
+        key = (q.unit_id, q.start, q.until, q.kinds, q.groups)
+        hit = self._picked.get(key)
+        if hit is not None:
+            self._picked.move_to_end(key)
+            return hit
+        a, b = self._span("visits", q.unit_id)
+        dates = self._visit_dates[a:b]
+        keep = dates <= np.datetime64(q.until, "ns")
+        if q.start is not None:
+            keep &= dates >= np.datetime64(q.start, "ns")
+        for column, chosen in (("kind", q.kinds), ("group", q.groups)):
+            if chosen is not None:
+                codes, number = self._visit_codes[column]
+                keep &= np.isin(codes[a:b], [number[c] for c in chosen if c in number])
+        rows = self._rows["visits"].iloc[a:b]
+        if not keep.all():
+            rows = rows.iloc[np.flatnonzero(keep)]
+        self._remember(self._picked, key, rows)
         return rows
 
     # -- vocabulary present in the data, in the contract's order -------------------------------------------
@@ -227,10 +265,6 @@ def _folded(text: str) -> str:
     """Text for matching: NFKC (full-width letters and digits become ASCII), case folded, accents dropped."""
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", str(text)))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
-def _listed(values: tuple[str, ...] | None) -> list[str] | None:
-    return None if values is None else list(values)
 
 
 def _ordered(column: pd.Series, known) -> list[str]:
