@@ -1,9 +1,12 @@
 """How long the explorer takes to update after a control changes, and how much memory it holds.
 
 Two campaigns: the largest sample under data/raw (budget 200 ms per update) and a synthetic one of 1,000
-units and 1,000,000 visit rows built in memory (budget 1 s). The explorer is driven through its Python API
-(setting each control's `value`, exactly what the widgets' front end does); every update is measured with its
-computed figures cache emptied first, so the times are those of a value never seen before.
+units and 1,000,000 visit rows built in memory (issue 15's target: median <= 200 ms, max <= 400 ms). The explorer
+is driven through its Python API (setting each control's `value`, exactly what the widgets' front end does);
+every update is measured with its computed figures cache emptied first, except the figures of what is shown at
+that moment (a session always holds those), so the times are those of a value never seen before. Wall time and
+CPU time are printed: on a machine shared with other work the CPU time says what the update itself costs. What a
+person waits for in JupyterLab is measured by benchmarks/explore_lab.py (`make bench-lab`).
 
     .venv/bin/python benchmarks/explore.py                   # both campaigns
     .venv/bin/python benchmarks/explore.py --units 200 --rows 100000 --repeat 3
@@ -31,7 +34,7 @@ from analytics.data.contract import GROUPS, VISIT_KINDS
 from analytics.explore.widgets import CampaignExplorer, discover_campaigns
 
 SAMPLE_BUDGET_S = 0.2
-SYNTHETIC_BUDGET_S = 1.0
+SYNTHETIC_MEDIAN_S, SYNTHETIC_BUDGET_S = 0.2, 0.4  # issue 15: 1M rows, any control
 START, END, AS_OF = dt.date(2020, 1, 1), dt.date(2020, 12, 31), dt.date(2020, 6, 30)
 INDICATORS = {"reports": ("调研报告", "Research reports"), "contacts": ("联系点", "Contact points"),
               "services": ("办实事", "Practical things done"), "five_good_share": ("五好党组织比例", "Five-good share")}
@@ -169,11 +172,12 @@ def controls(ex: CampaignExplorer) -> dict[str, Callable[[], Iterator[object]]]:
     }
 
 
-def drive(ex: CampaignExplorer, repeat: int) -> dict[str, list[float]]:
-    """Set each control `repeat` times; seconds per update, each measured with the figures cache empty.
+def drive(ex: CampaignExplorer, repeat: int) -> dict[str, list[tuple[float, float]]]:
+    """Set each control `repeat` times; (wall, CPU) seconds per update, each measured with the figures cache
+    holding only what is shown.
 
     Controls other than the unit are measured with the root selected: its subtree holds every row."""
-    times: dict[str, list[float]] = {}
+    times: dict[str, list[tuple[float, float]]] = {}
     for name, supply in controls(ex).items():
         control = getattr(ex, name)
         values = supply()
@@ -184,9 +188,10 @@ def drive(ex: CampaignExplorer, repeat: int) -> dict[str, list[float]]:
             if value == control.value:
                 value = next(values)
             ex.index.clear_cache()
-            started = time.perf_counter()
+            ex.index.kpis(ex.query())  # what is shown now was computed to show it
+            started, cpu = time.perf_counter(), time.process_time()
             control.value = value
-            times.setdefault(name, []).append(time.perf_counter() - started)
+            times.setdefault(name, []).append((time.perf_counter() - started, time.process_time() - cpu))
         if ex.status.value and "error" in ex.status.value:
             raise RuntimeError(f"the explorer reported an error after setting {name}: {ex.status.value}")
         if name in ("search", "unit"):
@@ -202,17 +207,21 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def report(title: str, times: dict[str, list[float]], budget: float) -> bool:
-    print(f"\n{title} (budget {budget * 1000:.0f} ms per update)")
-    print(f"  {'control':<16}{'n':>4}{'median ms':>12}{'max ms':>10}")
+def report(title: str, times: dict[str, list[tuple[float, float]]], budget: float, median_target: float | None = None) -> bool:
+    target = f"median <= {median_target * 1000:.0f} ms, max <= " if median_target else "max <= "
+    print(f"\n{title} (target {target}{budget * 1000:.0f} ms per update)")
+    print(f"  {'control':<16}{'n':>4}{'median ms':>12}{'max ms':>10}{'CPU median':>12}{'CPU max':>10}")
     ok = True
-    for name, values in times.items():
-        worst = max(values)
-        ok &= worst <= budget
-        flag = "" if worst <= budget else "  OVER BUDGET"
-        print(f"  {name:<16}{len(values):>4}{statistics.median(values) * 1000:>12.1f}{worst * 1000:>10.1f}{flag}")
-    every = [t for values in times.values() for t in values]
-    print(f"  {'all':<16}{len(every):>4}{statistics.median(every) * 1000:>12.1f}{max(every) * 1000:>10.1f}")
+    for name, pairs in times.items():
+        wall, cpu = [w for w, _ in pairs], [c for _, c in pairs]
+        flag = "" if max(wall) <= budget else "  over"
+        print(f"  {name:<16}{len(wall):>4}{statistics.median(wall) * 1000:>12.1f}{max(wall) * 1000:>10.1f}"
+              f"{statistics.median(cpu) * 1000:>12.1f}{max(cpu) * 1000:>10.1f}{flag}")
+    wall = [w for pairs in times.values() for w, _ in pairs]
+    cpu = [c for pairs in times.values() for _, c in pairs]
+    ok = max(wall) <= budget and (median_target is None or statistics.median(wall) <= median_target)
+    print(f"  {'any control':<16}{len(wall):>4}{statistics.median(wall) * 1000:>12.1f}{max(wall) * 1000:>10.1f}"
+          f"{statistics.median(cpu) * 1000:>12.1f}{max(cpu) * 1000:>10.1f}  target {'met' if ok else 'NOT met'}")
     return ok
 
 
@@ -252,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"explorer ready in {time.perf_counter() - started:.2f} s (tree-order index, quality flags, first draw), "
           f"peak memory {peak_mb():.0f} MB")
     ok &= report(f"synthetic campaign ({len(campaign.units)} units, {len(campaign.visits):,} rows)",
-                 drive(ex, args.repeat), SYNTHETIC_BUDGET_S)
+                 drive(ex, args.repeat), SYNTHETIC_BUDGET_S, SYNTHETIC_MEDIAN_S)
     print(f"\npeak memory {peak_mb():.0f} MB")
     return 0 if ok or not args.check else 1
 
