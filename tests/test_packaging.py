@@ -65,8 +65,9 @@ def test_notebooks_folder_holds_the_shipped_notebook_not_a_second_copy(name):
 
 def test_package_data_declares_the_notebooks_and_templates():
     data = PYPROJECT["tool"]["setuptools"]["package-data"]["analytics"]
-    assert {"notebooks/*.ipynb", "report/templates/**/*", "py.typed"} <= set(data)
+    assert {"notebooks/*.ipynb", "report/templates/**/*", "explore/static/*.js", "py.typed"} <= set(data)
     assert (REPO_ROOT / "src" / "analytics" / "py.typed").is_file()
+    assert (REPO_ROOT / "src" / "analytics" / "explore" / "static" / "width_probe.js").is_file()
 
 
 def test_import_layers_are_declared_for_import_linter():
