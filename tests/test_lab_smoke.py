@@ -105,9 +105,10 @@ def _check_dashboard(page, lab: labdriver.Lab, mirror: CampaignExplorer) -> None
     print(f"dashboard drawn after {time.monotonic() - started:.1f} s")
 
     # At 1,600 px the six charts sit side by side, two or three a row, none wider than the notebook.
-    page.wait_for_function("() => { const boxes = [...document.querySelectorAll('.campaign-explorer [class*=ca-chart-] "
-                           ".js-plotly-plot')].slice(0, 2).map(e => e.getBoundingClientRect()); "
-                           "return boxes.length == 2 && Math.abs(boxes[0].top - boxes[1].top) < 2; }",
+    page.wait_for_function("() => { const boxes = ['persons', 'events'].map(n => document.querySelector("
+                           "`.campaign-explorer .ca-chart-${n} .js-plotly-plot`)?.getBoundingClientRect()); "
+                           "return boxes.every(b => b && b.width > 0) && Math.abs(boxes[0].top - boxes[1].top) < 2 "
+                           "&& boxes[1].left > boxes[0].right; }",
                            timeout=labdriver.STEP_S * 1000)
     explorer = page.locator(".campaign-explorer").bounding_box()
     for name in ("persons", "events", "trend", "coverage", "funnel", "targets"):
@@ -130,12 +131,13 @@ def _check_dashboard(page, lab: labdriver.Lab, mirror: CampaignExplorer) -> None
     _change(page, mirror, changes["groups all/none"]())
     _change(page, mirror, changes["compare"]())
     # Compare mode shows the comparison only.
-    assert page.locator(".campaign-explorer .ca-chart-compare .js-plotly-plot").is_visible()
-    assert not page.locator(".campaign-explorer .ca-chart-persons").is_visible()
+    step = labdriver.STEP_S * 1000
+    page.locator(".campaign-explorer .ca-chart-compare .js-plotly-plot").wait_for(state="visible", timeout=step)
+    page.locator(".campaign-explorer .ca-chart-persons").wait_for(state="hidden", timeout=step)
     _change(page, mirror, changes["compare_metric"]())
     _change(page, mirror, changes["compare"]())
-    assert page.locator(".campaign-explorer .ca-chart-persons .js-plotly-plot").is_visible()
-    assert not page.locator(".campaign-explorer .ca-chart-compare").is_visible()
+    page.locator(".campaign-explorer .ca-chart-persons .js-plotly-plot").wait_for(state="visible", timeout=step)
+    page.locator(".campaign-explorer .ca-chart-compare").wait_for(state="hidden", timeout=step)
     print(f"changes shown after {time.monotonic() - started:.1f} s")
     errors = [t for t in page.locator(ERROR_OUTPUTS).all_inner_texts() if "Error" in t or "Traceback" in t]
     assert errors == []
