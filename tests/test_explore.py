@@ -349,19 +349,19 @@ def test_kinds_groups_and_indicators_are_checkboxes_with_all_and_none(ex):
 
 def test_compare_mode_shows_only_the_comparison(ex):
     unit_boxes = (ex._charts, ex._evaluation)
-    assert [b.layout.display for b in unit_boxes] == [None, None] and ex._compare_box.layout.display == "none"
-    assert ex._compare_controls.layout.display == "none"
+    assert [b.layout.visibility for b in unit_boxes] == [None, None] and ex._compare_box.layout.visibility == "hidden"
+    assert ex._compare_box.layout.height == "0px" and ex._compare_controls.layout.display == "none"
     persons = dict(bars(ex.figures["persons"]))
     ex.compare.value = True
-    assert [b.layout.display for b in unit_boxes] == ["none", "none"]
-    assert ex._compare_box.layout.display == ex._compare_controls.layout.display == "flex"
+    assert [(b.layout.visibility, b.layout.height) for b in unit_boxes] == [("hidden", "0px")] * 2
+    assert ex._compare_box.layout.visibility == "visible" and ex._compare_controls.layout.display == "flex"
     # Hidden charts are not recomputed while comparing: a filter changed now leaves them as they were ...
     ex.kinds.value = ("visit",)
     assert bars(ex.figures["persons"]) == persons
     ex.compare.value = False
     # ... and they show it when the unit is shown again: visits only, C's subtree by 06-30: T1's 5 village cadres
     # and V1's 7 residents.
-    assert [b.layout.display for b in unit_boxes] == [None, None] and ex._compare_box.layout.display == "none"
+    assert [b.layout.visibility for b in unit_boxes] == ["visible"] * 2 and ex._compare_box.layout.height == "0px"
     assert bars(ex.figures["persons"]) == {"群众": 7, "村干部": 5}
 
 

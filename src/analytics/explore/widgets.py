@@ -210,8 +210,8 @@ class CampaignExplorer:
             name: go.Figure(layout={"template": TEMPLATE, "width": CHART_WIDTH}) for name in FIGURES}
         self.kpis = None
 
-        self._compare_box = W.Box([],
-                                  layout=W.Layout(width="100%", overflow="auto", display="none"))
+        self._compare_box = W.Box([], layout=W.Layout(width="100%", overflow="auto"))
+        _shown(self._compare_box, False)
         self._compare_box.add_class("ca-chart-compare")
         self._grids: list[W.GridBox] = []
         self._chart_boxes = {n: self._chart_box(n) for n in UNIT_FIGURES}
@@ -549,8 +549,10 @@ class CampaignExplorer:
             with self._hold():
                 self.compare_units.value = tuple(self.index.default_compare(self.unit.value))
         self.refresh()  # compute first, then swap what is shown, so the page never shows stale charts
-        self._compare_controls.layout.display = self._compare_box.layout.display = "flex" if on else "none"
-        self._charts.layout.display = self._evaluation.layout.display = "none" if on else None
+        self._compare_controls.layout.display = "flex" if on else "none"
+        _shown(self._compare_box, on)
+        _shown(self._charts, not on)
+        _shown(self._evaluation, not on)
         if not on:
             self._drawn.pop("compare", None)  # the panel shows the unit again; the comparison is redone next time
 
@@ -606,6 +608,14 @@ def _chosen(control: Choices) -> tuple[str, ...] | None:
     if set(values) == {v for _, v in control.options}:
         return None
     return values
+
+
+def _shown(box: W.Box, on: bool) -> None:
+    """Show or hide charts. Hidden ones are collapsed and invisible but still laid out (not display: none):
+    plotly draws a chart in a container without a layout at zero size, and never redraws it when it appears."""
+    box.layout.visibility = "visible" if on else "hidden"
+    box.layout.height = None if on else "0px"
+    box.layout.overflow = "auto" if on else "hidden"
 
 
 def _for_unit(q: Query, unit_id: str) -> Query:
