@@ -522,6 +522,15 @@ def test_summed_actual_goes_through_units_without_a_target_of_their_own():
     assert actual_over_time(targets, _actuals([]), parent, "R", "x", D(2012, 12, 31)).empty
 
 
+def test_summed_actual_takes_a_units_last_row_of_a_date_and_follows_a_value_that_goes_down():
+    targets = _targets([("A", "x", 100, "sum"), ("B", "x", 50, "sum")])
+    actuals = _actuals([("A", "x", "2012-01-31", 10), ("A", "x", "2012-02-29", 8),  # A goes down (flagged elsewhere)
+                        ("B", "x", "2012-02-29", 5), ("B", "x", "2012-02-29", 7)])  # two rows of one date: the last
+    got = actual_over_time(targets, actuals, TOWN, "R", "x", D(2012, 6, 30))
+    # 01-31: A 10 -> 10;  02-29: A 8 + B 7 -> 15
+    assert _series(got) == [("2012-01-31", 10.0), ("2012-02-29", 15.0)]
+
+
 def test_actual_over_time_keeps_each_units_own_period():
     # A's target runs over Q1 only: its April value (a new period, not counted) is left out.
     q1 = (pd.Timestamp("2012-01-01"), pd.Timestamp("2012-03-31"))

@@ -245,9 +245,13 @@ def actual_over_time(
     rows = rows[(rows["date"] >= rows["period_start"]) & (rows["date"] <= rows["period_end"])]
     if rows.empty:
         return empty
-    # One column per unit, one row per date any of them reported; each unit's latest value carried forward.
-    wide = rows.pivot_table(index="date", columns="unit_id", values="value", aggfunc="last").sort_index().ffill()
-    total = wide.astype("float64").sum(axis=1, min_count=1).dropna()
+    # Each unit's last value per date (file order breaks a tie), then what each report adds to the unit's
+    # previous value: the sum at d is the running total of those steps up to d. The same figures as carrying
+    # every unit's latest value forward in one column per unit, without a table of dates x units (a unit with
+    # 100,000 units below it would make one of 100,000 columns).
+    last = rows.groupby(["unit_id", "date"], sort=True)["value"].last().astype("float64")
+    step = last.groupby(level="unit_id", sort=False).diff().fillna(last)
+    total = step.groupby(level="date").sum().sort_index().cumsum()
     return pd.DataFrame({"date": total.index.to_numpy(), "actual": total.to_numpy(dtype="float64")})
 
 
