@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import ipywidgets as W
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -364,6 +365,23 @@ def test_compare_mode_shows_only_the_comparison(ex):
     assert [b.layout.visibility for b in unit_boxes] == ["visible"] * 2 and ex._compare_box.layout.height == "0px"
     assert bars(ex.figures["persons"]) == {"群众": 7, "村干部": 5}
 
+
+def _widget_tree(widget) -> list:
+    """The widget and every widget inside it, depth first."""
+    return [widget, *(w for child in getattr(widget, "children", ()) for w in _widget_tree(child))]
+
+
+def test_compare_mode_hides_the_unit_charts_and_nothing_else(ex):
+    # A Layout shared by several widgets hides all of them at once: in JupyterLab compare mode once collapsed the
+    # whole explorer (its own box shared the evaluation sections' Layout), leaving an empty output.
+    styled = [w for w in _widget_tree(ex.widget) if isinstance(getattr(w, "layout", None), W.Layout)]
+    layouts = [w.layout.model_id for w in styled]
+    assert len(layouts) == len(set(layouts))
+    ex.compare.value = True
+    hidden = {w.model_id for w in styled if w.layout.visibility == "hidden" or w.layout.display == "none"}
+    shown = [ex.widget, ex.kpi_panel, ex.unit, ex._compare_box, ex._compare_controls, ex.compare_units]
+    assert not hidden & {w.model_id for w in shown}
+    assert {ex._charts.model_id, ex._evaluation.model_id} <= hidden
 
 def test_compared_units_are_tags_with_none_and_the_units_below(ex):
     ex.compare.value = True

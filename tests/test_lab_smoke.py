@@ -132,8 +132,15 @@ def _check_dashboard(page, lab: labdriver.Lab, mirror: CampaignExplorer) -> None
     _change(page, mirror, changes["compare"]())
     # Compare mode shows the comparison only.
     step = labdriver.STEP_S * 1000
-    # (Known defect, not yet fixed: the comparison's chart holds its data but Playwright finds it without a size.)
     page.locator(".campaign-explorer .ca-chart-persons").wait_for(state="hidden", timeout=step)
+    # ... drawn at its size, with the controls still there (a Layout shared with the hidden sections once
+    # collapsed the whole explorer, leaving an empty output while the chart held its data).
+    compare_plot = page.locator(".campaign-explorer .ca-chart-compare .js-plotly-plot")
+    compare_plot.wait_for(state="visible", timeout=step)
+    box = compare_plot.bounding_box()
+    assert box["height"] >= 200 and box["width"] >= 400, box
+    assert page.locator(".campaign-explorer .ca-unit select").is_visible()
+    assert page.locator(".campaign-explorer .ca-chart-compare .xtick").count() > 0
     _change(page, mirror, changes["compare_metric"]())
     _change(page, mirror, changes["compare"]())
     page.locator(".campaign-explorer .ca-chart-persons .js-plotly-plot").wait_for(state="visible", timeout=step)

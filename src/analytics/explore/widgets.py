@@ -182,26 +182,30 @@ class CampaignExplorer:
 
     # -- building -----------------------------------------------------------------------------------------
     def _build(self, language: str) -> None:
-        full = W.Layout(width="100%")
+        def full() -> W.Layout:
+            # One Layout per widget: a Layout is a widget model of its own, and one shared by several widgets
+            # changes all of them (hiding the evaluation sections once collapsed the whole explorer).
+            return W.Layout(width="100%")
+
         self.campaign_picker = W.Dropdown(style=_WIDE, layout=W.Layout(width="360px"))
         self.as_of = W.DatePicker(style=_WIDE, layout=W.Layout(width="220px"))
         self.language = W.ToggleButtons(options=[(LANGUAGE_NAMES[x], x) for x in LANGUAGES], value=language,
                                         style={"button_width": "72px", "description_width": "initial"})
-        self.search = W.Text(continuous_update=True, style=_WIDE, layout=full)
-        self.unit = W.Select(rows=14, layout=full)
-        self.start = W.DatePicker(style=_WIDE, layout=full)
-        self.end = W.DatePicker(style=_WIDE, layout=full)
+        self.search = W.Text(continuous_update=True, style=_WIDE, layout=full())
+        self.unit = W.Select(rows=14, layout=full())
+        self.start = W.DatePicker(style=_WIDE, layout=full())
+        self.end = W.DatePicker(style=_WIDE, layout=full())
         self.kinds = Choices()
         self.groups = Choices()
         self.indicators = Choices()
         self.compare = W.Checkbox(value=False, indent=False)
         self.compare_units = UnitTags(default=lambda: self.index.default_compare(self.unit.value))
-        self.compare_metric = W.Dropdown(style=_WIDE, layout=full)
+        self.compare_metric = W.Dropdown(style=_WIDE, layout=full())
         self._compare_controls = W.VBox([self.compare_units, self.compare_metric],
                                         layout=W.Layout(width="100%", display="none"))
         self.export_button = W.Button(icon="download", layout=W.Layout(width="auto"))
-        self.kpi_panel = W.HTML(layout=full)
-        self.status = W.HTML(layout=full)
+        self.kpi_panel = W.HTML(layout=full())
+        self.status = W.HTML(layout=full())
         self.probe = WidthProbe()
         # The package's small template from the start: plotly's default one is large to build and to send.
         # Charts start as plain figures and become FigureWidgets once they hold their first data (see
@@ -218,7 +222,7 @@ class CampaignExplorer:
         self._charts = self._grid(list(self._chart_boxes.values()))
         # The evaluation sections: each one's HTML (cards, tables, the scoring rule), then its charts in the grid;
         # a chart the unit has no part for (e.g. children compared, for a leaf) is hidden.
-        self.sections = {key: W.HTML(layout=full) for key in EVALUATION_SECTIONS}
+        self.sections = {key: W.HTML(layout=full()) for key in EVALUATION_SECTIONS}
         self.evaluation_figures: dict[str, go.FigureWidget] = {
             div: go.Figure(layout={"template": TEMPLATE, "width": CHART_WIDTH})
             for divs in EVALUATION_FIGURES.values() for div in divs}
@@ -229,7 +233,7 @@ class CampaignExplorer:
             part
             for key in EVALUATION_SECTIONS
             for part in (self.sections[key], self._grid([self._evaluation_boxes[d] for d in EVALUATION_FIGURES[key]]))
-        ], layout=full)
+        ], layout=full())
         left = W.VBox([self.search, self.unit, self.compare, self._compare_controls],
                       layout=W.Layout(width="330px", min_width="260px"))
         filters = W.VBox([self.start, self.end, self.kinds, self.groups, self.indicators],
@@ -238,7 +242,7 @@ class CampaignExplorer:
         header = W.HBox([self.campaign_picker, self.as_of, self.language], layout=W.Layout(flex_flow="row wrap"))
         body = W.HBox([left, filters, right], layout=W.Layout(flex_flow="row wrap", grid_gap="12px"))
         self.widget = W.VBox([header, body, self.probe, self._compare_box, self._charts, self._evaluation],
-                             layout=full)
+                             layout=full())
         self.widget.add_class("campaign-explorer")
         # Class names by control: the browser tests and the Lab benchmark find each one by its name.
         for name in ("campaign_picker", "as_of", "language", "search", "unit", "start", "end", "kinds", "groups",
