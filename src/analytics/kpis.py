@@ -30,9 +30,11 @@ from analytics.metrics import (
     LAGGING_STATUSES,
     STATUSES,
     coverage_by_parent,
+    dated_findings,
+    flag_frame,
     grassroots_coverage,
-    quality_flags,
     rollup,
+    standing_findings,
     survey_rates,
     target_pace,
     until,
@@ -395,19 +397,23 @@ def finding_value(finding, meta: CampaignMeta, language: str) -> str:
 
 
 class _Findings:
-    """metrics.quality_flags of one campaign, computed once per as_of."""
+    """metrics.quality_flags of one campaign, computed once per as_of; the findings that hold at any as_of
+    (every one but targets without an actual yet) are judged once for all of them."""
 
     def __init__(self, campaign: Campaign):
         self._tables = campaign.tables
         self._units = set(campaign.units["unit_id"])
         self._parent = campaign.hierarchy.parent
         self._start, self._end = campaign.meta.start, campaign.meta.end
+        self._standing: list[dict] | None = None
         self._by_date: dict[dt.date, pd.DataFrame] = {}
 
     def at(self, as_of: dt.date) -> pd.DataFrame:
         if as_of not in self._by_date:
-            self._by_date[as_of] = quality_flags(self._tables, self._units, self._start, self._end,
-                                                 parent=self._parent, as_of=as_of)
+            if self._standing is None:
+                self._standing = standing_findings(self._tables, self._units, self._start, self._end,
+                                                   parent=self._parent)
+            self._by_date[as_of] = flag_frame(self._standing + dated_findings(self._tables, as_of))
         return self._by_date[as_of]
 
 

@@ -329,6 +329,29 @@ def quality_flags(
     hierarchy; default: every unit a root) says which targets are summed from the units below; `as_of`
     (default: end) which targets should have an actual by now.
     """
+    return flag_frame(standing_findings(tables, unit_ids, start, end, threshold, parent=parent)
+                      + dated_findings(tables, as_of or end))
+
+
+def flag_frame(found: list[dict]) -> pd.DataFrame:
+    """Findings (standing_findings + dated_findings) as quality_flags returns them, in spreadsheet order."""
+    out = pd.DataFrame(found, columns=FLAG_COLUMNS)
+    return out.sort_values(["table", "row", "flag"], kind="stable").reset_index(drop=True)
+
+
+def standing_findings(
+    tables: dict[str, pd.DataFrame],
+    unit_ids: set[str],
+    start: dt.date,
+    end: dt.date,
+    threshold: float = OUTLIER_THRESHOLD,
+    *,
+    parent: dict[str, str | None] | None = None,
+) -> list[dict]:
+    """The findings of quality_flags that hold at any as_of (every one but no_actual), as rows of dicts.
+
+    Computed once, they serve every as_of (the explorer moves as_of without judging all rows again); no two
+    findings here and in dated_findings share a (table, row, flag), so flag_frame orders them as one list."""
     found: list[dict] = []
 
     def add(table: str, frame: pd.DataFrame, mask: pd.Series, flag: str, column: str, code, params) -> None:
@@ -378,20 +401,30 @@ def quality_flags(
             lambda r: {"z": f"{z2.at[r]:.1f}", "threshold": threshold})
     targets, actuals = tables.get("targets"), tables.get("actuals")
     if targets is not None and actuals is not None:
-        found.extend(_target_findings(targets, actuals, parent or dict.fromkeys(unit_ids), as_of or end))
-    out = pd.DataFrame(found, columns=FLAG_COLUMNS)
-    return out.sort_values(["table", "row", "flag"], kind="stable").reset_index(drop=True)
+        found.extend(_target_findings(targets, actuals, parent or dict.fromkeys(unit_ids)))
+    return found
 
 
-def _target_findings(targets: pd.DataFrame, actuals: pd.DataFrame, parent: dict[str, str | None],
-                     as_of: dt.date) -> list[dict]:
-    """Actuals not counted, targets with no actual by as_of, cumulative actuals that fall (DOMAIN.md's "Which
-    actuals count" and "No row is dropped in silence")."""
+def dated_findings(tables: dict[str, pd.DataFrame], as_of: dt.date) -> list[dict]:
+    """The findings of quality_flags that depend on as_of: targets with no actual by then (no_actual)."""
+    targets, actuals = tables.get("targets"), tables.get("actuals")
+    if targets is None or actuals is None:
+        return []
+    return _no_actual_findings(targets, actuals, as_of)
+
+
+def _finding(table: str, row, unit_id, flag: str, column: str, written, code: str, **params) -> dict:
+    return {"table": table, "row": int(row), "unit_id": unit_id, "flag": flag, "column": column,
+            "value": written, "detail": message(code, "en", **params), "code": code, "params": params}
+
+
+def _target_findings(targets: pd.DataFrame, actuals: pd.DataFrame, parent: dict[str, str | None]) -> list[dict]:
+    """Actuals not counted and cumulative actuals that fall (DOMAIN.md's "Which actuals count" and "No row is
+    dropped in silence"); targets with no actual by as_of are _no_actual_findings."""
     found: list[dict] = []
 
-    def add(table: str, row, unit_id, flag: str, column: str, written, code: str, **params) -> None:
-        found.append({"table": table, "row": int(row), "unit_id": unit_id, "flag": flag, "column": column,
-                      "value": written, "detail": message(code, "en", **params), "code": code, "params": params})
+    def add(*args, **params) -> None:
+        found.append(_finding(*args, **params))
 
     own = set(zip(targets["unit_id"], targets["indicator"], strict=True))
     summed = summed_targets(targets, parent)
@@ -400,18 +433,6 @@ def _target_findings(targets: pd.DataFrame, actuals: pd.DataFrame, parent: dict[
             continue
         code = "flag.actual_summed_unit" if (unit, indicator) in summed else "flag.actual_no_target"
         add("actuals", row, unit, "actual_not_counted", "indicator", indicator, code, unit=unit, indicator=indicator)
-    now = pd.Timestamp(as_of)
-    current = _current_periods(targets, as_of)
-    current = current[current["period_start"] <= now]
-    if not current.empty:
-        key = current.reset_index(names="src_row")[["src_row", "unit_id", "indicator", "period_start", "period_end"]]
-        hits = actuals[["unit_id", "indicator", "date"]].merge(key, on=["unit_id", "indicator"])
-        hits = hits[(hits["date"] >= hits["period_start"]) & (hits["date"] <= hits["period_end"]) & (hits["date"] <= now)]
-        reported = set(hits["src_row"])
-        for r in key.itertuples(index=False):
-            if r.src_row not in reported:
-                add("targets", r.src_row, r.unit_id, "no_actual", "indicator", r.indicator, "flag.no_actual",
-                    indicator=r.indicator, as_of=as_of.isoformat())
     if not actuals.empty:
         a = actuals[["unit_id", "indicator", "date", "value"]].reset_index(names="src_row")
         periods = targets[["unit_id", "indicator", "period_start", "period_end"]]
@@ -427,6 +448,24 @@ def _target_findings(targets: pd.DataFrame, actuals: pd.DataFrame, parent: dict[
             add("actuals", r.src_row, r.unit_id, "decreasing_actual", "value", r.value, "flag.decreasing",
                 indicator=r.indicator, previous=_plain(r.prev), previous_date=r.prev_date.date().isoformat(),
                 previous_row=int(r.prev_row), number=_plain(r.value), date=r.date.date().isoformat())
+    return found
+
+
+def _no_actual_findings(targets: pd.DataFrame, actuals: pd.DataFrame, as_of: dt.date) -> list[dict]:
+    """Targets whose current period has started by as_of without an actual inside it on or before as_of."""
+    found: list[dict] = []
+    now = pd.Timestamp(as_of)
+    current = _current_periods(targets, as_of)
+    current = current[current["period_start"] <= now]
+    if not current.empty:
+        key = current.reset_index(names="src_row")[["src_row", "unit_id", "indicator", "period_start", "period_end"]]
+        hits = actuals[["unit_id", "indicator", "date"]].merge(key, on=["unit_id", "indicator"])
+        hits = hits[(hits["date"] >= hits["period_start"]) & (hits["date"] <= hits["period_end"]) & (hits["date"] <= now)]
+        reported = set(hits["src_row"])
+        for r in key.itertuples(index=False):
+            if r.src_row not in reported:
+                found.append(_finding("targets", r.src_row, r.unit_id, "no_actual", "indicator", r.indicator,
+                                      "flag.no_actual", indicator=r.indicator, as_of=as_of.isoformat()))
     return found
 
 
@@ -466,6 +505,6 @@ def tag_comparison(per_unit: pd.DataFrame, tags: pd.Series, compare: tuple[str, 
 
 __all__ = [
     "LAGGING_STATUSES", "SEVERITY", "STATUSES", "actual_over_time", "between", "check_tolerance", "coverage_by_parent",
-    "elapsed_share", "grassroots_coverage", "modified_z", "pace_status", "quality_flags", "ratio", "rollup",
-    "summed_targets", "survey_rates", "tag_comparison", "target_pace", "until", "worst_status",
+    "dated_findings", "elapsed_share", "flag_frame", "grassroots_coverage", "modified_z", "pace_status", "quality_flags",
+    "ratio", "rollup", "standing_findings", "summed_targets", "survey_rates", "tag_comparison", "target_pace", "until", "worst_status",
 ]

@@ -26,6 +26,7 @@ from analytics.kpis import (
     UnitKpis,
     campaign_appraisal,
     campaign_flags,
+    campaign_pace,
     children_commitments,
     children_ratings,
     unit_kpis,
@@ -52,6 +53,7 @@ EVALUATION_FIGURES = {
 MAX_COMPARE = 5
 INDENT = "\u3000"  # an ideographic space: option text keeps it, where browsers collapse ordinary spaces
 _KPI_CACHE_SIZE = 256
+_PACE_CACHE_SIZE = 16
 _UNCOUNTED = ("team", "topic")  # visit columns no figure reads
 PANEL_TEMPLATE = "html/explore.html.j2"
 
@@ -117,6 +119,7 @@ class CampaignIndex:
         self._search = {u: _folded(f"{u} {h.name[u]}") for u in self.order}
         self._kpis: OrderedDict[Query, UnitKpis] = OrderedDict()
         self._targets: OrderedDict[tuple, UnitKpis] = OrderedDict()  # as of as_of, by (unit, as_of, tolerance)
+        self._pace: OrderedDict[tuple, pd.DataFrame] = OrderedDict()  # the whole campaign's, by (as_of, tolerance)
 
     @property
     def meta(self):
@@ -128,11 +131,15 @@ class CampaignIndex:
         a, b = np.searchsorted(self._keys[name], [lo, lo + self.size[unit_id]], side="left")
         return int(a), int(b)
 
-    def view(self, unit_id: str, tables: tuple[str, ...] = UNIT_TABLES, q: Query | None = None) -> Campaign:
+    def view(self, unit_id: str, tables: tuple[str, ...] = UNIT_TABLES, q: Query | None = None,
+             pace: tuple[dt.date, float] | None = None) -> Campaign:
         """The campaign narrowed to the unit's subtree rows (other tables empty): unit_kpis gives the same figures.
 
         With a query, its visits and questionnaires are those the query looks at (`visits(q)`, `surveys(q)`), so
-        unit_kpis is called without a start date or kind/group filters and gives the same figures again."""
+        unit_kpis is called without a start date or kind/group filters and gives the same figures again. With
+        `pace` (as_of, tolerance), the view's targets' pace is the whole campaign's (`pace()`): a unit's pace rows
+        depend only on its subtree's targets and actuals, so they are the same rows, computed once per as_of for
+        every unit instead of once per unit."""
         narrowed = {name: self._empty[name] for name in UNIT_TABLES}
         for name in tables:
             if q is not None and name == "visits":
@@ -143,7 +150,22 @@ class CampaignIndex:
             else:
                 narrowed[name] = self._slice(name, unit_id)
         # Data-quality findings are kept from the whole campaign: an outlier is judged among all rows.
-        return self.campaign.narrowed(narrowed, keep=("quality_flags",))
+        view = self.campaign.narrowed(narrowed, keep=("quality_flags",))
+        if pace is not None:
+            view.memo[("target_pace", *pace)] = self.pace(*pace)
+        return view
+
+    def pace(self, as_of: dt.date, tolerance: float) -> pd.DataFrame:
+        """kpis.campaign_pace of the whole campaign (every unit's targets), remembered for the last few as_of."""
+        key = (as_of, tolerance)
+        hit = self._pace.get(key)
+        if hit is None:
+            # On a view sharing every table: the campaign's own memo would keep one entry per as_of ever asked.
+            hit = campaign_pace(self.campaign.narrowed({}), as_of, tolerance)
+            self._remember(self._pace, key, hit, _PACE_CACHE_SIZE)
+        else:
+            self._pace.move_to_end(key)
+        return hit
 
     def _slice(self, name: str, unit_id: str) -> pd.DataFrame:
         a, b = self._span(name, unit_id)
@@ -160,7 +182,8 @@ class CampaignIndex:
             return hit
         pace_key = (q.unit_id, q.as_of, q.tolerance)
         if q.until == q.as_of and pace_key not in self._targets:
-            k = unit_kpis(self.view(q.unit_id, q=q), q.unit_id, q.as_of, q.tolerance)  # one call does both
+            view = self.view(q.unit_id, q=q, pace=(q.as_of, q.tolerance))
+            k = unit_kpis(view, q.unit_id, q.as_of, q.tolerance)  # one call does both
             self._remember(self._targets, pace_key, k)
         else:
             k = unit_kpis(self.view(q.unit_id, ("visits", "surveys"), q), q.unit_id, q.until, q.tolerance)
@@ -178,14 +201,15 @@ class CampaignIndex:
         key = (unit_id, as_of, tolerance)
         hit = self._targets.get(key)
         if hit is None:
-            hit = unit_kpis(self.view(unit_id, ("targets", "actuals")), unit_id, as_of, tolerance)
+            hit = unit_kpis(self.view(unit_id, ("targets", "actuals"), pace=(as_of, tolerance)), unit_id, as_of,
+                            tolerance)
             self._remember(self._targets, key, hit)
         return hit
 
     @staticmethod
-    def _remember(cache: OrderedDict, key, value) -> None:
+    def _remember(cache: OrderedDict, key, value, size: int = _KPI_CACHE_SIZE) -> None:
         cache[key] = value
-        if len(cache) > _KPI_CACHE_SIZE:
+        if len(cache) > size:
             cache.popitem(last=False)
 
     def clear_cache(self) -> None:
@@ -193,6 +217,7 @@ class CampaignIndex:
         self._kpis.clear()
         self._targets.clear()
         self._picked.clear()
+        self._pace.clear()
 
     def visits(self, q: Query) -> pd.DataFrame:
         """The subtree's visit rows the query looks at (the same rows unit_kpis counts): dated from `q.start` to
