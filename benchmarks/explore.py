@@ -189,6 +189,8 @@ def drive(ex: CampaignExplorer, repeat: int) -> dict[str, list[tuple[float, floa
                 value = next(values)
             ex.index.clear_cache()
             ex.index.kpis(ex.query())  # what is shown now was computed to show it
+            if ex.compare.value:
+                ex.index.kpis_of(ex.query(), ex.compared_units())  # the units compared are shown
             started, cpu = time.perf_counter(), time.process_time()
             control.value = value
             times.setdefault(name, []).append((time.perf_counter() - started, time.process_time() - cpu))

@@ -215,9 +215,23 @@ def unit_kpis(
     groups: list[str] | None = None,
 ) -> UnitKpis:
     """One unit's figures; optional start date and kind/group filters narrow the visits looked at."""
+    return units_kpis(campaign, [unit_id], as_of, tolerance, start, kinds, groups)[0]
+
+
+def units_kpis(
+    campaign: Campaign,
+    unit_ids: list[str],
+    as_of: dt.date | str | None = None,
+    tolerance: float = 1.0,
+    start: dt.date | None = None,
+    kinds: list[str] | None = None,
+    groups: list[str] | None = None,
+) -> list[UnitKpis]:
+    """unit_kpis of each of several units, their rows rolled up in one pass (the explorer's compared units)."""
     h = campaign.hierarchy
-    if unit_id not in h.parent:
-        raise KeyError(f"unknown unit_id {unit_id!r}")
+    for unit_id in unit_ids:
+        if unit_id not in h.parent:
+            raise KeyError(f"unknown unit_id {unit_id!r}")
     when = campaign.as_of(as_of)
     visits = _window(campaign.visits, when, start)
     if kinds is not None:
@@ -225,20 +239,32 @@ def unit_kpis(
     if groups is not None:
         visits = visits[visits["group"].isin(groups)]
     surveys = _window(campaign.surveys, when, start)
-    children = h.children[unit_id]
-    rolled = rolled_figures(campaign, [unit_id, *children], visits, surveys)
-    me = rolled.totals.loc[unit_id]
-    child_events = rolled.totals["events"].reindex(children)
+    # A unit's rolled figures count only its own subtree's rows, whichever other units are rolled up with it.
+    families = [[unit_id, *h.children[unit_id]] for unit_id in unit_ids]
+    rolled = rolled_figures(campaign, list(dict.fromkeys(u for family in families for u in family)), visits, surveys)
+    targets = campaign_pace(campaign, when, tolerance)
+    flags = campaign_flags(campaign, when)
+    scored = campaign_appraisal(campaign, when, tolerance)
+    return [_unit_kpis(campaign, family, when, surveys, rolled,
+                       rolled.totals if len(families) == 1 else rolled.totals.loc[family], targets, flags, scored)
+            for family in families]
+
+
+def _unit_kpis(campaign: Campaign, family_ids: list[str], when: dt.date, surveys: pd.DataFrame, rolled: Rolled,
+               totals: pd.DataFrame, targets: pd.DataFrame, flags: pd.DataFrame, scored: Appraisal | None) -> UnitKpis:
+    """The figures of family_ids[0] (its children after it), from what units_kpis computed for all units at once;
+    `totals` are the family's rows of rolled.totals, in family order."""
+    h = campaign.hierarchy
+    unit_id, children = family_ids[0], family_ids[1:]
+    me = totals.loc[unit_id]
+    child_events = totals["events"].reindex(children)
     covered = pd.DataFrame({"unit_id": children, "name": [h.name[c] for c in children],
                             "events": child_events.to_numpy(dtype="int64")})
     covered["covered"] = covered["events"] > 0
     surveys_out = {name: int(me[f"survey_{name}"]) for name in _COUNTS}
     surveys_out.update({name: me[f"survey_{name}"] for name in _RATES})
-    targets = campaign_pace(campaign, when, tolerance)
-    family_ids = [unit_id, *children]
     family_targets = targets[targets["unit_id"].isin(family_ids)].reset_index(drop=True)
-    family = with_statuses(rolled.totals, family_targets, "visits" in campaign.present)
-    flags = campaign_flags(campaign, when)
+    family = with_statuses(totals, family_targets, "visits" in campaign.present)
     subtree = set(h.descendants(unit_id))
     me_only = h.closure[h.closure["ancestor_id"] == unit_id]
     rated = pd.DataFrame()
@@ -252,7 +278,6 @@ def unit_kpis(
         figures = commitment_figures(status, me_only, [unit_id]).loc[unit_id]
         promised = {k: (float(v) if k == "fulfilment" else int(v)) for k, v in figures.items()}
         promised_list = _commitment_list(status[status["unit_id"].isin(subtree)], h.name)
-    scored = campaign_appraisal(campaign, when, tolerance)
     return UnitKpis(
         unit_id=unit_id,
         as_of=when,

@@ -506,5 +506,6 @@ def tag_comparison(per_unit: pd.DataFrame, tags: pd.Series, compare: tuple[str, 
 __all__ = [
     "LAGGING_STATUSES", "SEVERITY", "STATUSES", "actual_over_time", "between", "check_tolerance", "coverage_by_parent",
     "dated_findings", "elapsed_share", "flag_frame", "grassroots_coverage", "modified_z", "pace_status", "quality_flags",
-    "ratio", "rollup", "standing_findings", "summed_targets", "survey_rates", "tag_comparison", "target_pace", "until", "worst_status",
+    "ratio", "rollup", "standing_findings", "summed_targets", "survey_rates", "tag_comparison", "target_pace", "until",
+    "worst_status",
 ]

@@ -29,7 +29,7 @@ from analytics.kpis import (
     campaign_pace,
     children_commitments,
     children_ratings,
-    unit_kpis,
+    units_kpis,
 )
 from analytics.labels import DEFAULT_LANGUAGE, MISSING, fmt_int, fmt_percent, fmt_points, fmt_score, label
 from analytics.report import evaluation_sections, figures
@@ -131,29 +131,41 @@ class CampaignIndex:
         a, b = np.searchsorted(self._keys[name], [lo, lo + self.size[unit_id]], side="left")
         return int(a), int(b)
 
-    def view(self, unit_id: str, tables: tuple[str, ...] = UNIT_TABLES, q: Query | None = None,
+    def view(self, units: str | list[str], tables: tuple[str, ...] = UNIT_TABLES, q: Query | None = None,
              pace: tuple[dt.date, float] | None = None) -> Campaign:
-        """The campaign narrowed to the unit's subtree rows (other tables empty): unit_kpis gives the same figures.
+        """The campaign narrowed to the units' subtree rows (other tables empty): unit_kpis gives the same figures.
 
         With a query, its visits and questionnaires are those the query looks at (`visits(q)`, `surveys(q)`), so
         unit_kpis is called without a start date or kind/group filters and gives the same figures again. With
         `pace` (as_of, tolerance), the view's targets' pace is the whole campaign's (`pace()`): a unit's pace rows
         depend only on its subtree's targets and actuals, so they are the same rows, computed once per as_of for
         every unit instead of once per unit."""
+        tops = self._tops([units] if isinstance(units, str) else units)
         narrowed = {name: self._empty[name] for name in UNIT_TABLES}
         for name in tables:
-            if q is not None and name == "visits":
-                narrowed[name] = self.visits(q)
-            elif q is not None and name == "surveys":
-                rows = self._slice(name, unit_id)
-                narrowed[name] = rows if q.start is None else rows[rows["date"] >= pd.Timestamp(q.start)]
-            else:
-                narrowed[name] = self._slice(name, unit_id)
+            parts = []
+            for top in tops:
+                if q is not None and name == "visits":
+                    parts.append(self.visits(_for_unit(q, top)))
+                elif q is not None and name == "surveys":
+                    rows = self._slice(name, top)
+                    parts.append(rows if q.start is None else rows[rows["date"] >= pd.Timestamp(q.start)])
+                else:
+                    parts.append(self._slice(name, top))
+            narrowed[name] = parts[0] if len(parts) == 1 else pd.concat(parts)
         # Data-quality findings are kept from the whole campaign: an outlier is judged among all rows.
         view = self.campaign.narrowed(narrowed, keep=("quality_flags",))
         if pace is not None:
             view.memo[("target_pace", *pace)] = self.pace(*pace)
         return view
+
+    def _tops(self, units: list[str]) -> list[str]:
+        """The units not inside another one's subtree, in tree order: their subtrees hold every unit's rows once."""
+        tops: list[str] = []
+        for u in sorted(set(units), key=self.position.__getitem__):
+            if not tops or self.position[u] >= self.position[tops[-1]] + self.size[tops[-1]]:
+                tops.append(u)
+        return tops
 
     def pace(self, as_of: dt.date, tolerance: float) -> pd.DataFrame:
         """kpis.campaign_pace of the whole campaign (every unit's targets), remembered for the last few as_of."""
@@ -172,39 +184,50 @@ class CampaignIndex:
         return self._rows[name].iloc[a:b]
 
     def kpis(self, q: Query) -> UnitKpis:
-        """unit_kpis for the query, on the narrowed campaign; remembered for the last few hundred queries.
+        """unit_kpis for the query, on the narrowed campaign; remembered for the last few hundred queries."""
+        return self.kpis_of(q, [q.unit_id])[0]
+
+    def kpis_of(self, q: Query, units: list[str]) -> list[UnitKpis]:
+        """kpis() of each unit for the query's other values (compare mode); those not remembered are computed
+        together by kpis.units_kpis, their rows rolled up in one pass.
 
         Visits and questionnaires (up to `q.until`, filtered) and targets (as of `q.as_of`, unfiltered) come from
-        two unit_kpis calls, so that a change of dates, kinds or groups does not recompute the targets' pace."""
-        hit = self._kpis.get(q)
-        if hit is not None:
-            self._kpis.move_to_end(q)
-            return hit
-        pace_key = (q.unit_id, q.as_of, q.tolerance)
-        if q.until == q.as_of and pace_key not in self._targets:
-            view = self.view(q.unit_id, q=q, pace=(q.as_of, q.tolerance))
-            k = unit_kpis(view, q.unit_id, q.as_of, q.tolerance)  # one call does both
-            self._remember(self._targets, pace_key, k)
+        two calls, so that a change of dates, kinds or groups does not recompute the targets' pace."""
+        queries = [_for_unit(q, u) for u in units]
+        todo = list(dict.fromkeys(x.unit_id for x in queries if x not in self._kpis))
+        if todo:
+            self._compute(q, todo)
+        out = []
+        for x in queries:
+            out.append(self._kpis[x])
+            self._kpis.move_to_end(x)
+        return out
+
+    def _compute(self, q: Query, units: list[str]) -> None:
+        if q.until == q.as_of and all((u, q.as_of, q.tolerance) not in self._targets for u in units):
+            view = self.view(units, q=q, pace=(q.as_of, q.tolerance))
+            found = units_kpis(view, units, q.as_of, q.tolerance)  # one call does both
+            for u, k in zip(units, found, strict=True):
+                self._remember(self._targets, (u, q.as_of, q.tolerance), k)
         else:
-            k = unit_kpis(self.view(q.unit_id, ("visits", "surveys"), q), q.unit_id, q.until, q.tolerance)
+            found = units_kpis(self.view(units, ("visits", "surveys"), q), units, q.until, q.tolerance)
             # Targets, commitments and the appraisal are as of as_of, whatever window the visits are looked at in;
             # so are the children's statuses (their activity stays that of the window).
-            at = self._at_as_of(q.unit_id, q.as_of, q.tolerance)
-            k = dataclasses.replace(k.with_targets(at.targets, at.family_targets), as_of=q.as_of,
-                                    commitments=at.commitments, commitment_list=at.commitment_list,
-                                    appraisal=at.appraisal)
-        self._remember(self._kpis, q, k)
-        return k
+            found = [dataclasses.replace(k.with_targets(at.targets, at.family_targets), as_of=q.as_of,
+                                         commitments=at.commitments, commitment_list=at.commitment_list,
+                                         appraisal=at.appraisal)
+                     for k, at in zip(found, self._at_as_of(units, q.as_of, q.tolerance), strict=True)]
+        for u, k in zip(units, found, strict=True):
+            self._remember(self._kpis, _for_unit(q, u), k)
 
-    def _at_as_of(self, unit_id: str, as_of: dt.date, tolerance: float) -> UnitKpis:
-        """unit_kpis of the unit as of as_of on its targets and actuals (targets' pace, commitments, appraisal)."""
-        key = (unit_id, as_of, tolerance)
-        hit = self._targets.get(key)
-        if hit is None:
-            hit = unit_kpis(self.view(unit_id, ("targets", "actuals"), pace=(as_of, tolerance)), unit_id, as_of,
-                            tolerance)
-            self._remember(self._targets, key, hit)
-        return hit
+    def _at_as_of(self, units: list[str], as_of: dt.date, tolerance: float) -> list[UnitKpis]:
+        """unit_kpis of the units as of as_of on their targets and actuals (targets' pace, commitments, appraisal)."""
+        todo = [u for u in units if (u, as_of, tolerance) not in self._targets]
+        if todo:
+            view = self.view(todo, ("targets", "actuals"), pace=(as_of, tolerance))
+            for u, k in zip(todo, units_kpis(view, todo, as_of, tolerance), strict=True):
+                self._remember(self._targets, (u, as_of, tolerance), k)
+        return [self._targets[(u, as_of, tolerance)] for u in units]
 
     @staticmethod
     def _remember(cache: OrderedDict, key, value, size: int = _KPI_CACHE_SIZE) -> None:
@@ -284,6 +307,11 @@ class CampaignIndex:
         peers = h.children[parent] if parent is not None else h.roots
         others = [u for u in peers if u != unit_id]
         return [unit_id, *others][:MAX_COMPARE]
+
+
+def _for_unit(q: Query, unit_id: str) -> Query:
+    """The same query for another unit."""
+    return dataclasses.replace(q, unit_id=unit_id)
 
 
 def _folded(text: str) -> str:

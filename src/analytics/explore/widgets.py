@@ -457,7 +457,7 @@ class CampaignExplorer:
         key = (id(self.index), lang, q, indicators, tuple(units), too_many, metric)
         if self._drawn.get("compare") == key:
             return
-        kpis = [with_indicators(self.index.kpis(_for_unit(q, u)), indicators) for u in units]
+        kpis = [with_indicators(k, indicators) for k in self.index.kpis_of(q, units)]  # one pass for all
         note = ""
         if len(units) < 2:
             note = label("explore.compare_hint", lang)
@@ -620,10 +620,6 @@ def _shown(box: W.Box, on: bool) -> None:
     box.layout.visibility = "visible" if on else "hidden"
     box.layout.height = None if on else "0px"
     box.layout.overflow = "auto" if on else "hidden"
-
-
-def _for_unit(q: Query, unit_id: str) -> Query:
-    return Query(unit_id, q.as_of, q.start, q.end, q.kinds, q.groups, q.tolerance)
 
 
 def _link_html(text: str, page: Path, name: str) -> str:
