@@ -114,3 +114,9 @@ def test_read_workbook_reports_a_damaged_file(tmp_path):
     tables, problems = read_workbook(tmp_path / "book.xlsx")
     assert tables == {}
     assert "cannot be read as an .xlsx workbook" in problems[0].rule
+
+
+def test_csv_whitespace_is_what_str_strip_strips():
+    from analytics.data.csvfile import WHITESPACE
+
+    assert WHITESPACE == "".join(c for c in map(chr, range(0x110000)) if c.isspace())

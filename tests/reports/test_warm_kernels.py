@@ -117,3 +117,18 @@ def test_only_the_changed_unit_and_its_ancestors_rerender(tmp_path, cache_dir):
     assert redone == {"SH-C01-B02", "SH-C01", "SH", "SH-C01-B01", "SH-C02"}
     forced = run_batch(BatchOptions(data_dir=data, out_dir=out, units=units, force=True))
     assert {u.status for u in forced.units} == {"rendered"}
+
+
+def test_started_kernels_run_the_load_code_before_they_are_taken(tmp_path):
+    from analytics.batch.pool import KernelStarter
+
+    marker = tmp_path / "loaded"
+    starter = KernelStarter(1, tmp_path, {})
+    starter.load(f"open({str(marker)!r}, 'w').close()")
+    kernel = starter.take()
+    try:
+        assert marker.is_file()  # written in the kernel, before take() handed it over
+        assert kernel.alive
+    finally:
+        kernel.shutdown()
+        starter.close()

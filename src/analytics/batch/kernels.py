@@ -4,41 +4,35 @@ A `WarmKernel` starts one ipykernel with `sys.executable` (never a kernelspec lo
 user-level `python3` kernelspec cannot redirect it) over IPC sockets in a private folder (no TCP ports, so
 parallel workers never race for one). `execute` runs a notebook through papermill on that kernel after
 resetting the user namespace; modules, and with them the campaign cache, stay loaded.
+
+Starting a kernel needs jupyter_client only: papermill and nbformat (about 0.6 s of imports) are loaded by the
+first `execute`, so a batch's kernels start at once, while the campaign is validated.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import queue
 import shutil
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import nbformat
-import papermill
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
-from papermill.clientwrap import PapermillNotebookClient
-from papermill.engines import NBClientEngine, papermill_engines
-from papermill.log import logger as papermill_logger
+
+from analytics.batch.warmup import IMPORTS
+
+if TYPE_CHECKING:
+    import nbformat
 
 ENGINE_NAME = "campaign-analytics-warm"
 # reset() without %reset's gc.collect(), which costs tens of milliseconds per unit on a warm heap.
 RESET_SOURCE = "get_ipython().reset(new_session=False)"
-# Run once when a kernel is ready, while the batch still reads the campaign: the report's modules (pandas,
-# plotly and its figure classes), so that the first unit does not import them.
-WARM_UP_SOURCE = (
-    "import analytics.report.sections\n"
-    "import plotly.graph_objects as _go\n"
-    "_go.Figure(_go.Bar(x=['a'], y=[1])).to_plotly_json()\n"
-    "del _go\n"
-)
-
-
 class PinnedKernelSpecManager(KernelSpecManager):
     """Every kernel name resolves to an ipykernel on the running interpreter."""
 
@@ -56,31 +50,38 @@ class PinnedKernelSpecManager(KernelSpecManager):
         return {"python3": ""}
 
 
-class WarmEngine(NBClientEngine):
-    """papermill's nbclient engine on a kernel that outlives the notebook; hands back the executed notebook."""
+@functools.cache
+def warm_engine() -> str:
+    """papermill's nbclient engine on a kernel that outlives the notebook, registered once; its name."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger as papermill_logger
 
-    @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs: Any):
-        holder = kwargs.pop("holder", None)
-        if holder is not None:
-            holder["nb"] = nb_man.nb
-        kc = kwargs.pop("kc", None)
-        log_output = kwargs.pop("log_output", False)
-        start_timeout = kwargs.pop("start_timeout", 60)
-        execution_timeout = kwargs.pop("execution_timeout", None)
-        kwargs.pop("input_path", None)
-        kwargs.pop("stdout_file", None)
-        kwargs.pop("stderr_file", None)
-        client = PapermillNotebookClient(
-            nb_man, timeout=execution_timeout, startup_timeout=start_timeout, kernel_name=kernel_name,
-            log_output=log_output, log=papermill_logger, **kwargs,
-        )
-        # Reusing the kernel's connected client skips a channel start-up and ready handshake (~0.2 s) per unit.
-        client.kc = kc
-        return client.execute()
+    class WarmEngine(NBClientEngine):
+        """Hands back the executed notebook (in `holder`) and runs on the kernel's connected client."""
 
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs: Any):
+            holder = kwargs.pop("holder", None)
+            if holder is not None:
+                holder["nb"] = nb_man.nb
+            kc = kwargs.pop("kc", None)
+            log_output = kwargs.pop("log_output", False)
+            start_timeout = kwargs.pop("start_timeout", 60)
+            execution_timeout = kwargs.pop("execution_timeout", None)
+            kwargs.pop("input_path", None)
+            kwargs.pop("stdout_file", None)
+            kwargs.pop("stderr_file", None)
+            client = PapermillNotebookClient(
+                nb_man, timeout=execution_timeout, startup_timeout=start_timeout, kernel_name=kernel_name,
+                log_output=log_output, log=papermill_logger, **kwargs,
+            )
+            # Reusing the kernel's connected client skips a channel start-up and ready handshake (~0.2 s) per unit.
+            client.kc = kc
+            return client.execute()
 
-papermill_engines.register(ENGINE_NAME, WarmEngine)
+    papermill_engines.register(ENGINE_NAME, WarmEngine)
+    return ENGINE_NAME
 
 
 class WarmKernel:
@@ -113,9 +114,10 @@ class WarmKernel:
         self.km, self.kc = km, kc
         self.executed = 0
 
-    def warm_up(self, timeout: float = 120) -> None:
-        """Import the report's modules in the kernel (no output kept); a failure here shows again in the unit."""
-        msg_id = self.kc.execute(WARM_UP_SOURCE, silent=True, store_history=False)
+    def warm_up(self, source: str = IMPORTS, timeout: float = 120) -> None:
+        """Run code in the kernel before its first notebook (by default import the report's modules), keeping no
+        output; a failure is not raised: it shows again, with its message, in the unit that meets it."""
+        msg_id = self.kc.execute(source, silent=True, store_history=False)
         run_sync(self._until_idle)(msg_id, timeout)
 
     async def _until_idle(self, msg_id: str, timeout: float) -> None:
@@ -184,6 +186,9 @@ class WarmKernel:
     def execute(self, nb: nbformat.NotebookNode, parameters: dict[str, Any], timeout: float | None,
                 holder: dict[str, Any]) -> nbformat.NotebookNode:
         """Run a notebook with papermill on this kernel after resetting the user namespace."""
+        import nbformat
+        import papermill
+
         if not self.alive:
             self.restart()
         work = nbformat.from_dict(nb)
@@ -192,7 +197,7 @@ class WarmKernel:
         work.cells.insert(0, reset)
         try:
             out = papermill.execute_notebook(
-                work, None, parameters=parameters, engine_name=ENGINE_NAME, kernel_name="python3",
+                work, None, parameters=parameters, engine_name=warm_engine(), kernel_name="python3",
                 km=self.km, kc=self.kc, execution_timeout=timeout, progress_bar=False, log_output=False, holder=holder,
                 cwd=None,
             )

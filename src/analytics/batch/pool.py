@@ -1,11 +1,13 @@
 """Warm kernels started in the background, so that they boot while the campaign is read and validated.
 
     kernels = KernelStarter(2, cwd, env)   # returns at once; each kernel starts (and warms up) in a thread
+    kernels.load(source)                   # once the campaign is validated: code each kernel runs before its
+                                           # first unit (analytics.batch.warmup.campaign_source)
     kernel = kernels.take()                # the next ready kernel (or the error that stopped it)
     kernels.close()                        # shut down every kernel not taken
 
 This module imports nothing of the notebook machinery itself: the threads import `analytics.batch.kernels`
-(jupyter_client, papermill) while the main thread goes on.
+(jupyter_client) while the main thread goes on.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ class KernelStarter:
     def __init__(self, count: int, cwd: Path, env: dict[str, str]):
         self.cwd, self.env = cwd, env
         self._ready: queue.Queue[WarmKernel | BaseException] = queue.Queue()
+        self._load: str | None = None
+        self._loaded = threading.Event()  # set by load(), take() or close(): the warm kernels go on
         self._threads = [threading.Thread(target=self._start_one, name=f"kernel-start-{i}", daemon=True)
                          for i in range(count)]
         for thread in self._threads:
@@ -38,14 +42,23 @@ class KernelStarter:
             kernel = WarmKernel(cwd=self.cwd, env=self.env)
             kernel.start()
             kernel.warm_up()
+            self._loaded.wait()
+            if self._load is not None:
+                kernel.warm_up(self._load)
             self._ready.put(kernel)
         except BaseException as exc:  # noqa: BLE001 - handed to the worker that takes this kernel
             if kernel is not None:
                 kernel.shutdown()
             self._ready.put(exc)
 
+    def load(self, source: str) -> None:
+        """Code for every kernel to run once warm, before it is taken (a kernel already taken does not)."""
+        self._load = source
+        self._loaded.set()
+
     def take(self) -> WarmKernel:
         """The next kernel ready (waiting for one); raises what stopped its start."""
+        self._loaded.set()
         item = self._ready.get()
         if isinstance(item, BaseException):
             raise item
@@ -53,6 +66,7 @@ class KernelStarter:
 
     def close(self) -> None:
         """Wait for the starts still under way and shut down every kernel nobody took (no process is left)."""
+        self._loaded.set()
         for thread in self._threads:
             thread.join()
         while True:

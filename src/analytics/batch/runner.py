@@ -42,7 +42,7 @@ from analytics.config import REPORTS_DIR, resolve_data_dir
 from analytics.errors import UsageError
 from analytics.fileio import write_bytes_atomic
 from analytics.report.layout import OutputLayout
-from analytics.report.ondisk import PLOTLY_ASSET, page_input_key, plotly_js_bytes
+from analytics.report.ondisk import HTML_ONLY_ENV, PLOTLY_ASSET, page_input_key, plotly_js_bytes
 from analytics.report.parameters import check_units, read_campaign
 
 if TYPE_CHECKING:
@@ -311,7 +311,7 @@ def _early_kernels(options: BatchOptions, data_dir: Path) -> KernelStarter | Non
     without a manifest. Otherwise (a re-run on the same data) they start only once a unit is found to need it."""
     if options.executor != "local":
         return None
-    from analytics.data.loading import in_cache
+    from analytics.data.sources import in_cache
 
     out = Path(options.out_dir) if options.out_dir is not None else None
     likely = options.force or (out is not None and not OutputLayout(out).manifest.is_file()) or not in_cache(data_dir)
@@ -322,8 +322,6 @@ def _early_kernels(options: BatchOptions, data_dir: Path) -> KernelStarter | Non
 
 def _kernel_setting(options: BatchOptions) -> tuple[Path, dict[str, str]]:
     """Where the kernels run and what they add to the environment."""
-    from analytics.report.sections import HTML_ONLY_ENV
-
     return Path(options.notebook).resolve().parent, {HTML_ONLY_ENV: "1"}
 
 
@@ -339,6 +337,12 @@ def _run(options: BatchOptions, progress, data_dir: Path, kernels: KernelStarter
     h = campaign.hierarchy
     wanted = _select_units(campaign, options.units)
     as_of = campaign.as_of(options.as_of)  # UsageError outside start … end + 366 days
+    if kernels is not None:
+        from analytics.batch.warmup import campaign_source
+
+        # The campaign is in the validated-data cache now: the kernels load it (and build its campaign-wide tables)
+        # while this process works out which units to render.
+        kernels.load(campaign_source(data_dir, as_of.isoformat(), options.tolerance))
     out_dir = output_folder(options.out_dir, campaign.meta.id)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -418,6 +422,9 @@ def _run_locked(options: BatchOptions, progress, campaign: Campaign, data_dir: P
         run_on_dask(options.scheduler, options.jobs, spec, todo, {u: job.title(u) for u in todo}, keys,
                     lambda done: finished(job.store(done)))
     elif todo:
+        from analytics.batch.execution import prepare
+
+        prepare()  # while the kernels start or warm up
         downloads = _Downloads(campaign, as_of, options)  # built while the kernels render
         peaks = _run_pool(job, todo, min(options.jobs, len(todo)), finished, kernels)
     ordered = [results[u] for u in wanted]

@@ -16,12 +16,14 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from analytics import __version__
 from analytics.config import processed_dir
 from analytics.errors import Note
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 _FORMAT = 3  # 2: responses.respondent and the commitments table; 3: sha256 digests and notes in meta.json
@@ -59,6 +61,8 @@ def present(key: str) -> bool:
 def read(key: str) -> tuple[dict[str, pd.DataFrame], list[Note], dict[str, str]] | None:
     """The cached tables, notes and table sources for this fingerprint, or None when absent or damaged (a
     damaged entry is removed)."""
+    import pandas as pd  # here: `fingerprint` and `present` serve callers that have not imported pandas
+
     folder = _entry(key)
     meta_path = folder / "meta.json"
     if not meta_path.exists():

@@ -17,11 +17,9 @@ import yaml
 
 from analytics.data.appraisal import AppraisalSpec, parse_appraisal
 from analytics.data.contract import GROUPS, TABLES, TAGS, VISIT_KINDS
+from analytics.data.sources import META_FILE  # noqa: F401 - its old home, imported from here
 from analytics.errors import Note, Problem, UsageError
 from analytics.labels import is_translated_measure, measure_label, message
-
-META_FILE = "campaign.yaml"
-
 
 # campaign.yaml's keys, DOMAIN.md's table "campaign.yaml: every key, and strict": any other key, at any level,
 # is an error naming the closest known one.

@@ -13,7 +13,8 @@ from analytics.data.campaign import META_FILE, Campaign, parse_meta
 from analytics.data.contract import REQUIRED_TABLES, TABLES
 from analytics.data.crosscheck import check_actual_indicators, check_measures
 from analytics.data.habits import drop_totals_row, resolve_percent_cells
-from analytics.data.readers import RawTable, ignored_files, read_csv, table_sources
+from analytics.data.readers import RawTable, ignored_files, read_csv
+from analytics.data.sources import in_cache, raw_files, table_sources  # noqa: F401 - in_cache: its old home
 from analytics.data.validation import (
     check_hierarchy,
     check_survey_references,
@@ -58,27 +59,17 @@ def load_campaign(path: str | Path, use_cache: bool = True) -> Campaign:
     return campaign
 
 
-def in_cache(path: str | Path) -> bool:
-    """Whether loading this folder now would be served from memory or the validated-data cache, without
-    validating anything (False when it cannot tell). Cheap: it hashes the files, as a load does first."""
-    folder = Path(path)
-    try:
-        key = folder.resolve()
-        if key in _LOADED and _LOADED[key][0] == _stat_signature(folder):
-            return True
-        csvs, book, _found = table_sources(folder)
-        raw_files = [p for p in [folder / META_FILE, *csvs.values(), book] if p is not None and p.exists()]
-        return cache.present(cache.fingerprint(raw_files))
-    except Exception:  # noqa: BLE001 - a folder that cannot be read is for load_campaign to report
-        return False
+def in_memory(folder: Path) -> bool:
+    """Whether this folder, as it is now, is loaded in this process already."""
+    key = folder.resolve()
+    return key in _LOADED and _LOADED[key][0] == _stat_signature(folder)
 
 
 def _load(folder: Path, use_cache: bool) -> Campaign:
     meta, problems = parse_meta(folder / META_FILE)
     csvs, book, found = table_sources(folder)
     problems.extend(found)
-    raw_files = [p for p in [folder / META_FILE, *csvs.values(), book] if p is not None and p.exists()]
-    key = cache.fingerprint(raw_files)
+    key = cache.fingerprint(raw_files(folder, csvs, book))
     if meta is not None and not problems and use_cache:
         cached = cache.read(key)
         if cached is not None:

@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 
 from analytics.data.contract import TABLES, alias_map
 from analytics.data.csvfile import Records, Text, decode, read_records, utf8_bytes
+from analytics.data.sources import table_sources
 from analytics.errors import Note, Problem
 
 __all__ = ["RawTable", "decode", "ignored_files", "read_csv", "read_workbook", "table_sources"]
@@ -67,24 +68,6 @@ class RawTable:
 
 # ---------------------------------------------------------------------------------------------------
 # Which files hold the tables, and which are ignored
-
-
-def table_sources(folder: Path) -> tuple[dict[str, Path], Path | None, list[Problem]]:
-    """Map table name -> CSV path, plus the workbook if there is one; problems for contradictions."""
-    problems: list[Problem] = []
-    csvs: dict[str, Path] = {}
-    for path in sorted(folder.iterdir()):
-        if path.is_file() and path.suffix.lower() == ".csv" and path.stem.lower() in TABLES:
-            if path.stem.lower() in csvs:
-                problems.append(Problem.of(path.name, None, None, None, "file.second_for_table", table=path.stem))
-            csvs[path.stem.lower()] = path
-    books = sorted(
-        p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".xlsx" and not p.name.startswith("~$")
-    )
-    if len(books) > 1:
-        names = ", ".join(b.name for b in books)
-        problems.append(Problem.of(folder.name, None, None, names, "file.two_workbooks"))
-    return csvs, (books[0] if books else None), problems
 
 
 _OTHER_FORMATS = {".xls": "old Excel (.xls)", ".xlsm": "macro-enabled Excel (.xlsm)", ".xlsb": "binary Excel (.xlsb)",

@@ -16,6 +16,9 @@ from analytics.config import resource
 PLOTLY_ASSET = "plotly.min.js"
 # plotly.js's partial "basic" bundle that pages carry (scripts/vendor_plotly.py; report.page.plotly_bundle).
 VENDOR = ("report", "vendor")
+# Set by the batch runner in its kernels (read by report.sections): pages need only the HTML, so figures skip the
+# JSON twin. Here so that the runner can start its kernels without importing the report's modules.
+HTML_ONLY_ENV = "CAMPAIGN_ANALYTICS_HTML_ONLY"
 
 # nbconvert rewrites the head (attribute order, self-closing tags), so match the tag loosely.
 _INPUT_META = re.compile(rb'<meta[^>]*"campaign-analytics-input"[^>]*>')

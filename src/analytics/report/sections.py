@@ -46,13 +46,12 @@ from analytics.report.glance import (
     unit_glance,
 )
 from analytics.report.layout import PAGE_TO_INDEX, OutputLayout, page_href, page_to_download
+from analytics.report.ondisk import HTML_ONLY_ENV
 from analytics.report.parameters import check_notebook_parameters, check_units
 from analytics.report.templating import Cell, Column, Fact, Link, Row, Table, footer_facts, macros
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["sendDataToCloud"]}
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
-# Set by the batch runner in its kernels: pages need only the HTML, so figures skip the JSON twin.
-HTML_ONLY_ENV = "CAMPAIGN_ANALYTICS_HTML_ONLY"
 MAX_FLAG_ROWS = 200
 
 TARGET_COLUMNS = (

@@ -1,0 +1,39 @@
+"""What a batch's kernels run before their first unit: code sent as text, executed in the kernel.
+
+    IMPORTS                                   the report's modules (while the campaign is validated)
+    campaign_source(data_dir, as_of, tol)     the campaign and its campaign-wide tables (once it is validated)
+
+The campaign-wide tables (every unit's KPIs, the pace of every target, the data-quality findings) are
+memoised on the campaign a kernel keeps loaded: built here, they are not part of the first unit's time. This
+module is imported in the kernels, so it imports nothing of the notebook machinery.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+# The report's modules (pandas, plotly and its figure classes), so that the first unit does not import them.
+IMPORTS = (
+    "import analytics.report.sections\n"
+    "import plotly.graph_objects as _go\n"
+    "_go.Figure(_go.Bar(x=['a'], y=[1])).to_plotly_json()\n"
+    "del _go\n"
+)
+
+
+def campaign_source(data_dir: Path, as_of: str, tolerance: float) -> str:
+    """The code that runs `campaign_tables` with these arguments in a kernel."""
+    args = ", ".join(repr(a) for a in (str(Path(data_dir).resolve()), as_of, float(tolerance)))
+    return f"from analytics.batch.warmup import campaign_tables as _tables\n_tables({args})\ndel _tables\n"
+
+
+def campaign_tables(data_dir: str, as_of: str, tolerance: float) -> None:
+    """Load the campaign as a unit's notebook does (`UnitReport.load`) and build the tables every page uses."""
+    from analytics.data.loading import load_campaign
+    from analytics.kpis import cached_kpi_wide, campaign_flags, campaign_pace
+
+    campaign = load_campaign(Path(data_dir))
+    when = campaign.as_of(as_of)
+    cached_kpi_wide(campaign, when, tolerance)
+    campaign_pace(campaign, when, tolerance)
+    campaign_flags(campaign, when)
