@@ -4,7 +4,8 @@
     kernels.load(source)                   # once the campaign is validated: code each kernel runs before its
                                            # first unit (analytics.batch.warmup.campaign_source)
     kernel = kernels.take()                # the next ready kernel (or the error that stopped it)
-    kernels.close()                        # shut down every kernel not taken
+    kernels.release(kernel)                # done with it: shut down in the background
+    kernels.close()                        # wait for those, and shut down every kernel not taken
 
 This module imports nothing of the notebook machinery itself: the threads import `analytics.batch.kernels`
 (jupyter_client) while the main thread goes on.
@@ -29,6 +30,7 @@ class KernelStarter:
         self._ready: queue.Queue[WarmKernel | BaseException] = queue.Queue()
         self._load: str | None = None
         self._loaded = threading.Event()  # set by load(), take() or close(): the warm kernels go on
+        self._stops: list[threading.Thread] = []
         self._threads = [threading.Thread(target=self._start_one, name=f"kernel-start-{i}", daemon=True)
                          for i in range(count)]
         for thread in self._threads:
@@ -64,10 +66,18 @@ class KernelStarter:
             raise item
         return item
 
+    def release(self, kernel: WarmKernel) -> None:
+        """Shut a kernel down in the background (its process exits while the batch writes its last files);
+        `close` waits for it."""
+        stop = threading.Thread(target=kernel.shutdown, name="kernel-stop")
+        self._stops.append(stop)
+        stop.start()
+
     def close(self) -> None:
-        """Wait for the starts still under way and shut down every kernel nobody took (no process is left)."""
+        """Wait for the starts still under way and the kernels released, and shut down every kernel nobody took
+        (no process is left)."""
         self._loaded.set()
-        for thread in self._threads:
+        for thread in self._threads + self._stops:
             thread.join()
         while True:
             try:

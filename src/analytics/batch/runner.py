@@ -653,7 +653,7 @@ def _run_pool(job: _Job, todo: list[str], jobs: int, finished: Callable[[UnitRes
                 peak = kernel.peak_mb()
                 if peak is not None:
                     peaks.append(peak)
-                kernel.shutdown()
+                starter.release(kernel)
 
     threads = [threading.Thread(target=worker, name=f"unit-worker-{i}", daemon=True) for i in range(jobs)]
     try:
