@@ -120,3 +120,21 @@ def test_csv_whitespace_is_what_str_strip_strips():
     from analytics.data.csvfile import WHITESPACE
 
     assert WHITESPACE == "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+
+
+def test_read_csv_strips_cells_as_str_strip_does_in_ascii_and_other_columns(tmp_path):
+    # unit_id is all ASCII (trimmed with the ASCII whitespace only); name holds Chinese and the wide spaces.
+    names = ["\u3000甲\u3000", "\x1c乙\x1f", "\xa0丙 \u2003", "丁\u200b"]  # U+200B (zero width) is not whitespace
+    rows = [f"{uid},{name},\n" for uid, name in zip([" A", "B\t", "\x0bC\x0c", "D"], names, strict=True)]
+    path = _write(tmp_path / "units.csv", "unit_id,name,parent_id\n" + "".join(rows))
+    raw, problems = read_csv(path, "units")
+    assert problems == []
+    assert list(raw.frame["unit_id"]) == ["A", "B", "C", "D"]
+    assert list(raw.frame["name"]) == [n.strip() for n in names] == ["甲", "乙", "丙", "丁\u200b"]
+
+
+def test_read_csv_reads_a_line_break_inside_a_quoted_cell(tmp_path):
+    path = _write(tmp_path / "units.csv", 'unit_id,name,parent_id\r\nA,"Root\r\nline two",\r\nB,Kid,A\r\n')
+    raw, problems = read_csv(path, "units")
+    assert problems == []
+    assert list(raw.frame["name"]) == ["Root\r\nline two", "Kid"]
