@@ -431,6 +431,7 @@ class _Findings:
         self._parent = campaign.hierarchy.parent
         self._start, self._end = campaign.meta.start, campaign.meta.end
         self._standing: list[dict] | None = None
+        self._standing_frame: pd.DataFrame | None = None
         self._by_date: dict[dt.date, pd.DataFrame] = {}
 
     def at(self, as_of: dt.date) -> pd.DataFrame:
@@ -438,7 +439,10 @@ class _Findings:
             if self._standing is None:
                 self._standing = standing_findings(self._tables, self._units, self._start, self._end,
                                                    parent=self._parent)
-            self._by_date[as_of] = flag_frame(self._standing + dated_findings(self._tables, as_of))
+                self._standing_frame = flag_frame(self._standing)
+            dated = dated_findings(self._tables, as_of)
+            # Without a finding of this date, the standing ones alone: one frame for every such as_of.
+            self._by_date[as_of] = flag_frame(self._standing + dated) if dated else self._standing_frame
         return self._by_date[as_of]
 
 
