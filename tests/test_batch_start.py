@@ -75,3 +75,14 @@ def test_campaign_source_is_the_call_with_its_arguments(tmp_path):
     source = campaign_source(Path("data") / "x", "2012-06-30", 1)
     assert f"_tables({str((Path('data') / 'x').resolve())!r}, '2012-06-30', 1.0)" in source
     compile(source, "<warm-up>", "exec")
+
+
+def test_the_command_line_gives_arrow_jemalloc_unless_the_user_chose():
+    code = ("import sys; sys.argv = ['campaign-analytics', '--version']; from analytics.cli import main; main(); "
+            "import pyarrow as pa; print(pa.default_memory_pool().backend_name)")
+    env = {k: v for k, v in __import__("os").environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    chosen = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert chosen.stdout.split()[-1] == "jemalloc"
+    env["ARROW_DEFAULT_MEMORY_POOL"] = "system"
+    kept = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert kept.stdout.split()[-1] == "system"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -370,7 +371,15 @@ def main(argv: list[str] | None = None) -> int:
             gc.freeze()
 
 
+# Arrow's allocator for this process and the kernels it starts, unless the user chose one: with jemalloc, `validate`
+# of 1,000,000 visit rows peaked at 430-450 MB with 0.4-0.5 s of system time, against 500-505 MB and 0.9-1.1 s
+# with the default (mimalloc), which keeps more of what the CSV reader freed. pyarrow reads it on first use.
+ARROW_POOL = ("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
+
+
 def _main(argv: list[str] | None) -> int:
+    if argv is None:
+        os.environ.setdefault(*ARROW_POOL)
     try:
         cli.main(args=argv, prog_name="campaign-analytics", standalone_mode=False)
     except click.exceptions.Exit as exc:
