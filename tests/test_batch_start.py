@@ -86,3 +86,17 @@ def test_the_command_line_gives_arrow_jemalloc_unless_the_user_chose():
     env["ARROW_DEFAULT_MEMORY_POOL"] = "system"
     kept = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     assert kept.stdout.split()[-1] == "system"
+
+
+def test_index_with_its_summary_built_ahead_is_the_same_page():
+    from analytics.report.index import index_html, index_summary_of
+
+    campaign = loading.load_campaign(SHUNHE)
+    when = campaign.as_of("2012-06-30")
+    results = {}
+    ahead = index_summary_of(campaign, when, "zh", 1.0)
+    with_summary = index_html(campaign, results, when, "zh", 1.0, summary=ahead)
+    plain = index_html(campaign, results, when, "zh", 1.0)
+    assert "<time>" not in plain
+    assert STAMP.sub("<time>", with_summary) == STAMP.sub("<time>", plain)
+    assert STAMP.search(plain)  # the one difference allowed is there to be blanked

@@ -454,11 +454,13 @@ def _run_locked(options: BatchOptions, progress, campaign: Campaign, data_dir: P
 
 
 class _Downloads:
-    """kpis.csv and kpis.xlsx, which do not depend on the pages, built in a thread while the kernels render."""
+    """kpis.csv and kpis.xlsx, and the index's summary line, which do not depend on the pages, built in a thread
+    while the kernels render (the summary took 0.3-0.6 s after the last page)."""
 
     def __init__(self, campaign: Campaign, as_of: dt.date, options: BatchOptions):
         self._built: dict[str, str | bytes] = {}
         self._error: BaseException | None = None
+        self.summary = None  # report.index.index_summary_of, once built
         self._thread = threading.Thread(target=self._build, args=(campaign, as_of, options), name="downloads",
                                         daemon=True)
         self._thread.start()
@@ -468,6 +470,13 @@ class _Downloads:
             self._built = _build_downloads(campaign, as_of, options)
         except BaseException as exc:  # noqa: BLE001 - raised where the files are written
             self._error = exc
+            return
+        try:
+            from analytics.report.index import index_summary_of
+
+            self.summary = index_summary_of(campaign, as_of, options.language, options.tolerance)
+        except Exception:  # noqa: BLE001 - index_html builds it again, and says what is wrong
+            self.summary = None
 
     def get(self) -> dict[str, str | bytes]:
         self._thread.join()
@@ -500,7 +509,8 @@ def _write_summary(output: _Output, campaign: Campaign, results: dict[str, UnitR
     for name, build, encoding in (
         (OutputLayout.KPIS_CSV, lambda: built[OutputLayout.KPIS_CSV], "utf-8-sig"),
         (OutputLayout.KPIS_XLSX, lambda: built[OutputLayout.KPIS_XLSX], ""),
-        (OutputLayout.INDEX, lambda: index_html(campaign, results, as_of, options.language, options.tolerance),
+        (OutputLayout.INDEX, lambda: index_html(campaign, results, as_of, options.language, options.tolerance,
+                                                summary=downloads.summary if downloads is not None else None),
          "utf-8"),
     ):
         try:

@@ -21,7 +21,7 @@ from analytics.labels import fmt_time
 from analytics.report.glance import index_summary, unit_glance
 from analytics.report.layout import OutputLayout
 from analytics.report.scorecard import campaign_scorecard, index_payload
-from analytics.report.templating import Fact, Link, footer_facts, render, script_tag
+from analytics.report.templating import Fact, Link, environment, footer_facts, render, script_tag
 from analytics.report.theme import report_css
 
 # Above this many units the tree opens collapsed to two levels (the reader expands; search finds the rest).
@@ -42,24 +42,37 @@ def grade_options(data: dict) -> list[dict]:
     return [{"value": i, "label": g["label"]} for i, g in reversed(list(enumerate(data["grades"])))]
 
 
-def index_html(campaign: Campaign, results: dict, as_of: dt.date, language: str, tolerance: float) -> str:
-    """The index page: summary, downloads and the scorecard of every unit (figures as of `as_of`)."""
+INDEX_TEMPLATE = "html/index.html.j2"
+
+
+def index_summary_of(campaign: Campaign, as_of: dt.date, language: str, tolerance: float):
+    """The index's summary line (the roots' figures at a glance): all of the index that does not depend on the
+    pages, which a batch builds (with the page template compiled) while its kernels render."""
+    sc = campaign_scorecard(campaign, as_of, tolerance)
+    roots = [unit_glance(campaign, unit_kpis(campaign, r, as_of, tolerance)) for r in campaign.hierarchy.roots]
+    environment().get_template(INDEX_TEMPLATE)
+    return index_summary(roots, sc.units, campaign.meta, language)
+
+
+def index_html(campaign: Campaign, results: dict, as_of: dt.date, language: str, tolerance: float,
+               summary=None) -> str:
+    """The index page: summary, downloads and the scorecard of every unit (figures as of `as_of`); `summary`:
+    `index_summary_of` of the same arguments, when built ahead."""
     meta = campaign.meta
-    h = campaign.hierarchy
     facts = [
         Fact("period", f"{meta.start.isoformat()} – {meta.end.isoformat()}"),
         Fact("as_of", as_of.isoformat()),
         Fact("generated_at", fmt_time(dt.datetime.now(dt.UTC), meta.timezone, language)),
     ]
     sc = campaign_scorecard(campaign, as_of, tolerance)
-    roots = [unit_glance(campaign, unit_kpis(campaign, r, as_of, tolerance)) for r in h.roots]
-    summary = index_summary(roots, sc.units, meta, language)
+    if summary is None:
+        summary = index_summary_of(campaign, as_of, language, tolerance)
     downloads = [Link(name, name) for name in (OutputLayout.KPIS_XLSX, OutputLayout.KPIS_CSV, OutputLayout.MANIFEST)]
     data = index_payload(sc, campaign, results, language)
     depth = int(sc.units["level"].max()) if len(sc.units) else 1
     levels = data["levels"]
     return render(
-        "html/index.html.j2",
+        INDEX_TEMPLATE,
         language=language,
         css=report_css(),
         version=__version__,
