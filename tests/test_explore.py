@@ -514,6 +514,13 @@ def test_copy_figure_mutates_and_clears_stale_properties():
     assert not copy_figure(widget, bar)  # nothing differs: nothing sent
     assert copy_figure(widget, go.Figure(go.Bar(x=[3], y=["c"], orientation="h"), layout={"title": {"text": "t"}}))
     assert widget.data[0] is first and list(first.x) == [3] and first.text is None  # same trace, restyled
+    # Traces of the same type at the same place are restyled; only those past the first difference are replaced.
+    copy_figure(widget, go.Figure([go.Bar(x=[1], y=["a"]), go.Scatter(x=[1], y=[2])]))
+    assert widget.data[0] is first
+    copy_figure(widget, go.Figure([go.Bar(x=[2], y=["b"]), go.Bar(x=[3], y=["c"])]))
+    assert widget.data[0] is first and [t.type for t in widget.data] == ["bar", "bar"]
+    assert list(widget.data[0].x) == [2] and list(widget.data[1].x) == [3]
+    assert copy_figure(widget, empty_figure(title="t")) and widget.data == ()
 
 
 # -- export -----------------------------------------------------------------------------------------------------

@@ -82,35 +82,38 @@ def discover_campaigns(root: Path = RAW_DATA_DIR) -> list[Path]:
 
 
 def copy_figure(widget: go.FigureWidget, fig: go.Figure) -> bool:
-    """Make the widget show `fig` by mutating its traces and layout in one batch; False when nothing differed.
+    """Make the widget show `fig` by mutating its traces and layout; False when nothing differed.
 
-    Traces of the same number and types are restyled property by property (properties the new figure lacks
-    are cleared); otherwise the traces are replaced. Layout keys are set or cleared the same way, so the
-    front end receives only what changed.
+    Traces of the same type at the same place are restyled property by property (properties the new figure lacks
+    are cleared), with the layout's keys set or cleared the same way, in one batch: the front end receives only
+    what changed. Traces past the first difference of type are deleted and the new ones added. Each message is a
+    redraw in the browser: a chart going from data to "no data" takes a deletion and the batch, not also an empty
+    addition.
     """
     new = fig.to_plotly_json()
     data, layout = new["data"], new["layout"]
     old_data = [_set(t.to_plotly_json()) for t in widget.data]
     old_layout = _set(widget.layout.to_plotly_json())
-    same_types = len(old_data) == len(data) and all(o.get("type") == n.get("type") for o, n in zip(old_data, data, strict=True))
+    kept = 0
+    while kept < min(len(old_data), len(data)) and old_data[kept].get("type") == data[kept].get("type"):
+        kept += 1
     layout_changes = {k: None for k in old_layout if k not in layout}
     layout_changes.update({k: v for k, v in layout.items() if not _same(v, old_layout.get(k))})
     trace_changes: list[dict] = []
-    if same_types:
-        for old, spec in zip(old_data, data, strict=True):
-            changes = {k: None for k in old if k not in spec and k not in ("uid", "type")}
-            changes.update({k: v for k, v in spec.items() if k != "type" and not _same(v, old.get(k))})
-            trace_changes.append(changes)
-        if not layout_changes and not any(trace_changes):
-            return False
+    for old, spec in zip(old_data[:kept], data[:kept], strict=True):
+        changes = {k: None for k in old if k not in spec and k not in ("uid", "type")}
+        changes.update({k: v for k, v in spec.items() if k != "type" and not _same(v, old.get(k))})
+        trace_changes.append(changes)
+    if kept == len(old_data) == len(data) and not layout_changes and not any(trace_changes):
+        return False
+    if kept < len(old_data):
+        widget.data = widget.data[:kept]
+    if kept < len(data):
+        widget.add_traces(data[kept:])
     with widget.batch_update():
-        if same_types:
-            for trace, changes in zip(widget.data, trace_changes, strict=True):
-                if changes:
-                    trace.update(changes, overwrite=True)
-        else:
-            widget.data = ()
-            widget.add_traces(data)
+        for trace, changes in zip(widget.data[:kept], trace_changes, strict=True):
+            if changes:
+                trace.update(changes, overwrite=True)
         if layout_changes:
             widget.layout.update(layout_changes, overwrite=True)
     return True
