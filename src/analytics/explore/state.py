@@ -100,19 +100,19 @@ class CampaignIndex:
             frame = campaign.table(name)
             if name == "visits":  # only what the figures count: a free-text team or topic is never shown here
                 frame = frame[[c for c in frame.columns if c not in _UNCOUNTED]]
+                # Units, kinds and groups as categories (in text order, so sorted groups come out in the same
+                # order): a query's rows are taken and grouped by small integer codes rather than by text, 1,000,000
+                # rows at a time (and the sorted copy below holds codes, not a second copy of the text). unit_kpis
+                # counts the same rows; the one visible difference, the category index of its events and persons,
+                # is turned back into text (_as_text).
+                self._text = frame["kind"].dtype
+                frame = frame.astype({c: pd.CategoricalDtype(sorted(frame[c].dropna().unique())) for c in _CODED})
             # Rows of unknown units sort last, past every subtree: unit_kpis never counts them either.
             keys = frame["unit_id"].map(self.position).astype("float64").fillna(len(self.order)).to_numpy()
             order = np.argsort(keys, kind="stable")  # stable: rows of one unit keep their order (ties on dates)
             self._rows[name] = frame.iloc[order]
             self._keys[name] = keys[order]
-        # The visits' units, kinds and groups as categories (in text order, so sorted groups come out in the same
-        # order): a query's rows are taken and grouped by small integer codes rather than by text, 1,000,000 rows
-        # at a time. unit_kpis counts the same rows; the one visible difference, the category index of its events
-        # and persons, is turned back into text (_as_text).
         v = self._rows["visits"]
-        self._text = v["kind"].dtype
-        v = v.astype({c: pd.CategoricalDtype(sorted(v[c].dropna().unique())) for c in _CODED})
-        self._rows["visits"] = v
         # Dates, kinds and groups as plain arrays in the same order: a query's rows are picked with one numpy mask
         # and one take, instead of a pandas filter (and copy of every column) per condition.
         self._visit_dates = v["date"].to_numpy(dtype="datetime64[ns]")
