@@ -22,6 +22,12 @@ if TYPE_CHECKING:
     from analytics.batch.kernels import WarmKernel
 
 
+# Modules that import each other (jupyter_client's do) are not safe to import from two threads at once: one thread
+# can meet a module the other has only half initialised ("cannot import name ... from partially initialized module").
+# The kernel threads and the main thread import the notebook machinery holding this lock.
+IMPORTING = threading.Lock()
+
+
 class KernelStarter:
     """`count` kernels, each started and warmed up in its own thread."""
 
@@ -39,7 +45,8 @@ class KernelStarter:
     def _start_one(self) -> None:
         kernel = None
         try:
-            from analytics.batch.kernels import WarmKernel
+            with IMPORTING:
+                from analytics.batch.kernels import WarmKernel
 
             kernel = WarmKernel(cwd=self.cwd, env=self.env)
             kernel.start()

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from analytics import __version__
 from analytics.batch.options import BatchOptions
-from analytics.batch.pool import KernelStarter
+from analytics.batch.pool import IMPORTING, KernelStarter
 from analytics.config import REPORTS_DIR, resolve_data_dir
 from analytics.errors import UsageError
 from analytics.fileio import write_bytes_atomic
@@ -422,7 +422,8 @@ def _run_locked(options: BatchOptions, progress, campaign: Campaign, data_dir: P
         run_on_dask(options.scheduler, options.jobs, spec, todo, {u: job.title(u) for u in todo}, keys,
                     lambda done: finished(job.store(done)))
     elif todo:
-        from analytics.batch.execution import prepare
+        with IMPORTING:  # the kernel threads may be importing jupyter_client too
+            from analytics.batch.execution import prepare
 
         prepare()  # while the kernels start or warm up
         downloads = _Downloads(campaign, as_of, options)  # built while the kernels render
