@@ -12,11 +12,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import weakref
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from analytics.data.campaign import Campaign, CampaignMeta
+from analytics.data.campaign import Campaign, CampaignMeta, Hierarchy
 from analytics.evaluation import (
     Appraisal,
     UnitAppraisal,
@@ -29,13 +31,11 @@ from analytics.labels import message
 from analytics.metrics import (
     LAGGING_STATUSES,
     STATUSES,
-    coverage_by_parent,
+    among,
     dated_findings,
     flag_frame,
-    grassroots_coverage,
-    rollup,
     standing_findings,
-    survey_rates,
+    survey_rate_columns,
     target_pace,
     until,
 )
@@ -70,44 +70,118 @@ class Rolled:
     uncovered: dict[str, list[str]]  # unit_id -> leaves below it without a visit row of their own
 
 
-def rolled_figures(campaign: Campaign, units: list[str], visits: pd.DataFrame, surveys: pd.DataFrame) -> Rolled:
-    """Every rolled-up figure of `units`, counting the given (already windowed and filtered) rows."""
+def rolled_figures(campaign: Campaign, units: list[str], visits: pd.DataFrame, surveys: pd.DataFrame,
+                   uncovered_of: list[str] | None = None) -> Rolled:
+    """Every rolled-up figure of `units`, counting the given (already windowed and filtered) rows; the uncovered
+    leaves of `uncovered_of` only (default: of every unit in `units`).
+
+    The same figures as metrics.rollup over the closure (and metrics.coverage_by_parent, grassroots_coverage),
+    on the units' positions in the hierarchy: each unit's own count or sum, then each ancestor's over the closure
+    pairs, with numpy. Sums of whole numbers, so the order of the additions changes nothing.
+    """
     h = campaign.hierarchy
+    at = _at_positions(h)
     ids = pd.Index(units, name="unit_id")
-    closure = h.closure[h.closure["ancestor_id"].isin(units)]
-    events_total = rollup(visits, closure).reindex(ids, fill_value=0)
-    totals = pd.DataFrame({
-        "events": events_total,
-        "persons": rollup(visits, closure, value="persons").reindex(ids, fill_value=0),
-    })
+    units_at = at.index.get_indexer(units)
+    visit_at = at.index.get_indexer(visits["unit_id"])  # -1: a unit outside the hierarchy, in no rollup
+    survey_at = at.index.get_indexer(surveys["unit_id"])
+    events = at.rolled(visit_at)
+    totals = pd.DataFrame({"events": events[units_at].astype("int64"),
+                           "persons": at.rolled(visit_at, visits["persons"])[units_at].astype("int64")}, index=ids)
     for name in _COUNTS:
-        totals[f"survey_{name}"] = rollup(surveys, closure, value=name).reindex(ids, fill_value=0)
-    rates = [survey_rates(*row) for row in totals[[f"survey_{c}" for c in _COUNTS]].itertuples(index=False)]
-    for name in _RATES:
-        totals[f"survey_{name}"] = [r[name] for r in rates]
+        totals[f"survey_{name}"] = at.rolled(survey_at, surveys[name])[units_at].astype("int64")
+    for name, rate in survey_rate_columns(*(totals[f"survey_{c}"] for c in _COUNTS)).items():
+        totals[f"survey_{name}"] = rate
     has_visits = "visits" in campaign.present
-    # A child is covered when it has a visit at or below it: the children's own rolled totals say so.
-    children = [c for u in units for c in h.children[u]]
-    child_closure = h.closure[h.closure["ancestor_id"].isin(children)]
-    active = set(rollup(visits, child_closure).index)
-    totals["coverage"] = coverage_by_parent(h.parent, active, units) if has_visits else math.nan
-    own = set(visits["unit_id"].unique())
-    leaves = h.leaves
-    grass = grassroots_coverage(closure, leaves, own).reindex(ids)
-    totals["leaves"] = grass["leaves"].fillna(0).astype("int64")
-    totals["leaves_covered"] = grass["leaves_covered"].fillna(0).astype("int64")
-    totals["grassroots_coverage"] = grass["grassroots_coverage"] if has_visits else math.nan
+    # Coverage: the share of a unit's children with a visit at or below them (their rolled events).
+    with np.errstate(divide="ignore", invalid="ignore"):
+        children = np.bincount(at.parent_at[at.has_parent], minlength=at.size)
+        active = np.bincount(at.parent_at[at.has_parent & (events[at.all] > 0)], minlength=at.size)
+        coverage = np.where(children > 0, active / children, math.nan)
+    totals["coverage"] = coverage[units_at] if has_visits else math.nan
+    # Grassroots coverage: leaves at any depth below a unit (itself, for a leaf), and those with a row of their own.
+    visited = np.bincount(visit_at[visit_at >= 0], minlength=at.size) > 0
+    leaves = at.leaves_below
+    covered = np.bincount(at.ancestor_at, weights=(at.is_leaf & visited)[at.unit_at], minlength=at.size)
+    totals["leaves"] = leaves[units_at].astype("int64")
+    totals["leaves_covered"] = covered[units_at].astype("int64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(leaves > 0, covered / leaves, math.nan)
+    totals["grassroots_coverage"] = share[units_at] if has_visits else math.nan
     uncovered: dict[str, list[str]] = {}
     if has_visits:
-        pairs = closure[closure["unit_id"].isin(leaves - own)]
+        pairs = h.closure[among(h.closure["ancestor_id"], units if uncovered_of is None else uncovered_of)]
+        pairs = pairs[among(pairs["unit_id"], h.leaves - set(visits["unit_id"].unique()))]
+        # In file order: positions sorted (each unit has its own), then the pairs cut per ancestor.
+        pairs = pairs.iloc[np.argsort(at.index.get_indexer(pairs["unit_id"]), kind="stable")]
         for ancestor, part in pairs.groupby("ancestor_id", sort=False)["unit_id"]:
-            uncovered[ancestor] = sorted(part, key=h.position.__getitem__)
+            uncovered[ancestor] = part.tolist()
     return Rolled(
         totals=totals,
-        events=rollup(visits, closure, by="kind"),
-        persons=rollup(visits, closure, by="group", value="persons"),
+        events=at.keyed(units_at, visit_at, visits["kind"]),
+        persons=at.keyed(units_at, visit_at, visits["group"], visits["persons"]),
         uncovered=uncovered,
     )
+
+
+class _Positions:
+    """A hierarchy's units by position (file order) and its closure pairs as positions, for rollups in numpy."""
+
+    def __init__(self, h: Hierarchy):
+        self.index = pd.Index(h.ids)
+        self.size = len(h.ids)
+        self.all = np.arange(self.size)
+        self.unit_at = self.index.get_indexer(h.closure["unit_id"])
+        self.ancestor_at = self.index.get_indexer(h.closure["ancestor_id"])
+        self.parent_at = self.index.get_indexer([h.parent[u] or "" for u in h.ids])
+        self.has_parent = self.parent_at >= 0
+        self.is_leaf = np.array([not h.children[u] for u in h.ids], dtype=bool)
+        self.leaves_below = np.bincount(self.ancestor_at, weights=self.is_leaf[self.unit_at], minlength=self.size)
+        self.rank = np.empty(self.size, dtype="int64")  # each unit's place in the ids' sorted order
+        self.rank[np.argsort(np.asarray(h.ids, dtype=object), kind="stable")] = np.arange(self.size)
+
+    def rolled(self, row_at: np.ndarray, values: pd.Series | None = None) -> np.ndarray:
+        """Per unit position: the count of rows (or the sum of `values`, a missing value adding 0) at or below it;
+        `row_at`: each row's unit position, -1 for none."""
+        kept = row_at >= 0
+        weights = None if values is None else pd.to_numeric(values).to_numpy(dtype="float64", na_value=0.0)[kept]
+        own = np.bincount(row_at[kept], weights=weights, minlength=self.size)
+        return np.bincount(self.ancestor_at, weights=own[self.unit_at], minlength=self.size)
+
+
+    def keyed(self, units_at: np.ndarray, row_at: np.ndarray, keys: pd.Series,
+              values: pd.Series | None = None) -> pd.Series:
+        """metrics.rollup(rows, closure of the units, by=keys.name, value=values.name): per unit (of `units_at`)
+        and key, the count of rows (or sum of values) at or below it, where there is such a row; the index
+        (ancestor_id, key) sorted as groupby sorts it, rows without a key left out."""
+        codes, names = pd.factorize(keys, sort=True)
+        kept = (row_at >= 0) & (codes >= 0)
+        width = len(names)
+        cell = row_at[kept] * width + codes[kept]
+        count = np.bincount(cell, minlength=self.size * width).reshape(self.size, width)
+        own = count if values is None else np.bincount(
+            cell, weights=pd.to_numeric(values).to_numpy(dtype="float64", na_value=0.0)[kept],
+            minlength=self.size * width).reshape(self.size, width)
+        asked = np.unique(units_at[units_at >= 0])
+        asked = asked[np.argsort(self.rank[asked])]
+        total = np.zeros((len(asked), width))
+        present = np.zeros((len(asked), width), dtype=bool)
+        for j in range(width):
+            total[:, j] = np.bincount(self.ancestor_at, weights=own[self.unit_at, j], minlength=self.size)[asked]
+            present[:, j] = np.bincount(self.ancestor_at, weights=count[self.unit_at, j], minlength=self.size)[asked] > 0
+        unit, key = np.nonzero(present)
+        index = pd.MultiIndex.from_arrays([self.index[asked[unit]], names[key]], names=["ancestor_id", keys.name])
+        return pd.Series(total[unit, key].astype("int64"), index=index, name="n")
+
+
+_POSITIONS: weakref.WeakKeyDictionary[Hierarchy, _Positions] = weakref.WeakKeyDictionary()
+
+
+def _at_positions(h: Hierarchy) -> _Positions:
+    """The hierarchy's _Positions, computed once per hierarchy (views of a campaign share theirs)."""
+    if h not in _POSITIONS:
+        _POSITIONS[h] = _Positions(h)
+    return _POSITIONS[h]
 
 
 @dataclass
@@ -241,7 +315,8 @@ def units_kpis(
     surveys = _window(campaign.surveys, when, start)
     # A unit's rolled figures count only its own subtree's rows, whichever other units are rolled up with it.
     families = [[unit_id, *h.children[unit_id]] for unit_id in unit_ids]
-    rolled = rolled_figures(campaign, list(dict.fromkeys(u for family in families for u in family)), visits, surveys)
+    rolled = rolled_figures(campaign, list(dict.fromkeys(u for family in families for u in family)), visits, surveys,
+                            uncovered_of=list(unit_ids))
     targets = campaign_pace(campaign, when, tolerance)
     flags = campaign_flags(campaign, when)
     scored = campaign_appraisal(campaign, when, tolerance)
@@ -263,7 +338,7 @@ def _unit_kpis(campaign: Campaign, family_ids: list[str], when: dt.date, surveys
     covered["covered"] = covered["events"] > 0
     surveys_out = {name: int(me[f"survey_{name}"]) for name in _COUNTS}
     surveys_out.update({name: me[f"survey_{name}"] for name in _RATES})
-    family_targets = targets[targets["unit_id"].isin(family_ids)].reset_index(drop=True)
+    family_targets = targets[among(targets["unit_id"], family_ids)].reset_index(drop=True)
     family = with_statuses(totals, family_targets, "visits" in campaign.present)
     subtree = set(h.descendants(unit_id))
     me_only = h.closure[h.closure["ancestor_id"] == unit_id]
@@ -277,7 +352,7 @@ def _unit_kpis(campaign: Campaign, family_ids: list[str], when: dt.date, surveys
         status = commitments_at(campaign, when)
         figures = commitment_figures(status, me_only, [unit_id]).loc[unit_id]
         promised = {k: (float(v) if k == "fulfilment" else int(v)) for k, v in figures.items()}
-        promised_list = _commitment_list(status[status["unit_id"].isin(subtree)], h.name)
+        promised_list = _commitment_list(status[among(status["unit_id"], subtree)], h.name)
     return UnitKpis(
         unit_id=unit_id,
         as_of=when,
@@ -289,7 +364,7 @@ def _unit_kpis(campaign: Campaign, family_ids: list[str], when: dt.date, surveys
         covered_children=covered,
         surveys=surveys_out,
         targets=targets[targets["unit_id"] == unit_id].reset_index(drop=True),
-        flags=flags[flags["unit_id"].isin(subtree)].reset_index(drop=True),
+        flags=flags[among(flags["unit_id"], subtree)].reset_index(drop=True),
         ratings=rated,
         commitments=promised,
         commitment_list=promised_list,
@@ -427,7 +502,7 @@ class _Findings:
 
     def __init__(self, campaign: Campaign):
         self._tables = campaign.tables
-        self._units = set(campaign.units["unit_id"])
+        self._units = set(campaign.units["unit_id"].tolist())
         self._parent = campaign.hierarchy.parent
         self._start, self._end = campaign.meta.start, campaign.meta.end
         self._standing: list[dict] | None = None
@@ -460,14 +535,17 @@ def kpi_table(campaign: Campaign, as_of: dt.date | str | None = None, tolerance:
     else:  # the figures the appraisal scored, computed once for both
         parts = [_figures_table(campaign, when, tolerance), scored.long()]
     out = pd.concat([p.astype({"value": object}) for p in parts], ignore_index=True)
-    order = {u: i for i, u in enumerate(h.ids)}
-    metric_order = {m: i for i, m in enumerate(METRICS)}
     out = out.sort_values(
-        ["unit_id", "metric"],
-        key=lambda c: c.map(order) if c.name == "unit_id" else c.map(metric_order),
-        kind="stable",
-    )
+        ["unit_id", "metric"], key=lambda c: _positions(c, h.ids if c.name == "unit_id" else METRICS), kind="stable")
     return out.reset_index(drop=True)
+
+
+def _positions(column: pd.Series, order) -> pd.Series:
+    """Each value's position in `order` (NaN when absent, sorted last): a sort key, as column.map({value:
+    position}) gives it without a dictionary lookup per row."""
+    at = pd.Index(order).get_indexer(column).astype("float64")
+    at[at < 0] = math.nan
+    return pd.Series(at, index=column.index)
 
 
 def _figures_table(campaign: Campaign, when: dt.date, tolerance: float) -> pd.DataFrame:
@@ -479,7 +557,7 @@ def _figures_table(campaign: Campaign, when: dt.date, tolerance: float) -> pd.Da
 def _figures(campaign: Campaign, when: dt.date, tolerance: float) -> pd.DataFrame:
     h = campaign.hierarchy
     surveys = until(campaign.surveys, when)
-    rolled = rolled_figures(campaign, h.ids, until(campaign.visits, when), surveys)
+    rolled = rolled_figures(campaign, h.ids, until(campaign.visits, when), surveys, uncovered_of=[])
     t = rolled.totals
     parts = [_frame(t["events"], "events"), _frame(t["persons"], "persons"),
              _keyed(rolled.events, "events"), _keyed(rolled.persons, "persons"),
@@ -544,11 +622,33 @@ def children_table(campaign: Campaign, unit_id: str, as_of: dt.date | str | None
     when = campaign.as_of(as_of)
     wide = cached_kpi_wide(campaign, when, tolerance)
     children = h.children[unit_id]
-    out = wide.reindex(children).reset_index().rename(columns={"index": "unit_id"})
-    out.insert(1, "name", [h.name[c] for c in children])
-    tags = dict(zip(campaign.units["unit_id"], campaign.units["tags"], strict=True))
-    out["tags"] = [t if isinstance(t, str) else "" for t in (tags.get(c) for c in children)]
+    return _named(campaign, wide.reindex(children).reset_index().rename(columns={"index": "unit_id"}))
+
+
+def children_figures(campaign: Campaign, k: UnitKpis) -> pd.DataFrame:
+    """The direct children of k's unit with their rolled-up figures, name and tags, in the hierarchy's order:
+    children_table's figures (not its rating, commitment and appraisal columns) from the unit's own rollup,
+    without the whole campaign's KPI table (a page of a unit with 100,000 children needs only theirs)."""
+    children = campaign.hierarchy.children[k.unit_id]
+    return _named(campaign, k.family.reindex(children).reset_index(names="unit_id"))
+
+
+def _named(campaign: Campaign, out: pd.DataFrame) -> pd.DataFrame:
+    """Rows of units (column unit_id) with their name (second column) and tags ('' for none, last column)."""
+    h = campaign.hierarchy
+    ids = out["unit_id"].tolist()
+    out.insert(1, "name", [h.name[c] for c in ids])
+    tags = campaign.units["tags"].set_axis(campaign.units["unit_id"]).reindex(ids)
+    out["tags"] = [t if isinstance(t, str) else "" for t in tags.tolist()]
     return out
+
+
+def rolled_totals(campaign: Campaign, units: list[str], as_of: dt.date | str | None = None) -> pd.DataFrame:
+    """The rolled totals of some units (rolled_figures' totals over the rows up to as_of): the figures kpi_table
+    gives those units, without computing every unit's."""
+    when = campaign.as_of(as_of)
+    return rolled_figures(campaign, units, until(campaign.visits, when), until(campaign.surveys, when),
+                          uncovered_of=[]).totals
 
 
 def children_ratings(campaign: Campaign, unit_id: str, as_of: dt.date | str | None = None,
@@ -562,7 +662,7 @@ def children_ratings(campaign: Campaign, unit_id: str, as_of: dt.date | str | No
     if "responses" not in campaign.present or not children:
         return pd.DataFrame()
     surveys = _window(campaign.surveys, campaign.as_of(as_of), start)
-    closure = h.closure[h.closure["ancestor_id"].isin(children)]
+    closure = h.closure[among(h.closure["ancestor_id"], children)]
     rated = ratings(campaign.responses, surveys, closure, children, campaign.meta.satisfaction_min)
     out = rated[rated["question"] == ""].drop(columns="question").reset_index(drop=True)
     out.insert(1, "name", [h.name[c] for c in out["unit_id"]])
@@ -578,7 +678,7 @@ def children_commitments(campaign: Campaign, unit_id: str, as_of: dt.date | str 
     if "commitments" not in campaign.present or not children:
         return pd.DataFrame()
     status = commitments_at(campaign, campaign.as_of(as_of))
-    out = commitment_figures(status, h.closure[h.closure["ancestor_id"].isin(children)], children).reset_index()
+    out = commitment_figures(status, h.closure[among(h.closure["ancestor_id"], children)], children).reset_index()
     out.columns.name = None
     out.insert(1, "name", [h.name[c] for c in out["unit_id"]])
     return out

@@ -1033,7 +1033,7 @@ def _unit_names(frame: pd.DataFrame) -> list[str]:
     """Display names of a frame's units, told apart by unit_id when two share a name."""
     ids = _unit_keys(frame)
     raw = frame["name"] if "name" in frame.columns else pd.Series(ids, index=frame.index)
-    names = [str(i) if pd.isna(n) or str(n) == "" else str(n) for n, i in zip(raw, ids, strict=True)]
+    names = [str(i) if pd.isna(n) or str(n) == "" else str(n) for n, i in zip(raw.tolist(), ids, strict=True)]
     if "unit_id" not in frame.columns:
         return names
     # The same unit may appear on several rows; only distinct units of the same name need their code.
@@ -1045,7 +1045,7 @@ def _unit_names(frame: pd.DataFrame) -> list[str]:
 
 def _unit_keys(frame: pd.DataFrame) -> list[str]:
     column = "unit_id" if "unit_id" in frame.columns else "name"
-    return ["" if pd.isna(v) else str(v) for v in frame[column]]
+    return ["" if pd.isna(v) else str(v) for v in frame[column].tolist()]
 
 
 def _tag_label(tag: str, language: str) -> str:

@@ -31,7 +31,7 @@ from analytics.labels import (
     grade_label,
     message,
 )
-from analytics.metrics import LAGGING_STATUSES, SEVERITY, STATUSES
+from analytics.metrics import LAGGING_STATUSES, SEVERITY, STATUSES, among
 
 # A bounded list names at most this many units, then "and N more".
 MAX_NAMED = 20
@@ -77,14 +77,14 @@ class Glance:
         """Children with any indicator behind or missed (DOMAIN.md: such a child is behind), in tree order."""
         if self.children.empty:
             return []
-        return list(self.children.index[self.children["targets_lagging"] > 0])
+        return self.children.index[self.children["targets_lagging"] > 0].tolist()
 
     @property
     def children_idle(self) -> list[str]:
         """Children with no visit at or below them."""
         if self.children.empty:
             return []
-        return list(self.children.index[self.children["no_activity"].astype(bool)])
+        return self.children.index[self.children["no_activity"].astype(bool)].tolist()
 
 
 def order_targets(targets: pd.DataFrame) -> pd.DataFrame:
@@ -103,7 +103,7 @@ def unit_glance(campaign: Campaign, k: UnitKpis) -> Glance:
     """The at-a-glance figures of the unit of `k` (from unit_kpis)."""
     h = campaign.hierarchy
     children = k.children.copy()
-    children.insert(0, "name", [h.name[c] for c in children.index])
+    children.insert(0, "name", [h.name[c] for c in children.index.tolist()])
     return Glance(
         unit_id=k.unit_id,
         name=h.name[k.unit_id],
@@ -161,7 +161,9 @@ def children_lists(g: Glance, meta: CampaignMeta, language: str, limit: int = MA
     out = []
     behind = g.children_behind
     if behind:
-        lagging = g.children_targets[g.children_targets["status"].isin(LAGGING_STATUSES)]
+        # The details of the children named only: a unit with 100,000 children names `limit` of them.
+        rows = g.children_targets
+        lagging = rows[rows["status"].isin(LAGGING_STATUSES).to_numpy() & among(rows["unit_id"], behind[:limit])]
         by_child: dict[str, list[str]] = {}
         for t in order_targets(lagging).itertuples(index=False):
             by_child.setdefault(t.unit_id, []).append(

@@ -25,17 +25,17 @@ from analytics.data.campaign import Campaign
 from analytics.data.loading import load_campaign
 from analytics.kpis import (
     UnitKpis,
-    cached_kpi_wide,
     campaign_appraisal,
     children_commitments,
+    children_figures,
     children_ratings,
-    children_table,
     finding_detail,
     finding_value,
+    rolled_totals,
     unit_kpis,
 )
 from analytics.labels import MISSING, fmt_int, fmt_number, fmt_percent, fmt_points, fmt_time, label
-from analytics.metrics import LAGGING_STATUSES, actual_over_time, tag_comparison, until
+from analytics.metrics import LAGGING_STATUSES, actual_over_time, among, tag_comparison, until
 from analytics.report import evaluation_sections, figures
 from analytics.report.bounds import CHILDREN_SHOWN, bounded_note, ranked, top_and_bottom
 from analytics.report.glance import (
@@ -141,6 +141,7 @@ class UnitReport:
     kpis: UnitKpis
     generated_at: str
     _glance: Glance | None = field(default=None, repr=False)
+    _children_rows: pd.DataFrame | None = field(default=None, repr=False)
     # Charts and tables of children show at most this many (top and bottom of the ranking): report.bounds.
     children_shown: int = CHILDREN_SHOWN
 
@@ -195,10 +196,13 @@ class UnitReport:
     def _subtree_visits(self) -> pd.DataFrame:
         h = self.campaign.hierarchy
         visits = until(self.campaign.visits, self.as_of)
-        return visits[visits["unit_id"].isin(set(h.descendants(self.unit_id)))]
+        return visits[among(visits["unit_id"], h.descendants(self.unit_id))]
 
     def _children(self) -> pd.DataFrame:
-        return children_table(self.campaign, self.unit_id, self.as_of, self.tolerance)
+        """The direct children's figures (kpis.children_figures), computed once for the sections using them."""
+        if self._children_rows is None:
+            self._children_rows = children_figures(self.campaign, self.kpis)
+        return self._children_rows
 
     # -- sections --------------------------------------------------------------------------------------
     def header(self) -> Section:
@@ -392,10 +396,18 @@ class UnitReport:
         subtree = h.descendants(self.unit_id)[1:]
         units = self.campaign.units.set_index("unit_id")
         tags = units["tags"].reindex(subtree)
-        if not tags.fillna("").str.contains("advanced|lagging").any():
+        tagged = tags.fillna("").str.contains("advanced|lagging")
+        if not tagged.any():
             return pd.DataFrame()
-        wide = cached_kpi_wide(self.campaign, self.as_of, self.tolerance)
-        per_unit = wide.reindex(subtree)[["events", "persons", "survey_issued", "survey_returned", "survey_valid"]]
+        # Only the tagged units' totals are compared: the unit's children have theirs in its rollup, units further
+        # down are rolled up alone (not every unit of the campaign).
+        columns = ["events", "persons", "survey_issued", "survey_returned", "survey_valid"]
+        family = self.kpis.family
+        rolled = set(family.index.tolist())
+        deeper = [u for u in tags.index[tagged.to_numpy()].tolist() if u not in rolled]
+        totals = family[columns] if not deeper else \
+            pd.concat([family[columns], rolled_totals(self.campaign, deeper, self.as_of)[columns]])
+        per_unit = totals.reindex(subtree)[columns]
         per_unit.columns = ["events", "persons", "issued", "returned", "valid"]
         return tag_comparison(per_unit.astype(float), tags)
 
