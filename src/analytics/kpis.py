@@ -80,7 +80,7 @@ def rolled_figures(campaign: Campaign, units: list[str], visits: pd.DataFrame, s
     pairs, with numpy. Sums of whole numbers, so the order of the additions changes nothing.
     """
     h = campaign.hierarchy
-    at = _at_positions(h)
+    at = _positions_of(h)
     ids = pd.Index(units, name="unit_id")
     units_at = at.index.get_indexer(units)
     visit_at = at.index.get_indexer(visits["unit_id"])  # -1: a unit outside the hierarchy, in no rollup
@@ -96,7 +96,7 @@ def rolled_figures(campaign: Campaign, units: list[str], visits: pd.DataFrame, s
     # Coverage: the share of a unit's children with a visit at or below them (their rolled events).
     with np.errstate(divide="ignore", invalid="ignore"):
         children = np.bincount(at.parent_at[at.has_parent], minlength=at.size)
-        active = np.bincount(at.parent_at[at.has_parent & (events[at.all] > 0)], minlength=at.size)
+        active = np.bincount(at.parent_at[at.has_parent & (events > 0)], minlength=at.size)
         coverage = np.where(children > 0, active / children, math.nan)
     totals["coverage"] = coverage[units_at] if has_visits else math.nan
     # Grassroots coverage: leaves at any depth below a unit (itself, for a leaf), and those with a row of their own.
@@ -130,7 +130,6 @@ class _Positions:
     def __init__(self, h: Hierarchy):
         self.index = pd.Index(h.ids)
         self.size = len(h.ids)
-        self.all = np.arange(self.size)
         self.unit_at = self.index.get_indexer(h.closure["unit_id"])
         self.ancestor_at = self.index.get_indexer(h.closure["ancestor_id"])
         self.parent_at = self.index.get_indexer([h.parent[u] or "" for u in h.ids])
@@ -147,7 +146,6 @@ class _Positions:
         weights = None if values is None else pd.to_numeric(values).to_numpy(dtype="float64", na_value=0.0)[kept]
         own = np.bincount(row_at[kept], weights=weights, minlength=self.size)
         return np.bincount(self.ancestor_at, weights=own[self.unit_at], minlength=self.size)
-
 
     def keyed(self, units_at: np.ndarray, row_at: np.ndarray, keys: pd.Series,
               values: pd.Series | None = None) -> pd.Series:
@@ -177,7 +175,7 @@ class _Positions:
 _POSITIONS: weakref.WeakKeyDictionary[Hierarchy, _Positions] = weakref.WeakKeyDictionary()
 
 
-def _at_positions(h: Hierarchy) -> _Positions:
+def _positions_of(h: Hierarchy) -> _Positions:
     """The hierarchy's _Positions, computed once per hierarchy (views of a campaign share theirs)."""
     if h not in _POSITIONS:
         _POSITIONS[h] = _Positions(h)
@@ -536,11 +534,11 @@ def kpi_table(campaign: Campaign, as_of: dt.date | str | None = None, tolerance:
         parts = [_figures_table(campaign, when, tolerance), scored.long()]
     out = pd.concat([p.astype({"value": object}) for p in parts], ignore_index=True)
     out = out.sort_values(
-        ["unit_id", "metric"], key=lambda c: _positions(c, h.ids if c.name == "unit_id" else METRICS), kind="stable")
+        ["unit_id", "metric"], key=lambda c: _sort_key(c, h.ids if c.name == "unit_id" else METRICS), kind="stable")
     return out.reset_index(drop=True)
 
 
-def _positions(column: pd.Series, order) -> pd.Series:
+def _sort_key(column: pd.Series, order) -> pd.Series:
     """Each value's position in `order` (NaN when absent, sorted last): a sort key, as column.map({value:
     position}) gives it without a dictionary lookup per row."""
     at = pd.Index(order).get_indexer(column).astype("float64")
