@@ -129,6 +129,30 @@ def test_started_kernels_run_the_load_code_before_they_are_taken(tmp_path):
     try:
         assert marker.is_file()  # written in the kernel, before take() handed it over
         assert kernel.alive
+        assert _processes_in(tmp_path) == [kernel.pid]
     finally:
         kernel.shutdown()
         starter.close()
+
+
+def test_kernels_nobody_takes_skip_the_load_code_and_leave_no_process(tmp_path):
+    from analytics.batch.pool import KernelStarter
+
+    marker = tmp_path / "loaded"
+    starter = KernelStarter(1, tmp_path, {})
+    starter.close()  # before load(): a run that found nothing to render
+    starter.load(f"open({str(marker)!r}, 'w').close()")
+    assert not marker.exists()
+    assert _processes_in(tmp_path) == []  # the kernel ran in tmp_path: none is left
+
+
+def _processes_in(folder: Path) -> list[int]:
+    """Ids of the processes whose working folder is `folder`."""
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if os.readlink(proc / "cwd") == str(folder):
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found

@@ -35,6 +35,7 @@ class KernelStarter:
         self.cwd, self.env = cwd, env
         self._ready: queue.Queue[WarmKernel | BaseException] = queue.Queue()
         self._load: str | None = None
+        self._closing = False  # close() called: a kernel nobody will take skips what is left of its warm-up
         self._loaded = threading.Event()  # set by load(), take() or close(): the warm kernels go on
         self._stops: list[threading.Thread] = []
         self._threads = [threading.Thread(target=self._start_one, name=f"kernel-start-{i}", daemon=True)
@@ -50,9 +51,10 @@ class KernelStarter:
 
             kernel = WarmKernel(cwd=self.cwd, env=self.env)
             kernel.start()
-            kernel.warm_up()
+            if not self._closing:
+                kernel.warm_up()
             self._loaded.wait()
-            if self._load is not None:
+            if self._load is not None and not self._closing:
                 kernel.warm_up(self._load)
             self._ready.put(kernel)
         except BaseException as exc:  # noqa: BLE001 - handed to the worker that takes this kernel
@@ -83,6 +85,7 @@ class KernelStarter:
     def close(self) -> None:
         """Wait for the starts still under way and the kernels released, and shut down every kernel nobody took
         (no process is left)."""
+        self._closing = True
         self._loaded.set()
         for thread in self._threads + self._stops:
             thread.join()
