@@ -459,12 +459,13 @@ class _Downloads:
     while the kernels render (the summary took 0.3-0.6 s after the last page)."""
 
     def __init__(self, campaign: Campaign, as_of: dt.date, options: BatchOptions):
-        # Imported here, not in the thread: modules imported by two threads at once (the workers import as they
-        # run their first unit) can meet half-initialised in a circular import.
-        import analytics.kpis
-        import analytics.report.downloads
-        import analytics.report.index
-        import analytics.report.scorecard  # noqa: F401
+        # Imported here, not in the thread, and under pool.IMPORTING: modules imported by two threads at once can
+        # meet half-initialised in a circular import.
+        with IMPORTING:
+            import analytics.kpis
+            import analytics.report.downloads
+            import analytics.report.index
+            import analytics.report.scorecard  # noqa: F401
 
         self._built: dict[str, str | bytes] = {}
         self._error: BaseException | None = None
