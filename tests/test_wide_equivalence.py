@@ -22,6 +22,7 @@ from analytics.kpis import (
     children_table,
     kpi_table,
     rolled_figures,
+    subtree_units,
     unit_kpis,
 )
 from analytics.labels import message
@@ -425,3 +426,12 @@ def test_positions_stay_apart_for_two_hierarchies(campaigns):
     assert list(ra.index) == a.hierarchy.ids and list(rb.index) == b.hierarchy.ids
     expected = reference_rolled(a, a.hierarchy.ids, a.visits, a.surveys)[0]
     assert np.array_equal(ra["events"].to_numpy(), expected["events"].to_numpy())
+
+
+def test_a_units_subtree_is_its_descendants_in_file_order(campaigns):
+    for c in campaigns:
+        h = c.hierarchy
+        for u in h.ids:
+            got = subtree_units(c, u)
+            assert sorted(got, key=h.position.__getitem__) == got
+            assert set(got) == set(h.descendants(u)) and len(got) == len(h.descendants(u))

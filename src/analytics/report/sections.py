@@ -32,6 +32,7 @@ from analytics.kpis import (
     finding_detail,
     finding_value,
     rolled_totals,
+    subtree_units,
     unit_kpis,
 )
 from analytics.labels import MISSING, fmt_int, fmt_number, fmt_percent, fmt_points, fmt_time, label
@@ -194,9 +195,8 @@ class UnitReport:
         return self.ui.note(key)
 
     def _subtree_visits(self) -> pd.DataFrame:
-        h = self.campaign.hierarchy
         visits = until(self.campaign.visits, self.as_of)
-        return visits[among(visits["unit_id"], h.descendants(self.unit_id))]
+        return visits[among(visits["unit_id"], subtree_units(self.campaign, self.unit_id))]
 
     def _children(self) -> pd.DataFrame:
         """The direct children's figures (kpis.children_figures), computed once for the sections using them."""
