@@ -67,7 +67,7 @@ def test_campaign_tables_built_ahead_change_no_section():
     loading._LOADED.clear()
     campaign_tables(str(SHUNHE.resolve()), "2012-06-30", 1.0)
     campaign = loading.load_campaign(SHUNHE.resolve())
-    assert {("wide", campaign.as_of("2012-06-30"), 1.0), "quality_flags"} <= set(campaign.memo)
+    assert {("target_pace", campaign.as_of("2012-06-30"), 1.0), "quality_flags"} <= set(campaign.memo)
     assert _pages(units) == plain
 
 
