@@ -435,3 +435,35 @@ def test_a_units_subtree_is_its_descendants_in_file_order(campaigns):
             got = subtree_units(c, u)
             assert sorted(got, key=h.position.__getitem__) == got
             assert set(got) == set(h.descendants(u)) and len(got) == len(h.descendants(u))
+
+
+def reference_status_counts(pace: pd.DataFrame, units: pd.Index) -> pd.DataFrame:
+    """kpis.status_counts as it was: a groupby of the unit and status texts."""
+    from analytics.metrics import LAGGING_STATUSES, STATUSES
+
+    counts = pace.groupby(["unit_id", "status"]).size().unstack(fill_value=0) if len(pace) else pd.DataFrame()
+    out = pd.DataFrame(index=units)
+    for name in STATUSES:
+        out[f"targets_{name}"] = counts[name].reindex(units, fill_value=0) if name in counts else 0
+    out = out.fillna(0).astype("int64")
+    out["targets_lagging"] = sum(out[f"targets_{s}"] for s in LAGGING_STATUSES)
+    return out
+
+
+def test_status_counts_are_the_groupbys(campaigns):
+    from analytics.kpis import status_counts
+    from analytics.metrics import STATUSES
+
+    rng = random.Random(3)
+    for _ in range(200):  # units asked for or not, statuses of every kind, nothing at all
+        units = [f"U{i}" for i in range(rng.randint(0, 12))]
+        rows = rng.randint(0, 30)
+        pace = pd.DataFrame({"unit_id": pd.Series([rng.choice([*units, "X"]) for _ in range(rows)], dtype="str"),
+                             "status": pd.Series([rng.choice(STATUSES) for _ in range(rows)], dtype="str")})
+        index = pd.Index(units, name=rng.choice([None, "unit_id"]))
+        pd.testing.assert_frame_equal(status_counts(pace, index), reference_status_counts(pace, index), check_exact=True)
+    for c in campaigns:
+        for u in _units(c):
+            k = unit_kpis(c, u)
+            pd.testing.assert_frame_equal(status_counts(k.family_targets, k.family.index),
+                                          reference_status_counts(k.family_targets, k.family.index), check_exact=True)
