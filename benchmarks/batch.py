@@ -87,12 +87,7 @@ def synthesize(folder: Path, units: int, visits: int, seed: int = 7) -> list[str
             day = start + dt.timedelta(days=rng.randrange(0, 300))
             fh.write(f"{day},{rng.choice(pool)},{rng.choice(KINDS)},{rng.choice(GROUPS)},{rng.randint(1, 40)},"
                      f"组{i % 9},主题{i % 13}\n")
-    with open(folder / "surveys.csv", "w", encoding="utf-8") as fh:
-        fh.write("survey_id,unit_id,date,issued,returned,valid\n")
-        for i, uid in enumerate(pool):
-            issued = rng.randint(20, 200)
-            returned = rng.randint(issued // 2, issued)
-            fh.write(f"S{i:05d},{uid},2024-03-01,{issued},{returned},{rng.randint(returned // 2, returned)}\n")
+    write_surveys(folder, pool, rng, digits=5)
     with open(folder / "targets.csv", "w", encoding="utf-8") as tf, open(folder / "actuals.csv", "w",
                                                                            encoding="utf-8") as af:
         tf.write("unit_id,indicator,target,measure,period_start,period_end,aggregation\n")
@@ -103,6 +98,16 @@ def synthesize(folder: Path, units: int, visits: int, seed: int = 7) -> list[str
             for month in range(1, 10):
                 af.write(f"{tid},projects,2024-{month:02d}-28,{month * rng.randint(1, 3)}\n")
     return ids
+
+
+def write_surveys(folder: Path, unit_ids: list[str], rng: random.Random, digits: int) -> None:
+    """surveys.csv: one questionnaire batch per unit (20-200 issued, at least half returned, half of those valid)."""
+    with open(folder / "surveys.csv", "w", encoding="utf-8") as fh:
+        fh.write("survey_id,unit_id,date,issued,returned,valid\n")
+        for i, uid in enumerate(unit_ids):
+            issued = rng.randint(20, 200)
+            returned = rng.randint(issued // 2, issued)
+            fh.write(f"S{i:0{digits}d},{uid},2024-03-01,{issued},{returned},{rng.randint(returned // 2, returned)}\n")
 
 
 def change_one_leaf(folder: Path, leaf: str) -> None:
