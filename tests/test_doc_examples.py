@@ -43,7 +43,8 @@ class Example:
 
     @property
     def needs_kernel(self) -> bool:
-        return self.program == "papermill" or (bool(self.args) and self.args[0] in KERNEL_COMMANDS)
+        # A usage error stops before any kernel starts.
+        return self.program == "papermill" or (self.args[:1] in [(c,) for c in KERNEL_COMMANDS] and self.exit_code != 2)
 
 
 @dataclass(frozen=True)
