@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from analytics.data.readers import decode, read_csv, read_workbook, table_sources
+from analytics.data.readers import decode, read_csv, table_sources
+from analytics.data.workbook import read_workbook
 
 
 def _write(path: Path, text: str, encoding: str = "utf-8") -> Path:

@@ -25,8 +25,7 @@ import pandas as pd
 import pytest
 
 from analytics import load_campaign
-from analytics.kpis import kpi_table, unit_kpis
-from analytics.labels import fmt_percent, fmt_points
+from analytics.measures.kpis import kpi_table, unit_kpis
 from analytics.report.downloads import UNCOVERED_COLUMNS, UNIT_COLUMNS, kpis_csv, kpis_xlsx
 from analytics.report.glance import glance_sentence, index_summary, sentence_text, unit_glance
 from analytics.report.scorecard import (
@@ -38,6 +37,7 @@ from analytics.report.scorecard import (
     index_payload,
     unit_scorecard,
 )
+from analytics.text.labels import fmt_percent, fmt_points
 
 META = """id: small
 name: {zh: 小活动, en: Small campaign}

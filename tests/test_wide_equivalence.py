@@ -15,7 +15,8 @@ import pytest
 
 from analytics import load_campaign
 from analytics.data.campaign import unit_depths
-from analytics.kpis import (
+from analytics.measures.findings import no_actual_findings, target_findings
+from analytics.measures.kpis import (
     METRICS,
     campaign_pace,
     children_figures,
@@ -25,16 +26,13 @@ from analytics.kpis import (
     subtree_units,
     unit_kpis,
 )
-from analytics.labels import message
-from analytics.metrics import (
-    _current_periods,
-    _latest_actuals,
-    _no_actual_findings,
-    _target_findings,
+from analytics.measures.metrics import (
     among,
     coverage_by_parent,
+    current_periods,
     elapsed_share,
     grassroots_coverage,
+    latest_actuals,
     pace_status,
     ratio,
     rollup,
@@ -44,6 +42,7 @@ from analytics.metrics import (
     until,
 )
 from analytics.report.sections import UnitReport
+from analytics.text.labels import message
 
 RAW = Path(__file__).parents[1] / "data" / "raw"
 SAMPLES = [RAW / "weishi", RAW / "shunhe_2012", RAW / "regulator_2014"]
@@ -59,8 +58,8 @@ def reference_target_pace(targets, actuals, parent, as_of, tolerance=1.0) -> pd.
                "target", "actual", "completion", "elapsed", "pace_gap", "status"]
     if targets.empty:
         return pd.DataFrame(columns=columns)
-    own = _current_periods(targets, as_of)
-    own = own.merge(_latest_actuals(actuals, own, as_of), on=["unit_id", "indicator"], how="left")
+    own = current_periods(targets, as_of)
+    own = own.merge(latest_actuals(actuals, own, as_of), on=["unit_id", "indicator"], how="left")
     own["source"] = "own"
     figures = {(r.unit_id, r.indicator): r._asdict() for r in own.itertuples(index=False)}
     own_keys = set(figures)
@@ -96,7 +95,7 @@ def reference_target_pace(targets, actuals, parent, as_of, tolerance=1.0) -> pd.
 
 
 def reference_target_findings(targets, actuals, parent, as_of) -> list[dict]:
-    """metrics._target_findings as it was: a Python step per actual row and per target row."""
+    """findings.target_findings as it was: a Python step per actual row and per target row."""
     found: list[dict] = []
 
     def add(table, row, unit_id, flag, column, written, code, **params) -> None:
@@ -117,7 +116,7 @@ def reference_target_findings(targets, actuals, parent, as_of) -> list[dict]:
         code = "flag.actual_summed_unit" if (unit, indicator) in summed else "flag.actual_no_target"
         add("actuals", row, unit, "actual_not_counted", "indicator", indicator, code, unit=unit, indicator=indicator)
     now = pd.Timestamp(as_of)
-    current = _current_periods(targets, as_of)
+    current = current_periods(targets, as_of)
     current = current[current["period_start"] <= now]
     if not current.empty:
         key = current.reset_index(names="src_row")[["src_row", "unit_id", "indicator", "period_start", "period_end"]]
@@ -351,8 +350,8 @@ def test_pace_status_of_gaps_at_the_tolerance_is_decided_as_before():
 def test_target_findings_are_the_row_by_row_findings_on_every_campaign(campaigns):
     for c in campaigns:
         for as_of in _dates(c):
-            got = [f for f in _target_findings(c.targets, c.actuals, c.hierarchy.parent)
-                   if f["flag"] != "decreasing_actual"] + _no_actual_findings(c.targets, c.actuals, as_of)
+            got = [f for f in target_findings(c.targets, c.actuals, c.hierarchy.parent)
+                   if f["flag"] != "decreasing_actual"] + no_actual_findings(c.targets, c.actuals, as_of)
             expected = reference_target_findings(c.targets, c.actuals, c.hierarchy.parent, as_of)
             assert got == expected, (c.meta.id, as_of)
 
@@ -400,8 +399,8 @@ def test_a_pages_children_figures_are_the_kpi_tables(campaigns):
 
 
 def test_tag_comparison_on_a_page_is_the_kpi_tables(campaigns):
-    from analytics.kpis import cached_kpi_wide
-    from analytics.metrics import tag_comparison
+    from analytics.measures.kpis import cached_kpi_wide
+    from analytics.measures.metrics import tag_comparison
 
     for c in campaigns:
         for u in _units(c):
@@ -439,7 +438,7 @@ def test_a_units_subtree_is_its_descendants_in_file_order(campaigns):
 
 def reference_status_counts(pace: pd.DataFrame, units: pd.Index) -> pd.DataFrame:
     """kpis.status_counts as it was: a groupby of the unit and status texts."""
-    from analytics.metrics import LAGGING_STATUSES, STATUSES
+    from analytics.measures.metrics import LAGGING_STATUSES, STATUSES
 
     counts = pace.groupby(["unit_id", "status"]).size().unstack(fill_value=0) if len(pace) else pd.DataFrame()
     out = pd.DataFrame(index=units)
@@ -451,8 +450,8 @@ def reference_status_counts(pace: pd.DataFrame, units: pd.Index) -> pd.DataFrame
 
 
 def test_status_counts_are_the_groupbys(campaigns):
-    from analytics.kpis import status_counts
-    from analytics.metrics import STATUSES
+    from analytics.measures.kpis import status_counts
+    from analytics.measures.metrics import STATUSES
 
     rng = random.Random(3)
     for _ in range(200):  # units asked for or not, statuses of every kind, nothing at all

@@ -21,8 +21,8 @@ from analytics.data.marker import MARKER_SHEET, TemplateMarker
 from analytics.exchange.collect import Finding, ReturnResult, finding_order
 from analytics.exchange.template import put_comment
 from analytics.fileio import write_bytes_atomic
-from analytics.labels import message
 from analytics.spreadsheet import put_text, put_value
+from analytics.text.labels import message
 
 BAD_FILL = PatternFill("solid", fgColor="FFC7CE")
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")

@@ -21,10 +21,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from analytics.data.campaign import META_FILE, Campaign
+from analytics.data.campaign import Campaign
 from analytics.data.contract import TABLES
 from analytics.data.loading import load_campaign, validated_tables
 from analytics.data.readers import RawTable
+from analytics.data.sources import META_FILE
 from analytics.data.validation import coerce_table
 from analytics.errors import AnalyticsError, CampaignDataError, Note, Problem
 from analytics.exchange.folders import folder_replaced

@@ -25,11 +25,11 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from analytics.data.campaign import Campaign
-from analytics.kpis import campaign_appraisal, overdue_commitments
-from analytics.labels import as_number, label, status_label
+from analytics.measures.kpis import campaign_appraisal, overdue_commitments
 from analytics.report.evaluation_sections import PERCENT_METRICS, item_label
 from analytics.report.scorecard import PACE_FIELDS, Scorecard, figure_text, figures_of, unit_kind_label
 from analytics.spreadsheet import csv_text, put_text
+from analytics.text.labels import as_number, label, status_label
 
 # Excel number formats by figure format (scorecard.FORMATS and PACE_FIELDS' formats).
 NUMBER_FORMATS = {

@@ -19,9 +19,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analytics.data.campaign import Campaign, CampaignMeta
-from analytics.kpis import UnitKpis, cached_kpi_wide, campaign_pace
-from analytics.labels import (
+from analytics.data.campaign import Campaign
+from analytics.data.meta import CampaignMeta
+from analytics.measures.kpis import UnitKpis, cached_kpi_wide, campaign_pace
+from analytics.measures.metrics import SEVERITY, STATUSES, until
+from analytics.report.templating import Cell, Column, Row, Table
+from analytics.text.labels import (
     MESSAGES,
     STATUS_COLOURS,
     STATUS_SYMBOLS,
@@ -36,8 +39,6 @@ from analytics.labels import (
     label,
     status_label,
 )
-from analytics.metrics import SEVERITY, STATUSES, until
-from analytics.report.templating import Cell, Column, Row, Table
 
 FORMATS = ("int", "percent", "points", "number", "score", "grade", "text")
 # Appraisal grades by their value on the index, worst first: a sort lowest first puts 不合格 first, as a sort on

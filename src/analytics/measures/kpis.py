@@ -3,7 +3,7 @@
 `rolled_figures` is the single place where rows become per-unit figures: events and person-times (total,
 by kind, by group), questionnaires, coverage and grassroots coverage, each unit's own rows plus all its
 descendants'. `kpi_table` runs it over the whole hierarchy; `unit_kpis` over one unit and its children.
-Ratings, commitments and the appraisal come from analytics.evaluation; the appraisal scores the rows of
+Ratings, commitments and the appraisal come from analytics.measures.evaluation; the appraisal scores the rows of
 the same KPI table, so a score always agrees with the figures beside it.
 """
 
@@ -18,8 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analytics.data.campaign import Campaign, CampaignMeta, Hierarchy
-from analytics.evaluation import (
+from analytics.data.campaign import Campaign, Hierarchy
+from analytics.data.meta import CampaignMeta
+from analytics.measures.evaluation import (
     Appraisal,
     UnitAppraisal,
     appraisal,
@@ -27,18 +28,9 @@ from analytics.evaluation import (
     commitment_status,
     ratings,
 )
-from analytics.labels import message
-from analytics.metrics import (
-    LAGGING_STATUSES,
-    STATUSES,
-    among,
-    dated_findings,
-    flag_frame,
-    standing_findings,
-    survey_rate_columns,
-    target_pace,
-    until,
-)
+from analytics.measures.findings import dated_findings, flag_frame, standing_findings
+from analytics.measures.metrics import LAGGING_STATUSES, STATUSES, among, survey_rate_columns, target_pace, until
+from analytics.text.labels import message
 
 KPI_COLUMNS = ["unit_id", "metric", "key", "value"]
 METRICS = (
