@@ -22,9 +22,9 @@ from analytics.measures.kpis import (
     children_figures,
     children_table,
     kpi_table,
-    rolled_figures,
     subtree_units,
     unit_kpis,
+    unit_rollups,
 )
 from analytics.measures.metrics import (
     among,
@@ -131,7 +131,7 @@ def reference_target_findings(targets, actuals, parent, as_of) -> list[dict]:
 
 
 def reference_rolled(campaign, units, visits, surveys) -> tuple[pd.DataFrame, dict[str, list[str]]]:
-    """rolled_figures' totals and uncovered leaves as they were: metrics.rollup over the closure of `units`."""
+    """unit_rollups' totals and uncovered leaves as they were: metrics.rollup over the closure of `units`."""
     h = campaign.hierarchy
     ids = pd.Index(units, name="unit_id")
     closure = h.closure[h.closure["ancestor_id"].isin(units)]
@@ -363,7 +363,7 @@ def test_rolled_figures_are_the_closure_rollups_for_every_family(campaigns):
             visits, surveys = until(c.visits, as_of), until(c.surveys, as_of)
             families = [[u, *h.children[u]] for u in _units(c)] if as_of == c.meta.start else []
             for units in [h.ids, *families, sorted(h.leaves)[:3], []]:
-                got = rolled_figures(c, list(units), visits, surveys)
+                got = unit_rollups(c, list(units), visits, surveys)
                 totals, uncovered = reference_rolled(c, list(units), visits, surveys)
                 pd.testing.assert_frame_equal(got.totals, totals, check_exact=True, obj=f"{c.meta.id} {units[:2]}")
                 assert got.uncovered == uncovered
@@ -420,8 +420,8 @@ def test_tag_comparison_on_a_page_is_the_kpi_tables(campaigns):
 def test_positions_stay_apart_for_two_hierarchies(campaigns):
     # Rollups on positions are computed per hierarchy: two campaigns never share them.
     a, b = campaigns[0], campaigns[3]
-    ra = rolled_figures(a, a.hierarchy.ids, a.visits, a.surveys).totals
-    rb = rolled_figures(b, b.hierarchy.ids, b.visits, b.surveys).totals
+    ra = unit_rollups(a, a.hierarchy.ids, a.visits, a.surveys).totals
+    rb = unit_rollups(b, b.hierarchy.ids, b.visits, b.surveys).totals
     assert list(ra.index) == a.hierarchy.ids and list(rb.index) == b.hierarchy.ids
     expected = reference_rolled(a, a.hierarchy.ids, a.visits, a.surveys)[0]
     assert np.array_equal(ra["events"].to_numpy(), expected["events"].to_numpy())

@@ -24,7 +24,6 @@ from analytics.text.labels import LANGUAGES, where_text
 from analytics.version import __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-EXIT_FAILED_UNITS = EXIT_FAILED  # the name earlier versions used
 
 
 class OptionType(click.ParamType):

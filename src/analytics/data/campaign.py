@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from analytics.data.contract import TABLES
+from analytics.data.contract import DTYPES, TABLES
 from analytics.data.meta import CampaignMeta
 from analytics.errors import Note, UsageError
 from analytics.text.labels import message
@@ -18,8 +18,7 @@ from analytics.text.labels import message
 
 def empty_table(name: str) -> pd.DataFrame:
     """A table with the contract's columns and no rows, typed like a loaded one."""
-    dtypes = {"int": "Int64", "number": "Float64", "date": "datetime64[ns]", "text": "str", "tags": "str"}
-    return pd.DataFrame({c.name: pd.Series(dtype=dtypes[c.dtype]) for c in TABLES[name]})
+    return pd.DataFrame({c.name: pd.Series(dtype=DTYPES[c.dtype]) for c in TABLES[name]})
 
 
 class Campaign:

@@ -36,7 +36,6 @@ from analytics.fileio import write_bytes_atomic
 # A file in the merged folder saying it was written by collect (ignored by the reader: it starts with a dot):
 # only such a folder is ever replaced by a later collect.
 MERGED_MARK = ".collected-by-campaign-analytics"
-_BASE = -1  # source index of the base campaign's rows
 _MAX_PASSES = 50
 
 

@@ -288,11 +288,13 @@ class UnitReport:
         k, g = self.kpis, self.glance
         covered = int(k.covered_children["covered"].sum())
         shown = [
-            _Figure("kpi.coverage", f"{fmt_percent(k.coverage)}（{covered}/{len(k.covered_children)}）"
-                    if self.language == "zh" else f"{fmt_percent(k.coverage)} ({covered} of {len(k.covered_children)})"),
-            _Figure("kpi.grassroots_coverage", f"{fmt_percent(k.grassroots_coverage)}（{k.leaves - len(k.uncovered)}/{k.leaves}）"
-                    if self.language == "zh" else
-                    f"{fmt_percent(k.grassroots_coverage)} ({k.leaves - len(k.uncovered)} of {k.leaves})"),
+            _LabelledNumber("kpi.coverage", f"{fmt_percent(k.coverage)}（{covered}/{len(k.covered_children)}）"
+                            if self.language == "zh"
+                            else f"{fmt_percent(k.coverage)} ({covered} of {len(k.covered_children)})"),
+            _LabelledNumber("kpi.grassroots_coverage",
+                            f"{fmt_percent(k.grassroots_coverage)}（{k.leaves - len(k.uncovered)}/{k.leaves}）"
+                            if self.language == "zh" else
+                            f"{fmt_percent(k.grassroots_coverage)} ({k.leaves - len(k.uncovered)} of {k.leaves})"),
         ]
         missing = uncovered_list(g)
         hrefs = self._hrefs(n.unit_id for n in missing.items) if missing else {}
@@ -464,8 +466,8 @@ class UnitReport:
 
 
 @dataclass(frozen=True)
-class _Figure:
-    """A labelled figure of the coverage block: label key and the text shown."""
+class _LabelledNumber:
+    """A labelled number of the coverage block: label key and the text shown."""
 
     label: str
     text: str
