@@ -23,11 +23,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analytics.data.contract import TABLES, alias_map
-from analytics.data.csvfile import Records, Text, decode, read_records, utf8_bytes
-from analytics.data.sources import table_sources
+from analytics.data.csvfile import Records, Text, read_records, utf8_bytes
 from analytics.errors import Note, Problem
 
-__all__ = ["RawTable", "decode", "ignored_files", "read_csv", "table_from_rows", "table_sources"]
+__all__ = ["RawTable", "ignored_files", "read_csv", "table_from_rows"]
 
 # Free-text columns people add to spreadsheets; tolerated and dropped.
 IGNORED_HEADERS = frozenset({"note", "notes", "remark", "remarks", "备注", "说明"})
