@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from analytics import load_campaign
-from analytics.evaluation import commitment_status, round_score
-from analytics.kpis import KPI_COLUMNS, campaign_appraisal, children_table, kpi_table, unit_kpis
+from analytics.measures.evaluation import commitment_status, round_score
+from analytics.measures.kpis import KPI_COLUMNS, campaign_appraisal, children_table, kpi_table, unit_kpis
 
 # T (town) -> C1, C2; C1 -> B1, B2, B3, B4; C2 -> B5.
 UNITS = (

@@ -372,7 +372,7 @@ def test_kpis_xlsx_gains_ratings_commitments_and_the_appraisal(town):
 
 
 def test_at_a_glance_names_the_grade_and_the_rank_among_siblings(town):
-    from analytics.kpis import unit_kpis
+    from analytics.measures.kpis import unit_kpis
     from analytics.report.glance import glance_sentence, index_summary, sentence_text, unit_glance
     from analytics.report.scorecard import campaign_scorecard
 

@@ -21,9 +21,9 @@ import pytest
 from analytics import load_campaign
 from analytics.explore import CampaignExplorer, copy_figure
 from analytics.explore.state import CampaignIndex, Query
-from analytics.kpis import unit_kpis
+from analytics.measures.kpis import unit_kpis
 from analytics.report import UnitReport
-from analytics.report.figures import empty_figure
+from analytics.report.charts import empty_chart
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2012, 6, 30)
@@ -504,7 +504,7 @@ def test_hostile_names_are_escaped_everywhere(ex):
 
 def test_copy_figure_mutates_and_clears_stale_properties():
     widget = go.FigureWidget()
-    assert copy_figure(widget, empty_figure(title="t"))
+    assert copy_figure(widget, empty_chart(title="t"))
     assert widget.data == () and widget.layout.annotations[0].text == "本部分暂无数据"
     bar = go.Figure(go.Bar(x=[1, 2], y=["a", "b"], orientation="h", text=["x", "y"]), layout={"title": {"text": "t"}})
     assert copy_figure(widget, bar)
@@ -520,7 +520,7 @@ def test_copy_figure_mutates_and_clears_stale_properties():
     copy_figure(widget, go.Figure([go.Bar(x=[2], y=["b"]), go.Bar(x=[3], y=["c"])]))
     assert widget.data[0] is first and [t.type for t in widget.data] == ["bar", "bar"]
     assert list(widget.data[0].x) == [2] and list(widget.data[1].x) == [3]
-    assert copy_figure(widget, empty_figure(title="t")) and widget.data == ()
+    assert copy_figure(widget, empty_chart(title="t")) and widget.data == ()
 
 
 # -- export -----------------------------------------------------------------------------------------------------

@@ -6,9 +6,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from analytics.data.campaign import CampaignMeta
-from analytics.labels import STATUS_COLOURS, label
-from analytics.report import figures as F
+from analytics.data.meta import CampaignMeta
+from analytics.report import charts as F
+from analytics.text.labels import STATUS_COLOURS, label
 
 EVIL = "<b>x</b>"
 ESCAPED = "&lt;b&gt;x&lt;/b&gt;"
@@ -59,14 +59,14 @@ def test_escaping_in_categories_titles_and_hover(meta):
     cc = pd.DataFrame(
         {"unit_id": ["A", "B"], "name": [EVIL, "</script>"], "events": [2, 0], "covered": [True, False]}
     )
-    fig = F.coverage_figure(covered_children=cc, language="en")
+    fig = F.coverage_chart(covered_children=cc, language="en")
     assert fig.data[0].y == (ESCAPED,)
     assert fig.data[1].y == ("&lt;/script&gt;",)
     assert fig.data[0].customdata[0][0] == ESCAPED
     assert "%{customdata[0]}" in fig.data[0].hovertemplate and ESCAPED not in fig.data[0].hovertemplate
 
     frame = pd.DataFrame({"name": [EVIL, "B"], "key": [EVIL, EVIL], "value": [1, 2]})
-    fig = F.compare_units_figure(frame=frame, metric_label=EVIL, language="en")
+    fig = F.compare_units_chart(frame=frame, metric_label=EVIL, language="en")
     assert fig.layout.title.text == ESCAPED
     assert fig.layout.yaxis.title.text == ESCAPED
     assert fig.data[0].name == ESCAPED and fig.data[0].x == (ESCAPED,)
@@ -84,14 +84,14 @@ def test_escaping_in_categories_titles_and_hover(meta):
             "status": ["on_pace"],
         }
     )
-    fig = F.target_pace_figure(targets=targets, meta=meta, language="zh")
+    fig = F.target_pace_chart(targets=targets, meta=meta, language="zh")
     assert fig.data[0].y == (ESCAPED,)
     assert fig.data[0].customdata[0][3] == "&lt;i&gt;m&lt;/i&gt;"
 
-    fig = F.persons_by_group_figure(persons=pd.Series({EVIL: 3}), meta=meta, language="zh")  # unknown code
+    fig = F.persons_by_group_chart(persons=pd.Series({EVIL: 3}), meta=meta, language="zh")  # unknown code
     assert fig.data[0].y == (ESCAPED,)
 
-    for built in (fig, F.coverage_figure(covered_children=cc, language="zh")):
+    for built in (fig, F.coverage_chart(covered_children=cc, language="zh")):
         texts = list(strings(built.to_dict()))
         assert not any(EVIL in s or "</script>" in s for s in texts)
 
@@ -100,7 +100,7 @@ def test_duplicate_names_are_kept_apart():
     cc = pd.DataFrame(
         {"unit_id": ["A", "B"], "name": ["东村", "东村"], "events": [2, 1], "covered": [True, True]}
     )
-    fig = F.coverage_figure(covered_children=cc, language="zh")
+    fig = F.coverage_chart(covered_children=cc, language="zh")
     assert fig.data[0].y == ("东村 (A)", "东村 (B)")
 
 
@@ -109,7 +109,7 @@ def test_duplicate_names_are_kept_apart():
 
 def test_persons_by_group_zh_and_en(meta):
     persons = pd.Series({"county_leaders": 42, "residents": 874, "village_cadres": 570}, dtype="Int64")
-    fig = F.persons_by_group_figure(persons=persons, meta=meta, language="zh")
+    fig = F.persons_by_group_chart(persons=persons, meta=meta, language="zh")
     bar = fig.data[0]
     assert bar.type == "bar" and bar.orientation == "h"
     assert bar.y == ("群众", "村干部", "县直单位领导干部")
@@ -118,13 +118,13 @@ def test_persons_by_group_zh_and_en(meta):
     assert bar.customdata[0][1] == pytest.approx(874 / 1486)
     assert fig.layout.yaxis.type == "category" and fig.layout.yaxis.autorange == "reversed"
     assert fig.layout.xaxis.title.text == "人次"
-    en = F.persons_by_group_figure(persons=persons, meta=meta, language="en")
+    en = F.persons_by_group_chart(persons=persons, meta=meta, language="en")
     assert en.data[0].y == ("Residents", "Village cadres", "County-department leaders")
     assert en.layout.xaxis.title.text == "Person-times"
 
 
 def test_events_by_kind(meta):
-    fig = F.events_by_kind_figure(events=pd.Series({"seminar": 2, "visit": 5}), meta=meta, language="zh")
+    fig = F.events_by_kind_chart(events=pd.Series({"seminar": 2, "visit": 5}), meta=meta, language="zh")
     assert fig.data[0].y == ("走访", "座谈会")
     assert fig.data[0].x == (5, 2)
 
@@ -159,7 +159,7 @@ def test_trend_daily_zero_filled():
     v = visits(
         [("2021-01-02", 3), ("2021-01-02", 4), ("2021-01-04", None), ("2021-01-04", 5), ("2020-12-31", 99)]
     )  # the last row is before the period: left out
-    fig = F.visits_trend_figure(visits=v, start=dt.date(2021, 1, 1), end=dt.date(2021, 1, 5), language="en")
+    fig = F.visits_trend_chart(visits=v, start=dt.date(2021, 1, 1), end=dt.date(2021, 1, 5), language="en")
     events, persons = fig.data
     assert (events.type, persons.type) == ("bar", "scatter")
     assert list(events.x) == [dt.date(2021, 1, d) for d in range(1, 6)]
@@ -173,7 +173,7 @@ def test_trend_weekly_bins_start_on_monday_clipped_to_the_period_and_partial_wee
     # 2021-03-03 is a Wednesday, 2021-04-30 a Friday; 59 days -> weekly. Weeks run Monday to Sunday, clipped:
     # 03-03..03-07 (5 of 7 days), 03-08, 03-15, 03-22, 03-29, 04-05, 04-12, 04-19 (whole), 04-26..04-30 (5 of 7).
     v = visits([("2021-03-03", 1), ("2021-03-07", 2), ("2021-03-08", 4), ("2021-04-30", 8)])
-    fig = F.visits_trend_figure(visits=v, start=dt.date(2021, 3, 3), end=dt.date(2021, 4, 30), language="zh")
+    fig = F.visits_trend_chart(visits=v, start=dt.date(2021, 3, 3), end=dt.date(2021, 4, 30), language="zh")
     whole, partial, persons = fig.data
     assert list(whole.x) == [dt.date(2021, 3, 8) + dt.timedelta(weeks=n) for n in range(7)]
     assert all(d.weekday() == 0 for d in whole.x)  # Mondays
@@ -205,14 +205,14 @@ def test_count_axis_steps_are_whole_numbers():
 
 def test_trend_monthly_and_explicit_freq():
     v = visits([("2012-03-05", 10), ("2012-03-20", 5)])
-    fig = F.visits_trend_figure(visits=v, start=dt.date(2012, 1, 1), end=dt.date(2012, 12, 31), language="zh")
+    fig = F.visits_trend_chart(visits=v, start=dt.date(2012, 1, 1), end=dt.date(2012, 12, 31), language="zh")
     assert list(fig.data[0].x) == [dt.date(2012, m, 1) for m in range(1, 13)]
     assert list(fig.data[0].y) == [0, 0, 2] + [0] * 9
     assert list(fig.data[1].y) == [0, 0, 15] + [0] * 9
-    daily = F.visits_trend_figure(visits=v, start=dt.date(2012, 3, 1), end=dt.date(2012, 3, 31), freq="MS")
+    daily = F.visits_trend_chart(visits=v, start=dt.date(2012, 3, 1), end=dt.date(2012, 3, 31), freq="MS")
     assert list(daily.data[0].y) == [2]
     with pytest.raises(ValueError):
-        F.visits_trend_figure(visits=v, start=dt.date(2012, 3, 1), end=dt.date(2012, 3, 31), freq="Q")
+        F.visits_trend_chart(visits=v, start=dt.date(2012, 3, 1), end=dt.date(2012, 3, 31), freq="Q")
 
 
 # Coverage
@@ -227,7 +227,7 @@ def test_coverage_sorted_and_coloured():
             "covered": [True, False, True],
         }
     )
-    fig = F.coverage_figure(covered_children=cc, language="zh")
+    fig = F.coverage_chart(covered_children=cc, language="zh")
     covered, missed = fig.data
     assert covered.y == ("丙", "甲") and covered.x == (5, 3)
     assert missed.y == ("乙",) and missed.x == (0,)
@@ -241,7 +241,7 @@ def test_coverage_sorted_and_coloured():
 
 def test_survey_funnel():
     surveys = {"issued": 100, "returned": 90, "valid": 80, "return_rate": 0.9}
-    fig = F.survey_funnel_figure(surveys=surveys, language="zh")
+    fig = F.survey_funnel_chart(surveys=surveys, language="zh")
     funnel = fig.data[0]
     # bars, not plotly's funnel trace: the pages' plotly.js bundle (basic) draws bar, pie and scatter only
     assert funnel.type == "bar" and funnel.orientation == "h"
@@ -251,7 +251,7 @@ def test_survey_funnel():
     assert [c[0] for c in funnel.customdata] == pytest.approx([1.0, 0.9, 0.8])  # shares of issued
     # hover: 回收率 = 90 ÷ 100; 有效回收率 = 80 ÷ 100; 有效率 = 80 ÷ 90 = 88.9%
     assert [c[1] for c in funnel.customdata] == ["", "回收率 90.0%", "有效回收率 80.0%<br>有效率 88.9%"]
-    assert F.survey_funnel_figure(surveys=surveys, language="en").data[0].y == ("Issued", "Returned", "Valid")
+    assert F.survey_funnel_chart(surveys=surveys, language="en").data[0].y == ("Issued", "Returned", "Valid")
 
 
 def test_survey_rates_by_child_ratios_of_sums():
@@ -263,7 +263,7 @@ def test_survey_rates_by_child_ratios_of_sums():
             "valid": [50, 30, 0],
         }
     )
-    fig = F.survey_rates_by_child_figure(by_child=by_child, language="zh")
+    fig = F.survey_rates_by_child_chart(by_child=by_child, language="zh")
     assert [t.type for t in fig.data] == ["bar"] * 3 and {t.orientation for t in fig.data} == {"h"}
     assert [t.name for t in fig.data] == ["回收率", "有效率", "有效回收率"]
     # 乙 issued nothing: left out of the chart, counted for the note under it
@@ -295,7 +295,7 @@ def test_target_pace_colours_order_and_hover(meta):
             "status": ["ahead", "completed", "on_pace", "behind", None],
         }
     )
-    fig = F.target_pace_figure(targets=targets, meta=meta, language="zh")
+    fig = F.target_pace_chart(targets=targets, meta=meta, language="zh")
     bars = {t.name: t for t in fig.data if t.type == "bar"}
     assert set(bars) == {"已完成", "快于序时进度", "符合序时进度", "落后序时进度", "暂无数据"}
     for status, name in (
@@ -331,7 +331,7 @@ def test_target_pace_colours_order_and_hover(meta):
     assert [labels[n].x for n in elapsed.y] == pytest.approx([50.0, 50.0, 58.4106, 120.0, 50.0])
     assert [labels[n].text for n in elapsed.y] == ["40.0%", "50.0%", "58.4%", "120.0%", "暂无数据"]
     assert {(a.xanchor, a.xshift) for a in fig.layout.annotations} == {("left", 6)}
-    en = F.target_pace_figure(targets=targets, meta=meta, language="en")
+    en = F.target_pace_chart(targets=targets, meta=meta, language="en")
     assert {t.name for t in en.data} >= {"Completed", "Ahead", "On pace", "Behind", "Elapsed"}
 
 
@@ -351,17 +351,17 @@ def test_tag_comparison_per_unit_averages():
             "effective_rate": [0.9, 0.5],
         }
     )
-    fig = F.tag_comparison_figure(comparison=comparison, language="zh")
+    fig = F.tag_comparison_chart(comparison=comparison, language="zh")
     # one panel per figure, each a pair of horizontal bars whose names say the side and its number of units
     assert [t.y for t in fig.data] == [("先进（2个单位）", "后进（4个单位）")] * 3
     # events per unit 10/2 = 5 and 8/4 = 2; persons per unit 100/2 = 50 and 120/4 = 30; effective rate as given
     assert [list(t.x) for t in fig.data] == [pytest.approx([5.0, 2.0]), pytest.approx([50.0, 30.0]),
                                                pytest.approx([0.9, 0.5])]
     assert [a.text for a in fig.layout.annotations] == ["单位平均活动次数", "单位平均人次", "有效回收率"]
-    only_events = F.tag_comparison_figure(comparison=comparison[["tag", "units", "events"]], language="en")
+    only_events = F.tag_comparison_chart(comparison=comparison[["tag", "units", "events"]], language="en")
     assert only_events.data[0].y == ("Advanced (2 units)", "Lagging (4 units)")
     # one side alone is no comparison: the no-data figure (the page omits it and says why)
-    one_side = F.tag_comparison_figure(comparison=comparison.iloc[:1], language="zh")
+    one_side = F.tag_comparison_chart(comparison=comparison.iloc[:1], language="zh")
     assert one_side.data == () and no_data_text(one_side) == [label("note.no_data", "zh")]
 
 
@@ -374,13 +374,13 @@ def test_compare_units_long_frame():
             "value": [10, 4, 7],
         }
     )
-    fig = F.compare_units_figure(frame=frame, metric_label="人次", language="zh")
+    fig = F.compare_units_chart(frame=frame, metric_label="人次", language="zh")
     assert [t.name for t in fig.data] == ["甲", "乙"]
     assert fig.data[0].x == ("人次", "群众")
     assert fig.data[0].y == (10, 4)
     assert fig.data[1].y == (7, None)
     assert fig.layout.barmode == "group"
-    pct = F.compare_units_figure(frame=frame, metric_label="覆盖率", language="zh", percent=True)
+    pct = F.compare_units_chart(frame=frame, metric_label="覆盖率", language="zh", percent=True)
     assert pct.layout.yaxis.tickformat == ".0%"
 
 
@@ -388,37 +388,37 @@ def test_compare_units_long_frame():
 
 
 EMPTY_CASES = {
-    "persons": lambda m, lang: F.persons_by_group_figure(
+    "persons": lambda m, lang: F.persons_by_group_chart(
         persons=pd.Series(dtype="int64"), meta=m, language=lang
     ),
-    "persons_none": lambda m, lang: F.persons_by_group_figure(persons=None, meta=m, language=lang),
-    "events": lambda m, lang: F.events_by_kind_figure(events=pd.Series(dtype="int64"), meta=m, language=lang),
-    "trend": lambda m, lang: F.visits_trend_figure(
+    "persons_none": lambda m, lang: F.persons_by_group_chart(persons=None, meta=m, language=lang),
+    "events": lambda m, lang: F.events_by_kind_chart(events=pd.Series(dtype="int64"), meta=m, language=lang),
+    "trend": lambda m, lang: F.visits_trend_chart(
         visits=pd.DataFrame({"date": [], "persons": []}), start=m.start, end=m.end, language=lang
     ),
-    "trend_outside": lambda m, lang: F.visits_trend_figure(
+    "trend_outside": lambda m, lang: F.visits_trend_chart(
         visits=visits([("2001-01-01", 1)]), start=m.start, end=m.end, language=lang
     ),
-    "coverage": lambda m, lang: F.coverage_figure(
+    "coverage": lambda m, lang: F.coverage_chart(
         covered_children=pd.DataFrame(columns=["unit_id", "name", "events", "covered"]), language=lang
     ),
-    "funnel": lambda m, lang: F.survey_funnel_figure(
+    "funnel": lambda m, lang: F.survey_funnel_chart(
         surveys={"issued": 0, "returned": 0, "valid": 0}, language=lang
     ),
-    "funnel_empty": lambda m, lang: F.survey_funnel_figure(surveys={}, language=lang),
-    "rates": lambda m, lang: F.survey_rates_by_child_figure(
+    "funnel_empty": lambda m, lang: F.survey_funnel_chart(surveys={}, language=lang),
+    "rates": lambda m, lang: F.survey_rates_by_child_chart(
         by_child=pd.DataFrame(columns=["name", "issued", "returned", "valid"]), language=lang
     ),
-    "rates_zero": lambda m, lang: F.survey_rates_by_child_figure(
+    "rates_zero": lambda m, lang: F.survey_rates_by_child_chart(
         by_child=pd.DataFrame({"name": ["甲"], "issued": [0], "returned": [0], "valid": [0]}), language=lang
     ),
-    "targets": lambda m, lang: F.target_pace_figure(
+    "targets": lambda m, lang: F.target_pace_chart(
         targets=pd.DataFrame(columns=["unit_id", "indicator", "completion", "elapsed", "status"]),
         meta=m,
         language=lang,
     ),
-    "tags": lambda m, lang: F.tag_comparison_figure(comparison=pd.DataFrame(), language=lang),
-    "compare": lambda m, lang: F.compare_units_figure(
+    "tags": lambda m, lang: F.tag_comparison_chart(comparison=pd.DataFrame(), language=lang),
+    "compare": lambda m, lang: F.compare_units_chart(
         frame=pd.DataFrame(columns=["name", "key", "value"]), metric_label="x", language=lang
     ),
 }
@@ -434,7 +434,7 @@ def test_empty_input_gives_no_data_figure(meta, case, language):
 
 
 def test_shared_defaults(meta):
-    fig = F.persons_by_group_figure(persons=pd.Series({"residents": 1}), meta=meta, language="zh")
+    fig = F.persons_by_group_chart(persons=pd.Series({"residents": 1}), meta=meta, language="zh")
     template = fig.layout.template.layout
     assert "Noto Sans CJK SC" in template.font.family and "Microsoft YaHei" in template.font.family
     # one category is one row high (26 px) under title and above axis: 80 + 40 + 40 + 26, never a 300 px slab
@@ -444,18 +444,18 @@ def test_shared_defaults(meta):
 
 def test_sample_campaign_builds_every_figure():
     import analytics
-    from analytics.kpis import unit_kpis
+    from analytics.measures.kpis import unit_kpis
 
     c = analytics.load_campaign(DATA / "weishi")
     root = c.hierarchy.roots[0]
     k = unit_kpis(c, root)
     figs = [
-        F.persons_by_group_figure(persons=k.persons, meta=c.meta, language="zh"),
-        F.events_by_kind_figure(events=k.events, meta=c.meta, language="en"),
-        F.visits_trend_figure(visits=c.visits, start=c.meta.start, end=c.meta.end, language="zh"),
-        F.coverage_figure(covered_children=k.covered_children, language="zh"),
-        F.survey_funnel_figure(surveys=k.surveys, language="zh"),
-        F.target_pace_figure(targets=k.targets, meta=c.meta, language="zh"),
+        F.persons_by_group_chart(persons=k.persons, meta=c.meta, language="zh"),
+        F.events_by_kind_chart(events=k.events, meta=c.meta, language="en"),
+        F.visits_trend_chart(visits=c.visits, start=c.meta.start, end=c.meta.end, language="zh"),
+        F.coverage_chart(covered_children=k.covered_children, language="zh"),
+        F.survey_funnel_chart(surveys=k.surveys, language="zh"),
+        F.target_pace_chart(targets=k.targets, meta=c.meta, language="zh"),
     ]
     assert all(f.data for f in figs)
     assert sum(figs[0].data[0].x) == 2274  # DOMAIN.md: person-times across the county system
@@ -482,7 +482,7 @@ def _pace_rows():
 
 
 def test_bullets_are_bars_and_scatters_only_one_row_per_indicator_in_the_order_given(meta):
-    fig = F.bullet_figure(targets=_pace_rows(), meta=meta, language="zh")
+    fig = F.bullet_chart(targets=_pace_rows(), meta=meta, language="zh")
     assert {t.type for t in fig.data} == {"bar", "scatter"}  # a partial plotly.js with these two draws it
     band = fig.data[0]
     assert band.name == "目标（100%）" and band.x == (100.0, 100.0, 100.0)
@@ -496,12 +496,12 @@ def test_bullets_are_bars_and_scatters_only_one_row_per_indicator_in_the_order_g
     # completion and gap under each name, where no bar or tick covers them
     assert fig.layout.yaxis.categoryarray == (ESCAPED, "地区生产总值", "x")
     assert fig.layout.yaxis.ticktext == (f"{ESCAPED}<br>97.5% · -2.5", "地区生产总值<br>58.4% · +8.7", "x<br>暂无数据")
-    assert F.bullet_figure(targets=_pace_rows().iloc[:0], meta=meta).layout.annotations  # "no data"
+    assert F.bullet_chart(targets=_pace_rows().iloc[:0], meta=meta).layout.annotations  # "no data"
 
 
 def test_actual_over_time_against_the_pace_line(meta):
     series = pd.DataFrame({"date": pd.to_datetime(["2012-03-31", "2012-06-30"]), "actual": [90000.0, 208526.0]})
-    fig = F.pace_over_time_figure(series=series, indicator="gdp", target=357000.0, period_start=dt.date(2012, 1, 1),
+    fig = F.pace_over_time_chart(series=series, indicator="gdp", target=357000.0, period_start=dt.date(2012, 1, 1),
                                   period_end=dt.date(2012, 12, 31), as_of=dt.date(2012, 6, 30), status="ahead",
                                   meta=meta, measure="万元", language="zh")
     assert {t.type for t in fig.data} == {"scatter"}
@@ -516,12 +516,12 @@ def test_actual_over_time_against_the_pace_line(meta):
     assert fig.layout.title.text == "地区生产总值（万元）"  # full-width brackets on a Chinese page
     # legend under the plot (never on the title on a phone); 万元 is an amount, not a count: no whole-number step
     assert fig.layout.legend.yanchor == "bottom" and fig.layout.legend.y == 0 and fig.layout.yaxis.dtick is None
-    counted = F.pace_over_time_figure(series=series.assign(actual=[2.0, 7.0]), indicator="x", target=12.0,
+    counted = F.pace_over_time_chart(series=series.assign(actual=[2.0, 7.0]), indicator="x", target=12.0,
                                       period_start=dt.date(2012, 1, 1), period_end=dt.date(2012, 12, 31),
                                       as_of=dt.date(2012, 6, 30), status="behind", meta=meta, measure="件")
     # 件 counts: 12 * 1.08 = 12.96 on top, 12.96 / 5 = 2.6 -> a step of 5
     assert (counted.layout.yaxis.dtick, counted.layout.yaxis.tickformat) == (5, ",d")
-    empty = F.pace_over_time_figure(series=series.iloc[:0], indicator="gdp", target=100.0,
+    empty = F.pace_over_time_chart(series=series.iloc[:0], indicator="gdp", target=100.0,
                                     period_start=dt.date(2012, 1, 1), period_end=dt.date(2012, 12, 31),
                                     as_of=dt.date(2012, 6, 30), status="no_data", meta=meta)
     assert [t.name for t in empty.data] == ["序时进度", "截至 2012-06-30"]  # no actual yet: the pace still shows

@@ -9,9 +9,9 @@ import pandas as pd
 
 from analytics import load_campaign
 from analytics.cli import main
-from analytics.kpis import campaign_flags, kpi_table, unit_kpis
-from analytics.labels import message
-from analytics.metrics import quality_flags
+from analytics.measures.findings import quality_flags
+from analytics.measures.kpis import campaign_flags, kpi_table, unit_kpis
+from analytics.text.labels import message
 
 UNITS = "unit_id,name,parent_id\nC,县,\nT1,甲乡,C\nT2,乙乡,C\nV1,一村,T1\n"
 TARGETS = ("unit_id,indicator,target,measure,period_start,period_end,aggregation\n"

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook
 
 from analytics import CampaignDataError, load_campaign
-from analytics.kpis import kpi_table
+from analytics.measures.kpis import kpi_table
 
 UNITS = [["unit_id", "name", "parent_id", "kind"], ["C", "县", None, "county"], ["T1", "甲乡", "C", "township"],
          ["T2", "乙乡", "C", "township"], ["V1", "一村", "T1", "village"], ["V2", "二村", "T1", "village"],

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from analytics import load_campaign
-from analytics.kpis import KPI_COLUMNS, kpi_table, unit_kpis
-from analytics.metrics import tag_comparison
+from analytics.measures.kpis import KPI_COLUMNS, kpi_table, unit_kpis
+from analytics.measures.metrics import tag_comparison
 
 UNITS_CSV = "unit_id,name,parent_id\nA,县,\nB,甲乡,A\nC,乙乡,A\nD,某村,B\n"  # A -> B, C; B -> D
 
@@ -270,7 +270,7 @@ def test_kpi_table_of_a_units_only_campaign_has_no_targets(make_campaign):
 def test_coverage_without_a_visits_table_is_no_data(make_campaign):
     # No visits table at all: coverage is unknown, not 0 %.
     from analytics import load_campaign
-    from analytics.kpis import kpi_table, unit_kpis
+    from analytics.measures.kpis import kpi_table, unit_kpis
 
     folder = make_campaign({"units": "unit_id,name,parent_id\nA,a,\nB,b,A\n"})
     c = load_campaign(folder)

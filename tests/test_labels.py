@@ -3,7 +3,8 @@ import math
 import pandas as pd
 import pytest
 
-from analytics.labels import (
+from analytics.measures.metrics import STATUSES
+from analytics.text.labels import (
     ALIASES,
     LABELS,
     LANGUAGES,
@@ -16,7 +17,6 @@ from analytics.labels import (
     status_colour,
     status_label,
 )
-from analytics.metrics import STATUSES
 
 
 def test_every_key_has_both_languages_non_empty():
@@ -163,7 +163,7 @@ def test_fmt_int_number_points():
 def test_every_message_reads_in_both_languages_with_the_same_parameters():
     import string
 
-    from analytics.labels import MESSAGES
+    from analytics.text.labels import MESSAGES
 
     def fields(text: str) -> set[str]:
         return {name.split("!")[0] for _, name, _, _ in string.Formatter().parse(text) if name}

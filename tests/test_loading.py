@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from analytics import CampaignDataError, load_campaign
 from analytics.data.contract import TABLES
-from analytics.kpis import kpi_table
+from analytics.measures.kpis import kpi_table
 
 REPO_ROOT = Path(__file__).parents[1]
 RAW_DIR = REPO_ROOT / "data" / "raw"

@@ -8,14 +8,13 @@ import math
 import pandas as pd
 import pytest
 
-from analytics.metrics import (
+from analytics.measures.findings import modified_z, quality_flags
+from analytics.measures.metrics import (
     actual_over_time,
     coverage_by_parent,
     elapsed_share,
     grassroots_coverage,
-    modified_z,
     pace_status,
-    quality_flags,
     ratio,
     rollup,
     survey_rates,

@@ -35,7 +35,7 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "analytics"
 TEMPLATING = Path("report/templating.py")
-PLOTLY_MODULES = {Path("report/figures.py")}
+PLOTLY_MODULES = {Path("report/charts.py")}
 PLOTLY_TAGS = {"br", "extra"}
 TAG = re.compile(r"<(/?)([A-Za-z!][A-Za-z0-9-]*)")
 
@@ -145,7 +145,7 @@ PLOTLY = [
 @pytest.mark.parametrize("source", FLAGGED)
 def test_the_rule_flags_html_built_from_data(source):
     assert hand_built_html(source), source
-    assert hand_built_html(source, Path("report/figures.py")) or "<br>" in source
+    assert hand_built_html(source, Path("report/charts.py")) or "<br>" in source
 
 
 @pytest.mark.parametrize("source", NOT_FLAGGED)
@@ -155,6 +155,6 @@ def test_the_rule_leaves_other_strings_alone(source):
 
 @pytest.mark.parametrize("source", PLOTLY)
 def test_plotly_mini_markup_is_allowed_only_in_the_figure_module(source):
-    assert hand_built_html(source, Path("report/figures.py")) == []
+    assert hand_built_html(source, Path("report/charts.py")) == []
     assert hand_built_html(source, Path("report/sections.py"))
-    assert hand_built_html(source.replace("<br>", "<b>"), Path("report/figures.py"))
+    assert hand_built_html(source.replace("<br>", "<b>"), Path("report/charts.py"))

@@ -72,8 +72,12 @@ def test_package_data_declares_the_notebooks_and_templates():
 
 def test_import_layers_are_declared_for_import_linter():
     contracts = PYPROJECT["tool"]["importlinter"]["contracts"]
-    layers = next(c["layers"] for c in contracts if c["type"] == "layers")
-    assert layers[0] == "analytics.cli" and layers[-1].startswith("analytics.labels")
+    layers = next(c["layers"] for c in contracts if c["type"] == "layers" and "containers" not in c)
+    assert layers[0] == "analytics.cli" and layers[-1] == "analytics.text"
+    assert "analytics.measures | analytics.exchange" in layers and "analytics.data" in layers
+    measures = next(c for c in contracts if c.get("containers") == ["analytics.measures"])
+    assert measures["layers"] == ["kpis", "evaluation | findings", "metrics"]
+    assert any(c["type"] == "acyclic_siblings" and "analytics.data" in c["ancestors"] for c in contracts)
 
 
 def test_imports_keep_to_their_layers():
@@ -81,3 +85,49 @@ def test_imports_keep_to_their_layers():
     lint = Path(sys.executable).with_name("lint-imports")
     done = subprocess.run([str(lint), "--no-cache"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+
+
+def _private_names_of_measures(source: str) -> list[str]:
+    """Private names of analytics.measures used by a module: imported (`from analytics.measures.kpis import _x`)
+    or read off a measures module (`kpis._x`, `analytics.measures.kpis._x`)."""
+    import ast
+
+    tree = ast.parse(source)
+    modules: set[str] = set()  # local names bound to a measures module
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("analytics.measures"):
+            for alias in node.names:
+                if alias.name.startswith("_"):
+                    found.append(f"{node.module}.{alias.name}")
+                elif node.module == "analytics.measures":
+                    modules.add(alias.asname or alias.name)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("analytics.measures") and alias.asname:
+                    modules.add(alias.asname)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
+            owner = ast.unparse(node.value)
+            if owner in modules or owner.startswith("analytics.measures"):
+                found.append(f"{owner}.{node.attr}")
+    return found
+
+
+def test_private_names_of_measures_stay_inside_measures():
+    measures = REPO_ROOT / "src" / "analytics" / "measures"
+    outside = [p for top in ("src", "tests", "scripts", "benchmarks") for p in (REPO_ROOT / top).rglob("*.py")
+               if measures not in p.parents]
+    used = {str(p.relative_to(REPO_ROOT)): names for p in outside
+            if (names := _private_names_of_measures(p.read_text(encoding="utf-8")))}
+    assert used == {}
+
+
+def test_the_private_name_check_sees_imports_and_attributes():
+    assert _private_names_of_measures("from analytics.measures.kpis import _POSITIONS, unit_kpis\n") == [
+        "analytics.measures.kpis._POSITIONS"]
+    assert _private_names_of_measures("from analytics.measures import kpis\nkpis._POSITIONS.clear()\n") == [
+        "kpis._POSITIONS"]
+    assert _private_names_of_measures("import analytics.measures.kpis\nanalytics.measures.kpis._x()\n") == [
+        "analytics.measures.kpis._x"]
+    assert _private_names_of_measures("from analytics.measures.kpis import unit_kpis\n") == []

@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from analytics.data.readers import decode, read_csv, read_workbook, table_sources
+from analytics.data.csvfile import decode
+from analytics.data.readers import read_csv
+from analytics.data.sources import table_sources
+from analytics.data.workbook import read_workbook
 
 
 def _write(path: Path, text: str, encoding: str = "utf-8") -> Path:

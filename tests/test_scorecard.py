@@ -25,19 +25,19 @@ import pandas as pd
 import pytest
 
 from analytics import load_campaign
-from analytics.kpis import kpi_table, unit_kpis
-from analytics.labels import fmt_percent, fmt_points
+from analytics.measures.kpis import kpi_table, unit_kpis
 from analytics.report.downloads import UNCOVERED_COLUMNS, UNIT_COLUMNS, kpis_csv, kpis_xlsx
 from analytics.report.glance import glance_sentence, index_summary, sentence_text, unit_glance
 from analytics.report.scorecard import (
     PACE_FIELDS,
     ROW_FIELDS,
-    Figure,
+    KpiColumn,
     campaign_scorecard,
-    figures_of,
     index_payload,
+    kpi_columns_of,
     unit_scorecard,
 )
+from analytics.text.labels import fmt_percent, fmt_points
 
 META = """id: small
 name: {zh: 小活动, en: Small campaign}
@@ -110,7 +110,7 @@ def test_a_units_own_scorecard_has_the_same_numbers_as_the_campaigns(small):
     k = unit_kpis(small, "R")
     part = unit_scorecard(small, k).units
     assert list(part.index) == ["R", "T1", "T2", "T3"]
-    columns = [f.key for f in figures_of(small)] + ["level", "worst", "targets_lagging", "no_activity"]
+    columns = [f.key for f in kpi_columns_of(small)] + ["level", "worst", "targets_lagging", "no_activity"]
     for uid in part.index:
         for c in columns:
             a, b = part.loc[uid, c], whole.loc[uid, c]
@@ -120,7 +120,7 @@ def test_a_units_own_scorecard_has_the_same_numbers_as_the_campaigns(small):
 def test_index_rows_carry_figures_rounded_as_shown_and_each_indicators_light(small):
     data = index_payload(campaign_scorecard(small), small, {}, "zh")
     assert data["fields"] == list(ROW_FIELDS)
-    shown = [f.key for f in figures_of(small, index=True)]
+    shown = [f.key for f in kpi_columns_of(small, index=True)]
     assert [c["key"] for c in data["columns"]] == shown + ["pace:gdp", "pace:share"]
     assert [c["label"] for c in data["columns"]][-2:] == ["生产总值", "达标比例"]
     rows = {r[0]: r for r in data["rows"]}
@@ -140,10 +140,10 @@ def test_index_rows_carry_figures_rounded_as_shown_and_each_indicators_light(sma
 
 
 def test_a_figure_is_added_in_one_place():
-    extra = Figure("survey_return_rate", "rate.return_rate", "percent")
+    extra = KpiColumn("survey_return_rate", "rate.return_rate", "percent")
     assert extra.compact(0.8, "zh") == 80.0 and extra.text(0.8, "zh") == "80.0%"
     with pytest.raises(ValueError):
-        Figure("x", "col.x", "currency")
+        KpiColumn("x", "col.x", "currency")
 
 
 # -- at a glance ------------------------------------------------------------------------------------------------------
@@ -210,7 +210,7 @@ def test_kpis_xlsx_has_one_row_per_unit_that_agrees_with_the_kpi_table(small):
     header = [c.value for c in units[1]]
     assert header[:8] == ["单位名称", "单位编码", "上级单位", "上级单位编码", "级别", "单位类型", "无活动", "进度状态"]
     assert header[8:13] == ["活动次数", "人次", "覆盖率", "基层覆盖率", "有效回收率"]
-    figures = len(figures_of(small))  # no ratings, commitments or appraisal: none of their figures
+    figures = len(kpi_columns_of(small))  # no ratings, commitments or appraisal: none of their figures
     assert header[8 + figures:8 + figures + len(PACE_FIELDS)] == [
         "生产总值 · 目标值（万元）", "生产总值 · 实际完成（万元）", "生产总值 · 完成率", "生产总值 · 差距（百分点）",
         "生产总值 · 状态"]
@@ -276,10 +276,10 @@ def test_kpis_csv_gives_each_units_name_and_stays_long(small, tmp_path: Path):
 
 
 def test_compact_values_match_the_page_formats():
-    figure = Figure("coverage", "col.coverage", "percent")
+    figure = KpiColumn("coverage", "col.coverage", "percent")
     for value in (0.0, 2 / 3, 0.58405, 1.0, 0.9995):
         assert f"{figure.compact(value, 'en'):.1f}%" == fmt_percent(value)
-    points = Figure("g", "col.pace_gap", "points")
+    points = KpiColumn("g", "col.pace_gap", "points")
     for value in (-9.7268, 0.04, -0.04, 8.68, 0.0):
         v = points.compact(value, "en")
         assert ("+" if v > 0 or (v == 0 and str(v) == "0.0") else "-") + f"{abs(v):.1f}" == fmt_points(value)

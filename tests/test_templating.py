@@ -8,7 +8,6 @@ from types import SimpleNamespace
 import jinja2
 import pytest
 
-from analytics.labels import STATUS_COLOURS
 from analytics.report.templating import (
     Cell,
     Column,
@@ -23,6 +22,7 @@ from analytics.report.templating import (
     script_tag,
 )
 from analytics.report.theme import PALETTE, THEME
+from analytics.text.labels import STATUS_COLOURS
 
 HOSTILE = '<script>alert(1)</script> "><img src=x onerror=alert(1)> {{7*7}} &amp;'
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt; &#34;&gt;&lt;img src=x onerror=alert(1)&gt; {{7*7}} &amp;amp;"

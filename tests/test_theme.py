@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from analytics.labels import STATUS_COLOURS, status_colour
-from analytics.report import figures
+from analytics.report import charts
 from analytics.report.theme import DEFAULTS, PALETTE, TEMPLATE, THEME, Palette, Theme, panel_css, report_css
+from analytics.text.labels import STATUS_COLOURS, status_colour
 
 
 def test_status_colours_are_the_foundations_table():
@@ -28,7 +28,7 @@ def test_page_and_panel_css_use_only_palette_colours():
 
 
 def test_charts_take_fonts_and_colours_from_the_theme():
-    assert figures.DEFAULTS is DEFAULTS and figures.TEMPLATE is TEMPLATE
+    assert charts.DEFAULTS is DEFAULTS and charts.TEMPLATE is TEMPLATE
     layout = TEMPLATE.layout
     assert layout.font.family == THEME.plotly_font_family and layout.font.color == PALETTE.ink
     assert list(layout.colorway) == list(PALETTE.series)

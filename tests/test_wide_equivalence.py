@@ -15,26 +15,24 @@ import pytest
 
 from analytics import load_campaign
 from analytics.data.campaign import unit_depths
-from analytics.kpis import (
+from analytics.measures.findings import no_actual_findings, target_findings
+from analytics.measures.kpis import (
     METRICS,
     campaign_pace,
     children_figures,
     children_table,
     kpi_table,
-    rolled_figures,
     subtree_units,
     unit_kpis,
+    unit_rollups,
 )
-from analytics.labels import message
-from analytics.metrics import (
-    _current_periods,
-    _latest_actuals,
-    _no_actual_findings,
-    _target_findings,
+from analytics.measures.metrics import (
     among,
     coverage_by_parent,
+    current_periods,
     elapsed_share,
     grassroots_coverage,
+    latest_actuals,
     pace_status,
     ratio,
     rollup,
@@ -44,6 +42,7 @@ from analytics.metrics import (
     until,
 )
 from analytics.report.sections import UnitReport
+from analytics.text.labels import message
 
 RAW = Path(__file__).parents[1] / "data" / "raw"
 SAMPLES = [RAW / "weishi", RAW / "shunhe_2012", RAW / "regulator_2014"]
@@ -59,8 +58,8 @@ def reference_target_pace(targets, actuals, parent, as_of, tolerance=1.0) -> pd.
                "target", "actual", "completion", "elapsed", "pace_gap", "status"]
     if targets.empty:
         return pd.DataFrame(columns=columns)
-    own = _current_periods(targets, as_of)
-    own = own.merge(_latest_actuals(actuals, own, as_of), on=["unit_id", "indicator"], how="left")
+    own = current_periods(targets, as_of)
+    own = own.merge(latest_actuals(actuals, own, as_of), on=["unit_id", "indicator"], how="left")
     own["source"] = "own"
     figures = {(r.unit_id, r.indicator): r._asdict() for r in own.itertuples(index=False)}
     own_keys = set(figures)
@@ -96,7 +95,7 @@ def reference_target_pace(targets, actuals, parent, as_of, tolerance=1.0) -> pd.
 
 
 def reference_target_findings(targets, actuals, parent, as_of) -> list[dict]:
-    """metrics._target_findings as it was: a Python step per actual row and per target row."""
+    """findings.target_findings as it was: a Python step per actual row and per target row."""
     found: list[dict] = []
 
     def add(table, row, unit_id, flag, column, written, code, **params) -> None:
@@ -117,7 +116,7 @@ def reference_target_findings(targets, actuals, parent, as_of) -> list[dict]:
         code = "flag.actual_summed_unit" if (unit, indicator) in summed else "flag.actual_no_target"
         add("actuals", row, unit, "actual_not_counted", "indicator", indicator, code, unit=unit, indicator=indicator)
     now = pd.Timestamp(as_of)
-    current = _current_periods(targets, as_of)
+    current = current_periods(targets, as_of)
     current = current[current["period_start"] <= now]
     if not current.empty:
         key = current.reset_index(names="src_row")[["src_row", "unit_id", "indicator", "period_start", "period_end"]]
@@ -132,7 +131,7 @@ def reference_target_findings(targets, actuals, parent, as_of) -> list[dict]:
 
 
 def reference_rolled(campaign, units, visits, surveys) -> tuple[pd.DataFrame, dict[str, list[str]]]:
-    """rolled_figures' totals and uncovered leaves as they were: metrics.rollup over the closure of `units`."""
+    """unit_rollups' totals and uncovered leaves as they were: metrics.rollup over the closure of `units`."""
     h = campaign.hierarchy
     ids = pd.Index(units, name="unit_id")
     closure = h.closure[h.closure["ancestor_id"].isin(units)]
@@ -351,8 +350,8 @@ def test_pace_status_of_gaps_at_the_tolerance_is_decided_as_before():
 def test_target_findings_are_the_row_by_row_findings_on_every_campaign(campaigns):
     for c in campaigns:
         for as_of in _dates(c):
-            got = [f for f in _target_findings(c.targets, c.actuals, c.hierarchy.parent)
-                   if f["flag"] != "decreasing_actual"] + _no_actual_findings(c.targets, c.actuals, as_of)
+            got = [f for f in target_findings(c.targets, c.actuals, c.hierarchy.parent)
+                   if f["flag"] != "decreasing_actual"] + no_actual_findings(c.targets, c.actuals, as_of)
             expected = reference_target_findings(c.targets, c.actuals, c.hierarchy.parent, as_of)
             assert got == expected, (c.meta.id, as_of)
 
@@ -364,7 +363,7 @@ def test_rolled_figures_are_the_closure_rollups_for_every_family(campaigns):
             visits, surveys = until(c.visits, as_of), until(c.surveys, as_of)
             families = [[u, *h.children[u]] for u in _units(c)] if as_of == c.meta.start else []
             for units in [h.ids, *families, sorted(h.leaves)[:3], []]:
-                got = rolled_figures(c, list(units), visits, surveys)
+                got = unit_rollups(c, list(units), visits, surveys)
                 totals, uncovered = reference_rolled(c, list(units), visits, surveys)
                 pd.testing.assert_frame_equal(got.totals, totals, check_exact=True, obj=f"{c.meta.id} {units[:2]}")
                 assert got.uncovered == uncovered
@@ -400,8 +399,8 @@ def test_a_pages_children_figures_are_the_kpi_tables(campaigns):
 
 
 def test_tag_comparison_on_a_page_is_the_kpi_tables(campaigns):
-    from analytics.kpis import cached_kpi_wide
-    from analytics.metrics import tag_comparison
+    from analytics.measures.kpis import cached_kpi_wide
+    from analytics.measures.metrics import tag_comparison
 
     for c in campaigns:
         for u in _units(c):
@@ -421,8 +420,8 @@ def test_tag_comparison_on_a_page_is_the_kpi_tables(campaigns):
 def test_positions_stay_apart_for_two_hierarchies(campaigns):
     # Rollups on positions are computed per hierarchy: two campaigns never share them.
     a, b = campaigns[0], campaigns[3]
-    ra = rolled_figures(a, a.hierarchy.ids, a.visits, a.surveys).totals
-    rb = rolled_figures(b, b.hierarchy.ids, b.visits, b.surveys).totals
+    ra = unit_rollups(a, a.hierarchy.ids, a.visits, a.surveys).totals
+    rb = unit_rollups(b, b.hierarchy.ids, b.visits, b.surveys).totals
     assert list(ra.index) == a.hierarchy.ids and list(rb.index) == b.hierarchy.ids
     expected = reference_rolled(a, a.hierarchy.ids, a.visits, a.surveys)[0]
     assert np.array_equal(ra["events"].to_numpy(), expected["events"].to_numpy())
@@ -439,7 +438,7 @@ def test_a_units_subtree_is_its_descendants_in_file_order(campaigns):
 
 def reference_status_counts(pace: pd.DataFrame, units: pd.Index) -> pd.DataFrame:
     """kpis.status_counts as it was: a groupby of the unit and status texts."""
-    from analytics.metrics import LAGGING_STATUSES, STATUSES
+    from analytics.measures.metrics import LAGGING_STATUSES, STATUSES
 
     counts = pace.groupby(["unit_id", "status"]).size().unstack(fill_value=0) if len(pace) else pd.DataFrame()
     out = pd.DataFrame(index=units)
@@ -451,8 +450,8 @@ def reference_status_counts(pace: pd.DataFrame, units: pd.Index) -> pd.DataFrame
 
 
 def test_status_counts_are_the_groupbys(campaigns):
-    from analytics.kpis import status_counts
-    from analytics.metrics import STATUSES
+    from analytics.measures.kpis import status_counts
+    from analytics.measures.metrics import STATUSES
 
     rng = random.Random(3)
     for _ in range(200):  # units asked for or not, statuses of every kind, nothing at all

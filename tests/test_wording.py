@@ -13,15 +13,15 @@ import yaml
 from openpyxl import load_workbook
 
 from analytics import load_campaign
-from analytics.data.campaign import CampaignMeta
+from analytics.data.meta import CampaignMeta
 from analytics.explore.state import CampaignIndex, Query, unit_panel_html
-from analytics.kpis import campaign_flags, finding_detail, finding_value, unit_kpis
-from analytics.labels import fmt_time, label, measure_label
-from analytics.report import figures
+from analytics.measures.kpis import campaign_flags, finding_detail, finding_value, unit_kpis
+from analytics.report import charts
 from analytics.report.downloads import kpis_xlsx
 from analytics.report.scorecard import campaign_scorecard
 from analytics.report.sections import UnitReport, kpi_card_values
 from analytics.report.templating import footer_facts, macros
+from analytics.text.labels import fmt_time, label, measure_label
 
 REPO = Path(__file__).parents[1]
 META = "id: words\nname: {zh: 用词, en: Words}\nstart: 2012-01-01\nend: 2012-12-31\nas_of: 2012-06-30\n"
@@ -45,7 +45,7 @@ def test_rates_of_ten_issued_eight_returned_six_valid_carry_their_names(ten_eigh
     cards = report.kpi_cards().html()
     assert f'<div class="card-value">60.0%</div><div class="card-label">{effective}</div>' in cards
 
-    funnel = figures.survey_funnel_figure(surveys=report.kpis.surveys, language=language)
+    funnel = charts.survey_funnel_chart(surveys=report.kpis.surveys, language=language)
     trace = funnel.data[0]
     assert list(trace.y) == [label(f"funnel.{k}", language) for k in ("issued", "returned", "valid")]
     assert [c[1] for c in trace.customdata] == ["", f"{returned} 80.0%", f"{effective} 60.0%<br>{validity} 75.0%"]

@@ -9,11 +9,12 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+from analytics.version import __version__
 
 if TYPE_CHECKING:
-    from analytics.data.campaign import Campaign, CampaignMeta
+    from analytics.data.campaign import Campaign
     from analytics.data.loading import load_campaign
+    from analytics.data.meta import CampaignMeta
     from analytics.errors import AnalyticsError, CampaignDataError, Problem, UsageError
 
 __all__ = [
@@ -28,7 +29,7 @@ __all__ = [
 ]
 _WHERE = {
     "Campaign": "analytics.data.campaign",
-    "CampaignMeta": "analytics.data.campaign",
+    "CampaignMeta": "analytics.data.meta",
     "load_campaign": "analytics.data.loading",
     "AnalyticsError": "analytics.errors",
     "CampaignDataError": "analytics.errors",

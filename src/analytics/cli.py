@@ -16,15 +16,14 @@ from pathlib import Path
 
 import click
 
-from analytics import __version__
 from analytics.errors import AnalyticsError, CampaignDataError, UsageError
 from analytics.fileio import NotARegularFileError, writable_target, write_text_atomic
-from analytics.labels import LANGUAGES, where_text
 from analytics.options import Option, OptionValueError
 from analytics.report.layout import ASSET_MODES
+from analytics.text.labels import LANGUAGES, where_text
+from analytics.version import __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-EXIT_FAILED_UNITS = EXIT_FAILED  # the name earlier versions used
 
 
 class OptionType(click.ParamType):
@@ -105,9 +104,9 @@ def validate(data_dir: Path, language: str) -> None:
     Prints every problem (exit 2), the habits accepted while reading (notes) and the data-quality findings
     (exit 0: they are shown in the report too).
     """
-    from analytics.kpis import campaign_flags
-    from analytics.labels import label, message
+    from analytics.measures.kpis import campaign_flags
     from analytics.report.parameters import read_campaign
+    from analytics.text.labels import label, message
 
     try:
         campaign = read_campaign(data_dir)
@@ -144,7 +143,7 @@ def validate(data_dir: Path, language: str) -> None:
 
 
 def _echo_notes(notes, language: str, err: bool = False) -> None:
-    from analytics.labels import message
+    from analytics.text.labels import message
 
     if notes:
         click.echo(message("validate.notes", language, count=len(notes)), err=err)
@@ -172,7 +171,7 @@ def output_file(out: str) -> Path | None:
 def kpis(data_dir: Path, as_of, tolerance, out: str) -> None:
     """Every unit's KPIs as a tidy CSV: unit_id, unit_name, metric, key, value (text never runs as a spreadsheet
     formula)."""
-    from analytics.kpis import kpi_table
+    from analytics.measures.kpis import kpi_table
     from analytics.report.downloads import kpis_csv
     from analytics.report.parameters import NOTEBOOK_PARAMETERS, read_campaign
 
@@ -300,7 +299,7 @@ def collect_command(returned_dir: Path, campaign_dir: Path, out: Path, report: P
     """
     from analytics.exchange.run import run_collect
     from analytics.exchange.summary import summary_lines
-    from analytics.labels import message
+    from analytics.text.labels import message
 
     try:
         run = run_collect(returned_dir, campaign_dir, out, report, dry_run=dry_run, language=language)

@@ -2,7 +2,7 @@
 
 A `Problem` (the input breaks the contract) and a `Note` (a real-world habit accepted and read as described)
 are located as a user sees them in a spreadsheet: file, row (header = row 1), column and the value written.
-Their words come from `analytics.labels.MESSAGES` (kept in analytics.messages, which imports nothing, so
+Their words come from `analytics.text.labels.MESSAGES` (kept in analytics.text.messages, which imports nothing, so
 that errors and labels stay independent layers) by message code and parameters, so each reads in Chinese
 and in English: `str(p)` is the English text, `p.text("zh")` the Chinese one.
 """
@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from analytics.messages import message, where_text
+from analytics.text.messages import message, where_text
 
 _MAX_VALUE_CHARS = 60
 
@@ -22,7 +22,7 @@ _MAX_VALUE_CHARS = 60
 class Located:
     """A finding about one place in the input: file, spreadsheet row, column, value, and the rule in words.
 
-    `code` and `params` name the message in `analytics.labels.MESSAGES`; `rule` is its English text (kept as
+    `code` and `params` name the message in `analytics.text.labels.MESSAGES`; `rule` is its English text (kept as
     a plain field so that callers and tests that read it see the same words as `str()`). A located finding
     made without a code (`Problem(file, row, column, value, "rule in English")`) reads the same in both
     languages.

@@ -19,7 +19,7 @@ from analytics import load_campaign
 from analytics.cli import main
 from analytics.data.marker import MARKER_SHEET
 from analytics.exchange.rows import table_text
-from analytics.kpis import kpi_table
+from analytics.measures.kpis import kpi_table
 
 # T1's rows in the campaign, per table: 3 visits, 1 survey, 2 targets, 2 actuals, 2 responses = 10.
 T1_ROWS = {"visits": 3, "surveys": 1, "targets": 2, "actuals": 2, "responses": 2}

@@ -19,7 +19,7 @@ from analytics.cli import main
 from analytics.exchange.rows import office_tables, table_text
 from analytics.exchange.run import run_collect
 from analytics.exchange.template import write_blank_template, write_templates
-from analytics.kpis import kpi_table
+from analytics.measures.kpis import kpi_table
 
 WEISHI = Path(__file__).parents[2] / "data" / "raw" / "weishi"
 SILENT = ("WS-T16", "WS-P02")

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from analytics import load_campaign
-from analytics.kpis import kpi_table
-from analytics.labels import STATUS_SYMBOLS, fmt_percent, fmt_points, message, status_label
+from analytics.measures.kpis import kpi_table
 from analytics.report.downloads import kpis_csv
 from analytics.report.index import index_html
+from analytics.text.labels import STATUS_SYMBOLS, fmt_percent, fmt_points, message, status_label
 
 pytestmark = pytest.mark.browser
 

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from analytics.labels import STATUS_COLOURS, status_label
+from analytics.text.labels import STATUS_COLOURS, status_label
 
 pytestmark = pytest.mark.browser
 

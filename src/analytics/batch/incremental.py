@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from analytics import __version__
 from analytics.data.campaign import Campaign
-from analytics.kpis import campaign_flags
+from analytics.measures.kpis import campaign_flags
+from analytics.version import __version__
 
 _ROW_TABLES = ("visits", "surveys", "targets", "actuals", "commitments", "responses")
 

@@ -35,7 +35,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from analytics import __version__
 from analytics.batch.options import BatchOptions
 from analytics.batch.pool import IMPORTING, KernelStarter
 from analytics.config import REPORTS_DIR, resolve_data_dir
@@ -44,6 +43,7 @@ from analytics.fileio import write_bytes_atomic
 from analytics.report.layout import OutputLayout
 from analytics.report.ondisk import HTML_ONLY_ENV, PLOTLY_ASSET, page_input_key, plotly_js_bytes
 from analytics.report.parameters import check_units, read_campaign
+from analytics.version import __version__
 
 if TYPE_CHECKING:
     import nbformat
@@ -462,7 +462,7 @@ class _Downloads:
         # Imported here, not in the thread, and under pool.IMPORTING: modules imported by two threads at once can
         # meet half-initialised in a circular import.
         with IMPORTING:
-            import analytics.kpis
+            import analytics.measures.kpis
             import analytics.report.downloads
             import analytics.report.index
             import analytics.report.scorecard  # noqa: F401
@@ -496,7 +496,7 @@ class _Downloads:
 
 def _build_downloads(campaign: Campaign, as_of: dt.date, options: BatchOptions) -> dict[str, str | bytes]:
     """kpis.csv's text and kpis.xlsx's bytes."""
-    from analytics.kpis import cached_kpi_table
+    from analytics.measures.kpis import cached_kpi_table
     from analytics.report.downloads import kpis_csv, kpis_xlsx
     from analytics.report.scorecard import campaign_scorecard
 

@@ -32,7 +32,7 @@ def campaign_source(data_dir: Path, as_of: str, tolerance: float) -> str:
 def campaign_tables(data_dir: str, as_of: str, tolerance: float) -> None:
     """Load the campaign as a unit's notebook does (`UnitReport.load`) and build the tables every page uses."""
     from analytics.data.loading import load_campaign
-    from analytics.kpis import campaign_appraisal, campaign_flags, campaign_pace, subtree_units
+    from analytics.measures.kpis import campaign_appraisal, campaign_flags, campaign_pace, subtree_units
 
     campaign = load_campaign(Path(data_dir))
     when = campaign.as_of(as_of)

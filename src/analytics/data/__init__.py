@@ -10,11 +10,12 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from analytics.data.campaign import Campaign, CampaignMeta, Hierarchy
+    from analytics.data.campaign import Campaign, Hierarchy
     from analytics.data.loading import load_campaign
+    from analytics.data.meta import CampaignMeta
 
 __all__ = ["Campaign", "CampaignMeta", "Hierarchy", "load_campaign"]
-_WHERE = {"Campaign": "analytics.data.campaign", "CampaignMeta": "analytics.data.campaign",
+_WHERE = {"Campaign": "analytics.data.campaign", "CampaignMeta": "analytics.data.meta",
           "Hierarchy": "analytics.data.campaign", "load_campaign": "analytics.data.loading"}
 
 

@@ -96,7 +96,7 @@ def _number(value: Any) -> float | None:
 
 
 class _Found:
-    """Problems of one campaign.yaml, each with its message code (analytics.messages, `appraisal.*`)."""
+    """Problems of one campaign.yaml, each with its message code (analytics.text.messages, `appraisal.*`)."""
 
     def __init__(self, file: str):
         self.file = file
@@ -168,7 +168,7 @@ def _item(number: int, entry: Any, bad: _Found) -> AppraisalItem | None:
         bad(where, entry, "item_mapping", number=number)
         return None
     metric = entry.get("metric")
-    # Every message names the item: "item 2 (coverage): …" / "第2项（coverage）：…" (analytics.messages).
+    # Every message names the item: "item 2 (coverage): …" / "第2项（coverage）：…" (analytics.text.messages).
     name = {"number": number, "metric": metric if isinstance(metric, str) else ""}
     ok = True
     for key in entry:

@@ -18,9 +18,9 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from analytics import __version__
 from analytics.config import processed_dir
 from analytics.errors import Note
+from analytics.version import __version__
 
 if TYPE_CHECKING:
     import pandas as pd

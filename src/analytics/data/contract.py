@@ -17,6 +17,9 @@ class Column:
     also: tuple[str, ...] = ()  # further headers read as this column (发放 as well as 发出)
 
 
+# The pandas dtype a column of each type has once validated (and in an absent table's empty frame).
+DTYPES = {"int": "Int64", "number": "Float64", "date": "datetime64[ns]", "text": "str", "tags": "str"}
+
 TABLES: dict[str, tuple[Column, ...]] = {
     "units": (
         Column("unit_id", "单位编码", "text"),

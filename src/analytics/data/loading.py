@@ -9,12 +9,13 @@ import pandas as pd
 
 from analytics.data import cache
 from analytics.data.appraisal import check_appraisal_keys
-from analytics.data.campaign import META_FILE, Campaign, parse_meta
+from analytics.data.campaign import Campaign
 from analytics.data.contract import REQUIRED_TABLES, TABLES
 from analytics.data.crosscheck import check_actual_indicators, check_measures
 from analytics.data.habits import drop_totals_row, resolve_percent_cells
+from analytics.data.meta import parse_meta
 from analytics.data.readers import RawTable, ignored_files, read_csv
-from analytics.data.sources import in_cache, raw_files, table_sources  # noqa: F401 - in_cache: its old home
+from analytics.data.sources import META_FILE, raw_files, table_sources
 from analytics.data.validation import (
     check_hierarchy,
     check_survey_references,

@@ -1,4 +1,5 @@
-"""Read a campaign's table files (CSV in UTF-8, UTF-8 with BOM or GB18030, or one .xlsx) as text frames.
+"""Read a campaign's table files (CSV in UTF-8, UTF-8 with BOM or GB18030; the rows of an .xlsx sheet, which
+analytics.data.workbook reads) as text frames.
 
 Nothing here interprets values: every cell comes back as a stripped string (empty = missing), with the
 frame's index set to the row number the user sees in a spreadsheet (header = row 1, or the row below a title).
@@ -22,11 +23,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analytics.data.contract import TABLES, alias_map
-from analytics.data.csvfile import Records, Text, decode, read_records, utf8_bytes
-from analytics.data.sources import table_sources
+from analytics.data.csvfile import Records, Text, read_records, utf8_bytes
 from analytics.errors import Note, Problem
 
-__all__ = ["RawTable", "decode", "ignored_files", "read_csv", "read_workbook", "table_sources"]
+__all__ = ["RawTable", "ignored_files", "read_csv", "table_from_rows"]
 
 # Free-text columns people add to spreadsheets; tolerated and dropped.
 IGNORED_HEADERS = frozenset({"note", "notes", "remark", "remarks", "备注", "说明"})
@@ -162,14 +162,6 @@ def _wrong_separator(rows: list[list[str]]) -> str | None:
     return None
 
 
-def read_workbook(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
-    """Read every table sheet of an .xlsx workbook; unknown sheets are reported (see analytics.data.workbook)."""
-    from analytics.data.workbook import read_workbook_with_notes
-
-    tables, problems, _notes = read_workbook_with_notes(path)
-    return tables, problems
-
-
 # ---------------------------------------------------------------------------------------------------
 # Rows -> RawTable
 
@@ -295,9 +287,10 @@ def _from_records(records: Records, table: str, file: str) -> tuple[RawTable | N
     return raw, problems
 
 
-def _from_rows(rows: list[list[str]], table: str, file: str, merges: list[tuple[int, int, int, int]] | None = None,
-               percent_formats: dict[tuple[int, int], tuple[str, str]] | None = None,
-               numeric_cells: set[tuple[int, int]] | None = None) -> tuple[RawTable | None, list]:
+def table_from_rows(rows: list[list[str]], table: str, file: str,
+                    merges: list[tuple[int, int, int, int]] | None = None,
+                    percent_formats: dict[tuple[int, int], tuple[str, str]] | None = None,
+                    numeric_cells: set[tuple[int, int]] | None = None) -> tuple[RawTable | None, list]:
     """A workbook sheet's table from its rows (cells of any type; None = empty), with merged ranges, percent
     formats and numbers in date columns as the sheet holds them."""
     notes: list[Note] = []
@@ -345,7 +338,7 @@ def _from_rows(rows: list[list[str]], table: str, file: str, merges: list[tuple[
 
 
 def _empty_header(position: int) -> str:
-    from analytics.labels import message
+    from analytics.text.labels import message
 
     return message("table.empty_header", "en", position=position)
 

@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analytics.data.contract import AGGREGATIONS, SECTORS, TABLES, TAGS
+from analytics.data.contract import AGGREGATIONS, DTYPES, SECTORS, TABLES, TAGS
 from analytics.data.readers import RawTable
 from analytics.errors import Note, Problem
 
@@ -140,7 +140,6 @@ _COERCERS: dict[str, Callable[[str], Coerced]] = {
     "text": _coerce_text,
     "tags": _coerce_tags,
 }
-_DTYPES = {"int": "Int64", "number": "Float64", "date": "datetime64[ns]", "text": "str", "tags": "str"}
 
 
 def coerce_table(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
@@ -152,7 +151,7 @@ def coerce_table(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
     columns: dict[str, pd.Series] = {}
     for col in TABLES[raw.name]:
         if col.name not in raw.frame:
-            columns[col.name] = pd.Series(None, index=raw.frame.index, dtype=_DTYPES[col.dtype])
+            columns[col.name] = pd.Series(None, index=raw.frame.index, dtype=DTYPES[col.dtype])
             continue
         text = raw.frame[col.name]
         if text.dtype != "str":

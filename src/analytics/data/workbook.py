@@ -17,7 +17,7 @@ from xml.etree import ElementTree
 
 from analytics.data.contract import TABLES
 from analytics.data.marker import MARKER_SHEET, TemplateMarker
-from analytics.data.readers import MAX_FILE_BYTES, RawTable, _from_rows
+from analytics.data.readers import MAX_FILE_BYTES, RawTable, table_from_rows
 from analytics.errors import Note, Problem
 
 # A workbook is refused before it is loaded when its sheets declare more cells than this, or unpack to more
@@ -34,6 +34,12 @@ class _Sheet:
     name: str
     path: str  # the sheet's XML file inside the zip
     hidden: bool
+
+
+def read_workbook(path: Path) -> tuple[dict[str, RawTable], list[Problem]]:
+    """Read every table sheet of an .xlsx workbook; unknown sheets are reported."""
+    tables, problems, _notes = read_workbook_with_notes(path)
+    return tables, problems
 
 
 def read_workbook_with_notes(path: Path) -> tuple[dict[str, RawTable], list[Problem], list[Note]]:
@@ -89,7 +95,7 @@ def read_workbook_with_marker(path: Path) -> tuple[dict[str, RawTable], list[Pro
             where = f"{file} [{sheet}]"
             rows, formats, numbers = _sheet_rows(ws)
             merges = _merged_ranges(path, info.path) if info else []
-            table, found = _from_rows(rows, name, where, merges=merges, percent_formats=formats,
+            table, found = table_from_rows(rows, name, where, merges=merges, percent_formats=formats,
                                       numeric_cells=numbers)
             if marker is not None and table is not None and [p.code for p in found] == ["table.no_rows"]:
                 # A template offers every table: a sheet left with its header only is a table not used.

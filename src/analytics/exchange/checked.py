@@ -10,7 +10,6 @@ problems sheet as the program's own: the office can correct the copy and send it
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 from openpyxl import load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -20,9 +19,8 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from analytics.data.marker import MARKER_SHEET, TemplateMarker
 from analytics.exchange.collect import Finding, ReturnResult, finding_order
 from analytics.exchange.template import put_comment
-from analytics.fileio import write_bytes_atomic
-from analytics.labels import message
 from analytics.spreadsheet import put_text, put_value
+from analytics.text.labels import message
 
 BAD_FILL = PatternFill("solid", fgColor="FFC7CE")
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -75,11 +73,6 @@ def checked_workbook_bytes(result: ReturnResult, language: str, campaign_id: str
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def write_checked(result: ReturnResult, path: Path, language: str, campaign_id: str = "") -> Path:
-    write_bytes_atomic(path, checked_workbook_bytes(result, language, campaign_id))
-    return path
 
 
 def _ordered(findings: list[Finding]) -> list[Finding]:

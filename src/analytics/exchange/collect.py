@@ -21,10 +21,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from analytics.data.campaign import META_FILE, Campaign
+from analytics.data.campaign import Campaign
 from analytics.data.contract import TABLES
 from analytics.data.loading import load_campaign, validated_tables
 from analytics.data.readers import RawTable
+from analytics.data.sources import META_FILE
 from analytics.data.validation import coerce_table
 from analytics.errors import AnalyticsError, CampaignDataError, Note, Problem
 from analytics.exchange.folders import folder_replaced
@@ -35,7 +36,6 @@ from analytics.fileio import write_bytes_atomic
 # A file in the merged folder saying it was written by collect (ignored by the reader: it starts with a dot):
 # only such a folder is ever replaced by a later collect.
 MERGED_MARK = ".collected-by-campaign-analytics"
-_BASE = -1  # source index of the base campaign's rows
 _MAX_PASSES = 50
 
 

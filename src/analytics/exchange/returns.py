@@ -22,7 +22,8 @@ from analytics.data.campaign import Campaign
 from analytics.data.contract import TABLES
 from analytics.data.habits import drop_totals_row
 from analytics.data.marker import TEMPLATE_VERSION, TemplateMarker
-from analytics.data.readers import RawTable, read_csv, table_sources
+from analytics.data.readers import RawTable, read_csv
+from analytics.data.sources import table_sources
 from analytics.data.workbook import read_workbook_with_marker
 from analytics.errors import Note, Problem
 

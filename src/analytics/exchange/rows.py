@@ -16,8 +16,9 @@ import unicodedata
 
 import pandas as pd
 
-from analytics.data.campaign import Campaign, CampaignMeta
+from analytics.data.campaign import Campaign
 from analytics.data.contract import GROUPS, TABLES, VISIT_KINDS
+from analytics.data.meta import CampaignMeta
 
 # Sheets of an office's template, in this order; responses and commitments only when the campaign has them.
 OFFICE_TABLES = ("units", "visits", "surveys", "targets", "actuals")

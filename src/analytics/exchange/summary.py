@@ -28,8 +28,8 @@ import pandas as pd
 
 from analytics.errors import Located
 from analytics.exchange.collect import CollectResult, Finding, ReturnResult
-from analytics.labels import message
 from analytics.spreadsheet import csv_text
+from analytics.text.labels import message
 
 SUMMARY_FORMAT = "campaign-analytics collect summary"
 SUMMARY_VERSION = 1

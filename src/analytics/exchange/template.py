@@ -24,10 +24,10 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from analytics import __version__
-from analytics.data.campaign import Campaign, CampaignMeta
+from analytics.data.campaign import Campaign
 from analytics.data.contract import AGGREGATIONS, TABLES
 from analytics.data.marker import MARKER_SHEET, TEMPLATE_VERSION, TemplateMarker
+from analytics.data.meta import CampaignMeta
 from analytics.errors import UsageError
 from analytics.exchange.rows import (
     code_choices,
@@ -40,8 +40,9 @@ from analytics.exchange.rows import (
     template_tables,
 )
 from analytics.fileio import write_bytes_atomic
-from analytics.labels import message
 from analytics.spreadsheet import put_text, put_value
+from analytics.text.labels import message
+from analytics.version import __version__
 
 # Rows below the pre-filled ones that carry the formats and checks, for the office's new rows.
 EXTRA_ROWS = 1000

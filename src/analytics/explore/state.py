@@ -1,6 +1,6 @@
 """What the explorer computes, apart from its widgets: a campaign indexed in tree order, queries, figures, HTML.
 
-Every number comes from `kpis.unit_kpis` and every chart from the builders in `figures`, exactly as in the
+Every number comes from `kpis.unit_kpis` and every chart from the builders in `charts`, exactly as in the
 reports. The only addition is speed: the rows of the unit-keyed tables are sorted once so that a unit's
 subtree is one contiguous slice (units are numbered in depth-first order, so a subtree is a range of
 numbers), and `unit_kpis` runs on the campaign narrowed to that slice. It looks only at the subtree's rows,
@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 
 from analytics.data.campaign import Campaign, empty_table
 from analytics.data.contract import GROUPS, TABLES, VISIT_KINDS
-from analytics.kpis import (
+from analytics.measures.kpis import (
     UnitKpis,
     campaign_appraisal,
     campaign_flags,
@@ -31,14 +31,14 @@ from analytics.kpis import (
     children_ratings,
     units_kpis,
 )
-from analytics.labels import DEFAULT_LANGUAGE, MISSING, fmt_int, fmt_percent, fmt_points, fmt_score, label
-from analytics.report import evaluation_sections, figures
+from analytics.report import charts, evaluation_sections
 from analytics.report.evaluation_sections import Part, item_label
 from analytics.report.glance import children_lists, glance_sentence, order_targets, unit_glance
 from analytics.report.scorecard import scorecard_table, unit_scorecard
 from analytics.report.sections import kpi_card_values
 from analytics.report.templating import Cell, Column, Row, Table, macros
 from analytics.report.theme import panel_css
+from analytics.text.labels import DEFAULT_LANGUAGE, MISSING, fmt_int, fmt_percent, fmt_points, fmt_score, label
 
 UNIT_TABLES = ("visits", "surveys", "targets", "actuals")
 UNIT_FIGURES = ("persons", "events", "trend", "coverage", "funnel", "targets")
@@ -363,19 +363,19 @@ def unit_figures(index: CampaignIndex, q: Query, k: UnitKpis, language: str,
     out: dict[str, go.Figure] = {}
     for name in names:
         if name == "persons":
-            out[name] = figures.persons_by_group_figure(persons=k.persons, meta=meta, language=language)
+            out[name] = charts.persons_by_group_chart(persons=k.persons, meta=meta, language=language)
         elif name == "events":
-            out[name] = figures.events_by_kind_figure(events=k.events, meta=meta, language=language)
+            out[name] = charts.events_by_kind_chart(events=k.events, meta=meta, language=language)
         elif name == "trend":
             start = q.start or meta.start
             end = min(q.until, meta.end)
-            out[name] = figures.visits_trend_figure(visits=index.visits(q), start=start, end=end, language=language)
+            out[name] = charts.visits_trend_chart(visits=index.visits(q), start=start, end=end, language=language)
         elif name == "coverage":
-            out[name] = figures.coverage_figure(covered_children=k.covered_children, language=language)
+            out[name] = charts.coverage_chart(covered_children=k.covered_children, language=language)
         elif name == "funnel":
-            out[name] = figures.survey_funnel_figure(surveys=k.surveys, language=language)
+            out[name] = charts.survey_funnel_chart(surveys=k.surveys, language=language)
         elif name == "targets":  # the bullets at the top of the unit's page
-            out[name] = figures.bullet_figure(targets=order_targets(k.targets), meta=meta, language=language)
+            out[name] = charts.bullet_chart(targets=order_targets(k.targets), meta=meta, language=language)
         else:
             raise ValueError(f"unknown figure {name!r}")
     return out
@@ -390,7 +390,7 @@ def metric_title(metric: str, language: str) -> str:
 
 def compare_frame(index: CampaignIndex, units: list[str], kpis: list[UnitKpis], metric: str,
                   language: str) -> pd.DataFrame:
-    """Long frame for compare_units_figure: unit_id, name, key (translated), value; every key for every unit."""
+    """Long frame for compare_units_chart: unit_id, name, key (translated), value; every key for every unit."""
     meta, names = index.meta, index.campaign.hierarchy.name
     rows: list[tuple[str, str, str, float]] = []
     if metric in ("events", "persons"):
@@ -434,7 +434,7 @@ def compare_frame(index: CampaignIndex, units: list[str], kpis: list[UnitKpis], 
 def compare_figure(index: CampaignIndex, units: list[str], kpis: list[UnitKpis], metric: str,
                    language: str) -> go.Figure:
     frame = compare_frame(index, units, kpis, metric, language)
-    return figures.compare_units_figure(frame=frame, metric_label=metric_title(metric, language), language=language,
+    return charts.compare_units_chart(frame=frame, metric_label=metric_title(metric, language), language=language,
                                         percent=metric in ("survey_rates", "completion", "satisfaction"))
 
 

@@ -28,8 +28,10 @@ import ipywidgets as W
 import plotly.graph_objects as go
 
 from analytics.config import RAW_DATA_DIR, REPORTS_DIR, resolve_data_dir
-from analytics.data.campaign import META_FILE, Campaign, CampaignMeta, parse_meta
+from analytics.data.campaign import Campaign
 from analytics.data.loading import load_campaign
+from analytics.data.meta import CampaignMeta, parse_meta
+from analytics.data.sources import META_FILE
 from analytics.explore.controls import Choices, UnitTags, WidthProbe, grid_columns
 from analytics.explore.state import (
     COMPARE_METRICS,
@@ -51,10 +53,10 @@ from analytics.explore.state import (
     unit_panel_html,
     with_indicators,
 )
-from analytics.labels import LANGUAGES, label
-from analytics.report.figures import TEMPLATE
+from analytics.report.charts import TEMPLATE
 from analytics.report.layout import OutputLayout
 from analytics.report.parameters import NOTEBOOK_PARAMETERS
+from analytics.text.labels import LANGUAGES, label
 
 log = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analytics.labels import fmt_int, label, message
 from analytics.report.layout import PAGE_TO_INDEX, OutputLayout, page_to_download
 from analytics.report.templating import Link, macros
+from analytics.text.labels import fmt_int, label, message
 
 # 20 top + 20 bottom: above the widest sample (the regulator's 30 bureaus), and a chart of 40 bars still reads.
 CHILDREN_SHOWN = 40

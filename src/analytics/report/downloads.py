@@ -2,14 +2,14 @@
 form for machines, with each unit's name beside its code).
 
 kpis.xlsx's first sheet has, per unit, the identity columns of `UNIT_COLUMNS` (name, code, parent, level, kind,
-...), every key figure of `scorecard.FIGURES` the campaign has, then for each indicator the
+...), every key figure of `scorecard.KPI_COLUMNS` the campaign has, then for each indicator the
 `scorecard.PACE_FIELDS` (target, actual, completion, gap, status). Its second sheet lists every grassroots unit
 without a visit (the full list that pages cut at 50). With an appraisal, a sheet gives each unit's score,
 grade, rank and every item's value and points; with commitments, a sheet lists every overdue commitment
 (pages list the first 50). Percentages are fractions under an Excel percent format, gaps are numbers of points,
 counts are integers; text is stored as text cells, so a name like `=1+1` never runs (docs/domain.md, "Spreadsheet
-safety"). The header row is frozen and filters are on. To add a column, append a `Figure` to
-scorecard.FIGURES (it goes to the index and the explorer too) or a `UnitColumn` to UNIT_COLUMNS here.
+safety"). The header row is frozen and filters are on. To add a column, append a `KpiColumn` to
+scorecard.KPI_COLUMNS (it goes to the index and the explorer too) or a `UnitColumn` to UNIT_COLUMNS here.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from analytics.data.campaign import Campaign
-from analytics.kpis import campaign_appraisal, overdue_commitments
-from analytics.labels import as_number, label, status_label
+from analytics.measures.kpis import campaign_appraisal, overdue_commitments
 from analytics.report.evaluation_sections import PERCENT_METRICS, item_label
-from analytics.report.scorecard import PACE_FIELDS, Scorecard, figure_text, figures_of, unit_kind_label
+from analytics.report.scorecard import PACE_FIELDS, Scorecard, figure_text, kpi_columns_of, unit_kind_label
 from analytics.spreadsheet import csv_text, put_text
+from analytics.text.labels import as_number, label, status_label
 
 # Excel number formats by figure format (scorecard.FORMATS and PACE_FIELDS' formats).
 NUMBER_FORMATS = {
@@ -137,7 +137,7 @@ def kpis_xlsx(campaign: Campaign, sc: Scorecard, language: str) -> bytes:
     if len(sc.pace):
         measures = {i: meta.measure_label(m, language)
                     for i, m in zip(sc.pace["indicator"], sc.pace["measure"], strict=True) if isinstance(m, str)}
-    shown = figures_of(campaign)
+    shown = kpi_columns_of(campaign)
     headers = [label(c.label, language) for c in UNIT_COLUMNS] + [label(f.label, language) for f in shown]
     widths = [c.width for c in UNIT_COLUMNS] + [11] * len(shown)
     for code in sc.indicators:

@@ -21,13 +21,13 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics.data.campaign import CampaignMeta
-from analytics.evaluation import UnitAppraisal
-from analytics.labels import MISSING, as_number, fmt_int, fmt_number, fmt_percent, fmt_score, label, message
-from analytics.report import figures
+from analytics.data.meta import CampaignMeta
+from analytics.measures.evaluation import UnitAppraisal
+from analytics.report import charts
 from analytics.report.bounds import CHILDREN_SHOWN, bounded_note, ranked, top_and_bottom
 from analytics.report.layout import OutputLayout, page_href, page_to_download
 from analytics.report.templating import Cell, Column, Link, Row, Table, macros
+from analytics.text.labels import MISSING, as_number, fmt_int, fmt_number, fmt_percent, fmt_score, label, message
 
 Part = str | tuple[str, go.Figure]
 MAX_OVERDUE_ROWS = 50  # overdue commitments listed on a page; the count of the rest follows
@@ -95,14 +95,14 @@ def ratings_parts(*, ratings: pd.DataFrame | None, children: pd.DataFrame | None
     lowest = label(f"score.{meta.satisfaction_min}", language)
     parts.append(ui.paragraph(message("report.satisfaction_rule", language, min=meta.satisfaction_min, lowest=lowest),
                               "note"))
-    parts.append(("chart-rating-distribution", figures.rating_distribution_figure(ratings=ratings, language=language)))
+    parts.append(("chart-rating-distribution", charts.rating_distribution_chart(ratings=ratings, language=language)))
     if children is not None and not children.empty:
         rated = children["count"] > 0
         if rated.any():
             parts.append(ui.subheading("sub.ratings_children"))
             best_first = children[rated].sort_values("satisfaction", ascending=False, kind="stable")
             cut = top_and_bottom(best_first, bound)
-            parts.append(("chart-ratings-children", figures.ratings_by_child_figure(
+            parts.append(("chart-ratings-children", charts.ratings_by_child_chart(
                 by_child=cut.rows if cut.rest else children, language=language)))
             parts.append(ui.data_table(Table(CHILD_RATING_COLUMNS, [
                 Row((Cell(c.name, href=page_href(c.unit_id) if links else None), fmt_int(c.count), fmt_score(c.mean),
@@ -158,7 +158,7 @@ def commitments_parts(*, figures_: dict[str, float] | None, overdue: pd.DataFram
             segments = segments.fillna(0)
             cut = top_and_bottom(ranked(children[due].assign(_kept_share=segments["kept"] / segments.sum(axis=1)),
                                         "_kept_share"), bound)
-            parts.append(("chart-commitments-children", figures.commitments_by_child_figure(
+            parts.append(("chart-commitments-children", charts.commitments_by_child_chart(
                 by_child=cut.rows.drop(columns="_kept_share") if cut.rest else children, language=language)))
             if cut.rest:
                 parts.append(bounded_note(cut, "kpi.commitment_fulfilment", language, links))
@@ -219,7 +219,7 @@ def appraisal_parts(*, appraisal: UnitAppraisal | None, children_items: pd.DataF
     parts.append(ui.data_table(Table(ITEM_COLUMNS, _item_rows(items, language), css_class=TEXT_TABLE)))
     if adjusted:
         parts.append(ui.note("note.points_rounded"))
-    parts.append(("chart-appraisal-items", figures.appraisal_items_figure(items=items, language=language)))
+    parts.append(("chart-appraisal-items", charts.appraisal_items_chart(items=items, language=language)))
     thresholds = dict(a.spec.thresholds)
     parts.append(ui.paragraph(message("report.appraisal_rule", language, excellent=fmt_number(thresholds["excellent"]),
                                       good=fmt_number(thresholds["good"]), **{"pass": fmt_number(thresholds["pass"])}),
@@ -233,7 +233,7 @@ def appraisal_parts(*, appraisal: UnitAppraisal | None, children_items: pd.DataF
         scored = a.children[pd.to_numeric(a.children["score"], errors="coerce").notna()]
         cut = top_and_bottom(ranked(scored, "score"), bound)
         children = cut.rows if cut.rest else a.children
-        parts.append(("chart-appraisal-children", figures.appraisal_ranking_figure(
+        parts.append(("chart-appraisal-children", charts.appraisal_ranking_chart(
             ranking=children, thresholds=a.spec.thresholds, language=language)))
         parts.append(ui.data_table(_children_table(a, children, children_items, meta, language, links)))
         if cut.rest:

@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analytics.data.campaign import Campaign, CampaignMeta
-from analytics.evaluation import UnitAppraisal
-from analytics.kpis import UnitKpis
-from analytics.labels import (
+from analytics.data.campaign import Campaign
+from analytics.data.meta import CampaignMeta
+from analytics.measures.evaluation import UnitAppraisal
+from analytics.measures.kpis import UnitKpis
+from analytics.measures.metrics import LAGGING_STATUSES, SEVERITY, STATUSES, among
+from analytics.text.labels import (
     fmt_date,
     fmt_number,
     fmt_percent,
@@ -31,7 +33,6 @@ from analytics.labels import (
     grade_label,
     message,
 )
-from analytics.metrics import LAGGING_STATUSES, SEVERITY, STATUSES, among
 
 # A bounded list names at most this many units, then "and N more".
 MAX_NAMED = 20

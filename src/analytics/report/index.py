@@ -13,16 +13,16 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-from analytics import __version__
 from analytics.config import resource
 from analytics.data.campaign import Campaign
-from analytics.kpis import unit_kpis
-from analytics.labels import fmt_time
+from analytics.measures.kpis import unit_kpis
 from analytics.report.glance import index_summary, unit_glance
 from analytics.report.layout import OutputLayout
 from analytics.report.scorecard import campaign_scorecard, index_payload
 from analytics.report.templating import Fact, Link, environment, footer_facts, render, script_tag
 from analytics.report.theme import report_css
+from analytics.text.labels import fmt_time
+from analytics.version import __version__
 
 # Above this many units the tree opens collapsed to two levels (the reader expands; search finds the rest).
 OPEN_ALL_UP_TO = 500

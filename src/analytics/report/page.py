@@ -12,14 +12,14 @@ import nbformat
 from nbconvert import HTMLExporter
 from traitlets import default
 
-from analytics import __version__
 from analytics.config import TEMPLATES_DIR, resource
 from analytics.fileio import write_text_atomic
-from analytics.labels import DEFAULT_LANGUAGE, LANGUAGES, PLOTLY_ZH
 from analytics.report import theme
 from analytics.report.layout import ASSET_MODES, OutputLayout, page_to_asset
 from analytics.report.ondisk import PLOTLY_ASSET, VENDOR, page_input_key
 from analytics.report.templating import script_tag
+from analytics.text.labels import DEFAULT_LANGUAGE, LANGUAGES, PLOTLY_ZH
+from analytics.version import __version__
 
 __all__ = ["PLOTLY_ASSET", "CampaignReportExporter", "executed_notebook_page", "notebook_html", "page_input_key",
            "plotly_bundle", "plotly_js", "plotly_tag", "report_css", "write_shared_asset"]

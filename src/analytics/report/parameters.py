@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from analytics.errors import UsageError
-from analytics.labels import DEFAULT_LANGUAGE, LANGUAGES
 from analytics.options import Option, OptionSet, check_tolerance
+from analytics.text.labels import DEFAULT_LANGUAGE, LANGUAGES
 
 if TYPE_CHECKING:
     from analytics.data.campaign import Campaign

@@ -5,9 +5,9 @@ gap and pace status. One model behind three views, so they always agree:
 - the explorer's table (`scorecard_table`: the same columns as a server-side table);
 - `kpis.xlsx` (`report.downloads`): every figure and, per indicator, target, actual, completion, gap, status.
 
-Columns come from one registry. `FIGURES` lists the key figures by their column in `Scorecard.units` (the
+Columns come from one registry. `KPI_COLUMNS` lists the key figures by their column in `Scorecard.units` (the
 names of `kpis.kpi_wide`: events, persons, coverage, ..., appraisal_score, grade, rank): adding a column to
-the index, the explorer and kpis.xlsx is one `Figure(...)` appended to it. `PACE_FIELDS` lists what each
+the index, the explorer and kpis.xlsx is one `KpiColumn(...)` appended to it. `PACE_FIELDS` lists what each
 indicator contributes to kpis.xlsx; the index shows completion with a traffic light and the gap below it.
 """
 
@@ -19,9 +19,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analytics.data.campaign import Campaign, CampaignMeta
-from analytics.kpis import UnitKpis, cached_kpi_wide, campaign_pace
-from analytics.labels import (
+from analytics.data.campaign import Campaign
+from analytics.data.meta import CampaignMeta
+from analytics.measures.kpis import UnitKpis, cached_kpi_wide, campaign_pace
+from analytics.measures.metrics import SEVERITY, STATUSES, until
+from analytics.report.templating import Cell, Column, Row, Table
+from analytics.text.labels import (
     MESSAGES,
     STATUS_COLOURS,
     STATUS_SYMBOLS,
@@ -36,8 +39,6 @@ from analytics.labels import (
     label,
     status_label,
 )
-from analytics.metrics import SEVERITY, STATUSES, until
-from analytics.report.templating import Cell, Column, Row, Table
 
 FORMATS = ("int", "percent", "points", "number", "score", "grade", "text")
 # Appraisal grades by their value on the index, worst first: a sort lowest first puts 不合格 first, as a sort on
@@ -48,7 +49,7 @@ NEEDS = ("responses", "commitments", "appraisal")
 
 
 @dataclass(frozen=True)
-class Figure:
+class KpiColumn:
     """A key-figure column: `key` a column of Scorecard.units, `label` the label key of its header, `format`
     one of FORMATS (int 2,274; percent 58.4%; points +8.7; number 52.8; score 80.94; grade 良好; text as is).
     `index` False keeps it out of the index and the explorer (kpis.xlsx has every figure). A text figure
@@ -87,39 +88,39 @@ class Figure:
 
 
 # The key figures, in column order. Every one is in kpis.xlsx; those with index=True on the index too.
-FIGURES: list[Figure] = [
-    Figure("events", "col.events", "int"),
-    Figure("persons", "col.persons", "int"),
-    Figure("coverage", "col.coverage", "percent"),
-    Figure("grassroots_coverage", "col.grassroots_coverage", "percent"),
-    Figure("survey_effective_rate", "col.effective_rate", "percent"),
-    Figure("uncovered", "col.uncovered", "int", index=False),
-    Figure("survey_issued", "col.issued", "int", index=False),
-    Figure("survey_returned", "col.returned", "int", index=False),
-    Figure("survey_valid", "col.valid", "int", index=False),
-    Figure("survey_return_rate", "col.return_rate", "percent", index=False),
-    Figure("survey_validity", "col.validity", "percent", index=False),
-    Figure("targets_lagging", "col.targets_lagging", "int", index=False),
+KPI_COLUMNS: list[KpiColumn] = [
+    KpiColumn("events", "col.events", "int"),
+    KpiColumn("persons", "col.persons", "int"),
+    KpiColumn("coverage", "col.coverage", "percent"),
+    KpiColumn("grassroots_coverage", "col.grassroots_coverage", "percent"),
+    KpiColumn("survey_effective_rate", "col.effective_rate", "percent"),
+    KpiColumn("uncovered", "col.uncovered", "int", index=False),
+    KpiColumn("survey_issued", "col.issued", "int", index=False),
+    KpiColumn("survey_returned", "col.returned", "int", index=False),
+    KpiColumn("survey_valid", "col.valid", "int", index=False),
+    KpiColumn("survey_return_rate", "col.return_rate", "percent", index=False),
+    KpiColumn("survey_validity", "col.validity", "percent", index=False),
+    KpiColumn("targets_lagging", "col.targets_lagging", "int", index=False),
     # 考核评分 (campaign.yaml's appraisal): score, grade and rank among siblings, on the index too
-    Figure("appraisal_score", "col.score", "score", needs="appraisal"),
-    Figure("grade", "col.grade", "grade", needs="appraisal"),
-    Figure("rank", "col.rank_among_siblings", "int", needs="appraisal"),
+    KpiColumn("appraisal_score", "col.score", "score", needs="appraisal"),
+    KpiColumn("grade", "col.grade", "grade", needs="appraisal"),
+    KpiColumn("rank", "col.rank_among_siblings", "int", needs="appraisal"),
     # 群众评议 over all questions, and 公开承诺 at as_of
-    Figure("rating_count", "col.rating_count", "int", index=False, needs="responses"),
-    Figure("rating_mean", "col.rating_mean", "score", index=False, needs="responses"),
-    Figure("satisfaction", "col.satisfaction", "percent", index=False, needs="responses"),
-    Figure("commitments_due", "col.commitments_due_all", "int", index=False, needs="commitments"),
-    Figure("commitments_kept", "kpi.commitments_kept", "int", index=False, needs="commitments"),
-    Figure("commitments_late", "kpi.commitments_late", "int", index=False, needs="commitments"),
-    Figure("commitments_overdue", "kpi.commitments_overdue", "int", index=False, needs="commitments"),
-    Figure("commitments_due_today", "kpi.commitments_due_today", "int", index=False, needs="commitments"),
-    Figure("commitment_fulfilment", "kpi.commitment_fulfilment", "percent", index=False, needs="commitments"),
+    KpiColumn("rating_count", "col.rating_count", "int", index=False, needs="responses"),
+    KpiColumn("rating_mean", "col.rating_mean", "score", index=False, needs="responses"),
+    KpiColumn("satisfaction", "col.satisfaction", "percent", index=False, needs="responses"),
+    KpiColumn("commitments_due", "col.commitments_due_all", "int", index=False, needs="commitments"),
+    KpiColumn("commitments_kept", "kpi.commitments_kept", "int", index=False, needs="commitments"),
+    KpiColumn("commitments_late", "kpi.commitments_late", "int", index=False, needs="commitments"),
+    KpiColumn("commitments_overdue", "kpi.commitments_overdue", "int", index=False, needs="commitments"),
+    KpiColumn("commitments_due_today", "kpi.commitments_due_today", "int", index=False, needs="commitments"),
+    KpiColumn("commitment_fulfilment", "kpi.commitment_fulfilment", "percent", index=False, needs="commitments"),
 ]
 
 
-def figures_of(campaign: Campaign, index: bool = False) -> list[Figure]:
-    """The FIGURES a campaign has (in order); with index=True only those the index and the explorer show."""
-    return [f for f in FIGURES if f.applies_to(campaign) and (f.index or not index)]
+def kpi_columns_of(campaign: Campaign, index: bool = False) -> list[KpiColumn]:
+    """The KPI_COLUMNS a campaign has (in order); with index=True only those the index and the explorer show."""
+    return [f for f in KPI_COLUMNS if f.applies_to(campaign) and (f.index or not index)]
 
 
 @dataclass(frozen=True)
@@ -296,7 +297,7 @@ def scorecard_table(sc: Scorecard, campaign: Campaign, language: str, hrefs: dic
     """The scorecard's rows as a Table for ui.data_table: the index's columns (unit, level, progress, the key
     figures shown on the index, each indicator's completion with its traffic light and gap), the same texts."""
     meta = campaign.meta
-    figures = [f for f in FIGURES if f.index]
+    figures = [f for f in KPI_COLUMNS if f.index]
     columns = [Column("col.unit"), Column("col.level"), Column("col.progress"),
                *(Column(f.label, numeric=True) for f in figures),
                *(Column(meta.indicator_label(code, language), numeric=True) for code in sc.indicators)]
@@ -333,7 +334,7 @@ def index_columns(sc: Scorecard, campaign: Campaign, language: str) -> list[dict
     if len(sc.pace):
         measures = dict(zip(sc.pace["indicator"], sc.pace["measure"], strict=True))
     columns = [{"key": f.key, "label": label(f.label, language), "format": f.format}
-               for f in figures_of(campaign, index=True)]
+               for f in kpi_columns_of(campaign, index=True)]
     for code in sc.indicators:
         measure = measures.get(code)
         columns.append({"key": f"pace:{code}", "label": meta.indicator_label(code, language), "format": "pace",
@@ -354,7 +355,7 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
     position = {u: i for i, u in enumerate(sc.units.index)}
     kinds: list[str] = []
     kind_index: dict[str, int] = {}
-    figures = figures_of(campaign, index=True)
+    figures = kpi_columns_of(campaign, index=True)
     rows = []
     u = sc.units
     columns = {f.key: (u[f.key].tolist() if f.key in u else [None] * len(u)) for f in figures}
@@ -404,22 +405,22 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
 
 
 __all__ = [
-    "FIGURES",
     "FORMATS",
     "GRADE_ORDER",
+    "KPI_COLUMNS",
     "PACE_FIELDS",
     "PAGE_STATES",
     "ROW_FIELDS",
-    "Figure",
+    "KpiColumn",
     "PaceField",
     "Scorecard",
     "campaign_scorecard",
     "compact_value",
     "figure_text",
-    "figures_of",
     "index_columns",
     "index_payload",
     "indicator_order",
+    "kpi_columns_of",
     "scorecard_table",
     "unit_kind_label",
     "unit_scorecard",

@@ -23,7 +23,7 @@ import plotly.io as pio
 from analytics.config import resolve_data_dir
 from analytics.data.campaign import Campaign
 from analytics.data.loading import load_campaign
-from analytics.kpis import (
+from analytics.measures.kpis import (
     UnitKpis,
     campaign_appraisal,
     children_commitments,
@@ -35,9 +35,8 @@ from analytics.kpis import (
     subtree_units,
     unit_kpis,
 )
-from analytics.labels import MISSING, fmt_int, fmt_number, fmt_percent, fmt_points, fmt_time, label
-from analytics.metrics import LAGGING_STATUSES, actual_over_time, among, tag_comparison, until
-from analytics.report import evaluation_sections, figures
+from analytics.measures.metrics import LAGGING_STATUSES, actual_over_time, among, tag_comparison, until
+from analytics.report import charts, evaluation_sections
 from analytics.report.bounds import CHILDREN_SHOWN, bounded_note, ranked, top_and_bottom
 from analytics.report.glance import (
     Glance,
@@ -50,6 +49,7 @@ from analytics.report.layout import PAGE_TO_INDEX, OutputLayout, page_href, page
 from analytics.report.ondisk import HTML_ONLY_ENV
 from analytics.report.parameters import check_notebook_parameters, check_units
 from analytics.report.templating import Cell, Column, Fact, Link, Row, Table, footer_facts, macros
+from analytics.text.labels import MISSING, fmt_int, fmt_number, fmt_percent, fmt_points, fmt_time, label
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["sendDataToCloud"]}
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
@@ -241,7 +241,7 @@ class UnitReport:
         parts: list = [self._heading("glance"),
                        self.ui.glance_sentence(glance_sentence(g, meta, self.language), hrefs)]
         if not g.targets.empty:
-            parts.append(("chart-bullet", figures.bullet_figure(targets=g.targets, meta=meta, language=self.language)))
+            parts.append(("chart-bullet", charts.bullet_chart(targets=g.targets, meta=meta, language=self.language)))
         downloads = [Link(page_to_download(name), name) for name in (OutputLayout.KPIS_XLSX, OutputLayout.KPIS_CSV)]
         parts.append(self.ui.glance_lists(lists, hrefs, downloads))
         return Section("glance", parts)
@@ -268,16 +268,16 @@ class UnitReport:
         if visits.empty:
             return Section("visits", [*parts, self._note()])
         lang = self.language
-        parts.append(("chart-persons", figures.persons_by_group_figure(persons=self.kpis.persons, meta=meta, language=lang)))
-        parts.append(("chart-events", figures.events_by_kind_figure(events=self.kpis.events, meta=meta, language=lang)))
+        parts.append(("chart-persons", charts.persons_by_group_chart(persons=self.kpis.persons, meta=meta, language=lang)))
+        parts.append(("chart-events", charts.events_by_kind_chart(events=self.kpis.events, meta=meta, language=lang)))
         end = min(self.as_of, meta.end)
-        parts.append(("chart-trend", figures.visits_trend_figure(visits=visits, start=meta.start, end=end, language=lang)))
+        parts.append(("chart-trend", charts.visits_trend_chart(visits=visits, start=meta.start, end=end, language=lang)))
         covered = self.kpis.covered_children
         if len(covered):
             cut = top_and_bottom(ranked(covered.assign(_events=pd.to_numeric(covered["events"], errors="coerce").fillna(0)),
                                         "_events"), self.children_shown)
             shown = cut.rows.drop(columns="_events") if cut.rest else covered
-            parts.append(("chart-coverage", figures.coverage_figure(covered_children=shown, language=lang)))
+            parts.append(("chart-coverage", charts.coverage_chart(covered_children=shown, language=lang)))
             if cut.rest:
                 parts.append(bounded_note(cut, "axis.events", lang))
             parts += self._coverage_gaps()
@@ -288,11 +288,13 @@ class UnitReport:
         k, g = self.kpis, self.glance
         covered = int(k.covered_children["covered"].sum())
         shown = [
-            _Figure("kpi.coverage", f"{fmt_percent(k.coverage)}（{covered}/{len(k.covered_children)}）"
-                    if self.language == "zh" else f"{fmt_percent(k.coverage)} ({covered} of {len(k.covered_children)})"),
-            _Figure("kpi.grassroots_coverage", f"{fmt_percent(k.grassroots_coverage)}（{k.leaves - len(k.uncovered)}/{k.leaves}）"
-                    if self.language == "zh" else
-                    f"{fmt_percent(k.grassroots_coverage)} ({k.leaves - len(k.uncovered)} of {k.leaves})"),
+            _LabelledNumber("kpi.coverage", f"{fmt_percent(k.coverage)}（{covered}/{len(k.covered_children)}）"
+                            if self.language == "zh"
+                            else f"{fmt_percent(k.coverage)} ({covered} of {len(k.covered_children)})"),
+            _LabelledNumber("kpi.grassroots_coverage",
+                            f"{fmt_percent(k.grassroots_coverage)}（{k.leaves - len(k.uncovered)}/{k.leaves}）"
+                            if self.language == "zh" else
+                            f"{fmt_percent(k.grassroots_coverage)} ({k.leaves - len(k.uncovered)} of {k.leaves})"),
         ]
         missing = uncovered_list(g)
         hrefs = self._hrefs(n.unit_id for n in missing.items) if missing else {}
@@ -304,7 +306,7 @@ class UnitReport:
         parts: list = [self._heading("surveys")]
         if self.kpis.surveys["issued"] == 0:
             return Section("surveys", [] if self.kpis.no_activity else [*parts, self._note()])
-        parts.append(("chart-funnel", figures.survey_funnel_figure(surveys=self.kpis.surveys, language=self.language)))
+        parts.append(("chart-funnel", charts.survey_funnel_chart(surveys=self.kpis.surveys, language=self.language)))
         children = self._children()
         if len(children) and children["survey_issued"].sum() > 0:
             by_child = pd.DataFrame(
@@ -315,12 +317,12 @@ class UnitReport:
                     "valid": children["survey_valid"],
                 }
             )
-            unsurveyed = figures.children_without_surveys(by_child)  # of all children, before any cut
+            unsurveyed = charts.children_without_surveys(by_child)  # of all children, before any cut
             surveyed = children[children["survey_issued"] > 0]
             cut = top_and_bottom(ranked(surveyed, "survey_effective_rate"), self.children_shown)
             if cut.rest:  # the surveyed children ranked by effective rate, top and bottom
                 by_child = by_child.loc[cut.rows.index]
-            parts.append(("chart-survey-rates", figures.survey_rates_by_child_figure(by_child=by_child, language=self.language)))
+            parts.append(("chart-survey-rates", charts.survey_rates_by_child_chart(by_child=by_child, language=self.language)))
             if cut.rest:
                 parts.append(bounded_note(cut, "rate.effective_rate", self.language))
             if unsurveyed:
@@ -351,7 +353,7 @@ class UnitReport:
         c = self.campaign
         for i, t in enumerate(targets.itertuples(index=False)):
             series = actual_over_time(c.targets, c.actuals, c.hierarchy.parent, self.unit_id, t.indicator, self.as_of)
-            parts.append((f"chart-pace-{i}", figures.pace_over_time_figure(
+            parts.append((f"chart-pace-{i}", charts.pace_over_time_chart(
                 series=series, indicator=t.indicator, target=t.target, period_start=t.period_start,
                 period_end=t.period_end, as_of=self.as_of, status=t.status, meta=meta,
                 measure=t.measure if isinstance(t.measure, str) else "", language=self.language)))
@@ -386,7 +388,7 @@ class UnitReport:
         if not comparison.empty:
             parts.append(self.ui.subheading("tag_comparison"))
             if set(comparison["tag"]) >= {"advanced", "lagging"}:
-                parts.append(("chart-tags", figures.tag_comparison_figure(comparison=comparison, language=self.language)))
+                parts.append(("chart-tags", charts.tag_comparison_chart(comparison=comparison, language=self.language)))
             else:  # one side alone is no comparison: said in one line, no chart
                 parts.append(self.ui.note("note.tags_one_side"))
         return Section("children", parts)
@@ -464,8 +466,8 @@ class UnitReport:
 
 
 @dataclass(frozen=True)
-class _Figure:
-    """A labelled figure of the coverage block: label key and the text shown."""
+class _LabelledNumber:
+    """A labelled number of the coverage block: label key and the text shown."""
 
     label: str
     text: str

@@ -10,7 +10,7 @@ runs, and no caller has to remember to escape anything. Undefined names are erro
                         [Row((Cell("雨露", href="units/x.html"), "12"))]))
     render("html/index.html.j2", language="en", ...)    # a whole page
 
-Templates see the label and number helpers of `analytics.labels`: `t(key)` (the label in the template's
+Templates see the label and number helpers of `analytics.text.labels`: `t(key)` (the label in the template's
 `language`), and the filters `fmt_int`, `fmt_percent`, `fmt_number`, `fmt_points`, `fmt_score`,
 `status_label`, `status_colour`, `grade_key`, `grade_label`. Table cells are plain values (escaped text) or
 `Cell`s (text with a link, chips, a code, a status or grade badge, a tooltip or an indent), so tables hold no
@@ -32,9 +32,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from analytics import __version__
 from analytics.config import resource
-from analytics.labels import (
+from analytics.text.labels import (
     LANGUAGES,
     fmt_int,
     fmt_number,
@@ -48,6 +47,7 @@ from analytics.labels import (
     status_label,
     status_symbol,
 )
+from analytics.version import __version__
 
 TEMPLATES = resource("report", "templates")
 UI = "html/ui.html.j2"

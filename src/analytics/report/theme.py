@@ -2,7 +2,7 @@
 
 Every colour a reader sees is named once, in `PALETTE`; the CSS of pages and of the explorer panel is
 rendered from it (`report_css`, `panel_css`, templates under `templates/css/`), and the plotly template of
-every chart is built from it (`FigureDefaults`, `TEMPLATE`). Status colours live in `analytics.labels`
+every chart is built from it (`FigureDefaults`, `TEMPLATE`). Status colours live in `analytics.text.labels`
 (the foundation layer, so data-quality text and figures below the report can use them) and are read here.
 
 Theme values go into CSS unescaped, so they are checked when the theme is made: colours are `#rrggbb`,
@@ -20,8 +20,8 @@ from types import MappingProxyType
 import plotly.graph_objects as go
 from markupsafe import Markup
 
-from analytics.labels import STATUS_COLOURS
 from analytics.report.templating import render_css
+from analytics.text.labels import STATUS_COLOURS
 
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _FONT = re.compile(r"[A-Za-z0-9][A-Za-z0-9 \-]*")

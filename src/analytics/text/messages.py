@@ -1,8 +1,8 @@
-"""The message catalogue of `analytics.labels`: every validation problem, accepted-habit note and data-quality
+"""The message catalogue of `analytics.text.labels`: every validation problem, accepted-habit note and data-quality
 finding in Chinese and English, by code, with named parameters (`str.format` fields), and the report's
 sentences that carry figures (`report.*`).
 
-Kept in its own file because it is long; use it through `analytics.labels` (`message`, `MESSAGES`).
+Kept in its own file because it is long; use it through `analytics.text.labels` (`message`, `MESSAGES`).
 A Chinese text is written for the office that filled the spreadsheet (issue 14 puts it in cell comments),
 so it says the rule in plain words, not a translation of the English sentence structure.
 """

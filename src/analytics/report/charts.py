@@ -1,4 +1,4 @@
-"""Figure builders: the only place charts are defined.
+"""Chart builders: the only place charts are defined.
 
 Every builder takes keyword arguments, returns a `plotly.graph_objects.Figure`, never shows or writes it,
 and returns a figure with a "no data" annotation instead of raising when its input is empty. Styling comes
@@ -21,8 +21,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from analytics.data.campaign import CampaignMeta
-from analytics.labels import (
+from analytics.data.meta import CampaignMeta
+from analytics.measures.metrics import STATUSES, survey_rates
+from analytics.report.theme import DEFAULTS, TEMPLATE, FigureDefaults
+from analytics.text.labels import (
     DEFAULT_LANGUAGE,
     FREQ_KEYS,
     MISSING,
@@ -39,8 +41,6 @@ from analytics.labels import (
     status_key,
     status_label,
 )
-from analytics.metrics import STATUSES, survey_rates
-from analytics.report.theme import DEFAULTS, TEMPLATE, FigureDefaults
 
 TREND_FREQS = ("D", "W", "MS")
 _PERIOD_FREQ = {"D": "D", "W": "W-SUN", "MS": "M"}  # W-SUN periods run Monday to Sunday
@@ -64,7 +64,7 @@ def trend_freq(start: dt.date, end: dt.date) -> str:
     return "MS"
 
 
-def empty_figure(*, language: str = DEFAULT_LANGUAGE, title: str | None = None) -> go.Figure:
+def empty_chart(*, language: str = DEFAULT_LANGUAGE, title: str | None = None) -> go.Figure:
     """A figure holding only a 'no data' note in the language asked for."""
     fig = _figure(title, DEFAULTS.empty_height)
     fig.add_annotation(
@@ -81,7 +81,7 @@ def empty_figure(*, language: str = DEFAULT_LANGUAGE, title: str | None = None) 
     return fig
 
 
-def persons_by_group_figure(
+def persons_by_group_chart(
     *, persons: pd.Series, meta: CampaignMeta, language: str = DEFAULT_LANGUAGE
 ) -> go.Figure:
     """Horizontal bars of person-times per group (index: group codes), largest first."""
@@ -95,7 +95,7 @@ def persons_by_group_figure(
     )
 
 
-def events_by_kind_figure(
+def events_by_kind_chart(
     *, events: pd.Series, meta: CampaignMeta, language: str = DEFAULT_LANGUAGE
 ) -> go.Figure:
     """Horizontal bars of events per visit kind (index: kind codes), largest first."""
@@ -109,7 +109,7 @@ def events_by_kind_figure(
     )
 
 
-def visits_trend_figure(
+def visits_trend_chart(
     *,
     visits: pd.DataFrame,
     start: dt.date,
@@ -130,7 +130,7 @@ def visits_trend_figure(
         raise ValueError(f"freq must be one of {', '.join(TREND_FREQS)}, not {freq!r}")
     bins = _trend_bins(visits, start, end, freq)
     if bins is None:
-        return empty_figure(language=language, title=title)
+        return empty_chart(language=language, title=title)
     partial = bins["days"] < bins["whole_days"]
     fig = _figure(title, DEFAULTS.height + _legend_below_margin(2 + bool(partial.any())) - DEFAULTS.margin_bottom)
     day_ms = 86_400_000
@@ -228,12 +228,12 @@ def count_axis(top: float | None) -> dict:
     return {"tickmode": "linear", "tick0": 0, "dtick": int(step), "tickformat": ",d", "rangemode": "tozero"}
 
 
-def coverage_figure(*, covered_children: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> go.Figure:
+def coverage_chart(*, covered_children: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> go.Figure:
     """Horizontal bars of events per direct child (most first), coloured covered / not covered."""
     title = label("fig.coverage", language)
     frame = covered_children
     if frame is None or frame.empty or "events" not in frame.columns:
-        return empty_figure(language=language, title=title)
+        return empty_chart(language=language, title=title)
     names = _unit_names(frame)
     events = pd.to_numeric(frame["events"], errors="coerce").fillna(0).tolist()
     covered = (
@@ -273,7 +273,7 @@ def coverage_figure(*, covered_children: pd.DataFrame, language: str = DEFAULT_L
     return fig
 
 
-def survey_funnel_figure(*, surveys: dict, language: str = DEFAULT_LANGUAGE) -> go.Figure:
+def survey_funnel_chart(*, surveys: dict, language: str = DEFAULT_LANGUAGE) -> go.Figure:
     """Funnel issued → returned → valid, each stage with its share of issued.
 
     Drawn as horizontal bars from zero (issued on top): pages carry plotly.js's partial "basic" bundle (bar,
@@ -283,7 +283,7 @@ def survey_funnel_figure(*, surveys: dict, language: str = DEFAULT_LANGUAGE) -> 
     figures = [as_number((surveys or {}).get(k)) for k in ("issued", "returned", "valid")]
     issued = figures[0]
     if issued is None or issued <= 0:
-        return empty_figure(language=language, title=title)
+        return empty_chart(language=language, title=title)
     values = [v or 0.0 for v in figures]
     stages = [plotly_text(label(f"funnel.{k}", language)) for k in ("issued", "returned", "valid")]
     rates = survey_rates(*values)
@@ -313,7 +313,7 @@ def survey_funnel_figure(*, surveys: dict, language: str = DEFAULT_LANGUAGE) -> 
     return fig
 
 
-def survey_rates_by_child_figure(*, by_child: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> go.Figure:
+def survey_rates_by_child_chart(*, by_child: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> go.Figure:
     """Horizontal grouped bars of return rate, validity and effective rate per child that issued questionnaires,
     each a ratio of that child's sums, in the rows' order; the legend is below the plot.
 
@@ -325,7 +325,7 @@ def survey_rates_by_child_figure(*, by_child: pd.DataFrame, language: str = DEFA
     counts = ("issued", "returned", "valid")
     frame = by_child
     if frame is None or frame.empty or not set(counts) <= set(frame.columns):
-        return empty_figure(language=language, title=title)
+        return empty_chart(language=language, title=title)
     frame = frame.assign(
         _name=_unit_names(frame),
         _key=_unit_keys(frame),
@@ -334,7 +334,7 @@ def survey_rates_by_child_figure(*, by_child: pd.DataFrame, language: str = DEFA
     sums = frame.groupby("_key", sort=False).agg(name=("_name", "first"), **{c: (c, "sum") for c in counts})
     sums = sums[sums["issued"] > 0]
     if sums.empty:
-        return empty_figure(language=language, title=title)
+        return empty_chart(language=language, title=title)
     names = [plotly_text(n) for n in _distinct(sums["name"].tolist(), sums.index.tolist())]
     rates = [survey_rates(i, r, v) for i, r, v in zip(sums["issued"], sums["returned"], sums["valid"], strict=True)]
     customdata = [
@@ -370,14 +370,14 @@ def survey_rates_by_child_figure(*, by_child: pd.DataFrame, language: str = DEFA
 
 
 def children_without_surveys(by_child: pd.DataFrame) -> int:
-    """How many children of `by_child` (survey_rates_by_child_figure's input) issued no questionnaire."""
+    """How many children of `by_child` (survey_rates_by_child_chart's input) issued no questionnaire."""
     if by_child is None or by_child.empty or "issued" not in by_child.columns:
         return 0
     issued = pd.to_numeric(by_child["issued"], errors="coerce").fillna(0)
     return int((issued.groupby(_unit_keys(by_child), sort=False).sum() <= 0).sum())
 
 
-def target_pace_figure(
+def target_pace_chart(
     *, targets: pd.DataFrame, meta: CampaignMeta, language: str = DEFAULT_LANGUAGE
 ) -> go.Figure:
     """Horizontal bars of completion % per indicator coloured by status, with a tick at the elapsed share.
@@ -388,7 +388,7 @@ def target_pace_figure(
     title = label("fig.target_pace", language)
     needed = {"indicator", "completion", "elapsed"}
     if targets is None or targets.empty or not needed <= set(targets.columns):
-        return empty_figure(language=language, title=title)
+        return empty_chart(language=language, title=title)
     t = targets.reset_index(drop=True)
     gap = (
         pd.to_numeric(t["pace_gap"], errors="coerce")
@@ -473,7 +473,7 @@ def target_pace_figure(
     return fig
 
 
-def bullet_figure(*, targets: pd.DataFrame, meta: CampaignMeta, language: str = DEFAULT_LANGUAGE) -> go.Figure:
+def bullet_chart(*, targets: pd.DataFrame, meta: CampaignMeta, language: str = DEFAULT_LANGUAGE) -> go.Figure:
     """One bullet per indicator, in the rows' order (give them worst first): a pale band for the target (100%),
     a thinner bar for the completion in its status colour and a tick at the elapsed share. Each row's label says
     the completion and the gap under the indicator's name, so no number sits on a bar or under the tick, at any
@@ -483,7 +483,7 @@ def bullet_figure(*, targets: pd.DataFrame, meta: CampaignMeta, language: str = 
     `targets` is metrics.target_pace output for one unit.
     """
     if targets is None or targets.empty or not {"indicator", "completion", "elapsed"} <= set(targets.columns):
-        return empty_figure(language=language, title=label("fig.bullet", language))
+        return empty_chart(language=language, title=label("fig.bullet", language))
     t = targets.reset_index(drop=True)
     codes = [str(c) for c in t["indicator"]]
     names = [plotly_text(n) for n in _distinct([meta.indicator_label(c, language) for c in codes], codes)]
@@ -538,7 +538,7 @@ def bullet_figure(*, targets: pd.DataFrame, meta: CampaignMeta, language: str = 
     return fig
 
 
-def pace_over_time_figure(
+def pace_over_time_chart(
     *,
     series: pd.DataFrame,
     indicator: str,
@@ -562,7 +562,7 @@ def pace_over_time_figure(
         title = name
     target_value = as_number(target)
     if target_value is None:
-        return empty_figure(language=language, title=title)
+        return empty_chart(language=language, title=title)
     fig = _figure(title, DEFAULTS.small_height)
     start, end, now = (pd.Timestamp(d).date() for d in (period_start, period_end, as_of))
     pace_label = label("legend.pace", language)
@@ -605,7 +605,7 @@ def pace_over_time_figure(
 COUNT_MEASURES = frozenset({"个", "件", "项", "篇", "条", "人", "人次", "次", "户", "套", "count"})
 
 
-def tag_comparison_figure(*, comparison: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> go.Figure:
+def tag_comparison_chart(*, comparison: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> go.Figure:
     """Advanced vs lagging, one panel per figure: events and person-times per tagged unit (the side's sum ÷ its
     units) and the survey effective rate (a ratio of the side's sums), as horizontal bars whose row names say the
     side and how many units it has ("先进（19个单位）").
@@ -615,12 +615,12 @@ def tag_comparison_figure(*, comparison: pd.DataFrame, language: str = DEFAULT_L
     """
     title = label("fig.tags", language)
     if comparison is None or comparison.empty or not {"tag", "units"} <= set(comparison.columns):
-        return empty_figure(language=language, title=title)
+        return empty_chart(language=language, title=title)
     c = comparison.reset_index(drop=True)
     units = [as_number(u) or 0.0 for u in c["units"]]
     tags = [str(t) for t in c["tag"]]
     if not {"advanced", "lagging"} <= {t for t, u in zip(tags, units, strict=True) if u > 0}:
-        return empty_figure(language=language, title=title)
+        return empty_chart(language=language, title=title)
     panels: list[tuple[str, list[float | None], str]] = []
     for column, key in (("events", "fig.events_per_unit"), ("persons", "fig.persons_per_unit")):
         if column in c.columns:
@@ -631,7 +631,7 @@ def tag_comparison_figure(*, comparison: pd.DataFrame, language: str = DEFAULT_L
         panels.append(("rate.effective_rate", [_ratio(v, i) for v, i in zip(c["valid"], c["issued"], strict=True)], ".1%"))
     panels = [p for p in panels if any(v is not None for v in p[1])]  # e.g. no questionnaires in tagged units
     if not panels:
-        return empty_figure(language=language, title=title)
+        return empty_chart(language=language, title=title)
     # Each panel two bars of a row height; between panels room for the axis ticks and the next panel's title.
     bars_px, gap_px = 2 * DEFAULTS.row_height + 8, 78
     plots_px = bars_px * len(panels) + gap_px * (len(panels) - 1)
@@ -695,7 +695,7 @@ _COMMITMENT_LABELS = {"kept": "kpi.commitments_kept", "late": "kpi.commitments_l
                       "due_today": "kpi.commitments_due_today", "overdue": "kpi.commitments_overdue"}
 
 
-def rating_distribution_figure(*, ratings: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> go.Figure:
+def rating_distribution_chart(*, ratings: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> go.Figure:
     """Stacked horizontal bars, one per question, of each score's share of its ratings (5 非常满意 … 1 不满意).
 
     `ratings` is UnitKpis.ratings: question ('' = all questions, shown first), count, score_1 … score_5.
@@ -704,10 +704,10 @@ def rating_distribution_figure(*, ratings: pd.DataFrame, language: str = DEFAULT
     title = label("fig.rating_distribution", language)
     needed = {"question", "count", *(f"score_{s}" for s in RATING_SCORES)}
     if ratings is None or ratings.empty or not needed <= set(ratings.columns):
-        return empty_figure(language=language, title=title)
+        return empty_chart(language=language, title=title)
     rows = ratings[pd.to_numeric(ratings["count"], errors="coerce").fillna(0) > 0]
     if rows.empty:
-        return empty_figure(language=language, title=title)
+        return empty_chart(language=language, title=title)
     names = [plotly_text(label("rating.all_questions", language) if q == "" else q) for q in rows["question"]]
     names = _distinct(names, list(range(len(names))))
     counts = rows["count"].astype(float).tolist()
@@ -743,17 +743,17 @@ def rating_distribution_figure(*, ratings: pd.DataFrame, language: str = DEFAULT
     return fig
 
 
-def ratings_by_child_figure(*, by_child: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> go.Figure:
+def ratings_by_child_chart(*, by_child: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> go.Figure:
     """Horizontal bars of each child's satisfaction (满意率), highest first, with its mean score and ratings.
 
     `by_child` has name (and unit_id), count, mean, satisfaction; children without a rating are left out.
     """
     title = label("fig.ratings_by_child", language)
     if by_child is None or by_child.empty or not {"count", "mean", "satisfaction"} <= set(by_child.columns):
-        return empty_figure(language=language, title=title)
+        return empty_chart(language=language, title=title)
     rated = by_child[pd.to_numeric(by_child["count"], errors="coerce").fillna(0) > 0]
     if rated.empty:
-        return empty_figure(language=language, title=title)
+        return empty_chart(language=language, title=title)
     rated = rated.assign(_name=_unit_names(rated)).sort_values("satisfaction", ascending=False, kind="stable")
     names = [plotly_text(n) for n in rated["_name"]]
     satisfaction = [as_number(v) for v in rated["satisfaction"]]
@@ -787,7 +787,7 @@ def ratings_by_child_figure(*, by_child: pd.DataFrame, language: str = DEFAULT_L
     return fig
 
 
-def commitments_by_child_figure(*, by_child: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> go.Figure:
+def commitments_by_child_chart(*, by_child: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> go.Figure:
     """Stacked horizontal bars of each child's due commitments by status at as_of (kept on time, kept late, due
     today, overdue), highest fulfilment first.
 
@@ -795,12 +795,12 @@ def commitments_by_child_figure(*, by_child: pd.DataFrame, language: str = DEFAU
     """
     title = label("fig.commitments_by_child", language)
     if by_child is None or by_child.empty or not set(COMMITMENT_SEGMENTS) <= set(by_child.columns):
-        return empty_figure(language=language, title=title)
+        return empty_chart(language=language, title=title)
     counts = by_child.assign(**{s: pd.to_numeric(by_child[s], errors="coerce").fillna(0) for s in COMMITMENT_SEGMENTS})
     due = counts[list(COMMITMENT_SEGMENTS)].sum(axis=1)
     counts = counts[due > 0].assign(_due=due[due > 0])
     if counts.empty:
-        return empty_figure(language=language, title=title)
+        return empty_chart(language=language, title=title)
     counts = counts.assign(_name=_unit_names(counts), _fulfilment=counts["kept"] / counts["_due"])
     counts = counts.sort_values("_fulfilment", ascending=False, kind="stable")
     names = [plotly_text(n) for n in counts["_name"]]
@@ -837,7 +837,7 @@ def commitments_by_child_figure(*, by_child: pd.DataFrame, language: str = DEFAU
     return fig
 
 
-def appraisal_items_figure(*, items: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> go.Figure:
+def appraisal_items_chart(*, items: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> go.Figure:
     """Per appraisal item, points earned and points lost stacked to its weight, 'earned / weight' at the end.
 
     `items` has label (the item's name), weight, points, lost, applies and has_data, in the spec's order. An item
@@ -845,7 +845,7 @@ def appraisal_items_figure(*, items: pd.DataFrame, language: str = DEFAULT_LANGU
     """
     title = label("fig.appraisal_items", language)
     if items is None or items.empty or not {"label", "weight", "points", "lost", "applies"} <= set(items.columns):
-        return empty_figure(language=language, title=title)
+        return empty_chart(language=language, title=title)
     names = _distinct([plotly_text(n) for n in items["label"]], list(range(len(items))))
     applies = [bool(a) for a in items["applies"]]
     has_data = [bool(d) for d in items["has_data"]] if "has_data" in items.columns else applies
@@ -878,7 +878,7 @@ def appraisal_items_figure(*, items: pd.DataFrame, language: str = DEFAULT_LANGU
     return fig
 
 
-def appraisal_ranking_figure(
+def appraisal_ranking_chart(
     *, ranking: pd.DataFrame, thresholds: Iterable[tuple[str, float]] = (), language: str = DEFAULT_LANGUAGE
 ) -> go.Figure:
     """Horizontal bars of units' appraisal scores, best first, coloured by grade, with the grade thresholds marked.
@@ -887,10 +887,10 @@ def appraisal_ranking_figure(
     """
     title = label("fig.appraisal_children", language)
     if ranking is None or ranking.empty or not {"score", "grade"} <= set(ranking.columns):
-        return empty_figure(language=language, title=title)
+        return empty_chart(language=language, title=title)
     scored = ranking[pd.to_numeric(ranking["score"], errors="coerce").notna()]
     if scored.empty:
-        return empty_figure(language=language, title=title)
+        return empty_chart(language=language, title=title)
     scored = scored.assign(_name=_unit_names(scored)).sort_values("score", ascending=False, kind="stable")
     names = [plotly_text(n) for n in scored["_name"]]
     grades = [grade_key(g) for g in scored["grade"]]
@@ -938,7 +938,7 @@ def appraisal_ranking_figure(
     return fig
 
 
-def compare_units_figure(
+def compare_units_chart(
     *,
     frame: pd.DataFrame,
     metric_label: str,
@@ -957,7 +957,7 @@ def compare_units_figure(
         or not {"key", "value"} <= set(frame.columns)
         or not ({"name", "unit_id"} & set(frame.columns))
     ):
-        return empty_figure(language=language, title=metric_label)
+        return empty_chart(language=language, title=metric_label)
     f = frame.assign(
         _name=_unit_names(frame),
         _unit=_unit_keys(frame),
@@ -1064,10 +1064,10 @@ def _ranked_bars(
     """Horizontal bars of a Series indexed by code, largest at the top, with each bar's share of the total."""
     title = label(title_key, language)
     if values is None or len(values) == 0:
-        return empty_figure(language=language, title=title)
+        return empty_chart(language=language, title=title)
     s = pd.to_numeric(pd.Series(values), errors="coerce").dropna().sort_values(ascending=False, kind="stable")
     if s.empty:
-        return empty_figure(language=language, title=title)
+        return empty_chart(language=language, title=title)
     codes = [str(c) for c in s.index]
     names = [plotly_text(n) for n in _distinct([name_of(c) for c in codes], codes)]
     total = float(s.sum())
@@ -1167,23 +1167,23 @@ __all__ = [
     "TEMPLATE",
     "TREND_FREQS",
     "FigureDefaults",
-    "appraisal_items_figure",
-    "appraisal_ranking_figure",
-    "bullet_figure",
-    "commitments_by_child_figure",
-    "compare_units_figure",
-    "coverage_figure",
-    "empty_figure",
-    "events_by_kind_figure",
-    "pace_over_time_figure",
-    "persons_by_group_figure",
+    "appraisal_items_chart",
+    "appraisal_ranking_chart",
+    "bullet_chart",
+    "commitments_by_child_chart",
+    "compare_units_chart",
+    "coverage_chart",
+    "empty_chart",
+    "events_by_kind_chart",
+    "pace_over_time_chart",
+    "persons_by_group_chart",
     "plotly_text",
-    "rating_distribution_figure",
-    "ratings_by_child_figure",
-    "survey_funnel_figure",
-    "survey_rates_by_child_figure",
-    "tag_comparison_figure",
-    "target_pace_figure",
+    "rating_distribution_chart",
+    "ratings_by_child_chart",
+    "survey_funnel_chart",
+    "survey_rates_by_child_chart",
+    "tag_comparison_chart",
+    "target_pace_chart",
     "trend_freq",
-    "visits_trend_figure",
+    "visits_trend_chart",
 ]

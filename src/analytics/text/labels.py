@@ -5,7 +5,7 @@ One table, `LABELS`, holds key -> {"zh": ..., "en": ...}; keys are namespaced by
 `freq.`, `legend.`, `fig.`; for ratings and the appraisal `score.`, `grade.`, `metric.`, `item.`, `rating.`).
 Vocabulary of the data itself (visit kinds, groups, indicators) is not here:
 CampaignMeta.kind_label, group_label and indicator_label give those. Messages with parameters (validation
-problems, accepted-habit notes, data-quality findings) are in `MESSAGES` (kept in analytics/messages.py for
+problems, accepted-habit notes, data-quality findings) are in `MESSAGES` (kept in analytics/text/messages.py for
 length), filled by `message(code, language, **params)`.
 """
 
@@ -16,7 +16,7 @@ import math
 import zoneinfo
 from numbers import Number
 
-from analytics.messages import MESSAGES, message, where_text
+from analytics.text.messages import MESSAGES, message, where_text
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"

@@ -1,9 +1,9 @@
 """One unit's figures (unit_kpis) and every unit's figures in tidy long form (kpi_table), from one rollup.
 
-`rolled_figures` is the single place where rows become per-unit figures: events and person-times (total,
+`unit_rollups` is the single place where rows become per-unit figures: events and person-times (total,
 by kind, by group), questionnaires, coverage and grassroots coverage, each unit's own rows plus all its
 descendants'. `kpi_table` runs it over the whole hierarchy; `unit_kpis` over one unit and its children.
-Ratings, commitments and the appraisal come from analytics.evaluation; the appraisal scores the rows of
+Ratings, commitments and the appraisal come from analytics.measures.evaluation; the appraisal scores the rows of
 the same KPI table, so a score always agrees with the figures beside it.
 """
 
@@ -18,8 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analytics.data.campaign import Campaign, CampaignMeta, Hierarchy
-from analytics.evaluation import (
+from analytics.data.campaign import Campaign, Hierarchy
+from analytics.data.meta import CampaignMeta
+from analytics.measures.evaluation import (
     Appraisal,
     UnitAppraisal,
     appraisal,
@@ -27,18 +28,9 @@ from analytics.evaluation import (
     commitment_status,
     ratings,
 )
-from analytics.labels import message
-from analytics.metrics import (
-    LAGGING_STATUSES,
-    STATUSES,
-    among,
-    dated_findings,
-    flag_frame,
-    standing_findings,
-    survey_rate_columns,
-    target_pace,
-    until,
-)
+from analytics.measures.findings import dated_findings, flag_frame, standing_findings
+from analytics.measures.metrics import LAGGING_STATUSES, STATUSES, among, survey_rate_columns, target_pace, until
+from analytics.text.labels import message
 
 KPI_COLUMNS = ["unit_id", "metric", "key", "value"]
 METRICS = (
@@ -70,7 +62,7 @@ class Rolled:
     uncovered: dict[str, list[str]]  # unit_id -> leaves below it without a visit row of their own
 
 
-def rolled_figures(campaign: Campaign, units: list[str], visits: pd.DataFrame, surveys: pd.DataFrame,
+def unit_rollups(campaign: Campaign, units: list[str], visits: pd.DataFrame, surveys: pd.DataFrame,
                    uncovered_of: list[str] | None = None) -> Rolled:
     """Every rolled-up figure of `units`, counting the given (already windowed and filtered) rows; the uncovered
     leaves of `uncovered_of` only (default: of every unit in `units`).
@@ -320,7 +312,7 @@ def units_kpis(
     surveys = _window(campaign.surveys, when, start)
     # A unit's rolled figures count only its own subtree's rows, whichever other units are rolled up with it.
     families = [[unit_id, *h.children[unit_id]] for unit_id in unit_ids]
-    rolled = rolled_figures(campaign, list(dict.fromkeys(u for family in families for u in family)), visits, surveys,
+    rolled = unit_rollups(campaign, list(dict.fromkeys(u for family in families for u in family)), visits, surveys,
                             uncovered_of=list(unit_ids))
     targets = campaign_pace(campaign, when, tolerance)
     flags = campaign_flags(campaign, when)
@@ -571,7 +563,7 @@ def _figures_table(campaign: Campaign, when: dt.date, tolerance: float) -> pd.Da
 def _figures(campaign: Campaign, when: dt.date, tolerance: float) -> pd.DataFrame:
     h = campaign.hierarchy
     surveys = until(campaign.surveys, when)
-    rolled = rolled_figures(campaign, h.ids, until(campaign.visits, when), surveys, uncovered_of=[])
+    rolled = unit_rollups(campaign, h.ids, until(campaign.visits, when), surveys, uncovered_of=[])
     t = rolled.totals
     parts = [_frame(t["events"], "events"), _frame(t["persons"], "persons"),
              _keyed(rolled.events, "events"), _keyed(rolled.persons, "persons"),
@@ -658,10 +650,10 @@ def _named(campaign: Campaign, out: pd.DataFrame) -> pd.DataFrame:
 
 
 def rolled_totals(campaign: Campaign, units: list[str], as_of: dt.date | str | None = None) -> pd.DataFrame:
-    """The rolled totals of some units (rolled_figures' totals over the rows up to as_of): the figures kpi_table
+    """The rolled totals of some units (unit_rollups' totals over the rows up to as_of): the figures kpi_table
     gives those units, without computing every unit's."""
     when = campaign.as_of(as_of)
-    return rolled_figures(campaign, units, until(campaign.visits, when), until(campaign.surveys, when),
+    return unit_rollups(campaign, units, until(campaign.visits, when), until(campaign.surveys, when),
                           uncovered_of=[]).totals
 
 
