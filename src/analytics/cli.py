@@ -132,7 +132,7 @@ def validate(data_dir: Path, language: str) -> None:
         say("validate.appraisal", items=", ".join(f"{i.code} {i.weight:g}" for i in meta.appraisal.items))
     say("validate.fingerprint", fingerprint=campaign.fingerprint[:16])
     _echo_notes(campaign.notes, language)
-    flags = campaign_flags(campaign)
+    flags = campaign_flags(campaign, campaign.as_of())
     if len(flags):
         say("validate.findings", count=len(flags))
         for f in flags.head(MAX_FINDINGS_SHOWN).itertuples(index=False):

@@ -253,9 +253,9 @@ def _frame(campaign: Campaign, totals: pd.DataFrame, pace: pd.DataFrame, order: 
     return ident.join(units)
 
 
-def campaign_scorecard(campaign: Campaign, as_of: dt.date | str | None = None, tolerance: float = 1.0) -> Scorecard:
+def campaign_scorecard(campaign: Campaign, as_of: dt.date, tolerance: float = 1.0) -> Scorecard:
     """Every unit of the campaign (the index's and kpis.xlsx's rows), memoised per as_of and tolerance."""
-    when = campaign.as_of(as_of)
+    when = as_of
     return campaign.memoised(("scorecard", when, tolerance), lambda: _campaign_scorecard(campaign, when, tolerance))
 
 
