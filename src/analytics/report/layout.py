@@ -33,8 +33,6 @@ class AssetMode(StrEnum):
     SHARED = "shared"
 
 
-ASSET_MODES = tuple(AssetMode)
-
 
 class PageState(StrEnum):
     """A unit's page as a batch leaves it (manifest.json's `status`, the index's page column), in the index's order.
