@@ -1,8 +1,8 @@
 """The report notebook's parameters, declared once (the checks that need the campaign are `Campaign.as_of`'s
 and `Campaign.check_units`).
 
-`NOTEBOOK_PARAMETERS` is the `parameters` cell of `notebooks/unit_report.ipynb`; the batch options
-(`analytics.batch.options.RUN_OPTIONS`) extend it. `UnitReport.load` checks its arguments here, so papermill
+`NOTEBOOK_PARAMETERS` is the `parameters` cell of `notebooks/unit_report.ipynb`; `analytics.batch.options.BatchOptions`
+declares its fields with these options. `UnitReport.load` checks its arguments here, so papermill
 with a bad parameter stops in the notebook's first cell with the message the command line prints.
 """
 
