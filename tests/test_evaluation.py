@@ -95,7 +95,7 @@ def _nan(value: object) -> bool:
 
 
 def test_mean_score_and_satisfaction_by_hand(town):
-    table = kpi_table(town)
+    table = kpi_table(town, town.as_of())
     b1, b4, c1 = (_figures(table, u) for u in ("B1", "B4", "C1"))
     # B1: Q1 5+5+4+4+3 = 21, Q2 5+4+4+4+4 = 21: 42 / 10 = 4.2; scores >= 4: 4 + 5 = 9 of 10 = 90%
     assert (b1[("rating_count", "")], b1[("rating_mean", "")], b1[("satisfaction", "")]) == (10, 4.2, 0.9)
@@ -114,23 +114,24 @@ def test_mean_score_and_satisfaction_by_hand(town):
 
 
 def test_no_ratings_is_no_data_never_zero(town):
-    b5 = _figures(kpi_table(town), "B5")
+    b5 = _figures(kpi_table(town, town.as_of()), "B5")
     # S6 (B5's only survey) is dated after as_of: no rating counts yet
     assert b5[("rating_count", "")] == 0
     assert _nan(b5[("rating_mean", "")]) and _nan(b5[("satisfaction", "")])
     assert b5[("rating_count", Q2)] == 0  # every question is listed for every unit
-    later = _figures(kpi_table(town, as_of="2012-08-31"), "B5")
+    later = _figures(kpi_table(town, as_of=dt.date(2012, 8, 31)), "B5")
     assert (later[("rating_count", "")], later[("satisfaction", "")]) == (3, 1.0)  # 5, 5, 5
 
 
 def test_satisfaction_min_from_campaign_yaml(make_campaign):
     folder = make_campaign(TABLES, meta=META + "satisfaction_min: 5\n")
-    b1 = _figures(kpi_table(load_campaign(folder)), "B1")
+    campaign = load_campaign(folder)
+    b1 = _figures(kpi_table(campaign, campaign.as_of()), "B1")
     assert b1[("satisfaction", "")] == pytest.approx(0.3)  # only the three 5s of ten
 
 
 def test_unit_ratings_carry_the_score_distribution(town):
-    r = unit_kpis(town, "B2").ratings.set_index("question")
+    r = unit_kpis(town, "B2", town.as_of()).ratings.set_index("question")
     assert list(r.index) == ["", Q1, Q2]  # all questions first, then in file order
     # B2: Q1 5,4,3,2,1 and Q2 4,4,4,4,3
     assert [int(r.loc["", f"score_{s}"]) for s in range(1, 6)] == [1, 1, 2, 5, 1]
@@ -153,7 +154,7 @@ def test_commitment_statuses_at_as_of():
 
 
 def test_fulfilment_kept_late_overdue_due_today_by_hand(town):
-    table = kpi_table(town)
+    table = kpi_table(town, town.as_of())
     b3, c1, t = (_figures(table, u) for u in ("B3", "C1", "T"))
     # B3: K6 kept, K7 overdue, K8 due today: due 3, kept 1 -> 1/3
     assert (b3[("commitments_due", "")], b3[("commitments_kept", "")], b3[("commitments_overdue", "")],
@@ -173,7 +174,7 @@ def test_fulfilment_kept_late_overdue_due_today_by_hand(town):
 
 
 def test_overdue_commitments_listed_by_name(town):
-    k = unit_kpis(town, "C1")
+    k = unit_kpis(town, "C1", town.as_of())
     assert k.commitments == {"due": 9, "kept": 5, "late": 1, "overdue": 2, "due_today": 1, "not_due": 1,
                              "total": 10, "fulfilment": pytest.approx(5 / 9)}
     overdue = k.overdue_commitments
@@ -189,7 +190,7 @@ def test_overdue_commitments_listed_by_name(town):
 
 
 def test_item_points_rescaled_score_grade_and_tied_ranks(town):
-    table = kpi_table(town)
+    table = kpi_table(town, town.as_of())
     f = {u: _figures(table, u) for u in ("T", "C1", "C2", "B1", "B2", "B3", "B4", "B5")}
     # Branches are leaves without a key_tasks target: completion (30) and grassroots coverage (20) do not
     # apply, so a branch is scored on satisfaction (30) and fulfilment (20): score = 100 x points / 50.
@@ -225,7 +226,7 @@ def test_item_points_rescaled_score_grade_and_tied_ranks(town):
 
 
 def test_every_point_is_traceable(town):
-    a = unit_kpis(town, "B4").appraisal
+    a = unit_kpis(town, "B4", town.as_of()).appraisal
     assert (a.score, a.grade, a.rank, a.ranked_among, a.points, a.weights) == (30.0, "fail", 4, 4, 15.0, 50.0)
     items = a.items.set_index("item")
     assert list(items.index) == ["completion:key_tasks", "grassroots_coverage", "satisfaction",
@@ -239,12 +240,12 @@ def test_every_point_is_traceable(town):
     assert not items.loc["grassroots_coverage", "applies"] and _nan(items.loc["grassroots_coverage", "lost"])
     assert list(a.siblings["unit_id"]) == ["B1", "B2", "B3", "B4"]
     assert list(a.siblings["rank"]) == [1, 2, 2, 4]
-    assert list(unit_kpis(town, "T").appraisal.children["name"]) == ["一社区", "二社区"]
+    assert list(unit_kpis(town, "T", town.as_of()).appraisal.children["name"]) == ["一社区", "二社区"]
 
 
 def test_points_and_scores_agree_with_the_kpi_values(town):
-    table = kpi_table(town)
-    scored = campaign_appraisal(town)
+    table = kpi_table(town, town.as_of())
+    scored = campaign_appraisal(town, town.as_of())
     items = scored.items
     value = {(u, m, k): v for u, m, k, v in zip(table["unit_id"], table["metric"], table["key"], table["value"],
                                                 strict=True)}
@@ -257,7 +258,7 @@ def test_points_and_scores_agree_with_the_kpi_values(town):
 
 
 def test_children_table_shows_score_grade_and_rank(town):
-    children = children_table(town, "C1").set_index("unit_id")
+    children = children_table(town, "C1", town.as_of()).set_index("unit_id")
     assert list(children["rank"]) == [1, 2, 2, 4]
     assert list(children["grade"]) == ["excellent", "pass", "pass", "fail"]
 
@@ -270,7 +271,7 @@ def test_scores_round_half_up_in_decimal_before_grading(make_campaign):
             "  grades: {excellent: 90, good: 80, pass: 60}\n")
     surveys = "survey_id,unit_id,date,issued,returned,valid\nS,A,2012-03-01,20000,11999,11999\n"
     c = load_campaign(make_campaign({"units": "unit_id,name,parent_id\nA,a,\n", "surveys": surveys}, meta=meta))
-    a = _figures(kpi_table(c), "A")
+    a = _figures(kpi_table(c, c.as_of()), "A")
     assert round(100 * 11999 / 20000, 2) == 59.99
     assert a[("appraisal_score", "")] == 60.0 and a[("grade", "")] == "pass"
     assert round_score(2.675) == 2.68 and round_score(66.665) == 66.67 and round_score(66.66499) == 66.66
@@ -284,7 +285,7 @@ def test_events_and_persons_items_count_zero_not_no_data(make_campaign):
     visits = "date,unit_id,kind,group,persons\n2012-03-01,B,seminar,village_cadres,4\n2012-03-02,C,visit,residents,5\n"
     c = load_campaign(make_campaign({"units": "unit_id,name,parent_id\nA,a,\nB,b,A\nC,c,A\n", "visits": visits},
                                     meta=meta))
-    t = kpi_table(c, as_of="2012-12-31")
+    t = kpi_table(c, as_of=dt.date(2012, 12, 31))
     b, cc, a = (_figures(t, u) for u in "BCA")
     # B: 1 seminar of 2 -> 25; no residents met (0, not no data) -> 0; 25.00
     assert (b[("appraisal_item", "events:seminar")], b[("appraisal_item", "persons:residents")]) == (25, 0)
@@ -301,7 +302,7 @@ def test_no_applicable_item_means_no_score(make_campaign):
     c = load_campaign(make_campaign({"units": "unit_id,name,parent_id\nA,a,\nB,b,A\nC,c,A\n",
                                      "visits": "date,unit_id,kind,group,persons\n2012-03-01,B,visit,residents,1\n"},
                                     meta=meta))
-    t = kpi_table(c, as_of="2012-12-31")
+    t = kpi_table(c, as_of=dt.date(2012, 12, 31))
     a, b = _figures(t, "A"), _figures(t, "B")
     assert a[("appraisal_score", "")] == 50.0  # 1 of 2 children visited
     assert _nan(b[("appraisal_score", "")]) and b[("grade", "")] == "no_data" and _nan(b[("rank", "")])
@@ -311,9 +312,9 @@ def test_no_applicable_item_means_no_score(make_campaign):
 
 
 def test_unit_kpis_to_long_agrees_with_kpi_table(town):
-    table = kpi_table(town)
+    table = kpi_table(town, town.as_of())
     for unit in ("T", "C1", "B3", "B5"):
-        long = unit_kpis(town, unit).to_long()
+        long = unit_kpis(town, unit, town.as_of()).to_long()
         assert list(long.columns) == KPI_COLUMNS
         got, expected = _figures(long, unit), _figures(table, unit)
         assert set(got) == set(expected)
@@ -324,15 +325,17 @@ def test_unit_kpis_to_long_agrees_with_kpi_table(town):
 def test_a_narrowed_view_ranks_against_the_whole_campaign(town):
     only_b4 = {name: town.table(name).iloc[0:0] for name in ("visits", "surveys", "targets", "actuals")}
     view = town.narrowed(only_b4)
-    assert unit_kpis(view, "B2").appraisal.rank == 2  # from the whole campaign, not the emptied view
+    assert unit_kpis(view, "B2", view.as_of()).appraisal.rank == 2  # from the whole campaign, not the emptied view
 
 
 def test_campaigns_without_the_new_tables_keep_every_figure(make_campaign):
     plain = {k: v for k, v in TABLES.items() if k not in ("responses", "commitments")}
     meta = META.split("appraisal:")[0]
-    before = kpi_table(load_campaign(make_campaign(plain, meta=meta)))
+    plain_campaign = load_campaign(make_campaign(plain, meta=meta))
+    before = kpi_table(plain_campaign, plain_campaign.as_of())
     assert not before["metric"].isin(["rating_count", "commitments_due", "appraisal_score", "grade", "rank"]).any()
-    after = kpi_table(load_campaign(make_campaign(TABLES, meta=META)))
+    whole = load_campaign(make_campaign(TABLES, meta=META))
+    after = kpi_table(whole, whole.as_of())
     same = after[after["metric"].isin(before["metric"].unique())].reset_index(drop=True)
     pd.testing.assert_frame_equal(same, before)
 
@@ -372,7 +375,7 @@ def test_kpis_command_lists_the_new_metrics_for_every_shunhe_unit(capsys):
 
 
 def test_shunhe_sample_ranks_every_sibling_group(shunhe):
-    scores = campaign_appraisal(shunhe).scores
+    scores = campaign_appraisal(shunhe, shunhe.as_of()).scores
     for parent, group in scores.groupby("parent_id"):
         ranks = sorted(group["rank"].astype(int))
         # ranks run from 1, and a tie skips the places it takes (1, 2, 2, 4)

@@ -314,7 +314,7 @@ def test_the_index_rows_carry_score_grade_and_rank_and_the_grade_filter_its_opti
     from analytics.report.scorecard import GRADE_ORDER, ROW_FIELDS, campaign_scorecard, index_payload
 
     campaign = load_campaign(town)
-    data = index_payload(campaign_scorecard(campaign), campaign, {}, "zh")
+    data = index_payload(campaign_scorecard(campaign, campaign.as_of()), campaign, {}, "zh")
     keys = [c["key"] for c in data["columns"]]
     at = {k: len(ROW_FIELDS) + keys.index(k) for k in ("appraisal_score", "grade", "rank")}
     assert [data["columns"][keys.index(k)]["format"] for k in at] == ["score", "grade", "int"]
@@ -324,7 +324,7 @@ def test_the_index_rows_carry_score_grade_and_rank_and_the_grade_filter_its_opti
     assert grade_options(data) == [{"value": 3, "label": "优秀"}, {"value": 2, "label": "良好"},
                                    {"value": 1, "label": "合格"}, {"value": 0, "label": "不合格"}]
     weishi = load_campaign(ROOT / "data" / "raw" / "weishi")
-    plain = index_payload(campaign_scorecard(weishi), weishi, {}, "zh")
+    plain = index_payload(campaign_scorecard(weishi, weishi.as_of()), weishi, {}, "zh")
     assert not {"appraisal_score", "grade", "rank"} & {c["key"] for c in plain["columns"]}
     assert grade_options(plain) == []  # no grade filter without an appraisal
 
@@ -338,7 +338,7 @@ def test_kpis_xlsx_gains_ratings_commitments_and_the_appraisal(town):
     from analytics.report.scorecard import campaign_scorecard
 
     campaign = load_campaign(town)
-    wb = openpyxl.load_workbook(io.BytesIO(kpis_xlsx(campaign, campaign_scorecard(campaign), "zh")))
+    wb = openpyxl.load_workbook(io.BytesIO(kpis_xlsx(campaign, campaign_scorecard(campaign, campaign.as_of()), "zh")))
     units, _uncovered, appraisal, overdue = wb.worksheets
     header = [c.value for c in units[1]]
     rows = {r[1].value: dict(zip(header, r, strict=True)) for r in units.iter_rows(min_row=2)}
@@ -379,13 +379,14 @@ def test_at_a_glance_names_the_grade_and_the_rank_among_siblings(town):
     campaign = load_campaign(town)
 
     def said(unit, language):
-        return sentence_text(glance_sentence(unit_glance(campaign, unit_kpis(campaign, unit)), campaign.meta, language))
+        kpis = unit_kpis(campaign, unit, campaign.as_of())
+        return sentence_text(glance_sentence(unit_glance(campaign, kpis), campaign.meta, language))
 
     assert said("C2", "zh").endswith("考核得分16.67分，等次不合格，在同级2个单位中排第2名。")
     assert said("C2", "en").endswith("Appraisal score 16.67, grade fail, rank 2 of 2 units with the same parent.")
     assert said("T", "zh").endswith("考核得分55.22分，等次不合格。")  # the only root: no rank to speak of
-    roots = [unit_glance(campaign, unit_kpis(campaign, "T"))]
-    units = campaign_scorecard(campaign).units
+    roots = [unit_glance(campaign, unit_kpis(campaign, "T", campaign.as_of()))]
+    units = campaign_scorecard(campaign, campaign.as_of()).units
     assert sentence_text(index_summary(roots, units, campaign.meta, "zh")).endswith("考核等次：合格2个、不合格3个。")
     assert sentence_text(index_summary(roots, units, campaign.meta, "en")).endswith(
         "Appraisal grades: 2 pass and 3 fail.")

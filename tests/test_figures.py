@@ -448,7 +448,7 @@ def test_sample_campaign_builds_every_figure():
 
     c = analytics.load_campaign(DATA / "weishi")
     root = c.hierarchy.roots[0]
-    k = unit_kpis(c, root)
+    k = unit_kpis(c, root, c.as_of())
     figs = [
         F.persons_by_group_chart(persons=k.persons, meta=c.meta, language="zh"),
         F.events_by_kind_chart(events=k.events, meta=c.meta, language="en"),

@@ -34,7 +34,8 @@ def _campaign(make_campaign):
 
 
 def test_actuals_not_counted_targets_without_actuals_and_falling_actuals_are_listed(make_campaign):
-    flags = campaign_flags(_campaign(make_campaign))
+    campaign = _campaign(make_campaign)
+    flags = campaign_flags(campaign, campaign.as_of())
     found = list(zip(flags["table"], flags["row"], flags["unit_id"], flags["flag"], strict=True))
     assert found == [
         ("actuals", 4, "T1", "decreasing_actual"),
@@ -54,15 +55,15 @@ def test_actuals_not_counted_targets_without_actuals_and_falling_actuals_are_lis
 
 def test_no_actual_depends_on_as_of(make_campaign):
     campaign = _campaign(make_campaign)
-    later = campaign_flags(campaign, "2012-07-31")
+    later = campaign_flags(campaign, dt.date(2012, 7, 31))
     assert "no_actual" not in set(later["flag"])  # T2 reported on 2012-07-31
-    early = campaign_flags(campaign, "2012-02-29")
+    early = campaign_flags(campaign, dt.date(2012, 2, 29))
     assert set(early.loc[early["flag"] == "no_actual", "unit_id"]) == {"T1", "T2", "C"}
 
 
 def test_unit_pages_list_the_findings_of_their_subtree(make_campaign):
     campaign = _campaign(make_campaign)
-    k = unit_kpis(campaign, "T1")
+    k = unit_kpis(campaign, "T1", campaign.as_of())
     assert set(zip(k.flags["unit_id"], k.flags["flag"], strict=True)) == {
         ("T1", "decreasing_actual"), ("V1", "actual_not_counted")}
 
@@ -99,7 +100,7 @@ def test_a_hierarchy_1500_levels_deep_loads_rolls_up_and_validates(make_campaign
     folder = make_campaign({"units": "\n".join(units) + "\n", "visits": visits, "targets": targets,
                             "actuals": actuals}, meta=META)
     campaign = load_campaign(folder)
-    kpis = kpi_table(campaign)
+    kpis = kpi_table(campaign, campaign.as_of())
     root = kpis[kpis["unit_id"] == "U0"].set_index(["metric", "key"])["value"]
     assert root[("persons", "")] == 7  # the one visit at the deepest unit rolls up 1,499 levels
     assert root[("completion", "x")] == 0.4  # 4 / 10, summed up through every level

@@ -3,6 +3,7 @@ cell named; never guessed. Workbooks are written with openpyxl as Excel would st
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 import zipfile
@@ -62,7 +63,7 @@ def test_a_grouping_column_merged_over_rows_fills_each_row_as_the_workbook_shows
     campaign = load_campaign(folder)
     assert campaign.hierarchy.roots == ["C"]
     assert campaign.units["parent_id"].tolist()[3:] == ["T1", "T1", "T1"]
-    kpis = kpi_table(campaign)
+    kpis = kpi_table(campaign, campaign.as_of())
     persons = kpis[(kpis.unit_id == "C") & (kpis.metric == "persons") & (kpis.key == "")]["value"].item()
     assert persons == 60  # 10 + 20 + 30
     assert "campaign.xlsx [units], row 5, column parent_id: merged cells C5:C7 read as 'T1' in each of rows 5–7" in (
@@ -106,7 +107,7 @@ def test_a_percent_cell_under_measure_percent_is_read_times_100_with_a_note(make
           formats={("actuals", "D2"): "0%"})
     campaign = load_campaign(folder)
     assert campaign.actuals["value"].tolist() == [85.0]
-    kpis = kpi_table(campaign, as_of="2012-06-30")
+    kpis = kpi_table(campaign, as_of=dt.date(2012, 6, 30))
     completion = kpis[(kpis.metric == "completion") & (kpis.key == "share")]["value"].item()
     assert completion == pytest.approx(85 / 90)
     assert _notes(campaign) == ["campaign.xlsx [actuals], row 2, column value: value '85%': "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import pandas as pd
@@ -35,12 +36,12 @@ def _same(a: object, b: object) -> bool:
 
 @pytest.fixture(scope="module")
 def weishi_kpis(weishi):
-    return kpi_table(weishi)
+    return kpi_table(weishi, weishi.as_of())
 
 
 @pytest.fixture(scope="module")
 def shunhe_kpis(shunhe):
-    return kpi_table(shunhe, as_of="2012-06-30")
+    return kpi_table(shunhe, as_of=dt.date(2012, 6, 30))
 
 
 def test_weishi_county_figures_match_the_source(weishi_kpis):
@@ -117,13 +118,13 @@ def test_shunhe_livelihood_tasks_are_summed_from_the_communities(shunhe, shunhe_
     june = a[(a["indicator"] == "livelihood_tasks") & (a["date"] == pd.Timestamp("2012-06-30"))]
     assert len(june) == 6 and set(june["unit_id"]) == set(shunhe.hierarchy.children["SH"])
     assert sh[("actual", "livelihood_tasks")] == june["value"].sum()
-    pace = unit_kpis(shunhe, "SH").targets.set_index("indicator")
+    pace = unit_kpis(shunhe, "SH", shunhe.as_of()).targets.set_index("indicator")
     assert pace.loc["livelihood_tasks", "source"] == "children"
     assert pace.loc["gdp", "source"] == "own"
 
 
 def test_regulator_root_contact_points_are_summed_from_the_bureaus(regulator):
-    table = kpi_table(regulator, as_of="2014-03-10")
+    table = kpi_table(regulator, as_of=dt.date(2014, 3, 10))
     root = _figures(table, "CBRC")
     bureaus = regulator.hierarchy.children["CBRC"]
     assert len(bureaus) == 30
@@ -134,7 +135,7 @@ def test_regulator_root_contact_points_are_summed_from_the_bureaus(regulator):
     assert root[("actual", "contact_points")] == final["value"].sum()
 
     # On 2014-02-28 the root sums the bureaus' values of that day; elapsed Feb 15..28 = 14 of 24 days.
-    early = _figures(kpi_table(regulator, as_of="2014-02-28"), "CBRC")
+    early = _figures(kpi_table(regulator, as_of=dt.date(2014, 2, 28)), "CBRC")
     assert early[("actual", "contact_points")] == a.loc[a["date"] == pd.Timestamp("2014-02-28"), "value"].sum()
     assert early[("elapsed", "contact_points")] == pytest.approx(14 / 24)
 
@@ -153,8 +154,9 @@ SAMPLE_UNITS = [
 @pytest.mark.parametrize(("sample", "unit_id", "as_of"), SAMPLE_UNITS)
 def test_unit_kpis_to_long_agrees_with_kpi_table(request, sample, unit_id, as_of):
     campaign = request.getfixturevalue(sample)
-    table = kpi_table(campaign, as_of=as_of)
-    long = unit_kpis(campaign, unit_id, as_of=as_of).to_long()
+    when = campaign.as_of(as_of)
+    table = kpi_table(campaign, as_of=when)
+    long = unit_kpis(campaign, unit_id, as_of=when).to_long()
     assert list(long.columns) == KPI_COLUMNS
     expected = _figures(table, unit_id)
     got = _figures(long, unit_id)
@@ -190,7 +192,7 @@ def tiny(make_campaign):
 
 
 def test_kpi_table_rolls_up_descendants_until_as_of(tiny):
-    table = kpi_table(tiny, as_of="2012-06-30")
+    table = kpi_table(tiny, as_of=dt.date(2012, 6, 30))
     assert list(table.columns) == KPI_COLUMNS
     a, b, c, d = (_figures(table, u) for u in "ABCD")
     # A: D's seminar + B's visit + A's visit = 3 events; persons 5 + 3 + 2 = 10
@@ -213,7 +215,7 @@ def test_kpi_table_rolls_up_descendants_until_as_of(tiny):
 
 
 def test_kpi_table_at_the_end_of_the_campaign(tiny):
-    a = _figures(kpi_table(tiny, as_of="2012-12-31"), "A")
+    a = _figures(kpi_table(tiny, as_of=dt.date(2012, 12, 31)), "A")
     assert a[("events", "")] == 4  # the 2012-08-01 visit now counts; the 2013 one does not
     assert a[("coverage", "")] == 1.0
     assert a[("survey_issued", "")] == 1100  # 10 + 90 + 1000
@@ -221,27 +223,27 @@ def test_kpi_table_at_the_end_of_the_campaign(tiny):
 
 
 def test_kpi_table_zero_denominator_is_no_data(tiny):
-    b = _figures(kpi_table(tiny, as_of="2012-02-01"), "B")  # before any survey
+    b = _figures(kpi_table(tiny, as_of=dt.date(2012, 2, 1)), "B")  # before any survey
     assert b[("survey_issued", "")] == 0
     assert math.isnan(b[("survey_return_rate", "")])
 
 
 def test_unit_kpis_filters_and_children(tiny):
-    k = unit_kpis(tiny, "A", as_of="2012-06-30")
+    k = unit_kpis(tiny, "A", as_of=dt.date(2012, 6, 30))
     assert (k.total_events, k.total_persons) == (3, 10)
     children = k.covered_children.set_index("unit_id")
     assert children.loc["B", "events"] == 2 and bool(children.loc["B", "covered"])
     assert children.loc["C", "events"] == 0 and not bool(children.loc["C", "covered"])
-    assert unit_kpis(tiny, "A", as_of="2012-06-30", kinds=["visit"]).total_persons == 5  # 3 + 2
-    assert unit_kpis(tiny, "A", as_of="2012-06-30", groups=["residents"]).total_persons == 7  # 5 + 2
-    late = unit_kpis(tiny, "A", as_of="2012-06-30", start="2012-03-02")
+    assert unit_kpis(tiny, "A", as_of=dt.date(2012, 6, 30), kinds=["visit"]).total_persons == 5  # 3 + 2
+    assert unit_kpis(tiny, "A", as_of=dt.date(2012, 6, 30), groups=["residents"]).total_persons == 7  # 5 + 2
+    late = unit_kpis(tiny, "A", as_of=dt.date(2012, 6, 30), start="2012-03-02")
     assert late.total_events == 2  # B's and A's visits
     assert (late.surveys["issued"], late.surveys["valid"]) == (90, 9)  # only Q2
 
 
 def test_unit_kpis_flags_cover_the_subtree_only(tiny):
     def found(unit_id: str) -> set[tuple]:
-        flags = unit_kpis(tiny, unit_id).flags
+        flags = unit_kpis(tiny, unit_id, tiny.as_of()).flags
         return set(zip(flags["table"], flags["row"], flags["unit_id"], flags["flag"], strict=True))
 
     # persons 5, 3, 2, 100, 1: median 3, MAD median(2, 0, 1, 97, 2) = 2, z(100) = 0.6745 x 97 / 2 = 32.7
@@ -255,12 +257,12 @@ def test_unit_kpis_flags_cover_the_subtree_only(tiny):
 
 def test_unit_kpis_unknown_unit(tiny):
     with pytest.raises(KeyError):
-        unit_kpis(tiny, "Z")
+        unit_kpis(tiny, "Z", tiny.as_of())
 
 
 def test_kpi_table_of_a_units_only_campaign_has_no_targets(make_campaign):
     campaign = load_campaign(make_campaign({"units": UNITS_CSV}))
-    table = kpi_table(campaign, as_of="2012-06-30")
+    table = kpi_table(campaign, as_of=dt.date(2012, 6, 30))
     a = _figures(table, "A")
     assert a[("events", "")] == 0
     assert math.isnan(a[("survey_return_rate", "")])
@@ -274,6 +276,6 @@ def test_coverage_without_a_visits_table_is_no_data(make_campaign):
 
     folder = make_campaign({"units": "unit_id,name,parent_id\nA,a,\nB,b,A\n"})
     c = load_campaign(folder)
-    assert math.isnan(unit_kpis(c, "A").coverage)
-    row = kpi_table(c).query("unit_id == 'A' and metric == 'coverage'")
+    assert math.isnan(unit_kpis(c, "A", c.as_of()).coverage)
+    row = kpi_table(c, c.as_of()).query("unit_id == 'A' and metric == 'coverage'")
     assert math.isnan(float(row["value"].iloc[0]))

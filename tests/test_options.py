@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from analytics.batch.options import RUN_OPTIONS, BatchOptions
-from analytics.batch.params import read_parameters
+from analytics.batch.options import RUN_OPTIONS, BatchOptions, read_parameters
 from analytics.cli import cli, main
 from analytics.errors import UsageError
 from analytics.options import Option, OptionValueError

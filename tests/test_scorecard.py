@@ -17,6 +17,7 @@ T2 has V3, T3 has V4. As of 2012-06-30 (elapsed 182/366 = 49.73%):
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -89,7 +90,7 @@ def small(make_campaign):
 
 
 def test_the_scorecard_holds_every_unit_in_tree_order(small):
-    sc = campaign_scorecard(small)
+    sc = campaign_scorecard(small, small.as_of())
     u = sc.units
     assert list(u.index) == ORDER
     assert u["level"].tolist() == [1, 2, 3, 3, 2, 3, 2, 3]
@@ -106,8 +107,8 @@ def test_the_scorecard_holds_every_unit_in_tree_order(small):
 
 
 def test_a_units_own_scorecard_has_the_same_numbers_as_the_campaigns(small):
-    whole = campaign_scorecard(small).units
-    k = unit_kpis(small, "R")
+    whole = campaign_scorecard(small, small.as_of()).units
+    k = unit_kpis(small, "R", small.as_of())
     part = unit_scorecard(small, k).units
     assert list(part.index) == ["R", "T1", "T2", "T3"]
     columns = [f.key for f in kpi_columns_of(small)] + ["level", "worst", "targets_lagging", "no_activity"]
@@ -118,7 +119,7 @@ def test_a_units_own_scorecard_has_the_same_numbers_as_the_campaigns(small):
 
 
 def test_index_rows_carry_figures_rounded_as_shown_and_each_indicators_light(small):
-    data = index_payload(campaign_scorecard(small), small, {}, "zh")
+    data = index_payload(campaign_scorecard(small, small.as_of()), small, {}, "zh")
     assert data["fields"] == list(ROW_FIELDS)
     shown = [f.key for f in kpi_columns_of(small, index=True)]
     assert [c["key"] for c in data["columns"]] == shown + ["pace:gdp", "pace:share"]
@@ -149,7 +150,7 @@ def test_a_figure_is_added_in_one_place():
 # -- at a glance ------------------------------------------------------------------------------------------------------
 
 def _sentence(campaign, unit_id, language):
-    g = unit_glance(campaign, unit_kpis(campaign, unit_id))
+    g = unit_glance(campaign, unit_kpis(campaign, unit_id, campaign.as_of()))
     return glance_sentence(g, campaign.meta, language)
 
 
@@ -178,7 +179,7 @@ def test_a_unit_without_activity_says_so_in_one_sentence(small):
 
 
 def test_a_missed_target_says_how_far_short(small):
-    k = unit_kpis(small, "R", as_of="2012-12-31")
+    k = unit_kpis(small, "R", as_of=dt.date(2012, 12, 31))
     text = sentence_text(glance_sentence(unit_glance(small, k), small.meta, "zh"))
     # at the end of the period gdp is still 180 / 450 = 40.0%: missed, 60.0 points short; share 90%: missed too
     assert "2项指标中2项未完成。落后或未完成：" in text
@@ -186,8 +187,8 @@ def test_a_missed_target_says_how_far_short(small):
 
 
 def test_the_index_summary_counts_statuses_and_units(small):
-    sc = campaign_scorecard(small)
-    roots = [unit_glance(small, unit_kpis(small, "R"))]
+    sc = campaign_scorecard(small, small.as_of())
+    roots = [unit_glance(small, unit_kpis(small, "R", small.as_of()))]
     assert sentence_text(index_summary(roots, sc.units, small.meta, "zh")) == (
         "截至2012年6月30日，2项指标中1项快于序时进度、1项落后序时进度。"
         "落后或未完成：生产总值完成40.0%，落后序时进度9.7个百分点（时间进度49.7%）。"
@@ -199,7 +200,7 @@ def test_the_index_summary_counts_statuses_and_units(small):
 # -- kpis.xlsx and kpis.csv -------------------------------------------------------------------------------------------
 
 def _workbook(campaign, language="zh"):
-    return openpyxl.load_workbook(io.BytesIO(kpis_xlsx(campaign, campaign_scorecard(campaign), language)))
+    return openpyxl.load_workbook(io.BytesIO(kpis_xlsx(campaign, campaign_scorecard(campaign, campaign.as_of()), language)))
 
 
 def test_kpis_xlsx_has_one_row_per_unit_that_agrees_with_the_kpi_table(small):
@@ -216,7 +217,7 @@ def test_kpis_xlsx_has_one_row_per_unit_that_agrees_with_the_kpi_table(small):
         "生产总值 · 状态"]
     rows = {r[1].value: {h: c for h, c in zip(header, r, strict=True)} for r in units.iter_rows(min_row=2)}
     assert list(rows) == ORDER
-    table = kpi_table(small)
+    table = kpi_table(small, small.as_of())
     long = {(u, m, k): v for u, m, k, v in table.itertuples(index=False)}
     for uid, row in rows.items():
         assert row["活动次数"].value == long[(uid, "events", "")]
@@ -268,7 +269,7 @@ def test_kpis_xlsx_lists_every_uncovered_grassroots_unit_with_its_place(small):
 
 
 def test_kpis_csv_gives_each_units_name_and_stays_long(small, tmp_path: Path):
-    text = kpis_csv(small, kpi_table(small))
+    text = kpis_csv(small, kpi_table(small, small.as_of()))
     table = pd.read_csv(io.StringIO(text), keep_default_na=False, dtype=str)
     assert list(table.columns) == ["unit_id", "unit_name", "metric", "key", "value"]
     assert set(zip(table["unit_id"], table["unit_name"], strict=True)) >= {("R", "县"), ("T3", "'=HYPERLINK(\"x\")")}
@@ -290,7 +291,7 @@ def test_compact_values_match_the_page_formats():
 def test_children_lists_name_who_is_behind_on_what_and_who_is_idle(small):
     from analytics.report.glance import children_lists
 
-    g = unit_glance(small, unit_kpis(small, "R"))
+    g = unit_glance(small, unit_kpis(small, "R", small.as_of()))
     behind, idle = children_lists(g, small.meta, "zh")
     assert behind.title == "glance.children_behind" and idle.title == "glance.children_idle"
     assert [(n.unit_id, n.name, n.detail) for n in behind.items] == [("T2", "乙镇", "生产总值 40.0%（-9.7）")]
@@ -300,12 +301,12 @@ def test_children_lists_name_who_is_behind_on_what_and_who_is_idle(small):
 def test_lists_are_bounded_with_the_count_of_the_rest(small):
     from analytics.report.glance import uncovered_list
 
-    g = unit_glance(small, unit_kpis(small, "R"))
+    g = unit_glance(small, unit_kpis(small, "R", small.as_of()))
     two = uncovered_list(g, limit=2)
     assert [n.unit_id for n in two.items] == ["V2", "V3"] and two.total == 3 and two.more == 1
     assert two.more_text("zh") == "另有1个" and two.more_text("en") == "and 1 more"
     assert uncovered_list(g).more == 0  # 3 of at most 50
-    assert uncovered_list(unit_glance(small, unit_kpis(small, "V2"))) is None  # a leaf lists no units below
+    assert uncovered_list(unit_glance(small, unit_kpis(small, "V2", small.as_of()))) is None  # a leaf lists no units below
 
 
 def test_the_page_answers_first_and_a_unit_without_activity_has_no_empty_sections(small):

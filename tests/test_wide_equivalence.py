@@ -330,7 +330,7 @@ def test_target_pace_is_the_row_by_row_pace_on_every_campaign(campaigns):
                     reference_target_pace(c.targets, c.actuals, c.hierarchy.parent, as_of, tolerance),
                     check_exact=True, obj=f"{c.meta.id} {as_of} {tolerance}")
         # the memoised pace every page reads
-        pd.testing.assert_frame_equal(campaign_pace(c), reference_target_pace(
+        pd.testing.assert_frame_equal(campaign_pace(c, c.as_of()), reference_target_pace(
             c.targets, c.actuals, c.hierarchy.parent, c.as_of()), check_exact=True)
 
 
@@ -375,7 +375,7 @@ def test_rolled_figures_are_the_closure_rollups_for_every_family(campaigns):
 
 def test_kpi_table_is_in_the_order_a_lookup_per_row_gave(campaigns):
     for c in campaigns:
-        table = kpi_table(c)
+        table = kpi_table(c, c.as_of())
         order = {u: i for i, u in enumerate(c.hierarchy.ids)}
         metric_order = {m: i for i, m in enumerate(METRICS)}
         resorted = table.sort_values(["unit_id", "metric"], kind="stable",
@@ -388,8 +388,8 @@ def test_a_pages_children_figures_are_the_kpi_tables(campaigns):
                "survey_effective_rate", "targets_lagging", "tags"]
     for c in campaigns:
         for u in _units(c):
-            got = children_figures(c, unit_kpis(c, u))
-            expected = children_table(c, u)
+            got = children_figures(c, unit_kpis(c, u, c.as_of()))
+            expected = children_table(c, u, c.as_of())
             if expected.empty:
                 assert got.empty
                 continue
@@ -404,14 +404,14 @@ def test_tag_comparison_on_a_page_is_the_kpi_tables(campaigns):
 
     for c in campaigns:
         for u in _units(c):
-            report = UnitReport(c, u, c.meta.default_as_of(), "zh", 1.0, unit_kpis(c, u), "")
+            report = UnitReport(c, u, c.meta.default_as_of(), "zh", 1.0, unit_kpis(c, u, c.as_of()), "")
             got = report._tag_comparison()
             subtree = c.hierarchy.descendants(u)[1:]
             tags = c.units.set_index("unit_id")["tags"].reindex(subtree)
             if not tags.fillna("").str.contains("advanced|lagging").any():
                 assert got.empty
                 continue
-            wide = cached_kpi_wide(c)
+            wide = cached_kpi_wide(c, c.as_of())
             per_unit = wide.reindex(subtree)[["events", "persons", "survey_issued", "survey_returned", "survey_valid"]]
             per_unit.columns = ["events", "persons", "issued", "returned", "valid"]
             pd.testing.assert_frame_equal(got, tag_comparison(per_unit.astype(float), tags), check_exact=True)
@@ -463,6 +463,6 @@ def test_status_counts_are_the_groupbys(campaigns):
         pd.testing.assert_frame_equal(status_counts(pace, index), reference_status_counts(pace, index), check_exact=True)
     for c in campaigns:
         for u in _units(c):
-            k = unit_kpis(c, u)
+            k = unit_kpis(c, u, c.as_of())
             pd.testing.assert_frame_equal(status_counts(k.family_targets, k.family.index),
                                           reference_status_counts(k.family_targets, k.family.index), check_exact=True)

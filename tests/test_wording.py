@@ -160,7 +160,7 @@ def test_the_footer_macro_names_each_item_in_the_pages_language():
 
 
 def test_outlier_findings_read_in_the_pages_language(shunhe):
-    flags = campaign_flags(shunhe)
+    flags = campaign_flags(shunhe, shunhe.as_of())
     outliers = flags[flags["code"] == "flag.outlier_kind"]
     assert len(outliers) >= 1
     f = next(outliers.itertuples(index=False))

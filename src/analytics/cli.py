@@ -1,8 +1,12 @@
 """The campaign-analytics command: a thin layer over the library.
 
-Exit codes (docs/domain.md): 2 input or usage errors, found before anything is written; 1 the batch ran but
+Exit codes (DOMAIN.md): 2 input or usage errors, found before anything is written; 1 the batch ran but
 something failed or changed under it (a unit failed, a file could not be written, the output folder vanished,
 inputs changed while it ran); 0 done. Never a Python traceback.
+
+Start-up tuning lives here, at the entry, and nowhere else of the package: each command imports what it needs
+inside its function (`campaign-analytics --help` and `validate` never load the notebook machinery or plotly,
+about 1 s), and `main` sets up the process (see `_tune_process`).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import click
 from analytics.errors import AnalyticsError, CampaignDataError, UsageError
 from analytics.fileio import NotARegularFileError, writable_target, write_text_atomic
 from analytics.options import Option, OptionValueError
-from analytics.report.layout import ASSET_MODES
+from analytics.report.layout import AssetMode, PageState
 from analytics.text.labels import LANGUAGES, where_text
 from analytics.version import __version__
 
@@ -104,8 +108,8 @@ def validate(data_dir: Path, language: str) -> None:
     Prints every problem (exit 2), the habits accepted while reading (notes) and the data-quality findings
     (exit 0: they are shown in the report too).
     """
+    from analytics.data.loading import read_campaign
     from analytics.measures.kpis import campaign_flags
-    from analytics.report.parameters import read_campaign
     from analytics.text.labels import label, message
 
     try:
@@ -127,7 +131,7 @@ def validate(data_dir: Path, language: str) -> None:
         say("validate.appraisal", items=", ".join(f"{i.code} {i.weight:g}" for i in meta.appraisal.items))
     say("validate.fingerprint", fingerprint=campaign.fingerprint[:16])
     _echo_notes(campaign.notes, language)
-    flags = campaign_flags(campaign)
+    flags = campaign_flags(campaign, campaign.as_of())
     if len(flags):
         say("validate.findings", count=len(flags))
         for f in flags.head(MAX_FINDINGS_SHOWN).itertuples(index=False):
@@ -171,9 +175,10 @@ def output_file(out: str) -> Path | None:
 def kpis(data_dir: Path, as_of, tolerance, out: str) -> None:
     """Every unit's KPIs as a tidy CSV: unit_id, unit_name, metric, key, value (text never runs as a spreadsheet
     formula)."""
+    from analytics.data.loading import read_campaign
     from analytics.measures.kpis import kpi_table
     from analytics.report.downloads import kpis_csv
-    from analytics.report.parameters import NOTEBOOK_PARAMETERS, read_campaign
+    from analytics.report.parameters import NOTEBOOK_PARAMETERS
 
     target = output_file(out)
     campaign = read_campaign(data_dir)
@@ -198,7 +203,7 @@ def run(params_file: Path | None, **flags) -> None:
     PARAMS_FILE is a YAML file (see parameters/) with the options' names as keys; command-line flags override
     its keys. Exit status: 0 done, 1 some units failed or the batch hit a fault, 2 bad input or usage.
     """
-    from analytics.batch.params import read_parameters
+    from analytics.batch.options import BatchOptions, read_parameters
     from analytics.config import resolve_data_dir
 
     params = read_parameters(params_file) if params_file else {}
@@ -210,9 +215,7 @@ def run(params_file: Path | None, **flags) -> None:
     params["data_dir"] = resolve_data_dir(params["data_dir"])
     # The batch validates the campaign before it writes anything, and imports the notebook machinery only when
     # a unit must be rendered.
-    from analytics.batch.runner import BatchOptions, run_batch
-
-    _without_iri_grammar()
+    from analytics.batch.runner import run_batch
 
     options = BatchOptions.from_values(params)
     with _progress() as report:
@@ -220,7 +223,7 @@ def run(params_file: Path | None, **flags) -> None:
     counts = ", ".join(f"{n} {status.replace('_', ' ')}" for status, n in sorted(result.counts().items()))
     click.echo(f"{len(result.units)} units in {result.duration_s:.1f} s: {counts}", err=True)
     for unit in result.units:
-        if unit.status == "failed":
+        if unit.status == PageState.FAILED:
             click.echo(f"failed: {unit.unit_id}: {unit.error}" + (f" (notebook: {unit.notebook})" if unit.notebook
                                                                     else ""), err=True)
     if result.stale:
@@ -236,7 +239,8 @@ def run(params_file: Path | None, **flags) -> None:
 @cli.command()
 @click.argument("notebook", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--out", "out", default=None, help="The page to write (default: the notebook's name with .html).")
-@click.option("--assets", type=click.Choice(ASSET_MODES), default="self_contained", show_default=True,
+@click.option("--assets", type=click.Choice([m.value for m in AssetMode]), default=AssetMode.SELF_CONTAINED.value,
+              show_default=True,
               help="plotly.js inside the page, or one assets/plotly.min.js beside it.")
 def html(notebook: Path, out: str | None, assets: str) -> None:
     """Turn an executed report notebook (e.g. from papermill) into its offline page, every chart drawn."""
@@ -263,8 +267,8 @@ def template(campaign_dir: Path | None, out: Path, units: tuple[str, ...], langu
 
     Send each office its workbook; collect the returned ones with `campaign-analytics collect`.
     """
+    from analytics.data.loading import read_campaign
     from analytics.exchange.template import write_blank_template, write_templates
-    from analytics.report.parameters import read_campaign
 
     if blank:
         if campaign_dir is not None or units:
@@ -318,15 +322,6 @@ def collect_command(returned_dir: Path, campaign_dir: Path, out: Path, report: P
         raise SystemExit(run.exit_code)
 
 
-def _without_iri_grammar() -> None:
-    """In this process, keep jsonschema (imported by nbformat, for papermill and nbconvert) from building
-    rfc3987-syntax's IRI grammar: a lark parser built at import, 0.9 s of CPU (1.9 s while the campaign is
-    validated beside it), for the "iri" formats no notebook schema uses. jsonschema imports it only if it can,
-    so it goes without those two format checks; nothing else of this command needs them."""
-    if "jsonschema._format" not in sys.modules:
-        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type] - None: "cannot be imported"
-
-
 class _progress:
     """A rich progress bar on a terminal, one plain log line per unit otherwise."""
 
@@ -361,6 +356,7 @@ def main(argv: list[str] | None = None) -> int:
 
     argv None: this process's own command line (the console script), which ends after the command.
     """
+    _tune_process(own_process=argv is None)
     try:
         return _main(argv)
     finally:
@@ -370,15 +366,32 @@ def main(argv: list[str] | None = None) -> int:
             gc.freeze()
 
 
+# -- start-up tuning: here and in the kernels' start (analytics.batch.pool), nowhere else ---------------------------
+
 # Arrow's allocator for this process and the kernels it starts, unless the user chose one: with jemalloc, `validate`
 # of 1,000,000 visit rows peaked at 430-450 MB with 0.4-0.5 s of system time, against 500-505 MB and 0.9-1.1 s
 # with the default (mimalloc), which keeps more of what the CSV reader freed. pyarrow reads it on first use.
 ARROW_POOL = ("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
 
 
-def _main(argv: list[str] | None) -> int:
-    if argv is None:
+def _tune_process(own_process: bool) -> None:
+    """Settings for the command's process: Arrow's allocator (only in a process of its own, as the environment
+    reaches the kernels it starts) and no IRI grammar."""
+    if own_process:
         os.environ.setdefault(*ARROW_POOL)
+    _without_iri_grammar()
+
+
+def _without_iri_grammar() -> None:
+    """In this process, keep jsonschema (imported by nbformat, for papermill and nbconvert) from building
+    rfc3987-syntax's IRI grammar: a lark parser built at import, 0.9 s of CPU (1.9 s while the campaign is
+    validated beside it), for the "iri" formats no notebook schema uses. jsonschema imports it only if it can,
+    so it goes without those two format checks; nothing of this command needs them."""
+    if "jsonschema._format" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type] - None: "cannot be imported"
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         cli.main(args=argv, prog_name="campaign-analytics", standalone_mode=False)
     except click.exceptions.Exit as exc:

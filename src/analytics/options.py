@@ -146,9 +146,10 @@ class Option:
         return value
 
     def _parse_choice(self, value: Any) -> str:
+        """The allowed value itself (a `StrEnum` member when the choices are one's)."""
         if not isinstance(value, str) or value not in self.choices:
             raise self._fail(value, "one of " + ", ".join(self.choices))
-        return value
+        return self.choices[self.choices.index(value)]
 
     def _parse_list(self, value: Any) -> list[str]:
         """A list of text values; a string is split on commas (`--units A,B`, `units: A, B`)."""

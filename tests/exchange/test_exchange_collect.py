@@ -59,8 +59,8 @@ def test_unchanged_returns_merge_to_the_base_rows_with_exit_0(tiny, send, collec
     t1 = _result(run, "T1")
     assert {name: (t.base_rows, t.accepted, t.rejected) for name, t in t1.tables.items()} == {
         name: (n, n, 0) for name, n in T1_ROWS.items()}
-    base = kpi_table(load_campaign(tiny), as_of="2012-06-30").sort_values(["unit_id", "metric", "key"])
-    merged = kpi_table(load_campaign(tmp_path / "merged"), as_of="2012-06-30").sort_values(["unit_id", "metric", "key"])
+    base = kpi_table(load_campaign(tiny), as_of=dt.date(2012, 6, 30)).sort_values(["unit_id", "metric", "key"])
+    merged = kpi_table(load_campaign(tmp_path / "merged"), as_of=dt.date(2012, 6, 30)).sort_values(["unit_id", "metric", "key"])
     pd.testing.assert_frame_equal(base.reset_index(drop=True), merged.reset_index(drop=True))
 
 

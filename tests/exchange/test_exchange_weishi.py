@@ -178,8 +178,8 @@ def test_a_second_collect_gives_byte_identical_tables_and_raw_folders_are_untouc
 def test_validate_works_on_merged_and_unchanged_offices_keep_every_kpi(trip, capsys):
     assert main(["validate", str(trip["root"] / "merged")]) == 0
     assert "ok: the campaign meets the data contract" in capsys.readouterr().out
-    base = kpi_table(trip["base"])
-    merged = kpi_table(trip["merged"])
+    base = kpi_table(trip["base"], trip["base"].as_of())
+    merged = kpi_table(trip["merged"], trip["merged"].as_of())
     h = trip["base"].hierarchy
     units = {u for office in UNCHANGED for u in h.descendants(office)}
     pick = lambda t: t[t["unit_id"].isin(units)].sort_values(["unit_id", "metric", "key"]).reset_index(drop=True)  # noqa: E731

@@ -1,4 +1,5 @@
-"""Batches: options, output layout, warm kernels, one unit's execution, incremental keys, Dask.
+"""Batches: options, the output folder, the manifest, the quick re-run, warm kernels and their pool, one unit's
+execution, incremental keys, the summary files, Dask.
 
     from analytics.batch import BatchOptions, run_batch
 

@@ -15,6 +15,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from papermill.exceptions import PapermillExecutionError
 
 from analytics.batch.kernels import WarmKernel, warm_engine
+from analytics.report.layout import AssetMode
 from analytics.report.page import notebook_html
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ def prepare() -> None:
     """Build, in this process, what the first unit's page needs (papermill's engine, the page exporter and its
     compiled templates: 0.2 s beyond the imports), so that it is done while the kernels start."""
     warm_engine()
-    notebook_html(nbformat.v4.new_notebook(), "", "en", "shared")
+    notebook_html(nbformat.v4.new_notebook(), "", "en", AssetMode.SHARED)
 
 
 def render_unit(kernel: WarmKernel, notebook: nbformat.NotebookNode, parameters: dict[str, Any], title: str,

@@ -1,4 +1,5 @@
-"""Warm kernels started in the background, so that they boot while the campaign is read and validated.
+"""The batch's pool: warm kernels started in the background (they boot while the campaign is read and validated),
+and worker threads that render units on them.
 
     kernels = KernelStarter(2, cwd, env)   # returns at once; each kernel starts (and warms up) in a thread
     kernels.load(source)                   # once the campaign is validated: code each kernel runs before its
@@ -6,6 +7,8 @@
     kernel = kernels.take()                # the next ready kernel (or the error that stopped it)
     kernels.release(kernel)                # done with it: shut down in the background
     kernels.close()                        # wait for those, and shut down every kernel not taken
+
+    peaks, left, error = run_pool(todo, jobs, kernels, render, finished)   # workers take units from one queue
 
 This module imports nothing of the notebook machinery itself: the threads import `analytics.batch.kernels`
 (jupyter_client) while the main thread goes on.
@@ -15,12 +18,15 @@ from __future__ import annotations
 
 import queue
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from analytics.batch.kernels import WarmKernel
 
+
+R = TypeVar("R")
 
 # Modules that import each other (jupyter_client's do) are not safe to import from two threads at once: one thread
 # can meet a module the other has only half initialised ("cannot import name ... from partially initialized module").
@@ -96,3 +102,47 @@ class KernelStarter:
                 return
             if not isinstance(item, BaseException):
                 item.shutdown()
+
+
+def run_pool(todo: list[str], jobs: int, starter: KernelStarter, render: Callable[[WarmKernel, str], R],
+             finished: Callable[[R], None]) -> tuple[list[float], list[str], BaseException | None]:
+    """`jobs` workers, each with a kernel taken from `starter` (released when done), render units from one queue;
+    `finished` gets each outcome, one at a time. Returns the kernels' peak MB, and the units left undone with the
+    error that stopped a worker before it had a kernel (none and None when every unit was rendered)."""
+    work: queue.Queue[str] = queue.Queue()
+    for uid in todo:
+        work.put(uid)
+    lock = threading.Lock()
+    errors: list[BaseException] = []
+    peaks: list[float] = []
+
+    def worker() -> None:
+        kernel: WarmKernel | None = None
+        try:
+            kernel = starter.take()
+            while True:
+                try:
+                    uid = work.get_nowait()
+                except queue.Empty:
+                    return
+                result = render(kernel, uid)
+                with lock:
+                    finished(result)
+        except BaseException as exc:  # noqa: BLE001 - surfaced after the pool ends
+            errors.append(exc)
+        finally:
+            if kernel is not None:
+                peak = kernel.peak_mb()
+                if peak is not None:
+                    peaks.append(peak)
+                starter.release(kernel)
+
+    threads = [threading.Thread(target=worker, name=f"unit-worker-{i}", daemon=True) for i in range(jobs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    left = []
+    while not work.empty():
+        left.append(work.get_nowait())
+    return peaks, left, errors[0] if errors else None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -112,6 +112,16 @@ class Campaign:
         if problem:
             raise UsageError(problem)
         return as_of
+
+    def check_units(self, units: Iterable[str]) -> list[str]:
+        """The unit ids, each one a unit of the campaign (UsageError listing those that are not)."""
+        units = list(units)
+        unknown = [u for u in units if u not in self.hierarchy.parent]
+        if unknown:
+            source = self.source if self.source is not None else self.meta.id
+            raise UsageError(f"unknown unit id(s) {', '.join(repr(u) for u in unknown)}: not in the units table of "
+                             f"{source}")
+        return units
 
 
 def unit_depths(parent: dict[str, str | None]) -> dict[str, int]:

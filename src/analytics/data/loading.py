@@ -25,7 +25,7 @@ from analytics.data.validation import (
     vocabulary,
 )
 from analytics.data.workbook import read_workbook_with_notes
-from analytics.errors import CampaignDataError, Note, Problem
+from analytics.errors import CampaignDataError, Note, Problem, UsageError
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +58,15 @@ def load_campaign(path: str | Path, use_cache: bool = True) -> Campaign:
     if use_cache:
         _LOADED[key] = (signature, campaign)
     return campaign
+
+
+def read_campaign(data_dir: Path) -> Campaign:
+    """load_campaign, with a folder or file the OS will not let us read reported as bad input (exit 2)."""
+    try:
+        return load_campaign(data_dir)
+    except OSError as exc:
+        where = exc.filename or data_dir
+        raise UsageError(f"cannot read campaign folder {data_dir}: {exc.strerror or exc} ({where})") from None
 
 
 def in_memory(folder: Path) -> bool:

@@ -123,7 +123,7 @@ class CampaignIndex:
         self._picked: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
         self._empty = {name: empty_table(name) for name in TABLES}
         # Data-quality findings are judged on the whole campaign (an outlier is one among all rows).
-        self.flags = campaign_flags(campaign)
+        self.flags = campaign_flags(campaign, campaign.as_of())
         self._search = {u: _folded(f"{u} {h.name[u]}") for u in self.order}
         self._kpis: OrderedDict[Query, UnitKpis] = OrderedDict()
         self._targets: OrderedDict[tuple, UnitKpis] = OrderedDict()  # as of as_of, by (unit, as_of, tolerance)

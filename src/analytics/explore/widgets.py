@@ -54,7 +54,7 @@ from analytics.explore.state import (
     with_indicators,
 )
 from analytics.report.charts import TEMPLATE
-from analytics.report.layout import OutputLayout
+from analytics.report.layout import AssetMode, OutputLayout, PageState
 from analytics.report.parameters import NOTEBOOK_PARAMETERS
 from analytics.text.labels import LANGUAGES, label
 
@@ -587,10 +587,10 @@ class CampaignExplorer:
             out_dir = OutputLayout.inside(self.export_dir, self.index.meta.id).root
             options = BatchOptions.from_values({"data_dir": Path(source), "out": out_dir, "units": [q.unit_id],
                                                 "as_of": q.as_of, "language": lang, "tolerance": q.tolerance,
-                                                "assets": "self_contained"})
+                                                "assets": AssetMode.SELF_CONTAINED})
             result = run_batch(options)
             unit = result.units[0]
-            if unit.status == "failed" or not unit.output:
+            if unit.status == PageState.FAILED or not unit.output:
                 self._message(f"{label('explore.export_failed', lang)}: {unit.error or ''}", error=True)
                 return None
             page = Path(result.out_dir) / unit.output

@@ -279,7 +279,7 @@ class UnitKpis:
 def unit_kpis(
     campaign: Campaign,
     unit_id: str,
-    as_of: dt.date | str | None = None,
+    as_of: dt.date,
     tolerance: float = 1.0,
     start: dt.date | None = None,
     kinds: list[str] | None = None,
@@ -292,7 +292,7 @@ def unit_kpis(
 def units_kpis(
     campaign: Campaign,
     unit_ids: list[str],
-    as_of: dt.date | str | None = None,
+    as_of: dt.date,
     tolerance: float = 1.0,
     start: dt.date | None = None,
     kinds: list[str] | None = None,
@@ -303,7 +303,7 @@ def units_kpis(
     for unit_id in unit_ids:
         if unit_id not in h.parent:
             raise KeyError(f"unknown unit_id {unit_id!r}")
-    when = campaign.as_of(as_of)
+    when = as_of
     visits = _window(campaign.visits, when, start)
     if kinds is not None:
         visits = visits[visits["kind"].isin(kinds)]
@@ -372,9 +372,9 @@ def _unit_kpis(campaign: Campaign, family_ids: list[str], when: dt.date, surveys
     )
 
 
-def campaign_pace(campaign: Campaign, as_of: dt.date | str | None = None, tolerance: float = 1.0) -> pd.DataFrame:
+def campaign_pace(campaign: Campaign, as_of: dt.date, tolerance: float = 1.0) -> pd.DataFrame:
     """metrics.target_pace of every unit (own and summed targets), memoised per as_of and tolerance."""
-    when = campaign.as_of(as_of)
+    when = as_of
     h = campaign.hierarchy
     return campaign.memoised(("target_pace", when, tolerance),
                              lambda: target_pace(campaign.targets, campaign.actuals, h.parent, when, tolerance))
@@ -415,13 +415,13 @@ def _commitment_list(status: pd.DataFrame, names: dict[str, str]) -> pd.DataFram
     return out.drop(columns="_row").reset_index(drop=True)
 
 
-def overdue_commitments(campaign: Campaign, as_of: dt.date | str | None = None) -> pd.DataFrame:
+def overdue_commitments(campaign: Campaign, as_of: dt.date) -> pd.DataFrame:
     """Every overdue commitment of the campaign at as_of (逾期未兑现), most overdue first: commitment_id, unit_id,
     name (of the unit), text, due, done (empty, or after as_of), status, days_overdue. Empty without a
     commitments table."""
     if "commitments" not in campaign.present:
         return pd.DataFrame()
-    status = commitments_at(campaign, campaign.as_of(as_of))
+    status = commitments_at(campaign, as_of)
     return _commitment_list(status[status["status"] == "overdue"], campaign.hierarchy.name)
 
 
@@ -430,7 +430,7 @@ def commitments_at(campaign: Campaign, as_of: dt.date) -> pd.DataFrame:
     return campaign.memoised(("commitments", as_of), lambda: commitment_status(campaign.commitments, as_of))
 
 
-def campaign_appraisal(campaign: Campaign, as_of: dt.date | str | None = None,
+def campaign_appraisal(campaign: Campaign, as_of: dt.date,
                        tolerance: float = 1.0) -> Appraisal | None:
     """The appraisal of every unit (None without an appraisal section), scored on the KPI table's values.
 
@@ -441,7 +441,7 @@ def campaign_appraisal(campaign: Campaign, as_of: dt.date | str | None = None,
     spec = whole.meta.appraisal
     if spec is None:
         return None
-    when = whole.as_of(as_of)
+    when = as_of
     return whole.memoised(("appraisal", when, tolerance),
                           lambda: appraisal(spec, _figures_table(whole, when, tolerance), whole.hierarchy))
 
@@ -461,13 +461,13 @@ def _of(series: pd.Series, unit_id: str, name: str) -> pd.Series:
         return pd.Series(dtype="int64", name=name)
 
 
-def campaign_flags(campaign: Campaign, as_of: dt.date | str | None = None) -> pd.DataFrame:
+def campaign_flags(campaign: Campaign, as_of: dt.date) -> pd.DataFrame:
     """Data-quality findings for the whole campaign as of a date (memoised on it, per as_of).
 
     The memo entry holds the whole campaign's tables, so a view narrowed with keep=("quality_flags",) judges
     its findings among all rows, for any as_of.
     """
-    when = campaign.as_of(as_of)
+    when = as_of
     return campaign.memoised("quality_flags", lambda: _Findings(campaign)).at(when)
 
 
@@ -527,14 +527,14 @@ class _Findings:
         return self._by_date[as_of]
 
 
-def kpi_table(campaign: Campaign, as_of: dt.date | str | None = None, tolerance: float = 1.0) -> pd.DataFrame:
+def kpi_table(campaign: Campaign, as_of: dt.date, tolerance: float = 1.0) -> pd.DataFrame:
     """Every unit's figures in tidy long form: unit_id, metric, key, value (key '' for a total).
 
     Keys: events by visit kind, persons by group, target figures by indicator, rating figures by question
     ('' = all questions), appraisal_item by item (`metric` or `metric:key`); '' for every other metric.
     """
     h = campaign.hierarchy
-    when = campaign.as_of(as_of)
+    when = as_of
     scored = campaign_appraisal(campaign, when, tolerance)
     if scored is None:
         parts = [_figures(campaign, when, tolerance)]
@@ -599,9 +599,9 @@ def _keyed(series: pd.Series, metric: str) -> pd.DataFrame:
     return frame[KPI_COLUMNS]
 
 
-def cached_kpi_table(campaign: Campaign, as_of: dt.date | str | None = None, tolerance: float = 1.0) -> pd.DataFrame:
+def cached_kpi_table(campaign: Campaign, as_of: dt.date, tolerance: float = 1.0) -> pd.DataFrame:
     """kpi_table computed once per campaign, as_of and tolerance (reports of many units share it)."""
-    when = campaign.as_of(as_of)
+    when = as_of
     return campaign.memoised(("kpi_table", when, tolerance), lambda: kpi_table(campaign, when, tolerance))
 
 
@@ -615,17 +615,17 @@ def kpi_wide(long: pd.DataFrame) -> pd.DataFrame:
     return totals.join(status_counts(status, totals.index))
 
 
-def cached_kpi_wide(campaign: Campaign, as_of: dt.date | str | None = None, tolerance: float = 1.0) -> pd.DataFrame:
+def cached_kpi_wide(campaign: Campaign, as_of: dt.date, tolerance: float = 1.0) -> pd.DataFrame:
     """kpi_wide of the cached kpi_table, computed once per campaign, as_of and tolerance."""
-    when = campaign.as_of(as_of)
+    when = as_of
     return campaign.memoised(("wide", when, tolerance), lambda: kpi_wide(cached_kpi_table(campaign, when, tolerance)))
 
 
-def children_table(campaign: Campaign, unit_id: str, as_of: dt.date | str | None = None,
+def children_table(campaign: Campaign, unit_id: str, as_of: dt.date,
                    tolerance: float = 1.0) -> pd.DataFrame:
     """The direct children of a unit with their rolled-up KPIs, in the hierarchy's order."""
     h = campaign.hierarchy
-    when = campaign.as_of(as_of)
+    when = as_of
     wide = cached_kpi_wide(campaign, when, tolerance)
     children = h.children[unit_id]
     return _named(campaign, wide.reindex(children).reset_index().rename(columns={"index": "unit_id"}))
@@ -649,15 +649,15 @@ def _named(campaign: Campaign, out: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def rolled_totals(campaign: Campaign, units: list[str], as_of: dt.date | str | None = None) -> pd.DataFrame:
+def rolled_totals(campaign: Campaign, units: list[str], as_of: dt.date) -> pd.DataFrame:
     """The rolled totals of some units (unit_rollups' totals over the rows up to as_of): the figures kpi_table
     gives those units, without computing every unit's."""
-    when = campaign.as_of(as_of)
+    when = as_of
     return unit_rollups(campaign, units, until(campaign.visits, when), until(campaign.surveys, when),
                           uncovered_of=[]).totals
 
 
-def children_ratings(campaign: Campaign, unit_id: str, as_of: dt.date | str | None = None,
+def children_ratings(campaign: Campaign, unit_id: str, as_of: dt.date,
                      start: dt.date | None = None) -> pd.DataFrame:
     """The direct children of a unit with their ratings over all questions (evaluation.ratings, question ''):
     unit_id, name, count, mean, satisfied, satisfaction, score_1 … score_5, in the hierarchy's order; the
@@ -667,7 +667,7 @@ def children_ratings(campaign: Campaign, unit_id: str, as_of: dt.date | str | No
     children = h.children[unit_id]
     if "responses" not in campaign.present or not children:
         return pd.DataFrame()
-    surveys = _window(campaign.surveys, campaign.as_of(as_of), start)
+    surveys = _window(campaign.surveys, as_of, start)
     closure = h.closure[among(h.closure["ancestor_id"], children)]
     rated = ratings(campaign.responses, surveys, closure, children, campaign.meta.satisfaction_min)
     out = rated[rated["question"] == ""].drop(columns="question").reset_index(drop=True)
@@ -675,7 +675,7 @@ def children_ratings(campaign: Campaign, unit_id: str, as_of: dt.date | str | No
     return out
 
 
-def children_commitments(campaign: Campaign, unit_id: str, as_of: dt.date | str | None = None) -> pd.DataFrame:
+def children_commitments(campaign: Campaign, unit_id: str, as_of: dt.date) -> pd.DataFrame:
     """The direct children of a unit with their commitments at as_of (evaluation.commitment_figures): unit_id,
     name, due, kept, late, overdue, due_today, not_due, total, fulfilment, in the hierarchy's order. Empty without
     a commitments table or without children."""
@@ -683,7 +683,7 @@ def children_commitments(campaign: Campaign, unit_id: str, as_of: dt.date | str 
     children = h.children[unit_id]
     if "commitments" not in campaign.present or not children:
         return pd.DataFrame()
-    status = commitments_at(campaign, campaign.as_of(as_of))
+    status = commitments_at(campaign, as_of)
     out = commitment_figures(status, h.closure[among(h.closure["ancestor_id"], children)], children).reset_index()
     out.columns.name = None
     out.insert(1, "name", [h.name[c] for c in out["unit_id"]])

@@ -18,12 +18,40 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 _UNSAFE = re.compile(r"[^\w\-]+", re.UNICODE)
 _MAX_STEM = 48
-# How pages get plotly.js (report/vendor's partial bundle): inside each page, or one assets/plotly.min.js per folder.
-ASSET_MODES = ("self_contained", "shared")
+
+
+class AssetMode(StrEnum):
+    """How pages get plotly.js (report/vendor's partial bundle): inside each page, or one assets/plotly.min.js per
+    folder."""
+
+    SELF_CONTAINED = "self_contained"
+    SHARED = "shared"
+
+
+
+class PageState(StrEnum):
+    """A unit's page as a batch leaves it (manifest.json's `status`, the index's page column), in the index's order.
+
+    `stale`: a page (or failure) made from other inputs, not redone this run; `not_rendered`: no page and no
+    failure on record (only the index shows it).
+    """
+
+    RENDERED = "rendered"
+    UP_TO_DATE = "up_to_date"
+    FAILED = "failed"
+    STALE = "stale"
+    NOT_RENDERED = "not_rendered"
+
+    @property
+    def current(self) -> bool:
+        """Whether the page on disk shows this run's inputs."""
+        return self in (PageState.RENDERED, PageState.UP_TO_DATE)
+
 _FOLDER_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,63}")
 
 

@@ -15,7 +15,7 @@ from traitlets import default
 from analytics.config import TEMPLATES_DIR, resource
 from analytics.fileio import write_text_atomic
 from analytics.report import theme
-from analytics.report.layout import ASSET_MODES, OutputLayout, page_to_asset
+from analytics.report.layout import AssetMode, OutputLayout, page_to_asset
 from analytics.report.ondisk import PLOTLY_ASSET, VENDOR, page_input_key
 from analytics.report.templating import script_tag
 from analytics.text.labels import DEFAULT_LANGUAGE, LANGUAGES, PLOTLY_ZH
@@ -50,11 +50,11 @@ def report_css() -> str:
 
 def plotly_tag(assets: str, asset_href: str = page_to_asset(PLOTLY_ASSET)) -> str:
     """The one <script> that brings plotly.js: inline, or a relative link to the shared copy."""
-    if assets == "self_contained":
+    if assets == AssetMode.SELF_CONTAINED:
         return script_tag(code=plotly_js())
-    if assets == "shared":
+    if assets == AssetMode.SHARED:
         return script_tag(src=asset_href)
-    raise ValueError(f"assets must be one of {ASSET_MODES}, not {assets!r}")
+    raise ValueError(f"assets must be one of {', '.join(AssetMode)}, not {assets!r}")
 
 
 def plotly_locale_tag(html_lang: str) -> str:
@@ -146,7 +146,7 @@ def _report_settings(nb: nbformat.NotebookNode, given: dict[str, str]) -> dict[s
     if "title" not in report:
         report["title"] = _first_heading(nb) or "campaign report"
     if "plotly_tag" not in report:
-        report["plotly_tag"] = plotly_tag("self_contained")
+        report["plotly_tag"] = plotly_tag(AssetMode.SELF_CONTAINED)
     report.setdefault("plotly_locale", plotly_locale_tag(report["lang"]))
     report.setdefault("css", report_css())
     report.setdefault("version", __version__)
@@ -207,16 +207,16 @@ def write_shared_asset(out_dir: Path) -> Path:
     return path
 
 
-def executed_notebook_page(notebook: Path, out: Path, assets: str = "self_contained") -> Path:
+def executed_notebook_page(notebook: Path, out: Path, assets: str = AssetMode.SELF_CONTAINED) -> Path:
     """Write the offline page of an executed report notebook (e.g. from plain papermill) to `out`.
 
     With shared assets, plotly.js goes to `assets/plotly.min.js` beside the page, linked relatively.
     """
     nb = nbformat.read(notebook, as_version=4)
     report = {}
-    if assets == "shared":
+    if assets == AssetMode.SHARED:
         write_shared_asset(Path(out).parent)
-        report["plotly_tag"] = plotly_tag("shared", f"{OutputLayout.ASSETS}/{PLOTLY_ASSET}")
+        report["plotly_tag"] = plotly_tag(AssetMode.SHARED, f"{OutputLayout.ASSETS}/{PLOTLY_ASSET}")
     else:
         report["plotly_tag"] = plotly_tag(assets)
     body, _ = _exporter().from_notebook_node(nb, resources={"report": report})

@@ -1,23 +1,17 @@
-"""The report notebook's parameters, declared once, and the checks that need the campaign (unit ids;
-the as_of range is `Campaign.as_of`'s).
+"""The report notebook's parameters, declared once (the checks that need the campaign are `Campaign.as_of`'s
+and `Campaign.check_units`).
 
-`NOTEBOOK_PARAMETERS` is the `parameters` cell of `notebooks/unit_report.ipynb`; the batch options
-(`analytics.batch.options.RUN_OPTIONS`) extend it. `UnitReport.load` checks its arguments here, so papermill
+`NOTEBOOK_PARAMETERS` is the `parameters` cell of `notebooks/unit_report.ipynb`; `analytics.batch.options.BatchOptions`
+declares its fields with these options. `UnitReport.load` checks its arguments here, so papermill
 with a bad parameter stops in the notebook's first cell with the message the command line prints.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from analytics.errors import UsageError
 from analytics.options import Option, OptionSet, check_tolerance
 from analytics.text.labels import DEFAULT_LANGUAGE, LANGUAGES
-
-if TYPE_CHECKING:
-    from analytics.data.campaign import Campaign
 
 NOTEBOOK_PARAMETERS = OptionSet([
     Option("data_dir", "path", "campaign folder", flag="--data", default_text="required"),
@@ -35,24 +29,3 @@ def check_notebook_parameters(**values: Any) -> dict[str, Any]:
     parsed = NOTEBOOK_PARAMETERS.parse(values)
     return {name: (parsed.get(name) if parsed.get(name) is not None else o.default)
             for name, o in NOTEBOOK_PARAMETERS.items()}
-
-
-def read_campaign(data_dir: Path) -> Campaign:
-    """load_campaign, with a folder or file the OS will not let us read reported as bad input (exit 2)."""
-    from analytics.data.loading import load_campaign
-
-    try:
-        return load_campaign(data_dir)
-    except OSError as exc:
-        where = exc.filename or data_dir
-        raise UsageError(f"cannot read campaign folder {data_dir}: {exc.strerror or exc} ({where})") from None
-
-
-def check_units(campaign: Campaign, units: Iterable[str]) -> list[str]:
-    """The unit ids, each one a unit of the campaign (UsageError listing those that are not)."""
-    units = list(units)
-    unknown = [u for u in units if u not in campaign.hierarchy.parent]
-    if unknown:
-        source = campaign.source if campaign.source is not None else campaign.meta.id
-        raise UsageError(f"unknown unit id(s) {', '.join(repr(u) for u in unknown)}: not in the units table of {source}")
-    return units

@@ -23,6 +23,7 @@ from analytics.data.campaign import Campaign
 from analytics.data.meta import CampaignMeta
 from analytics.measures.kpis import UnitKpis, cached_kpi_wide, campaign_pace
 from analytics.measures.metrics import SEVERITY, STATUSES, until
+from analytics.report.layout import PageState
 from analytics.report.templating import Cell, Column, Row, Table
 from analytics.text.labels import (
     MESSAGES,
@@ -253,9 +254,9 @@ def _frame(campaign: Campaign, totals: pd.DataFrame, pace: pd.DataFrame, order: 
     return ident.join(units)
 
 
-def campaign_scorecard(campaign: Campaign, as_of: dt.date | str | None = None, tolerance: float = 1.0) -> Scorecard:
+def campaign_scorecard(campaign: Campaign, as_of: dt.date, tolerance: float = 1.0) -> Scorecard:
     """Every unit of the campaign (the index's and kpis.xlsx's rows), memoised per as_of and tolerance."""
-    when = campaign.as_of(as_of)
+    when = as_of
     return campaign.memoised(("scorecard", when, tolerance), lambda: _campaign_scorecard(campaign, when, tolerance))
 
 
@@ -323,7 +324,7 @@ def scorecard_table(sc: Scorecard, campaign: Campaign, language: str, hrefs: dic
 
 # -- the index's data -----------------------------------------------------------------------------------------------
 
-PAGE_STATES = ("rendered", "up_to_date", "failed", "stale", "not_rendered")
+PAGE_STATES = tuple(PageState)
 ROW_FIELDS = ("id", "name", "parent", "depth", "kind", "href", "page", "error", "idle", "worst", "lagging")
 
 
@@ -366,12 +367,13 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
             kind_index[kind] = len(kinds)
             kinds.append(kind)
         result = results.get(uid)
-        state = getattr(result, "status", None) or "not_rendered"
+        state = getattr(result, "status", None) or PageState.NOT_RENDERED
         output = getattr(result, "output", None)
-        error = getattr(result, "error", None) or (label("stale_help", language) if state == "stale" else "")
+        error = getattr(result, "error", None) or (label("stale_help", language) if state == PageState.STALE else "")
         row = [uid, r.name, position.get(r.parent_id, -1), int(r.depth), kind_index[kind],
-               output if output and state != "failed" else "", PAGE_STATES.index(state)
-               if state in PAGE_STATES else PAGE_STATES.index("not_rendered"), error or "", int(bool(r.no_activity)),
+               output if output and state != PageState.FAILED else "", PAGE_STATES.index(state)
+               if state in PAGE_STATES else PAGE_STATES.index(PageState.NOT_RENDERED), error or "",
+               int(bool(r.no_activity)),
                status_index[r.worst] if isinstance(r.worst, str) else -1, int(r.targets_lagging or 0)]
         row += [f.compact(columns[f.key][i], language) for f in figures]
         mine = sc.pace_of(uid)
@@ -395,7 +397,7 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
         "statusSymbols": [STATUS_SYMBOLS[s] for s in STATUSES],
         "severity": [SEVERITY.index(s) for s in STATUSES],
         "grades": [{"key": g, "label": grade_label(g, language)} for g in GRADE_ORDER],
-        "pages": list(PAGE_STATES),
+        "pages": [str(s) for s in PAGE_STATES],
         "pageLabels": [label(s, language) for s in PAGE_STATES],
         "text": {key: label(f"index.{key}", language) for key in (
             "no_match", "more", "gap", "no_target", "expand_row", "level_n")} | {

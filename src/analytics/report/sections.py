@@ -47,7 +47,7 @@ from analytics.report.glance import (
 )
 from analytics.report.layout import PAGE_TO_INDEX, OutputLayout, page_href, page_to_download
 from analytics.report.ondisk import HTML_ONLY_ENV
-from analytics.report.parameters import check_notebook_parameters, check_units
+from analytics.report.parameters import check_notebook_parameters
 from analytics.report.templating import Cell, Column, Fact, Link, Row, Table, footer_facts, macros
 from analytics.text.labels import MISSING, fmt_int, fmt_number, fmt_percent, fmt_points, fmt_time, label
 
@@ -162,7 +162,7 @@ class UnitReport:
         p = check_notebook_parameters(data_dir=data_dir, unit_id=unit_id, as_of=as_of, language=language,
                                       tolerance=tolerance)
         campaign = load_campaign(resolve_data_dir(p["data_dir"]))
-        unit = check_units(campaign, [p["unit_id"]])[0] if p["unit_id"] is not None else campaign.hierarchy.roots[0]
+        unit = campaign.check_units([p["unit_id"]])[0] if p["unit_id"] is not None else campaign.hierarchy.roots[0]
         when = campaign.as_of(p["as_of"])
         kpis = unit_kpis(campaign, unit, when, p["tolerance"])
         now = fmt_time(dt.datetime.now(dt.UTC), campaign.meta.timezone, p["language"])
