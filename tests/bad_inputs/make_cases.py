@@ -101,6 +101,9 @@ class Draft:
     extra_sheets: dict[str, list[list[str]]] = field(default_factory=dict)
     hidden: list[str] = field(default_factory=list)
     dimension: str | None = None  # a declared <dimension ref> for every sheet, to claim more cells than written
+    dimension_sheet: str | None = None  # the one sheet given `dimension` (every sheet when None)
+    hidden_rows: dict[str, list[int]] = field(default_factory=dict)  # table -> spreadsheet rows hidden
+    damaged_sheet: str | None = None  # a sheet whose deflate stream is damaged inside an intact zip
 
     def set(self, table: str, row: int, column: str, value: str) -> None:
         """Set one cell by spreadsheet row and canonical header."""
@@ -155,11 +158,14 @@ def _workbook_bytes(sheets: dict[str, list[list[str]]], draft: Draft | None = No
                 ws[ref].number_format = fmt
         for ref in d.merges.get(table, []):
             ws.merge_cells(ref)
+        for r in d.hidden_rows.get(table, []):
+            ws.row_dimensions[r].hidden = True
         if title in d.hidden:
             ws.sheet_state = "hidden"
     wb.properties.creator = "tests/bad_inputs/make_cases.py"
     wb.properties.created = FIXED_XLSX_TIME
     wb.properties.modified = FIXED_XLSX_TIME
+    numbered = {f"xl/worksheets/sheet{i}.xml": title for i, title in enumerate(sheets, start=1)}
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).save()  # unlike save_workbook, keeps properties.modified
@@ -170,13 +176,30 @@ def _workbook_bytes(sheets: dict[str, list[list[str]]], draft: Draft | None = No
             data = src.read(info.filename)
             if info.filename == "docProps/core.xml":
                 data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + stamp + rb"\2", data)
-            if d.dimension and info.filename.startswith("xl/worksheets/"):
+            if d.dimension and info.filename.startswith("xl/worksheets/") and (
+                    d.dimension_sheet is None or numbered.get(info.filename) == d.dimension_sheet):
                 data = re.sub(rb'<dimension ref="[A-Z0-9:]+"', b'<dimension ref="' + d.dimension.encode() + b'"', data)
             fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_XLSX_TIME.timetuple()[:6])
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
             dst.writestr(fixed, data)
-    return out.getvalue()
+    data = out.getvalue()
+    if d.damaged_sheet is not None:
+        data = _damage_deflate(data, next(n for n, t in numbered.items() if t == d.damaged_sheet))
+    return data
+
+
+def _damage_deflate(data: bytes, member: str) -> bytes:
+    """The workbook with the middle of one member's compressed bytes overwritten: the zip's directory and every
+    other member intact, that member's deflate stream broken (as a bad sector or a cut transfer leaves it)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        info = archive.getinfo(member)
+    header = info.header_offset
+    name_len, extra_len = int.from_bytes(data[header + 26:header + 28], "little"), \
+        int.from_bytes(data[header + 28:header + 30], "little")
+    start = header + 30 + name_len + extra_len
+    middle = start + info.compress_size // 3
+    return data[:middle] + b"\xff" * 16 + data[middle + 16:]
 
 
 def write_draft(draft: Draft, folder: Path) -> None:
@@ -340,6 +363,8 @@ def _book_with(**changes) -> Callable[[Draft], None]:
                     d.tables[table].append(row)
             elif isinstance(getattr(d, key), list):
                 getattr(d, key).extend(value)
+            elif getattr(d, key) is None or isinstance(value, str):
+                setattr(d, key, value)
             else:
                 getattr(d, key).update(value)
     return apply
@@ -678,6 +703,19 @@ CASES: list[Case] = [
          "units.csv", None, None, "table units is also a sheet of campaign.xlsx"),
     Case("two_files_one_table", "units.csv and Units.csv", _raw_file("Units.csv", _csv_text(BASE["units"]).encode()),
          "units.csv", None, None, "a second file for table units"),
+    # --- issue 24: workbooks that hide or understate rows, or hold a damaged part
+    Case("xlsx_dimension_understated", "campaign.xlsx: the visits sheet declares A1:G3 (2 rows) but holds 4 rows",
+         _book_with(dimension="A1:G3", dimension_sheet="visits"), f"{WORKBOOK} [visits]", None, None,
+         "the sheet declares its size as A1:G3 but holds rows up to row 5: every row is read",
+         exit=0, shown="note", notes=1),
+    Case("xlsx_hidden_rows", "campaign.xlsx: visits rows 3 and 4 hidden", _book_with(hidden_rows={"visits": [3, 4]}),
+         f"{WORKBOOK} [visits]", 3, None, "2 hidden row(s) read as data (rows 3, 4)", exit=0, shown="note", notes=1),
+    Case("xlsx_hidden_table_sheet", "campaign.xlsx: the visits sheet is hidden", _book_with(hidden=["visits"]),
+         f"{WORKBOOK} [visits]", None, None, "hidden sheet visits is read as the visits table",
+         exit=0, shown="note", notes=1),
+    Case("xlsx_damaged_deflate", "campaign.xlsx: the visits sheet's compressed data is damaged inside an intact zip",
+         _book_with(damaged_sheet="visits"), WORKBOOK, None, None,
+         "cannot be read as an .xlsx workbook (damaged compressed data)"),
     # campaign.yaml, strict
     Case("yaml_unknown_key", "campaign.yaml says as-of instead of as_of", _yaml("as_of:", "as-of:"),
          "campaign.yaml", None, "as-of", "did you mean as_of?"),
