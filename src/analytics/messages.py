@@ -228,6 +228,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "rule.valid_gt_returned": {"en": "valid must not exceed returned", "zh": "有效数不能大于回收数"},
     "rule.period_reversed": {"en": "period_start must not be after period_end", "zh": "起始日期不能晚于截止日期"},
     "rule.repeated_key": {"en": "repeats an earlier row's key", "zh": "与前面某一行的{key_zh}完全相同"},
+    "rule.repeated_answer": {
+        "en": "respondent {respondent} answers question {question} of survey {survey} again: rows {first} and {again} "
+              "(one answer per respondent, question and survey; delete the repeated row)",
+        "zh": "答卷人{respondent}对问卷批次{survey}的问题{question}重复作答：第{first}行和第{again}行"
+              "（每位答卷人对每批问卷的每个问题只能有一个答案，请删除重复的行）"},
+    "rule.unit_id_invisible": {
+        "en": "looks the same as the unit_id {shown} in row {other} but differs by invisible characters ({chars}): "
+              "two units would look like one; delete the invisible characters",
+        "zh": "与第{other}行的单位编码{shown}看起来相同，但含有不可见字符（{chars}）：两个单位会显示得一模一样，"
+              "请删除不可见字符"},
     "rule.own_parent": {"en": "a unit cannot be its own parent", "zh": "单位不能是自己的上级单位"},
     "rule.no_root": {"en": "no root unit: one unit needs an empty parent_id",
                      "zh": "没有最上级单位：必须有一个单位的上级单位编码为空"},

@@ -458,6 +458,10 @@ def _gbk_yaml(d: Draft) -> None:
     d.raw["campaign.yaml"] = META.encode("gb18030")
 
 
+def _responses(*rows: list[str]) -> Callable[[Draft], None]:
+    return lambda d: d.tables.__setitem__("responses", [["survey_id", "question", "score", "respondent"], *rows])
+
+
 def _drop_row(table: str, row: int) -> Callable[[Draft], None]:
     return lambda d: d.tables[table].pop(row - 1)
 
@@ -716,6 +720,13 @@ CASES: list[Case] = [
     Case("xlsx_damaged_deflate", "campaign.xlsx: the visits sheet's compressed data is damaged inside an intact zip",
          _book_with(damaged_sheet="visits"), WORKBOOK, None, None,
          "cannot be read as an .xlsx workbook (damaged compressed data)"),
+    # --- issue 24: rows that would count twice or look like another's
+    Case("duplicate_response", "respondent R1 answers question q1 of survey Q1 twice (rows 2 and 4)",
+         _responses(["Q1", "q1", "5", "R1"], ["Q1", "q1", "4", "R2"], ["Q1", "q1", "5", "R1"]), "responses.csv", 4,
+         "survey_id, respondent, question", "respondent R1 answers question q1 of survey Q1 again: rows 2 and 4"),
+    Case("unit_id_invisible_character", "units.csv gives T2 and T2 followed by a zero-width space (U+200B)",
+         _add_row("units", ["T2\u200b", "丙乡", "C", "township", "", ""]), "units.csv", 6, "unit_id",
+         "looks the same as the unit_id T2 in row 4 but differs by invisible characters (U+200B)"),
     # campaign.yaml, strict
     Case("yaml_unknown_key", "campaign.yaml says as-of instead of as_of", _yaml("as_of:", "as-of:"),
          "campaign.yaml", None, "as-of", "did you mean as_of?"),
