@@ -341,6 +341,12 @@ MESSAGES: dict[str, dict[str, str]] = {
                                   "zh": "{item_zh}：必须填写weight（权重），即大于0的数"},
     "appraisal.weight_positive": {"en": "{item}: weight must be a number greater than 0",
                                   "zh": "{item_zh}：weight（权重）必须是大于0的数"},
+    "appraisal.number_text": {"en": "{item}: {field} {text} is text, not a number: write it without quotes",
+                               "zh": "{item_zh}：{field}的值{text}是文本而不是数：请去掉引号"},
+    "appraisal.number_text_exponent": {
+        "en": "{item}: {field} {text} is read as text, not a number: YAML needs a decimal point and a sign in an "
+              "exponent (write {fixed})",
+        "zh": "{item_zh}：{field}的值{text}被读作文本而不是数：YAML中的科学计数法需要小数点和正负号（请写作{fixed}）"},
     "appraisal.full_at_required": {
         "en": "{item}: full_at is required: the value that earns the full weight (1.0 for 100%)",
         "zh": "{item_zh}：必须填写full_at（满分值），即得到全部权重分的数值（100%写作1.0）"},
@@ -356,6 +362,9 @@ MESSAGES: dict[str, dict[str, str]] = {
                                      "zh": "不是等次名称：是否应为{suggestion}？"},
     "appraisal.grade_required": {"en": "is required: the lowest score of that grade (0 to 100)",
                                  "zh": "必须填写：该等次的最低分数（0至100）"},
+    "appraisal.grade_text_exponent": {
+        "en": "{text} is read as text, not a number: YAML needs a decimal point and a sign in an exponent (write {fixed})",
+        "zh": "{text}被读作文本而不是数：YAML中的科学计数法需要小数点和正负号（请写作{fixed}）"},
     "appraisal.grade_range": {"en": "must be a score from 0 to 100", "zh": "必须是0至100之间的分数"},
     "appraisal.grades_order": {"en": "thresholds must be in order: excellent > good > pass",
                                "zh": "分数线必须依次降低：优秀 > 良好 > 合格（excellent > good > pass）"},

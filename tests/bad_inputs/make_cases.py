@@ -454,6 +454,22 @@ def _yaml(old: str, new: str) -> Callable[[Draft], None]:
     return apply
 
 
+APPRAISAL = """\
+appraisal:
+  items:
+    - {metric: coverage, weight: 40, full_at: 1.0}
+    - {metric: events, key: seminar, weight: 60, full_at: 2}
+  grades: {excellent: 90, good: 80, pass: 60}
+"""
+
+
+def _appraisal(old: str, new: str) -> Callable[[Draft], None]:
+    def apply(d: Draft) -> None:
+        assert old in APPRAISAL, old
+        d.meta = META + APPRAISAL.replace(old, new)
+    return apply
+
+
 def _gbk_yaml(d: Draft) -> None:
     d.raw["campaign.yaml"] = META.encode("gb18030")
 
@@ -753,6 +769,13 @@ CASES: list[Case] = [
          "is given twice (lines 5 and 6)"),
     Case("yaml_alias", "campaign.yaml uses a YAML anchor and alias", _yaml("as_of: 2012-06-30\n",
          "as_of: &day 2012-06-30\n"), "campaign.yaml", 5, None, "uses a YAML anchor (&day)"),
+    Case("yaml_appraisal_exponent_as_text", "campaign.yaml appraisal weight 1e308, which YAML reads as text",
+         _appraisal("weight: 40,", "weight: 1e308,"), "campaign.yaml", None, "appraisal.items[1].weight",
+         "item 1 (coverage): weight 1e308 is read as text, not a number: YAML needs a decimal point and a sign in an "
+         "exponent (write 1.0e+308)"),
+    Case("yaml_appraisal_weights_just_over", "campaign.yaml appraisal weights 40.000001 and 60 (100.000001)",
+         _appraisal("weight: 40,", "weight: 40.000001,"), "campaign.yaml", None, "appraisal.items",
+         "value '40.000001 + 60 = 100.000001': weights must add up to 100"),
     Case("yaml_too_large", "campaign.yaml padded past 1 MB", _yaml_pad,
          "campaign.yaml", None, None, "campaign.yaml is limited to 1 MB"),
     Case("yaml_not_utf8", "campaign.yaml saved in GB18030", _gbk_yaml,
