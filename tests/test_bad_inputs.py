@@ -259,6 +259,24 @@ def _valid_copy(tmp_path: Path, name: str = "campaign") -> Path:
     return folder
 
 
+def _kpis(folder: Path, tmp_path: Path, capsys) -> list[str]:
+    out = tmp_path / f"{folder.name}.csv"
+    assert main(["kpis", str(folder), "--out", str(out)]) == 0
+    capsys.readouterr()
+    return out.read_text(encoding="utf-8-sig").splitlines()
+
+
+def test_rows_dated_before_the_start_are_not_counted(tmp_path, capsys):
+    """DOMAIN.md's window. visit_before_start adds 600 persons at T2 on 2011-12-31: C keeps 12 + 30 + 8 + 5 = 55
+    persons in 4 events and T2 8 persons. commitment_due_before_start: of K1 (due 2011-11-30, never done) and K2
+    (due 2012-05-31, done 2012-05-20) only K2 is due at T1: due 1, kept 1, overdue 0, fulfilment 1 ÷ 1."""
+    visits = _kpis(CATALOGUE / "visit_before_start", tmp_path, capsys)
+    assert {"C,某县,persons,,55", "C,某县,events,,4", "T2,乙乡,persons,,8", "T2,乙乡,events,,1"} <= set(visits)
+    commitments = _kpis(CATALOGUE / "commitment_due_before_start", tmp_path, capsys)
+    assert {"T1,甲乡,commitments_due,,1", "T1,甲乡,commitments_kept,,1", "T1,甲乡,commitments_overdue,,0",
+            "T1,甲乡,commitment_fulfilment,,1.0"} <= set(commitments)
+
+
 def test_an_appraisal_item_keyed_by_a_kind_label_is_scored_as_its_code(tmp_path, capsys):
     """events: 座谈会 is the kind the visits table reads as seminar: accepted, and scored as events:seminar (T1's
     seminar and T2's 座谈会: 2 events at C, full_at 2 → 60 points of 60)."""

@@ -517,6 +517,7 @@ class _Findings:
 
     def __init__(self, campaign: Campaign):
         self._tables = campaign.tables
+        self._early = campaign.before_start
         self._units = set(campaign.units["unit_id"].tolist())
         self._parent = campaign.hierarchy.parent
         self._start, self._end = campaign.meta.start, campaign.meta.end
@@ -528,7 +529,7 @@ class _Findings:
         if as_of not in self._by_date:
             if self._standing is None:
                 self._standing = standing_findings(self._tables, self._units, self._start, self._end,
-                                                   parent=self._parent)
+                                                   parent=self._parent, before_start=self._early)
                 self._standing_frame = flag_frame(self._standing)
             dated = dated_findings(self._tables, as_of)
             # Without a finding of this date, the standing ones alone: one frame for every such as_of.

@@ -382,6 +382,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "flag.returned_gt_issued": {"en": "returned {returned} > issued {issued}", "zh": "回收{returned}份，多于发放的{issued}份"},
     "flag.valid_gt_returned": {"en": "valid {valid} > returned {returned}", "zh": "有效{valid}份，多于回收的{returned}份"},
     "flag.not_in_units": {"en": "not in units", "zh": "不在单位表中"},
+    "flag.before_start": {"en": "{date} is before the campaign's start {start}: this row is not counted",
+                          "zh": "{date}早于活动开始日期{start}：此行不计入统计"},
     "flag.outside_period": {"en": "{date} is outside {start}–{end}", "zh": "{date}不在活动期间{start}至{end}内"},
     # {kind} is the visit kind's label in the message's language (the report and validate pass it so).
     "flag.outlier_kind": {"en": "modified z-score {z} among {kind} visits (threshold {threshold})",
