@@ -108,7 +108,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the sheet declares its size as {ref} but holds rows up to row {last}: every row is read",
         "zh": "工作表声明的范围为{ref}，但数据一直到第{last}行：已读取全部行"},
     "xlsx.hidden_rows_read": {
-        "en": "{count} hidden row(s) read as data (rows {rows}); unhide them to see what is counted, or delete them",
+        "en": "{count} hidden row{s} read as data (rows {rows}); unhide them to see what is counted, or delete them",
         "zh": "{count}个隐藏行作为数据读取（第{rows}行）：请取消隐藏以核对计入的数据，或将其删除"},
     "xlsx.hidden_sheet_read": {"en": "hidden sheet {sheet} is read as the {table} table",
                                "zh": "隐藏的工作表{sheet}作为{table}表读取"},

@@ -739,7 +739,7 @@ CASES: list[Case] = [
          "the sheet declares its size as A1:G3 but holds rows up to row 5: every row is read",
          exit=0, shown="note", notes=1),
     Case("xlsx_hidden_rows", "campaign.xlsx: visits rows 3 and 4 hidden", _book_with(hidden_rows={"visits": [3, 4]}),
-         f"{WORKBOOK} [visits]", 3, None, "2 hidden row(s) read as data (rows 3, 4)", exit=0, shown="note", notes=1),
+         f"{WORKBOOK} [visits]", 3, None, "2 hidden rows read as data (rows 3, 4)", exit=0, shown="note", notes=1),
     Case("xlsx_hidden_table_sheet", "campaign.xlsx: the visits sheet is hidden", _book_with(hidden=["visits"]),
          f"{WORKBOOK} [visits]", None, None, "hidden sheet visits is read as the visits table",
          exit=0, shown="note", notes=1),
