@@ -496,6 +496,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "validate.period": {"en": "period {start} to {end}, as_of {as_of}", "zh": "期间{start}至{end}，截至{as_of}"},
     "validate.units": {"en": "units: {count} ({roots} root{s})", "zh": "单位：{count}个（最上级{roots}个）"},
     "validate.rows": {"en": "{table}: {count} rows", "zh": "{table}：{count}行"},
+    "validate.rows_before_start": {"en": "{table}: {count} rows ({early} dated before the start, not counted)",
+                                   "zh": "{table}：{count}行（其中{early}行早于活动开始日期，不计入统计）"},
     "validate.appraisal": {"en": "appraisal: {items}", "zh": "考核评分：{items}"},
     "validate.fingerprint": {"en": "fingerprint {fingerprint}", "zh": "数据指纹 {fingerprint}"},
     "validate.notes": {"en": "{count} note{s} (habits accepted and read as described):",
