@@ -248,3 +248,103 @@ def test_run_leaves_an_earlier_report_untouched(tmp_path, capsys):
     assert main(["run", "--data", str(CATALOGUE / "dangling_parent"), "--out", str(out)]) == 2
     capsys.readouterr()
     assert {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()} == before
+
+
+# --- issue 24: what the catalogue's folders cannot show (outputs, pages, parameter files) -----------------------
+
+
+def _valid_copy(tmp_path: Path, name: str = "campaign") -> Path:
+    folder = tmp_path / name
+    shutil.copytree(VALID, folder)
+    return folder
+
+
+def _kpis(folder: Path, tmp_path: Path, capsys) -> list[str]:
+    out = tmp_path / f"{folder.name}.csv"
+    assert main(["kpis", str(folder), "--out", str(out)]) == 0
+    capsys.readouterr()
+    return out.read_text(encoding="utf-8-sig").splitlines()
+
+
+def test_rows_dated_before_the_start_are_not_counted(tmp_path, capsys):
+    """DOMAIN.md's window. visit_before_start adds 600 persons at T2 on 2011-12-31: C keeps 12 + 30 + 8 + 5 = 55
+    persons in 4 events and T2 8 persons. commitment_due_before_start: of K1 (due 2011-11-30, never done) and K2
+    (due 2012-05-31, done 2012-05-20) only K2 is due at T1: due 1, kept 1, overdue 0, fulfilment 1 ÷ 1."""
+    visits = _kpis(CATALOGUE / "visit_before_start", tmp_path, capsys)
+    assert {"C,某县,persons,,55", "C,某县,events,,4", "T2,乙乡,persons,,8", "T2,乙乡,events,,1"} <= set(visits)
+    commitments = _kpis(CATALOGUE / "commitment_due_before_start", tmp_path, capsys)
+    assert {"T1,甲乡,commitments_due,,1", "T1,甲乡,commitments_kept,,1", "T1,甲乡,commitments_overdue,,0",
+            "T1,甲乡,commitment_fulfilment,,1.0"} <= set(commitments)
+
+
+def test_an_appraisal_item_keyed_by_a_kind_label_is_scored_as_its_code(tmp_path, capsys):
+    """events: 座谈会 is the kind the visits table reads as seminar: accepted, and scored as events:seminar (T1's
+    seminar and T2's 座谈会: 2 events at C, full_at 2 → 60 points of 60)."""
+    folder = _valid_copy(tmp_path)
+    with (folder / "campaign.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("appraisal:\n  items:\n    - {metric: coverage, weight: 40, full_at: 1.0}\n"
+                 "    - {metric: events, key: 座谈会, weight: 60, full_at: 2}\n"
+                 "  grades: {excellent: 90, good: 80, pass: 60}\n")
+    assert main(["validate", str(folder)]) == 0, capsys.readouterr().out
+    out = tmp_path / "kpis.csv"
+    assert main(["kpis", str(folder), "--out", str(out)]) == 0
+    capsys.readouterr()
+    rows = out.read_text(encoding="utf-8-sig").splitlines()
+    assert "C,某县,appraisal_item,events:seminar,60.0" in rows
+
+
+def test_rating_count_is_written_as_a_whole_number(tmp_path, capsys):
+    """Three ratings of Q1 (T1): rating_count 3, not 3.0, beside a mean of (5 + 4 + 3) / 3 = 4."""
+    folder = _valid_copy(tmp_path)
+    (folder / "responses.csv").write_text("survey_id,question,score,respondent\nQ1,q1,5,R1\nQ1,q1,4,R2\nQ1,q1,3,R3\n",
+                                          encoding="utf-8")
+    out = tmp_path / "kpis.csv"
+    assert main(["kpis", str(folder), "--out", str(out)]) == 0
+    capsys.readouterr()
+    rows = out.read_text(encoding="utf-8-sig").splitlines()
+    assert "T1,甲乡,rating_count,,3" in rows and "T1,甲乡,rating_count,q1,3" in rows
+    assert "T1,甲乡,rating_mean,,4.0" in rows
+    assert not [r for r in rows if ",rating_count," in r and r.endswith(".0")]
+
+
+def test_an_english_page_names_a_measure_without_an_english_word_in_words(tmp_path):
+    """A target in 担 (no English word): the page says so in English, never the raw key untranslated_measures."""
+    from analytics.report.sections import UnitReport
+
+    folder = _valid_copy(tmp_path)
+    targets = (folder / "targets.csv").read_text(encoding="utf-8")
+    (folder / "targets.csv").write_text(targets.replace("万元", "担"), encoding="utf-8")
+    html = UnitReport.load(folder, "T1", language="en").targets().html()
+    assert "Measures shown as written (no English name): 担" in html
+    assert "untranslated_measures" not in html
+
+
+@pytest.mark.parametrize("case", ["repeated_key", "nul_in_value"])
+def test_a_bad_parameter_file_is_one_message(case, tmp_path, capsys):
+    out = tmp_path / "out"
+    head = f"data_dir: {VALID}\nout: {out}\n"
+    text, words = {
+        "repeated_key": (head + "language: en\nlanguage: zh\n", "language is given twice (lines 3 and 4); keep one"),
+        "nul_in_value": (f'data_dir: "{VALID}\\0x"\nout: {out}\n',
+                         "the value of data_dir holds a NUL character (\\0), which no path or name can hold"),
+    }[case]
+    params = tmp_path / "params.yaml"
+    params.write_text(text, encoding="utf-8")
+    assert main(["run", str(params)]) == 2
+    captured = capsys.readouterr()
+    output = captured.out + captured.err
+    assert "Traceback" not in output and f"{params}: {words}" in output, output
+    _assert_no_report(out)
+
+
+def test_a_fifo_as_the_parameter_file_is_refused_without_waiting(tmp_path):
+    """Reading a named pipe would wait for a writer forever: refused at once (a real process, with a timeout)."""
+    import os
+
+    fifo = tmp_path / "params.yaml"
+    os.mkfifo(fifo)
+    process = subprocess.run([sys.executable, "-m", "analytics", "run", str(fifo)], capture_output=True, text=True,
+                             timeout=120, cwd=tmp_path)
+    assert process.returncode == 2, process.stdout + process.stderr
+    assert "Traceback" not in process.stderr
+    assert f"{fifo}: is a named pipe (FIFO), not a regular file; give a YAML parameter file" in process.stderr

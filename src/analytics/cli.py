@@ -126,7 +126,11 @@ def validate(data_dir: Path, language: str) -> None:
     say("validate.units", count=len(h.ids), roots=len(h.roots), s="s" if len(h.roots) != 1 else "")
     for name in ("visits", "surveys", "targets", "actuals", "responses", "commitments"):
         if name in campaign.present:
-            say("validate.rows", table=name, count=len(campaign.tables[name]))
+            early = len(campaign.before_start.get(name, ()))  # read, listed as findings, not counted
+            if early:
+                say("validate.rows_before_start", table=name, count=len(campaign.tables[name]) + early, early=early)
+            else:
+                say("validate.rows", table=name, count=len(campaign.tables[name]))
     if meta.appraisal is not None:
         say("validate.appraisal", items=", ".join(f"{i.code} {i.weight:g}" for i in meta.appraisal.items))
     say("validate.fingerprint", fingerprint=campaign.fingerprint[:16])

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -277,6 +278,13 @@ def read_parameter_file(path: Path, options: OptionSet) -> dict[str, Any]:
     """A YAML parameter file checked against `options`: name -> parsed value (None values left out)."""
     path = Path(path)
     try:
+        kind = path.stat().st_mode
+    except OSError as exc:
+        raise UsageError(f"cannot read parameter file {path}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(kind):
+        # A FIFO or a device would block or never end: only a regular file is read.
+        raise UsageError(f"{path}: is {_file_kind(kind)}, not a regular file; give a YAML parameter file")
+    try:
         with open(path, "rb") as fh:
             data = fh.read(MAX_PARAMETER_FILE_BYTES + 1)
     except OSError as exc:
@@ -290,19 +298,57 @@ def read_parameter_file(path: Path, options: OptionSet) -> dict[str, Any]:
             f"{path}: not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
             "save the parameter file as UTF-8"
         ) from None
+    loader = _ParameterLoader(text)
     try:
-        doc = yaml.load(text, Loader=_ParameterLoader)  # noqa: S506 - a SafeLoader subclass
+        node = loader.get_single_node()
+        if node is not None:
+            _refuse_repeated_keys(node, path)
+        doc = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         at = f" (line {where.line + 1}, column {where.column + 1})" if where is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise UsageError(f"{path}: not valid YAML{at}: {problem}") from None
+    finally:
+        loader.dispose()
     if doc is None:
         return {}
     if not isinstance(doc, dict):
         raise UsageError(f"{path}: must be a mapping of parameter names to values")
+    for key, value in doc.items():
+        if any("\0" in text for text in _texts(value)):
+            raise UsageError(f"{path}: the value of {key} holds a NUL character (\\0), which no path or name can hold")
     values = options.parse({str(k): v for k, v in doc.items()}, source=str(path))
     return {k: v for k, v in values.items() if v is not None}
+
+
+def _refuse_repeated_keys(root: yaml.Node, path: Path) -> None:
+    """UsageError for a key given twice in one mapping (YAML would keep the last in silence), as campaign.yaml."""
+    if not isinstance(root, yaml.MappingNode):
+        return
+    seen: dict[str, int] = {}
+    for key, _value in root.value:
+        name, line = str(key.value), key.start_mark.line + 1
+        if name in seen:
+            raise UsageError(f"{path}: {name} is given twice (lines {seen[name]} and {line}); keep one")
+        seen[name] = line
+
+
+def _texts(value: Any) -> list[str]:
+    """Every text in a parameter's value (a list's items too)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [t for v in value for t in _texts(v)]
+    return []
+
+
+def _file_kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISDIR, "a folder"), (stat.S_ISCHR, "a device"),
+                       (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "a special file"
 
 
 def check_tolerance(tolerance: float) -> float:

@@ -101,6 +101,9 @@ class Draft:
     extra_sheets: dict[str, list[list[str]]] = field(default_factory=dict)
     hidden: list[str] = field(default_factory=list)
     dimension: str | None = None  # a declared <dimension ref> for every sheet, to claim more cells than written
+    dimension_sheet: str | None = None  # the one sheet given `dimension` (every sheet when None)
+    hidden_rows: dict[str, list[int]] = field(default_factory=dict)  # table -> spreadsheet rows hidden
+    damaged_sheet: str | None = None  # a sheet whose deflate stream is damaged inside an intact zip
 
     def set(self, table: str, row: int, column: str, value: str) -> None:
         """Set one cell by spreadsheet row and canonical header."""
@@ -155,11 +158,14 @@ def _workbook_bytes(sheets: dict[str, list[list[str]]], draft: Draft | None = No
                 ws[ref].number_format = fmt
         for ref in d.merges.get(table, []):
             ws.merge_cells(ref)
+        for r in d.hidden_rows.get(table, []):
+            ws.row_dimensions[r].hidden = True
         if title in d.hidden:
             ws.sheet_state = "hidden"
     wb.properties.creator = "tests/bad_inputs/make_cases.py"
     wb.properties.created = FIXED_XLSX_TIME
     wb.properties.modified = FIXED_XLSX_TIME
+    numbered = {f"xl/worksheets/sheet{i}.xml": title for i, title in enumerate(sheets, start=1)}
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).save()  # unlike save_workbook, keeps properties.modified
@@ -170,13 +176,30 @@ def _workbook_bytes(sheets: dict[str, list[list[str]]], draft: Draft | None = No
             data = src.read(info.filename)
             if info.filename == "docProps/core.xml":
                 data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + stamp + rb"\2", data)
-            if d.dimension and info.filename.startswith("xl/worksheets/"):
+            if d.dimension and info.filename.startswith("xl/worksheets/") and (
+                    d.dimension_sheet is None or numbered.get(info.filename) == d.dimension_sheet):
                 data = re.sub(rb'<dimension ref="[A-Z0-9:]+"', b'<dimension ref="' + d.dimension.encode() + b'"', data)
             fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_XLSX_TIME.timetuple()[:6])
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
             dst.writestr(fixed, data)
-    return out.getvalue()
+    data = out.getvalue()
+    if d.damaged_sheet is not None:
+        data = _damage_deflate(data, next(n for n, t in numbered.items() if t == d.damaged_sheet))
+    return data
+
+
+def _damage_deflate(data: bytes, member: str) -> bytes:
+    """The workbook with the middle of one member's compressed bytes overwritten: the zip's directory and every
+    other member intact, that member's deflate stream broken (as a bad sector or a cut transfer leaves it)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        info = archive.getinfo(member)
+    header = info.header_offset
+    name_len, extra_len = int.from_bytes(data[header + 26:header + 28], "little"), \
+        int.from_bytes(data[header + 28:header + 30], "little")
+    start = header + 30 + name_len + extra_len
+    middle = start + info.compress_size // 3
+    return data[:middle] + b"\xff" * 16 + data[middle + 16:]
 
 
 def write_draft(draft: Draft, folder: Path) -> None:
@@ -340,6 +363,8 @@ def _book_with(**changes) -> Callable[[Draft], None]:
                     d.tables[table].append(row)
             elif isinstance(getattr(d, key), list):
                 getattr(d, key).extend(value)
+            elif getattr(d, key) is None or isinstance(value, str):
+                setattr(d, key, value)
             else:
                 getattr(d, key).update(value)
     return apply
@@ -429,8 +454,28 @@ def _yaml(old: str, new: str) -> Callable[[Draft], None]:
     return apply
 
 
+APPRAISAL = """\
+appraisal:
+  items:
+    - {metric: coverage, weight: 40, full_at: 1.0}
+    - {metric: events, key: seminar, weight: 60, full_at: 2}
+  grades: {excellent: 90, good: 80, pass: 60}
+"""
+
+
+def _appraisal(old: str, new: str) -> Callable[[Draft], None]:
+    def apply(d: Draft) -> None:
+        assert old in APPRAISAL, old
+        d.meta = META + APPRAISAL.replace(old, new)
+    return apply
+
+
 def _gbk_yaml(d: Draft) -> None:
     d.raw["campaign.yaml"] = META.encode("gb18030")
+
+
+def _responses(*rows: list[str]) -> Callable[[Draft], None]:
+    return lambda d: d.tables.__setitem__("responses", [["survey_id", "question", "score", "respondent"], *rows])
 
 
 def _drop_row(table: str, row: int) -> Callable[[Draft], None]:
@@ -650,6 +695,16 @@ CASES: list[Case] = [
     Case("visit_outside_period", "a visit dated 2013-01-05, after the campaign's end",
          _add_row("visits", ["2013-01-05", "T2", "visit", "residents", "6", "", ""]), "visits.csv", 6, None,
          "2013-01-05 is outside 2012-01-01–2012-12-31", exit=0, shown="finding", findings=1),
+    Case("visit_before_start", "a visit of 600 persons dated 2011-12-31, the day before the campaign's start",
+         _add_row("visits", ["2011-12-31", "T2", "visit", "residents", "600", "", ""]), "visits.csv", 6, None,
+         "2011-12-31 is before the campaign's start 2012-01-01: this row is not counted",
+         exit=0, shown="finding", findings=1),
+    Case("commitment_due_before_start", "a commitment due 2011-11-30, before the campaign's start, never done",
+         lambda d: d.tables.__setitem__("commitments", [["commitment_id", "unit_id", "text", "due", "done"],
+                                                        ["K1", "T1", "修路", "2011-11-30", ""],
+                                                        ["K2", "T1", "建站", "2012-05-31", "2012-05-20"]]),
+         "commitments.csv", 2, None, "2011-11-30 is before the campaign's start 2012-01-01: this row is not counted",
+         exit=0, shown="finding", findings=1),
     # files left unread, workbooks refused before loading
     Case("xls_beside_csv", "an old units.xls lies beside units.csv", _raw_file("units.xls", _ole("Workbook")),
          "units.xls", None, None, "is an old-format Excel workbook (.xls) and is not read", exit=0, shown="note", notes=1),
@@ -678,6 +733,26 @@ CASES: list[Case] = [
          "units.csv", None, None, "table units is also a sheet of campaign.xlsx"),
     Case("two_files_one_table", "units.csv and Units.csv", _raw_file("Units.csv", _csv_text(BASE["units"]).encode()),
          "units.csv", None, None, "a second file for table units"),
+    # --- issue 24: workbooks that hide or understate rows, or hold a damaged part
+    Case("xlsx_dimension_understated", "campaign.xlsx: the visits sheet declares A1:G3 (2 rows) but holds 4 rows",
+         _book_with(dimension="A1:G3", dimension_sheet="visits"), f"{WORKBOOK} [visits]", None, None,
+         "the sheet declares its size as A1:G3 but holds rows up to row 5: every row is read",
+         exit=0, shown="note", notes=1),
+    Case("xlsx_hidden_rows", "campaign.xlsx: visits rows 3 and 4 hidden", _book_with(hidden_rows={"visits": [3, 4]}),
+         f"{WORKBOOK} [visits]", 3, None, "2 hidden rows read as data (rows 3, 4)", exit=0, shown="note", notes=1),
+    Case("xlsx_hidden_table_sheet", "campaign.xlsx: the visits sheet is hidden", _book_with(hidden=["visits"]),
+         f"{WORKBOOK} [visits]", None, None, "hidden sheet visits is read as the visits table",
+         exit=0, shown="note", notes=1),
+    Case("xlsx_damaged_deflate", "campaign.xlsx: the visits sheet's compressed data is damaged inside an intact zip",
+         _book_with(damaged_sheet="visits"), WORKBOOK, None, None,
+         "cannot be read as an .xlsx workbook (damaged compressed data)"),
+    # --- issue 24: rows that would count twice or look like another's
+    Case("duplicate_response", "respondent R1 answers question q1 of survey Q1 twice (rows 2 and 4)",
+         _responses(["Q1", "q1", "5", "R1"], ["Q1", "q1", "4", "R2"], ["Q1", "q1", "5", "R1"]), "responses.csv", 4,
+         "survey_id, respondent, question", "respondent R1 answers question q1 of survey Q1 again: rows 2 and 4"),
+    Case("unit_id_invisible_character", "units.csv gives T2 and T2 followed by a zero-width space (U+200B)",
+         _add_row("units", ["T2\u200b", "丙乡", "C", "township", "", ""]), "units.csv", 6, "unit_id",
+         "looks the same as the unit_id T2 in row 4 but differs by invisible characters (U+200B)"),
     # campaign.yaml, strict
     Case("yaml_unknown_key", "campaign.yaml says as-of instead of as_of", _yaml("as_of:", "as-of:"),
          "campaign.yaml", None, "as-of", "did you mean as_of?"),
@@ -704,6 +779,13 @@ CASES: list[Case] = [
          "is given twice (lines 5 and 6)"),
     Case("yaml_alias", "campaign.yaml uses a YAML anchor and alias", _yaml("as_of: 2012-06-30\n",
          "as_of: &day 2012-06-30\n"), "campaign.yaml", 5, None, "uses a YAML anchor (&day)"),
+    Case("yaml_appraisal_exponent_as_text", "campaign.yaml appraisal weight 1e308, which YAML reads as text",
+         _appraisal("weight: 40,", "weight: 1e308,"), "campaign.yaml", None, "appraisal.items[1].weight",
+         "item 1 (coverage): weight 1e308 is read as text, not a number: YAML needs a decimal point and a sign in an "
+         "exponent (write 1.0e+308)"),
+    Case("yaml_appraisal_weights_just_over", "campaign.yaml appraisal weights 40.000001 and 60 (100.000001)",
+         _appraisal("weight: 40,", "weight: 40.000001,"), "campaign.yaml", None, "appraisal.items",
+         "value '40.000001 + 60 = 100.000001': weights must add up to 100"),
     Case("yaml_too_large", "campaign.yaml padded past 1 MB", _yaml_pad,
          "campaign.yaml", None, None, "campaign.yaml is limited to 1 MB"),
     Case("yaml_not_utf8", "campaign.yaml saved in GB18030", _gbk_yaml,

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from analytics.data.contract import GROUPS, VISIT_KINDS
 from analytics.errors import Problem
 
 # Metrics an item may score (numeric, higher is better) -> what its key is: "indicator" (required), "question",
@@ -114,8 +115,14 @@ class _Found:
             self(column, None, code, known=", ".join(known), **params)
 
 
-def parse_appraisal(value: Any, file: str = "campaign.yaml") -> tuple[AppraisalSpec | None, list[Problem]]:
-    """The appraisal section as a spec, or None and every problem found (each naming its item)."""
+def parse_appraisal(value: Any, file: str = "campaign.yaml",
+                    vocabulary: dict[str, dict[str, dict[str, str]]] | None = None,
+                    ) -> tuple[AppraisalSpec | None, list[Problem]]:
+    """The appraisal section as a spec, or None and every problem found (each naming its item).
+
+    `vocabulary` holds campaign.yaml's own kinds and groups ({"kinds": {code: {zh, en}}, ...}): an item keyed
+    by a kind's or group's Chinese label (events: 座谈会) is read as its code, as the visits table reads it.
+    """
     bad = _Found(file)
     if not isinstance(value, dict):
         bad("appraisal", None, "mapping")
@@ -123,14 +130,31 @@ def parse_appraisal(value: Any, file: str = "campaign.yaml") -> tuple[AppraisalS
     for key in value:
         if key not in _SECTION_KEYS:
             bad.unknown_key(f"appraisal.{key}", "unknown_key", key, _SECTION_KEYS)
-    items = _items(value.get("items"), bad)
+    items = _items(value.get("items"), bad, _label_codes(vocabulary or {}))
     thresholds = _thresholds(value.get("grades"), bad)
     if bad.problems or items is None or thresholds is None:
         return None, bad.problems
     return AppraisalSpec(items=items, thresholds=thresholds), []
 
 
-def _items(raw: Any, bad: _Found) -> tuple[AppraisalItem, ...] | None:
+def _label_codes(vocabulary: dict[str, dict[str, dict[str, str]]]) -> dict[str, dict[str, str]]:
+    """For the keys of events and persons items: Chinese label -> code, the contract's and campaign.yaml's."""
+    out: dict[str, dict[str, str]] = {}
+    for what, base, extra in (("kind", VISIT_KINDS, "kinds"), ("group", GROUPS, "groups")):
+        labels = {zh: code for code, (zh, _en) in base.items()}
+        for code, names in (vocabulary.get(extra) or {}).items():
+            if isinstance(names, dict) and names.get("zh"):
+                labels[str(names["zh"])] = str(code)
+        out[what] = labels
+    return out
+
+
+def _shown(number: float) -> str:
+    """A weight as written, to the last digit that differs: 40, 60.000001, 1e+308."""
+    return str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
+
+
+def _items(raw: Any, bad: _Found, labels: dict[str, dict[str, str]]) -> tuple[AppraisalItem, ...] | None:
     if raw is None:
         bad("appraisal.items", None, "items_required")
         return None
@@ -141,7 +165,7 @@ def _items(raw: Any, bad: _Found) -> tuple[AppraisalItem, ...] | None:
     ok = True
     seen: dict[str, int] = {}
     for number, entry in enumerate(raw, start=1):
-        item = _item(number, entry, bad)
+        item = _item(number, entry, bad, labels)
         if item is None:
             ok = False
         elif item.code in seen:
@@ -155,13 +179,31 @@ def _items(raw: Any, bad: _Found) -> tuple[AppraisalItem, ...] | None:
         return None
     total = math.fsum(i.weight for i in items)
     if not math.isclose(total, _TOTAL_WEIGHT, rel_tol=0, abs_tol=1e-9):
-        shown = " + ".join(f"{i.weight:g}" for i in items)
-        bad("appraisal.items", f"{shown} = {total:g}", "weights_total", total=_TOTAL_WEIGHT)
+        shown = " + ".join(_shown(i.weight) for i in items)
+        bad("appraisal.items", f"{shown} = {_shown(total)}", "weights_total", total=_TOTAL_WEIGHT)
         return None
     return tuple(items)
 
 
-def _item(number: int, entry: Any, bad: _Found) -> AppraisalItem | None:
+def _text_number(value: Any) -> dict[str, str] | None:
+    """For a number YAML read as text (1e308: YAML 1.1 wants a decimal point and a sign in an exponent; "30" in
+    quotes), how to write it; None for anything else (other text is simply not a number)."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    try:
+        float(text)
+    except ValueError:
+        return None
+    mantissa, e, exponent = text.lower().partition("e")
+    if e:
+        mantissa = mantissa if "." in mantissa else f"{mantissa}.0"
+        exponent = exponent if exponent[:1] in "+-" else f"+{exponent}"
+        return {"text": text, "fixed": f"{mantissa}e{exponent}"}
+    return {"text": text, "fixed": text}
+
+
+def _item(number: int, entry: Any, bad: _Found, labels: dict[str, dict[str, str]]) -> AppraisalItem | None:
     """One item, or None after reporting each of its problems."""
     where = f"appraisal.items[{number}]"
     if not isinstance(entry, dict):
@@ -196,6 +238,8 @@ def _item(number: int, entry: Any, bad: _Found) -> AppraisalItem | None:
             ok = False
         else:
             key_text = str(key).strip()
+            taken = ITEM_METRICS.get(metric) if isinstance(metric, str) else None
+            key_text = labels.get(taken or "", {}).get(key_text, key_text)  # 座谈会 -> seminar
     if metric in ITEM_METRICS:
         if metric in _REQUIRED_KEY and key is None:
             bad(f"{where}.key", None, "key_required", **name)
@@ -207,12 +251,20 @@ def _item(number: int, entry: Any, bad: _Found) -> AppraisalItem | None:
     if "weight" not in entry:
         bad(f"{where}.weight", None, "weight_required", **name)
         ok = False
+    elif (as_text := _text_number(entry.get("weight"))) is not None:
+        code = "number_text_exponent" if as_text["fixed"] != as_text["text"] else "number_text"
+        bad(f"{where}.weight", entry.get("weight"), code, field="weight", **as_text, **name)
+        ok = False
     elif weight is None or weight <= 0:
         bad(f"{where}.weight", entry.get("weight"), "weight_positive", **name)
         ok = False
     full_at = _number(entry.get("full_at"))
     if "full_at" not in entry:
         bad(f"{where}.full_at", None, "full_at_required", **name)
+        ok = False
+    elif (as_text := _text_number(entry.get("full_at"))) is not None:
+        code = "number_text_exponent" if as_text["fixed"] != as_text["text"] else "number_text"
+        bad(f"{where}.full_at", entry.get("full_at"), code, field="full_at", **as_text, **name)
         ok = False
     elif full_at is None or full_at <= 0:
         bad(f"{where}.full_at", entry.get("full_at"), "full_at_positive", **name)
@@ -241,6 +293,11 @@ def _thresholds(raw: Any, bad: _Found) -> tuple[tuple[str, float], ...] | None:
             ok = False
             continue
         number = _number(raw[name])
+        as_text = _text_number(raw[name])
+        if as_text is not None and as_text["fixed"] != as_text["text"]:
+            bad(f"appraisal.grades.{name}", raw[name], "grade_text_exponent", **as_text)
+            ok = False
+            continue
         if number is None or not 0 <= number <= 100:
             bad(f"appraisal.grades.{name}", raw[name], "grade_range")
             ok = False

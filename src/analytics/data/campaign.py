@@ -31,8 +31,10 @@ class Campaign:
 
     def __init__(self, meta: CampaignMeta, tables: dict[str, pd.DataFrame], fingerprint: str, source: Path | None,
                  present: frozenset[str] = frozenset(), notes: tuple[Note, ...] = (),
-                 sources: dict[str, str] | None = None):
+                 sources: dict[str, str] | None = None, before_start: dict[str, pd.DataFrame] | None = None):
         self.meta = meta
+        # Rows dated before the campaign's start (docs/domain.md's window), kept out of `tables`: listed as findings.
+        self.before_start = dict(before_start or {})
         self.notes = tuple(notes)  # habits accepted while reading (analytics.errors.Note), shown by `validate`
         self.sources = dict(sources or {})  # table -> the file (or "book.xlsx [sheet]") it was read from
         self.tables = tables
@@ -88,7 +90,7 @@ class Campaign:
         whole campaign that stay true in the view (data-quality findings are judged among all rows).
         """
         view = Campaign(self.meta, {**self.tables, **tables}, self.fingerprint, self.source, self.present, self.notes,
-                        self.sources)
+                        self.sources, self.before_start)
         view.__dict__["hierarchy"] = self.hierarchy  # the cached_property's own slot: built once, shared
         view._empty = self._empty
         view.whole = self.whole

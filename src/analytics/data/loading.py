@@ -88,8 +88,9 @@ def _load(folder: Path, use_cache: bool) -> Campaign:
             found, ignored = ignored_files(folder, set(tables))
             if not found:
                 log.debug("loaded %s from the validated-data cache", folder)
-                return Campaign(meta, tables, key, folder, frozenset(tables), notes=(*ignored, *notes),
-                                sources=sources)
+                kept, early = split_window(tables, meta.start)
+                return Campaign(meta, kept, key, folder, frozenset(tables), notes=(*ignored, *notes),
+                                sources=sources, before_start=early)
     raws: dict[str, RawTable] = {}
     notes: list[Note] = []
     book_unreadable = False
@@ -129,8 +130,29 @@ def _load(folder: Path, use_cache: bool) -> Campaign:
     sources = {name: raw.file for name, raw in raws.items()}
     if use_cache:
         cache.write(key, tables, [*notes, *table_notes], sources)
-    return Campaign(meta, tables, key, folder, frozenset(tables), notes=(*ignored, *notes, *table_notes),
-                    sources=sources)
+    kept, early = split_window(tables, meta.start)
+    return Campaign(meta, kept, key, folder, frozenset(tables), notes=(*ignored, *notes, *table_notes),
+                    sources=sources, before_start=early)
+
+
+# DOMAIN.md's window: every figure counts rows dated on or after the campaign's start (targets and actuals go by
+# their targets' own periods). Each table's date that puts a row in or out of it.
+WINDOW_DATES = {"visits": "date", "surveys": "date", "commitments": "due"}
+
+
+def split_window(tables: dict[str, pd.DataFrame], start) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+    """(the tables without their rows dated before start, those rows by table): the rows every figure counts,
+    and the rows listed as findings and not counted (a responses row goes with its survey)."""
+    kept, early = dict(tables), {}
+    first = pd.Timestamp(start)
+    for name, column in WINDOW_DATES.items():
+        frame = tables.get(name)
+        if frame is None or frame.empty or column not in frame:
+            continue
+        before = (frame[column] < first).fillna(False).to_numpy(dtype=bool)
+        if before.any():
+            kept[name], early[name] = frame[~before], frame[before]
+    return kept, early
 
 
 def _sheet_reported(problems: list[Problem], book: Path, table: str) -> bool:

@@ -288,7 +288,7 @@ def _meta_from(doc: dict, file: str) -> tuple[CampaignMeta | None, list[Problem]
         bad("satisfaction_min", "meta.satisfaction_min", satisfaction_min if isinstance(satisfaction_min, str | int | float)
             else None)
     vocabulary = _vocabulary(doc.get("vocabulary"), file, problems)
-    appraisal = _appraisal(doc, file, problems)
+    appraisal = _appraisal(doc, file, problems, vocabulary)
     if problems:
         return None, problems
     return (
@@ -343,11 +343,11 @@ def _vocabulary(vocab: Any, file: str, problems: list[Problem]) -> dict[str, dic
     return extras
 
 
-def _appraisal(doc: dict, file: str, problems: list[Problem]) -> AppraisalSpec | None:
-    """The appraisal section as analytics.data.appraisal parses and checks it."""
+def _appraisal(doc: dict, file: str, problems: list[Problem], vocabulary: dict | None = None) -> AppraisalSpec | None:
+    """The appraisal section as analytics.data.appraisal parses and checks it (kind and group labels read as codes)."""
     if doc.get("appraisal") is None:
         return None
-    spec, found = parse_appraisal(doc["appraisal"], file)
+    spec, found = parse_appraisal(doc["appraisal"], file, vocabulary)
     problems.extend(found)  # each with its message code: they read in Chinese too
     return spec
 

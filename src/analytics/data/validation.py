@@ -409,6 +409,55 @@ def check_table(raw: RawTable, frame: pd.DataFrame, vocab: Vocabulary, unit_ids:
             values = ", ".join(f"{k}={_plain(frame.at[row, k])}" for k in key)
             problems.append(Problem.of(raw.file, int(row), ", ".join(key), values, "rule.repeated_key",
                                        key=", ".join(key)))
+    if raw.name == "responses" and all(k in present for k in _ONE_ANSWER):
+        problems.extend(_repeated_answers(raw, frame))
+    return problems
+
+
+# One answer per respondent, question and survey: a second one (a form entered twice) would count twice.
+_ONE_ANSWER = ("survey_id", "respondent", "question")
+
+
+def _repeated_answers(raw: RawTable, responses: pd.DataFrame) -> list[Problem]:
+    """Each later row answering a question of a survey that the same respondent answered already, naming both
+    rows. Rows without a respondent are anonymous forms and are not compared."""
+    key = list(_ONE_ANSWER)
+    named = responses[responses[key].notna().all(axis=1)]
+    named = named[named["respondent"].astype(str).str.strip() != ""]
+    first: dict[tuple, int] = {}
+    problems: list[Problem] = []
+    for row, survey, respondent, question in zip(named.index.tolist(), named["survey_id"].tolist(),
+                                                 named["respondent"].tolist(), named["question"].tolist(), strict=True):
+        at = (survey, respondent, question)
+        if at not in first:
+            first[at] = int(row)
+            continue
+        problems.append(Problem.of(raw.file, int(row), ", ".join(raw.shown(k) for k in key),
+                                   f"{survey}, {respondent}, {question}", "rule.repeated_answer", first=first[at],
+                                   again=int(row), respondent=respondent, question=question, survey=survey))
+    return problems
+
+
+# Characters a screen does not show: zero-width spaces and joiners, the BOM, soft hyphens, direction marks.
+def _visible(text: str) -> str:
+    return "".join(ch for ch in text if unicodedata.category(ch) not in ("Cf", "Cc", "Zl", "Zp")
+                   and ch not in "\u115f\u1160\u3164\uffa0")
+
+
+def _invisible_twins(raw: RawTable, units: pd.DataFrame) -> list[Problem]:
+    """unit_ids that differ only by characters nobody can see: two units that look like one."""
+    problems: list[Problem] = []
+    seen: dict[str, tuple[int, str]] = {}
+    for row, uid in zip(units.index.tolist(), units["unit_id"].tolist(), strict=True):
+        if not isinstance(uid, str):
+            continue
+        shown = _visible(uid)
+        if shown in seen and seen[shown][1] != uid:
+            other_row, other = seen[shown]
+            hidden = sorted({f"U+{ord(ch):04X}" for ch in uid + other if _visible(ch) == ""})
+            problems.append(Problem.of(raw.file, int(row), raw.shown("unit_id"), uid, "rule.unit_id_invisible",
+                                       other=other_row, chars=", ".join(hidden), shown=shown))
+        seen.setdefault(shown, (int(row), uid))
     return problems
 
 
@@ -495,10 +544,10 @@ def _plain(value: object) -> str:
 
 def check_hierarchy(raw: RawTable, units: pd.DataFrame) -> list[Problem]:
     """Existing parents, no cycles, at least one root."""
-    problems: list[Problem] = []
+    problems: list[Problem] = _invisible_twins(raw, units)
     ids = set(units["unit_id"].dropna())
     if not ids:
-        return []  # no unit_id could be read, which is reported already: every parent would look dangling
+        return problems  # no unit_id could be read, which is reported already: every parent would look dangling
     parents = [p if isinstance(p, str) and p else None for p in units["parent_id"]]
     parent_of = dict(zip(units["unit_id"], parents, strict=True))
     row_of = {uid: row for row, uid in units["unit_id"].items() if isinstance(uid, str)}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -66,7 +67,7 @@ def read_workbook_with_marker(path: Path) -> tuple[dict[str, RawTable], list[Pro
     try:
         book = load_workbook(path, read_only=True, data_only=True, keep_links=False)
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        return {}, [Problem.of(file, None, None, None, "xlsx.unreadable", detail=type(exc).__name__)], [], None
+        return {}, [Problem.of(file, None, None, None, "xlsx.unreadable", detail=_failure(exc))], [], None
     tables: dict[str, RawTable] = {}
     problems: list[Problem] = []
     notes: list[Note] = []
@@ -93,10 +94,22 @@ def read_workbook_with_marker(path: Path) -> tuple[dict[str, RawTable], list[Pro
                     problems.append(Problem.of(file, None, None, sheet, "xlsx.unknown_sheet", tables=", ".join(TABLES)))
                 continue
             where = f"{file} [{sheet}]"
+            declared = ws.max_row if ws.max_row is not None and ws.max_column is not None else None
+            ref = _declared_ref(ws) if declared is not None else None
+            ws.reset_dimensions()  # read every row the sheet holds, whatever its <dimension> says
             rows, formats, numbers = _sheet_rows(ws)
-            merges = _merged_ranges(path, info.path) if info else []
+            merges, hidden_rows = _sheet_extras(path, info.path) if info else ([], [])
             table, found = table_from_rows(rows, name, where, merges=merges, percent_formats=formats,
                                       numeric_cells=numbers)
+            if table is not None:
+                last = _last_filled(rows)
+                if declared is not None and last > declared:
+                    table.notes.append(Note.of(where, None, None, None, "xlsx.dimension_understated", ref=ref,
+                                               last=last))
+                read = sorted(r for r in hidden_rows if r in table.frame.index)
+                if read:
+                    table.notes.append(Note.of(where, read[0], None, None, "xlsx.hidden_rows_read", count=len(read),
+                                               rows=_row_list(read)))
             if marker is not None and table is not None and [p.code for p in found] == ["table.no_rows"]:
                 # A template offers every table: a sheet left with its header only is a table not used.
                 notes.append(Note.of(where, None, None, None, "xlsx.template_sheet_empty", table=name))
@@ -107,11 +120,18 @@ def read_workbook_with_marker(path: Path) -> tuple[dict[str, RawTable], list[Pro
                     table.notes.insert(0, Note.of(where, None, None, None, "xlsx.hidden_sheet_read", sheet=sheet,
                                                   table=name))
                 tables[name] = table
-    except Exception as exc:  # a sheet that breaks half-way (damaged XML inside a valid zip)
-        return {}, [Problem.of(file, None, None, None, "xlsx.unreadable", detail=type(exc).__name__)], [], None
+    except Exception as exc:  # a sheet that breaks half-way (damaged XML or deflate stream inside a valid zip)
+        return {}, [Problem.of(file, None, None, None, "xlsx.unreadable", detail=_failure(exc))], [], None
     finally:
         book.close()
     return tables, problems, notes, marker
+
+
+def _failure(exc: Exception) -> str:
+    """What broke, for the message: a damaged deflate stream is named as such, anything else by its type."""
+    if isinstance(exc, zlib.error):
+        return "damaged compressed data"
+    return type(exc).__name__
 
 
 def _template_marker(book) -> TemplateMarker | None:
@@ -172,7 +192,7 @@ def _declared_dimension(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str 
     try:
         with archive.open(info) as fh:
             head = fh.read(4096)
-    except (zipfile.BadZipFile, OSError, RuntimeError, EOFError):
+    except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, zlib.error):
         return None
     match = _DIMENSION.search(head)
     return match.group(1).decode() if match else None
@@ -205,7 +225,7 @@ def _sheets(path: Path) -> dict[str, _Sheet]:
     try:
         with zipfile.ZipFile(path) as archive:
             return _sheets_from(archive)
-    except (zipfile.BadZipFile, OSError):
+    except (zipfile.BadZipFile, OSError, zlib.error, EOFError):
         return {}
 
 
@@ -214,7 +234,7 @@ def _sheets_from(archive: zipfile.ZipFile) -> dict[str, _Sheet]:
     try:
         book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
         rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError):
+    except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError, zlib.error, EOFError):
         return {}
     targets = {r.get("Id"): r.get("Target", "") for r in rels.findall("p:Relationship", _NS)}
     out: dict[str, _Sheet] = {}
@@ -229,15 +249,19 @@ def _sheets_from(archive: zipfile.ZipFile) -> dict[str, _Sheet]:
 
 
 _MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+[0-9]+:[A-Z]+[0-9]+)\"")
+_ROW = re.compile(rb"<(?:\w+:)?row\s([^>]*)>")
+_ROW_NUMBER = re.compile(rb"\br=\"([0-9]+)\"")
+_ROW_HIDDEN = re.compile(rb"\bhidden=\"(?:1|true)\"")
 
 
-def _merged_ranges(path: Path, sheet_path: str) -> list[tuple[int, int, int, int]]:
-    """Merged ranges of a sheet as (first row, last row, first column, last column), from 1.
+def _sheet_extras(path: Path, sheet_path: str) -> tuple[list[tuple[int, int, int, int]], list[int]]:
+    """Merged ranges of a sheet as (first row, last row, first column, last column), from 1, and its hidden rows.
 
-    openpyxl's read-only mode does not load them; they sit after the cells in the sheet's XML, so the XML
+    openpyxl's read-only mode does not load them; merges sit after the cells in the sheet's XML, so the XML
     is streamed through once (a few hundred MB at most, see MAX_WORKBOOK_XML_BYTES).
     """
     out: list[tuple[int, int, int, int]] = []
+    hidden: set[int] = set()
     try:
         with zipfile.ZipFile(path) as archive, archive.open(sheet_path) as fh:
             tail = b""
@@ -247,10 +271,43 @@ def _merged_ranges(path: Path, sheet_path: str) -> list[tuple[int, int, int, int
                     first, last = match.group(1).decode().split(":")
                     (c1, r1), (c2, r2) = _coordinate(first), _coordinate(last)
                     out.append((min(r1, r2), max(r1, r2), min(c1, c2), max(c1, c2)))
-                tail = data[-200:]  # a range cut by the chunk boundary is found whole next time (duplicates dropped)
-    except (KeyError, zipfile.BadZipFile, OSError, RuntimeError, EOFError):
-        return out
-    return sorted(set(out))
+                for match in _ROW.finditer(data):
+                    attrs = match.group(1)
+                    number = _ROW_NUMBER.search(attrs)
+                    if number and _ROW_HIDDEN.search(attrs):
+                        hidden.add(int(number.group(1)))
+                tail = data[-200:]  # a tag cut by the chunk boundary is found whole next time (duplicates dropped)
+    except (KeyError, zipfile.BadZipFile, OSError, RuntimeError, EOFError, zlib.error):
+        return sorted(set(out)), sorted(hidden)
+    return sorted(set(out)), sorted(hidden)
+
+
+def _declared_ref(ws) -> str:
+    """The range a read-only sheet's <dimension> declares, as 'A1:G10'."""
+    first = f"{_letters(ws.min_column or 1)}{ws.min_row or 1}"
+    last = f"{_letters(ws.max_column)}{ws.max_row}"
+    return first if first == last else f"{first}:{last}"
+
+
+def _letters(n: int) -> str:
+    out = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _last_filled(rows: list[list[str]]) -> int:
+    """The spreadsheet row of the last row with a filled cell (0 for none)."""
+    for i in range(len(rows), 0, -1):
+        if any(c.strip() for c in rows[i - 1]):
+            return i
+    return 0
+
+
+def _row_list(rows: list[int], limit: int = 10) -> str:
+    shown = ", ".join(str(r) for r in rows[:limit])
+    return shown if len(rows) <= limit else f"{shown} … ({len(rows) - limit} more)"
 
 
 def _sheet_rows(ws) -> tuple[list[list[str]], dict[tuple[int, int], tuple[str, str]], set[tuple[int, int]]]:

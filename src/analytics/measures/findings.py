@@ -75,8 +75,12 @@ def standing_findings(
     threshold: float = OUTLIER_THRESHOLD,
     *,
     parent: dict[str, str | None] | None = None,
+    before_start: dict[str, pd.DataFrame] | None = None,
 ) -> list[dict]:
     """The findings of quality_flags that hold at any as_of (every one but no_actual), as rows of dicts.
+
+    `before_start`: rows dated before the campaign's start, kept out of `tables` (no figure counts them), each
+    listed here as not counted.
 
     Computed once, they serve every as_of (the explorer moves as_of without judging all rows again); no two
     findings here and in dated_findings share a (table, row, flag), so flag_frame orders them as one list."""
@@ -110,6 +114,10 @@ def standing_findings(
             outside = (frame["date"] < lo) | (frame["date"] > hi)
             add(name, frame, outside, "out_of_period", "date", "flag.outside_period",
                 lambda r, f=frame: {"date": f.at[r, "date"].date().isoformat(), "start": str(start), "end": str(end)})
+    for name, frame in (before_start or {}).items():
+        column = "due" if name == "commitments" else "date"
+        add(name, frame, pd.Series(True, index=frame.index), "out_of_period", column, "flag.before_start",
+            lambda r, f=frame, c=column: {"date": f.at[r, c].date().isoformat(), "start": str(start)})
     visits = tables.get("visits")
     if visits is not None and len(visits) >= 3:
         # Per kind: a lecture to a hall of residents is not an outlier among seminars of ten.

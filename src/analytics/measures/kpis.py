@@ -262,7 +262,8 @@ class UnitKpis:
         for t in self.targets.itertuples(index=False):
             rows += [(m, t.indicator, getattr(t, m)) for m in _TARGET_METRICS]
         for r in self.ratings.to_dict("records"):
-            rows += [(m, r["question"], r[c]) for m, c in _RATING_METRICS.items()]
+            rows += [(m, r["question"], _whole(r[c]) if m == "rating_count" else r[c])
+                     for m, c in _RATING_METRICS.items()]
         if self.commitments:
             rows += [(m, "", self.commitments[c]) for m, c in _COMMITMENT_METRICS.items()]
         if self.appraisal is not None:
@@ -508,6 +509,7 @@ class _Findings:
 
     def __init__(self, campaign: Campaign):
         self._tables = campaign.tables
+        self._early = campaign.before_start
         self._units = set(campaign.units["unit_id"].tolist())
         self._parent = campaign.hierarchy.parent
         self._start, self._end = campaign.meta.start, campaign.meta.end
@@ -519,7 +521,7 @@ class _Findings:
         if as_of not in self._by_date:
             if self._standing is None:
                 self._standing = standing_findings(self._tables, self._units, self._start, self._end,
-                                                   parent=self._parent)
+                                                   parent=self._parent, before_start=self._early)
                 self._standing_frame = flag_frame(self._standing)
             dated = dated_findings(self._tables, as_of)
             # Without a finding of this date, the standing ones alone: one frame for every such as_of.
@@ -580,11 +582,21 @@ def _figures(campaign: Campaign, when: dt.date, tolerance: float) -> pd.DataFram
         long = rated.melt(id_vars=["unit_id", "question"], value_vars=list(_RATING_METRICS.values()),
                           var_name="column")
         long["metric"] = long["column"].map({c: m for m, c in _RATING_METRICS.items()})
+        long["value"] = pd.Series([_whole(v) if m == "rating_count" else v
+                                   for m, v in zip(long["metric"], long["value"], strict=True)],
+                                  index=long.index, dtype=object)
         parts.append(long.rename(columns={"question": "key"})[KPI_COLUMNS])
     if "commitments" in campaign.present:
         figures = commitment_figures(commitments_at(campaign, when), closure, h.ids)
         parts += [_frame(figures[column], metric) for metric, column in _COMMITMENT_METRICS.items()]
     return pd.concat([p.astype({"value": object}) for p in parts], ignore_index=True)
+
+
+def _whole(value: object) -> object:
+    """A count as an int (melting counts with means makes them floats: 1020.0 in kpis.csv); NaN stays."""
+    if isinstance(value, float | np.floating) and math.isfinite(value) and float(value).is_integer():
+        return int(value)
+    return value
 
 
 def _frame(series: pd.Series, metric: str) -> pd.DataFrame:

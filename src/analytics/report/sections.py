@@ -348,7 +348,7 @@ class UnitReport:
         parts.append(self.ui.data_table(Table(TARGET_COLUMNS, rows)))
         untranslated = meta.untranslated_measures(targets["measure"], self.language)
         if untranslated:
-            parts.append(self.ui.note_list("untranslated_measures", untranslated))
+            parts.append(self.ui.note_list("note.untranslated_measures", untranslated))
         parts.append(self.ui.subheading("section.pace_over_time"))
         c = self.campaign
         for i, t in enumerate(targets.itertuples(index=False)):

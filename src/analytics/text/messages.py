@@ -104,6 +104,12 @@ MESSAGES: dict[str, dict[str, str]] = {
               "和隐藏的标记工作表不作为数据表读取"},
     "xlsx.template_sheet_empty": {"en": "a sheet of the template left empty: no {table} rows",
                                   "zh": "模板中未填写的工作表：没有{table}数据"},
+    "xlsx.dimension_understated": {
+        "en": "the sheet declares its size as {ref} but holds rows up to row {last}: every row is read",
+        "zh": "工作表声明的范围为{ref}，但数据一直到第{last}行：已读取全部行"},
+    "xlsx.hidden_rows_read": {
+        "en": "{count} hidden row{s} read as data (rows {rows}); unhide them to see what is counted, or delete them",
+        "zh": "{count}个隐藏行作为数据读取（第{rows}行）：请取消隐藏以核对计入的数据，或将其删除"},
     "xlsx.hidden_sheet_read": {"en": "hidden sheet {sheet} is read as the {table} table",
                                "zh": "隐藏的工作表{sheet}作为{table}表读取"},
     "xlsx.merged_filled": {
@@ -222,6 +228,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "rule.valid_gt_returned": {"en": "valid must not exceed returned", "zh": "有效数不能大于回收数"},
     "rule.period_reversed": {"en": "period_start must not be after period_end", "zh": "起始日期不能晚于截止日期"},
     "rule.repeated_key": {"en": "repeats an earlier row's key", "zh": "与前面某一行的{key_zh}完全相同"},
+    "rule.repeated_answer": {
+        "en": "respondent {respondent} answers question {question} of survey {survey} again: rows {first} and {again} "
+              "(one answer per respondent, question and survey; delete the repeated row)",
+        "zh": "答卷人{respondent}对问卷批次{survey}的问题{question}重复作答：第{first}行和第{again}行"
+              "（每位答卷人对每批问卷的每个问题只能有一个答案，请删除重复的行）"},
+    "rule.unit_id_invisible": {
+        "en": "looks the same as the unit_id {shown} in row {other} but differs by invisible characters ({chars}): "
+              "two units would look like one; delete the invisible characters",
+        "zh": "与第{other}行的单位编码{shown}看起来相同，但含有不可见字符（{chars}）：两个单位会显示得一模一样，"
+              "请删除不可见字符"},
     "rule.own_parent": {"en": "a unit cannot be its own parent", "zh": "单位不能是自己的上级单位"},
     "rule.no_root": {"en": "no root unit: one unit needs an empty parent_id",
                      "zh": "没有最上级单位：必须有一个单位的上级单位编码为空"},
@@ -325,6 +341,12 @@ MESSAGES: dict[str, dict[str, str]] = {
                                   "zh": "{item_zh}：必须填写weight（权重），即大于0的数"},
     "appraisal.weight_positive": {"en": "{item}: weight must be a number greater than 0",
                                   "zh": "{item_zh}：weight（权重）必须是大于0的数"},
+    "appraisal.number_text": {"en": "{item}: {field} {text} is text, not a number: write it without quotes",
+                               "zh": "{item_zh}：{field}的值{text}是文本而不是数：请去掉引号"},
+    "appraisal.number_text_exponent": {
+        "en": "{item}: {field} {text} is read as text, not a number: YAML needs a decimal point and a sign in an "
+              "exponent (write {fixed})",
+        "zh": "{item_zh}：{field}的值{text}被读作文本而不是数：YAML中的科学计数法需要小数点和正负号（请写作{fixed}）"},
     "appraisal.full_at_required": {
         "en": "{item}: full_at is required: the value that earns the full weight (1.0 for 100%)",
         "zh": "{item_zh}：必须填写full_at（满分值），即得到全部权重分的数值（100%写作1.0）"},
@@ -340,6 +362,9 @@ MESSAGES: dict[str, dict[str, str]] = {
                                      "zh": "不是等次名称：是否应为{suggestion}？"},
     "appraisal.grade_required": {"en": "is required: the lowest score of that grade (0 to 100)",
                                  "zh": "必须填写：该等次的最低分数（0至100）"},
+    "appraisal.grade_text_exponent": {
+        "en": "{text} is read as text, not a number: YAML needs a decimal point and a sign in an exponent (write {fixed})",
+        "zh": "{text}被读作文本而不是数：YAML中的科学计数法需要小数点和正负号（请写作{fixed}）"},
     "appraisal.grade_range": {"en": "must be a score from 0 to 100", "zh": "必须是0至100之间的分数"},
     "appraisal.grades_order": {"en": "thresholds must be in order: excellent > good > pass",
                                "zh": "分数线必须依次降低：优秀 > 良好 > 合格（excellent > good > pass）"},
@@ -357,6 +382,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "flag.returned_gt_issued": {"en": "returned {returned} > issued {issued}", "zh": "回收{returned}份，多于发放的{issued}份"},
     "flag.valid_gt_returned": {"en": "valid {valid} > returned {returned}", "zh": "有效{valid}份，多于回收的{returned}份"},
     "flag.not_in_units": {"en": "not in units", "zh": "不在单位表中"},
+    "flag.before_start": {"en": "{date} is before the campaign's start {start}: this row is not counted",
+                          "zh": "{date}早于活动开始日期{start}：此行不计入统计"},
     "flag.outside_period": {"en": "{date} is outside {start}–{end}", "zh": "{date}不在活动期间{start}至{end}内"},
     # {kind} is the visit kind's label in the message's language (the report and validate pass it so).
     "flag.outlier_kind": {"en": "modified z-score {z} among {kind} visits (threshold {threshold})",
@@ -469,6 +496,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "validate.period": {"en": "period {start} to {end}, as_of {as_of}", "zh": "期间{start}至{end}，截至{as_of}"},
     "validate.units": {"en": "units: {count} ({roots} root{s})", "zh": "单位：{count}个（最上级{roots}个）"},
     "validate.rows": {"en": "{table}: {count} rows", "zh": "{table}：{count}行"},
+    "validate.rows_before_start": {"en": "{table}: {count} rows ({early} dated before the start, not counted)",
+                                   "zh": "{table}：{count}行（其中{early}行早于活动开始日期，不计入统计）"},
     "validate.appraisal": {"en": "appraisal: {items}", "zh": "考核评分：{items}"},
     "validate.fingerprint": {"en": "fingerprint {fingerprint}", "zh": "数据指纹 {fingerprint}"},
     "validate.notes": {"en": "{count} note{s} (habits accepted and read as described):",
