@@ -1,0 +1,1 @@
+"""Measures: pure functions from KPI tables to the figures people read (restatements and revisions, ...)."""
