@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     import nbformat
 
     from analytics.batch.execution import Rendered
+    from analytics.batch.history import Published
     from analytics.batch.incremental import InputSnapshot
     from analytics.batch.kernels import WarmKernel
     from analytics.data.campaign import Campaign
@@ -86,6 +87,7 @@ class BatchResult:
     kernel_peak_mb: list[float] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # batch-level faults (exit 1)
     stale: list[str] = field(default_factory=list)  # units of the folder whose page shows other inputs
+    notes: list[str] = field(default_factory=list)  # what the run noticed and worked around (exit 0)
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -378,6 +380,7 @@ def _run_locked(options: BatchOptions, progress, campaign: Campaign, data_dir: P
     if options.assets == "shared":
         problems += _write_shared_asset(output)
     previous_doc = _read_manifest(out_dir)
+    notes: list[str] = []
     previous = {u["unit_id"]: u for u in previous_doc.get("units", []) if isinstance(u, dict) and "unit_id" in u}
     chosen = set(wanted)
     # Units of the folder outside this run: as their pages on disk show them (current or stale).
@@ -433,7 +436,7 @@ def _run_locked(options: BatchOptions, progress, campaign: Campaign, data_dir: P
     if not problems and _summary_current(previous_doc, manifest, {**others, **results}, output.layout):
         log.debug("index.html, kpis.csv and kpis.xlsx already show these data and pages: left as they are")
     else:
-        problems += _write_summary(output, campaign, {**others, **results}, as_of, options, downloads)
+        problems += _write_summary(output, campaign, {**others, **results}, as_of, options, downloads, notes)
     changed = InputSnapshot.take(data_dir, inputs).changed_since(inputs)
     if changed:
         problems.append(
@@ -451,7 +454,7 @@ def _run_locked(options: BatchOptions, progress, campaign: Campaign, data_dir: P
     failed = any(r.status == "failed" for r in ordered)
     stale = [u for u, r in others.items() if r.status == "stale"]
     return BatchResult(out_dir, ordered, 1 if failed or problems else 0, output.layout.index,
-                       time.perf_counter() - started, peaks, problems, stale)
+                       time.perf_counter() - started, peaks, problems, stale, notes)
 
 
 class _Downloads:
@@ -462,12 +465,13 @@ class _Downloads:
         # Imported here, not in the thread, and under pool.IMPORTING: modules imported by two threads at once can
         # meet half-initialised in a circular import.
         with IMPORTING:
+            import analytics.batch.history
             import analytics.kpis
             import analytics.report.downloads
             import analytics.report.index
             import analytics.report.scorecard  # noqa: F401
 
-        self._built: dict[str, str | bytes] = {}
+        self._built: dict[str, Any] = {}
         self._error: BaseException | None = None
         self.summary = None  # report.index.index_summary_of, once built
         self._thread = threading.Thread(target=self._build, args=(campaign, as_of, options), name="downloads",
@@ -487,33 +491,37 @@ class _Downloads:
         except Exception:  # noqa: BLE001 - index_html builds it again, and says what is wrong
             self.summary = None
 
-    def get(self) -> dict[str, str | bytes]:
+    def get(self) -> dict[str, Any]:
         self._thread.join()
         if self._error is not None:
             raise self._error
         return self._built
 
 
-def _build_downloads(campaign: Campaign, as_of: dt.date, options: BatchOptions) -> dict[str, str | bytes]:
-    """kpis.csv's text and kpis.xlsx's bytes."""
+def _build_downloads(campaign: Campaign, as_of: dt.date, options: BatchOptions) -> dict[str, Any]:
+    """kpis.csv's text and kpis.xlsx's bytes, and the KPI table they publish (history.Published)."""
+    from analytics.batch.history import published_kpis
     from analytics.kpis import cached_kpi_table
     from analytics.report.downloads import kpis_csv, kpis_xlsx
     from analytics.report.scorecard import campaign_scorecard
 
-    kpis = cached_kpi_table(campaign, as_of, options.tolerance)
-    return {OutputLayout.KPIS_CSV: kpis_csv(campaign, kpis),
+    kpis = published_kpis(campaign, cached_kpi_table(campaign, as_of, options.tolerance), as_of, options.tolerance,
+                          output_folder(options.out_dir, campaign.meta.id), previous_as_of=None)
+    return {OutputLayout.KPIS_CSV: kpis_csv(campaign, kpis.table), OutputLayout.HISTORY: kpis,
             OutputLayout.KPIS_XLSX: kpis_xlsx(campaign, campaign_scorecard(campaign, as_of, options.tolerance),
                                               options.language)}
 
 
 def _write_summary(output: _Output, campaign: Campaign, results: dict[str, UnitResult], as_of: dt.date,
-                   options: BatchOptions, downloads: _Downloads | None = None) -> list[str]:
-    """kpis.csv, kpis.xlsx and index.html, from the campaign as loaded at the start; what could not be written."""
+                   options: BatchOptions, downloads: _Downloads | None = None,
+                   notes: list[str] | None = None) -> list[str]:
+    """kpis.csv, kpis.xlsx and index.html, from the campaign as loaded at the start, then the snapshot of what
+    kpis.csv published (history/); what could not be written. Damaged snapshots are added to `notes`."""
     if not output.present():
         return []  # said once, by the caller
     from analytics.report.index import index_html
 
-    problems = []
+    problems, written = [], set()
     built = downloads.get() if downloads is not None else _build_downloads(campaign, as_of, options)
     for name, build, encoding in (
         (OutputLayout.KPIS_CSV, lambda: built[OutputLayout.KPIS_CSV], "utf-8-sig"),
@@ -524,9 +532,26 @@ def _write_summary(output: _Output, campaign: Campaign, results: dict[str, UnitR
     ):
         try:
             output.write(name, build(), encoding)
+            written.add(name)
         except OSError as exc:
             problems.append(cannot_write(name, exc))
+    if notes is not None:
+        notes += built[OutputLayout.HISTORY].notes
+    if OutputLayout.KPIS_CSV in written:
+        problems += _write_snapshot(output, built[OutputLayout.HISTORY])
     return problems
+
+
+def _write_snapshot(output: _Output, published: Published) -> list[str]:
+    """What kpis.csv now publishes, as the next version in history/ (none when the latest holds the same table)."""
+    from analytics.batch.history import publish
+
+    try:
+        if output.present():
+            publish(published, output.root)
+    except OSError as exc:
+        return [cannot_write(f"{OutputLayout.HISTORY}/{published.as_of.isoformat()}", exc)]
+    return []
 
 
 def _write_shared_asset(output: _Output) -> list[str]:
