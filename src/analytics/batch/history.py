@@ -163,7 +163,7 @@ def read_snapshot(path: Path) -> Snapshot:
         raise ValueError("not a snapshot's name")
     try:
         data = pq.read_table(path)
-    except (OSError, pa.ArrowException) as exc:
+    except Exception as exc:  # noqa: BLE001 - whatever the reader meets in a damaged file, it is not a snapshot
         raise ValueError(f"not a readable Parquet file ({exc})") from None
     if not data.schema.remove_metadata().equals(SCHEMA):
         raise ValueError(f"columns {', '.join(f'{f.name} {f.type}' for f in data.schema)} are not a snapshot's")
@@ -175,14 +175,23 @@ def read_snapshot(path: Path) -> Snapshot:
         raise ValueError("its metadata is not a snapshot's (format 1)")
     if info["as_of"] != path.parent.name or info["version"] != int(match.group(1)):
         raise ValueError(f"its metadata says as_of {info['as_of']} version {info['version']}")
-    return Snapshot(path, int(match.group(1)), info, _table_of(data))
+    try:
+        table = _table_of(data)
+    except Exception as exc:  # noqa: BLE001 - a file that cannot be read whole is damaged
+        raise ValueError(f"its rows cannot be read ({exc})") from None
+    return Snapshot(path, int(match.group(1)), info, table)
 
 
 def read_snapshots(folder: Path, as_of: dt.date, notes: list[str]) -> list[Snapshot]:
     """Every readable snapshot of as_of in a history folder, oldest first; a note for each damaged one."""
     day = Path(folder) / as_of.isoformat()
     found = []
-    for _, path in _versions(day):
+    try:
+        versions = _versions(day)
+    except OSError as exc:
+        notes.append(f"{OutputLayout.HISTORY}/{day.name} cannot be read and was not used: {exc.strerror or exc}")
+        return []
+    for _, path in versions:
         try:
             found.append(read_snapshot(path))
         except ValueError as exc:
