@@ -26,6 +26,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -142,17 +143,17 @@ def named_table(campaign: Campaign, table: pd.DataFrame) -> pd.DataFrame:
 
 def snapshot_bytes(named: pd.DataFrame, info: dict[str, Any]) -> bytes:
     """A snapshot's Parquet file: kpis.csv's table in typed columns, the run's metadata in the schema."""
-    values = list(named["value"])
-    text = [v if isinstance(v, str) else None for v in values]
-    whole = [int(v) if _is_int(v) else None for v in values]
-    real = [None if t is not None or w is not None else _as_float(v) for v, t, w in zip(values, text, whole,
-                                                                                       strict=True)]
-    columns = {c: [str(v) if v is not None else "" for v in named[c].astype(object)]
-               for c in ("unit_id", "unit_name", "metric", "key")}
-    table = pa.Table.from_pydict({**columns, "value_int": whole, "value_float": real, "value_text": text},
-                                 schema=SCHEMA.with_metadata({METADATA_KEY: json.dumps(info, sort_keys=True)}))
+    values = named["value"].to_numpy(dtype=object)
+    text, whole, real = _kinds(values)
+    ints = np.zeros(len(values), dtype="int64")
+    ints[whole] = values[whole].astype("int64")
+    columns = [pa.array(named[c].astype(str).to_numpy(dtype=object), type=pa.string())
+               for c in ("unit_id", "unit_name", "metric", "key")]
+    columns += [pa.array(ints, mask=~whole), pa.array(real, mask=text | whole),
+                pa.array(np.where(text, values, None), type=pa.string())]
+    metadata = {METADATA_KEY: json.dumps(info, sort_keys=True)}
     sink = io.BytesIO()
-    pq.write_table(table, sink, compression="zstd")
+    pq.write_table(pa.Table.from_arrays(columns, schema=SCHEMA.with_metadata(metadata)), sink, compression="zstd")
     return sink.getvalue()
 
 
@@ -210,11 +211,25 @@ def _versions(day: Path) -> list[tuple[int, Path]]:
 
 
 def _table_of(data: pa.Table) -> pd.DataFrame:
-    columns = data.to_pydict()
-    value = [t if t is not None else w if w is not None else (math.nan if f is None else f)
-             for w, f, t in zip(columns["value_int"], columns["value_float"], columns["value_text"], strict=True)]
-    return pd.DataFrame({**{c: pd.Series(columns[c], dtype=object) for c in ("unit_id", "unit_name", "metric", "key")},
-                         "value": pd.Series(value, dtype=object)})
+    """A snapshot's rows as kpis.csv's table: the value from whichever typed column holds it (NaN: no data)."""
+    value = data.column("value_float").fill_null(math.nan).to_numpy().astype(object)
+    ints = data.column("value_int")
+    whole = ints.is_valid().to_numpy(zero_copy_only=False)
+    value[whole] = ints.fill_null(0).to_numpy()[whole].astype(object)
+    texts = data.column("value_text")
+    text = texts.is_valid().to_numpy(zero_copy_only=False)
+    value[text] = texts.to_numpy()[text]
+    out = {c: data.column(c).to_pandas() for c in ("unit_id", "unit_name", "metric", "key")}
+    return pd.DataFrame({**out, "value": pd.Series(value, dtype=object)})
+
+
+def _kinds(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which values are text, which whole numbers (numpy's integers and bools too), and every value as a float
+    (NaN for text and no data)."""
+    text = np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values))
+    whole = np.fromiter((isinstance(v, numbers.Integral) for v in values), dtype=bool, count=len(values))
+    real = pd.to_numeric(pd.Series(values, dtype=object).where(~text), errors="coerce")
+    return text, whole, real.to_numpy(dtype="float64", na_value=np.nan)
 
 
 def _same_table(a: pd.DataFrame, b: pd.DataFrame) -> bool:
@@ -222,27 +237,14 @@ def _same_table(a: pd.DataFrame, b: pd.DataFrame) -> bool:
     if len(a) != len(b):
         return False
     for column in ("unit_id", "unit_name", "metric", "key"):
-        if [str(v) for v in a[column]] != [str(v) for v in b[column]]:
+        if not np.array_equal(a[column].astype(str).to_numpy(dtype=object),
+                              b[column].astype(str).to_numpy(dtype=object)):
             return False
-    return all(_same_value(x, y) for x, y in zip(a["value"], b["value"], strict=True))
-
-
-def _same_value(x: object, y: object) -> bool:
-    if isinstance(x, str) or isinstance(y, str):
-        return x == y
-    fx, fy = _as_float(x), _as_float(y)
-    return (math.isnan(fx) and math.isnan(fy)) or (fx == fy and _is_int(x) == _is_int(y))
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, numbers.Integral)  # numpy's integers too
-
-
-def _as_float(value: object) -> float:
-    try:
-        return float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return math.nan
+    av, bv = a["value"].to_numpy(dtype=object), b["value"].to_numpy(dtype=object)
+    (a_text, a_whole, a_real), (b_text, b_whole, b_real) = _kinds(av), _kinds(bv)
+    same_real = (a_real == b_real) | (np.isnan(a_real) & np.isnan(b_real))
+    same = np.where(a_text, b_text & (av == bv), ~b_text & (a_whole == b_whole) & same_real)
+    return bool(same.all())
 
 
 def _lights_of(table: pd.DataFrame) -> dict[str, float] | None:

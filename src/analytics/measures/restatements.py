@@ -28,29 +28,31 @@ COMPARISON_PREFIX = "light"
 
 
 def compared_figures(table: pd.DataFrame) -> pd.DataFrame:
-    """The rows of a KPI table that are figures (not comparison rows), one per unit, metric and key."""
+    """The rows of a KPI table that are figures (not comparison rows), one per unit, metric and key, with each
+    value's kind and rounded number (`_text`, `_number`) for comparing."""
     metric = table["metric"].astype(str)
     kept = ~(metric.isin(COMPARISON_METRICS) | metric.str.endswith(COMPARISON_SUFFIXES)
              | metric.str.startswith(COMPARISON_PREFIX))
-    figures = table.loc[kept.to_numpy(), COLUMNS].drop_duplicates(FIGURE)
-    return figures.astype({c: object for c in COLUMNS}).reset_index(drop=True)
+    figures = table.loc[kept.to_numpy(), COLUMNS].astype({c: str for c in FIGURE}).drop_duplicates(FIGURE)
+    figures = figures.reset_index(drop=True).astype({"value": object})
+    figures["_text"] = _is_text(figures["value"])
+    figures["_number"] = _rounded(figures["value"], figures["_text"].to_numpy())
+    return figures
 
 
 def same_values(a: pd.Series, b: pd.Series) -> np.ndarray:
     """Per position, whether two figures' values are the same: numbers rounded to 6 decimals, text as is."""
     a_text, b_text = _is_text(a), _is_text(b)
-    a_num, b_num = _rounded(a, a_text), _rounded(b, b_text)
-    numbers = (a_num == b_num) | (np.isnan(a_num) & np.isnan(b_num))
-    texts = a.astype(object).to_numpy() == b.astype(object).to_numpy()
-    return np.where(a_text & b_text, texts, ~a_text & ~b_text & numbers)
+    return _same(a.astype(object).to_numpy(), a_text, _rounded(a, a_text),
+                 b.astype(object).to_numpy(), b_text, _rounded(b, b_text))
 
 
 def restated_rows(recomputed: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
     """`restated` rows: each figure of `recomputed` (the KPI table recomputed now at the previous as_of) whose value
     differs from `published` (that as_of's latest snapshot); value = the figure as published."""
-    now = compared_figures(recomputed)
-    held = now.merge(compared_figures(published), on=FIGURE, how="inner", suffixes=("", "_published"))
-    changed = held[~same_values(held["value"], held["value_published"])]
+    held = compared_figures(recomputed).merge(compared_figures(published), on=FIGURE, how="inner",
+                                              suffixes=("", "_published"))
+    changed = held[~_same_merged(held)]
     return _rows(changed, RESTATED, changed["value_published"])
 
 
@@ -60,17 +62,17 @@ def revised_rows(current: pd.DataFrame, snapshots: Sequence[pd.DataFrame]) -> pd
     (in the oldest snapshot that holds it)."""
     now = compared_figures(current)
     changed = np.zeros(len(now), dtype=bool)
-    first = pd.Series([None] * len(now), index=now.index, dtype=object)
+    first = np.full(len(now), None, dtype=object)
     first_seen = np.zeros(len(now), dtype=bool)
     for snapshot in snapshots:
         held = now.merge(compared_figures(snapshot), on=FIGURE, how="left", suffixes=("", "_published"),
                          indicator=True)
         there = (held["_merge"] == "both").to_numpy()
-        changed |= there & ~same_values(held["value"], held["value_published"])
+        changed |= there & ~_same_merged(held)
         new = there & ~first_seen
-        first[new] = held["value_published"].to_numpy()[new]
+        first[new] = held["value_published"].to_numpy(dtype=object)[new]
         first_seen |= there
-    return _rows(now[changed], REVISED, first[changed])
+    return _rows(now[changed], REVISED, pd.Series(first[changed], dtype=object))
 
 
 def with_restatements(table: pd.DataFrame, *rows: pd.DataFrame) -> pd.DataFrame:
@@ -104,6 +106,21 @@ def _is_text(values: pd.Series) -> np.ndarray:
 def _rounded(values: pd.Series, text: np.ndarray) -> np.ndarray:
     numbers = pd.to_numeric(values.astype(object).where(~text), errors="coerce")
     return np.round(numbers.to_numpy(dtype="float64", na_value=np.nan), DECIMALS)
+
+
+def _same_merged(held: pd.DataFrame) -> np.ndarray:
+    """_same over a merge of two compared_figures frames (the second's columns suffixed `_published`); rows
+    without the second side (a left merge) mean nothing: callers keep only the rows held by both."""
+    text_b = held["_text_published"].fillna(False).to_numpy(dtype=bool)
+    return _same(held["value"].to_numpy(dtype=object), held["_text"].to_numpy(dtype=bool),
+                 held["_number"].to_numpy(dtype="float64"), held["value_published"].to_numpy(dtype=object), text_b,
+                 held["_number_published"].to_numpy(dtype="float64", na_value=np.nan))
+
+
+def _same(a: np.ndarray, a_text: np.ndarray, a_number: np.ndarray, b: np.ndarray, b_text: np.ndarray,
+          b_number: np.ndarray) -> np.ndarray:
+    numbers = (a_number == b_number) | (np.isnan(a_number) & np.isnan(b_number))
+    return np.where(a_text & b_text, a == b, ~a_text & ~b_text & numbers)
 
 
 def _missing(value: object) -> bool:
