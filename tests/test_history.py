@@ -190,3 +190,13 @@ def test_snapshot_schema_is_what_the_docs_say():
         ("unit_id", "string"), ("unit_name", "string"), ("metric", "string"), ("key", "string"),
         ("value_int", "int64"), ("value_float", "double"), ("value_text", "string")]
     assert isinstance(SCHEMA, pa.Schema)
+
+
+def test_a_history_that_is_not_a_folder_cannot_be_written_and_has_nothing_to_read(make_campaign, tmp_path):
+    (tmp_path / "history").write_text("not a folder", encoding="utf-8")
+    campaign = _campaign(make_campaign, 400)
+    published = published_kpis(campaign, kpi_table(campaign, APRIL), APRIL, 1.0, tmp_path, APRIL)
+    assert published.notes == [] and published.latest is None
+    with pytest.raises(OSError):
+        publish(published, tmp_path)  # the run lists it as a file it could not write (exit 1)
+    assert (tmp_path / "history").read_text(encoding="utf-8") == "not a folder"
