@@ -176,9 +176,13 @@ def output_file(out: str) -> Path | None:
 @_notebook_option("tolerance")
 @click.option("--out", "out", default="-", show_default=True,
               help="Write the CSV to this file (a new path or a regular file); - is standard output.")
-def kpis(data_dir: Path, as_of, tolerance, out: str) -> None:
+@click.option("--reports", "reports", default=None, metavar="OUT_DIR",
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="An output folder of `run`: add `restated` and `revised` rows from its published snapshots.")
+def kpis(data_dir: Path, as_of, tolerance, out: str, reports: Path | None) -> None:
     """Every unit's KPIs as a tidy CSV: unit_id, unit_name, metric, key, value (text never runs as a spreadsheet
     formula)."""
+    from analytics.batch.history import published_kpis
     from analytics.data.loading import read_campaign
     from analytics.measures.kpis import kpi_table
     from analytics.report.downloads import kpis_csv
@@ -189,7 +193,11 @@ def kpis(data_dir: Path, as_of, tolerance, out: str) -> None:
     when = campaign.as_of(as_of)  # UsageError outside start … end + 366 days
     if tolerance is None:
         tolerance = NOTEBOOK_PARAMETERS["tolerance"].default
-    table = kpi_table(campaign, as_of=when, tolerance=tolerance)
+    published = published_kpis(campaign, kpi_table(campaign, as_of=when, tolerance=tolerance), when, tolerance,
+                               reports, previous_as_of=None)
+    for note in published.notes:
+        click.echo(f"note: {note}", err=True)
+    table = published.table
     text = kpis_csv(campaign, table)
     if target is None:
         click.echo(text, nl=False)
@@ -233,6 +241,8 @@ def run(params_file: Path | None, **flags) -> None:
     if result.stale:
         click.echo(f"stale: {len(result.stale)} other page(s) of {result.out_dir} were made from other data "
                    "and are marked stale in index.html; run without --units to refresh them", err=True)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
     for problem in result.problems:
         click.echo(f"error: {problem}", err=True)
     click.echo(f"index: {result.index.resolve()}")

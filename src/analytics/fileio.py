@@ -3,10 +3,12 @@
 A new file gets the permissions any tool would give it (0666 less the umask: 0644 by default), not
 mkstemp's private 0600, so colleagues and web servers can read published reports; a replaced file keeps
 its mode. Only regular files are ever replaced: a device, FIFO or folder at the path is refused.
+`write_bytes_new` writes a file that must not exist yet (published snapshots), never replacing one.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -74,6 +76,38 @@ def write_bytes_atomic(path: Path, data: bytes, make_parents: bool = True) -> No
         mode = stat.S_IMODE(os.stat(path).st_mode)
     except FileNotFoundError:
         mode = 0o666 & ~current_umask()
+    tmp = _written_temp(path, data, mode)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        _discard(tmp)
+        raise
+
+
+def write_bytes_new(path: Path, data: bytes) -> None:
+    """Write a new file atomically, never replacing one: FileExistsError when something is at `path`.
+
+    The whole file appears at once (a hard link from the temporary sibling, then the sibling is removed), with
+    the mode a new file gets (0666 less the umask). The parent folder must exist. On a file system without hard
+    links, the temporary file is renamed after a check that the path is free (callers hold the folder's lock).
+    """
+    path = Path(path)
+    tmp = _written_temp(path, data, 0o666 & ~current_umask())
+    try:
+        try:
+            os.link(tmp, path)
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOSYS):
+                raise
+            if os.path.lexists(path):
+                raise FileExistsError(errno.EEXIST, "a file is already there; never replaced", str(path)) from None
+            os.rename(tmp, path)
+    finally:
+        _discard(tmp)
+
+
+def _written_temp(path: Path, data: bytes, mode: int) -> str:
+    """A temporary sibling of `path` (`.<name>.<random>.tmp`) holding `data`, with `mode`, synced to disk."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -81,13 +115,17 @@ def write_bytes_atomic(path: Path, data: bytes, make_parents: bool = True) -> No
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        _discard(tmp)
         raise
+    return tmp
+
+
+def _discard(tmp: str) -> None:
+    try:
+        os.unlink(tmp)
+    except FileNotFoundError:
+        pass
 
 
 def write_text_atomic(path: Path, text: str, encoding: str = "utf-8", make_parents: bool = True) -> None:

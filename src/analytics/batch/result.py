@@ -32,6 +32,7 @@ class BatchResult:
     kernel_peak_mb: list[float] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # batch-level faults (exit 1)
     stale: list[str] = field(default_factory=list)  # units of the folder whose page shows other inputs
+    notes: list[str] = field(default_factory=list)  # what the run noticed and worked around (exit 0)
 
     def counts(self) -> dict[str, int]:
         return status_counts(self.units)

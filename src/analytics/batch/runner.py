@@ -119,6 +119,7 @@ class Run:
     results: dict[str, UnitResult] = field(default_factory=dict)  # the wanted units done so far
     others: dict[str, UnitResult] = field(default_factory=dict)  # the folder's other units, as it holds them
     problems: list[str] = field(default_factory=list)  # batch-level faults
+    notes: list[str] = field(default_factory=list)  # what the run noticed and worked around (damaged snapshots)
     manifest: ManifestRecorder | None = None
 
     @functools.cached_property
@@ -244,7 +245,8 @@ def _run_locked(run: Run) -> BatchResult:
                                                                                  run.output.layout):
         log.debug("index.html, kpis.csv and kpis.xlsx already show these data and pages: left as they are")
     else:
-        run.problems += summary.write_summary(run.output, run.campaign, units, run.as_of, run.options, downloads)
+        run.problems += summary.write_summary(run.output, run.campaign, units, run.as_of, run.options, downloads,
+                                              run.notes)
     return _finish(run, peaks)
 
 
@@ -356,4 +358,4 @@ def _finish(run: Run, peaks: list[float]) -> BatchResult:
     failed = any(r.status == PageState.FAILED for r in ordered)
     stale = [u for u, r in run.others.items() if r.status == PageState.STALE]
     return BatchResult(out_dir, ordered, 1 if failed or run.problems else 0, run.output.layout.index,
-                       time.perf_counter() - run.started, peaks, run.problems, stale)
+                       time.perf_counter() - run.started, peaks, run.problems, stale, run.notes)

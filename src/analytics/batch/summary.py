@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from typing import Any
 
+from analytics.batch.history import Published, publish, published_kpis
 from analytics.batch.manifest import Manifest, page_states
 from analytics.batch.options import BatchOptions
-from analytics.batch.output import Output, cannot_write
+from analytics.batch.output import Output, cannot_write, output_folder
 from analytics.batch.result import UnitResult
 from analytics.data.campaign import Campaign
 from analytics.measures.kpis import cached_kpi_table
@@ -26,10 +28,11 @@ from analytics.report.scorecard import campaign_scorecard
 SUMMARY_FILES = (OutputLayout.INDEX, OutputLayout.KPIS_CSV, OutputLayout.KPIS_XLSX)
 
 
-def build_downloads(campaign: Campaign, as_of: dt.date, options: BatchOptions) -> dict[str, str | bytes]:
-    """kpis.csv's text and kpis.xlsx's bytes."""
-    kpis = cached_kpi_table(campaign, as_of, options.tolerance)
-    return {OutputLayout.KPIS_CSV: kpis_csv(campaign, kpis),
+def build_downloads(campaign: Campaign, as_of: dt.date, options: BatchOptions) -> dict[str, Any]:
+    """kpis.csv's text and kpis.xlsx's bytes, and the KPI table they publish (history.Published)."""
+    kpis = published_kpis(campaign, cached_kpi_table(campaign, as_of, options.tolerance), as_of, options.tolerance,
+                          output_folder(options.out_dir, campaign.meta.id), previous_as_of=None)
+    return {OutputLayout.KPIS_CSV: kpis_csv(campaign, kpis.table), OutputLayout.HISTORY: kpis,
             OutputLayout.KPIS_XLSX: kpis_xlsx(campaign, campaign_scorecard(campaign, as_of, options.tolerance),
                                               options.language)}
 
@@ -39,7 +42,7 @@ class Downloads:
     summary took 0.3-0.6 s after the last page)."""
 
     def __init__(self, campaign: Campaign, as_of: dt.date, options: BatchOptions):
-        self._built: dict[str, str | bytes] = {}
+        self._built: dict[str, Any] = {}
         self._error: BaseException | None = None
         self.summary = None  # report.index.index_summary_of, once built
         self._thread = threading.Thread(target=self._build, args=(campaign, as_of, options), name="downloads",
@@ -57,7 +60,7 @@ class Downloads:
         except Exception:  # noqa: BLE001 - index_html builds it again, and says what is wrong
             self.summary = None
 
-    def get(self) -> dict[str, str | bytes]:
+    def get(self) -> dict[str, Any]:
         self._thread.join()
         if self._error is not None:
             raise self._error
@@ -65,11 +68,13 @@ class Downloads:
 
 
 def write_summary(output: Output, campaign: Campaign, results: dict[str, UnitResult], as_of: dt.date,
-                  options: BatchOptions, downloads: Downloads | None = None) -> list[str]:
-    """kpis.csv, kpis.xlsx and index.html, from the campaign as loaded at the start; what could not be written."""
+                  options: BatchOptions, downloads: Downloads | None = None,
+                  notes: list[str] | None = None) -> list[str]:
+    """kpis.csv, kpis.xlsx and index.html, from the campaign as loaded at the start, then the snapshot of what
+    kpis.csv published (history/); what could not be written. Damaged snapshots are added to `notes`."""
     if not output.present():
         return []  # said once, by the caller
-    problems = []
+    problems, written = [], set()
     built = downloads.get() if downloads is not None else build_downloads(campaign, as_of, options)
     for name, build, encoding in (
         (OutputLayout.KPIS_CSV, lambda: built[OutputLayout.KPIS_CSV], "utf-8-sig"),
@@ -80,9 +85,24 @@ def write_summary(output: Output, campaign: Campaign, results: dict[str, UnitRes
     ):
         try:
             output.write(name, build(), encoding)
+            written.add(name)
         except OSError as exc:
             problems.append(cannot_write(name, exc))
+    if notes is not None:
+        notes += built[OutputLayout.HISTORY].notes
+    if OutputLayout.KPIS_CSV in written:
+        problems += write_snapshot(output, built[OutputLayout.HISTORY])
     return problems
+
+
+def write_snapshot(output: Output, published: Published) -> list[str]:
+    """What kpis.csv now publishes, as the next version in history/ (none when the latest holds the same table)."""
+    try:
+        if output.present():
+            publish(published, output.root)
+    except OSError as exc:
+        return [cannot_write(f"{OutputLayout.HISTORY}/{published.as_of.isoformat()}", exc)]
+    return []
 
 
 def write_shared_asset(output: Output) -> list[str]:

@@ -5,6 +5,7 @@
     assets/plotly.min.js  plotly.js's partial bundle of report/vendor/, only with shared assets
     kpis.csv, kpis.xlsx   the KPI table, for machines and for people
     manifest.json         per unit: status, error, duration, output path, input key
+    history/<as_of>/v<NNNN>.parquet   each KPI table a run published, never overwritten (batch.history)
     failed/<file>.ipynb   the executed notebook of each unit that failed
     .campaign-analytics.lock   held by the batch writing the folder
     .campaign-analytics.reserve   space set aside while a batch runs, so a full disk still gets a whole manifest
@@ -80,6 +81,7 @@ class OutputLayout:
     KPIS_CSV = "kpis.csv"
     KPIS_XLSX = "kpis.xlsx"
     MANIFEST = "manifest.json"
+    HISTORY = "history"
     LOCK = ".campaign-analytics.lock"
     RESERVE = ".campaign-analytics.reserve"
 
