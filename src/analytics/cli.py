@@ -126,6 +126,7 @@ def validate(data_dir: Path, language: str) -> None:
             say("validate.rows", table=name, count=len(campaign.tables[name]))
     if meta.appraisal is not None:
         say("validate.appraisal", items=", ".join(f"{i.code} {i.weight:g}" for i in meta.appraisal.items))
+    _echo_reporting(campaign, say, language)
     say("validate.fingerprint", fingerprint=campaign.fingerprint[:16])
     _echo_notes(campaign.notes, language)
     flags = campaign_flags(campaign)
@@ -141,6 +142,26 @@ def validate(data_dir: Path, language: str) -> None:
         if len(flags) > MAX_FINDINGS_SHOWN:
             click.echo("  " + message("validate.more", language, count=len(flags) - MAX_FINDINGS_SHOWN))
     say("validate.ok")
+
+
+def _echo_reporting(campaign, say, language: str) -> None:
+    """The reporting settings the runs will use, and the date the default comparison is made with."""
+    from analytics.labels import message
+    from analytics.measures.periods import previous_as_of
+
+    reporting = campaign.meta.reporting
+    lights = reporting.lights
+    period = message(f"validate.period_{reporting.period}", language)
+    coverage = (message("validate.no_coverage_lights", language) if lights.coverage is None else
+                message("validate.coverage_lights", language, yellow=f"{lights.coverage.yellow:g}",
+                        red=f"{lights.coverage.red:g}"))
+    say("validate.reporting", period=period, yellow=f"{lights.yellow:g}", red=f"{lights.red:g}", coverage=coverage,
+        bulletin=", ".join(reporting.bulletin_keys()) or message("validate.none", language))
+    previous = previous_as_of(campaign.as_of(), reporting.period)
+    if previous >= campaign.meta.start:
+        say("validate.compare", previous=previous, period=period)
+    else:
+        say("validate.no_compare", previous=previous)
 
 
 def _echo_notes(notes, language: str, err: bool = False) -> None:
@@ -167,12 +188,13 @@ def output_file(out: str) -> Path | None:
 @click.argument("data_dir", type=click.Path(file_okay=False, path_type=Path))
 @_notebook_option("as_of")
 @_notebook_option("tolerance")
+@_notebook_option("compare_to")
 @click.option("--out", "out", default="-", show_default=True,
               help="Write the CSV to this file (a new path or a regular file); - is standard output.")
-def kpis(data_dir: Path, as_of, tolerance, out: str) -> None:
+def kpis(data_dir: Path, as_of, tolerance, compare_to, out: str) -> None:
     """Every unit's KPIs as a tidy CSV: unit_id, unit_name, metric, key, value (text never runs as a spreadsheet
-    formula)."""
-    from analytics.kpis import kpi_table
+    formula), with the change since the previous period (--compare-to)."""
+    from analytics.measures.change import compared_kpis
     from analytics.report.downloads import kpis_csv
     from analytics.report.parameters import NOTEBOOK_PARAMETERS, read_campaign
 
@@ -181,7 +203,7 @@ def kpis(data_dir: Path, as_of, tolerance, out: str) -> None:
     when = campaign.as_of(as_of)  # UsageError outside start … end + 366 days
     if tolerance is None:
         tolerance = NOTEBOOK_PARAMETERS["tolerance"].default
-    table = kpi_table(campaign, as_of=when, tolerance=tolerance)
+    table = compared_kpis(campaign, when, compare_to, tolerance)
     text = kpis_csv(campaign, table)
     if target is None:
         click.echo(text, nl=False)

@@ -493,9 +493,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     "validate.units": {"en": "units: {count} ({roots} root{s})", "zh": "单位：{count}个（最上级{roots}个）"},
     "validate.rows": {"en": "{table}: {count} rows", "zh": "{table}：{count}行"},
     "validate.appraisal": {"en": "appraisal: {items}", "zh": "考核评分：{items}"},
-    "validate.reporting": {"en": "reporting: {period} periods; lights {lights}; coverage lights {coverage}; "
-                                 "bulletin {bulletin}",
-                           "zh": "通报设置：周期{period}；预警{lights}；覆盖率预警{coverage}；通报要素{bulletin}"},
+    "validate.reporting": {"en": "reporting: compared with the previous {period}; lights: yellow at {yellow} and red at "
+                                 "{red} points behind pace; {coverage}; bulletin: {bulletin}",
+                           "zh": "通报设置：与上一{period}对比；预警：落后序时进度{yellow}个百分点为黄灯、{red}个百分点为红灯；"
+                                 "{coverage}；通报要素：{bulletin}"},
+    "validate.coverage_lights": {"en": "coverage lights: yellow below {yellow}, red below {red}",
+                                 "zh": "基层覆盖率低于{yellow}为黄灯、低于{red}为红灯"},
+    "validate.no_coverage_lights": {"en": "no coverage lights", "zh": "未设基层覆盖率预警"},
+    "validate.none": {"en": "none", "zh": "无"},
+    "validate.period_week": {"en": "week", "zh": "周"},
+    "validate.period_month": {"en": "month", "zh": "月"},
+    "validate.period_quarter": {"en": "quarter", "zh": "季度"},
     "validate.compare": {"en": "compared with {previous} (the previous {period})",
                          "zh": "对比日期{previous}（上一{period}）"},
     "validate.no_compare": {"en": "no earlier period: {previous} is before the start",

@@ -22,7 +22,7 @@ EXECUTORS = ("local", "dask")
 RUN_OPTIONS = NOTEBOOK_PARAMETERS.subset(["data_dir"]).extended([
     Option("out", "path", "output folder", attr="out_dir", default_text="`reports/<campaign id>`"),
     Option("units", "list", "unit ids to render (repeat or comma-separate)", default_text="all units"),
-    *(NOTEBOOK_PARAMETERS[n] for n in ("as_of", "language", "tolerance")),
+    *(NOTEBOOK_PARAMETERS[n] for n in ("as_of", "language", "tolerance", "compare_to")),
     Option("jobs", "int", "parallel kernels", default=1, minimum=1, maximum=64),
     Option("assets", "choice", "how pages get plotly.js: inside each page (~1.3 MB, opens alone) or one "
            "`assets/plotly.min.js` per folder (1.2 MB; pages ~20–80 KB)", default="self_contained", choices=ASSET_MODES),

@@ -41,6 +41,7 @@ from analytics.batch.pool import IMPORTING, KernelStarter
 from analytics.config import REPORTS_DIR, resolve_data_dir
 from analytics.errors import UsageError
 from analytics.fileio import write_bytes_atomic
+from analytics.measures.periods import parse_compare_to
 from analytics.report.layout import OutputLayout
 from analytics.report.ondisk import HTML_ONLY_ENV, PLOTLY_ASSET, page_input_key, plotly_js_bytes
 from analytics.report.parameters import check_units, read_campaign
@@ -229,6 +230,7 @@ def _run_key(options: BatchOptions, data_dir: Path) -> str:
         "version": __version__, "data_dir": str(Path(data_dir).resolve()),
         "as_of": str(options.as_of) if options.as_of is not None else None, "language": options.language,
         "tolerance": options.tolerance, "assets": options.assets, "units": sorted(options.units or ()),
+        "compare_to": options.compare_to,
         "notebook": hashlib.sha256(Path(options.notebook).read_bytes()).hexdigest(),
     }, sort_keys=True).encode())
     for entry in sorted(os.scandir(data_dir), key=lambda e: e.name):
@@ -337,6 +339,8 @@ def _run(options: BatchOptions, progress, data_dir: Path, kernels: KernelStarter
     h = campaign.hierarchy
     wanted = _select_units(campaign, options.units)
     as_of = campaign.as_of(options.as_of)  # UsageError outside start … end + 366 days
+    parse_compare_to(options.compare_to, start=campaign.meta.start, as_of=as_of,  # UsageError: not start ≤ D < as_of
+                     period=campaign.meta.reporting.period)
     if kernels is not None:
         from analytics.batch.warmup import campaign_source
 
@@ -373,6 +377,7 @@ def _run_locked(options: BatchOptions, progress, campaign: Campaign, data_dir: P
     out_dir = output.root
     problems: list[str] = []
     params = {"as_of": as_of.isoformat(), "language": options.language, "tolerance": options.tolerance,
+              "compare_to": options.compare_to,
               "assets": options.assets}
     keys = unit_input_keys(campaign, as_of, options.tolerance, Path(options.notebook).read_bytes(), params)
     if options.assets == "shared":
@@ -463,6 +468,7 @@ class _Downloads:
         # meet half-initialised in a circular import.
         with IMPORTING:
             import analytics.kpis
+            import analytics.measures.change
             import analytics.report.downloads
             import analytics.report.index
             import analytics.report.scorecard  # noqa: F401
@@ -496,11 +502,11 @@ class _Downloads:
 
 def _build_downloads(campaign: Campaign, as_of: dt.date, options: BatchOptions) -> dict[str, str | bytes]:
     """kpis.csv's text and kpis.xlsx's bytes."""
-    from analytics.kpis import cached_kpi_table
+    from analytics.measures.change import compared_kpis
     from analytics.report.downloads import kpis_csv, kpis_xlsx
     from analytics.report.scorecard import campaign_scorecard
 
-    kpis = cached_kpi_table(campaign, as_of, options.tolerance)
+    kpis = compared_kpis(campaign, as_of, options.compare_to, options.tolerance)
     return {OutputLayout.KPIS_CSV: kpis_csv(campaign, kpis),
             OutputLayout.KPIS_XLSX: kpis_xlsx(campaign, campaign_scorecard(campaign, as_of, options.tolerance),
                                               options.language)}
@@ -589,6 +595,7 @@ class _Job:
             "as_of": self.as_of.isoformat(),
             "language": self.options.language,
             "tolerance": self.options.tolerance,
+            "compare_to": self.options.compare_to,
         }
 
     def title(self, unit_id: str) -> str:

@@ -77,19 +77,9 @@ class Reporting:
     lights: Lights = field(default_factory=Lights)
     bulletin: Bulletin = field(default_factory=Bulletin)
 
-    def summary(self) -> dict[str, str]:
-        """The settings as `validate` prints them: period, lights (and coverage lights), bulletin keys given."""
-        lights = f"yellow {_points(self.lights.yellow)}, red {_points(self.lights.red)} points behind pace"
-        coverage = self.lights.coverage
-        shown = {"period": self.period, "lights": lights,
-                 "coverage": "none" if coverage is None else f"yellow below {coverage.yellow:g}, red below {coverage.red:g}"}
-        given = [k for k in BULLETIN_KEYS if getattr(self.bulletin, k) is not None]
-        shown["bulletin"] = ", ".join(given) if given else "none"
-        return shown
-
-
-def _points(x: float) -> str:
-    return f"{x:g}"
+    def bulletin_keys(self) -> list[str]:
+        """The bulletin keys campaign.yaml gives, in their documented order."""
+        return [k for k in BULLETIN_KEYS if getattr(self.bulletin, k) is not None]
 
 
 class _Found:

@@ -1,8 +1,9 @@
 """Change since the previous period (环比): the KPI table at as_of with DOMAIN.md's comparison rows, recomputed from
 the same data at the previous as_of (every row is dated, actuals are cumulative).
 
-One campaign-wide pass per date: the KPI table (analytics.kpis.kpi_table) and the target figures
-(analytics.kpis.campaign_pace) at as_of and at the previous as_of, then column-wise joins; nothing per unit.
+One campaign-wide pass per date: the KPI table (analytics.kpis.cached_kpi_table, shared with the run's other
+downloads) and the target figures (analytics.kpis.campaign_pace) at as_of and at the previous as_of, then
+column-wise joins; nothing per unit.
 
 Rows added to the KPI table (kpis.csv codes):
 
@@ -23,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.data.campaign import Campaign
-from analytics.kpis import KPI_COLUMNS, METRICS, campaign_pace, kpi_table
+from analytics.kpis import KPI_COLUMNS, METRICS, cached_kpi_table, campaign_pace
 from analytics.measures.lights import coverage_lights, indicator_lights, worst_lights
 from analytics.measures.periods import parse_compare_to
 from analytics.measures.ranks import progress_ranks
@@ -47,7 +48,7 @@ def compared_kpis(campaign: Campaign, as_of: dt.date | str | None = None, compar
     when = campaign.as_of(as_of)
     settings = campaign.meta.reporting
     previous = parse_compare_to(compare_to, start=campaign.meta.start, as_of=when, period=settings.period)
-    now = kpi_table(campaign, when, tolerance)
+    now = cached_kpi_table(campaign, when, tolerance)
     pace = campaign_pace(campaign, when, tolerance)
     lights = _lights(campaign, now, pace)
     parts = [now, lights, _thresholds(campaign)]
@@ -55,7 +56,7 @@ def compared_kpis(campaign: Campaign, as_of: dt.date | str | None = None, compar
     if not appraised:
         parts.append(_ranks(campaign, pace, "progress_rank"))
     if previous is not None:
-        before = kpi_table(campaign, previous, tolerance)
+        before = cached_kpi_table(campaign, previous, tolerance)
         before_pace = campaign_pace(campaign, previous, tolerance)
         parts += [
             _frame(pd.Series(previous.isoformat(), index=pd.Index(campaign.hierarchy.ids)), "previous_as_of"),

@@ -63,6 +63,15 @@ def compare_to_value(value: object) -> dt.date | str | None:
         raise ValueError(f"compare_to: {value!r} is not a date as YYYY-MM-DD ({exc})") from None
 
 
+def compare_to_text(value: object) -> str:
+    """A --compare-to value in its written form ("none" or YYYY-MM-DD): the option's check, so that a value
+    parsed twice (parameter file, then the batch's options) stays the same; ValueError for anything else."""
+    parsed = compare_to_value(value)
+    if parsed is None:
+        raise ValueError("compare_to must be a date as YYYY-MM-DD or none")
+    return parsed if isinstance(parsed, str) else parsed.isoformat()
+
+
 def parse_compare_to(compare_to: object, *, start: dt.date, as_of: dt.date, period: str = "month") -> dt.date | None:
     """The date as_of is compared with, or None for no comparison.
 
