@@ -510,7 +510,7 @@ STATUS_COLOURS: dict[str, str] = {
     "completed": "#1b7837",
     "ahead": "#2e7d32",
     "on_pace": "#4c78a8",
-    "below": "#8a5a00",
+    "below": "#6a3d9a",
     "behind": "#bf360c",
     "missed": "#a4161a",
     "no_data": "#757575",
