@@ -174,3 +174,22 @@ def test_shunhe_june_against_may(shunhe):
     # with an appraisal, the rank before is the appraisal's rank among siblings
     assert _rows(t, "SH", "rank_previous") == {"": 1}
     assert "progress_rank" not in set(t["metric"])
+
+
+def test_kpis_command_writes_the_comparison_rows_and_refuses_a_bad_date(make_campaign, tmp_path, capsys):
+    import csv
+
+    from analytics.cli import main
+
+    folder = make_campaign({"units": UNITS, "visits": VISITS, "targets": TARGETS, "actuals": ACTUALS}, meta=META)
+    out = tmp_path / "kpis.csv"
+    assert main(["kpis", str(folder), "--out", str(out)]) == 0
+    with open(out, encoding="utf-8-sig", newline="") as fh:
+        rows = {(r["unit_id"], r["metric"], r["key"]): r["value"] for r in csv.DictReader(fh)}
+    assert rows[("R", "previous_as_of", "")] == "2012-05-31"
+    assert rows[("R", "events_added", "")] == "2"
+    assert float(rows[("A", "completion_change", "gdp")]) == pytest.approx(10.0)
+    assert main(["kpis", str(folder), "--compare-to", "2012-06-30", "--out", str(out)]) == 2
+    assert "before as_of" in capsys.readouterr().err
+    assert main(["kpis", str(folder), "--as-of", "2012-01-20", "--out", str(out)]) == 0
+    assert "no earlier period: 2011-12-20 is before the start" in capsys.readouterr().err

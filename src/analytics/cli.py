@@ -164,6 +164,17 @@ def _echo_reporting(campaign, say, language: str) -> None:
         say("validate.no_compare", previous=previous)
 
 
+def _echo_no_earlier_period(campaign, as_of, compare_to) -> None:
+    """One line on standard error when the default comparison has no earlier period (before the start)."""
+    from analytics.labels import message
+    from analytics.measures.periods import previous_as_of
+
+    if compare_to is None:
+        previous = previous_as_of(as_of, campaign.meta.reporting.period)
+        if previous < campaign.meta.start:
+            click.echo(message("validate.no_compare", "en", previous=previous), err=True)
+
+
 def _echo_notes(notes, language: str, err: bool = False) -> None:
     from analytics.labels import message
 
@@ -204,6 +215,7 @@ def kpis(data_dir: Path, as_of, tolerance, compare_to, out: str) -> None:
     if tolerance is None:
         tolerance = NOTEBOOK_PARAMETERS["tolerance"].default
     table = compared_kpis(campaign, when, compare_to, tolerance)
+    _echo_no_earlier_period(campaign, when, compare_to)
     text = kpis_csv(campaign, table)
     if target is None:
         click.echo(text, nl=False)
