@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test lint docs docs-check bench bench-wide bench-explore bench-lab lab samples clean
+.PHONY: report test lint docs docs-check bench bench-compare bench-wide bench-explore bench-lab lab samples clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ test: lint docs-check
 ## bench: batch benchmark (naive loop vs warm kernels vs in-process floor)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/batch.py
+
+## bench-compare: the KPI table with and without the previous period's comparisons (1,000 units / 1,000,000 rows)
+bench-compare: $(STAMP)
+	$(BIN)/python benchmarks/comparisons.py
 
 ## bench-wide: a unit with 100,000 children (page render and size) and the index of 100,001 units in Chromium
 bench-wide: $(STAMP)

@@ -36,7 +36,7 @@ shunhe_2012/ -- Shunhe town, first half of 2012, period 2012-01-01..12-31, as_of
     Town targets gdp 357000, fiscal_revenue 18000, general_budget_revenue 10000,
     per_capita_income 13206; 2012-06-30 actuals 208526, 9500, 5020, 7682 (58.41%, 52.78%,
     50.20%, 58.17%) and a 2012-07-31 value that as_of must ignore. livelihood_tasks: targets per
-    community summing to 66 (sum, no town target). five_good_share: target 100, actual 90.
+    community summing to 66 (sum, no town target). five_good_share: target 100, actual 90, pacing level.
     Jinwan-style evaluation (its own random stream, so the figures above never move): public
     commitments (公开承诺) of the 6 community committees and 38 branches (3 each, one due by June),
     due from February to December, kept, late, overdue (some done only after as_of) or not yet due,
@@ -70,20 +70,27 @@ TABLE_ORDER = ("units", "visits", "surveys", "targets", "actuals")
 # --------------------------------------------------------------------------- helpers
 
 
-def columns(table: str) -> list[str]:
-    return [c.name for c in TABLES[table]]
+# Optional columns added to the contract after the samples were first made: written only in a table whose rows use
+# them, so the other samples' files stay byte for byte as they were.
+WRITTEN_WHEN_USED = {"pacing"}
 
 
-def header(table: str, chinese: bool) -> list[str]:
-    return [c.alias if chinese else c.name for c in TABLES[table]]
+def columns(table: str, rows: list[dict] | None = None) -> list[str]:
+    used = {name for row in rows or () for name in row}
+    return [c.name for c in TABLES[table] if c.name not in WRITTEN_WHEN_USED or c.name in used]
 
 
-def row_values(table: str, row: dict) -> list:
+def header(table: str, chinese: bool, rows: list[dict] | None = None) -> list[str]:
+    names = columns(table, rows)
+    return [c.alias if chinese else c.name for c in TABLES[table] if c.name in names]
+
+
+def row_values(table: str, row: dict, rows: list[dict] | None = None) -> list:
     """Values of one row in contract column order; None/missing become empty."""
-    unknown = set(row) - set(columns(table))
+    unknown = set(row) - set(columns(table, [row]))
     if unknown:
         raise KeyError(f"{table}: unknown columns {sorted(unknown)}")
-    return [row.get(name) for name in columns(table)]
+    return [row.get(name) for name in columns(table, rows)]
 
 
 def split_total(total: int, n: int, rng: random.Random, minimum: int = 1) -> list[int]:
@@ -129,9 +136,9 @@ def write_yaml(path: Path, meta: dict) -> None:
 def write_csv(path: Path, table: str, rows: list[dict], encoding: str, chinese: bool) -> None:
     with path.open("w", encoding=encoding, newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(header(table, chinese))
+        writer.writerow(header(table, chinese, rows))
         for row in rows:
-            writer.writerow(["" if v is None else v for v in row_values(table, row)])
+            writer.writerow(["" if v is None else v for v in row_values(table, row, rows)])
 
 
 def write_xlsx(path: Path, tables: dict[str, list[dict]], chinese: bool = False) -> None:
@@ -143,9 +150,9 @@ def write_xlsx(path: Path, tables: dict[str, list[dict]], chinese: bool = False)
     wb.remove(wb.active)
     for table, rows in tables.items():
         ws = wb.create_sheet(table)
-        ws.append(header(table, chinese))
+        ws.append(header(table, chinese, rows))
         for row in rows:
-            ws.append(row_values(table, row))
+            ws.append(row_values(table, row, rows))
     wb.properties.creator = "scripts/make_samples.py"
     wb.properties.created = FIXED_XLSX_TIME
     wb.properties.modified = FIXED_XLSX_TIME
@@ -814,6 +821,7 @@ def shunhe_targets(rng: random.Random) -> tuple[list[dict], list[dict]]:
             "measure": "%",
             **year,
             "aggregation": "none",
+            "pacing": "level",  # a share to reach and hold: judged against the target alone
         }
     )
     actuals.append({"unit_id": "SH", "indicator": "five_good_share", "date": iso(SH_AS_OF), "value": 90})
@@ -1021,7 +1029,7 @@ def read_table(folder: Path, table: str):
         else:
             raise ValueError(f"cannot decode {path}")
     df = df.rename(columns=alias_map(table))
-    assert list(df.columns) == columns(table), (folder, table, list(df.columns))
+    assert [c for c in df.columns if c not in WRITTEN_WHEN_USED] == columns(table), (folder, table, list(df.columns))
     return df.fillna("")
 
 

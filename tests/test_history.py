@@ -12,7 +12,6 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from analytics.measures.kpis import kpi_table
 
 from analytics import load_campaign
 from analytics.batch.history import (
@@ -24,6 +23,7 @@ from analytics.batch.history import (
 )
 from analytics.cli import main
 from analytics.fileio import write_bytes_new
+from analytics.measures.kpis import kpi_table
 
 APRIL, MAY = dt.date(2012, 4, 30), dt.date(2012, 5, 31)
 UNITS = "unit_id,name,parent_id\nA,Town,\nB,Village,A\n"

@@ -205,7 +205,7 @@ def test_unit_report_load_checks_its_parameters_like_the_command_line():
 # -- everything made from the one schema --------------------------------------------------------------------------
 def test_check_notebook_parameters_fills_the_defaults():
     assert check_notebook_parameters(data_dir="x") == {
-        "data_dir": Path("x"), "unit_id": None, "as_of": None, "language": "zh", "tolerance": 1.0,
+        "data_dir": Path("x"), "unit_id": None, "as_of": None, "language": "zh", "tolerance": 1.0, "compare_to": None,
     }
 
 

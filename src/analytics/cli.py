@@ -133,6 +133,7 @@ def validate(data_dir: Path, language: str) -> None:
                 say("validate.rows", table=name, count=len(campaign.tables[name]))
     if meta.appraisal is not None:
         say("validate.appraisal", items=", ".join(f"{i.code} {i.weight:g}" for i in meta.appraisal.items))
+    _echo_reporting(campaign, say, language)
     say("validate.fingerprint", fingerprint=campaign.fingerprint[:16])
     _echo_notes(campaign.notes, language)
     flags = campaign_flags(campaign, campaign.as_of())
@@ -148,6 +149,37 @@ def validate(data_dir: Path, language: str) -> None:
         if len(flags) > MAX_FINDINGS_SHOWN:
             click.echo("  " + message("validate.more", language, count=len(flags) - MAX_FINDINGS_SHOWN))
     say("validate.ok")
+
+
+def _echo_reporting(campaign, say, language: str) -> None:
+    """The reporting settings the runs will use, and the date the default comparison is made with."""
+    from analytics.measures.periods import previous_as_of
+    from analytics.text.labels import message
+
+    reporting = campaign.meta.reporting
+    lights = reporting.lights
+    period = message(f"validate.period_{reporting.period}", language)
+    coverage = (message("validate.no_coverage_lights", language) if lights.coverage is None else
+                message("validate.coverage_lights", language, yellow=f"{lights.coverage.yellow:g}",
+                        red=f"{lights.coverage.red:g}"))
+    say("validate.reporting", period=period, yellow=f"{lights.yellow:g}", red=f"{lights.red:g}", coverage=coverage,
+        bulletin=", ".join(reporting.bulletin_keys()) or message("validate.none", language))
+    previous = previous_as_of(campaign.as_of(), reporting.period)
+    if previous >= campaign.meta.start:
+        say("validate.compare", previous=previous, period=period)
+    else:
+        say("validate.no_compare", previous=previous)
+
+
+def _echo_no_earlier_period(campaign, as_of, compare_to) -> None:
+    """One line on standard error when the default comparison has no earlier period (before the start)."""
+    from analytics.measures.periods import previous_as_of
+    from analytics.text.labels import message
+
+    if compare_to is None:
+        previous = previous_as_of(as_of, campaign.meta.reporting.period)
+        if previous < campaign.meta.start:
+            click.echo(message("validate.no_compare", "en", previous=previous), err=True)
 
 
 def _echo_notes(notes, language: str, err: bool = False) -> None:
@@ -174,17 +206,18 @@ def output_file(out: str) -> Path | None:
 @click.argument("data_dir", type=click.Path(file_okay=False, path_type=Path))
 @_notebook_option("as_of")
 @_notebook_option("tolerance")
+@_notebook_option("compare_to")
 @click.option("--out", "out", default="-", show_default=True,
               help="Write the CSV to this file (a new path or a regular file); - is standard output.")
 @click.option("--reports", "reports", default=None, metavar="OUT_DIR",
               type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="An output folder of `run`: add `restated` and `revised` rows from its published snapshots.")
-def kpis(data_dir: Path, as_of, tolerance, out: str, reports: Path | None) -> None:
+def kpis(data_dir: Path, as_of, tolerance, compare_to, out: str, reports: Path | None) -> None:
     """Every unit's KPIs as a tidy CSV: unit_id, unit_name, metric, key, value (text never runs as a spreadsheet
-    formula)."""
+    formula), with the change since the previous period (--compare-to) and, with --reports, what was restated."""
     from analytics.batch.history import published_kpis
     from analytics.data.loading import read_campaign
-    from analytics.measures.kpis import kpi_table
+    from analytics.measures.change import compared_kpis, comparison_date
     from analytics.report.downloads import kpis_csv
     from analytics.report.parameters import NOTEBOOK_PARAMETERS
 
@@ -193,8 +226,10 @@ def kpis(data_dir: Path, as_of, tolerance, out: str, reports: Path | None) -> No
     when = campaign.as_of(as_of)  # UsageError outside start … end + 366 days
     if tolerance is None:
         tolerance = NOTEBOOK_PARAMETERS["tolerance"].default
-    published = published_kpis(campaign, kpi_table(campaign, as_of=when, tolerance=tolerance), when, tolerance,
-                               reports, previous_as_of=None)
+    table = compared_kpis(campaign, when, compare_to, tolerance)
+    _echo_no_earlier_period(campaign, when, compare_to)
+    published = published_kpis(campaign, table, when, tolerance, reports,
+                               previous_as_of=comparison_date(campaign, when, compare_to))
     for note in published.notes:
         click.echo(f"note: {note}", err=True)
     table = published.table

@@ -31,12 +31,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analytics.version import __version__
 from analytics.data.campaign import Campaign
 from analytics.fileio import write_bytes_new
 from analytics.measures.kpis import cached_kpi_table
 from analytics.measures.restatements import restated_rows, revised_rows, with_restatements
 from analytics.report.layout import OutputLayout
+from analytics.version import __version__
 
 log = logging.getLogger(__name__)
 

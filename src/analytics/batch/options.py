@@ -54,6 +54,7 @@ class BatchOptions:
     as_of: dt.date | None = _declared(NOTEBOOK_PARAMETERS["as_of"])
     language: str = _declared(NOTEBOOK_PARAMETERS["language"])
     tolerance: float = _declared(NOTEBOOK_PARAMETERS["tolerance"])
+    compare_to: str | None = _declared(NOTEBOOK_PARAMETERS["compare_to"])
     jobs: int = _declared(Option("jobs", "int", "parallel kernels", default=1, minimum=1, maximum=64))
     assets: AssetMode = _declared(Option(
         "assets", "choice", "how pages get plotly.js: inside each page (~1.3 MB, opens alone) or one "

@@ -136,6 +136,7 @@ class Run:
             "as_of": self.as_of.isoformat(),
             "language": self.options.language,
             "tolerance": self.options.tolerance,
+            "compare_to": self.options.compare_to,
         }
 
     def title(self, unit_id: str) -> str:
@@ -198,6 +199,7 @@ def _run(options: BatchOptions, progress: Progress | None, data_dir: Path, kerne
     # and the kernels boot while these load.
     from analytics.batch.incremental import InputSnapshot
     from analytics.data.loading import read_campaign
+    from analytics.measures.change import comparison_date
 
     key = run_key(options, data_dir)
     inputs = InputSnapshot.take(data_dir)  # before loading: a change from here on is caught at the end
@@ -206,6 +208,7 @@ def _run(options: BatchOptions, progress: Progress | None, data_dir: Path, kerne
         key = None  # as_of follows today's date: only the whole check can tell what is up to date
     wanted = _select_units(campaign, options.units)
     as_of = campaign.as_of(options.as_of)  # UsageError outside start … end + 366 days
+    comparison_date(campaign, as_of, options.compare_to)  # UsageError: not start ≤ D < as_of
     if kernels is not None:
         # The campaign is in the validated-data cache now: the kernels load it (and build its campaign-wide tables)
         # while this process works out which units to render.
@@ -258,7 +261,7 @@ def _plan(run: Run, previous: Manifest) -> list[str]:
 
     options, campaign = run.options, run.campaign
     params = {"as_of": run.as_of.isoformat(), "language": options.language, "tolerance": options.tolerance,
-              "assets": options.assets}
+              "compare_to": options.compare_to, "assets": options.assets}
     run.keys = unit_input_keys(campaign, run.as_of, options.tolerance, Path(options.notebook).read_bytes(), params)
     if options.assets == AssetMode.SHARED:
         run.problems += write_shared_asset(run.output)

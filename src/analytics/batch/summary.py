@@ -18,7 +18,7 @@ from analytics.batch.options import BatchOptions
 from analytics.batch.output import Output, cannot_write, output_folder
 from analytics.batch.result import UnitResult
 from analytics.data.campaign import Campaign
-from analytics.measures.kpis import cached_kpi_table
+from analytics.measures.change import compared_kpis, comparison_date
 from analytics.report.downloads import kpis_csv, kpis_xlsx
 from analytics.report.index import index_html, index_summary_of
 from analytics.report.layout import OutputLayout
@@ -30,8 +30,9 @@ SUMMARY_FILES = (OutputLayout.INDEX, OutputLayout.KPIS_CSV, OutputLayout.KPIS_XL
 
 def build_downloads(campaign: Campaign, as_of: dt.date, options: BatchOptions) -> dict[str, Any]:
     """kpis.csv's text and kpis.xlsx's bytes, and the KPI table they publish (history.Published)."""
-    kpis = published_kpis(campaign, cached_kpi_table(campaign, as_of, options.tolerance), as_of, options.tolerance,
-                          output_folder(options.out_dir, campaign.meta.id), previous_as_of=None)
+    table = compared_kpis(campaign, as_of, options.compare_to, options.tolerance)
+    kpis = published_kpis(campaign, table, as_of, options.tolerance, output_folder(options.out_dir, campaign.meta.id),
+                          previous_as_of=comparison_date(campaign, as_of, options.compare_to))
     return {OutputLayout.KPIS_CSV: kpis_csv(campaign, kpis.table), OutputLayout.HISTORY: kpis,
             OutputLayout.KPIS_XLSX: kpis_xlsx(campaign, campaign_scorecard(campaign, as_of, options.tolerance),
                                               options.language)}

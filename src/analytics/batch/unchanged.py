@@ -37,6 +37,7 @@ def run_key(options: BatchOptions, data_dir: Path) -> str:
         "version": __version__, "data_dir": str(Path(data_dir).resolve()),
         "as_of": str(options.as_of) if options.as_of is not None else None, "language": options.language,
         "tolerance": options.tolerance, "assets": options.assets, "units": sorted(options.units or ()),
+        "compare_to": options.compare_to,
         "notebook": hashlib.sha256(Path(options.notebook).read_bytes()).hexdigest(),
     }, sort_keys=True).encode())
     for entry in sorted(os.scandir(data_dir), key=lambda e: e.name):

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 log = logging.getLogger(__name__)
-_FORMAT = 3  # 2: responses.respondent and the commitments table; 3: sha256 digests and notes in meta.json
+_FORMAT = 4  # 2: responses.respondent and the commitments table; 3: sha256 digests and notes in meta.json;
+# 4: targets.pacing
 
 
 def fingerprint(files: list[Path]) -> str:

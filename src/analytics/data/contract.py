@@ -54,6 +54,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("period_start", "起始日期", "date"),
         Column("period_end", "截止日期", "date"),
         Column("aggregation", "汇总方式", "text", required=False, nullable=True),
+        Column("pacing", "考核方式", "text", required=False, nullable=True),
     ),
     "actuals": (
         Column("unit_id", "单位编码", "text"),
@@ -112,6 +113,13 @@ SECTORS: dict[str, tuple[str, str]] = {
 AGGREGATIONS: dict[str, tuple[str, str]] = {
     "sum": ("汇总", "Sum"),
     "none": ("不汇总", "None"),
+}
+
+# How a target is judged: against the elapsed share of its period (序时进度), or a level to reach and hold
+# (五好党组织比例 90%: against the target alone). A level indicator is never summed from children.
+PACINGS: dict[str, tuple[str, str]] = {
+    "linear": ("序时进度", "Linear"),
+    "level": ("达标值", "Level"),
 }
 
 # Unit tags: code -> (zh, en); a tag written in Chinese is read as its code.

@@ -194,6 +194,8 @@ def validated_tables(raws: dict[str, RawTable], meta) -> tuple[dict[str, pd.Data
                 frame = normalise_codes(frame, vocab)
             if name == "targets":
                 frame["aggregation"] = frame["aggregation"].fillna("sum").str.strip().str.lower()
+                frame["pacing"] = frame["pacing"].fillna("linear").str.strip().str.lower()
+                raws[name].notes.extend(level_not_summed(raws[name], frame))
             typed[name] = frame
     unit_ids: set[str] | None = set(typed["units"]["unit_id"].dropna()) if "units" in typed else set()
     if not unit_ids:
@@ -207,6 +209,7 @@ def validated_tables(raws: dict[str, RawTable], meta) -> tuple[dict[str, pd.Data
         problems.extend(check_hierarchy(raws["units"], typed["units"]))
     if "targets" in typed:
         problems.extend(_check_aggregation(raws["targets"], typed["targets"]))
+        problems.extend(_check_pacing(raws["targets"], typed["targets"]))
         if "units" in typed:
             problems.extend(check_measures(raws["targets"], typed["targets"], typed["units"]))
     if "actuals" in typed:
@@ -221,6 +224,27 @@ def validated_tables(raws: dict[str, RawTable], meta) -> tuple[dict[str, pd.Data
             questions=set(typed["responses"]["question"].dropna()) if "responses" in typed else None,
             kinds=set(vocab.kinds.values()), groups=set(vocab.groups.values()), file=META_FILE))
     return typed, problems
+
+
+def level_not_summed(raw: RawTable, targets: pd.DataFrame) -> list[Note]:
+    """Level indicators (pacing level) are never summed from children: their aggregation is set to none in place,
+    and each indicator written (or left by default) as sum is noted once, at its first such row."""
+    level = targets["pacing"].eq("level").fillna(False).to_numpy(dtype=bool)
+    summed = level & targets["aggregation"].ne("none").fillna(True).to_numpy(dtype=bool)
+    notes = []
+    for indicator, rows in targets[summed].groupby("indicator", sort=False).groups.items():
+        notes.append(Note.of(raw.file, int(rows[0]), raw.shown("aggregation"), None, "rule.level_not_summed",
+                             indicator=indicator))
+    targets.loc[level, "aggregation"] = "none"
+    return notes
+
+
+def _check_pacing(raw: RawTable, targets: pd.DataFrame) -> list[Problem]:
+    """An indicator is judged one way everywhere: linear at one unit and level at another is contradictory."""
+    known = targets[targets["pacing"].isin(["linear", "level"])]
+    kinds = known.groupby("indicator")["pacing"].nunique()
+    return [Problem.of(raw.file, int(known.index[known["indicator"] == indicator][0]), raw.shown("pacing"), indicator,
+                       "rule.mixed_pacing") for indicator in kinds[kinds > 1].index]
 
 
 def _check_aggregation(raw: RawTable, targets: pd.DataFrame) -> list[Problem]:

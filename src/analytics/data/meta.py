@@ -15,13 +15,14 @@ import yaml
 
 from analytics.data.appraisal import AppraisalSpec, parse_appraisal
 from analytics.data.contract import GROUPS, TAGS, VISIT_KINDS
+from analytics.data.reporting import Reporting, parse_reporting
 from analytics.errors import Problem
 from analytics.text.labels import is_translated_measure, measure_label, message
 
 # campaign.yaml's keys, docs/domain.md's table "campaign.yaml: every key, and strict": any other key, at any level,
 # is an error naming the closest known one.
 META_KEYS = ("id", "name", "start", "end", "as_of", "description", "timezone", "satisfaction_min", "vocabulary",
-             "appraisal")
+             "appraisal", "reporting")
 LABEL_KEYS = ("zh", "en")
 VOCABULARY_KEYS = ("kinds", "groups", "indicators", "measures", "tags")
 MAX_META_BYTES = 1024 * 1024
@@ -51,6 +52,7 @@ class CampaignMeta:
     measures: dict[str, dict[str, str]] = field(default_factory=dict)
     tags: dict[str, dict[str, str]] = field(default_factory=dict)
     appraisal: AppraisalSpec | None = None  # the parsed appraisal section, None without one
+    reporting: Reporting = field(default_factory=Reporting)  # the reporting section, its defaults without one
 
     def title(self, language: str = "zh") -> str:
         """Name in the language asked for, else the other one, else the id."""
@@ -289,6 +291,7 @@ def _meta_from(doc: dict, file: str) -> tuple[CampaignMeta | None, list[Problem]
             else None)
     vocabulary = _vocabulary(doc.get("vocabulary"), file, problems)
     appraisal = _appraisal(doc, file, problems, vocabulary)
+    reporting = _collected(parse_reporting(doc.get("reporting"), file), problems)
     if problems:
         return None, problems
     return (
@@ -307,6 +310,7 @@ def _meta_from(doc: dict, file: str) -> tuple[CampaignMeta | None, list[Problem]
             measures=vocabulary["measures"],
             tags=vocabulary["tags"],
             appraisal=appraisal,
+            reporting=reporting,
         ),
         [],
     )
@@ -350,6 +354,12 @@ def _appraisal(doc: dict, file: str, problems: list[Problem], vocabulary: dict |
     spec, found = parse_appraisal(doc["appraisal"], file, vocabulary)
     problems.extend(found)  # each with its message code: they read in Chinese too
     return spec
+
+
+def _collected(parsed: tuple[Any, list[Problem]], problems: list[Problem]) -> Any:
+    """A parsed section, its problems added to the list."""
+    problems.extend(parsed[1])
+    return parsed[0]
 
 
 def _is_timezone(name: Any) -> bool:

@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analytics.data.contract import AGGREGATIONS, DTYPES, SECTORS, TABLES, TAGS
+from analytics.data.contract import AGGREGATIONS, DTYPES, PACINGS, SECTORS, TABLES, TAGS
 from analytics.data.readers import RawTable
 from analytics.errors import Note, Problem
 
@@ -324,6 +324,7 @@ def _schemas(vocab: Vocabulary, unit_ids: set[str] | None) -> dict[str, pandera.
                     nullable=True, checks=pandera.Check(lambda s: s.isna() | (s > 0), error="rule.gt0")
                 ),
                 "aggregation": pandera.Column(nullable=True, checks=_isin(set(AGGREGATIONS), "aggregation")),
+                "pacing": pandera.Column(nullable=True, checks=_isin(set(PACINGS), "pacing")),
             }
         ),
         "actuals": pandera.DataFrameSchema(
@@ -486,7 +487,8 @@ def _check_message(check: str, written: object, vocab: Vocabulary, unit_ids: set
     if check.startswith("unknown_code:"):
         what = check.split(":", 1)[1]
         known = {"visit kind": set(vocab.kinds.values()), "group": set(vocab.groups.values()),
-                 "sector": set(SECTORS), "aggregation": set(AGGREGATIONS)}.get(what, set())
+                 "sector": set(SECTORS), "aggregation": set(AGGREGATIONS),
+                 "pacing": set(PACINGS)}.get(what, set())
         shown = sorted(known)
         listed = ", ".join(shown[:_KNOWN_SHOWN]) + (", …" if len(shown) > _KNOWN_SHOWN else "")
         accepted = {"visit kind": vocab.kinds, "group": vocab.groups}.get(what, {c: c for c in known})

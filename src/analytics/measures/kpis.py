@@ -36,7 +36,7 @@ KPI_COLUMNS = ["unit_id", "metric", "key", "value"]
 METRICS = (
     "events", "persons", "coverage", "grassroots_coverage", "survey_issued", "survey_returned", "survey_valid",
     "survey_return_rate", "survey_validity", "survey_effective_rate", "target", "actual", "completion", "elapsed",
-    "pace_gap", "status", "rating_count", "rating_mean", "satisfaction", "commitments_due", "commitments_kept",
+    "pace_gap", "level_gap", "status", "rating_count", "rating_mean", "satisfaction", "commitments_due", "commitments_kept",
     "commitments_late", "commitments_overdue", "commitments_due_today", "commitment_fulfilment", "appraisal_score",
     "appraisal_item", "grade", "rank",
 )
@@ -47,7 +47,8 @@ _COMMITMENT_METRICS = {"commitments_due": "due", "commitments_kept": "kept", "co
                        "commitments_overdue": "overdue", "commitments_due_today": "due_today",
                        "commitment_fulfilment": "fulfilment"}
 _TEXT_METRICS = ("status", "grade")
-_TARGET_METRICS = ("target", "actual", "completion", "elapsed", "pace_gap", "status")
+_TARGET_METRICS = ("target", "actual", "completion", "elapsed", "pace_gap", "level_gap", "status")
+_LINEAR_ONLY = ("elapsed", "pace_gap")  # a level indicator has level_gap instead (DOMAIN.md, "Level indicators")
 _COUNTS = ("issued", "returned", "valid")
 _RATES = ("return_rate", "validity", "effective_rate")
 
@@ -260,7 +261,7 @@ class UnitKpis:
         for name in (*_COUNTS, *_RATES):
             rows.append((f"survey_{name}", "", self.surveys[name]))
         for t in self.targets.itertuples(index=False):
-            rows += [(m, t.indicator, getattr(t, m)) for m in _TARGET_METRICS]
+            rows += [(m, t.indicator, getattr(t, m)) for m in target_metrics(getattr(t, "pacing", "linear"))]
         for r in self.ratings.to_dict("records"):
             rows += [(m, r["question"], _whole(r[c]) if m == "rating_count" else r[c])
                      for m, c in _RATING_METRICS.items()]
@@ -573,7 +574,10 @@ def _figures(campaign: Campaign, when: dt.date, tolerance: float) -> pd.DataFram
     parts += [_frame(t[f"survey_{name}"], f"survey_{name}") for name in (*_COUNTS, *_RATES)]
     targets = campaign_pace(campaign, when, tolerance)
     if not targets.empty:
-        long = targets.melt(id_vars=["unit_id", "indicator"], value_vars=list(_TARGET_METRICS), var_name="metric")
+        long = targets.melt(id_vars=["unit_id", "indicator", "pacing"], value_vars=list(_TARGET_METRICS),
+                            var_name="metric")
+        level = long["pacing"].eq("level").to_numpy(bool)
+        long = long[np.where(level, ~long["metric"].isin(_LINEAR_ONLY), long["metric"].ne("level_gap"))]
         parts.append(long.rename(columns={"indicator": "key"})[KPI_COLUMNS])
     parts = [p.sort_values(["unit_id", "metric", "key"], kind="stable") for p in parts]
     closure = h.closure
@@ -597,6 +601,13 @@ def _whole(value: object) -> object:
     if isinstance(value, float | np.floating) and math.isfinite(value) and float(value).is_integer():
         return int(value)
     return value
+
+
+def target_metrics(pacing: str) -> tuple[str, ...]:
+    """The KPI rows of one target: a level indicator has level_gap, no elapsed or pace_gap."""
+    if pacing == "level":
+        return tuple(m for m in _TARGET_METRICS if m not in _LINEAR_ONLY)
+    return tuple(m for m in _TARGET_METRICS if m != "level_gap")
 
 
 def _frame(series: pd.Series, metric: str) -> pd.DataFrame:

@@ -18,11 +18,12 @@ import pyarrow.compute as pc
 from analytics.data.campaign import unit_depths
 from analytics.options import check_tolerance
 
-# Every status a target can have, best first; a child is behind when any indicator is behind or missed.
-STATUSES = ("completed", "ahead", "on_pace", "behind", "missed", "no_data")
-LAGGING_STATUSES = ("behind", "missed")
+# Every status a target can have, best first; a child is behind when any indicator is behind, below or missed.
+# `below` (低于目标) is a level indicator's status before its period ends (pacing level, DOMAIN.md).
+STATUSES = ("completed", "ahead", "on_pace", "below", "behind", "missed", "no_data")
+LAGGING_STATUSES = ("below", "behind", "missed")
 # Worst first: the status that speaks for a unit with several indicators (the index's status column).
-SEVERITY = ("missed", "behind", "no_data", "on_pace", "ahead", "completed")
+SEVERITY = ("missed", "behind", "below", "no_data", "on_pace", "ahead", "completed")
 
 
 def until(frame: pd.DataFrame, as_of: dt.date, column: str = "date") -> pd.DataFrame:
@@ -202,18 +203,22 @@ def target_pace(
 
     A unit with no own target for a `sum` indicator takes the sums of its children's targets and actuals
     (recursively, so a county sums townships that sum villages); `none` indicators are never summed.
-    Column `source` says `own` or `children`.
+    Column `source` says `own` or `children`. A level indicator (`pacing` level) has no elapsed share and no pace
+    gap: its `level_gap` is actual − target, its status completed, below or missed (NaN level_gap elsewhere).
     """
-    columns = ["unit_id", "indicator", "measure", "aggregation", "source", "period_start", "period_end",
-               "target", "actual", "completion", "elapsed", "pace_gap", "status"]
+    columns = ["unit_id", "indicator", "measure", "aggregation", "pacing", "source", "period_start", "period_end",
+               "target", "actual", "completion", "elapsed", "pace_gap", "level_gap", "status"]
     if targets.empty:
         return pd.DataFrame(columns=columns)
     check_tolerance(tolerance)
     own = current_periods(targets, as_of)
     own = own.merge(latest_actuals(actuals, own, as_of), on=["unit_id", "indicator"], how="left")
+    if "pacing" in own:  # a level indicator is never summed, whatever its aggregation says
+        own["aggregation"] = own["aggregation"].where(own["pacing"].ne("level").fillna(True).to_numpy(bool), "none")
     parts = [{
         "unit_id": own["unit_id"].tolist(), "indicator": own["indicator"].tolist(),
         "measure": own["measure"].tolist(), "aggregation": own["aggregation"].tolist(), "source": ["own"] * len(own),
+        "pacing": own["pacing"].fillna("linear").tolist() if "pacing" in own else ["linear"] * len(own),
         "period_start": own["period_start"].to_numpy(), "period_end": own["period_end"].to_numpy(),
         "target": own["target"].to_numpy(dtype="float64", na_value=np.nan),
         "actual": pd.to_numeric(own["actual"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan),
@@ -227,7 +232,7 @@ def target_pace(
     return out[columns].sort_values(["unit_id", "indicator"], kind="stable").reset_index(drop=True)
 
 
-_PACE_TEXT = ("unit_id", "indicator", "measure", "aggregation", "source")
+_PACE_TEXT = ("unit_id", "indicator", "measure", "aggregation", "pacing", "source")
 _PACE_ARRAYS = ("period_start", "period_end", "target", "actual")
 
 
@@ -281,7 +286,8 @@ def _summed_levels(own: dict, parent: dict[str, str | None]) -> list[dict]:
         latest[:] = pd.Series(end).groupby(at, sort=True).max().to_numpy()
         below = {
             "unit_id": [u for u, _ in slot], "indicator": [i for _, i in slot],
-            "measure": [feed["measure"][j] for j in first], "aggregation": ["sum"] * n, "source": ["children"] * n,
+            "measure": [feed["measure"][j] for j in first], "aggregation": ["sum"] * n, "pacing": ["linear"] * n,
+            "source": ["children"] * n,
             "period_start": earliest, "period_end": latest, "target": target, "actual": actual,
         }
         parts.append(below)
@@ -298,16 +304,23 @@ def _judge(figures: pd.DataFrame, as_of: dt.date, tolerance: float) -> None:
     passed = ((now - start).dt.days + 1).to_numpy(dtype="float64")
     with np.errstate(divide="ignore", invalid="ignore"):
         elapsed = np.where(days <= 0, np.nan, np.minimum(1.0, np.maximum(0.0, passed / days)))
+    level = (figures["pacing"] == "level").to_numpy(dtype=bool) if "pacing" in figures else np.zeros(len(figures), bool)
+    elapsed = np.where(level, np.nan, elapsed)
     figures["completion"] = completion
     figures["elapsed"] = elapsed
     figures["pace_gap"] = (figures["completion"] - figures["elapsed"]) * 100.0
+    actual = figures["actual"].to_numpy(dtype="float64", na_value=np.nan)
+    figures["level_gap"] = np.where(level, actual - figures["target"].to_numpy(dtype="float64", na_value=np.nan),
+                                    np.nan)
     gap = figures["pace_gap"].to_numpy()
     ended = (now >= end).to_numpy(dtype=bool)
     status = np.select(
         [np.isnan(completion), completion >= 1.0, ended, (gap >= tolerance) & (gap > 0), (gap <= -tolerance) & (gap < 0)],
         ["no_data", "completed", "missed", "ahead", "behind"], default="on_pace").astype(object)
+    # A level indicator is judged against its target alone: below it before the period ends, missed after.
+    status[level & ~np.isnan(completion) & (completion < 1.0) & ~ended] = "below"
     # pace_status rounds the gap to 9 decimals before comparing: where that could matter, it decides.
-    near = ~np.isnan(gap) & ((np.abs(gap - tolerance) < 1e-6) | (np.abs(gap + tolerance) < 1e-6) | (np.abs(gap) < 1e-6))
+    near = ~level & ~np.isnan(gap) & ((np.abs(gap - tolerance) < 1e-6) | (np.abs(gap + tolerance) < 1e-6) | (np.abs(gap) < 1e-6))
     for i in np.flatnonzero(near):
         status[i] = pace_status(completion[i], gap[i], tolerance, bool(ended[i]))
     figures["status"] = status.tolist()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from analytics.measures.periods import compare_to_text
 from analytics.options import Option, OptionSet, check_tolerance
 from analytics.text.labels import DEFAULT_LANGUAGE, LANGUAGES
 
@@ -21,6 +22,9 @@ NOTEBOOK_PARAMETERS = OptionSet([
     Option("language", "choice", "report language", default=DEFAULT_LANGUAGE, choices=LANGUAGES),
     Option("tolerance", "number", "pace tolerance in percentage points, a finite number ≥ 0", default=1.0,
            check=check_tolerance),
+    Option("compare_to", "text", "date the figures are compared with, YYYY-MM-DD from the campaign's start to before "
+           "as_of, or `none` for no comparison", check=compare_to_text,
+           default_text="the previous period (campaign.yaml `reporting.period`)"),
 ])
 
 

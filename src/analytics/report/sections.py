@@ -36,6 +36,7 @@ from analytics.measures.kpis import (
     unit_kpis,
 )
 from analytics.measures.metrics import LAGGING_STATUSES, actual_over_time, among, tag_comparison, until
+from analytics.measures.periods import parse_compare_to
 from analytics.report import charts, evaluation_sections
 from analytics.report.bounds import CHILDREN_SHOWN, bounded_note, ranked, top_and_bottom
 from analytics.report.glance import (
@@ -145,6 +146,8 @@ class UnitReport:
     _children_rows: pd.DataFrame | None = field(default=None, repr=False)
     # Charts and tables of children show at most this many (top and bottom of the ranking): report.bounds.
     children_shown: int = CHILDREN_SHOWN
+    compare_to: str | None = None  # as given: YYYY-MM-DD, "none", or None for the previous period
+    previous_as_of: dt.date | None = None  # the date compared with; None: no comparison
 
     @classmethod
     def load(
@@ -154,19 +157,27 @@ class UnitReport:
         as_of: str | dt.date | None = None,
         language: str = "zh",
         tolerance: float = 1.0,
+        compare_to: str | dt.date | None = None,
     ) -> UnitReport:
         """Load the campaign (cached per process) and compute the unit's figures; unit_id None = the root.
 
-        The arguments are checked as the command line checks them (UsageError with the same message).
+        The arguments are checked as the command line checks them (UsageError with the same message);
+        compare_to (a date, "none", or None for the previous period) is kept for the comparisons.
         """
+        if isinstance(compare_to, dt.date):
+            compare_to = compare_to.isoformat()
         p = check_notebook_parameters(data_dir=data_dir, unit_id=unit_id, as_of=as_of, language=language,
-                                      tolerance=tolerance)
+                                      tolerance=tolerance, compare_to=compare_to)
         campaign = load_campaign(resolve_data_dir(p["data_dir"]))
         unit = campaign.check_units([p["unit_id"]])[0] if p["unit_id"] is not None else campaign.hierarchy.roots[0]
         when = campaign.as_of(p["as_of"])
         kpis = unit_kpis(campaign, unit, when, p["tolerance"])
         now = fmt_time(dt.datetime.now(dt.UTC), campaign.meta.timezone, p["language"])
-        return cls(campaign, unit, when, p["language"], p["tolerance"], kpis, now)
+        # The date compared with (None: no comparison), checked against the campaign as `run` checks it.
+        previous = parse_compare_to(p["compare_to"], start=campaign.meta.start, as_of=when,
+                                    period=campaign.meta.reporting.period)
+        return cls(campaign, unit, when, p["language"], p["tolerance"], kpis, now, compare_to=p["compare_to"],
+                   previous_as_of=previous)
 
     # -- helpers ---------------------------------------------------------------------------------------
     def t(self, key: str) -> str:

@@ -61,7 +61,7 @@ class Palette:
         "#9d755d",
         "#bab0ac",
     )
-    # Pace statuses (completed, ahead, on_pace, behind, missed, no_data): the foundation's table, read here.
+    # Pace statuses (completed, ahead, on_pace, below, behind, missed, no_data): the foundation's table, read here.
     status: Mapping[str, str] = field(default_factory=lambda: MappingProxyType(dict(STATUS_COLOURS)))
     # Appraisal grades, as badges with white text (each about 4.5:1 or more against white).
     grade: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({

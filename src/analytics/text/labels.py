@@ -70,6 +70,7 @@ LABELS: dict[str, dict[str, str]] = {
     "status.completed": {"zh": "已完成", "en": "Completed"},
     "status.ahead": {"zh": "快于序时进度", "en": "Ahead"},
     "status.on_pace": {"zh": "符合序时进度", "en": "On pace"},
+    "status.below": {"zh": "低于目标", "en": "Below target"},
     "status.behind": {"zh": "落后序时进度", "en": "Behind"},
     "status.missed": {"zh": "未完成", "en": "Missed"},
     "status.no_data": {"zh": "暂无数据", "en": "No data"},
@@ -448,7 +449,8 @@ ALIASES: dict[str, str] = {
         )
     },
     "targets_on_pace": "kpi.targets_on_pace",
-    **{k: f"status.{k}" for k in ("completed", "ahead", "on_pace", "behind", "missed", "no_data")},
+    **{k: f"status.{k}" for k in ("completed", "ahead", "on_pace", "below", "behind", "missed",
+                                                   "no_data")},
     **{k: f"flag.{k}" for k in ("consistency", "unknown_unit", "out_of_period", "outlier", "actual_not_counted",
                                 "no_actual", "decreasing_actual")},
     "count": "flag.count",
@@ -508,6 +510,7 @@ STATUS_COLOURS: dict[str, str] = {
     "completed": "#1b7837",
     "ahead": "#2e7d32",
     "on_pace": "#4c78a8",
+    "below": "#6a3d9a",
     "behind": "#bf360c",
     "missed": "#a4161a",
     "no_data": "#757575",
@@ -519,6 +522,7 @@ STATUS_SYMBOLS: dict[str, str] = {
     "completed": "\u2714",  # ✔
     "ahead": "\u25B2",  # ▲
     "on_pace": "\u25CF",  # ●
+    "below": "\u25BD",  # ▽
     "behind": "\u25BC",  # ▼
     "missed": "\u2716",  # ✖
     "no_data": "\u25CB",  # ○

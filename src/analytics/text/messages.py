@@ -243,6 +243,11 @@ MESSAGES: dict[str, dict[str, str]] = {
                      "zh": "没有最上级单位：必须有一个单位的上级单位编码为空"},
     "rule.cycle": {"en": "parents form a cycle", "zh": "上级单位关系形成了循环"},
     "rule.mixed_aggregation": {"en": "indicator mixes sum and none", "zh": "同一指标的汇总方式既有汇总又有不汇总"},
+    "rule.mixed_pacing": {"en": "indicator mixes linear and level pacing", "zh": "同一指标的考核方式既有序时进度又有达标值"},
+    "rule.level_not_summed": {
+        "en": "indicator {indicator} is a level indicator (pacing level): it is never summed from the units below, "
+              "its aggregation is read as none",
+        "zh": "指标{indicator}为达标值指标（pacing为level），不由下级单位汇总，汇总方式按不汇总（none）读取"},
     "rule.mixed_measures": {
         "en": "targets of indicator {indicator} summed into {parent} use different measures: {measure} here, "
               "{other_measure} in row {other_row}; use one measure for the indicator",
@@ -302,6 +307,22 @@ MESSAGES: dict[str, dict[str, str]] = {
     "meta.codes": {"en": "must map each code to its labels {{zh: …, en: …}}", "zh": "必须为每个编码给出标签 {{zh: …, en: …}}"},
     "meta.code_text": {"en": "codes must be text", "zh": "编码必须是文本"},
     "meta.label_taken": {"en": "label already belongs to code {other}", "zh": "此标签已属于编码{other}"},
+    # The reporting section (analytics.data.reporting)
+    "reporting.period": {"en": "must be one of {known}", "zh": "必须是以下之一：{known}"},
+    "reporting.points": {"en": "must be a finite number of percentage points greater than 0",
+                         "zh": "必须是大于0的有限数（百分点）"},
+    "reporting.lights_order": {"en": "yellow must not be greater than red (0 < yellow ≤ red)",
+                               "zh": "黄灯阈值不能大于红灯阈值（0 < 黄灯 ≤ 红灯）"},
+    "reporting.fraction": {"en": "must be a fraction greater than 0 and at most 1 (e.g. 0.8)",
+                           "zh": "必须是大于0且不超过1的小数（例如0.8）"},
+    "reporting.fraction_required": {"en": "is required: a fraction greater than 0 and at most 1 (e.g. 0.8)",
+                                    "zh": "必须填写：大于0且不超过1的小数（例如0.8）"},
+    "reporting.coverage_order": {"en": "red must not be greater than yellow (0 < red ≤ yellow ≤ 1)",
+                                 "zh": "红灯阈值不能大于黄灯阈值（0 < 红灯 ≤ 黄灯 ≤ 1）"},
+    "reporting.text": {"en": "must be text, printed as written", "zh": "必须是文本，按原样印出"},
+    "reporting.template": {"en": "must be a .docx file named relative to the campaign folder, e.g. "
+                                 "bulletin-template.docx",
+                           "zh": "必须是相对于活动文件夹的.docx文件名，例如bulletin-template.docx"},
     # The appraisal section (analytics.data.appraisal). {item} / {item_zh}: "item 2 (coverage)" / "第2项（coverage）",
     # made by message() from the parameters number and metric.
     "appraisal.mapping": {"en": "must be a mapping with items and grades",
@@ -420,6 +441,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "glance.status.ahead_one": {"en": "1 is ahead of pace", "zh": "1项快于序时进度"},
     "glance.status.on_pace": {"en": "{n} are on pace", "zh": "{n}项符合序时进度"},
     "glance.status.on_pace_one": {"en": "1 is on pace", "zh": "1项符合序时进度"},
+    "glance.status.below": {"en": "{n} are below target", "zh": "{n}项低于目标"},
+    "glance.status.below_one": {"en": "1 is below target", "zh": "1项低于目标"},
     "glance.status.behind": {"en": "{n} are behind pace", "zh": "{n}项落后序时进度"},
     "glance.status.behind_one": {"en": "1 is behind pace", "zh": "1项落后序时进度"},
     "glance.status.missed": {"en": "{n} missed the target", "zh": "{n}项未完成"},
@@ -499,6 +522,21 @@ MESSAGES: dict[str, dict[str, str]] = {
     "validate.rows_before_start": {"en": "{table}: {count} rows ({early} dated before the start, not counted)",
                                    "zh": "{table}：{count}行（其中{early}行早于活动开始日期，不计入统计）"},
     "validate.appraisal": {"en": "appraisal: {items}", "zh": "考核评分：{items}"},
+    "validate.reporting": {"en": "reporting: compared with the previous {period}; lights: yellow at {yellow} and red at "
+                                 "{red} points behind pace; {coverage}; bulletin: {bulletin}",
+                           "zh": "通报设置：与上一{period}对比；预警：落后序时进度{yellow}个百分点为黄灯、{red}个百分点为红灯；"
+                                 "{coverage}；通报要素：{bulletin}"},
+    "validate.coverage_lights": {"en": "coverage lights: yellow below {yellow}, red below {red}",
+                                 "zh": "基层覆盖率低于{yellow}为黄灯、低于{red}为红灯"},
+    "validate.no_coverage_lights": {"en": "no coverage lights", "zh": "未设基层覆盖率预警"},
+    "validate.none": {"en": "none", "zh": "无"},
+    "validate.period_week": {"en": "week", "zh": "周"},
+    "validate.period_month": {"en": "month", "zh": "月"},
+    "validate.period_quarter": {"en": "quarter", "zh": "季度"},
+    "validate.compare": {"en": "compared with {previous} (the previous {period})",
+                         "zh": "对比日期{previous}（上一{period}）"},
+    "validate.no_compare": {"en": "no earlier period: {previous} is before the start",
+                            "zh": "无可比数据：{previous}早于开始日期"},
     "validate.fingerprint": {"en": "fingerprint {fingerprint}", "zh": "数据指纹 {fingerprint}"},
     "validate.notes": {"en": "{count} note{s} (habits accepted and read as described):",
                        "zh": "{count}条说明（已接受的填写习惯，按所述方式读取）："},
@@ -719,7 +757,7 @@ def message(code: str, language: str = DEFAULT_MESSAGE_LANGUAGE, **params: Any) 
 
 
 _WHAT_ZH = {"visit kind": "活动类型", "group": "对象类别", "indicator": "指标", "question": "问题", "sector": "领域",
-            "aggregation": "汇总方式", "anchor": "锚点", "alias": "别名"}
+            "aggregation": "汇总方式", "pacing": "考核方式", "anchor": "锚点", "alias": "别名"}
 
 
 def where_text(file: str, row: int | None, column: str | None, value: str | None, rule: str, language: str) -> str:
