@@ -1,0 +1,50 @@
+"""One bulletin from a campaign: its KPI table (the one kpis.csv is written from), figures, parts, Word file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from pathlib import Path
+
+import pandas as pd
+
+from analytics.bulletin.content import Bulletin, bulletin_content
+from analytics.bulletin.figures import bulletin_figures
+from analytics.bulletin.settings import BulletinSettings, bulletin_settings
+from analytics.data.campaign import Campaign
+from analytics.kpis import cached_kpi_table, campaign_flags
+
+
+def today_in(campaign: Campaign) -> dt.date:
+    """Today in the campaign's time zone: the bulletin's default date."""
+    return dt.datetime.now(zoneinfo.ZoneInfo(campaign.meta.timezone)).date()
+
+
+def has_snapshots(reports_dir: Path | None) -> bool | None:
+    """Whether `reports_dir/history/` holds published snapshots; None when no reports folder was named."""
+    if reports_dir is None:
+        return None
+    history = Path(reports_dir) / "history"
+    return history.is_dir() and any(p.is_file() for p in history.rglob("*"))
+
+
+def campaign_bulletin(campaign: Campaign, *, unit_id: str | None = None, as_of: dt.date | None = None,
+                      tolerance: float = 1.0, language: str = "zh", date: dt.date | None = None,
+                      table: pd.DataFrame | None = None, settings: BulletinSettings | None = None,
+                      reports_dir: Path | None = None) -> Bulletin:
+    """The bulletin of `unit_id` (default the root) at `as_of`, from `table` (default the campaign's KPI table)."""
+    h = campaign.hierarchy
+    unit = unit_id or h.roots[0]
+    when = campaign.as_of(as_of)
+    if table is None:
+        table = cached_kpi_table(campaign, when, tolerance)
+    subtree = set(h.descendants(unit))
+    flags = campaign_flags(campaign, when)
+    problems = int(flags["unit_id"].isin(subtree).sum()) if "unit_id" in flags.columns else len(flags)
+    figures = bulletin_figures(table, campaign, unit, when, language, snapshots=has_snapshots(reports_dir),
+                               problems=problems)
+    return bulletin_content(figures, settings or bulletin_settings(campaign), campaign.meta.title(language), language,
+                            date or today_in(campaign), root=h.parent.get(unit) is None)
+
+
+__all__ = ["campaign_bulletin", "has_snapshots", "today_in"]
