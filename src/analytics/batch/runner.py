@@ -511,9 +511,10 @@ def _write_summary(output: _Output, campaign: Campaign, results: dict[str, UnitR
     """kpis.csv, kpis.xlsx and index.html, from the campaign as loaded at the start; what could not be written."""
     if not output.present():
         return []  # said once, by the caller
+    from analytics.bulletin.build import write_run_bulletin
     from analytics.report.index import index_html
 
-    problems = []
+    problems = write_run_bulletin(campaign, as_of, options.language, options.tolerance, output.layout.root)
     built = downloads.get() if downloads is not None else _build_downloads(campaign, as_of, options)
     for name, build, encoding in (
         (OutputLayout.KPIS_CSV, lambda: built[OutputLayout.KPIS_CSV], "utf-8-sig"),

@@ -47,4 +47,24 @@ def campaign_bulletin(campaign: Campaign, *, unit_id: str | None = None, as_of: 
                             date or today_in(campaign), root=h.parent.get(unit) is None)
 
 
-__all__ = ["campaign_bulletin", "has_snapshots", "today_in"]
+def write_run_bulletin(campaign: Campaign, as_of: dt.date, language: str, tolerance: float, out_dir: Path) -> list[str]:
+    """`run`'s bulletin.docx of the root in its output folder, rewritten only when its figures or words changed;
+    what went wrong, as the runner lists problems (a bulletin that cannot be made never stops the run)."""
+    from analytics.bulletin.word import write_docx
+    from analytics.report.layout import OutputLayout
+
+    target = Path(out_dir) / OutputLayout.BULLETIN
+    try:
+        settings = bulletin_settings(campaign)
+        template = settings.template if settings.template is not None and settings.template.is_file() else None
+        bulletin = campaign_bulletin(campaign, as_of=as_of, tolerance=tolerance, language=language,
+                                     settings=settings, reports_dir=Path(out_dir))
+        write_docx(target, bulletin, template, only_if_changed=True)
+    except OSError as exc:
+        return [f"could not write {OutputLayout.BULLETIN}: {exc.strerror or exc}"]
+    except Exception as exc:  # noqa: BLE001 - reported with the run's other problems, the pages stand
+        return [f"could not make {OutputLayout.BULLETIN}: {type(exc).__name__}: {exc}"]
+    return []
+
+
+__all__ = ["campaign_bulletin", "has_snapshots", "today_in", "write_run_bulletin"]

@@ -52,6 +52,7 @@ class OutputLayout:
     KPIS_CSV = "kpis.csv"
     KPIS_XLSX = "kpis.xlsx"
     MANIFEST = "manifest.json"
+    BULLETIN = "bulletin.docx"  # the root's bulletin (通报), in the run's language
     LOCK = ".campaign-analytics.lock"
     RESERVE = ".campaign-analytics.reserve"
 
