@@ -164,8 +164,8 @@ def test_office_settings_are_printed_as_written(shunhe):
         "number": "顺办通〔2012〕7号", "recipients": {"zh": "各社区党委、各网格党支部："},
         "requirements": {"zh": "各社区要对照目标，倒排工期。"}})
     text = all_text(read_back(docx_bytes(campaign_bulletin(shunhe, as_of=AS_OF, date=DATE, settings=settings))))
-    for written in ("关于顺河镇2012年目标任务推进情况的通报", "顺河镇党委办公室", "顺办通〔2012〕7号", "各社区党委、各网格党支部：",
-                    "各社区要对照目标，倒排工期。"):
+    for written in ("关于顺河镇2012年目标任务推进情况的通报", "顺河镇党委办公室", "顺办通〔2012〕7号",
+                    "各社区党委、各网格党支部：", "各社区要对照目标，倒排工期。"):
         assert written in text
     assert "〔下步要求" not in text
 
