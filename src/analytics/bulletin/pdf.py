@@ -20,6 +20,21 @@ WRITER_LIBRARIES = ("/usr/lib/libreoffice/program/libswlo.so", "/opt/libreoffice
 INSTALL_HINT = ("--pdf needs LibreOffice Writer: install it (Debian/Ubuntu: apt-get install libreoffice-writer-nogui "
                 "fonts-noto-cjk), or leave out --pdf and open the .docx in Word or WPS")
 TIMEOUT_S = 180
+# The official fonts are rarely installed on a server: each is matched to the Noto CJK face nearest its style,
+# Simplified Chinese glyphs (fontconfig would otherwise pick the first CJK face it knows, often Japanese).
+FALLBACKS = {"方正小标宋简体": "serif", "仿宋_GB2312": "serif", "楷体_GB2312": "serif", "宋体": "serif",
+             "黑体": "sans"}
+FACES = {"serif": ("Noto Serif CJK SC", "Noto Sans CJK SC"), "sans": ("Noto Sans CJK SC",)}
+
+
+def fonts_conf() -> str:
+    """A fontconfig file: the system's configuration, then the official fonts' Noto CJK fallbacks."""
+    aliases = "".join(
+        f"<alias binding=\"same\"><family>{name}</family><prefer>"
+        + "".join(f"<family>{face}</family>" for face in FACES[kind]) + "</prefer></alias>"
+        for name, kind in FALLBACKS.items())
+    return ('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+            '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>' + aliases + "</fontconfig>")
 
 
 class WriterMissingError(RuntimeError):
@@ -63,10 +78,12 @@ def write_pdf(docx: Path, pdf: Path) -> None:
         work = Path(tmp)
         source = work / "bulletin.docx"
         shutil.copyfile(docx, source)
+        (work / "fonts.conf").write_text(fonts_conf(), encoding="utf-8")
         command = [program, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore",
                    "--nolockcheck", "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(work / "out"), str(source)]
         done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_S, check=False,
-                              env={**os.environ, "HOME": str(work)})
+                              env={**os.environ, "HOME": str(work),
+                                   "FONTCONFIG_FILE": str(work / "fonts.conf")})
         made = work / "out" / "bulletin.pdf"
         if not made.is_file():
             raise ConversionError(f"LibreOffice made no PDF of {docx} (exit {done.returncode}): "
