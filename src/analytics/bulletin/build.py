@@ -59,7 +59,7 @@ def write_run_bulletin(campaign: Campaign, as_of: dt.date, language: str, tolera
         template = settings.template if settings.template is not None and settings.template.is_file() else None
         bulletin = campaign_bulletin(campaign, as_of=as_of, tolerance=tolerance, language=language,
                                      settings=settings, reports_dir=Path(out_dir))
-        write_docx(target, bulletin, template, only_if_changed=True)
+        write_docx(target, bulletin, template, only_if_changed=True, make_parents=False)
     except OSError as exc:
         return [f"could not write {OutputLayout.BULLETIN}: {exc.strerror or exc}"]
     except Exception as exc:  # noqa: BLE001 - reported with the run's other problems, the pages stand

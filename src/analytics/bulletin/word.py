@@ -280,13 +280,14 @@ def written_digest(path: Path) -> str | None:
     return identifier[len(prefix):] if identifier.startswith(prefix) else None
 
 
-def write_docx(path: Path, bulletin: Bulletin, template: Path | None = None, only_if_changed: bool = False) -> bool:
+def write_docx(path: Path, bulletin: Bulletin, template: Path | None = None, only_if_changed: bool = False,
+               make_parents: bool = True) -> bool:
     """Write the bulletin atomically; with only_if_changed, leave a file that says the same untouched. Whether
-    the file was written."""
+    the file was written. make_parents=False never re-creates a vanished folder (a run's output folder)."""
     path = Path(path)
     if only_if_changed and path.is_file() and written_digest(path) == bulletin.digest():
         return False
-    write_bytes_atomic(path, docx_bytes(bulletin, template))
+    write_bytes_atomic(path, docx_bytes(bulletin, template), make_parents=make_parents)
     return True
 
 
