@@ -159,3 +159,13 @@ def test_hostile_unit_names_are_text(make_campaign):
     body = document.element.body
     assert body.findall(".//" + qn("w:fldSimple")) == [] and body.findall(".//" + qn("w:instrText")) == []
     assert body.findall(".//" + qn("w:fldChar")) == []
+
+
+def test_children_without_targets_are_not_ranked(make_campaign):
+    targets = "unit_id,indicator,target,measure,period_start,period_end\nC,gdp,300,万元,2012-01-01,2012-12-31\n"
+    actuals = "unit_id,indicator,date,value\nC,gdp,2012-06-30,90\n"
+    campaign = load_campaign(make_campaign({"units": UNITS, "targets": targets, "actuals": actuals}, meta=META))
+    text = all_text(Document(io.BytesIO(docx_bytes(campaign_bulletin(campaign, as_of=AS_OF, date=DATE)))))
+    assert "下级单位未设目标任务，不作进度排名。" in text
+    assert "地区生产总值完成90万元，占目标的30.00%，慢于序时进度19.73个百分点" in text  # 30.00 - 49.73
+    assert "无指标滞后" not in text

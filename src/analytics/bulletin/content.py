@@ -193,6 +193,8 @@ def _ranking(f: BulletinFigures, language: str) -> list[Block]:
     words = PHRASES[language]
     if not f.children:
         return [Block(Part.BODY, phrase(language, "no_children", name=f.name))]
+    if not any(c.status or c.light is not None or c.rank is not None for c in f.children):
+        return [Block(Part.BODY, phrase(language, "children_untargeted"))]
     blocks: list[Block] = []
     ordered = annex_order(f.children)
     ranked = [c for c in ordered if c.rank is not None]
