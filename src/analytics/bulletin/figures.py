@@ -194,8 +194,8 @@ class _Rows:
 
 
 def _indicators(rows: _Rows, campaign: Campaign, unit: str, language: str) -> tuple[Indicator, ...]:
-    keys = list(dict.fromkeys(rows.keys_of(unit, "target") + rows.keys_of(unit, "completion")))
     measures = _measures(campaign)
+    keys = _in_file_order(dict.fromkeys(rows.keys_of(unit, "target") + rows.keys_of(unit, "completion")), measures)
     out = []
     for key in keys:
         out.append(Indicator(
@@ -215,8 +215,15 @@ def _indicators(rows: _Rows, campaign: Campaign, unit: str, language: str) -> tu
     return tuple(out)
 
 
+def _in_file_order(keys: Iterable[str], measures: dict[str, object]) -> list[str]:
+    """Indicators in the order the targets table first names them (the office's order: GDP before revenue), the
+    KPI table's order for any other."""
+    order = {k: i for i, k in enumerate(measures)}
+    return sorted(keys, key=lambda k: order.get(k, len(order)))
+
+
 def _measures(campaign: Campaign) -> dict[str, object]:
-    """indicator -> its measure as the targets table writes it (a label, not a figure)."""
+    """indicator -> its measure as the targets table writes it (a label, not a figure), in the table's order."""
     targets = campaign.targets
     if targets.empty or "measure" not in targets.columns:
         return {}
@@ -252,8 +259,8 @@ def bulletin_figures(table: pd.DataFrame, campaign: Campaign, unit_id: str, as_o
     indicators = _indicators(rows, campaign, unit_id, language)
     linear = {i.elapsed for i in indicators if i.elapsed is not None}
     appraised = any((c, "appraisal_score", "") in rows.value for c in [unit_id, *children])
-    keys = [i.key for i in indicators] or list(dict.fromkeys(
-        k for c in children for k in rows.keys_of(c, "completion")))
+    keys = [i.key for i in indicators] or _in_file_order(dict.fromkeys(
+        k for c in children for k in rows.keys_of(c, "completion")), _measures(campaign))
     kids = tuple(_child(rows, c, h.name[c], keys, appraised) for c in children)
     uncovered = tuple(h.name[u] for u in leaves if rows.num(u, "grassroots_coverage") == 0)
     restatements = []
