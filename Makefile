@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test lint bench bench-wide bench-explore bench-lab lab samples clean
+.PHONY: report test lint docs docs-check bench bench-wide bench-explore bench-lab lab samples clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,8 @@ report: $(STAMP)
 	  echo "== $$p"; $(BIN)/campaign-analytics run "$$p"; \
 	done
 
-## test: lint (ruff, import layers) and run the whole test suite
-test: lint
+## test: lint (ruff, import layers), the docs site built strictly, and the whole test suite
+test: lint docs-check
 	$(BIN)/python -m pytest
 
 ## bench: batch benchmark (naive loop vs warm kernels vs in-process floor)
@@ -44,6 +44,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts benchmarks
 	$(BIN)/lint-imports --no-cache
 
+## docs: build the documentation site (MkDocs, Material theme) into site/
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict --site-dir site
+
+## docs-check: build the docs strictly into a temporary folder: a broken link or a page missing from the nav fails
+docs-check: $(STAMP)
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && $(BIN)/mkdocs build --strict --quiet --site-dir "$$tmp"
+
 ## samples: regenerate the bundled sample campaigns (deterministic)
 samples: $(STAMP)
 	$(BIN)/python scripts/make_samples.py
@@ -53,4 +61,4 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 clean:
-	rm -rf $(VENV) reports data/processed .pytest_cache .ruff_cache
+	rm -rf $(VENV) reports data/processed site .pytest_cache .ruff_cache

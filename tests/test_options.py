@@ -1,4 +1,4 @@
-"""Options declared once: the schema's rules, the parameter-file reader, the click options, BatchOptions, README."""
+"""Options declared once: the schema's rules, the parameter-file reader, the click options, BatchOptions, the docs table."""
 
 from __future__ import annotations
 
@@ -232,10 +232,10 @@ def test_the_run_command_has_exactly_the_schemas_options():
         assert params[name].opts == [option.cli_flag]
 
 
-def test_readme_run_options_table_is_the_schemas():
-    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+def test_docs_run_options_table_is_the_schemas():
+    page = (REPO_ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
     table = RUN_OPTIONS.markdown_table()
-    assert table in readme, (
-        "README's run options table differs from RUN_OPTIONS; paste the output of\n"
+    assert table in page, (
+        "docs/commands.md's run options table differs from RUN_OPTIONS; paste the output of\n"
         "  python -c 'from analytics.batch.options import RUN_OPTIONS; print(RUN_OPTIONS.markdown_table())'"
     )

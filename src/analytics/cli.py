@@ -1,6 +1,6 @@
 """The campaign-analytics command: a thin layer over the library.
 
-Exit codes (DOMAIN.md): 2 input or usage errors, found before anything is written; 1 the batch ran but
+Exit codes (docs/domain.md): 2 input or usage errors, found before anything is written; 1 the batch ran but
 something failed or changed under it (a unit failed, a file could not be written, the output folder vanished,
 inputs changed while it ran); 0 done. Never a Python traceback.
 """

@@ -1,4 +1,4 @@
-"""Ratings (群众评议), commitments (公开承诺) and the appraisal (考核评分), exactly as DOMAIN.md defines them.
+"""Ratings (群众评议), commitments (公开承诺) and the appraisal (考核评分), exactly as docs/domain.md defines them.
 
 Pure functions, frames in and frames out, beside metrics.py: ratings and commitments roll up through the
 hierarchy's closure table like every other figure; the appraisal scores the values of the KPI table, so a

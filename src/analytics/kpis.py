@@ -238,7 +238,7 @@ class UnitKpis:
 
     @property
     def no_activity(self) -> bool:
-        """No visit row at or below the unit (DOMAIN.md's "no activity"); False when there is no visits table."""
+        """No visit row at or below the unit (docs/domain.md's "no activity"); False when there is no visits table."""
         return bool(len(self.family)) and bool(self.family["no_activity"].iloc[0])
 
     @property

@@ -142,7 +142,7 @@ LABELS: dict[str, dict[str, str]] = {
     "table.actuals": {"zh": "实际完成", "en": "Actuals"},
     "table.responses": {"zh": "评议答卷", "en": "Responses"},
     "table.commitments": {"zh": "公开承诺", "en": "Commitments"},
-    # Columns of those tables, by their canonical names (DOMAIN.md's labels: 发放/回收/有效)
+    # Columns of those tables, by their canonical names (docs/domain.md's labels: 发放/回收/有效)
     "field.unit_id": {"zh": "单位编码", "en": "Unit code"},
     "field.name": {"zh": "单位名称", "en": "Name"},
     "field.parent_id": {"zh": "上级单位编码", "en": "Parent code"},
@@ -492,7 +492,7 @@ PLOTLY_ZH: dict[str, str] = {
     "Zoom out": "缩小",
 }
 
-# DOMAIN.md's "Measures in English": a measure written in Chinese, as an English reader reads it. A campaign's
+# docs/domain.md's "Measures in English": a measure written in Chinese, as an English reader reads it. A campaign's
 # `vocabulary.measures` adds others (CampaignMeta.measure_label); any other is shown as written and listed once.
 MEASURES_EN: dict[str, str] = {
     "万元": "10k yuan", "元": "yuan", "亿元": "100m yuan", "个": "items", "件": "items", "项": "items",
@@ -574,7 +574,7 @@ def fmt_date(d, language: str = DEFAULT_LANGUAGE) -> str:
 
 def measure_label(measure: object, language: str = DEFAULT_LANGUAGE,
                   vocabulary: dict[str, dict[str, str]] | None = None) -> str:
-    """A target's measure in the page's language: the campaign's vocabulary, else DOMAIN.md's English words
+    """A target's measure in the page's language: the campaign's vocabulary, else docs/domain.md's English words
     (万元 -> 10k yuan, 篇 -> articles), else as written; '' when missing."""
     if not isinstance(measure, str):
         return ""
@@ -588,7 +588,7 @@ def measure_label(measure: object, language: str = DEFAULT_LANGUAGE,
 
 def is_translated_measure(measure: object, language: str = DEFAULT_LANGUAGE,
                           vocabulary: dict[str, dict[str, str]] | None = None) -> bool:
-    """Whether a reader of `language` reads the measure: in the vocabulary or DOMAIN.md's table for English, and
+    """Whether a reader of `language` reads the measure: in the vocabulary or docs/domain.md's table for English, and
     for Chinese any measure holding no ASCII letter (万元, 篇, %)."""
     if not isinstance(measure, str) or measure == "" or (vocabulary or {}).get(measure, {}).get(language):
         return True

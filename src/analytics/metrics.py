@@ -1,4 +1,4 @@
-"""Metric functions exactly as DOMAIN.md defines them. Pure: frames in, frames or numbers out.
+"""Metric functions exactly as docs/domain.md defines them. Pure: frames in, frames or numbers out.
 
 Rollups use the hierarchy's closure table (every unit paired with itself and each ancestor): joining rows
 to it and grouping by ancestor gives every unit's own-plus-descendants figures in one pass.
@@ -144,7 +144,7 @@ def elapsed_share(period_start: dt.date, period_end: dt.date, as_of: dt.date) ->
 
 
 def pace_status(completion: float, gap_points: float, tolerance: float = 1.0, ended: bool = False) -> str:
-    """The status of a target, in DOMAIN.md's order: completed (completion ≥ 100%), missed (the period has
+    """The status of a target, in docs/domain.md's order: completed (completion ≥ 100%), missed (the period has
     ended: as_of ≥ period_end), ahead (gap ≥ tolerance and > 0), behind (gap ≤ −tolerance and < 0), else on_pace;
     no_data without a completion to judge."""
     check_tolerance(tolerance)
@@ -326,7 +326,7 @@ def actual_over_time(
     """A unit's cumulative actual of one indicator by date, up to as_of: columns `date`, `actual`.
 
     With its own target, the unit's own actuals inside that target's period. A unit that takes its children's
-    sums (DOMAIN.md, "Summed actuals over time"): at each date d on which any unit below reported, the sum
+    sums (docs/domain.md, "Summed actuals over time"): at each date d on which any unit below reported, the sum
     over the units feeding the sum of each one's latest cumulative actual on or before d, inside its own
     period. A unit below that has not reported yet by d adds nothing; a date on which none has is left out.
     The last row equals target_pace's actual for the same as_of. Empty when there is nothing to show.
@@ -520,7 +520,7 @@ def _finding(table: str, row, unit_id, flag: str, column: str, written, code: st
 
 
 def _target_findings(targets: pd.DataFrame, actuals: pd.DataFrame, parent: dict[str, str | None]) -> list[dict]:
-    """Actuals not counted and cumulative actuals that fall (DOMAIN.md's "Which actuals count" and "No row is
+    """Actuals not counted and cumulative actuals that fall (docs/domain.md's "Which actuals count" and "No row is
     dropped in silence"); targets with no actual by as_of are _no_actual_findings."""
     found: list[dict] = []
 

@@ -1,7 +1,7 @@
 """Options declared once: name, type, default, allowed values or range, and help, in one `Option` each.
 
 An `OptionSet` is the single source from which the rest is made: the parameter-file reader, the click options
-of the command line, `BatchOptions` and its checks, the notebook's parameter check and the README's table.
+of the command line, `BatchOptions` and its checks, the notebook's parameter check and the table in docs/commands.md.
 Every value, whatever it came from (YAML, a command-line string, a papermill parameter, Python), goes through
 `Option.parse`, so one rule gives one message everywhere.
 
@@ -223,7 +223,7 @@ class OptionSet(Mapping[str, Option]):
         return out
 
     def markdown_table(self) -> str:
-        """The options as the README's table: option (key) | meaning | default."""
+        """The options as the table in docs/commands.md: option (key) | meaning | default."""
         lines = ["| option (YAML key) | meaning | default |", "|---|---|---|"]
         for o in self._options.values():
             meaning = o.help

@@ -1,4 +1,4 @@
-"""Spreadsheet safety: text written for people can never run as a formula (DOMAIN.md, "Spreadsheet safety").
+"""Spreadsheet safety: text written for people can never run as a formula (docs/domain.md, "Spreadsheet safety").
 
 The OWASP rule for CSV injection: a text value starting with `=`, `+`, `-`, `@`, a tab or a carriage return
 is written with a leading `'`, which Excel, LibreOffice and Google Sheets show as text and never evaluate.

@@ -1,7 +1,7 @@
 """The options of `campaign-analytics run`, declared once: the notebook's parameters plus the batch's own.
 
 From `RUN_OPTIONS` come the parameter-file reader (`analytics.batch.params`), the click options of `run`
-(`analytics.cli`), `BatchOptions` (its fields, defaults and checks) and the README's options table
+(`analytics.cli`), `BatchOptions` (its fields, defaults and checks) and the options table of docs/commands.md
 (`RUN_OPTIONS.markdown_table()`, kept equal by a test).
 """
 

@@ -1,7 +1,7 @@
 """Render every unit of a campaign: notebooks on warm kernels, HTML pages, index, kpis.csv and manifest.
 
 The output folder's layout is `analytics.report.layout.OutputLayout`. Every file is written atomically.
-Exit codes follow DOMAIN.md: bad input or options raise (UsageError, CampaignDataError) before anything is
+Exit codes follow docs/domain.md: bad input or options raise (UsageError, CampaignDataError) before anything is
 written; after that nothing raises for an environment fault: a unit whose page cannot be written fails alone
 with the OS's message, and a batch-level fault (index or kpis.csv not written, the output folder removed,
 the campaign's files changed while it ran) is one of `BatchResult.problems`, exit 1.

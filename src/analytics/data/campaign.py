@@ -21,7 +21,7 @@ from analytics.data.sources import META_FILE  # noqa: F401 - its old home, impor
 from analytics.errors import Note, Problem, UsageError
 from analytics.labels import is_translated_measure, measure_label, message
 
-# campaign.yaml's keys, DOMAIN.md's table "campaign.yaml: every key, and strict": any other key, at any level,
+# campaign.yaml's keys, docs/domain.md's table "campaign.yaml: every key, and strict": any other key, at any level,
 # is an error naming the closest known one.
 META_KEYS = ("id", "name", "start", "end", "as_of", "description", "timezone", "satisfaction_min", "vocabulary",
              "appraisal")
@@ -90,7 +90,7 @@ class CampaignMeta:
         return _label(code, TAGS, self.tags, language)
 
     def measure_label(self, measure: object, language: str) -> str:
-        """A target's measure in `language`: vocabulary.measures, else DOMAIN.md's English words, else as written."""
+        """A target's measure in `language`: vocabulary.measures, else docs/domain.md's English words, else as written."""
         return measure_label(measure, language, self.measures)
 
     def untranslated_measures(self, measures: Iterable[object], language: str) -> list[str]:

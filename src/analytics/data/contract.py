@@ -1,4 +1,4 @@
-"""The data contract of DOMAIN.md as data: tables, columns, Chinese aliases, vocabularies."""
+"""The data contract of docs/domain.md as data: tables, columns, Chinese aliases, vocabularies."""
 
 from __future__ import annotations
 

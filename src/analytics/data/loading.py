@@ -1,4 +1,4 @@
-"""load_campaign: read a campaign folder as DOMAIN.md's contract says, validate it, cache the result."""
+"""load_campaign: read a campaign folder as docs/domain.md's contract says, validate it, cache the result."""
 
 from __future__ import annotations
 

@@ -535,7 +535,7 @@ def check_hierarchy(raw: RawTable, units: pd.DataFrame) -> list[Problem]:
 
 
 def vocabulary(extra_kinds: dict[str, dict], extra_groups: dict[str, dict]) -> Vocabulary:
-    """Accepted kinds and groups: DOMAIN.md's codes and Chinese labels plus campaign.yaml's extras."""
+    """Accepted kinds and groups: docs/domain.md's codes and Chinese labels plus campaign.yaml's extras."""
     from analytics.data.contract import GROUPS, VISIT_KINDS
 
     def build(base: dict[str, tuple[str, str]], extra: dict[str, dict]) -> dict[str, str]:

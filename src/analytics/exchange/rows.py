@@ -35,7 +35,7 @@ def template_tables(campaign: Campaign | None) -> tuple[str, ...]:
 
 def header_text(table: str, column: str, language: str) -> str:
     """The header a template writes: the canonical name in English; in Chinese the alias, with 发放/回收 for
-    surveys (DOMAIN.md: pages and templates write 发放/回收/有效)."""
+    surveys (docs/domain.md: pages and templates write 发放/回收/有效)."""
     col = next(c for c in TABLES[table] if c.name == column)
     if language != "zh":
         return col.name

@@ -45,7 +45,7 @@ from analytics.spreadsheet import put_text, put_value
 
 # Rows below the pre-filled ones that carry the formats and checks, for the office's new rows.
 EXTRA_ROWS = 1000
-# DOMAIN.md's measures with an English word; a campaign's own (targets, vocabulary.measures) are added.
+# docs/domain.md's measures with an English word; a campaign's own (targets, vocabulary.measures) are added.
 COMMON_MEASURES = ("万元", "元", "亿元", "个", "件", "项", "篇", "条", "人", "人次", "次", "户", "套", "%")
 _FORMATS = {"date": "yyyy-mm-dd", "int": "0", "number": "General", "text": "@", "tags": "@"}
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")

@@ -7,7 +7,7 @@ kpis.xlsx's first sheet has, per unit, the identity columns of `UNIT_COLUMNS` (n
 without a visit (the full list that pages cut at 50). With an appraisal, a sheet gives each unit's score,
 grade, rank and every item's value and points; with commitments, a sheet lists every overdue commitment
 (pages list the first 50). Percentages are fractions under an Excel percent format, gaps are numbers of points,
-counts are integers; text is stored as text cells, so a name like `=1+1` never runs (DOMAIN.md, "Spreadsheet
+counts are integers; text is stored as text cells, so a name like `=1+1` never runs (docs/domain.md, "Spreadsheet
 safety"). The header row is frozen and filters are on. To add a column, append a `Figure` to
 scorecard.FIGURES (it goes to the index and the explorer too) or a `UnitColumn` to UNIT_COLUMNS here.
 """

@@ -35,7 +35,7 @@ from analytics.metrics import LAGGING_STATUSES, SEVERITY, STATUSES, among
 
 # A bounded list names at most this many units, then "and N more".
 MAX_NAMED = 20
-MAX_UNCOVERED = 50  # DOMAIN.md: uncovered units are listed by name up to 50, with the count of the rest
+MAX_UNCOVERED = 50  # docs/domain.md: uncovered units are listed by name up to 50, with the count of the rest
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ class Glance:
 
     @property
     def children_behind(self) -> list[str]:
-        """Children with any indicator behind or missed (DOMAIN.md: such a child is behind), in tree order."""
+        """Children with any indicator behind or missed (docs/domain.md: such a child is behind), in tree order."""
         if self.children.empty:
             return []
         return self.children.index[self.children["targets_lagging"] > 0].tolist()
@@ -180,7 +180,7 @@ def children_lists(g: Glance, meta: CampaignMeta, language: str, limit: int = MA
 
 
 def uncovered_list(g: Glance, limit: int = MAX_UNCOVERED) -> NamedList | None:
-    """The grassroots units below with no visit of their own, by name up to `limit` (DOMAIN.md: 50)."""
+    """The grassroots units below with no visit of their own, by name up to `limit` (docs/domain.md: 50)."""
     if g.is_leaf or not g.has_visits or not g.uncovered:
         return None
     return _bounded("glance.uncovered", g.uncovered, g.names, limit)
