@@ -243,14 +243,11 @@ def docx_document(bulletin: Bulletin, template: Path | None = None):
     if template is None:
         _page(document)
     _footer(document)
-    annex_started = False
     for block in bulletin.blocks:
         if block.part == Part.TABLE and block.table is not None:
             _table(document, block.table)
-        else:
-            starts_annex = block.part == Part.ANNEX_LABEL
-            _paragraph(document, block, page_break=starts_annex)
-            annex_started = annex_started or starts_annex
+        else:  # each annex starts on a new page
+            _paragraph(document, block, page_break=block.part == Part.ANNEX_LABEL)
     props = document.core_properties
     title = next((b.text for b in bulletin.blocks if b.part == Part.TITLE), "")
     props.title = clean(title)
