@@ -514,8 +514,9 @@ def _write_summary(output: _Output, campaign: Campaign, results: dict[str, UnitR
     from analytics.bulletin.build import write_run_bulletin
     from analytics.report.index import index_html
 
-    problems = write_run_bulletin(campaign, as_of, options.language, options.tolerance, output.layout.root)
     built = downloads.get() if downloads is not None else _build_downloads(campaign, as_of, options)
+    # After the downloads' thread: the bulletin reads the KPI table it memoised.
+    problems = write_run_bulletin(campaign, as_of, options.language, options.tolerance, output.layout.root)
     for name, build, encoding in (
         (OutputLayout.KPIS_CSV, lambda: built[OutputLayout.KPIS_CSV], "utf-8-sig"),
         (OutputLayout.KPIS_XLSX, lambda: built[OutputLayout.KPIS_XLSX], ""),
