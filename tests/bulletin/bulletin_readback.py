@@ -41,8 +41,8 @@ def shown_forms(kpis: pd.DataFrame) -> set[str]:
 EXEMPT = [
     r"\d{4}年\d{1,2}月\d{1,2}日", r"\d{1,2} (January|February|March|April|May|June|July|August|September|October|"
     r"November|December) \d{4}", r"附件\d", r"Annex \d", r"^\d\. ", r"\(\d\)", r"—\s*\d+\s*—",
-    r"另有\d+个单位", r"And \d+ more units", r"尚有\d+个基层单位", r"^\d+ grassroots units", r"等\d+个单位",
-    r"and \d+ more", r"其余\d+项指标", r"\d{4}年上半年", r"first half of \d{4}", r"\d+(?=年)",
+    r"另有[\d,]+个单位", r"And [\d,]+ more units", r"尚有[\d,]+个基层单位", r"^[\d,]+ grassroots units",
+    r"等[\d,]+个单位", r"and [\d,]+ more", r"其余\d+项指标", r"\d{4}年上半年", r"first half of \d{4}", r"\d+(?=年)",
 ]
 
 

@@ -275,7 +275,7 @@ def _problems(f: BulletinFigures, language: str) -> list[Block]:
                 [phrase(language, "overdue_count", name=n, count=count(k)) for n, k in f.overdue_units], language))
         sentences.append(text + words["stop"])
     if f.uncovered:
-        sentences.append(phrase(language, "uncovered", count=len(f.uncovered),
+        sentences.append(phrase(language, "uncovered", count=count(len(f.uncovered)),
                                 units=names(list(f.uncovered), language)))
     shown = visible_restatements(f, language)
     for kind in ("restated", "revised"):
@@ -346,7 +346,7 @@ def _annex1(f: BulletinFigures, language: str) -> list[Block]:
               Block(Part.ANNEX_TITLE, phrase(language, "annex1_title", name=f.name)),
               Block(Part.TABLE, table=Table(tuple(header), tuple(rows), tuple(c.light for c in listed)))]
     if len(ordered) > ANNEX_ROWS:
-        blocks.append(Block(Part.NOTE, phrase(language, "annex_more", count=len(ordered) - ANNEX_ROWS)))
+        blocks.append(Block(Part.NOTE, phrase(language, "annex_more", count=count(len(ordered) - ANNEX_ROWS))))
     if not f.has_appraisal and len(f.indicators) > ANNEX_INDICATORS:
         blocks.append(Block(Part.NOTE, phrase(language, "annex_more_indicators",
                                               count=len(f.indicators) - ANNEX_INDICATORS)))

@@ -252,7 +252,7 @@ def names(items: list[str], language: str, total: int | None = None) -> str:
     total = len(items) if total is None else total
     shown = PHRASES[language]["list_sep"].join(items[:LISTED])
     if total > LISTED:
-        shown += phrase(language, "and_more", count=total, rest=total - LISTED)
+        shown += phrase(language, "and_more", count=fmt_int(total), rest=fmt_int(total - LISTED))
     return shown
 
 
