@@ -56,3 +56,19 @@ def test_an_office_template_keeps_its_own_content(tmp_path):
     assert _main(["bulletin", "--data", str(SHUNHE), "--template", str(template), "--out", str(out)]) == 0
     texts = [p.text for p in Document(str(out)).paragraphs]
     assert texts[0] == "顺河镇党委办公室文件" and "一、总体情况" in texts
+
+
+def test_an_office_templates_own_style_and_font_are_kept(tmp_path):
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml.ns import qn
+
+    template = tmp_path / "office.docx"
+    office = Document()
+    body = office.styles.add_style("Bulletin Body", WD_STYLE_TYPE.PARAGRAPH)
+    body.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "方正仿宋_GBK")
+    office.save(str(template))
+    out = tmp_path / "b.docx"
+    assert _main(["bulletin", "--data", str(SHUNHE), "--template", str(template), "--out", str(out)]) == 0
+    paragraph = next(p for p in Document(str(out)).paragraphs if p.text.startswith("截至"))
+    assert paragraph.style.name == "Bulletin Body"
+    assert {r._r.rPr.rFonts.get(qn("w:eastAsia")) for r in paragraph.runs} == {"方正仿宋_GBK"}

@@ -184,13 +184,20 @@ def _text_run(paragraph, text: str, font: str, size: float | None = None, bold: 
     return run
 
 
+def _east_asian(style, default: str) -> str:
+    """The East Asian font a style names (an office template's own choice wins), else the layout's."""
+    rpr = style.element.rPr
+    fonts = rpr.find(qn("w:rFonts")) if rpr is not None else None
+    return (fonts.get(qn("w:eastAsia")) if fonts is not None else None) or default
+
+
 def _paragraph(document, block: Block, page_break: bool = False) -> None:
     spec = STYLES[block.part]
     style = _style(document, spec)
     paragraph = document.add_paragraph(style=style)
     if page_break:
         paragraph.paragraph_format.page_break_before = True
-    run = _text_run(paragraph, block.text, spec.font)
+    run = _text_run(paragraph, block.text, _east_asian(style, spec.font))
     if block.part == Part.PLACEHOLDER:
         run.font.highlight_color = WD_COLOR_INDEX.YELLOW  # marked: the office replaces it
 
@@ -230,7 +237,7 @@ def _table(document, table: Table) -> None:
         for cell, text in zip(row.cells, cells, strict=True):
             paragraph = cell.paragraphs[0]
             paragraph.style = style
-            _text_run(paragraph, text, TABLE_HEADER_FONT if row is header else TABLE_STYLE.font)
+            _text_run(paragraph, text, TABLE_HEADER_FONT if row is header else _east_asian(style, TABLE_STYLE.font))
     for row, light in zip(grid.rows[1:], table.lights, strict=False):
         if light in SHADING:
             for cell in row.cells:
