@@ -90,11 +90,12 @@ def test_comparisons_lights_ranks_and_restatements(county):
     assert "无上一期可比数据" not in text
     assert unexplained_numbers(text, csv_table(county, table)) == []  # *_previous, *_change, thresholds included
     annex = document.tables[0]
-    assert [c.text for c in annex.rows[0].cells] == ["排名", "单位", "预警", "地区生产总值完成率", "排名变化（上期→本期）"]
+    assert [c.text for c in annex.rows[0].cells] == ["排名", "单位", "预警", "地区生产总值完成率（较上期变化，百分点）",
+                                                     "排名变化（上期→本期）"]
     rows = [[c.text for c in row.cells] for row in annex.rows[1:]]
-    assert rows == [["3", "乙乡", "红灯（新亮红灯）", "15.00%（红灯）", "2→3"],
-                    ["1", "甲乡", "无", "60.00%", "1→1"],
-                    ["2", "丙乡", "无", "55.00%", "3→2"]]
+    assert rows == [["3", "乙乡", "红灯（新亮红灯）", "15.00%（红灯）\n持平", "2→3"],
+                    ["1", "甲乡", "无", "60.00%\n+20.00", "1→1"],
+                    ["2", "丙乡", "无", "55.00%\n+45.00", "3→2"]]
     fill = annex.rows[1].cells[0]._tc.tcPr.find(qn("w:shd")).get(qn("w:fill"))
     assert fill == "F4CCCC"  # the red unit's row shaded
     restated = document.tables[1]

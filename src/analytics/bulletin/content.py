@@ -317,7 +317,9 @@ def _annex1(f: BulletinFigures, language: str) -> list[Block]:
         if changes:
             header.append(phrase(language, "col_score_change"))
     else:
-        header += [phrase(language, "completion_of", label=labels[k]) for k in keys]
+        changed = any(c.change for c in ordered)
+        header += [phrase(language, "completion_of_change" if changed else "completion_of", label=labels[k])
+                   for k in keys]
     if moves:
         header.append(phrase(language, "col_rank_change"))
     rows = []
@@ -338,6 +340,10 @@ def _annex1(f: BulletinFigures, language: str) -> list[Block]:
                 light = c.lights.get(k)
                 if light in (Light.RED, Light.YELLOW):
                     cell += f"（{_light_word(light, language)}）" if language == "zh" else f" ({_light_word(light, language)})"
+                change = c.change.get(k)
+                if change is not None:  # on a line of its own in the cell: points since the previous period
+                    shown = f"{change:+.2f}"
+                    cell += "\n" + (phrase(language, "unchanged") if shown in ("+0.00", "-0.00") else shown)
                 row.append(cell)
         if moves:
             row.append(f"{c.rank_previous}→{c.rank}" if c.rank_previous is not None and c.rank is not None else "—")

@@ -69,6 +69,7 @@ class Child:
     grade: str | None = None
     score_change: float | None = None
     completion: dict[str, float | None] = field(default_factory=dict)  # indicator -> completion
+    change: dict[str, float | None] = field(default_factory=dict)  # indicator -> completion_change (points)
     lights: dict[str, str | None] = field(default_factory=dict)  # indicator -> light
     status: dict[str, str | None] = field(default_factory=dict)  # indicator -> status
     overdue: int = 0  # commitments overdue
@@ -240,6 +241,7 @@ def _child(rows: _Rows, uid: str, name: str, keys: list[str], appraised: bool) -
         score=rows.num(uid, "appraisal_score"), grade=rows.text(uid, "grade"),
         score_change=rows.num(uid, "appraisal_score_change"),
         completion={k: rows.num(uid, "completion", k) for k in keys if (uid, "completion", k) in rows.value},
+        change={k: rows.num(uid, "completion_change", k) for k in keys if (uid, "completion_change", k) in rows.value},
         lights={k: rows.text(uid, "light", k) for k in keys if (uid, "light", k) in rows.value},
         status={k: rows.text(uid, "status", k) for k in keys if (uid, "status", k) in rows.value},
         overdue=int(rows.num(uid, "commitments_overdue") or 0),

@@ -98,6 +98,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "kind_restated": "上期数据修订", "kind_revised": "本期数据变动",
         "light_word_red": "红灯", "light_word_yellow": "黄灯", "light_word_none": "无",
         "completion_of": "{label}完成率",
+        "completion_of_change": "{label}完成率（较上期变化，百分点）",
+        "unchanged": "持平",
     },
     "en": {
         "list_sep": ", ", "clause_sep": "; ", "stop": ".", "comma": ", ", "colon": ": ", "as_of_sep": ": ",
@@ -186,6 +188,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "kind_restated": "previous period restated", "kind_revised": "this period revised",
         "light_word_red": "red", "light_word_yellow": "yellow", "light_word_none": "none",
         "completion_of": "{label} completion",
+        "completion_of_change": "{label} completion (change in points)",
+        "unchanged": "unchanged",
     },
 }
 
