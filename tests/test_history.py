@@ -14,16 +14,16 @@ import pyarrow.parquet as pq
 import pytest
 
 from analytics import load_campaign
-from analytics.batch.history import (
+from analytics.cli import main
+from analytics.fileio import write_bytes_new
+from analytics.measures.kpis import kpi_table
+from analytics.report.history import (
     METADATA_KEY,
     publish,
     published_kpis,
     read_snapshot,
     read_snapshots,
 )
-from analytics.cli import main
-from analytics.fileio import write_bytes_new
-from analytics.measures.kpis import kpi_table
 
 APRIL, MAY = dt.date(2012, 4, 30), dt.date(2012, 5, 31)
 UNITS = "unit_id,name,parent_id\nA,Town,\nB,Village,A\n"
@@ -184,7 +184,7 @@ def test_kpis_reports_adds_revised_rows_from_the_folders_snapshots(make_campaign
 
 
 def test_snapshot_schema_is_what_the_docs_say():
-    from analytics.batch.history import SCHEMA
+    from analytics.report.history import SCHEMA
 
     assert [(f.name, str(f.type)) for f in SCHEMA] == [
         ("unit_id", "string"), ("unit_name", "string"), ("metric", "string"), ("key", "string"),

@@ -215,10 +215,10 @@ def output_file(out: str) -> Path | None:
 def kpis(data_dir: Path, as_of, tolerance, compare_to, out: str, reports: Path | None) -> None:
     """Every unit's KPIs as a tidy CSV: unit_id, unit_name, metric, key, value (text never runs as a spreadsheet
     formula), with the change since the previous period (--compare-to) and, with --reports, what was restated."""
-    from analytics.batch.history import published_kpis
     from analytics.data.loading import read_campaign
     from analytics.measures.change import compared_kpis, comparison_date
     from analytics.report.downloads import kpis_csv
+    from analytics.report.history import published_kpis
     from analytics.report.parameters import NOTEBOOK_PARAMETERS
 
     target = output_file(out)
@@ -239,6 +239,35 @@ def kpis(data_dir: Path, as_of, tolerance, compare_to, out: str, reports: Path |
     else:
         write_text_atomic(target, text, encoding="utf-8-sig")
         click.echo(f"wrote {len(table)} rows to {out}", err=True)
+
+
+@cli.command()
+@click.option("--data", "data_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The campaign folder.")
+@click.option("--reports", "reports_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The output folder of `run` whose history/ holds the published snapshots "
+                   "[default: reports/<campaign id>].")
+@click.option("--unit", "unit_id", default=None, help="The unit whose bulletin this is [default: the root].")
+@_notebook_option("as_of")
+@click.option("--compare-to", "compare_to", default=None, metavar="DATE|none",
+              help="Compare with this date instead of the previous period (start <= DATE < as_of); none: no comparison.")
+@_notebook_option("tolerance")
+@click.option("--language", type=click.Choice(LANGUAGES), default="zh", show_default=True)
+@click.option("--date", "date", default=None, metavar="DATE",
+              help="The bulletin's date [default: today in the campaign's time zone].")
+@click.option("--template", "template", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The office's own Word template (.docx) [default: reporting.bulletin.template, else built in].")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The .docx file to write (not inside the campaign folder).")
+@click.option("--pdf", is_flag=True, help="Also write the same bulletin as PDF beside it (needs LibreOffice Writer).")
+def bulletin(data_dir: Path, reports_dir, unit_id, as_of, compare_to, tolerance, language, date, template, out: Path,
+             pdf: bool) -> None:
+    """The bulletin (通报) of one unit over its children, in Word (and PDF), from the same KPI table as kpis.csv."""
+    from analytics.bulletin.cli import bulletin_command
+
+    bulletin_command(data_dir=data_dir, reports_dir=reports_dir, unit_id=unit_id, as_of=as_of, compare_to=compare_to,
+                     tolerance=tolerance, language=language, date=date, template=template, out=out, pdf=pdf,
+                     echo=lambda text: click.echo(text, err=True))
 
 
 @cli.command()

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from analytics.batch import BatchOptions, run_batch
-from analytics.batch.history import read_snapshot
 from analytics.cli import main
+from analytics.report.history import read_snapshot
 
 UNITS = "unit_id,name,parent_id\nA,Town,\nB,Village,A\n"
 TARGETS = "unit_id,indicator,target,measure,period_start,period_end,aggregation\nA,gdp,1000,万元,2012-01-01,2012-12-31,none\n"

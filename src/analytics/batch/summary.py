@@ -12,14 +12,15 @@ import datetime as dt
 import threading
 from typing import Any
 
-from analytics.batch.history import Published, publish, published_kpis
 from analytics.batch.manifest import Manifest, page_states
 from analytics.batch.options import BatchOptions
 from analytics.batch.output import Output, cannot_write, output_folder
 from analytics.batch.result import UnitResult
+from analytics.bulletin.build import write_run_bulletin
 from analytics.data.campaign import Campaign
 from analytics.measures.change import compared_kpis, comparison_date
 from analytics.report.downloads import kpis_csv, kpis_xlsx
+from analytics.report.history import Published, publish, published_kpis
 from analytics.report.index import index_html, index_summary_of
 from analytics.report.layout import OutputLayout
 from analytics.report.ondisk import PLOTLY_ASSET, plotly_js_bytes
@@ -77,6 +78,9 @@ def write_summary(output: Output, campaign: Campaign, results: dict[str, UnitRes
         return []  # said once, by the caller
     problems, written = [], set()
     built = downloads.get() if downloads is not None else build_downloads(campaign, as_of, options)
+    # After the downloads' thread: the bulletin reads the KPI table it published.
+    problems += write_run_bulletin(campaign, as_of, options.language, options.tolerance, output.layout.root,
+                                   built[OutputLayout.HISTORY].table)
     for name, build, encoding in (
         (OutputLayout.KPIS_CSV, lambda: built[OutputLayout.KPIS_CSV], "utf-8-sig"),
         (OutputLayout.KPIS_XLSX, lambda: built[OutputLayout.KPIS_XLSX], ""),

@@ -67,7 +67,8 @@ def index_html(campaign: Campaign, results: dict, as_of: dt.date, language: str,
     sc = campaign_scorecard(campaign, as_of, tolerance)
     if summary is None:
         summary = index_summary_of(campaign, as_of, language, tolerance)
-    downloads = [Link(name, name) for name in (OutputLayout.KPIS_XLSX, OutputLayout.KPIS_CSV, OutputLayout.MANIFEST)]
+    downloads = [Link(name, name) for name in (OutputLayout.BULLETIN, OutputLayout.KPIS_XLSX, OutputLayout.KPIS_CSV,
+                                               OutputLayout.MANIFEST)]
     data = index_payload(sc, campaign, results, language)
     depth = int(sc.units["level"].max()) if len(sc.units) else 1
     levels = data["levels"]

@@ -82,6 +82,7 @@ class OutputLayout:
     KPIS_XLSX = "kpis.xlsx"
     MANIFEST = "manifest.json"
     HISTORY = "history"
+    BULLETIN = "bulletin.docx"  # the root's bulletin (通报), in the run's language
     LOCK = ".campaign-analytics.lock"
     RESERVE = ".campaign-analytics.reserve"
 
