@@ -569,6 +569,11 @@ MESSAGES: dict[str, dict[str, str]] = {
                              "zh": "是{kind}文件，程序无法读取：请另存为.xlsx后重新报送"},
     "collect.ignored_file": {"en": "is not a workbook (.xlsx) or CSV file and is not read",
                              "zh": "不是工作簿（.xlsx）或CSV文件，不读取"},
+    "collect.hidden_file": {"en": "begins with \".\" (a hidden or system file) and is not read; rename it to "
+                                  "collect it",
+                            "zh": "文件名以“.”开头（隐藏文件或系统文件），不读取：如需汇总，请重命名"},
+    "collect.dangling_link": {"en": "is a link to {target}, which does not exist: nothing of it is read",
+                              "zh": "是指向{target}的链接，但该文件不存在：未读取"},
     "collect.csv_no_table": {
         "en": "is a CSV file whose name does not say which table it holds; name it after the table, e.g. {example}",
         "zh": "是CSV文件，但文件名没有说明是哪张表：请按表名命名，例如{example}"},
@@ -605,6 +610,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "collect.survey_outside_subtree": {
         "en": "survey {survey} belongs to unit {unit}, not to {office_name} ({office}) or a unit below it",
         "zh": "问卷批次{survey}属于单位{unit}，不属于{office_name}（{office}）及其下级单位"},
+    "collect.survey_left_out": {
+        "en": "answers survey {survey}, whose row ({where}, row {survey_row}) is left out for its own problem: "
+              "correct that row and these responses are taken with it",
+        "zh": "回答的是问卷批次{survey}，该批次的行（{where}第{survey_row}行）因自身问题未被采用：改正该行后，这些答卷随之采用"},
     "collect.unit_row_changed": {
         "en": "differs from the campaign's units ({expected}); units are kept by the campaign's organisers and "
               "are not taken from returned files: ask them to change it",

@@ -99,8 +99,8 @@ def test_returned_over_issued_and_a_kind_outside_the_list_are_the_data_layers_me
     send("T1", edit)
     run = collect_tiny()
     t1 = _result(run, "T1")
-    assert sorted(_codes(t1)) == ["rule.returned_gt_issued", "rule.unknown_code_hint", "rule.unknown_survey",
-                                  "rule.unknown_survey"]
+    assert sorted(_codes(t1)) == ["collect.survey_left_out", "collect.survey_left_out", "rule.returned_gt_issued",
+                                  "rule.unknown_code_hint"]
     by_code = {f.problem.code: f for f in t1.findings}
     assert by_code["rule.returned_gt_issued"].cells == ("E2", "D2")
     assert by_code["rule.returned_gt_issued"].problem.rule_text("zh") == "回收数不能大于发放数"
@@ -108,7 +108,7 @@ def test_returned_over_issued_and_a_kind_outside_the_list_are_the_data_layers_me
     assert by_code["rule.unknown_code_hint"].cells == ("C2",)
     # S1 is left out, so the two responses to it refer to a survey the merged campaign does not have: they
     # are left out in the next pass, as validate would refuse them.
-    assert [f.cells for f in t1.findings if f.problem.code == "rule.unknown_survey"] == [("A2",), ("A3",)]
+    assert [f.cells for f in t1.findings if f.problem.code == "collect.survey_left_out"] == [("A2",), ("A3",)]
     assert t1.tables["surveys"].rejected == 1 and t1.tables["responses"].rejected == 2
 
 
@@ -412,7 +412,7 @@ def test_summary_json_counts_per_office_and_table(send, collect_tiny, tmp_path):
     assert entry["tables"]["surveys"] == {"base_rows": 1, "returned": 1, "accepted": 0, "rejected": 1,
                                           "kept_base": False}
     assert [(p["file"], p["row"], p["code"]) for p in entry["problems"]] == [
-        ("T1_甲乡.xlsx [responses]", 2, "rule.unknown_survey"), ("T1_甲乡.xlsx [responses]", 3, "rule.unknown_survey"),
+        ("T1_甲乡.xlsx [responses]", 2, "collect.survey_left_out"), ("T1_甲乡.xlsx [responses]", 3, "collect.survey_left_out"),
         ("T1_甲乡.xlsx [surveys]", 2, "rule.returned_gt_issued")]
     problem = entry["problems"][2]
     assert problem["cells"] == ["E2", "D2"]

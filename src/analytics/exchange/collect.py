@@ -234,6 +234,7 @@ def _judge(campaign: Campaign, results: list[ReturnResult]) -> tuple[dict[str, p
                 source, row = place
                 if row not in source.rejected:
                     fresh = True
+                problem = _survey_left_out(problem, sources.get("surveys", []))
                 source.rejected.setdefault(row, []).append(_relocated(problem, source, row, places, campaign))
         for problem in unplaced:
             tables = [problem.file] if problem.file in TABLES else ["targets", "responses"]
@@ -268,6 +269,21 @@ def _judge(campaign: Campaign, results: list[ReturnResult]) -> tuple[dict[str, p
                 source.result.findings.extend(findings)
     base_problems = [p for rows in base_left_out.values() for p in rows.values()]
     return merged, base_problems
+
+
+def _survey_left_out(problem: Problem, surveys: list[_Source]) -> Problem:
+    """A response to a survey the merge lacks only because a returned survey row was left out says so,
+    naming that row, instead of "is not a survey_id in surveys"."""
+    if problem.code != "rule.unknown_survey":
+        return problem
+    wanted = str(problem.value).strip()
+    for source in surveys:
+        frame = source.raw.frame
+        for row in source.rejected:
+            if "survey_id" in frame.columns and str(frame.at[row, "survey_id"]).strip() == wanted:
+                return Problem.of(problem.file, problem.row, problem.column, problem.value, "collect.survey_left_out",
+                                  survey=wanted, where=source.raw.file, survey_row=row)
+    return problem
 
 
 def _reject_read_problems(source: _Source) -> None:

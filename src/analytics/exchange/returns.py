@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,15 +68,21 @@ def find_returns(folder: Path) -> tuple[list[Returned], list[Note]]:
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
         name = path.name
         if name.startswith("."):
+            notes.append(Note.of(name, None, None, None, "collect.hidden_file"))
             continue
         if name.startswith("~$"):
             notes.append(Note.of(name, None, None, None, "file.excel_lock", book=name[2:]))
             continue
         suffix = path.suffix.lower()
-        if path.is_dir():
-            returns.append(_read_folder(path))
+        if path.is_symlink() and not path.exists():
+            ret = Returned(path, name, "other", refused=True)
+            ret.problems.append(Problem.of(name, None, None, None, "collect.dangling_link",
+                                           target=str(path.readlink())))
+            returns.append(ret)
+        elif path.is_dir():
+            returns.append(_guarded(path, name + "/", "folder", _read_folder))
         elif suffix == ".xlsx":
-            returns.append(_read_book(path, name))
+            returns.append(_guarded(path, name, "xlsx", _read_book))
         elif suffix == ".csv":
             returns.append(_read_loose_csv(path))
         elif suffix in _OTHER_FORMATS:
@@ -89,9 +97,21 @@ def find_returns(folder: Path) -> tuple[list[Returned], list[Note]]:
     return returns, notes
 
 
-def _read_book(path: Path, name: str) -> Returned:
+def _guarded(path: Path, name: str, kind: str, read) -> Returned:
+    """read(path), or, when a workbook inside breaks while it is unpacked (a damaged deflate stream, a zip
+    that ends early), the file refused as a whole with one problem naming it: the other files are merged."""
+    try:
+        return read(path)
+    except (zlib.error, zipfile.BadZipFile, EOFError) as exc:
+        ret = Returned(path, name, kind, refused=True)
+        ret.problems.append(Problem.of(name, None, None, None, "xlsx.unreadable",
+                                       detail=f"{type(exc).__name__}: {exc}"))
+        return ret
+
+
+def _read_book(path: Path) -> Returned:
     tables, problems, notes, marker = read_workbook_with_marker(path)
-    ret = Returned(path, name, "xlsx", marker=marker)
+    ret = Returned(path, path.name, "xlsx", marker=marker)
     ret.notes.extend(n for n in notes if n.code != "xlsx.template_sheets")  # expected of a template: not news
     _take_tables(ret, tables, problems, book=path.name)
     return ret

@@ -1,0 +1,85 @@
+"""collect, issue 24 (trust, second pass): no office's rows lost or misplaced, and every file that is not
+merged said, with the message the user sees.
+
+The tiny campaign (tests/exchange/conftest.py): C 县 ─ T1 甲乡 (V1, V2), T2 乙乡 (V3). T1 holds 3 visits and
+survey S1 with 2 responses; T2 holds 1 visit (V3) and survey S2 with 1 response.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+
+from analytics import load_campaign
+from analytics.exchange.rows import table_text
+
+
+def _rows(folder, table: str) -> list[list[str]]:
+    campaign = load_campaign(folder, use_cache=False)
+    if table not in campaign.present:
+        return []
+    return sorted(table_text(campaign.tables[table], table).values.tolist())
+
+
+def _by_name(run) -> dict:
+    return {r.ret.name: r for r in run.result.returns}
+
+
+def _texts(result, language: str = "en") -> list[str]:
+    return [f.problem.text(language) for f in result.findings]
+
+
+def _damage_deflate(path) -> None:
+    """Flip bytes inside the compressed stream of the visits sheet: the zip's directory stays readable, the
+    sheet's deflate data does not (zlib.error when it is unpacked)."""
+    with zipfile.ZipFile(path) as book:
+        sheet = next(n for n in book.namelist() if n.startswith("xl/worksheets/sheet"))
+        info = book.getinfo(sheet)
+    data = bytearray(path.read_bytes())
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for k in range(start + 5, start + min(40, info.compress_size - 1)):
+        data[k] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+# --- files left unread are said ----------------------------------------------------------------------
+
+
+def test_a_damaged_deflate_stream_refuses_that_file_only_and_merges_the_others(send, collect_tiny, tmp_path):
+    send("T1", lambda b: b["visits"].append([dt.datetime(2012, 5, 1), "V2", "走访", "群众", 8]))
+    broken = send("T2", lambda b: b["visits"].append([dt.datetime(2012, 5, 1), "V3", "走访", "群众", 9]))
+    _damage_deflate(broken)
+    run = collect_tiny()
+    assert run.exit_code == 1
+    t2 = _by_name(run)["T2_乙乡.xlsx"]
+    assert t2.ret.refused and [f.problem.code for f in t2.findings] == ["xlsx.unreadable"]
+    assert _texts(t2)[0].startswith("T2_乙乡.xlsx: cannot be read as an .xlsx workbook (error: Error -3 while "
+                                    "decompressing data")
+    assert ["2012-05-01", "V2", "visit", "residents", "8", "", ""] in _rows(tmp_path / "merged", "visits")
+    assert len(_rows(tmp_path / "merged", "visits")) == 6  # T2's base visit kept, T1's new one merged
+    assert not (tmp_path / "merged.collect" / "T2_乙乡.checked.xlsx").exists()
+
+
+def test_hidden_files_are_noted_and_a_dangling_link_is_a_problem_naming_it(send, returned, collect_tiny):
+    send("T1")
+    (returned / ".甲乡-visits.csv").write_text("日期,单位编码,活动类型,对象类别,人次\n2012-05-01,V1,走访,群众,6\n",
+                                             encoding="utf-8")
+    (returned / "乙乡.xlsx").symlink_to(returned / "gone.xlsx")
+    run = collect_tiny()
+    assert run.exit_code == 1
+    assert [n.text("en") for n in run.result.notes] == [
+        '.甲乡-visits.csv: begins with "." (a hidden or system file) and is not read; rename it to collect it']
+    link = _by_name(run)["乙乡.xlsx"]
+    assert link.ret.refused
+    assert _texts(link) == [f"乙乡.xlsx: is a link to {returned / 'gone.xlsx'}, which does not exist: nothing of "
+                            "it is read"]
+    assert _by_name(run)["T1_甲乡.xlsx"].unchanged is True
+
+
+def test_responses_of_a_survey_left_out_name_the_survey_row(send, collect_tiny):
+    send("T1", lambda b: b["surveys"].cell(2, 5, 120))  # S1: returned 120 > issued 100
+    t1 = _by_name(collect_tiny())["T1_甲乡.xlsx"]
+    texts = [t for t in _texts(t1) if "[responses]" in t]
+    assert texts == [f"T1_甲乡.xlsx [responses], row {row}, column 问卷批次 (survey_id): value 'S1': answers survey "
+                     "S1, whose row (T1_甲乡.xlsx [surveys], row 2) is left out for its own problem: correct that "
+                     "row and these responses are taken with it" for row in (2, 3)]
