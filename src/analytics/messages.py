@@ -610,6 +610,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "collect.survey_outside_subtree": {
         "en": "survey {survey} belongs to unit {unit}, not to {office_name} ({office}) or a unit below it",
         "zh": "问卷批次{survey}属于单位{unit}，不属于{office_name}（{office}）及其下级单位"},
+    "collect.survey_id_taken": {
+        "en": "survey id {survey} is already the campaign's survey of {unit_name} ({unit}), which is not {office_name} "
+              "({office}) or a unit below it: give this survey a new id (the other office's survey is kept)",
+        "zh": "问卷批次{survey}已是活动中{unit_name}（{unit}）的问卷，该单位不是{office_name}（{office}）或其下级单位："
+              "请为本问卷另编批次号（另一单位的问卷保留不变）"},
     "collect.survey_left_out": {
         "en": "answers survey {survey}, whose row ({where}, row {survey_row}) is left out for its own problem: "
               "correct that row and these responses are taken with it",

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import zipfile
 
+import pytest
+
 from analytics import load_campaign
 from analytics.exchange.rows import table_text
 
@@ -83,3 +85,25 @@ def test_responses_of_a_survey_left_out_name_the_survey_row(send, collect_tiny):
     assert texts == [f"T1_甲乡.xlsx [responses], row {row}, column 问卷批次 (survey_id): value 'S1': answers survey "
                      "S1, whose row (T1_甲乡.xlsx [surveys], row 2) is left out for its own problem: correct that "
                      "row and these responses are taken with it" for row in (2, 3)]
+
+
+# --- an office's rows stay its own -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["0-first.xlsx", "z-last.xlsx"])
+def test_a_survey_id_taken_from_another_office_is_the_problem_of_the_file_that_took_it(send, collect_tiny, tiny,
+                                                                                        tmp_path, name):
+    """T1 gives its new survey the id S2, T2's; T2 returns its survey untouched. Whichever file sorts first,
+    T1's row is refused and T2's survey and its response stay."""
+    send("T1", lambda b: b["surveys"].append(["S2", "V1", dt.datetime(2012, 5, 1), 10, 10, 10]), name=name)
+    send("T2")
+    run = collect_tiny()
+    assert run.exit_code == 1
+    t1, t2 = _by_name(run)[name], _by_name(run)["T2_乙乡.xlsx"]
+    assert t2.findings == [] and t2.unchanged is True
+    assert _texts(t1) == [f"{name} [surveys], row 3, column 问卷批次 (survey_id): value 'S2': survey id S2 is already "
+                          "the campaign's survey of 乙乡 (T2), which is not 甲乡 (T1) or a unit below it: give this "
+                          "survey a new id (the other office's survey is kept)"]
+    assert t1.findings[0].cells == ("A3",)
+    assert _rows(tmp_path / "merged", "surveys") == _rows(tiny, "surveys")
+    assert _rows(tmp_path / "merged", "responses") == _rows(tiny, "responses")

@@ -214,6 +214,7 @@ def _judge(campaign: Campaign, results: list[ReturnResult]) -> tuple[dict[str, p
             _reject_read_problems(source)
             sources.setdefault(name, []).append(source)
     subtrees = {r.ret.office: set(campaign.hierarchy.descendants(r.ret.office)) for r in results}
+    _reject_taken_survey_ids(sources.get("surveys", []), campaign, subtrees)
     base_left_out: dict[str, dict[int, Problem]] = {}
     reverted: set[str] = set()  # tables whose returned rows could not be judged at all: base rows kept
     for _ in range(_MAX_PASSES):
@@ -269,6 +270,31 @@ def _judge(campaign: Campaign, results: list[ReturnResult]) -> tuple[dict[str, p
                 source.result.findings.extend(findings)
     base_problems = [p for rows in base_left_out.values() for p in rows.values()]
     return merged, base_problems
+
+
+def _reject_taken_survey_ids(surveys: list[_Source], campaign: Campaign, subtrees: dict[str, set[str]]) -> None:
+    """A returned survey row whose id the campaign already gives to a unit outside the office's subtree took
+    another office's id: the problem is this row's, whatever the files are called (the owner's row, returned
+    or kept from the campaign, stays)."""
+    if "surveys" not in campaign.present:
+        return
+    base = table_text(campaign.tables["surveys"], "surveys")
+    owner = dict(zip(base["survey_id"], base["unit_id"], strict=True))
+    names = campaign.hierarchy.name
+    for source in surveys:
+        frame = source.raw.frame
+        if "survey_id" not in frame.columns:
+            continue
+        office = source.result.ret.office
+        for row in frame.index:
+            survey = str(frame.at[row, "survey_id"]).strip()
+            unit = owner.get(survey)
+            if unit is None or unit in subtrees[office] or int(row) in source.rejected:
+                continue
+            problem = Problem.of(source.raw.file, int(row), source.raw.shown("survey_id"), survey,
+                                 "collect.survey_id_taken", survey=survey, unit=unit, unit_name=names.get(unit, unit),
+                                 office=office, office_name=names.get(office, office))
+            source.rejected[int(row)] = [Finding(problem, "surveys", _cells(source.raw, int(row), ("survey_id",)))]
 
 
 def _survey_left_out(problem: Problem, surveys: list[_Source]) -> Problem:
