@@ -594,6 +594,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "holds rows of several offices ({offices}) and is not a template, so whose file it is cannot be told; "
               "use each office's template, or split the file",
         "zh": "包含多个单位的数据（{offices}），又不是填报模板，无法确定是哪个单位报送的：请使用各单位的填报模板，或拆分文件"},
+    "collect.misfiled": {
+        "en": "is the template of {office_name} ({office}), but none of its rows is of {office_name} or a unit below "
+              "it: they are the rows of {owners}. The file is not merged and {office_name} keeps its rows; fill in "
+              "the template of {owners} and send it again",
+        "zh": "是{office_name}（{office}）的填报模板，但其中没有一行属于{office_name}或其下级单位，而是{owners}的数据："
+              "本文件未合并，{office_name}原有的数据保留不变；请使用{owners}的填报模板重新填写报送"},
     "collect.same_office": {
         "en": "is a second file for {office_name} ({office}), besides {other}: keep one and collect again (which is "
               "newer is not guessed)",

@@ -107,3 +107,25 @@ def test_a_survey_id_taken_from_another_office_is_the_problem_of_the_file_that_t
     assert t1.findings[0].cells == ("A3",)
     assert _rows(tmp_path / "merged", "surveys") == _rows(tiny, "surveys")
     assert _rows(tmp_path / "merged", "responses") == _rows(tiny, "responses")
+
+
+def test_a_template_filled_in_by_another_office_is_refused_whole_and_its_office_keeps_its_rows(
+        send, collect_tiny, tiny, tmp_path):
+    """乙乡 (T2) fills in 甲乡's (T1's) workbook: T1's rows deleted, T2's typed in. Not merged: T1 keeps its
+    3 visits, its survey and 2 responses."""
+    def edit(book):
+        for title in ("visits", "surveys", "targets", "actuals", "responses"):
+            book[title].delete_rows(2, 10)
+        book["visits"].append([dt.datetime(2012, 5, 1), "V3", "走访", "群众", 8])
+        book["surveys"].append(["S9", "T2", dt.datetime(2012, 5, 1), 10, 10, 10])
+    send("T1", edit)
+    run = collect_tiny()
+    assert run.exit_code == 1
+    t1 = _by_name(run)["T1_甲乡.xlsx"]
+    assert t1.ret.refused and _texts(t1) == [
+        "T1_甲乡.xlsx: is the template of 甲乡 (T1), but none of its rows is of 甲乡 or a unit below it: they are the "
+        "rows of 乙乡 (T2). The file is not merged and 甲乡 keeps its rows; fill in the template of 乙乡 (T2) and send "
+        "it again"]
+    assert run.result.silent == ["T1", "T2"]
+    for table in ("visits", "surveys", "responses", "targets", "actuals"):
+        assert _rows(tmp_path / "merged", table) == _rows(tiny, table), table

@@ -234,6 +234,10 @@ def match_offices(returns: list[Returned], campaign: Campaign) -> None:
                 ret.problems.append(problem)
                 continue
             ret.office, ret.matched_by = marker.office, "marker"
+            misfiled = _misfiled(ret, h)
+            if misfiled is not None:
+                ret.refused = True
+                ret.problems.append(misfiled)
             continue
         offices: dict[str, int] = {}
         for name, raw in ret.raws.items():
@@ -255,6 +259,28 @@ def match_offices(returns: list[Returned], campaign: Campaign) -> None:
             ret.refused = True
             ret.problems.append(Problem.of(ret.name, None, None, None, "collect.office_ambiguous", offices=listed))
     _refuse_conflicts(returns, campaign)
+
+
+def _misfiled(ret: Returned, h) -> Problem | None:
+    """A template none of whose rows (that name a unit of the campaign) lies in its marked office's subtree was
+    filled in by another office: merging it would replace the marked office's rows with rows it refuses."""
+    subtree = set(h.descendants(ret.office))
+    offices: dict[str, int] = {}
+    for name, raw in ret.raws.items():
+        if name == "units" or "unit_id" not in raw.frame.columns:
+            continue
+        for unit in raw.frame["unit_id"]:
+            unit = str(unit).strip()
+            if unit in subtree:
+                return None
+            if unit in h.parent:
+                office = _office_level(unit, h)
+                offices[office] = offices.get(office, 0) + 1
+    if not offices:
+        return None
+    listed = ", ".join(f"{h.name.get(o, o)} ({o})" for o, _n in sorted(offices.items(), key=lambda kv: (-kv[1], kv[0])))
+    return Problem.of(ret.name, None, None, None, "collect.misfiled", office=ret.office,
+                      office_name=h.name.get(ret.office, ret.office), owners=listed)
 
 
 def _office_level(unit: str, h) -> str:
