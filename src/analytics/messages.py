@@ -526,6 +526,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "One record per row. Do not merge cells, and do not add title rows, totals rows or blank rows (they "
               "are recognised, but each is pointed out).",
         "zh": "每行只填一条记录。不要合并单元格，不要加标题行、合计行或空行（程序能够识别，但会逐一提示）。"},
+    "template.empty": {
+        "en": "A sheet left with only its header keeps your rows of the campaign. To say a table now has none of "
+              "your rows, write (none) in one cell of its first row and leave the rest of the sheet empty.",
+        "zh": "只剩表头的工作表表示不修改，保留活动中本单位原有的数据。"
+              "如该表确实已无本单位的数据，请在第一行的任一单元格填写“（无）”，其余留空。"},
     "template.return": {
         "en": "When done, save the workbook as .xlsx and send it back as it is; do not save it as .xls, .et or "
               "another format.",
@@ -635,8 +640,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "单位{unit}不在本活动的单位表中：新增单位由活动组织者添加，不能在报送的文件中添加"},
     "collect.table_missing_kept": {
         "en": "returns no {table} rows (the table is missing or empty): the campaign's {rows} {table} rows of this "
-              "office are kept; to remove them, ask the campaign's organisers",
-        "zh": "没有报送{table}数据（缺少该表或该表为空）：保留活动中本单位原有的{rows}行{table}数据；如需删除，请联系活动组织者"},
+              "office are kept; to remove them, send the table with (none) in one cell of its first row",
+        "zh": "没有报送{table}数据（缺少该表或该表为空）：保留活动中本单位原有的{rows}行{table}数据；如需删除，"
+              "请报送该表并在第一行的任一单元格填写“（无）”"},
+    "collect.rows_removed": {
+        "en": "replaces this office's {rows} {table} rows of the campaign: {removed} of them are not in this file as "
+              "they were (removed, changed or left out) and are not in the merged campaign; to keep a row, put it "
+              "back in the file",
+        "zh": "替换活动中本单位原有的{rows}行{table}数据：其中{removed}行不在本文件中（已删除、已修改或未被采用），"
+              "不会出现在合并后的数据中；如需保留，请把这些行补回文件"},
+    "collect.table_emptied": {
+        "en": "is marked empty ((none)): this office's {rows} {table} rows of the campaign are removed",
+        "zh": "标记为“（无）”：删除活动中本单位原有的{rows}行{table}数据"},
+    "collect.empty_marker_not_alone": {
+        "en": "holds {marker}, which marks a table that is now empty, but the table has other rows: delete this row "
+              "or the others",
+        "zh": "填写了“（无）”（表示该表已无数据），但该表还有其他行：请删除这一行或其他各行"},
     "collect.table_unreadable_kept": {
         "en": "the {table} table could not be read: the campaign's {rows} {table} rows of this office are kept",
         "zh": "{table}表无法读取：保留活动中本单位原有的{rows}行{table}数据"},

@@ -8,6 +8,7 @@ survey S1 with 2 responses; T2 holds 1 visit (V3) and survey S2 with 1 response.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import zipfile
 
 import pytest
@@ -129,3 +130,64 @@ def test_a_template_filled_in_by_another_office_is_refused_whole_and_its_office_
     assert run.result.silent == ["T1", "T2"]
     for table in ("visits", "surveys", "responses", "targets", "actuals"):
         assert _rows(tmp_path / "merged", table) == _rows(tiny, table), table
+
+
+# --- rows a return removes, and "this table is now empty" ---------------------------------------------
+
+
+def test_a_csv_return_of_new_rows_only_says_it_removes_the_offices_other_rows(returned, collect_tiny, tmp_path,
+                                                                             capsys):
+    (returned / "甲乡-visits.csv").write_text("日期,单位编码,活动类型,对象类别,人次\n2012-05-01,V1,走访,群众,6\n",
+                                            encoding="utf-8")
+    run = collect_tiny(language="en")
+    t1 = _by_name(run)["甲乡-visits.csv"]
+    assert run.exit_code == 0 and t1.tables["visits"].removed == 3
+    assert [n.text("en") for n in t1.notes if n.code == "collect.rows_removed"] == [
+        "甲乡-visits.csv: replaces this office's 3 visits rows of the campaign: 3 of them are not in this file as they "
+        "were (removed, changed or left out) and are not in the merged campaign; to keep a row, put it back in the "
+        "file"]
+    summary = json.loads((tmp_path / "merged.collect" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["returns"][0]["tables"]["visits"] == {"base_rows": 3, "returned": 1, "accepted": 1, "rejected": 0,
+                                                         "kept_base": False, "removed": 3}
+    from analytics.exchange.summary import summary_lines
+    assert any(line.startswith("  * 甲乡-visits.csv: replaces this office's 3 visits rows") for line in
+               summary_lines(summary, "en"))
+
+
+def test_an_unchanged_template_removes_nothing(send, collect_tiny):
+    send("T1")
+    t1 = _by_name(collect_tiny())["T1_甲乡.xlsx"]
+    assert {name: t.removed for name, t in t1.tables.items()} == dict.fromkeys(
+        ("visits", "surveys", "targets", "actuals", "responses"), 0)
+    assert [n.code for n in t1.notes] == []
+
+
+def test_the_none_marker_empties_a_table_in_a_csv_file_naming_its_office(returned, collect_tiny, tmp_path, tiny):
+    (returned / "甲乡-visits.csv").write_text("日期,单位编码,活动类型,对象类别,人次\n（无）,T1,,,\n", encoding="utf-8")
+    run = collect_tiny()
+    t1 = _by_name(run)["甲乡-visits.csv"]
+    assert run.exit_code == 0 and t1.ret.office == "T1" and t1.tables["visits"].removed == 3
+    assert [n.text("en") for n in t1.notes if n.code == "collect.table_emptied"] == [
+        "甲乡-visits.csv: is marked empty ((none)): this office's 3 visits rows of the campaign are removed"]
+    assert _rows(tmp_path / "merged", "visits") == [r for r in _rows(tiny, "visits") if r[1] in ("V3", "C")]
+
+
+def test_the_none_marker_empties_a_sheet_of_the_template(send, collect_tiny, tmp_path, tiny):
+    def edit(book):
+        book["visits"].delete_rows(2, 3)
+        book["visits"]["F2"] = "(none)"  # the team column: free text in the template
+    send("T1", edit)
+    run = collect_tiny()
+    t1 = _by_name(run)["T1_甲乡.xlsx"]
+    assert run.exit_code == 0 and t1.unchanged is False and t1.tables["visits"].removed == 3
+    assert [n.code for n in t1.notes] == ["collect.table_emptied"]
+    assert len(_rows(tmp_path / "merged", "visits")) == 2
+    assert _rows(tmp_path / "merged", "surveys") == _rows(tiny, "surveys")
+
+
+def test_the_none_marker_beside_other_rows_is_a_problem_on_its_row(send, collect_tiny):
+    send("T1", lambda b: b["visits"].append([None, None, None, None, None, "（无）"]))
+    t1 = _by_name(collect_tiny())["T1_甲乡.xlsx"]
+    assert _texts(t1) == ["T1_甲乡.xlsx [visits], row 5: holds (none), which marks a table that is now empty, but the "
+                          "table has other rows: delete this row or the others"]
+    assert t1.tables["visits"].accepted == 3

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,6 +56,7 @@ class TableCount:
     accepted: int = 0
     rejected: int = 0
     kept_base: bool = False  # the table could not be read, or was not in the file: base rows kept
+    removed: int = 0  # base rows not in the merged campaign as they were (removed, changed, or left out)
 
 
 @dataclass
@@ -551,7 +553,8 @@ def _count(sources: dict[str, list[_Source]], typed: dict[str, pd.DataFrame], or
             rows = mine.get((id(source), name), [])
             count.accepted = len(rows)
             count.rejected = len(source.raw.frame) - count.accepted
-            source.result.merged_rows[name] = typed[name].loc[rows]
+            if name in typed:
+                source.result.merged_rows[name] = typed[name].loc[rows]
 
 
 def _finish(result: ReturnResult, campaign: Campaign) -> None:
@@ -588,6 +591,7 @@ def _finish(result: ReturnResult, campaign: Campaign) -> None:
                                         "collect.table_unreadable_kept", table=name, rows=len(frame)))
     for name, refused in ret.totals_refused.items():
         result.tables.setdefault(name, TableCount()).rejected += refused
+    _count_removed(result, base)
     _place_remaining(result)
     result.findings.sort(key=finding_order)
     marker = ret.marker
@@ -598,6 +602,30 @@ def _finish(result: ReturnResult, campaign: Campaign) -> None:
             result.notes.append(Note.of(ret.name, None, None, None, "collect.base_changed"))
         # Rows missing from the file (an emptied sheet) are absent from merged_rows: the digest differs.
         result.unchanged = not result.findings and rows_digest(result.merged_rows) == marker.rows_sha256
+
+
+def _count_removed(result: ReturnResult, base: dict[str, pd.DataFrame]) -> None:
+    """Per table, the office's campaign rows the return does not carry into the merge as they were, and a note
+    saying so: a file that holds only new rows replaces (so removes) the office's others."""
+    ret = result.ret
+    for name, count in result.tables.items():
+        frame = base.get(name)
+        if count.kept_base or frame is None or len(frame) == 0:
+            continue
+        if name in ret.emptied:
+            count.removed = len(frame)
+            result.notes.append(Note.of(ret.raws[name].file, None, None, None, "collect.table_emptied", table=name,
+                                        rows=len(frame)))
+            continue
+        merged = result.merged_rows.get(name)
+        left = Counter(map(tuple, table_text(frame.reset_index(drop=True), name).values.tolist()))
+        if merged is not None and len(merged):
+            left -= Counter(map(tuple, table_text(merged.reset_index(drop=True), name).values.tolist()))
+        count.removed = sum(left.values())
+        if count.removed:
+            file = ret.raws[name].file if name in ret.raws else ret.name
+            result.notes.append(Note.of(file, None, None, None, "collect.rows_removed", table=name, rows=len(frame),
+                                        removed=count.removed))
 
 
 def finding_order(finding: Finding) -> tuple:

@@ -34,6 +34,12 @@ _FATAL_BOOK_CODES = {"xlsx.unreadable", "xlsx.encrypted", "xlsx.old_format", "xl
                      "xlsx.too_large_unpacked", "file.too_large", "file.two_workbooks"}
 _OTHER_FORMATS = {".xls": "old Excel (.xls)", ".xlsm": "macro-enabled Excel (.xlsm)", ".xlsb": "binary Excel (.xlsb)",
                   ".ods": "OpenDocument (.ods)", ".et": "WPS (.et)", ".numbers": "Numbers (.numbers)"}
+# "This table is now empty": a sheet or CSV file whose only data row holds one of these in one cell (any
+# column, so that it can be typed in a template where the first column takes only listed values) and nothing
+# else. A header-only table is a table not returned (its office keeps the campaign's rows); this marker is
+# how an office says it has no rows of the table any more. Compared after NFKC, case-insensitively: "（无）"
+# is "(无)", "(NONE)" is "(none)".
+EMPTY_MARKERS = ("(none)", "(无)")
 _CSV_TABLE = re.compile(r"(?:^|[-_ .])(" + "|".join(TABLES) + r")$", re.IGNORECASE)
 
 
@@ -55,6 +61,8 @@ class Returned:
     # its office keeps the campaign's rows of that table.
     unreadable: dict[str, list[Problem]] = field(default_factory=dict)
     totals_refused: dict[str, int] = field(default_factory=dict)  # table -> totals rows refused (rows left out)
+    emptied: set[str] = field(default_factory=set)  # tables marked "now empty" (EMPTY_MARKERS): base rows removed
+    empty_units: list[str] = field(default_factory=list)  # units named on "now empty" rows (whose file it is)
 
     @property
     def language(self) -> str:
@@ -94,7 +102,33 @@ def find_returns(folder: Path) -> tuple[list[Returned], list[Note]]:
     for ret in returns:
         if not ret.refused:
             _drop_totals(ret)
+            _empty_markers(ret)
     return returns, notes
+
+
+def _is_empty_marker(row) -> bool:
+    """One cell holds a marker; the others are empty, but for the unit_id cell (which may say whose it is)."""
+    filled = [str(v).strip() for c, v in row.items() if c != "unit_id" and isinstance(v, str) and v.strip()]
+    return len(filled) == 1 and unicodedata.normalize("NFKC", filled[0]).casefold() in EMPTY_MARKERS
+
+
+def _empty_markers(ret: Returned) -> None:
+    """A table whose only row is the "now empty" marker: no rows, and its office's campaign rows removed. The
+    marker beside other rows is a problem on its row (which of the two was meant is not guessed)."""
+    for name, raw in ret.raws.items():
+        if name == "units":
+            continue
+        marked = [int(r) for r in raw.frame.index if _is_empty_marker(raw.frame.loc[r])]
+        if not marked:
+            continue
+        if len(raw.frame) == 1:
+            if "unit_id" in raw.frame.columns and str(raw.frame["unit_id"].iloc[0]).strip():
+                ret.empty_units.append(str(raw.frame["unit_id"].iloc[0]).strip())
+            raw.frame = raw.frame.iloc[0:0]
+            ret.emptied.add(name)
+        else:
+            ret.problems.extend(Problem.of(raw.file, row, None, None, "collect.empty_marker_not_alone",
+                                           marker=EMPTY_MARKERS[0]) for row in marked)
 
 
 def _guarded(path: Path, name: str, kind: str, read) -> Returned:
@@ -248,6 +282,9 @@ def match_offices(returns: list[Returned], campaign: Campaign) -> None:
                     if unit in h.parent:
                         office = _office_level(unit, h)
                         offices[office] = offices.get(office, 0) + 1
+        for unit in ret.empty_units:
+            if unit in h.parent:
+                offices[_office_level(unit, h)] = offices.get(_office_level(unit, h), 0) + 1
         if len(offices) == 1:
             ret.office, ret.matched_by = next(iter(offices)), "units"
         elif not offices:
