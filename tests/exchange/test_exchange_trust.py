@@ -191,3 +191,21 @@ def test_the_none_marker_beside_other_rows_is_a_problem_on_its_row(send, collect
     assert _texts(t1) == ["T1_甲乡.xlsx [visits], row 5: holds (none), which marks a table that is now empty, but the "
                           "table has other rows: delete this row or the others"]
     assert t1.tables["visits"].accepted == 3
+
+
+# --- the report is always written with the merged folder -----------------------------------------------
+
+
+def test_a_returned_name_of_251_bytes_gets_a_shortened_checked_copy_and_the_report(send, collect_tiny, tmp_path):
+    name = "甲" * 82 + ".xlsx"  # 246 + 5 = 251 bytes: "….checked.xlsx" would be 259
+    assert len(name.encode()) == 251
+    send("T1", lambda b: b["surveys"].cell(2, 5, 120), name=name)
+    run = collect_tiny()
+    assert run.exit_code == 1
+    report = sorted(p.name for p in (tmp_path / "merged.collect").iterdir())
+    checked = next(n for n in report if n.endswith(".checked.xlsx"))
+    assert len(checked.encode()) <= 255 and checked.startswith("甲" * 70) and "~" in checked
+    summary = json.loads((tmp_path / "merged.collect" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["returns"][0]["checked"] == checked
+    assert (tmp_path / "merged" / "surveys.csv").is_file()
+
