@@ -50,6 +50,9 @@ def run_collect(returned_dir: Path, campaign_dir: Path, merged_dir: Path, report
     (both exit 2), before writing anything.
     """
     returned_dir, campaign_dir, merged_dir = Path(returned_dir), Path(campaign_dir), Path(merged_dir)
+    for option, folder in (("--out", merged_dir), ("--report", report_dir)):
+        if folder is not None and not Path(folder).resolve().name:
+            raise UsageError(f"{option} {folder} is the root folder: choose a new folder for it")
     report_dir = Path(report_dir) if report_dir is not None else default_report_dir(merged_dir)
     check_folders(returned_dir, campaign_dir, merged_dir, report_dir)
     campaign: Campaign = load_campaign(campaign_dir)
