@@ -5,6 +5,9 @@ refusal exits 2 before anything is written (the folders' files are compared byte
 from __future__ import annotations
 
 import json
+import resource
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -110,7 +113,13 @@ def test_html_of_a_file_that_is_not_a_notebook_is_one_message(tmp_path, capsys, 
     assert err == f"error: NOTEBOOK {bad} is not a Jupyter notebook (.ipynb) that can be read: {says}\n"
 
 
-def test_html_of_dev_zero_is_refused_before_reading(tmp_path, capsys):
-    assert main(["html", "/dev/zero", "--out", str(tmp_path / "z.html")]) == 2
-    assert capsys.readouterr().err == "error: NOTEBOOK /dev/zero is not a regular file\n"
+def test_html_of_dev_zero_is_refused_before_reading(tmp_path):
+    """In a child process whose memory is capped at 4 GB: a regression reads /dev/zero until it fails there,
+    not until the machine runs out of memory."""
+    def capped():
+        resource.setrlimit(resource.RLIMIT_AS, (4 * 2**30, 4 * 2**30))
+
+    proc = subprocess.run([sys.executable, "-m", "analytics", "html", "/dev/zero", "--out", str(tmp_path / "z.html")],
+                          capture_output=True, text=True, timeout=300, preexec_fn=capped)
+    assert (proc.returncode, proc.stderr) == (2, "error: NOTEBOOK /dev/zero is not a regular file\n")
     assert not (tmp_path / "z.html").exists()
