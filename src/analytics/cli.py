@@ -2,7 +2,7 @@
 
 Exit codes (DOMAIN.md): 2 input or usage errors, found before anything is written; 1 the batch ran but
 something failed or changed under it (a unit failed, a file could not be written, the output folder vanished,
-inputs changed while it ran); 0 done. Never a Python traceback.
+inputs changed while it ran); 130 interrupted (Ctrl-C), what was written kept; 0 done. Never a Python traceback.
 
 Start-up tuning lives here, at the entry, and nowhere else of the package: each command imports what it needs
 inside its function (`campaign-analytics --help` and `validate` never load the notebook machinery or plotly,
@@ -22,12 +22,14 @@ import click
 
 from analytics.errors import AnalyticsError, CampaignDataError, UsageError
 from analytics.fileio import NotARegularFileError, writable_target, write_text_atomic
+from analytics.guards import read_notebook, refuse_foreign_report_folder, refuse_onto_inputs
 from analytics.options import Option, OptionValueError
 from analytics.report.layout import AssetMode, PageState
 from analytics.text.labels import LANGUAGES, where_text
 from analytics.version import __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), as shells report it
 
 
 class OptionType(click.ParamType):
@@ -222,6 +224,8 @@ def kpis(data_dir: Path, as_of, tolerance, compare_to, out: str, reports: Path |
     from analytics.report.parameters import NOTEBOOK_PARAMETERS
 
     target = output_file(out)
+    if target is not None:
+        refuse_onto_inputs("--out", target, {"DATA_DIR": data_dir})
     campaign = read_campaign(data_dir)
     when = campaign.as_of(as_of)  # UsageError outside start … end + 366 days
     if tolerance is None:
@@ -294,6 +298,9 @@ def run(params_file: Path | None, **flags) -> None:
     from analytics.batch.runner import run_batch
 
     options = BatchOptions.from_values(params)
+    if options.out_dir is not None:
+        refuse_onto_inputs("--out", options.out_dir, {"--data": params["data_dir"]}, folder=True)
+        refuse_foreign_report_folder(options.out_dir, options.force)
     with _progress() as report:
         result = run_batch(options, progress=report)
     counts = ", ".join(f"{n} {status.replace('_', ' ')}" for status, n in sorted(result.counts().items()))
@@ -324,10 +331,12 @@ def html(notebook: Path, out: str | None, assets: str) -> None:
     """Turn an executed report notebook (e.g. from papermill) into its offline page, every chart drawn."""
     from analytics.report.page import executed_notebook_page
 
+    nb = read_notebook(notebook)
     target = output_file(out or str(notebook.with_suffix(".html")))
     if target is None:
         raise UsageError("--out - is not possible for a page; give a file path")
-    page = executed_notebook_page(notebook, target, assets)
+    refuse_onto_inputs("--out", target, {"NOTEBOOK": notebook})
+    page = executed_notebook_page(nb, target, assets)
     click.echo(f"wrote {page}", err=True)
 
 
@@ -351,10 +360,12 @@ def template(campaign_dir: Path | None, out: Path, units: tuple[str, ...], langu
     if blank:
         if campaign_dir is not None or units:
             raise click.UsageError("--blank writes a template for a new campaign: give no CAMPAIGN_DIR or --units")
+        refuse_onto_inputs("--out", out, {})
         click.echo(write_blank_template(out, language))
         return
     if campaign_dir is None:
         raise click.UsageError("give CAMPAIGN_DIR (or --blank for a new campaign)")
+    refuse_onto_inputs("--out", out, {"CAMPAIGN_DIR": campaign_dir}, folder=True)
     campaign = read_campaign(campaign_dir)
     ids = [u.strip() for raw in units for u in raw.split(",") if u.strip()]
     for path in write_templates(campaign, out, ids or None, language):
@@ -480,8 +491,9 @@ def _main(argv: list[str] | None) -> int:
         click.echo(f"error: {exc.format_message()}{hint}", err=True)
         return EXIT_BAD_INPUT
     except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        return EXIT_BAD_INPUT
+        click.echo("aborted (interrupted): files already written are kept whole, and nothing is half-written; "
+                   "`run` reuses the pages it finished when the same command runs again", err=True)
+        return EXIT_INTERRUPTED
     except AnalyticsError as exc:
         click.echo(f"error: {exc}", err=True)
         return EXIT_BAD_INPUT

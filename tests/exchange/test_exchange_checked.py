@@ -27,6 +27,9 @@ def _mistakes(book) -> None:
     book["visits"].append([dt.datetime(2012, 5, 1), "V3", "走访", "群众", "@x"])  # T2's unit, persons not a number
 
 
+LEFT_OUT = "回答的是问卷批次S1，该批次的行（T1_甲乡.xlsx [surveys]第2行）因自身问题未被采用：改正该行后，这些答卷随之采用"
+
+
 def test_comments_sit_on_exactly_the_bad_cells_in_the_offices_language(send, collect_tiny, tmp_path):
     send("T1", _mistakes)
     collect_tiny()
@@ -40,9 +43,9 @@ def test_comments_sit_on_exactly_the_bad_cells_in_the_offices_language(send, col
         ("visits", "C3"): "不是已知的活动类型（inspection, lecture, seminar, service, visit）：是否应为seminar？",
         ("visits", "B5"): "单位V3不是甲乡（T1）或其下级单位：本文件只能填写本单位及下级单位的数据",
         ("visits", "E5"): "必须是用阿拉伯数字填写的整数",
-        # S1 left out: its two responses name a survey the merged campaign does not have.
-        ("responses", "A2"): "不是问卷表中的问卷批次",
-        ("responses", "A3"): "不是问卷表中的问卷批次",
+        # S1 left out: its two responses say why the survey they answer is missing.
+        ("responses", "A2"): LEFT_OUT,
+        ("responses", "A3"): LEFT_OUT,
     }
     marked = {(ws.title, c.coordinate) for ws in book.worksheets if ws.title != "问题" for row in ws.iter_rows()
               for c in row if c.fill == BAD_FILL}

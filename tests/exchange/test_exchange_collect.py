@@ -99,8 +99,8 @@ def test_returned_over_issued_and_a_kind_outside_the_list_are_the_data_layers_me
     send("T1", edit)
     run = collect_tiny()
     t1 = _result(run, "T1")
-    assert sorted(_codes(t1)) == ["rule.returned_gt_issued", "rule.unknown_code_hint", "rule.unknown_survey",
-                                  "rule.unknown_survey"]
+    assert sorted(_codes(t1)) == ["collect.survey_left_out", "collect.survey_left_out", "rule.returned_gt_issued",
+                                  "rule.unknown_code_hint"]
     by_code = {f.problem.code: f for f in t1.findings}
     assert by_code["rule.returned_gt_issued"].cells == ("E2", "D2")
     assert by_code["rule.returned_gt_issued"].problem.rule_text("zh") == "回收数不能大于发放数"
@@ -108,14 +108,14 @@ def test_returned_over_issued_and_a_kind_outside_the_list_are_the_data_layers_me
     assert by_code["rule.unknown_code_hint"].cells == ("C2",)
     # S1 is left out, so the two responses to it refer to a survey the merged campaign does not have: they
     # are left out in the next pass, as validate would refuse them.
-    assert [f.cells for f in t1.findings if f.problem.code == "rule.unknown_survey"] == [("A2",), ("A3",)]
+    assert [f.cells for f in t1.findings if f.problem.code == "collect.survey_left_out"] == [("A2",), ("A3",)]
     assert t1.tables["surveys"].rejected == 1 and t1.tables["responses"].rejected == 2
 
 
 def test_a_survey_id_another_office_already_uses_is_refused_as_validate_would(send, collect_tiny):
     send("T2", lambda b: b["surveys"].append(["S1", "V3", dt.datetime(2012, 5, 1), 10, 10, 10]))
     t2 = _result(collect_tiny(), "T2")
-    assert _codes(t2) == ["rule.unique"] and t2.findings[0].cells == ("A3",)
+    assert _codes(t2) == ["collect.survey_id_taken"] and t2.findings[0].cells == ("A3",)
 
 
 def test_responses_to_another_offices_survey_are_outside_the_subtree(send, collect_tiny):
@@ -403,16 +403,17 @@ def test_summary_json_counts_per_office_and_table(send, collect_tiny, tmp_path):
     collect_tiny()
     summary = json.loads((tmp_path / "merged.collect" / "summary.json").read_text(encoding="utf-8"))
     assert summary["format"] == "campaign-analytics collect summary" and summary["exit_code"] == 1
-    # T1: 10 rows returned; S1 left out, and with it its 2 responses: 7 accepted, 3 left out, 3 problems.
+    # T1: 10 rows returned; S1 left out, and with it its 2 responses: 7 accepted, 3 left out, 3 problems; the
+    # campaign's S1 and its 2 responses are removed (a note for each table).
     assert summary["totals"] == {"files": 1, "merged_files": 1, "rows_accepted": 7, "rows_rejected": 3,
-                                 "problems": 3, "notes": 0}
+                                 "problems": 3, "notes": 2}
     entry = summary["returns"][0]
     assert (entry["office"], entry["office_name"], entry["matched_by"], entry["checked"]) == (
         "T1", "甲乡", "marker", "T1_甲乡.checked.xlsx")
     assert entry["tables"]["surveys"] == {"base_rows": 1, "returned": 1, "accepted": 0, "rejected": 1,
-                                          "kept_base": False}
+                                          "kept_base": False, "removed": 1}
     assert [(p["file"], p["row"], p["code"]) for p in entry["problems"]] == [
-        ("T1_甲乡.xlsx [responses]", 2, "rule.unknown_survey"), ("T1_甲乡.xlsx [responses]", 3, "rule.unknown_survey"),
+        ("T1_甲乡.xlsx [responses]", 2, "collect.survey_left_out"), ("T1_甲乡.xlsx [responses]", 3, "collect.survey_left_out"),
         ("T1_甲乡.xlsx [surveys]", 2, "rule.returned_gt_issued")]
     problem = entry["problems"][2]
     assert problem["cells"] == ["E2", "D2"]

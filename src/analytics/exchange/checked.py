@@ -9,6 +9,7 @@ problems sheet as the program's own: the office can correct the copy and send it
 
 from __future__ import annotations
 
+import hashlib
 import io
 
 from openpyxl import load_workbook
@@ -28,10 +29,21 @@ _LINK_FONT = Font(color="0563C1", underline="single")
 _MAX_SHEET_TITLE = 31
 
 
+_MAX_NAME_BYTES = 255  # a file name's limit on the usual file systems (ext4, APFS, NTFS counts 255 UTF-16 units)
+
+
 def checked_name(ret_name: str) -> str:
-    """`<name>.checked.xlsx` for a returned workbook `<name>.xlsx`."""
+    """`<name>.checked.xlsx` for a returned workbook `<name>.xlsx`; a name too long for the file system is
+    shortened, keeping its start and adding 8 hex digits of the whole name (two long names stay two names)."""
     stem = ret_name[:-5] if ret_name.lower().endswith(".xlsx") else ret_name
-    return f"{stem}.checked.xlsx"
+    name = f"{stem}.checked.xlsx"
+    if len(name.encode("utf-8")) <= _MAX_NAME_BYTES:
+        return name
+    tail = f"~{hashlib.sha256(ret_name.encode('utf-8')).hexdigest()[:8]}.checked.xlsx"
+    room = _MAX_NAME_BYTES - len(tail.encode("utf-8"))
+    while len(stem.encode("utf-8")) > room:
+        stem = stem[:-1]
+    return stem + tail
 
 
 def checked_workbook_bytes(result: ReturnResult, language: str, campaign_id: str = "") -> bytes:

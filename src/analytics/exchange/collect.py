@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,6 +56,7 @@ class TableCount:
     accepted: int = 0
     rejected: int = 0
     kept_base: bool = False  # the table could not be read, or was not in the file: base rows kept
+    removed: int = 0  # base rows not in the merged campaign as they were (removed, changed, or left out)
 
 
 @dataclass
@@ -214,6 +216,7 @@ def _judge(campaign: Campaign, results: list[ReturnResult]) -> tuple[dict[str, p
             _reject_read_problems(source)
             sources.setdefault(name, []).append(source)
     subtrees = {r.ret.office: set(campaign.hierarchy.descendants(r.ret.office)) for r in results}
+    _reject_taken_survey_ids(sources.get("surveys", []), campaign, subtrees)
     base_left_out: dict[str, dict[int, Problem]] = {}
     reverted: set[str] = set()  # tables whose returned rows could not be judged at all: base rows kept
     for _ in range(_MAX_PASSES):
@@ -234,6 +237,7 @@ def _judge(campaign: Campaign, results: list[ReturnResult]) -> tuple[dict[str, p
                 source, row = place
                 if row not in source.rejected:
                     fresh = True
+                problem = _survey_left_out(problem, sources.get("surveys", []))
                 source.rejected.setdefault(row, []).append(_relocated(problem, source, row, places, campaign))
         for problem in unplaced:
             tables = [problem.file] if problem.file in TABLES else ["targets", "responses"]
@@ -268,6 +272,46 @@ def _judge(campaign: Campaign, results: list[ReturnResult]) -> tuple[dict[str, p
                 source.result.findings.extend(findings)
     base_problems = [p for rows in base_left_out.values() for p in rows.values()]
     return merged, base_problems
+
+
+def _reject_taken_survey_ids(surveys: list[_Source], campaign: Campaign, subtrees: dict[str, set[str]]) -> None:
+    """A returned survey row whose id the campaign already gives to a unit outside the office's subtree took
+    another office's id: the problem is this row's, whatever the files are called (the owner's row, returned
+    or kept from the campaign, stays)."""
+    if "surveys" not in campaign.present:
+        return
+    base = table_text(campaign.tables["surveys"], "surveys")
+    owner = dict(zip(base["survey_id"], base["unit_id"], strict=True))
+    names = campaign.hierarchy.name
+    for source in surveys:
+        frame = source.raw.frame
+        if "survey_id" not in frame.columns:
+            continue
+        office = source.result.ret.office
+        for row in frame.index:
+            survey = str(frame.at[row, "survey_id"]).strip()
+            unit = owner.get(survey)
+            if unit is None or unit in subtrees[office] or int(row) in source.rejected:
+                continue
+            problem = Problem.of(source.raw.file, int(row), source.raw.shown("survey_id"), survey,
+                                 "collect.survey_id_taken", survey=survey, unit=unit, unit_name=names.get(unit, unit),
+                                 office=office, office_name=names.get(office, office))
+            source.rejected[int(row)] = [Finding(problem, "surveys", _cells(source.raw, int(row), ("survey_id",)))]
+
+
+def _survey_left_out(problem: Problem, surveys: list[_Source]) -> Problem:
+    """A response to a survey the merge lacks only because a returned survey row was left out says so,
+    naming that row, instead of "is not a survey_id in surveys"."""
+    if problem.code != "rule.unknown_survey":
+        return problem
+    wanted = str(problem.value).strip()
+    for source in surveys:
+        frame = source.raw.frame
+        for row in source.rejected:
+            if "survey_id" in frame.columns and str(frame.at[row, "survey_id"]).strip() == wanted:
+                return Problem.of(problem.file, problem.row, problem.column, problem.value, "collect.survey_left_out",
+                                  survey=wanted, where=source.raw.file, survey_row=row)
+    return problem
 
 
 def _reject_read_problems(source: _Source) -> None:
@@ -509,7 +553,8 @@ def _count(sources: dict[str, list[_Source]], typed: dict[str, pd.DataFrame], or
             rows = mine.get((id(source), name), [])
             count.accepted = len(rows)
             count.rejected = len(source.raw.frame) - count.accepted
-            source.result.merged_rows[name] = typed[name].loc[rows]
+            if name in typed:
+                source.result.merged_rows[name] = typed[name].loc[rows]
 
 
 def _finish(result: ReturnResult, campaign: Campaign) -> None:
@@ -546,6 +591,7 @@ def _finish(result: ReturnResult, campaign: Campaign) -> None:
                                         "collect.table_unreadable_kept", table=name, rows=len(frame)))
     for name, refused in ret.totals_refused.items():
         result.tables.setdefault(name, TableCount()).rejected += refused
+    _count_removed(result, base)
     _place_remaining(result)
     result.findings.sort(key=finding_order)
     marker = ret.marker
@@ -556,6 +602,30 @@ def _finish(result: ReturnResult, campaign: Campaign) -> None:
             result.notes.append(Note.of(ret.name, None, None, None, "collect.base_changed"))
         # Rows missing from the file (an emptied sheet) are absent from merged_rows: the digest differs.
         result.unchanged = not result.findings and rows_digest(result.merged_rows) == marker.rows_sha256
+
+
+def _count_removed(result: ReturnResult, base: dict[str, pd.DataFrame]) -> None:
+    """Per table, the office's campaign rows the return does not carry into the merge as they were, and a note
+    saying so: a file that holds only new rows replaces (so removes) the office's others."""
+    ret = result.ret
+    for name, count in result.tables.items():
+        frame = base.get(name)
+        if count.kept_base or frame is None or len(frame) == 0:
+            continue
+        if name in ret.emptied:
+            count.removed = len(frame)
+            result.notes.append(Note.of(ret.raws[name].file, None, None, None, "collect.table_emptied", table=name,
+                                        rows=len(frame)))
+            continue
+        merged = result.merged_rows.get(name)
+        left = Counter(map(tuple, table_text(frame.reset_index(drop=True), name).values.tolist()))
+        if merged is not None and len(merged):
+            left -= Counter(map(tuple, table_text(merged.reset_index(drop=True), name).values.tolist()))
+        count.removed = sum(left.values())
+        if count.removed:
+            file = ret.raws[name].file if name in ret.raws else ret.name
+            result.notes.append(Note.of(file, None, None, None, "collect.rows_removed", table=name, rows=len(frame),
+                                        removed=count.removed))
 
 
 def finding_order(finding: Finding) -> tuple:

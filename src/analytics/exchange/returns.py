@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +35,12 @@ _FATAL_BOOK_CODES = {"xlsx.unreadable", "xlsx.encrypted", "xlsx.old_format", "xl
                      "xlsx.too_large_unpacked", "file.too_large", "file.two_workbooks"}
 _OTHER_FORMATS = {".xls": "old Excel (.xls)", ".xlsm": "macro-enabled Excel (.xlsm)", ".xlsb": "binary Excel (.xlsb)",
                   ".ods": "OpenDocument (.ods)", ".et": "WPS (.et)", ".numbers": "Numbers (.numbers)"}
+# "This table is now empty": a sheet or CSV file whose only data row holds one of these in one cell (any
+# column, so that it can be typed in a template where the first column takes only listed values) and nothing
+# else. A header-only table is a table not returned (its office keeps the campaign's rows); this marker is
+# how an office says it has no rows of the table any more. Compared after NFKC, case-insensitively: "（无）"
+# is "(无)", "(NONE)" is "(none)".
+EMPTY_MARKERS = ("(none)", "(无)")
 _CSV_TABLE = re.compile(r"(?:^|[-_ .])(" + "|".join(TABLES) + r")$", re.IGNORECASE)
 
 
@@ -54,6 +62,8 @@ class Returned:
     # its office keeps the campaign's rows of that table.
     unreadable: dict[str, list[Problem]] = field(default_factory=dict)
     totals_refused: dict[str, int] = field(default_factory=dict)  # table -> totals rows refused (rows left out)
+    emptied: set[str] = field(default_factory=set)  # tables marked "now empty" (EMPTY_MARKERS): base rows removed
+    empty_units: list[str] = field(default_factory=list)  # units named on "now empty" rows (whose file it is)
 
     @property
     def language(self) -> str:
@@ -67,15 +77,21 @@ def find_returns(folder: Path) -> tuple[list[Returned], list[Note]]:
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
         name = path.name
         if name.startswith("."):
+            notes.append(Note.of(name, None, None, None, "collect.hidden_file"))
             continue
         if name.startswith("~$"):
             notes.append(Note.of(name, None, None, None, "file.excel_lock", book=name[2:]))
             continue
         suffix = path.suffix.lower()
-        if path.is_dir():
-            returns.append(_read_folder(path))
+        if path.is_symlink() and not path.exists():
+            ret = Returned(path, name, "other", refused=True)
+            ret.problems.append(Problem.of(name, None, None, None, "collect.dangling_link",
+                                           target=str(path.readlink())))
+            returns.append(ret)
+        elif path.is_dir():
+            returns.append(_guarded(path, name + "/", "folder", _read_folder))
         elif suffix == ".xlsx":
-            returns.append(_read_book(path, name))
+            returns.append(_guarded(path, name, "xlsx", _read_book))
         elif suffix == ".csv":
             returns.append(_read_loose_csv(path))
         elif suffix in _OTHER_FORMATS:
@@ -87,12 +103,50 @@ def find_returns(folder: Path) -> tuple[list[Returned], list[Note]]:
     for ret in returns:
         if not ret.refused:
             _drop_totals(ret)
+            _empty_markers(ret)
     return returns, notes
 
 
-def _read_book(path: Path, name: str) -> Returned:
+def _is_empty_marker(row) -> bool:
+    """One cell holds a marker; the others are empty, but for the unit_id cell (which may say whose it is)."""
+    filled = [str(v).strip() for c, v in row.items() if c != "unit_id" and isinstance(v, str) and v.strip()]
+    return len(filled) == 1 and unicodedata.normalize("NFKC", filled[0]).casefold() in EMPTY_MARKERS
+
+
+def _empty_markers(ret: Returned) -> None:
+    """A table whose only row is the "now empty" marker: no rows, and its office's campaign rows removed. The
+    marker beside other rows is a problem on its row (which of the two was meant is not guessed)."""
+    for name, raw in ret.raws.items():
+        if name == "units":
+            continue
+        marked = [int(r) for r in raw.frame.index if _is_empty_marker(raw.frame.loc[r])]
+        if not marked:
+            continue
+        if len(raw.frame) == 1:
+            if "unit_id" in raw.frame.columns and str(raw.frame["unit_id"].iloc[0]).strip():
+                ret.empty_units.append(str(raw.frame["unit_id"].iloc[0]).strip())
+            raw.frame = raw.frame.iloc[0:0]
+            ret.emptied.add(name)
+        else:
+            ret.problems.extend(Problem.of(raw.file, row, None, None, "collect.empty_marker_not_alone",
+                                           marker=EMPTY_MARKERS[0]) for row in marked)
+
+
+def _guarded(path: Path, name: str, kind: str, read) -> Returned:
+    """read(path), or, when a workbook inside breaks while it is unpacked (a damaged deflate stream, a zip
+    that ends early), the file refused as a whole with one problem naming it: the other files are merged."""
+    try:
+        return read(path)
+    except (zlib.error, zipfile.BadZipFile, EOFError) as exc:
+        ret = Returned(path, name, kind, refused=True)
+        ret.problems.append(Problem.of(name, None, None, None, "xlsx.unreadable",
+                                       detail=f"{type(exc).__name__}: {exc}"))
+        return ret
+
+
+def _read_book(path: Path) -> Returned:
     tables, problems, notes, marker = read_workbook_with_marker(path)
-    ret = Returned(path, name, "xlsx", marker=marker)
+    ret = Returned(path, path.name, "xlsx", marker=marker)
     ret.notes.extend(n for n in notes if n.code != "xlsx.template_sheets")  # expected of a template: not news
     _take_tables(ret, tables, problems, book=path.name)
     return ret
@@ -215,6 +269,10 @@ def match_offices(returns: list[Returned], campaign: Campaign) -> None:
                 ret.problems.append(problem)
                 continue
             ret.office, ret.matched_by = marker.office, "marker"
+            misfiled = _misfiled(ret, h)
+            if misfiled is not None:
+                ret.refused = True
+                ret.problems.append(misfiled)
             continue
         offices: dict[str, int] = {}
         for name, raw in ret.raws.items():
@@ -225,6 +283,9 @@ def match_offices(returns: list[Returned], campaign: Campaign) -> None:
                     if unit in h.parent:
                         office = _office_level(unit, h)
                         offices[office] = offices.get(office, 0) + 1
+        for unit in ret.empty_units:
+            if unit in h.parent:
+                offices[_office_level(unit, h)] = offices.get(_office_level(unit, h), 0) + 1
         if len(offices) == 1:
             ret.office, ret.matched_by = next(iter(offices)), "units"
         elif not offices:
@@ -236,6 +297,28 @@ def match_offices(returns: list[Returned], campaign: Campaign) -> None:
             ret.refused = True
             ret.problems.append(Problem.of(ret.name, None, None, None, "collect.office_ambiguous", offices=listed))
     _refuse_conflicts(returns, campaign)
+
+
+def _misfiled(ret: Returned, h) -> Problem | None:
+    """A template none of whose rows (that name a unit of the campaign) lies in its marked office's subtree was
+    filled in by another office: merging it would replace the marked office's rows with rows it refuses."""
+    subtree = set(h.descendants(ret.office))
+    offices: dict[str, int] = {}
+    for name, raw in ret.raws.items():
+        if name == "units" or "unit_id" not in raw.frame.columns:
+            continue
+        for unit in raw.frame["unit_id"]:
+            unit = str(unit).strip()
+            if unit in subtree:
+                return None
+            if unit in h.parent:
+                office = _office_level(unit, h)
+                offices[office] = offices.get(office, 0) + 1
+    if not offices:
+        return None
+    listed = ", ".join(f"{h.name.get(o, o)} ({o})" for o, _n in sorted(offices.items(), key=lambda kv: (-kv[1], kv[0])))
+    return Problem.of(ret.name, None, None, None, "collect.misfiled", office=ret.office,
+                      office_name=h.name.get(ret.office, ret.office), owners=listed)
 
 
 def _office_level(unit: str, h) -> str:

@@ -50,6 +50,9 @@ def run_collect(returned_dir: Path, campaign_dir: Path, merged_dir: Path, report
     (both exit 2), before writing anything.
     """
     returned_dir, campaign_dir, merged_dir = Path(returned_dir), Path(campaign_dir), Path(merged_dir)
+    for option, folder in (("--out", merged_dir), ("--report", report_dir)):
+        if folder is not None and not Path(folder).resolve().name:
+            raise UsageError(f"{option} {folder} is the root folder: choose a new folder for it")
     report_dir = Path(report_dir) if report_dir is not None else default_report_dir(merged_dir)
     check_folders(returned_dir, campaign_dir, merged_dir, report_dir)
     campaign: Campaign = load_campaign(campaign_dir)
@@ -62,10 +65,15 @@ def run_collect(returned_dir: Path, campaign_dir: Path, merged_dir: Path, report
     names = {r.ret.name: checked_name(r.ret.name) for r in result.returns if checked_name(r.ret.name) in checked}
     summary = summary_dict(result, campaign_dir=campaign_dir, returned_dir=returned_dir, merged_dir=merged_dir,
                            report_dir=report_dir, dry_run=dry_run, checked=names)
-    if not dry_run:
-        write_merged(result, merged_dir)
     files = {SUMMARY_JSON: summary_json(summary), SUMMARY_CSV: summary_csv(summary, language), **checked}
-    _write_folder(report_dir, files)
+    # The report is written first (under a temporary name), the merged folder next, and the report renamed
+    # into place last: a report that cannot be written leaves the merged folder as it was, and a merged folder
+    # is never replaced without its report.
+    with folder_replaced(report_dir) as temp:
+        for name, data in sorted(files.items()):
+            write_bytes_atomic(temp / name, data)
+        if not dry_run:
+            write_merged(result, merged_dir)
     return CollectRun(result, summary, None if dry_run else merged_dir, report_dir)
 
 
@@ -110,9 +118,3 @@ def _is_report(folder: Path) -> bool:
     except (OSError, ValueError, AttributeError):
         return False
 
-
-def _write_folder(folder: Path, files: dict[str, bytes]) -> None:
-    """A folder holding exactly these files, written whole (exchange.folders)."""
-    with folder_replaced(folder) as temp:
-        for name, data in sorted(files.items()):
-            write_bytes_atomic(temp / name, data)

@@ -8,7 +8,8 @@ summary.json (format "campaign-analytics collect summary", version 1):
      "totals": {"files", "merged_files", "rows_accepted", "rows_rejected", "problems", "notes"},
      "returns": [{"file", "kind", "office", "office_name", "matched_by", "merged", "language",
                   "rows_accepted", "rows_rejected", "unchanged", "base_changed", "checked",
-                  "tables": {table: {"base_rows", "returned", "accepted", "rejected", "kept_base"}},
+                  "tables": {table: {"base_rows", "returned", "accepted", "rejected", "kept_base",
+                                     "removed"}},     removed: the office's campaign rows not merged as they were
                   "problems": [{"file", "row", "column", "value", "code", "params", "cells", "text": {zh, en}}],
                   "notes": [{"file", "row", "column", "value", "code", "params", "text": {zh, en}}]}],
      "silent_offices": [{"office", "name"}],     no file returned: the campaign's rows kept
@@ -33,6 +34,7 @@ from analytics.text.labels import message
 
 SUMMARY_FORMAT = "campaign-analytics collect summary"
 SUMMARY_VERSION = 1
+REMOVAL_NOTES = ("collect.rows_removed", "collect.table_emptied")  # said on the console too, not only counted
 
 
 def _located(found: Located, cells: tuple[str, ...] | None = None) -> dict:
@@ -57,7 +59,8 @@ def return_entry(result: ReturnResult, checked: str | None, campaign) -> dict:
         "rows_accepted": result.rows_accepted, "rows_rejected": result.rows_rejected,
         "unchanged": result.unchanged, "base_changed": result.base_changed, "checked": checked,
         "tables": {name: {"base_rows": t.base_rows, "returned": t.returned, "accepted": t.accepted,
-                          "rejected": t.rejected, "kept_base": t.kept_base} for name, t in sorted(result.tables.items())},
+                          "rejected": t.rejected, "kept_base": t.kept_base, "removed": t.removed}
+                   for name, t in sorted(result.tables.items())},
         "problems": [_finding(f) for f in result.findings],
         "notes": [_located(n) for n in result.all_notes],
     }
@@ -122,6 +125,9 @@ def summary_lines(summary: dict, language: str) -> list[str]:
         lines.append(line)
         for p in e["problems"][:5]:
             lines.append(f"  - {p['text'][language]}")
+        for n in e["notes"]:
+            if n["code"] in REMOVAL_NOTES:
+                lines.append(f"  * {n['text'][language]}")
         if problems > 5:
             lines.append("  " + say("validate.more", count=problems - 5))
     for s in summary["silent_offices"]:

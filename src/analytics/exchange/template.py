@@ -341,7 +341,8 @@ def _write_instructions(ws: Worksheet, ctx: _Context, tables: tuple[str, ...]) -
     else:
         title = ctx.say("template.title_blank")
         lines = [ctx.say("template.intro_blank"), _sheets_line(ctx, tables), ctx.say("template.units_blank")]
-    lines += [ctx.say("template.lists"), ctx.say("template.habits"), ctx.say("template.return")]
+    lines += [ctx.say("template.lists"), ctx.say("template.habits"), ctx.say("template.empty"),
+              ctx.say("template.return")]
     cell = ws.cell(1, 1)
     put_text(cell, title)
     cell.font = Font(bold=True, size=14)

@@ -207,12 +207,13 @@ def write_shared_asset(out_dir: Path) -> Path:
     return path
 
 
-def executed_notebook_page(notebook: Path, out: Path, assets: str = AssetMode.SELF_CONTAINED) -> Path:
-    """Write the offline page of an executed report notebook (e.g. from plain papermill) to `out`.
+def executed_notebook_page(notebook, out: Path, assets: str = AssetMode.SELF_CONTAINED) -> Path:
+    """Write the offline page of an executed report notebook (e.g. from plain papermill; a path, or the
+    notebook as read) to `out`.
 
     With shared assets, plotly.js goes to `assets/plotly.min.js` beside the page, linked relatively.
     """
-    nb = nbformat.read(notebook, as_version=4)
+    nb = nbformat.read(notebook, as_version=4) if isinstance(notebook, (str, Path)) else notebook
     report = {}
     if assets == AssetMode.SHARED:
         write_shared_asset(Path(out).parent)

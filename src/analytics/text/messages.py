@@ -593,6 +593,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "One record per row. Do not merge cells, and do not add title rows, totals rows or blank rows (they "
               "are recognised, but each is pointed out).",
         "zh": "每行只填一条记录。不要合并单元格，不要加标题行、合计行或空行（程序能够识别，但会逐一提示）。"},
+    "template.empty": {
+        "en": "A sheet left with only its header keeps your rows of the campaign. To say a table now has none of "
+              "your rows, write (none) in one cell of its first row and leave the rest of the sheet empty.",
+        "zh": "只剩表头的工作表表示不修改，保留活动中本单位原有的数据。"
+              "如该表确实已无本单位的数据，请在第一行的任一单元格填写“（无）”，其余留空。"},
     "template.return": {
         "en": "When done, save the workbook as .xlsx and send it back as it is; do not save it as .xls, .et or "
               "another format.",
@@ -636,6 +641,11 @@ MESSAGES: dict[str, dict[str, str]] = {
                              "zh": "是{kind}文件，程序无法读取：请另存为.xlsx后重新报送"},
     "collect.ignored_file": {"en": "is not a workbook (.xlsx) or CSV file and is not read",
                              "zh": "不是工作簿（.xlsx）或CSV文件，不读取"},
+    "collect.hidden_file": {"en": "begins with \".\" (a hidden or system file) and is not read; rename it to "
+                                  "collect it",
+                            "zh": "文件名以“.”开头（隐藏文件或系统文件），不读取：如需汇总，请重命名"},
+    "collect.dangling_link": {"en": "is a link to {target}, which does not exist: nothing of it is read",
+                              "zh": "是指向{target}的链接，但该文件不存在：未读取"},
     "collect.csv_no_table": {
         "en": "is a CSV file whose name does not say which table it holds; name it after the table, e.g. {example}",
         "zh": "是CSV文件，但文件名没有说明是哪张表：请按表名命名，例如{example}"},
@@ -656,6 +666,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "holds rows of several offices ({offices}) and is not a template, so whose file it is cannot be told; "
               "use each office's template, or split the file",
         "zh": "包含多个单位的数据（{offices}），又不是填报模板，无法确定是哪个单位报送的：请使用各单位的填报模板，或拆分文件"},
+    "collect.misfiled": {
+        "en": "is the template of {office_name} ({office}), but none of its rows is of {office_name} or a unit below "
+              "it: they are the rows of {owners}. The file is not merged and {office_name} keeps its rows; fill in "
+              "the template of {owners} and send it again",
+        "zh": "是{office_name}（{office}）的填报模板，但其中没有一行属于{office_name}或其下级单位，而是{owners}的数据："
+              "本文件未合并，{office_name}原有的数据保留不变；请使用{owners}的填报模板重新填写报送"},
     "collect.same_office": {
         "en": "is a second file for {office_name} ({office}), besides {other}: keep one and collect again (which is "
               "newer is not guessed)",
@@ -672,6 +688,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "collect.survey_outside_subtree": {
         "en": "survey {survey} belongs to unit {unit}, not to {office_name} ({office}) or a unit below it",
         "zh": "问卷批次{survey}属于单位{unit}，不属于{office_name}（{office}）及其下级单位"},
+    "collect.survey_id_taken": {
+        "en": "survey id {survey} is already the campaign's survey of {unit_name} ({unit}), which is not {office_name} "
+              "({office}) or a unit below it: give this survey a new id (the other office's survey is kept)",
+        "zh": "问卷批次{survey}已是活动中{unit_name}（{unit}）的问卷，该单位不是{office_name}（{office}）或其下级单位："
+              "请为本问卷另编批次号（另一单位的问卷保留不变）"},
+    "collect.survey_left_out": {
+        "en": "answers survey {survey}, whose row ({where}, row {survey_row}) is left out for its own problem: "
+              "correct that row and these responses are taken with it",
+        "zh": "回答的是问卷批次{survey}，该批次的行（{where}第{survey_row}行）因自身问题未被采用：改正该行后，这些答卷随之采用"},
     "collect.unit_row_changed": {
         "en": "differs from the campaign's units ({expected}); units are kept by the campaign's organisers and "
               "are not taken from returned files: ask them to change it",
@@ -682,8 +707,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "单位{unit}不在本活动的单位表中：新增单位由活动组织者添加，不能在报送的文件中添加"},
     "collect.table_missing_kept": {
         "en": "returns no {table} rows (the table is missing or empty): the campaign's {rows} {table} rows of this "
-              "office are kept; to remove them, ask the campaign's organisers",
-        "zh": "没有报送{table}数据（缺少该表或该表为空）：保留活动中本单位原有的{rows}行{table}数据；如需删除，请联系活动组织者"},
+              "office are kept; to remove them, send the table with (none) in one cell of its first row",
+        "zh": "没有报送{table}数据（缺少该表或该表为空）：保留活动中本单位原有的{rows}行{table}数据；如需删除，"
+              "请报送该表并在第一行的任一单元格填写“（无）”"},
+    "collect.rows_removed": {
+        "en": "replaces this office's {rows} {table} rows of the campaign: {removed} of them are not in this file as "
+              "they were (removed, changed or left out) and are not in the merged campaign; to keep a row, put it "
+              "back in the file",
+        "zh": "替换活动中本单位原有的{rows}行{table}数据：其中{removed}行不在本文件中（已删除、已修改或未被采用），"
+              "不会出现在合并后的数据中；如需保留，请把这些行补回文件"},
+    "collect.table_emptied": {
+        "en": "is marked empty ((none)): this office's {rows} {table} rows of the campaign are removed",
+        "zh": "标记为“（无）”：删除活动中本单位原有的{rows}行{table}数据"},
+    "collect.empty_marker_not_alone": {
+        "en": "holds {marker}, which marks a table that is now empty, but the table has other rows: delete this row "
+              "or the others",
+        "zh": "填写了“（无）”（表示该表已无数据），但该表还有其他行：请删除这一行或其他各行"},
     "collect.table_unreadable_kept": {
         "en": "the {table} table could not be read: the campaign's {rows} {table} rows of this office are kept",
         "zh": "{table}表无法读取：保留活动中本单位原有的{rows}行{table}数据"},
