@@ -25,6 +25,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from analytics.data.campaign import Campaign
+from analytics.evaluation import shown_points
 from analytics.kpis import campaign_appraisal, overdue_commitments
 from analytics.labels import as_number, label, status_label
 from analytics.report.evaluation_sections import PERCENT_METRICS, item_label
@@ -213,11 +214,13 @@ def _appraisal_sheet(wb: Workbook, campaign: Campaign, sc: Scorecard, language: 
                    _cell(ws, None if pd.isna(s["score"]) else figure_text(s["grade"], "grade", language)),
                    _cell(ws, None if pd.isna(s["rank"]) else int(s["rank"]), "0"),
                    _cell(ws, s["weights"], "0.##")]
-            for item in spec.items:
-                it = items[(uid, item.code)]
+            # The points as the page shows them: rescaled and rounded so that they add up to the score.
+            mine = [items[(uid, item.code)] for item in spec.items]
+            shown, _ = shown_points([it["points"] if it["applies"] else None for it in mine], float(s["weights"]))
+            for item, it, points in zip(spec.items, mine, shown, strict=True):
                 value = as_number(it["value"]) if it["applies"] else None
                 row.append(_cell(ws, value, "0.00%" if item.metric in PERCENT_METRICS else "#,##0.00"))
-                row.append(_cell(ws, it["points"] if it["applies"] else None, NUMBER_FORMATS["score"]))
+                row.append(_cell(ws, None if points is None else float(points), NUMBER_FORMATS["score"]))
             yield row
 
     _sheet(wb, label("sheet.appraisal", language), headers, [24, 14, 10, 8, 8, 10] + [14] * (2 * len(names)), rows)
