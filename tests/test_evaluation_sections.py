@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from analytics import load_campaign
-from analytics.report import UnitReport
 from analytics.evaluation import shown_points
+from analytics.report import UnitReport
 from analytics.report.evaluation_sections import item_label, item_value_text
 
 ROOT = Path(__file__).resolve().parents[1]
