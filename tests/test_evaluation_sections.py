@@ -206,7 +206,7 @@ def test_appraisal_breakdown_adds_up_with_not_applicable_and_no_data_marks(town)
     # 100 x 33.33 / 100 = 33.33, fail; second of T's two children (C1 60.89).
     assert t.cards == ["33.33", "不合格", "2 / 2"]
     items = t.tables[0]
-    assert items[0] == ["考核项目", "实际值", "满分值", "权重", "得分", "失分"]
+    assert items[0] == ["考核项目", "实际值", "满分标准", "权重", "得分", "失分"]
     assert items[1:] == [
         ["完成率：重点任务", "16.67%", "50%", "40", "13.33", "26.67"],
         ["基层覆盖率", "100%", "100%", "20", "20.00", "0.00"],
@@ -216,7 +216,7 @@ def test_appraisal_breakdown_adds_up_with_not_applicable_and_no_data_marks(town)
     ]
     assert "本单位：100 × 33.33 ÷ 100 = 33.33" in t.paragraphs
     rule = next(p for p in t.paragraphs if p.startswith("计分方法"))
-    assert "权重 × 实际值 ÷ 满分值（实际值达到满分值即得满分）" in rule
+    assert "权重 × 实际值 ÷ 满分标准（实际值达到满分标准即得满分）" in rule
     assert "总分90分及以上为优秀，80分及以上为良好，60分及以上为合格" in rule
     assert "NaN" not in html
 
@@ -226,14 +226,14 @@ def test_appraisal_of_a_unit_with_children_ranks_them_item_by_item(town):
     # T: completion (4 + 1) / (10 + 6) = 0.3125 / 0.5 x 40 = 25.00; grassroots coverage: leaves B1, B2, C2,
     # visited B1 and C2 -> 2/3 x 20 = 13.33; satisfaction 4 of 8 = 0.5 / 0.9 x 25 = 13.89; fulfilment 1/5 x 15 =
     # 3.00. 25 + 13.333 + 13.889 + 3 = 55.22 of 100: fail, the only root.
-    assert t.cards == ["55.22", "Fail", "1 / 1"]
+    assert t.cards == ["55.22", "Fail"]  # the only root: no rank among siblings ("1 / 1" says nothing)
     assert [row[4] for row in t.tables[0][1:]] == ["25.00", "13.33", "13.89", "3.00", "55.22"]
     assert "This unit: 100 × 55.22 ÷ 100 = 55.22" in t.paragraphs
     # C1: completion 0.4 / 0.5 x 40 = 32.00; grassroots 1 of 2 -> 10.00; satisfaction 0.5 / 0.9 x 25 = 13.89;
     # fulfilment 1/3 x 15 = 5.00 -> 60.89, pass. C2 33.33 (above). Ranked 1 and 2.
     children = t.tables[1]
-    assert children[0] == ["Rank", "Unit", "Score", "Grade", "Completion: Key tasks", "Grassroots coverage",
-                           "Satisfaction", "Commitment fulfilment"]
+    assert children[0] == ["Rank", "Unit", "Score", "Grade", "Completion: Key tasks (points)",
+                           "Grassroots coverage (points)", "Satisfaction (points)", "Commitment fulfilment (points)"]
     assert children[1:] == [["1", "一社区", "60.89", "Pass", "32.00", "10.00", "13.89", "5.00"],
                             ["2", "二社区", "33.33", "Fail", "13.33", "20.00", "0.00", "0.00"]]
     rule = next(p for p in t.paragraphs if p.startswith("How a score is made"))

@@ -327,9 +327,9 @@ MESSAGES: dict[str, dict[str, str]] = {
                                   "zh": "{item_zh}：weight（权重）必须是大于0的数"},
     "appraisal.full_at_required": {
         "en": "{item}: full_at is required: the value that earns the full weight (1.0 for 100%)",
-        "zh": "{item_zh}：必须填写full_at（满分值），即得到全部权重分的数值（100%写作1.0）"},
+        "zh": "{item_zh}：必须填写full_at（满分标准），即得到全部权重分的数值（100%写作1.0）"},
     "appraisal.full_at_positive": {"en": "{item}: full_at must be a number greater than 0",
-                                   "zh": "{item_zh}：full_at（满分值）必须是大于0的数"},
+                                   "zh": "{item_zh}：full_at（满分标准）必须是大于0的数"},
     "appraisal.grades_required": {"en": "is required: {{excellent: 90, good: 80, pass: 60}}",
                                   "zh": "必须填写各等次的分数线，例如{{excellent: 90, good: 80, pass: 60}}"},
     "appraisal.grades_mapping": {"en": "must be a mapping such as {{excellent: 90, good: 80, pass: 60}}",
@@ -418,8 +418,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "glance.part_last": {"en": " and ", "zh": "，"},
     "glance.list_separator": {"en": ", ", "zh": "、"},
     "glance.last_separator": {"en": " and ", "zh": "、"},
-    "glance.children_behind": {"en": "{n} are behind", "zh": "{n}个落后"},
-    "glance.children_behind_one": {"en": "1 is behind", "zh": "1个落后"},
+    "glance.children_behind": {"en": "{n} are behind or missed", "zh": "{n}个落后或未完成"},
+    "glance.children_behind_one": {"en": "1 is behind or missed", "zh": "1个落后或未完成"},
     "glance.children_none_behind": {"en": "none is behind", "zh": "均无落后指标"},
     "glance.children_idle": {"en": "{n} have no activity", "zh": "{n}个无活动"},
     "glance.children_idle_one": {"en": "1 has no activity", "zh": "1个无活动"},
@@ -449,7 +449,7 @@ MESSAGES: dict[str, dict[str, str]] = {
               "earned ÷ the weights of the items that apply, rounded half up to 2 decimals; a score of {excellent} "
               "or more is excellent, {good} or more good, {pass} or more pass, below {pass} fail; units with the "
               "same parent are ranked by score, equal scores sharing a rank.",
-        "zh": "计分方法：每个考核项目得分 = 权重 × 实际值 ÷ 满分值（实际值达到满分值即得满分），暂无数据的项目得0分；"
+        "zh": "计分方法：每个考核项目得分 = 权重 × 实际值 ÷ 满分标准（实际值达到满分标准即得满分），暂无数据的项目得0分；"
               "对本单位不适用的项目不计，总分 = 100 × 适用项目得分之和 ÷ 适用项目权重之和，四舍五入保留两位小数；"
               "总分{excellent}分及以上为优秀，{good}分及以上为良好，{pass}分及以上为合格，低于{pass}分为不合格；"
               "同一上级单位的下级单位按总分排名，同分同名次。"},

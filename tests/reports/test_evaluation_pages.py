@@ -79,7 +79,7 @@ def test_appraisal_section_shows_score_grade_rank_and_a_breakdown_that_adds_up(
         assert total[3] == "100" and sum(points) == Decimal(total[4]) == Decimal(score)
         assert all(Decimal(row[3]) - Decimal(row[4]) == Decimal(row[5]) for row in body)  # weight - points = lost
         text = page.evaluate("() => document.body.innerText")
-        rule = "计分方法：每个考核项目得分 = 权重 × 实际值 ÷ 满分值（实际值达到满分值即得满分）" if language == "zh" else \
+        rule = "计分方法：每个考核项目得分 = 权重 × 实际值 ÷ 满分标准（实际值达到满分标准即得满分）" if language == "zh" else \
             "How a score is made: each item earns weight × min(value ÷ full marks at, 1) points"
         assert rule in text
         assert ("本单位：" if language == "zh" else "This unit: ") + f"100 × {score} ÷ 100 = {score}" in text

@@ -205,9 +205,10 @@ def appraisal_parts(*, appraisal: UnitAppraisal | None, children_items: pd.DataF
         return [ui.absent("appraisal")]
     a = appraisal
     parts: list[Part] = [ui.heading("appraisal")]
-    rank = MISSING if a.rank is None else f"{a.rank} / {a.ranked_among}"
-    parts.append(ui.kpi_cards({"appraisal_score": fmt_score(a.score), "grade": ui.grade_badge(a.grade),
-                               "rank_among_siblings": rank}))
+    cards = {"appraisal_score": fmt_score(a.score), "grade": ui.grade_badge(a.grade)}
+    if a.ranked_among > 1 or a.rank is None:  # a unit without siblings has no rank among them: say nothing
+        cards["rank_among_siblings"] = MISSING if a.rank is None else f"{a.rank} / {a.ranked_among}"
+    parts.append(ui.kpi_cards(cards))
     if a.capped_by:
         parts.append(ui.paragraph(message("report.grade_capped", language, rule=message(f"veto.{a.capped_by}", language),
                                           grade=label(f"grade.{a.grade}", language)), "rule"))
@@ -278,7 +279,8 @@ def _children_table(a: UnitAppraisal, children: pd.DataFrame, children_items: pd
     codes = [i.code for i in a.spec.items]
     columns = [Column("col.rank", numeric=True), Column("col.unit"), Column("col.score", numeric=True),
                Column("col.grade")]
-    columns += [Column(code, numeric=True, text=item_label(i.metric, i.key, meta, language))
+    columns += [Column(code, numeric=True, text=item_label(i.metric, i.key, meta, language) + label("col.points_of",
+                                                                                                 language))
                 for code, i in zip(codes, a.spec.items, strict=True)]
     points: dict[tuple[str, str], Decimal | None] = {}
     if children_items is not None and not children_items.empty:

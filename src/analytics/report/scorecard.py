@@ -377,7 +377,9 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
         for code in sc.indicators:
             t = mine.get(code)
             row.append(None if t is None else [compact_value(t["completion"], "percent", language),
-                                               compact_value(t["pace_gap"], "points", language),
+                                               # a met indicator shows no gap ("+0.0" under 100% said nothing)
+                                               None if t["status"] == "completed"
+                                               else compact_value(t["pace_gap"], "points", language),
                                                status_index.get(t["status"], status_index["no_data"])])
         rows.append(row)
     levels = (u.groupby("level")["kind"].agg(lambda k: [unit_kind_label(meta, x, language) for x in dict.fromkeys(k) if x])
