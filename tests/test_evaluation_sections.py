@@ -361,7 +361,7 @@ def test_kpis_xlsx_gains_ratings_commitments_and_the_appraisal(town):
     assert appraisal.title == "考核分项得分"
     head = [c.value for c in appraisal[1]]
     assert head[:6] == ["单位名称", "单位编码", "考核得分", "等次", "同级排名", "适用项目权重"]
-    assert head[6:8] == ["完成率：重点任务 · 实际值", "完成率：重点任务 · 得分"]
+    assert head[6:8] == ["完成率：重点任务 · 实际值 · 满分标准 50%", "完成率：重点任务 · 得分 · 权重 40"]
     c2 = next(r for r in appraisal.iter_rows(min_row=2, values_only=True) if r[1] == "C2")
     assert c2[2:6] == (33.33, "不合格", 2, 100)
     assert c2[6] == pytest.approx(1 / 6) and c2[7] == 13.33

@@ -407,6 +407,7 @@ LABELS: dict[str, dict[str, str]] = {
     "sheet.overdue": {"zh": "逾期未兑现承诺", "en": "Overdue commitments"},
     "col.commitment_id": {"zh": "承诺编号", "en": "Commitment no."},
     "col.weights_applied": {"zh": "适用项目权重", "en": "Weights that apply"},
+    "sheet.as_of": {"zh": "统计截至", "en": "as of"},
     "sheet.yes": {"zh": "是", "en": "yes"},
     "sheet.no": {"zh": "否", "en": "no"},
 }
