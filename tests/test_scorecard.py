@@ -137,6 +137,10 @@ def test_index_rows_carry_figures_rounded_as_shown_and_each_indicators_light(sma
     assert rows["R"][base + 2] == 66.7 and rows["R"][base + 3] == 25.0 and rows["R"][base + 4] == 60.0
     assert rows["T3"][base + 5] == [None, None, data["statuses"].index("no_data")]
     assert rows["V4"][8] == 1  # no activity
+    # The progress cell answers "on what, by how much": T2's one lagging indicator, gdp (生产总值), 9.7 points behind
+    # pace, and no other; R lags on gdp too (its own sum); T1 (ahead) and T3 (no data) lag on nothing.
+    assert t2[data["fields"].index("focus")] == ["生产总值", -9.7, 0]
+    assert rows["T1"][data["fields"].index("focus")] is None and rows["T3"][data["fields"].index("focus")] is None
 
 
 def test_a_figure_is_added_in_one_place():

@@ -380,6 +380,7 @@ LABELS: dict[str, dict[str, str]] = {
     "index.level_n": {"zh": "第{n}级", "en": "Level {n}"},
     "index.tree_order": {"zh": "恢复层级顺序", "en": "Back to the tree"},
     "index.no_match": {"zh": "没有符合条件的单位", "en": "No unit matches"},
+    "index.focus_points": {"zh": "点", "en": " pts"},  # after a gap in the progress cell: 民生实事 −16.4点
     "index.more": {"zh": "显示更多", "en": "Show more"},
     "index.noscript": {"zh": "此表需要浏览器启用JavaScript（无需联网）。", "en": "This table needs JavaScript (no network)."},
     "index.gap": {"zh": "差距", "en": "gap"},
