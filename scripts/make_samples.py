@@ -901,6 +901,7 @@ SH_APPRAISAL = {
         {"metric": "commitment_fulfilment", "weight": 25, "full_at": 1.0},
     ],
     "grades": SH_GRADES,
+    "veto": {"no_activity": "fail"},  # 一票否决: a branch with no visit at all is graded 不合格 whatever its score
 }
 
 

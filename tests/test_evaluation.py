@@ -192,24 +192,29 @@ def test_overdue_commitments_listed_by_name(town):
 def test_item_points_rescaled_score_grade_and_tied_ranks(town):
     table = kpi_table(town, town.as_of())
     f = {u: _figures(table, u) for u in ("T", "C1", "C2", "B1", "B2", "B3", "B4", "B5")}
-    # Branches are leaves without a key_tasks target: completion (30) and grassroots coverage (20) do not
-    # apply, so a branch is scored on satisfaction (30) and fulfilment (20): score = 100 x points / 50.
-    # B1: satisfaction 0.9 / 0.9 -> 30; fulfilment 2/2 -> 20; 100 x 50 / 50 = 100.00, excellent
+    # Branches are leaves without a key_tasks target: completion (30) does not apply; grassroots coverage (20)
+    # does (a leaf's is 1 or 0: its own visits), so a branch is scored on coverage, satisfaction (30) and
+    # fulfilment (20): score = 100 x points / 70.
+    # B1: visited -> 20; satisfaction 0.9 / 0.9 -> 30; fulfilment 2/2 -> 20; 100 x 70 / 70 = 100.00, excellent
     assert f["B1"][("appraisal_item", "satisfaction")] == pytest.approx(30)
     assert f["B1"][("appraisal_score", "")] == 100.0 and f["B1"][("grade", "")] == "excellent"
-    # B2: satisfaction 0.6 / 0.9 x 30 = 20; fulfilment 2/3 x 20 = 13.33; 100 x 33.33 / 50 = 66.67, pass
+    # B2: visited -> 20; satisfaction 0.6 / 0.9 x 30 = 20; fulfilment 2/3 x 20 = 13.33;
+    # 100 x 53.33 / 70 = 76.19, good
     assert f["B2"][("appraisal_item", "commitment_fulfilment")] == pytest.approx(40 / 3)
-    assert f["B2"][("appraisal_score", "")] == 66.67 and f["B2"][("grade", "")] == "pass"
-    # B3: satisfaction 0.8 / 0.9 x 30 = 26.67; fulfilment 1/3 x 20 = 6.67; 100 x 33.33 / 50 = 66.67: a tie
-    assert f["B3"][("appraisal_score", "")] == 66.67
-    # B4: satisfaction 0.45 / 0.9 x 30 = 15; nothing due: fulfilment no data, 0 points; 100 x 15 / 50 = 30, fail
+    assert f["B2"][("appraisal_score", "")] == 76.19 and f["B2"][("grade", "")] == "good"
+    # B3: visited -> 20; satisfaction 0.8 / 0.9 x 30 = 26.67; fulfilment 1/3 x 20 = 6.67; 100 x 53.33 / 70 = 76.19:
+    # a tie
+    assert f["B3"][("appraisal_score", "")] == 76.19
+    # B4: never visited -> grassroots coverage 0 of 1, 0 points (no longer "not applicable"); satisfaction
+    # 0.45 / 0.9 x 30 = 15; nothing due: fulfilment no data, 0 points; 100 x 15 / 70 = 21.43, fail
+    assert f["B4"][("appraisal_item", "grassroots_coverage")] == 0
     assert f["B4"][("appraisal_item", "commitment_fulfilment")] == 0
-    assert f["B4"][("appraisal_score", "")] == 30.0 and f["B4"][("grade", "")] == "fail"
-    # Among C1's children: 100, 66.67, 66.67, 30 -> ranks 1, 2, 2, 4
+    assert f["B4"][("appraisal_score", "")] == 21.43 and f["B4"][("grade", "")] == "fail"
+    # Among C1's children: 100, 76.19, 76.19, 21.43 -> ranks 1, 2, 2, 4
     assert [f[u][("rank", "")] for u in ("B1", "B2", "B3", "B4")] == [1, 2, 2, 4]
     # Items that do not apply have no points at all (not 0)
     assert _nan(f["B1"][("appraisal_item", "completion:key_tasks")])
-    assert _nan(f["B1"][("appraisal_item", "grassroots_coverage")])
+    assert f["B1"][("appraisal_item", "grassroots_coverage")] == 20
     # C1: completion 6/10 = 0.6 >= 0.5 -> 30; grassroots coverage 3 of 4 branches -> 15;
     # satisfaction 0.64 / 0.9 x 30 = 21.33; fulfilment 5/9 x 20 = 11.11; 77.44 of 100, good
     assert f["C1"][("appraisal_score", "")] == 77.44 and f["C1"][("grade", "")] == "good"
@@ -221,13 +226,13 @@ def test_item_points_rescaled_score_grade_and_tied_ranks(town):
     # fulfilment 7/11 x 20 = 12.73; 80.06, good; the only root: rank 1
     assert f["T"][("appraisal_score", "")] == 80.06 and f["T"][("grade", "")] == "good"
     assert f["T"][("rank", "")] == 1
-    # B5 alone under C2: no rating before as_of -> 0; fulfilment 1 -> 20; 100 x 20 / 50 = 40
-    assert f["B5"][("appraisal_score", "")] == 40.0 and f["B5"][("rank", "")] == 1
+    # B5 alone under C2: visited -> 20; no rating before as_of -> 0; fulfilment 1 -> 20; 100 x 40 / 70 = 57.14
+    assert f["B5"][("appraisal_score", "")] == 57.14 and f["B5"][("rank", "")] == 1
 
 
 def test_every_point_is_traceable(town):
     a = unit_kpis(town, "B4", town.as_of()).appraisal
-    assert (a.score, a.grade, a.rank, a.ranked_among, a.points, a.weights) == (30.0, "fail", 4, 4, 15.0, 50.0)
+    assert (a.score, a.grade, a.rank, a.ranked_among, a.points, a.weights) == (21.43, "fail", 4, 4, 15.0, 70.0)
     items = a.items.set_index("item")
     assert list(items.index) == ["completion:key_tasks", "grassroots_coverage", "satisfaction",
                                  "commitment_fulfilment"]
@@ -237,7 +242,9 @@ def test_every_point_is_traceable(town):
     fulfil = items.loc["commitment_fulfilment"]
     assert bool(fulfil["applies"]) and not bool(fulfil["has_data"])
     assert (fulfil["points"], fulfil["lost"]) == (0, 20)
-    assert not items.loc["grassroots_coverage", "applies"] and _nan(items.loc["grassroots_coverage", "lost"])
+    assert not items.loc["completion:key_tasks", "applies"] and _nan(items.loc["completion:key_tasks", "lost"])
+    cover = items.loc["grassroots_coverage"]
+    assert bool(cover["applies"]) and bool(cover["has_data"]) and (cover["points"], cover["lost"]) == (0, 20)
     assert list(a.siblings["unit_id"]) == ["B1", "B2", "B3", "B4"]
     assert list(a.siblings["rank"]) == [1, 2, 2, 4]
     assert list(unit_kpis(town, "T", town.as_of()).appraisal.children["name"]) == ["一社区", "二社区"]
@@ -260,7 +267,7 @@ def test_points_and_scores_agree_with_the_kpi_values(town):
 def test_children_table_shows_score_grade_and_rank(town):
     children = children_table(town, "C1", town.as_of()).set_index("unit_id")
     assert list(children["rank"]) == [1, 2, 2, 4]
-    assert list(children["grade"]) == ["excellent", "pass", "pass", "fail"]
+    assert list(children["grade"]) == ["excellent", "good", "good", "fail"]
 
 
 def test_scores_round_half_up_in_decimal_before_grading(make_campaign):
@@ -364,8 +371,9 @@ def test_kpis_command_lists_the_new_metrics_for_every_shunhe_unit(capsys):
     assert round(float(value[("SH", "completion", "gdp")]), 4) == 0.5841  # the published figures stay
     items = {r["key"] for r in rows if r["metric"] == "appraisal_item"}
     assert items == {"completion:livelihood_tasks", "grassroots_coverage", "satisfaction", "commitment_fulfilment"}
-    # a branch is a leaf without a livelihood target: those two items do not apply (empty), the others score
-    assert value[("SH-C01-B01", "appraisal_item", "grassroots_coverage")] == ""
+    # a branch is a leaf without a livelihood target: completion does not apply (empty); grassroots coverage applies
+    # to every unit (a visited branch earns its full 15), the others score
+    assert value[("SH-C01-B01", "appraisal_item", "grassroots_coverage")] == "15.0"
     assert value[("SH-C01-B01", "appraisal_item", "completion:livelihood_tasks")] == ""
     assert value[("SH-C01-B01", "appraisal_item", "satisfaction")] != ""
     assert {value[(u, "grade", "")] for u in units} <= {"excellent", "good", "pass", "fail"}

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from analytics import load_campaign
+from analytics.measures.evaluation import shown_points
 from analytics.report import UnitReport
-from analytics.report.evaluation_sections import item_label, item_value_text, shown_points
+from analytics.report.evaluation_sections import item_label, item_value_text
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -200,22 +201,22 @@ def test_a_long_overdue_list_shows_fifty_and_links_the_full_list(make_campaign, 
 def test_appraisal_breakdown_adds_up_with_not_applicable_and_no_data_marks(town):
     html, t = _section(town, "C2", "appraisal")
     # C2, a leaf: completion 1/6 = 16.67% of full marks at 50% -> 40 x 0.3333 = 13.33 points, 26.67 lost;
-    # grassroots coverage does not apply to a leaf; satisfaction applies but C2 has no rating: 0 points, all 25
-    # lost; fulfilment 0 of 2 due = 0% -> 0 of 15. Applicable weights 40 + 25 + 15 = 80:
-    # 100 x 13.33 / 80 = 16.67, fail; second of T's two children (C1 60.89).
-    assert t.cards == ["16.67", "不合格", "2 / 2"]
+    # grassroots coverage applies to a leaf too (its own visits: 1 of 1) -> 20; satisfaction applies but C2 has no
+    # rating: 0 points, all 25 lost; fulfilment 0 of 2 due = 0% -> 0 of 15. Every item applies (100):
+    # 100 x 33.33 / 100 = 33.33, fail; second of T's two children (C1 60.89).
+    assert t.cards == ["33.33", "不合格", "2 / 2"]
     items = t.tables[0]
-    assert items[0] == ["考核项目", "实际值", "满分值", "权重", "得分", "失分"]
+    assert items[0] == ["考核项目", "实际值", "满分标准", "权重", "得分", "失分"]
     assert items[1:] == [
         ["完成率：重点任务", "16.67%", "50%", "40", "13.33", "26.67"],
-        ["基层覆盖率", "100%", "100%", "20", "— 不适用", "—"],
+        ["基层覆盖率", "100%", "100%", "20", "20.00", "0.00"],
         ["满意率", "—", "90%", "25", "0.00 暂无数据", "25.00"],
         ["承诺兑现率", "0%", "100%", "15", "0.00", "15.00"],
-        ["合计（适用项目）", "", "", "80", "13.33", "66.67"],
+        ["合计（适用项目）", "", "", "100", "33.33", "66.67"],
     ]
-    assert "本单位：100 × 13.33 ÷ 80 = 16.67" in t.paragraphs
+    assert "本单位：100 × 33.33 ÷ 100 = 33.33" in t.paragraphs
     rule = next(p for p in t.paragraphs if p.startswith("计分方法"))
-    assert "权重 × 实际值 ÷ 满分值（实际值达到满分值即得满分）" in rule
+    assert "权重 × 实际值 ÷ 满分标准（实际值达到满分标准即得满分）" in rule
     assert "总分90分及以上为优秀，80分及以上为良好，60分及以上为合格" in rule
     assert "NaN" not in html
 
@@ -225,16 +226,16 @@ def test_appraisal_of_a_unit_with_children_ranks_them_item_by_item(town):
     # T: completion (4 + 1) / (10 + 6) = 0.3125 / 0.5 x 40 = 25.00; grassroots coverage: leaves B1, B2, C2,
     # visited B1 and C2 -> 2/3 x 20 = 13.33; satisfaction 4 of 8 = 0.5 / 0.9 x 25 = 13.89; fulfilment 1/5 x 15 =
     # 3.00. 25 + 13.333 + 13.889 + 3 = 55.22 of 100: fail, the only root.
-    assert t.cards == ["55.22", "Fail", "1 / 1"]
+    assert t.cards == ["55.22", "Fail"]  # the only root: no rank among siblings ("1 / 1" says nothing)
     assert [row[4] for row in t.tables[0][1:]] == ["25.00", "13.33", "13.89", "3.00", "55.22"]
     assert "This unit: 100 × 55.22 ÷ 100 = 55.22" in t.paragraphs
     # C1: completion 0.4 / 0.5 x 40 = 32.00; grassroots 1 of 2 -> 10.00; satisfaction 0.5 / 0.9 x 25 = 13.89;
-    # fulfilment 1/3 x 15 = 5.00 -> 60.89, pass. C2 16.67 (above). Ranked 1 and 2.
+    # fulfilment 1/3 x 15 = 5.00 -> 60.89, pass. C2 33.33 (above). Ranked 1 and 2.
     children = t.tables[1]
-    assert children[0] == ["Rank", "Unit", "Score", "Grade", "Completion: Key tasks", "Grassroots coverage",
-                           "Satisfaction", "Commitment fulfilment"]
+    assert children[0] == ["Rank", "Unit", "Score", "Grade", "Completion: Key tasks (points)",
+                           "Grassroots coverage (points)", "Satisfaction (points)", "Commitment fulfilment (points)"]
     assert children[1:] == [["1", "一社区", "60.89", "Pass", "32.00", "10.00", "13.89", "5.00"],
-                            ["2", "二社区", "16.67", "Fail", "13.33", "—", "0.00", "0.00"]]
+                            ["2", "二社区", "33.33", "Fail", "13.33", "20.00", "0.00", "0.00"]]
     rule = next(p for p in t.paragraphs if p.startswith("How a score is made"))
     assert "weight × min(value ÷ full marks at, 1)" in rule and "rounded half up to 2 decimals" in rule
 
@@ -243,15 +244,16 @@ def test_the_breakdown_chart_stacks_points_and_points_lost_to_each_weight(town):
     items, children = UnitReport.load(town, "C2").appraisal().figures()[0], None
     earned, lost = items.data
     assert list(earned.y) == ["完成率：重点任务", "基层覆盖率", "满意率", "承诺兑现率"]
-    assert list(earned.x) == pytest.approx([13.33, 0, 0, 0])
+    assert list(earned.x) == pytest.approx([13.33, 20, 0, 0])
     assert list(lost.x) == pytest.approx([26.67, 0, 25, 15])
-    assert list(lost.text) == ["13.33 / 40", "不适用", "暂无数据 · 0.00 / 25", "0.00 / 15"]
+    assert list(lost.text) == ["13.33 / 40", "20.00 / 20", "暂无数据 · 0.00 / 25", "0.00 / 15"]
     assert children is None
     ranking = UnitReport.load(town, "C1").appraisal().figures()[1]
-    # B1: satisfaction 0.6 / 0.9 x 25 = 16.67, fulfilment 1/2 x 15 = 7.50 -> 24.17 of 40 = 60.42 (pass);
-    # B2: 1/3 / 0.9 x 25 = 9.26, fulfilment 0 -> 9.26 of 40 = 23.15 (fail). One trace per grade, best first.
+    # B1: visited -> grassroots 20, satisfaction 0.6 / 0.9 x 25 = 16.67, fulfilment 1/2 x 15 = 7.50 -> 44.17 of 60
+    # = 73.61 (pass); B2: never visited -> 0, 1/3 / 0.9 x 25 = 9.26, fulfilment 0 -> 9.26 of 60 = 15.43 (fail).
+    # One trace per grade, best first.
     assert [(tr.name, list(tr.y), list(tr.x)) for tr in ranking.data] == [
-        ("合格", ["一支部"], [60.42]), ("不合格", ["二支部"], [23.15])]
+        ("合格", ["一支部"], [73.61]), ("不合格", ["二支部"], [15.43])]
 
 
 # --------------------------------------------------------------------------- a campaign without these tables
@@ -303,10 +305,10 @@ def test_item_names_and_values_read_as_written(town):
 
 # --------------------------------------------------------------------------- the index, kpis.xlsx, at a glance
 #
-# Scores of the town (worked out above): T 55.22 fail (the only root); C1 60.89 pass, C2 16.67 fail (ranks 1, 2);
-# B1 60.42 pass, B2 23.15 fail (ranks 1, 2 under C1).
-SCORES = {"T": (55.22, "fail", 1), "C1": (60.89, "pass", 1), "B1": (60.42, "pass", 1), "B2": (23.15, "fail", 2),
-          "C2": (16.67, "fail", 2)}
+# Scores of the town (worked out above): T 55.22 fail (the only root); C1 60.89 pass, C2 33.33 fail (ranks 1, 2);
+# B1 73.61 pass, B2 15.43 fail (ranks 1, 2 under C1).
+SCORES = {"T": (55.22, "fail", 1), "C1": (60.89, "pass", 1), "B1": (73.61, "pass", 1), "B2": (15.43, "fail", 2),
+          "C2": (33.33, "fail", 2)}
 
 
 def test_the_index_rows_carry_score_grade_and_rank_and_the_grade_filter_its_options(town):
@@ -354,16 +356,16 @@ def test_kpis_xlsx_gains_ratings_commitments_and_the_appraisal(town):
                   "逾期未兑现": 1, "当日到期未兑现": 0, "承诺兑现率": pytest.approx(1 / 3)}
     assert rows["C1"]["满意率"].number_format == "0.0%"
     assert rows["C2"]["平均分"].value is None  # no rating: no data, never 0
-    # The appraisal by item: C2's completion 1/6 earns 40 x (1/6) / 0.5 = 13.33; grassroots coverage does not
-    # apply (empty); satisfaction applies without data (no value, 0 points); fulfilment 0 of 2 -> 0.
+    # The appraisal by item, as the page shows it: C2's completion 1/6 earns 40 x (1/6) / 0.5 = 13.33; grassroots
+    # coverage 1 of 1 -> 20.00; satisfaction applies without data (no value, 0 points); fulfilment 0 of 2 -> 0.
     assert appraisal.title == "考核分项得分"
     head = [c.value for c in appraisal[1]]
     assert head[:6] == ["单位名称", "单位编码", "考核得分", "等次", "同级排名", "适用项目权重"]
-    assert head[6:8] == ["完成率：重点任务 · 实际值", "完成率：重点任务 · 得分"]
+    assert head[6:8] == ["完成率：重点任务 · 实际值 · 满分标准 50%", "完成率：重点任务 · 得分 · 权重 40"]
     c2 = next(r for r in appraisal.iter_rows(min_row=2, values_only=True) if r[1] == "C2")
-    assert c2[2:6] == (16.67, "不合格", 2, 80)
-    assert c2[6] == pytest.approx(1 / 6) and c2[7] == pytest.approx(40 / 3)
-    assert c2[8:] == (None, None, None, 0, 0, 0)
+    assert c2[2:6] == (33.33, "不合格", 2, 100)
+    assert c2[6] == pytest.approx(1 / 6) and c2[7] == 13.33
+    assert c2[8:] == (1, 20, None, 0, 0, 0)
     # Every overdue commitment, most overdue first, its due date a date cell.
     assert overdue.title == "逾期未兑现承诺"
     listed = list(overdue.iter_rows(min_row=2, values_only=True))
@@ -382,8 +384,8 @@ def test_at_a_glance_names_the_grade_and_the_rank_among_siblings(town):
         kpis = unit_kpis(campaign, unit, campaign.as_of())
         return sentence_text(glance_sentence(unit_glance(campaign, kpis), campaign.meta, language))
 
-    assert said("C2", "zh").endswith("考核得分16.67分，等次不合格，在同级2个单位中排第2名。")
-    assert said("C2", "en").endswith("Appraisal score 16.67, grade fail, rank 2 of 2 units with the same parent.")
+    assert said("C2", "zh").endswith("考核得分33.33分，等次不合格，在同级2个单位中排第2名。")
+    assert said("C2", "en").endswith("Appraisal score 33.33, grade fail, rank 2 of 2 units with the same parent.")
     assert said("T", "zh").endswith("考核得分55.22分，等次不合格。")  # the only root: no rank to speak of
     roots = [unit_glance(campaign, unit_kpis(campaign, "T", campaign.as_of()))]
     units = campaign_scorecard(campaign, campaign.as_of()).units

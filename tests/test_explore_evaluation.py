@@ -60,13 +60,13 @@ def test_a_branch_hides_the_charts_of_children_it_does_not_have(ex):
     ex.unit.value = "SH-C06-B01"
     hidden = {div for div, box in ex._evaluation_boxes.items() if box.layout.display == "none"}
     assert hidden == {"chart-ratings-children", "chart-commitments-children", "chart-appraisal-children"}
-    # A branch is a leaf with no livelihood-tasks target: completion and grassroots coverage do not apply;
-    # satisfaction 91.67% >= 90% full marks -> 30; fulfilment 2 of 2 -> 25; 100 x 55 / 55 = 100.00, first of 6
-    # (tied with 安置二区).
+    # A branch is a leaf with no livelihood-tasks target: completion does not apply; grassroots coverage does (it
+    # was visited: 1 of 1 -> 15); satisfaction 91.67% >= 90% full marks -> 30; fulfilment 2 of 2 -> 25;
+    # 100 x 70 / 70 = 100.00, first of 6 (tied with 安置二区).
     assert cards(ex.sections["appraisal"].value) == ["100.00", "优秀", "1 / 6"]
-    assert ex.sections["appraisal"].value.count('<span class="tag">不适用</span>') == 2
+    assert ex.sections["appraisal"].value.count('<span class="tag">不适用</span>') == 1
     ex.unit.value = "SH"
-    assert cards(ex.sections["appraisal"].value) == ["80.94", "良好", "1 / 1"]
+    assert cards(ex.sections["appraisal"].value) == ["80.94", "良好"]  # no siblings: no rank
     assert all(box.layout.display != "none" for box in ex._evaluation_boxes.values())
 
 
@@ -105,17 +105,18 @@ def test_compare_mode_compares_scores_item_by_item(ex):
         ex.compare_metric.value = "appraisal"
         fig = ex.figures["compare"]
         by_unit = {t.name: dict(zip(t.x, t.y, strict=True)) for t in fig.data}
-        # SH-C06: 30 + 15 + 28.10 + 21.875; SH-C01 (70.61 in all): every item applies to a community.
+        # SH-C06: 30 + 15 + 28.104575 + 21.875 = 94.979575 -> 94.98, shown as the page shows them (rounded by
+        # largest remainder to add up to the score): 28.10 + 21.88; SH-C01 (70.61 in all): every item applies.
         c06 = by_unit["卓圩社区党委"]
         assert list(c06) == ["完成率：民生实事", "基层覆盖率", "满意率", "承诺兑现率"]
-        assert [round(v, 3) for v in c06.values()] == [30.0, 15.0, 28.105, 21.875]
-        assert sum(by_unit["雨露社区党委"].values()) == pytest.approx(70.605742, abs=1e-6)
+        assert list(c06.values()) == [30.0, 15.0, 28.10, 21.88]
+        assert sum(by_unit["雨露社区党委"].values()) == pytest.approx(70.61, abs=1e-9)
         # The panel adds each unit's score, grade and rank.
         row = cells(ex.kpi_panel.value)
         assert row[row.index("卓圩社区党委 SH-C06") + 7: row.index("卓圩社区党委 SH-C06") + 10] == ["94.98", "优秀", "1 / 6"]
-        # Branches: completion and grassroots coverage apply to none of them and are left out.
+        # Branches: completion applies to none of them and is left out; grassroots coverage applies to every unit.
         ex.compare_units.value = ("SH-C06-B01", "SH-C06-B04")
-        assert list(ex.figures["compare"].data[0].x) == ["满意率", "承诺兑现率"]
+        assert list(ex.figures["compare"].data[0].x) == ["基层覆盖率", "满意率", "承诺兑现率"]
         ex.compare_metric.value = "satisfaction"
         assert list(ex.figures["compare"].data[0].x) == ["全部问题", "对社区党组织工作满意度", "对党员作用发挥评价",
                                                          "对公开承诺兑现情况评价"]

@@ -138,6 +138,10 @@ def test_index_rows_carry_figures_rounded_as_shown_and_each_indicators_light(sma
     assert rows["R"][base + 2] == 66.7 and rows["R"][base + 3] == 25.0 and rows["R"][base + 4] == 60.0
     assert rows["T3"][base + 5] == [None, None, data["statuses"].index("no_data")]
     assert rows["V4"][8] == 1  # no activity
+    # The progress cell answers "on what, by how much": T2's one lagging indicator, gdp (生产总值), 9.7 points behind
+    # pace, and no other; R lags on gdp too (its own sum); T1 (ahead) and T3 (no data) lag on nothing.
+    assert t2[data["fields"].index("focus")] == ["生产总值", -9.7, 0]
+    assert rows["T1"][data["fields"].index("focus")] is None and rows["T3"][data["fields"].index("focus")] is None
 
 
 def test_a_figure_is_added_in_one_place():
@@ -159,13 +163,13 @@ def test_the_root_says_which_indicators_lag_by_how_much_and_how_many_children_ar
     assert sentence_text(zh) == (
         "截至2012年6月30日，2项指标中1项快于序时进度、1项落后序时进度。"
         "落后或未完成：生产总值完成40.0%，落后序时进度9.7个百分点（时间进度49.7%）。"
-        "下级单位3个：1个落后，1个无活动。"
+        "下级单位3个：1个落后或未完成，1个无活动。"
         "4个基层单位中3个没有走访记录（基层覆盖率25.0%）。")
     assert [(s.indicator, s.status) for s in zh if s.indicator] == [("gdp", "behind")]
     assert sentence_text(_sentence(small, "R", "en")) == (
         "As of 30 June 2012, of 2 indicators, 1 is ahead of pace and 1 is behind pace. "
         "Behind or missed: GDP at 40.0%, 9.7 points behind pace (49.7% of the period elapsed). "
-        "Of 3 units below, 1 is behind and 1 has no activity. "
+        "Of 3 units below, 1 is behind or missed and 1 has no activity. "
         "3 of 4 grassroots units have no visit (grassroots coverage 25.0%).")
 
 

@@ -57,9 +57,9 @@ def table(page, section: str, n: int = 1) -> list[list[str]]:
 
 CASES = [
     # fixture, unit, language, score, grade, rank among siblings
-    ("shunhe_shared", "SH", "zh", "80.94", "良好", "1 / 1"),
+    ("shunhe_shared", "SH", "zh", "80.94", "良好", None),  # the root has no siblings: no rank card
     ("shunhe_shared", "SH-C06", "zh", "94.98", "优秀", "1 / 6"),
-    ("shunhe_en", "SH", "en", "80.94", "Good", "1 / 1"),
+    ("shunhe_en", "SH", "en", "80.94", "Good", None),
     ("shunhe_en", "SH-C06", "en", "94.98", "Excellent", "1 / 6"),
 ]
 
@@ -70,7 +70,7 @@ def test_appraisal_section_shows_score_grade_rank_and_a_breakdown_that_adds_up(
         request, browser, fixture, unit, language, score, grade, rank):
     result = request.getfixturevalue(fixture)
     with opened(browser, page_of(result, unit)) as page:
-        assert cards(page, "appraisal") == [score, grade, rank]
+        assert cards(page, "appraisal") == [score, grade] + ([rank] if rank else [])
         items = table(page, "appraisal")
         body, total = items[1:-1], items[-1]
         assert len(body) == 4  # livelihood tasks, grassroots coverage, satisfaction, commitment fulfilment
@@ -79,7 +79,7 @@ def test_appraisal_section_shows_score_grade_rank_and_a_breakdown_that_adds_up(
         assert total[3] == "100" and sum(points) == Decimal(total[4]) == Decimal(score)
         assert all(Decimal(row[3]) - Decimal(row[4]) == Decimal(row[5]) for row in body)  # weight - points = lost
         text = page.evaluate("() => document.body.innerText")
-        rule = "计分方法：每个考核项目得分 = 权重 × 实际值 ÷ 满分值（实际值达到满分值即得满分）" if language == "zh" else \
+        rule = "计分方法：每个考核项目得分 = 权重 × 实际值 ÷ 满分标准（实际值达到满分标准即得满分）" if language == "zh" else \
             "How a score is made: each item earns weight × min(value ÷ full marks at, 1) points"
         assert rule in text
         assert ("本单位：" if language == "zh" else "This unit: ") + f"100 × {score} ÷ 100 = {score}" in text

@@ -5,6 +5,7 @@
         - {metric: completion, key: gdp, weight: 30, full_at: 1.0}
         - {metric: satisfaction, weight: 20, full_at: 0.95}
       grades: {excellent: 90, good: 80, pass: 60}
+      veto: {no_activity: fail, missed: pass, overdue: pass}   # optional 一票否决: caps the grade
 
 `parse_appraisal` turns that mapping into an `AppraisalSpec` or a list of problems, each naming the item;
 `check_appraisal_keys` checks the items' keys against the campaign's tables once they are read.
@@ -44,7 +45,11 @@ _NOT_SCORABLE = {
     "commitments_due_today", "appraisal_score", "appraisal_item", "grade", "rank",
 }
 GRADES = ("excellent", "good", "pass", "fail")  # best first; fail is below the pass threshold
-_SECTION_KEYS = ("items", "grades")
+_SECTION_KEYS = ("items", "grades", "veto")
+# 一票否决: a unit with no activity, with an indicator missed or with an overdue commitment has its grade capped
+# at the rule's grade (the score is unchanged). Checked in this order; the lowest cap wins.
+VETO_RULES = ("no_activity", "missed", "overdue")
+VETO_GRADES = ("good", "pass", "fail")
 _ITEM_KEYS = ("metric", "key", "weight", "full_at")
 _THRESHOLDS = ("excellent", "good", "pass")
 _TOTAL_WEIGHT = 100
@@ -71,6 +76,20 @@ class AppraisalSpec:
 
     items: tuple[AppraisalItem, ...]
     thresholds: tuple[tuple[str, float], ...]  # (("excellent", 90.0), ("good", 80.0), ("pass", 60.0))
+    veto: tuple[tuple[str, str], ...] = ()  # ((rule, grade cap), ...) in VETO_RULES order
+
+    def capped(self, grade: str, rules: set[str]) -> tuple[str, str]:
+        """The grade after the veto rules that hold for a unit, and the rule that capped it ('' if none did).
+
+        A cap lowers a grade, never raises it; of several rules the one with the lowest cap wins (ties: the first
+        in VETO_RULES order). A unit without a score (no_data) is not capped."""
+        if grade not in GRADES:
+            return grade, ""
+        best, rule_used = grade, ""
+        for rule, cap in self.veto:
+            if rule in rules and GRADES.index(cap) > GRADES.index(best):
+                best, rule_used = cap, rule
+        return best, rule_used
 
     def grade(self, score: Decimal | float) -> str:
         """The first grade whose threshold the score reaches (score ≥ threshold), else fail; no_data without a score."""
@@ -132,9 +151,33 @@ def parse_appraisal(value: Any, file: str = "campaign.yaml",
             bad.unknown_key(f"appraisal.{key}", "unknown_key", key, _SECTION_KEYS)
     items = _items(value.get("items"), bad, _label_codes(vocabulary or {}))
     thresholds = _thresholds(value.get("grades"), bad)
-    if bad.problems or items is None or thresholds is None:
+    veto = _veto(value.get("veto", {}), bad)
+    if bad.problems or items is None or thresholds is None or veto is None:
         return None, bad.problems
-    return AppraisalSpec(items=items, thresholds=thresholds), []
+    return AppraisalSpec(items=items, thresholds=thresholds, veto=veto), []
+
+
+def _veto(raw: Any, bad: _Found) -> tuple[tuple[str, str], ...] | None:
+    """`veto: {no_activity: fail, missed: pass, overdue: pass}`: each rule (any subset) and the grade it caps at."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        bad("appraisal.veto", raw, "veto_mapping")
+        return None
+    ok = True
+    rules: dict[str, str] = {}
+    for key, cap in raw.items():
+        if key not in VETO_RULES:
+            bad.unknown_key(f"appraisal.veto.{key}", "veto_unknown_rule", key, VETO_RULES)
+            ok = False
+        elif not isinstance(cap, str) or cap not in VETO_GRADES:
+            bad(f"appraisal.veto.{key}", cap, "veto_grade", known=", ".join(VETO_GRADES))
+            ok = False
+        else:
+            rules[key] = cap
+    if not ok:
+        return None
+    return tuple((rule, rules[rule]) for rule in VETO_RULES if rule in rules)
 
 
 def _label_codes(vocabulary: dict[str, dict[str, dict[str, str]]]) -> dict[str, dict[str, str]]:
@@ -348,4 +391,5 @@ def check_appraisal_keys(
     return bad.problems
 
 
-__all__ = ["GRADES", "ITEM_METRICS", "AppraisalItem", "AppraisalSpec", "check_appraisal_keys", "parse_appraisal"]
+__all__ = ["GRADES", "ITEM_METRICS", "VETO_GRADES", "VETO_RULES", "AppraisalItem", "AppraisalSpec",
+           "check_appraisal_keys", "parse_appraisal"]

@@ -22,6 +22,7 @@ import plotly.graph_objects as go
 
 from analytics.data.campaign import Campaign, empty_table
 from analytics.data.contract import GROUPS, TABLES, VISIT_KINDS
+from analytics.measures.evaluation import shown_points
 from analytics.measures.kpis import (
     UnitKpis,
     campaign_appraisal,
@@ -417,8 +418,11 @@ def compare_frame(index: CampaignIndex, units: list[str], kpis: list[UnitKpis], 
         scored = [(u, k.appraisal.items) for u, k in zip(units, kpis, strict=True) if k.appraisal is not None]
         applying = {code for _, items in scored for code in items.loc[items["applies"], "item"]}
         for u, items in scored:
-            rows += [(u, names[u], item_label(it.metric, it.key, meta, language), it.points if it.applies else math.nan)
-                     for it in items.itertuples(index=False) if it.item in applying]
+            applies = items["applies"].astype(bool)
+            shown, _ = shown_points(items["points"].where(applies).tolist(), float(items.loc[applies, "weight"].sum()))
+            rows += [(u, names[u], item_label(it.metric, it.key, meta, language),
+                      float(p) if p is not None else math.nan)
+                     for it, p in zip(items.itertuples(index=False), shown, strict=True) if it.item in applying]
     elif metric == "completion":
         codes = list(dict.fromkeys(c for k in kpis for c in k.targets["indicator"]))
         order = {c: i for i, c in enumerate(index.indicators())}

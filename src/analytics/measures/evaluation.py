@@ -26,7 +26,7 @@ COMMITMENT_STATUSES = ("kept", "late", "overdue", "due_today", "not_due")
 COMMITMENT_COLUMNS = ["due", "kept", "late", "overdue", "due_today", "not_due", "total", "fulfilment"]
 ITEM_COLUMNS = ["unit_id", "item", "metric", "key", "weight", "full_at", "value", "applies", "has_data",
                 "attainment", "points", "lost"]
-SCORE_COLUMNS = ["parent_id", "points", "weights", "score", "grade", "rank", "ranked_among"]
+SCORE_COLUMNS = ["parent_id", "points", "weights", "score", "grade", "rank", "ranked_among", "capped_by"]
 _ALL = ""  # the question key of "all questions"
 _CENT = Decimal("0.01")
 
@@ -123,13 +123,41 @@ def round_score(value: float) -> float:
     return float(Decimal(f"{value:.9f}").quantize(_CENT, rounding=ROUND_HALF_UP))
 
 
+def shown_points(points: list[object], weights: float = 100.0) -> tuple[list[Decimal | None], bool]:
+    """Item points as every view shows them (pages, kpis.xlsx, the explorer, the bulletin; docs/domain.md,
+    "Appraisal"): rescaled to 100 (points × 100 ÷ the weights of the applicable items) and rounded to 2 decimals
+    so that they add up to the rounded score: the cents that half-up rounding gains or loses go to the items
+    rounded the most the other way (largest remainder; ties in item order). None / NaN (an item that does not
+    apply) stays None. Also returns whether any item was moved off its own half-up rounding."""
+    scale = Decimal(100) / Decimal(f"{weights:.9f}") if weights and weights > 0 else Decimal(1)
+    exact: list[Decimal | None] = []
+    for p in points:
+        number = _float(p)
+        exact.append(None if math.isnan(number) else Decimal(f"{number:.9f}") * scale)
+    present = [i for i, p in enumerate(exact) if p is not None]
+    rounded = [None if p is None else Decimal(f"{p:.9f}").quantize(_CENT, rounding=ROUND_HALF_UP) for p in exact]
+    if not present:
+        return rounded, False
+    total = Decimal(f"{sum(exact[i] for i in present):.9f}").quantize(_CENT, rounding=ROUND_HALF_UP)
+    steps = int((total - sum(rounded[i] for i in present)) / _CENT)
+    if steps == 0:
+        return rounded, False
+    sign = 1 if steps > 0 else -1
+    order = sorted(present, key=lambda i: -sign * (exact[i] - rounded[i]))
+    for i in order[:abs(steps)]:
+        rounded[i] += sign * _CENT
+    return rounded, True
+
+
 def appraisal_items(spec: AppraisalSpec, long: pd.DataFrame, hierarchy: Hierarchy) -> pd.DataFrame:
     """Per unit and item: the KPI value scored, full_at, weight, whether the item applies, whether it has data,
     attainment = min(value ÷ full_at, 1), points = weight × attainment and points lost = weight − points.
 
     `long` is the KPI table (unit_id, metric, key, value). An item does not apply where it is structurally
-    impossible: coverage and grassroots coverage for a leaf, completion for a unit without a target of that
-    indicator (own or summed); its points are NaN. An applicable item without data earns 0 points.
+    impossible: coverage of direct children for a leaf, completion for a unit without a target of that
+    indicator (own or summed); its points are NaN. Grassroots coverage applies to every unit (a leaf's is 1 or
+    0, so a leaf with no activity earns 0 on it; docs/domain.md, "Appraisal items"). An applicable item without
+    data earns 0 points.
     Counts of events and persons absent from the table are 0 (the table lists only kinds and groups seen).
     """
     lookup = {(u, m, k): v for u, m, k, v in zip(long["unit_id"], long["metric"], long["key"], long["value"],
@@ -138,7 +166,7 @@ def appraisal_items(spec: AppraisalSpec, long: pd.DataFrame, hierarchy: Hierarch
     rows = []
     for unit in hierarchy.ids:
         for item in spec.items:
-            if item.metric in ("coverage", "grassroots_coverage"):
+            if item.metric == "coverage":
                 applies = unit not in leaves
             elif item.metric == "completion":
                 applies = (unit, "target", item.key) in lookup
@@ -168,11 +196,33 @@ def _float(value: object) -> float:
     return number
 
 
-def appraisal_scores(spec: AppraisalSpec, items: pd.DataFrame, hierarchy: Hierarchy) -> pd.DataFrame:
+def veto_rules(long: pd.DataFrame, hierarchy: Hierarchy) -> dict[str, set[str]]:
+    """Per unit, the veto conditions (一票否决) that hold at as_of: `no_activity` (no visit row at or below it:
+    its events count is 0 or absent), `missed` (any indicator's status is missed), `overdue` (any overdue
+    commitment at or below it)."""
+    held: dict[str, set[str]] = {u: set() for u in hierarchy.ids}
+    events = long[(long["metric"] == "events") & (long["key"] == "")].set_index("unit_id")["value"]
+    for unit in hierarchy.ids:
+        count = _float(events.get(unit, math.nan))
+        if math.isnan(count) or count == 0:
+            held[unit].add("no_activity")
+    missed = long[(long["metric"] == "status") & (long["value"] == "missed")]["unit_id"]
+    overdue = long[long["metric"] == "commitments_overdue"]
+    overdue = overdue[[_float(v) > 0 for v in overdue["value"]]]["unit_id"]
+    for rule, units in (("missed", missed), ("overdue", overdue)):
+        for unit in units:
+            if unit in held:
+                held[unit].add(rule)
+    return held
+
+
+def appraisal_scores(spec: AppraisalSpec, items: pd.DataFrame, hierarchy: Hierarchy,
+                     vetoed: dict[str, set[str]] | None = None) -> pd.DataFrame:
     """Per unit (index): points earned, weights of the applicable items, score = 100 × points ÷ weights rounded
-    half up to 2 decimals, grade (score ≥ threshold), and rank among siblings (same parent, highest first,
-    ties share a rank: 1, 2, 2, 4) with the number of siblings ranked. No applicable item: no score, grade
-    no_data, no rank."""
+    half up to 2 decimals, grade (score ≥ threshold, then capped by the spec's veto rules that hold for the
+    unit in `vetoed`; `capped_by` names the rule that lowered it, else ''), and rank among siblings (same
+    parent, by score, highest first, ties share a rank: 1, 2, 2, 4) with the number of siblings ranked. No
+    applicable item: no score, grade no_data, no rank."""
     applicable = items[items["applies"]]
     points = applicable.groupby("unit_id", sort=False)["points"].sum()
     weights = applicable.groupby("unit_id", sort=False)["weight"].sum()
@@ -183,7 +233,10 @@ def appraisal_scores(spec: AppraisalSpec, items: pd.DataFrame, hierarchy: Hierar
     out["weights"] = weights.reindex(ids).fillna(0.0)
     exact = [100.0 * p / w if w > 0 else math.nan for p, w in zip(out["points"], out["weights"], strict=True)]
     out["score"] = [round_score(x) for x in exact]
-    out["grade"] = [spec.grade(s) for s in out["score"]]
+    graded = [spec.capped(spec.grade(s), (vetoed or {}).get(u, set())) for u, s in zip(ids, out["score"],
+                                                                                         strict=True)]
+    out["grade"] = [g for g, _ in graded]
+    out["capped_by"] = [rule for _, rule in graded]
     scored = out["score"].notna()
     ranks = out[scored].groupby("parent_id", sort=False)["score"].rank(method="min", ascending=False)
     out["rank"] = ranks.reindex(ids).astype("Int64")
@@ -212,6 +265,10 @@ class Appraisal:
             pd.DataFrame({"unit_id": units, "metric": "rank", "key": "",
                           "value": [math.nan if pd.isna(r) else int(r) for r in s["rank"]]}),
         ]
+        capped = s[s["capped_by"] != ""]
+        if len(capped):
+            parts.append(pd.DataFrame({"unit_id": capped.index.astype(str), "metric": "grade_capped_by", "key": "",
+                                       "value": capped["capped_by"].to_numpy(object)}))
         return pd.concat(parts, ignore_index=True)
 
     def of(self, unit_id: str, hierarchy: Hierarchy) -> UnitAppraisal:
@@ -225,6 +282,7 @@ class Appraisal:
             grade=str(me["grade"]),
             rank=None if pd.isna(me["rank"]) else int(me["rank"]),
             ranked_among=int(me["ranked_among"]),
+            capped_by=str(me["capped_by"]),
             points=float(me["points"]),
             weights=float(me["weights"]),
             items=self.items[self.items["unit_id"] == unit_id].drop(columns="unit_id").reset_index(drop=True),
@@ -235,7 +293,7 @@ class Appraisal:
 
     def ranking(self, units: list[str], hierarchy: Hierarchy) -> pd.DataFrame:
         """unit_id, name, score, grade, rank of the given units, best first (no score last, in file order)."""
-        part = self.scores.reindex(units)[["score", "grade", "rank", "points", "weights"]].reset_index()
+        part = self.scores.reindex(units)[["score", "grade", "rank", "points", "weights", "capped_by"]].reset_index()
         part.insert(1, "name", [hierarchy.name[u] for u in units])
         part["_order"] = range(len(part))
         part = part.sort_values(["score", "_order"], ascending=[False, True], na_position="last", kind="stable")
@@ -258,15 +316,17 @@ class UnitAppraisal:
     siblings: pd.DataFrame  # ranking among the unit's siblings (itself included)
     children: pd.DataFrame  # ranking of the unit's children
     spec: AppraisalSpec
+    capped_by: str = ""  # the veto rule that capped the grade ('' when none did)
 
 
 def appraisal(spec: AppraisalSpec, long: pd.DataFrame, hierarchy: Hierarchy) -> Appraisal:
     """Score every unit on the spec's items from the KPI table `long`."""
     items = appraisal_items(spec, long, hierarchy)
-    return Appraisal(spec=spec, items=items, scores=appraisal_scores(spec, items, hierarchy))
+    vetoed = veto_rules(long, hierarchy) if spec.veto else None
+    return Appraisal(spec=spec, items=items, scores=appraisal_scores(spec, items, hierarchy, vetoed))
 
 
 __all__ = [
     "COMMITMENT_STATUSES", "Appraisal", "UnitAppraisal", "appraisal", "appraisal_items", "appraisal_scores",
-    "commitment_figures", "commitment_status", "ratings", "round_score",
+    "commitment_figures", "commitment_status", "ratings", "round_score", "shown_points", "veto_rules",
 ]

@@ -25,11 +25,12 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from analytics.data.campaign import Campaign
+from analytics.measures.evaluation import shown_points
 from analytics.measures.kpis import campaign_appraisal, overdue_commitments
-from analytics.report.evaluation_sections import PERCENT_METRICS, item_label
+from analytics.report.evaluation_sections import PERCENT_METRICS, item_label, item_value_text
 from analytics.report.scorecard import PACE_FIELDS, Scorecard, figure_text, kpi_columns_of, unit_kind_label
 from analytics.spreadsheet import csv_text, put_text
-from analytics.text.labels import as_number, label, status_label
+from analytics.text.labels import as_number, fmt_date, fmt_number, label, status_label
 
 # Excel number formats by figure format (scorecard.FORMATS and PACE_FIELDS' formats).
 NUMBER_FORMATS = {
@@ -111,15 +112,37 @@ def _cell(ws, value: object, number_format: str | None = None) -> WriteOnlyCell:
     return cell
 
 
-def _sheet(wb: Workbook, title: str, headers: list[str], widths: list[int], rows) -> None:
+def _print_text(text: str) -> str:
+    """Text for a printed header or footer: '&' doubled so a name never reads as a field code (&P, &D, …)."""
+    return text.replace("&", "&&")
+
+
+def _sheet(wb: Workbook, title: str, headers: list[str], widths: list[int], rows, *, running: str = "",
+           numeric: list[bool] | None = None) -> None:
+    """A sheet that reads on screen and on paper: headers wrapped in a row tall enough for three lines (numbers'
+    headers right-aligned over them), the header row and the names frozen, filters on; printed landscape, one
+    page wide (fitToWidth=1, fitToHeight=0, both written), the header row repeated on every page, and a running
+    header (`running`: campaign and as_of) with the sheet's name and page n / N in the footer."""
     ws = wb.create_sheet(title)
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = "B2"  # the header row and the names stay in view
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    if running:
+        ws.oddHeader.left.text = _print_text(running)
+    ws.oddFooter.left.text = _print_text(title)
+    ws.oddFooter.right.text = "&P / &N"
+    ws.row_dimensions[1].height = 48  # three lines of a wrapped header, never cut to "地区生产总值 ·"
     header = []
-    for h in headers:
+    for i, h in enumerate(headers):
         cell = _text_cell(ws, h, bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        right = bool(numeric and i < len(numeric) and numeric[i])
+        cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="right" if right else "left")
         header.append(cell)
     ws.append(header)
     count = 0
@@ -127,6 +150,11 @@ def _sheet(wb: Workbook, title: str, headers: list[str], widths: list[int], rows
         ws.append(row)
         count += 1
     ws.auto_filter.ref = f"A1:{get_column_letter(max(1, len(headers)))}{count + 1}"
+
+
+def _running(campaign: Campaign, sc: Scorecard, language: str) -> str:
+    """The printed pages' running header: the campaign's name and the as_of date."""
+    return f"{campaign.meta.title(language)} · {label('sheet.as_of', language)} {fmt_date(sc.as_of, language)}"
 
 
 def kpis_xlsx(campaign: Campaign, sc: Scorecard, language: str) -> bytes:
@@ -175,14 +203,18 @@ def kpis_xlsx(campaign: Campaign, sc: Scorecard, language: str) -> bytes:
                         row.append(_cell(ws, t[f.key], _pace_format(f.format, t[f.key])))
             yield row
 
-    _sheet(wb, label("sheet.units", language), headers, widths, unit_rows)
+    numeric = ([c.number_format is not None for c in UNIT_COLUMNS] + [f.format not in TEXT_FORMATS for f in shown]
+               + [f.format != "status" for _ in sc.indicators for f in PACE_FIELDS])
+    _sheet(wb, label("sheet.units", language), headers, widths, unit_rows, running=_running(campaign, sc, language),
+           numeric=numeric)
 
     def uncovered_rows(ws):
         for uid in sc.uncovered:
             yield [_cell(ws, c.value(sheet, uid, records[uid]), c.number_format) for c in UNCOVERED_COLUMNS]
 
     _sheet(wb, label("sheet.uncovered", language), [label(c.label, language) for c in UNCOVERED_COLUMNS],
-           [c.width for c in UNCOVERED_COLUMNS], uncovered_rows)
+           [c.width for c in UNCOVERED_COLUMNS], uncovered_rows, running=_running(campaign, sc, language),
+           numeric=[c.number_format is not None for c in UNCOVERED_COLUMNS])
     if campaign.meta.appraisal is not None:
         _appraisal_sheet(wb, campaign, sc, language)
     if "commitments" in campaign.present:
@@ -200,8 +232,10 @@ def _appraisal_sheet(wb: Workbook, campaign: Campaign, sc: Scorecard, language: 
     names = [item_label(i.metric, i.key, campaign.meta, language) for i in spec.items]
     headers = [label(k, language) for k in ("col.name", "col.unit_id", "col.score", "col.grade", "col.rank_among_siblings",
                                             "col.weights_applied")]
-    for name in names:
-        headers += [f"{name} · {label('col.item_value', language)}", f"{name} · {label('col.points', language)}"]
+    for name, item in zip(names, spec.items, strict=True):  # each item's full marks and weight in its headers
+        full, weight = item_value_text(item.metric, item.full_at), fmt_number(item.weight)
+        headers += [f"{name} · {label('col.item_value', language)} · {label('col.full_at', language)} {full}",
+                    f"{name} · {label('col.points', language)} · {label('col.weight', language)} {weight}"]
     items = {(u, code): row for u, code, row in zip(scored.items["unit_id"], scored.items["item"],
                                                     scored.items.to_dict("records"), strict=True)}
     scores = scored.scores
@@ -212,15 +246,19 @@ def _appraisal_sheet(wb: Workbook, campaign: Campaign, sc: Scorecard, language: 
             row = [_cell(ws, sc.units.at[uid, "name"]), _cell(ws, uid), _cell(ws, s["score"], NUMBER_FORMATS["score"]),
                    _cell(ws, None if pd.isna(s["score"]) else figure_text(s["grade"], "grade", language)),
                    _cell(ws, None if pd.isna(s["rank"]) else int(s["rank"]), "0"),
-                   _cell(ws, s["weights"], "0.##")]
-            for item in spec.items:
-                it = items[(uid, item.code)]
+                   _cell(ws, s["weights"], "General")]
+            # The points as the page shows them: rescaled and rounded so that they add up to the score.
+            mine = [items[(uid, item.code)] for item in spec.items]
+            shown, _ = shown_points([it["points"] if it["applies"] else None for it in mine], float(s["weights"]))
+            for item, it, points in zip(spec.items, mine, shown, strict=True):
                 value = as_number(it["value"]) if it["applies"] else None
                 row.append(_cell(ws, value, "0.00%" if item.metric in PERCENT_METRICS else "#,##0.00"))
-                row.append(_cell(ws, it["points"] if it["applies"] else None, NUMBER_FORMATS["score"]))
+                row.append(_cell(ws, None if points is None else float(points), NUMBER_FORMATS["score"]))
             yield row
 
-    _sheet(wb, label("sheet.appraisal", language), headers, [24, 14, 10, 8, 8, 10] + [14] * (2 * len(names)), rows)
+    _sheet(wb, label("sheet.appraisal", language), headers, [24, 14, 10, 8, 8, 10] + [14] * (2 * len(names)), rows,
+           running=_running(campaign, sc, language), numeric=[False, False, True, False, True, True]
+           + [True] * (2 * len(names)))
 
 
 def _overdue_sheet(wb: Workbook, campaign: Campaign, sc: Scorecard, language: str) -> None:
@@ -236,7 +274,8 @@ def _overdue_sheet(wb: Workbook, campaign: Campaign, sc: Scorecard, language: st
             yield [_cell(ws, c.name), _cell(ws, c.unit_id), _cell(ws, c.commitment_id), _cell(ws, c.text), due,
                    _cell(ws, int(c.days_overdue), "0")]
 
-    _sheet(wb, label("sheet.overdue", language), headers, [24, 14, 14, 40, 12, 10], rows)
+    _sheet(wb, label("sheet.overdue", language), headers, [24, 14, 14, 40, 12, 10], rows,
+           running=_running(campaign, sc, language), numeric=[False, False, False, False, True, True])
 
 
 def _pace_format(fmt: str, value: object) -> str:

@@ -15,14 +15,13 @@ disagree with the total (the usual 尾差 adjustment), so the breakdown adds up 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.data.meta import CampaignMeta
-from analytics.measures.evaluation import UnitAppraisal
+from analytics.measures.evaluation import UnitAppraisal, shown_points
 from analytics.report import charts
 from analytics.report.bounds import CHILDREN_SHOWN, bounded_note, ranked, top_and_bottom
 from analytics.report.layout import OutputLayout, page_href, page_to_download
@@ -206,16 +205,24 @@ def appraisal_parts(*, appraisal: UnitAppraisal | None, children_items: pd.DataF
         return [ui.absent("appraisal")]
     a = appraisal
     parts: list[Part] = [ui.heading("appraisal")]
-    rank = MISSING if a.rank is None else f"{a.rank} / {a.ranked_among}"
-    parts.append(ui.kpi_cards({"appraisal_score": fmt_score(a.score), "grade": ui.grade_badge(a.grade),
-                               "rank_among_siblings": rank}))
+    cards = {"appraisal_score": fmt_score(a.score), "grade": ui.grade_badge(a.grade)}
+    if a.ranked_among > 1 or a.rank is None:  # a unit without siblings has no rank among them: say nothing
+        cards["rank_among_siblings"] = MISSING if a.rank is None else f"{a.rank} / {a.ranked_among}"
+    parts.append(ui.kpi_cards(cards))
+    if a.capped_by:
+        parts.append(ui.paragraph(message("report.grade_capped", language, rule=message(f"veto.{a.capped_by}", language),
+                                          grade=label(f"grade.{a.grade}", language)), "rule"))
     parts.append(ui.subheading("sub.appraisal_items"))
     items = a.items.assign(label=[item_label(m, k, meta, language) for m, k in zip(a.items["metric"], a.items["key"],
                                                                                   strict=True)])
-    shown, adjusted = shown_points(items["points"].where(items["applies"]).tolist())
-    items = items.assign(points=[as_number(p) for p in shown],
+    # Shown rescaled to 100 when some items do not apply (docs/domain.md, "Appraisal"): weights and points alike.
+    scale = Decimal(100) / Decimal(f"{a.weights:.9f}") if a.weights > 0 else Decimal(1)
+    weights = [float(Decimal(str(w)) * scale) if scale == 1 else float((Decimal(str(w)) * scale).quantize(_CENT))
+               for w in items["weight"]]
+    shown, adjusted = shown_points(items["points"].where(items["applies"]).tolist(), a.weights)
+    items = items.assign(points=[as_number(p) for p in shown], weight=weights,
                          lost=[None if p is None else float(Decimal(str(w)) - p)
-                               for p, w in zip(shown, items["weight"], strict=True)])
+                               for p, w in zip(shown, weights, strict=True)])
     parts.append(ui.data_table(Table(ITEM_COLUMNS, _item_rows(items, language), css_class=TEXT_TABLE)))
     if adjusted:
         parts.append(ui.note("note.points_rounded"))
@@ -225,8 +232,7 @@ def appraisal_parts(*, appraisal: UnitAppraisal | None, children_items: pd.DataF
                                       good=fmt_number(thresholds["good"]), **{"pass": fmt_number(thresholds["pass"])}),
                               "rule"))
     if a.weights > 0:
-        total = sum((p for p in shown if p is not None), Decimal(0))
-        parts.append(ui.paragraph(message("report.appraisal_this_unit", language, points=fmt_score(total),
+        parts.append(ui.paragraph(message("report.appraisal_this_unit", language, points=fmt_score(a.points),
                                           weights=fmt_number(a.weights), score=fmt_score(a.score)), "rule"))
     if not a.children.empty:
         parts.append(ui.subheading("sub.appraisal_children"))
@@ -273,7 +279,8 @@ def _children_table(a: UnitAppraisal, children: pd.DataFrame, children_items: pd
     codes = [i.code for i in a.spec.items]
     columns = [Column("col.rank", numeric=True), Column("col.unit"), Column("col.score", numeric=True),
                Column("col.grade")]
-    columns += [Column(code, numeric=True, text=item_label(i.metric, i.key, meta, language))
+    columns += [Column(code, numeric=True, text=item_label(i.metric, i.key, meta, language) + label("col.points_of",
+                                                                                                 language))
                 for code, i in zip(codes, a.spec.items, strict=True)]
     points: dict[tuple[str, str], Decimal | None] = {}
     if children_items is not None and not children_items.empty:
@@ -281,7 +288,8 @@ def _children_table(a: UnitAppraisal, children: pd.DataFrame, children_items: pd
             children_items = children_items[children_items["unit_id"].isin(list(children["unit_id"]))]
         for unit, part in children_items.groupby("unit_id", sort=False):
             part = part.set_index("item").reindex(codes)
-            shown, _ = shown_points(part["points"].where(part["applies"].astype(bool)).tolist())
+            applicable = float(part["weight"].where(part["applies"].astype(bool)).sum())
+            shown, _ = shown_points(part["points"].where(part["applies"].astype(bool)).tolist(), applicable)
             points.update({(unit, code): p for code, p in zip(codes, shown, strict=True)})
     rows = []
     for c in children.itertuples(index=False):
@@ -315,28 +323,6 @@ def item_value_text(metric: str, value: object) -> str:
     return fmt_number(number, 2)
 
 
-def shown_points(points: Sequence[object]) -> tuple[list[Decimal | None], bool]:
-    """Points to 2 decimals that add up to their total rounded half up (None stays None), and whether any was
-    moved off its own half-up rounding: the cents rounding gains or loses go to the items rounded the most
-    the other way (largest remainder)."""
-    exact = [None if as_number(p) is None else Decimal(f"{as_number(p):.9f}") for p in points]
-    present = [i for i, p in enumerate(exact) if p is not None]
-    rounded = [None if p is None else p.quantize(_CENT, rounding=ROUND_HALF_UP) for p in exact]
-    if not present:
-        return rounded, False
-    total = sum(exact[i] for i in present).quantize(_CENT, rounding=ROUND_HALF_UP)
-    steps = int((total - sum(rounded[i] for i in present)) / _CENT)
-    if steps == 0:
-        return rounded, False
-    sign = 1 if steps > 0 else -1
-    # Items whose exact value lies furthest in the direction of the missing cents move first (ties: file order).
-    order = sorted(present, key=lambda i: -sign * (exact[i] - rounded[i]))
-    for i in order[:abs(steps)]:
-        rounded[i] += sign * _CENT
-    return rounded, True
-
-
 __all__ = [
     "MAX_OVERDUE_ROWS", "appraisal_parts", "commitments_parts", "item_label", "item_value_text", "ratings_parts",
-    "shown_points",
 ]

@@ -325,7 +325,7 @@ def scorecard_table(sc: Scorecard, campaign: Campaign, language: str, hrefs: dic
 # -- the index's data -----------------------------------------------------------------------------------------------
 
 PAGE_STATES = tuple(PageState)
-ROW_FIELDS = ("id", "name", "parent", "depth", "kind", "href", "page", "error", "idle", "worst", "lagging")
+ROW_FIELDS = ("id", "name", "parent", "depth", "kind", "href", "page", "error", "idle", "worst", "lagging", "focus")
 
 
 def index_columns(sc: Scorecard, campaign: Campaign, language: str) -> list[dict]:
@@ -341,6 +341,24 @@ def index_columns(sc: Scorecard, campaign: Campaign, language: str) -> list[dict
         columns.append({"key": f"pace:{code}", "label": meta.indicator_label(code, language), "format": "pace",
                         "measure": meta.measure_label(measure, language)})
     return columns
+
+
+def _focus(mine: dict, meta: CampaignMeta, language: str) -> list | None:
+    """On what, by how much: the unit's worst lagging indicator (missed before behind, then the largest gap), its
+    gap in points (null for a level indicator or without one) and how many more indicators lag; None when none."""
+    lagging = [(code, t) for code, t in mine.items() if t["status"] in ("behind", "missed", "below")]
+    if not lagging:
+        return None
+
+    def severity(item):
+        code, t = item
+        gap = t["pace_gap"]
+        rank = SEVERITY.index(t["status"]) if t["status"] in SEVERITY else SEVERITY.index("behind")
+        return (rank, gap if isinstance(gap, float) and not math.isnan(gap) else 0.0)
+    code, t = min(lagging, key=severity)
+    gap = t["pace_gap"]
+    shown = None if not isinstance(gap, float) or math.isnan(gap) else compact_value(gap, "points", language)
+    return [meta.indicator_label(code, language), shown, len(lagging) - 1]
 
 
 def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: str) -> dict:
@@ -375,12 +393,15 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
                if state in PAGE_STATES else PAGE_STATES.index(PageState.NOT_RENDERED), error or "",
                int(bool(r.no_activity)),
                status_index[r.worst] if isinstance(r.worst, str) else -1, int(r.targets_lagging or 0)]
-        row += [f.compact(columns[f.key][i], language) for f in figures]
         mine = sc.pace_of(uid)
+        row.append(_focus(mine, meta, language))
+        row += [f.compact(columns[f.key][i], language) for f in figures]
         for code in sc.indicators:
             t = mine.get(code)
             row.append(None if t is None else [compact_value(t["completion"], "percent", language),
-                                               compact_value(t["pace_gap"], "points", language),
+                                               # a met indicator shows no gap ("+0.0" under 100% said nothing)
+                                               None if t["status"] == "completed"
+                                               else compact_value(t["pace_gap"], "points", language),
                                                status_index.get(t["status"], status_index["no_data"])])
         rows.append(row)
     levels = (u.groupby("level")["kind"].agg(lambda k: [unit_kind_label(meta, x, language) for x in dict.fromkeys(k) if x])
@@ -400,7 +421,7 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
         "pages": [str(s) for s in PAGE_STATES],
         "pageLabels": [label(s, language) for s in PAGE_STATES],
         "text": {key: label(f"index.{key}", language) for key in (
-            "no_match", "more", "gap", "no_target", "expand_row", "level_n")} | {
+            "no_match", "more", "gap", "no_target", "expand_row", "level_n", "focus_points")} | {
             "shown": MESSAGES["index.shown"][language], "idle": label("status.no_activity", language),
             "points": label("glance.points", language)},
     }

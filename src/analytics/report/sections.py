@@ -391,6 +391,7 @@ class UnitReport:
                  fmt_int(c.targets_lagging)),
                 css_class="laggard" if laggard else "",
             ))
+        parts.append(self.ui.note("note.ranked_by_persons"))  # the order is a ranking: say by what
         parts.append(self.ui.data_table(Table(CHILDREN_COLUMNS, rows)))
         if cut.rest:
             parts.append(bounded_note(cut, "axis.persons", self.language))

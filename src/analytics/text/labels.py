@@ -44,8 +44,8 @@ LABELS: dict[str, dict[str, str]] = {
     "kpi.coverage": {"zh": "下级单位覆盖率", "en": "Coverage"},
     "kpi.grassroots_coverage": {"zh": "基层覆盖率", "en": "Grassroots coverage"},
     "kpi.survey_effective_rate": {"zh": "问卷有效回收率", "en": "Survey effective rate"},
-    "kpi.targets_on_pace": {"zh": "达到序时进度的指标", "en": "Targets on pace"},
-    "kpi.targets_behind": {"zh": "落后序时进度的指标", "en": "Targets behind"},
+    "kpi.targets_on_pace": {"zh": "已完成或达到序时进度的指标", "en": "Targets completed or on pace"},
+    "kpi.targets_behind": {"zh": "落后或未完成的指标", "en": "Targets behind or missed"},
     # Axis titles
     "axis.persons": {"zh": "人次", "en": "Person-times"},
     "axis.events": {"zh": "活动次数", "en": "Events"},
@@ -97,7 +97,7 @@ LABELS: dict[str, dict[str, str]] = {
     "col.progress": {"zh": "进度状态", "en": "Status"},
     "col.no_activity": {"zh": "无活动", "en": "No activity"},
     "col.targets_lagging": {"zh": "落后或未完成指标数", "en": "Indicators behind or missed"},
-    "col.targets_behind": {"zh": "落后指标数", "en": "Targets behind"},
+    "col.targets_behind": {"zh": "落后或未完成指标数", "en": "Targets behind or missed"},
     "col.units": {"zh": "单位数", "en": "Units"},
     "col.indicator": {"zh": "指标", "en": "Indicator"},
     "col.measure": {"zh": "计量单位", "en": "Measure"},
@@ -264,7 +264,8 @@ LABELS: dict[str, dict[str, str]] = {
     "col.fulfilment": {"zh": "兑现率", "en": "Fulfilment"},
     "col.item": {"zh": "考核项目", "en": "Item"},
     "col.item_value": {"zh": "实际值", "en": "Value"},
-    "col.full_at": {"zh": "满分值", "en": "Full marks at"},
+    "col.points_of": {"zh": "得分", "en": " (points)"},  # after an item's name: 基层覆盖率得分
+    "col.full_at": {"zh": "满分标准", "en": "Full marks at"},
     "col.weight": {"zh": "权重", "en": "Weight"},
     "col.points": {"zh": "得分", "en": "Points"},
     "col.lost": {"zh": "失分", "en": "Points lost"},
@@ -312,6 +313,8 @@ LABELS: dict[str, dict[str, str]] = {
     "note.unrated_children": {"zh": "没有评议数据的下级单位", "en": "Units below without ratings"},
     "note.no_due_children": {"zh": "没有已到期承诺的下级单位", "en": "Units below with no commitment due"},
     "note.unscored_children": {"zh": "没有考核得分的下级单位", "en": "Units below without a score"},
+    "note.ranked_by_persons": {"zh": "按接触人次排名（人次相同的按活动次数）",
+                               "en": "Ranked by person-times (equal person-times by events)"},
     "note.points_rounded": {
         "zh": "各项得分保留两位小数，尾差已调整，使各项之和等于合计",
         "en": "Points are shown to 2 decimals, adjusted by 0.01 where needed so that they add up to the total",
@@ -358,7 +361,7 @@ LABELS: dict[str, dict[str, str]] = {
     "explore.error": {"zh": "出错", "en": "Error"},
     "explore.scorecard": {"zh": "本单位及下级单位", "en": "This unit and the units below"},
     # At a glance (top of every unit page) and coverage
-    "glance.children_behind": {"zh": "落后的下级单位", "en": "Units below that are behind"},
+    "glance.children_behind": {"zh": "落后或未完成的下级单位", "en": "Units below that are behind or missed"},
     "glance.children_idle": {"zh": "无活动的下级单位", "en": "Units below with no activity"},
     "glance.uncovered": {"zh": "没有走访记录的基层单位", "en": "Grassroots units with no visit"},
     "glance.full_list": {"zh": "完整名单见", "en": "The full list is in"},
@@ -378,6 +381,7 @@ LABELS: dict[str, dict[str, str]] = {
     "index.level_n": {"zh": "第{n}级", "en": "Level {n}"},
     "index.tree_order": {"zh": "恢复层级顺序", "en": "Back to the tree"},
     "index.no_match": {"zh": "没有符合条件的单位", "en": "No unit matches"},
+    "index.focus_points": {"zh": "点", "en": " pts"},  # after a gap in the progress cell: 民生实事 −16.4点
     "index.more": {"zh": "显示更多", "en": "Show more"},
     "index.noscript": {"zh": "此表需要浏览器启用JavaScript（无需联网）。", "en": "This table needs JavaScript (no network)."},
     "index.gap": {"zh": "差距", "en": "gap"},
@@ -405,6 +409,7 @@ LABELS: dict[str, dict[str, str]] = {
     "sheet.overdue": {"zh": "逾期未兑现承诺", "en": "Overdue commitments"},
     "col.commitment_id": {"zh": "承诺编号", "en": "Commitment no."},
     "col.weights_applied": {"zh": "适用项目权重", "en": "Weights that apply"},
+    "sheet.as_of": {"zh": "统计截至", "en": "as of"},
     "sheet.yes": {"zh": "是", "en": "yes"},
     "sheet.no": {"zh": "否", "en": "no"},
 }

@@ -370,9 +370,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{item_zh}：{field}的值{text}被读作文本而不是数：YAML中的科学计数法需要小数点和正负号（请写作{fixed}）"},
     "appraisal.full_at_required": {
         "en": "{item}: full_at is required: the value that earns the full weight (1.0 for 100%)",
-        "zh": "{item_zh}：必须填写full_at（满分值），即得到全部权重分的数值（100%写作1.0）"},
+        "zh": "{item_zh}：必须填写full_at（满分标准），即得到全部权重分的数值（100%写作1.0）"},
     "appraisal.full_at_positive": {"en": "{item}: full_at must be a number greater than 0",
-                                   "zh": "{item_zh}：full_at（满分值）必须是大于0的数"},
+                                   "zh": "{item_zh}：full_at（满分标准）必须是大于0的数"},
     "appraisal.grades_required": {"en": "is required: {{excellent: 90, good: 80, pass: 60}}",
                                   "zh": "必须填写各等次的分数线，例如{{excellent: 90, good: 80, pass: 60}}"},
     "appraisal.grades_mapping": {"en": "must be a mapping such as {{excellent: 90, good: 80, pass: 60}}",
@@ -387,6 +387,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{text} is read as text, not a number: YAML needs a decimal point and a sign in an exponent (write {fixed})",
         "zh": "{text}被读作文本而不是数：YAML中的科学计数法需要小数点和正负号（请写作{fixed}）"},
     "appraisal.grade_range": {"en": "must be a score from 0 to 100", "zh": "必须是0至100之间的分数"},
+    "appraisal.veto_mapping": {"en": "must be a mapping such as {{no_activity: fail, missed: pass, overdue: pass}}",
+                               "zh": "必须是映射，例如{{no_activity: fail, missed: pass, overdue: pass}}"},
+    "appraisal.veto_unknown_rule": {"en": "is not a veto rule; known rules: {known}",
+                                    "zh": "不是一票否决规则：可用的规则为{known}"},
+    "appraisal.veto_unknown_rule_hint": {"en": "is not a veto rule; did you mean {suggestion}?",
+                                         "zh": "不是一票否决规则：是否应为{suggestion}？"},
+    "appraisal.veto_grade": {"en": "must be the grade it caps at: one of {known}",
+                             "zh": "必须是封顶的等次：{known}之一"},
     "appraisal.grades_order": {"en": "thresholds must be in order: excellent > good > pass",
                                "zh": "分数线必须依次降低：优秀 > 良好 > 合格（excellent > good > pass）"},
     "appraisal.key_no_table": {"en": "{item}: there is no {table} table to take it from",
@@ -460,8 +468,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "glance.part_last": {"en": " and ", "zh": "，"},
     "glance.list_separator": {"en": ", ", "zh": "、"},
     "glance.last_separator": {"en": " and ", "zh": "、"},
-    "glance.children_behind": {"en": "{n} are behind", "zh": "{n}个落后"},
-    "glance.children_behind_one": {"en": "1 is behind", "zh": "1个落后"},
+    "glance.children_behind": {"en": "{n} are behind or missed", "zh": "{n}个落后或未完成"},
+    "glance.children_behind_one": {"en": "1 is behind or missed", "zh": "1个落后或未完成"},
     "glance.children_none_behind": {"en": "none is behind", "zh": "均无落后指标"},
     "glance.children_idle": {"en": "{n} have no activity", "zh": "{n}个无活动"},
     "glance.children_idle_one": {"en": "1 has no activity", "zh": "1个无活动"},
@@ -491,7 +499,7 @@ MESSAGES: dict[str, dict[str, str]] = {
               "earned ÷ the weights of the items that apply, rounded half up to 2 decimals; a score of {excellent} "
               "or more is excellent, {good} or more good, {pass} or more pass, below {pass} fail; units with the "
               "same parent are ranked by score, equal scores sharing a rank.",
-        "zh": "计分方法：每个考核项目得分 = 权重 × 实际值 ÷ 满分值（实际值达到满分值即得满分），暂无数据的项目得0分；"
+        "zh": "计分方法：每个考核项目得分 = 权重 × 实际值 ÷ 满分标准（实际值达到满分标准即得满分），暂无数据的项目得0分；"
               "对本单位不适用的项目不计，总分 = 100 × 适用项目得分之和 ÷ 适用项目权重之和，四舍五入保留两位小数；"
               "总分{excellent}分及以上为优秀，{good}分及以上为良好，{pass}分及以上为合格，低于{pass}分为不合格；"
               "同一上级单位的下级单位按总分排名，同分同名次。"},
@@ -512,6 +520,12 @@ MESSAGES: dict[str, dict[str, str]] = {
               "逾期未兑现{overdue} + 当日到期未兑现{due_today}）= {fulfilment}；另有{not_due}项尚未到期。"},
     "report.more_overdue": {"en": "{count} more overdue commitments are not listed; all are in the sheet “{sheet}” of",
                             "zh": "另有{count}条逾期未兑现的承诺未列出，全部清单见“{sheet}”工作表："},
+    "report.grade_capped": {"en": "Veto (one-vote rule): {rule}, so the grade is capped at {grade}; the score is "
+                                   "unchanged",
+                             "zh": "一票否决：{rule}，等次定为{grade}（得分不变）"},
+    "veto.no_activity": {"en": "no activity by the reporting date", "zh": "截至统计日无活动"},
+    "veto.missed": {"en": "a target missed", "zh": "有目标任务未完成"},
+    "veto.overdue": {"en": "a commitment overdue", "zh": "有承诺逾期未兑现"},
     "report.appraisal_this_unit": {"en": "This unit: 100 × {points} ÷ {weights} = {score}",
                                    "zh": "本单位：100 × {points} ÷ {weights} = {score}"},
     # validate's summary

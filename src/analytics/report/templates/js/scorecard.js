@@ -196,6 +196,12 @@
       if (r[F.worst] >= 0) { td.appendChild(document.createTextNode(" ")); }
       td.appendChild(el("span", "idle-chip", text.idle));
     }
+    var focus = r[F.focus];  // the worst indicator and its gap: on what, by how much, without scrolling sideways
+    if (focus) {
+      var words = focus[0] + (focus[1] !== null ? " " + show(focus[1], "points") + text.focus_points : "");
+      if (focus[2] > 0) { words += " +" + focus[2]; }
+      td.appendChild(el("div", "focus", words));
+    }
     return td;
   }
 
