@@ -146,7 +146,7 @@ def test_no_earlier_period_and_comparisons_off(small):
 
 def test_the_table_is_the_kpi_table_plus_the_new_rows(small):
     t = compared_kpis(small)
-    base = kpi_table(small)
+    base = kpi_table(small, small.as_of())
     new = t[~t["metric"].isin(base["metric"].unique())]
     assert len(t) == len(base) + len(new)
     kept = t[t["metric"].isin(base["metric"].unique())].reset_index(drop=True)
