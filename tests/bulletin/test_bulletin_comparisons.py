@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 
 import pandas as pd
 import pytest
@@ -114,12 +113,14 @@ def test_english_comparisons(county):
 
 
 def test_a_unit_with_no_children_and_no_earlier_period(county):
-    text = all_text(Document(io.BytesIO(docx_bytes(campaign_bulletin(county, unit_id="T2", as_of=AS_OF, date=DATE)))))
+    text = all_text(Document(io.BytesIO(docx_bytes(campaign_bulletin(county, unit_id="T2", as_of=AS_OF, date=DATE,
+                                                                     compare_to="none")))))
     assert "乙乡无下级单位，不作排名。" in text
     assert text.count("本期无上一期可比数据。") == 1
     assert "附件1" not in text
     assert "乙乡地区生产总值完成15万元，占目标的15.00%，慢于序时进度34.73个百分点" not in text  # no name before
-    assert "地区生产总值完成15万元，占目标的15.00%，慢于序时进度34.73个百分点。" in text
+    # 15% done at 49.73% elapsed: 34.73 points behind, at least 30: red.
+    assert "地区生产总值完成15万元，占目标的15.00%，慢于序时进度34.73个百分点，亮红灯" in text
 
 
 def test_no_targets_and_no_published_figures(make_campaign, tmp_path):
@@ -144,8 +145,13 @@ def test_many_children_give_at_most_50_annex_rows(make_campaign):
     assert len(document.tables[0].rows) == 1 + 50
     text = all_text(document)
     assert "另有70个单位未列出，详见kpis.xlsx。" in text
-    lagging = next(p.text for p in document.paragraphs if p.text.startswith("有指标滞后于序时进度的有"))
-    assert lagging.count("、") == 49 and re.search(r"等\d+个单位。$", lagging)
+    # Village i reports i % 90 of 100 by June 30, elapsed 49.73%: the gap (i % 90) − 49.73 is red at −30 or less for
+    # i % 90 ≤ 19 (i = 0–19 and 90–109: 40 villages) and yellow at −10 or less for 20 ≤ i % 90 ≤ 39 (i = 20–39 and
+    # 110–119: 30 villages).
+    lagging = next(p.text for p in document.paragraphs if p.text.startswith("亮红灯的有："))
+    red, yellow = lagging.split("；亮黄灯的有：")
+    assert red.count("、") == 39 and "村000" in red and "村109" in red and "村020" not in red
+    assert "村020" in yellow and "村119" in yellow
 
 
 def test_hostile_unit_names_are_text(make_campaign):

@@ -15,7 +15,7 @@ from analytics.bulletin import campaign_bulletin, docx_bytes
 from analytics.bulletin.build import write_run_bulletin
 from analytics.bulletin.settings import BulletinSettings
 from analytics.bulletin.word import BODY_FONT, HEADING1_FONT, HEADING2_FONT, TITLE_FONT, written_digest
-from analytics.measures.kpis import kpi_table
+from analytics.measures.change import compared_kpis
 
 DATE = dt.date(2012, 7, 2)
 AS_OF = dt.date(2012, 6, 30)
@@ -35,11 +35,12 @@ def test_shunhe_figures_are_kpis_csv_figures(shunhe, shunhe_docx):
     assert "地区生产总值完成208,526万元，占目标的58.41%，快于序时进度8.68个百分点" in text
     assert "一般预算收入完成5,020万元，占目标的50.20%，快于序时进度0.47个百分点" in text
     assert "％" not in text  # ASCII % only
-    kpis = csv_table(shunhe, kpi_table(shunhe, AS_OF))
+    kpis = csv_table(shunhe, compared_kpis(shunhe, AS_OF))  # the table kpis.csv publishes, comparisons and all
     assert unexplained_numbers(text, kpis) == []
     assert unexplained_numbers("完成208,527万元，占目标的58.42%", kpis) == ["208,527", "58.42"]  # the check can fail
-    # No comparison rows in this table: said once, never as 0.
-    assert text.count("无上一期可比数据") == 1
+    # Against May 31 (DOMAIN.md's example): 46.14% -> 58.41%, 12.27 points; 11 events and 223 person-times added.
+    assert "与上期（2012年5月31日）相比：地区生产总值完成208,526万元" in text
+    assert "完成率较上期（46.14%）提高12.27个百分点" in text and "其中本期新增11次、223人次" in text
 
 
 def test_sections_in_order_with_issuer_date_and_annex(shunhe_docx):
@@ -51,8 +52,11 @@ def test_sections_in_order_with_issuer_date_and_annex(shunhe_docx):
     assert positions == sorted(positions)
     assert "〔下步要求：此段由办公室填写，替换本段文字。〕" in texts
     annex = document.tables[0]
-    assert [c.text for c in annex.rows[0].cells] == ["排名", "单位", "考核评分", "等次"]
-    assert [c.text for c in annex.rows[1].cells] == ["1", "卓圩社区党委", "94.98", "优秀"]
+    assert [c.text for c in annex.rows[0].cells] == ["排名", "单位", "预警", "考核评分", "等次", "评分变化",
+                                                     "排名变化（上期→本期）"]
+    # Yellow first (陆河: a livelihood gap of 10 points or more), then by rank.
+    assert [c.text for c in annex.rows[1].cells] == ["5", "陆河社区党委", "黄灯", "70.91", "合格", "+31.43", "4→5"]
+    assert [c.text for c in annex.rows[3].cells][:5] == ["1", "卓圩社区党委", "无", "94.98", "优秀"]
 
 
 def test_page_margins_fonts_and_repeated_header(shunhe_docx):
@@ -94,9 +98,9 @@ def test_english_bulletin(shunhe):
     assert "As of 30 June 2012, 顺河镇: 49.73% of the period has elapsed" in text
     assert "GDP reached 208,526 10k yuan, 58.41% of the target, 8.68 points ahead of pace" in text
     assert "1. Overall progress" in text and "Annex 1" in text
-    assert "There is no earlier period to compare with." in text
+    assert "completion up 12.27 points on the previous period (46.14%)" in text
     assert not re.search(r"[一二三四]、|附件|截至", text)
-    assert unexplained_numbers(text, csv_table(shunhe, kpi_table(shunhe, AS_OF))) == []
+    assert unexplained_numbers(text, csv_table(shunhe, compared_kpis(shunhe, AS_OF))) == []
 
 
 def test_a_townships_bulletin(shunhe):
@@ -106,7 +110,7 @@ def test_a_townships_bulletin(shunhe):
     assert "关于雨露社区党委顺河镇2012年上半年工作推进情况的通报" in text
     assert "截至2012年6月30日，雨露社区党委" in text
     assert "雨露社区党委下级单位进度排名表" in text
-    kpis = csv_table(shunhe, kpi_table(shunhe, AS_OF))
+    kpis = csv_table(shunhe, compared_kpis(shunhe, AS_OF))
     assert unexplained_numbers(text, kpis) == []
 
 
