@@ -62,7 +62,9 @@ class BatchOptions:
         choices=tuple(AssetMode)))
     timeout: float = _declared(Option("timeout", "number", "seconds allowed per unit; a hung kernel is replaced",
                                       default=600.0, minimum=1))
-    force: bool = _declared(Option("force", "bool", "re-render units that are up to date", default=False))
+    force: bool = _declared(Option(
+        "force", "bool", "re-render units that are up to date; also write into a non-empty folder that holds no "
+        "report of this program (no manifest.json)", default=False))
     executor: Executor = _declared(Option(
         "executor", "choice", "where units run: warm kernels in this process's pool, or a Dask cluster",
         default=Executor.LOCAL, choices=tuple(Executor)))

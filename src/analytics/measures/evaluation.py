@@ -156,7 +156,7 @@ def appraisal_items(spec: AppraisalSpec, long: pd.DataFrame, hierarchy: Hierarch
     `long` is the KPI table (unit_id, metric, key, value). An item does not apply where it is structurally
     impossible: coverage of direct children for a leaf, completion for a unit without a target of that
     indicator (own or summed); its points are NaN. Grassroots coverage applies to every unit (a leaf's is 1 or
-    0, so a leaf with no activity earns 0 on it; docs/domain.md, "Appraisal items"). An applicable item without
+    0, so a leaf with no activity earns 0 on it; docs/domain.md, "Appraisal"). An applicable item without
     data earns 0 points.
     Counts of events and persons absent from the table are 0 (the table lists only kinds and groups seen).
     """
