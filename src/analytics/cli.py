@@ -349,7 +349,12 @@ def html(notebook: Path, out: str | None, assets: str) -> None:
 @click.option("--language", type=click.Choice(LANGUAGES), default="zh", show_default=True,
               help="Language of headers, instructions and drop-down lists.")
 @click.option("--blank", is_flag=True, help="Write one empty template for a new campaign to --out.")
-def template(campaign_dir: Path | None, out: Path, units: tuple[str, ...], language: str, blank: bool) -> None:
+@click.option("--deadline", metavar="YYYY-MM-DD", default=None, callback=lambda ctx, param, value: _iso_date(value),
+              help="Date by which offices return the workbook, said in the instructions.")
+@click.option("--contact", metavar="TEXT", default=None,
+              help="To whom offices return the workbook (a name, office, phone or e-mail), said in the instructions.")
+def template(campaign_dir: Path | None, out: Path, units: tuple[str, ...], language: str, blank: bool,
+             deadline, contact: str | None) -> None:
     """Write Excel templates for offices to fill in: one per office, its rows pre-filled.
 
     Send each office its workbook; collect the returned ones with `campaign-analytics collect`.
@@ -361,15 +366,31 @@ def template(campaign_dir: Path | None, out: Path, units: tuple[str, ...], langu
         if campaign_dir is not None or units:
             raise click.UsageError("--blank writes a template for a new campaign: give no CAMPAIGN_DIR or --units")
         refuse_onto_inputs("--out", out, {})
-        click.echo(write_blank_template(out, language))
+        click.echo(write_blank_template(out, language, deadline, contact or ""))
         return
     if campaign_dir is None:
         raise click.UsageError("give CAMPAIGN_DIR (or --blank for a new campaign)")
     refuse_onto_inputs("--out", out, {"CAMPAIGN_DIR": campaign_dir}, folder=True)
     campaign = read_campaign(campaign_dir)
     ids = [u.strip() for raw in units for u in raw.split(",") if u.strip()]
-    for path in write_templates(campaign, out, ids or None, language):
+    for path in write_templates(campaign, out, ids or None, language, deadline, contact or ""):
         click.echo(path)
+
+
+def _iso_date(value: str | None):
+    """--deadline as a date (YYYY-MM-DD only), else a usage error."""
+    import datetime as dt
+    import re
+
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date as YYYY-MM-DD") from None
 
 
 @cli.command("collect")

@@ -22,12 +22,12 @@ def _comments(book) -> dict[tuple[str, str], str]:
 
 
 def _mistakes(book) -> None:
-    book["surveys"]["E2"] = 120  # returned 120 > issued 100
-    book["visits"]["C3"] = "座谈"  # a kind outside the list
-    book["visits"].append([dt.datetime(2012, 5, 1), "V3", "走访", "群众", "@x"])  # T2's unit, persons not a number
+    book["问卷"]["E2"] = 120  # returned 120 > issued 100
+    book["走访座谈"]["C3"] = "座谈"  # a kind outside the list
+    book["走访座谈"].append([dt.datetime(2012, 5, 1), "V3", "走访", "群众", "@x"])  # T2's unit, persons not a number
 
 
-LEFT_OUT = "回答的是问卷批次S1，该批次的行（T1_甲乡.xlsx [surveys]第2行）因自身问题未被采用：改正该行后，这些答卷随之采用"
+LEFT_OUT = "回答的是问卷批次S1，该批次的行（T1_甲乡.xlsx [问卷]第2行）因自身问题未被采用：改正该行后，这些答卷随之采用"
 
 
 def test_comments_sit_on_exactly_the_bad_cells_in_the_offices_language(send, collect_tiny, tmp_path):
@@ -36,16 +36,16 @@ def test_comments_sit_on_exactly_the_bad_cells_in_the_offices_language(send, col
     book = load_workbook(tmp_path / "merged.collect" / "T1_甲乡.checked.xlsx")
     comments = _comments(book)
     # The units sheet's own comment (it is locked) came with the template; every other one marks a problem.
-    assert comments.pop(("units", "A1")) == "已锁定：单位由活动组织者维护。"
+    assert comments.pop(("单位", "A1")) == "已锁定：单位由活动组织者维护。"
     assert comments == {
-        ("surveys", "E2"): "回收数不能大于发放数",
-        ("surveys", "D2"): "回收数不能大于发放数",
-        ("visits", "C3"): "不是已知的活动类型（inspection, lecture, seminar, service, visit）：是否应为seminar？",
-        ("visits", "B5"): "单位V3不是甲乡（T1）或其下级单位：本文件只能填写本单位及下级单位的数据",
-        ("visits", "E5"): "必须是用阿拉伯数字填写的整数",
+        ("问卷", "E2"): "回收数不能大于发放数",
+        ("问卷", "D2"): "回收数不能大于发放数",
+        ("走访座谈", "C3"): "不是已知的活动类型（inspection, lecture, seminar, service, visit）：是否应为seminar？",
+        ("走访座谈", "B5"): "单位V3不是甲乡（T1）或其下级单位：本文件只能填写本单位及下级单位的数据",
+        ("走访座谈", "E5"): "必须是用阿拉伯数字填写的整数",
         # S1 left out: its two responses say why the survey they answer is missing.
-        ("responses", "A2"): LEFT_OUT,
-        ("responses", "A3"): LEFT_OUT,
+        ("问卷评分", "A2"): LEFT_OUT,
+        ("问卷评分", "A3"): LEFT_OUT,
     }
     marked = {(ws.title, c.coordinate) for ws in book.worksheets if ws.title != "问题" for row in ws.iter_rows()
               for c in row if c.fill == BAD_FILL}
@@ -63,12 +63,13 @@ def test_the_first_sheet_lists_every_problem_with_a_link_to_its_cell(send, colle
     assert ws["A3"].value == "采用6行，未采用5行。"
     assert [c.value for c in ws[5]] == ["序号", "工作表", "单元格", "行", "列", "填写的值", "问题"]
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=6, max_row=11)]
-    assert [r[1:4] for r in rows] == [["responses", "A2", 2], ["responses", "A3", 3], ["surveys", "E2", 2],
-                                      ["visits", "C3", 3], ["visits", "B5", 5], ["visits", "E5", 5]]
+    # In the order of the sheets' names: 走访座谈 (visits), 问卷 (surveys), 问卷评分 (responses).
+    assert [r[1:4] for r in rows] == [["走访座谈", "C3", 3], ["走访座谈", "B5", 5], ["走访座谈", "E5", 5],
+                                      ["问卷", "E2", 2], ["问卷评分", "A2", 2], ["问卷评分", "A3", 3]]
     links = [ws.cell(r, 3).hyperlink for r in range(6, 12)]
-    assert [link.location for link in links] == ["'responses'!A2", "'responses'!A3", "'surveys'!E2", "'visits'!C3",
-                                                 "'visits'!B5", "'visits'!E5"]
-    value = ws["F11"]  # "@x" as the office wrote it: text, never a formula
+    assert [link.location for link in links] == ["'走访座谈'!C3", "'走访座谈'!B5", "'走访座谈'!E5", "'问卷'!E2",
+                                                 "'问卷评分'!A2", "'问卷评分'!A3"]
+    value = ws["F8"]  # "@x" as the office wrote it (走访座谈 E5): text, never a formula
     assert (value.value, value.data_type, value.quotePrefix) == ("@x", "s", True)
 
 
@@ -84,7 +85,7 @@ def test_an_english_template_gets_english_comments(tiny, returned, collect_tiny,
 
 
 def test_a_corrected_checked_copy_can_be_sent_back_as_it_is(send, returned, collect_tiny, tmp_path):
-    send("T1", lambda b: b["surveys"].cell(2, 5, 120))
+    send("T1", lambda b: b["问卷"].cell(2, 5, 120))
     collect_tiny()
     checked = tmp_path / "merged.collect" / "T1_甲乡.checked.xlsx"
     _tables, problems, _notes, marker = read_workbook_with_marker(checked)
@@ -92,7 +93,7 @@ def test_a_corrected_checked_copy_can_be_sent_back_as_it_is(send, returned, coll
     for old in returned.iterdir():
         old.unlink()
     book = load_workbook(checked)
-    book["surveys"]["E2"] = 90
+    book["问卷"]["E2"] = 90
     book.save(returned / "T1_甲乡.xlsx")
     run = collect_tiny()
     assert run.exit_code == 0 and run.result.returns[0].unchanged is True

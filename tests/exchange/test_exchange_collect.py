@@ -65,7 +65,7 @@ def test_unchanged_returns_merge_to_the_base_rows_with_exit_0(tiny, send, collec
 
 
 def test_an_extended_office_replaces_its_rows_and_a_silent_one_keeps_its_own(tiny, send, collect_tiny, tmp_path):
-    send("T1", lambda b: b["visits"].append([dt.datetime(2012, 5, 1), "V2", "走访", "群众", 8, None, "回访"]))
+    send("T1", lambda b: b["走访座谈"].append([dt.datetime(2012, 5, 1), "V2", "走访", "群众", 8, None, "回访"]))
     run = collect_tiny()
     assert run.exit_code == 0
     assert run.result.silent == ["T2"]
@@ -79,14 +79,14 @@ def test_an_extended_office_replaces_its_rows_and_a_silent_one_keeps_its_own(tin
 
 def test_a_row_of_a_unit_outside_the_subtree_is_left_out_and_located(send, collect_tiny, tmp_path):
     def edit(book):
-        book["visits"].append([dt.datetime(2012, 5, 1), "V3", "走访", "群众", 8])  # V3 is T2's
-        book["visits"].append([dt.datetime(2012, 5, 2), "X9", "走访", "群众", 9])  # no such unit
+        book["走访座谈"].append([dt.datetime(2012, 5, 1), "V3", "走访", "群众", 8])  # V3 is T2's
+        book["走访座谈"].append([dt.datetime(2012, 5, 2), "X9", "走访", "群众", 9])  # no such unit
     send("T1", edit)
     run = collect_tiny()
     assert run.exit_code == 1
     t1 = _result(run, "T1")
     assert _codes(t1) == ["collect.outside_subtree", "rule.unknown_unit"]
-    assert _cells(t1) == {("T1_甲乡.xlsx [visits]", "B5"), ("T1_甲乡.xlsx [visits]", "B6")}
+    assert _cells(t1) == {("T1_甲乡.xlsx [走访座谈]", "B5"), ("T1_甲乡.xlsx [走访座谈]", "B6")}
     assert t1.findings[0].problem.text("zh").endswith("单位V3不是甲乡（T1）或其下级单位：本文件只能填写本单位及下级单位的数据")
     assert t1.tables["visits"].accepted == 3 and t1.tables["visits"].rejected == 2
     assert len(_rows(tmp_path / "merged", "visits")) == 5
@@ -94,8 +94,8 @@ def test_a_row_of_a_unit_outside_the_subtree_is_left_out_and_located(send, colle
 
 def test_returned_over_issued_and_a_kind_outside_the_list_are_the_data_layers_messages(send, collect_tiny):
     def edit(book):
-        book["surveys"]["E2"] = 120  # returned 120 > issued 100
-        book["visits"]["C2"] = "座谈"  # not a kind: 座谈会 is
+        book["问卷"]["E2"] = 120  # returned 120 > issued 100
+        book["走访座谈"]["C2"] = "座谈"  # not a kind: 座谈会 is
     send("T1", edit)
     run = collect_tiny()
     t1 = _result(run, "T1")
@@ -113,13 +113,13 @@ def test_returned_over_issued_and_a_kind_outside_the_list_are_the_data_layers_me
 
 
 def test_a_survey_id_another_office_already_uses_is_refused_as_validate_would(send, collect_tiny):
-    send("T2", lambda b: b["surveys"].append(["S1", "V3", dt.datetime(2012, 5, 1), 10, 10, 10]))
+    send("T2", lambda b: b["问卷"].append(["S1", "V3", dt.datetime(2012, 5, 1), 10, 10, 10]))
     t2 = _result(collect_tiny(), "T2")
     assert _codes(t2) == ["collect.survey_id_taken"] and t2.findings[0].cells == ("A3",)
 
 
 def test_responses_to_another_offices_survey_are_outside_the_subtree(send, collect_tiny):
-    send("T1", lambda b: b["responses"].append(["S2", "q1", 4]))  # S2 is T2's survey
+    send("T1", lambda b: b["问卷评分"].append(["S2", "q1", 4]))  # S2 is T2's survey
     t1 = _result(collect_tiny(), "T1")
     assert _codes(t1) == ["collect.survey_outside_subtree"] and t1.findings[0].cells == ("A4",)
 
@@ -129,7 +129,7 @@ def test_responses_to_another_offices_survey_are_outside_the_subtree(send, colle
 
 def test_title_rows_blank_rows_and_a_totals_row_equal_to_the_sums_are_read_with_notes(send, collect_tiny, tmp_path):
     def edit(book):
-        ws = book["visits"]
+        ws = book["走访座谈"]
         ws.append(["合计", None, None, None, 35])  # 10 + 20 + 5 = 35
         ws.insert_rows(4)  # a blank row between the second and third visit
         ws.insert_rows(1)
@@ -144,7 +144,7 @@ def test_title_rows_blank_rows_and_a_totals_row_equal_to_the_sums_are_read_with_
 
 
 def test_a_totals_row_that_is_not_the_sums_is_a_problem_on_its_cell(send, collect_tiny):
-    send("T1", lambda b: b["surveys"].append(["合计", None, None, 101, 90, 80]))  # issued: 100 above
+    send("T1", lambda b: b["问卷"].append(["合计", None, None, 101, 90, 80]))  # issued: 100 above
     run = collect_tiny()
     t1 = _result(run, "T1")
     assert run.exit_code == 1
@@ -155,7 +155,7 @@ def test_a_totals_row_that_is_not_the_sums_is_a_problem_on_its_cell(send, collec
 
 def test_merged_cells_fill_a_grouping_column_and_refuse_a_merged_figure_on_every_row(send, collect_tiny):
     def edit(book):
-        ws = book["visits"]
+        ws = book["走访座谈"]
         ws["F3"] = None
         ws.merge_cells("F2:F3")  # team 组织科 over V1 and V2: read as each row's, with a note
         ws["E3"] = None
@@ -170,7 +170,7 @@ def test_merged_cells_fill_a_grouping_column_and_refuse_a_merged_figure_on_every
 
 def test_cells_merged_across_columns_leave_out_every_row_of_the_range(send, collect_tiny):
     def edit(book):
-        ws = book["visits"]
+        ws = book["走访座谈"]
         ws["G2"] = ws["G3"] = None
         ws.merge_cells("F2:G3")  # team and topic of two visits in one merged block: not read
     send("T1", edit)
@@ -182,7 +182,7 @@ def test_cells_merged_across_columns_leave_out_every_row_of_the_range(send, coll
 
 def test_percent_cells_are_read_under_measure_percent_and_refused_under_another(send, collect_tiny, tmp_path):
     def edit(book):
-        ws = book["actuals"]  # rows: T1 gdp 300 (万元), T1 rate 85 (%)
+        ws = book["实际完成"]  # rows: T1 gdp 300 (万元), T1 rate 85 (%)
         ws["D3"] = 0.85
         ws["D3"].number_format = "0%"
         ws["D2"] = 0.3
@@ -195,13 +195,13 @@ def test_percent_cells_are_read_under_measure_percent_and_refused_under_another(
 
 
 def test_thousands_separators_are_noted_once_per_file(send, collect_tiny):
-    send("T1", lambda b: b["visits"].append([dt.datetime(2012, 5, 1), "V1", "走访", "群众", "1,200"]))
-    send("T2", lambda b: b["visits"].append([dt.datetime(2012, 5, 1), "V3", "走访", "群众", "2,000"]))
+    send("T1", lambda b: b["走访座谈"].append([dt.datetime(2012, 5, 1), "V1", "走访", "群众", "1,200"]))
+    send("T2", lambda b: b["走访座谈"].append([dt.datetime(2012, 5, 1), "V3", "走访", "群众", "2,000"]))
     run = collect_tiny()
     assert run.exit_code == 0
     for office, written in (("T1", "1,200"), ("T2", "2,000")):
         notes = [n for n in _result(run, office).notes if n.code == "cell.thousands_read"]
-        assert [(n.file, n.row, n.value) for n in notes] == [(f"{_result(run, office).ret.name} [visits]",
+        assert [(n.file, n.row, n.value) for n in notes] == [(f"{_result(run, office).ret.name} [走访座谈]",
                                                               5 if office == "T1" else 3, written)]
 
 
@@ -246,7 +246,7 @@ def test_a_workbook_without_marker_holding_two_offices_is_not_guessed(returned, 
 
 def test_two_files_for_one_office_are_both_refused_naming_each_other(send, collect_tiny, tiny, tmp_path):
     send("T1")
-    send("T1", lambda b: b["visits"].append([dt.datetime(2012, 5, 1), "V2", "走访", "群众", 8]), name="甲乡(2).xlsx")
+    send("T1", lambda b: b["走访座谈"].append([dt.datetime(2012, 5, 1), "V2", "走访", "群众", 8]), name="甲乡(2).xlsx")
     run = collect_tiny()
     assert run.exit_code == 1 and run.result.silent == ["T1", "T2"]
     texts = [str(f.problem) for r in run.result.returns for f in r.findings]
@@ -266,7 +266,7 @@ def test_a_template_of_another_campaign_is_refused(send, collect_tiny):
 
 def test_the_units_sheet_is_the_campaigns_changes_there_are_problems_not_merged(send, collect_tiny, tmp_path, tiny):
     def edit(book):
-        ws = book["units"]
+        ws = book["单位"]
         ws.protection.sheet = False
         ws["B3"] = "一村（新）"  # V1's name
         ws.append(["V9", "九村", "T1", "village"])
@@ -279,7 +279,7 @@ def test_the_units_sheet_is_the_campaigns_changes_there_are_problems_not_merged(
 
 
 def test_a_table_whose_header_cannot_be_read_keeps_the_offices_base_rows(send, collect_tiny, tmp_path, tiny):
-    send("T1", lambda b: b["visits"].cell(1, 5, "人数"))  # persons is 人次
+    send("T1", lambda b: b["走访座谈"].cell(1, 5, "人数"))  # persons is 人次
     run = collect_tiny()
     t1 = _result(run, "T1")
     assert run.exit_code == 1
@@ -289,7 +289,7 @@ def test_a_table_whose_header_cannot_be_read_keeps_the_offices_base_rows(send, c
 
 
 def test_an_emptied_sheet_keeps_the_offices_rows_with_a_note(send, collect_tiny, tmp_path, tiny):
-    send("T1", lambda b: b["visits"].delete_rows(2, 3))
+    send("T1", lambda b: b["走访座谈"].delete_rows(2, 3))
     run = collect_tiny()
     t1 = _result(run, "T1")
     assert run.exit_code == 0 and "collect.table_missing_kept" in [n.code for n in t1.notes]
@@ -332,7 +332,7 @@ def test_collect_command_exit_codes_0_and_1(send, tiny, returned, tmp_path, caps
     out = capsys.readouterr().out
     assert "T1_甲乡.xlsx → T1 甲乡：采用10行，未采用0行，0个问题，0条说明 （未改动）" in out
     assert "T2 乙乡：未报送，保留活动中原有的数据" in out
-    send("T2", lambda b: b["surveys"].cell(2, 5, 60))  # returned 60 > issued 50
+    send("T2", lambda b: b["问卷"].cell(2, 5, 60))  # returned 60 > issued 50
     assert main(["collect", str(returned), "--campaign", str(tiny), "--out", str(tmp_path / "m"),
                  "--language", "en"]) == 1
     out = capsys.readouterr().out
@@ -369,7 +369,7 @@ def test_collect_command_exit_2_for_folders_that_must_not_be_written(tiny, retur
 
 
 def test_dry_run_writes_only_the_report(send, collect_tiny, tmp_path):
-    send("T1", lambda b: b["surveys"].cell(2, 5, 120))
+    send("T1", lambda b: b["问卷"].cell(2, 5, 120))
     run = collect_tiny(dry_run=True)
     assert run.merged_dir is None and not (tmp_path / "merged").exists()
     assert sorted(p.name for p in (tmp_path / "merged.collect").iterdir()) == ["T1_甲乡.checked.xlsx", "summary.csv",
@@ -379,8 +379,8 @@ def test_dry_run_writes_only_the_report(send, collect_tiny, tmp_path):
 
 def test_the_same_inputs_give_byte_identical_tables_and_raw_folders_are_never_changed(
         tiny, returned, send, collect_tiny, tmp_path, file_hashes):
-    send("T1", lambda b: b["visits"].append([dt.datetime(2012, 5, 1), "V3", "走访", "群众", 8]))
-    send("T2", lambda b: b["visits"].append([dt.datetime(2012, 5, 1), "V3", "走访", "群众", 8]))
+    send("T1", lambda b: b["走访座谈"].append([dt.datetime(2012, 5, 1), "V3", "走访", "群众", 8]))
+    send("T2", lambda b: b["走访座谈"].append([dt.datetime(2012, 5, 1), "V3", "走访", "群众", 8]))
     raw_before = (file_hashes(tiny), file_hashes(returned))
     collect_tiny()
     first = file_hashes(tmp_path / "merged")
@@ -399,7 +399,7 @@ def test_the_same_inputs_give_byte_identical_tables_and_raw_folders_are_never_ch
 
 
 def test_summary_json_counts_per_office_and_table(send, collect_tiny, tmp_path):
-    send("T1", lambda b: b["surveys"].cell(2, 5, 120))
+    send("T1", lambda b: b["问卷"].cell(2, 5, 120))
     collect_tiny()
     summary = json.loads((tmp_path / "merged.collect" / "summary.json").read_text(encoding="utf-8"))
     assert summary["format"] == "campaign-analytics collect summary" and summary["exit_code"] == 1
@@ -413,9 +413,9 @@ def test_summary_json_counts_per_office_and_table(send, collect_tiny, tmp_path):
     assert entry["tables"]["surveys"] == {"base_rows": 1, "returned": 1, "accepted": 0, "rejected": 1,
                                           "kept_base": False, "removed": 1}
     assert [(p["file"], p["row"], p["code"]) for p in entry["problems"]] == [
-        ("T1_甲乡.xlsx [responses]", 2, "collect.survey_left_out"), ("T1_甲乡.xlsx [responses]", 3, "collect.survey_left_out"),
-        ("T1_甲乡.xlsx [surveys]", 2, "rule.returned_gt_issued")]
-    problem = entry["problems"][2]
+        ("T1_甲乡.xlsx [问卷]", 2, "rule.returned_gt_issued"),
+        ("T1_甲乡.xlsx [问卷评分]", 2, "collect.survey_left_out"), ("T1_甲乡.xlsx [问卷评分]", 3, "collect.survey_left_out")]
+    problem = entry["problems"][0]
     assert problem["cells"] == ["E2", "D2"]
     assert problem["text"]["zh"].endswith("回收数不能大于发放数")
     assert summary["silent_offices"] == [{"office": "T2", "name": "乙乡"}]

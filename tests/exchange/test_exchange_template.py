@@ -38,27 +38,28 @@ def _validation(ws, column: str):
 
 def test_an_office_template_holds_its_rows_under_chinese_headers(templates):
     book = load_workbook(templates["T1"])
-    assert book.sheetnames == ["说明", "units", "visits", "surveys", "targets", "actuals", "responses", MARKER_SHEET]
+    assert book.sheetnames == ["说明", "单位", "走访座谈", "问卷", "目标", "实际完成", "问卷评分", MARKER_SHEET]
     assert book[MARKER_SHEET].sheet_state == "veryHidden"
     assert book.active.title == "说明"
-    surveys = _values(book["surveys"])
+    surveys = _values(book["问卷"])
     # DOMAIN.md: pages and templates write 发放/回收/有效.
     assert surveys[0] == ["问卷批次", "单位编码", "日期", "发放", "回收", "有效"]
     assert surveys[1:] == [["S1", "T1", dt.datetime(2012, 4, 1), 100, 90, 80]]
-    visits = _values(book["visits"])
+    visits = _values(book["走访座谈"])
     assert visits[0] == ["日期", "单位编码", "活动类型", "对象类别", "人次", "调研组", "主题"]
     # T1's subtree is T1, V1, V2: three of the five visits; kinds and groups as the Chinese labels.
     assert visits[1:] == [[dt.datetime(2012, 3, 1), "V1", "走访", "群众", 10, "组织科", "入户走访"],
                           [dt.datetime(2012, 3, 2), "V2", "座谈会", "村干部", 20, "组织科", "村干部座谈"],
                           [dt.datetime(2012, 3, 3), "T1", "座谈会", "乡镇领导干部", 5, None, None]]
-    assert [r[:3] for r in _values(book["targets"])[1:]] == [["T1", "gdp", 600], ["T1", "rate", 90]]
-    assert _values(book["responses"])[1:] == [["S1", "q1", 5, None], ["S1", "q1", 4, None]]
-    assert [r[0] for r in _values(book["units"])[1:]] == ["T1", "V1", "V2"]
+    assert [r[:3] for r in _values(book["目标"])[1:]] == [["T1", "gdp", 600], ["T1", "rate", 90]]
+    assert [r[6] for r in _values(book["目标"])[1:]] == ["汇总", "不汇总"]  # aggregation by its label
+    assert _values(book["问卷评分"])[1:] == [["S1", "q1", 5, None], ["S1", "q1", 4, None]]
+    assert [r[0] for r in _values(book["单位"])[1:]] == ["T1", "V1", "V2"]
 
 
 def test_cells_are_typed_dates_as_dates_counts_as_whole_numbers_text_as_text(templates):
     book = load_workbook(templates["T1"])
-    ws = book["visits"]
+    ws = book["走访座谈"]
     assert ws["A2"].is_date and ws["A2"].number_format == "yyyy-mm-dd"
     assert ws["E2"].data_type == "n" and ws["E2"].number_format == "0"
     assert ws["B2"].data_type == "s" and ws["B2"].number_format == "@"
@@ -70,20 +71,20 @@ def test_cells_are_typed_dates_as_dates_counts_as_whole_numbers_text_as_text(tem
 
 def test_formula_like_text_is_written_as_text(templates):
     # V3's visit topic is "=1+1" (T2's template): a text cell, with Excel's quote prefix, never a formula.
-    cell = load_workbook(templates["T2"])["visits"]["G2"]  # V3, the only visit of T2
+    cell = load_workbook(templates["T2"])["走访座谈"]["G2"]  # V3, the only visit of T2
     assert (cell.value, cell.data_type, cell.quotePrefix) == ("=1+1", "s", True)
 
 
 def test_the_units_sheet_is_locked_and_the_others_are_not(templates):
     book = load_workbook(templates["T1"])
-    assert book["units"].protection.sheet is True
-    assert all(book[t].protection.sheet is False for t in ("visits", "surveys", "targets", "actuals", "responses"))
-    assert book["units"].data_validations.dataValidation == []
+    assert book["单位"].protection.sheet is True
+    assert all(book[t].protection.sheet is False for t in ("走访座谈", "问卷", "目标", "实际完成", "问卷评分"))
+    assert book["单位"].data_validations.dataValidation == []
 
 
 def test_drop_downs_are_data_validations_with_the_offices_lists(templates):
     book = load_workbook(templates["T1"])
-    visits = book["visits"]
+    visits = book["走访座谈"]
     unit = _validation(visits, "B")
     assert unit.type == "list" and unit.errorStyle == "stop"
     assert _list_values(book, unit) == ["T1", "V1", "V2"]  # the office's subtree, nothing else
@@ -94,25 +95,27 @@ def test_drop_downs_are_data_validations_with_the_offices_lists(templates):
     date = _validation(visits, "A")
     assert (date.type, date.operator, date.formula1, date.formula2) == ("date", "between", "DATE(2012,1,1)",
                                                                         "DATE(2012,12,31)")
-    targets = book["targets"]
-    assert _list_values(book, _validation(targets, "B")) == ["gdp", "rate"]
+    targets = book["目标"]
+    assert _list_values(book, _validation(targets, "B")) == ["gdp", "rate"]  # no labels for them in campaign.yaml
     assert "万元" in _list_values(book, _validation(targets, "D")) and "%" in _list_values(book, _validation(targets, "D"))
-    assert _list_values(book, _validation(targets, "G")) == ["sum", "none"]
+    assert _list_values(book, _validation(targets, "G")) == ["汇总", "不汇总"]
     assert _validation(targets, "C").type == "decimal" and _validation(targets, "C").operator == "greaterThan"
-    score = _validation(book["responses"], "C")
+    score = _validation(book["问卷评分"], "C")
     assert (score.type, score.formula1, score.formula2) == ("whole", "1", "5")
     assert str(unit.sqref) == "B2:B1004"  # 3 pre-filled rows + 1000 rows for new ones, below the header
 
 
-def test_an_english_template_writes_canonical_headers_and_codes(tiny, tmp_path):
+def test_an_english_template_writes_canonical_headers_and_english_labels(tiny, tmp_path):
     path = write_templates(load_campaign(tiny), tmp_path / "en", ["T1"], "en")[0]
     book = load_workbook(path)
-    assert book.sheetnames[0] == "Instructions"
+    assert book.sheetnames == ["Instructions", "units", "visits", "surveys", "targets", "actuals", "responses",
+                               MARKER_SHEET]
     assert _values(book["surveys"])[0] == ["survey_id", "unit_id", "date", "issued", "returned", "valid"]
-    assert [r[2:4] for r in _values(book["visits"])[1:]] == [["visit", "residents"], ["seminar", "village_cadres"],
-                                                            ["seminar", "township_leaders"]]
-    assert _list_values(book, _validation(book["visits"], "C")) == ["seminar", "visit", "inspection", "lecture",
-                                                                   "service"]
+    assert [r[2:4] for r in _values(book["visits"])[1:]] == [["Visit", "Residents"], ["Seminar", "Village cadres"],
+                                                            ["Seminar", "Township leaders"]]
+    assert _list_values(book, _validation(book["visits"], "C")) == ["Seminar", "Visit", "Site inspection", "Lecture",
+                                                                   "Practical service"]
+    assert _list_values(book, _validation(book["targets"], "G")) == ["Sum", "None"]
 
 
 def test_the_marker_names_campaign_office_version_and_the_digest_of_the_prefilled_rows(tiny, templates):
@@ -164,14 +167,14 @@ def test_a_whole_campaign_template_is_itself_a_campaign_workbook(tiny, tmp_path)
 def test_a_blank_template_filled_in_is_a_campaign(tmp_path):
     path = write_blank_template(tmp_path / "blank.xlsx", "zh")
     book = load_workbook(path)
-    assert book.sheetnames == ["说明", "units", "visits", "surveys", "targets", "actuals", "responses",
-                               "commitments", MARKER_SHEET]
-    assert book["units"].protection.sheet is False
-    assert _validation(book["visits"], "B").formula1 == "units!$A$2:$A$1001"  # unit ids from the units sheet
-    assert _validation(book["actuals"], "B").formula1 == "targets!$B$2:$B$1001"
-    book["units"].append(["C", "县", None, "county"])
-    book["units"].append(["T1", "甲乡", "C", "township"])
-    book["visits"].append([dt.datetime(2012, 3, 1), "T1", "座谈会", "村干部", 12])
+    assert book.sheetnames == ["说明", "单位", "走访座谈", "问卷", "目标", "实际完成", "问卷评分", "公开承诺",
+                               MARKER_SHEET]
+    assert book["单位"].protection.sheet is False
+    assert _validation(book["走访座谈"], "B").formula1 == "'单位'!$A$2:$A$1001"  # unit ids from the units sheet
+    assert _validation(book["实际完成"], "B").formula1 == "'目标'!$B$2:$B$1001"
+    book["单位"].append(["C", "县", None, "county"])
+    book["单位"].append(["T1", "甲乡", "C", "township"])
+    book["走访座谈"].append([dt.datetime(2012, 3, 1), "T1", "座谈会", "村干部", 12])
     book.save(path)
     folder = tmp_path / "new"
     folder.mkdir()

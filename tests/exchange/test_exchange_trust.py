@@ -49,15 +49,14 @@ def _damage_deflate(path) -> None:
 
 
 def test_a_damaged_deflate_stream_refuses_that_file_only_and_merges_the_others(send, collect_tiny, tmp_path):
-    send("T1", lambda b: b["visits"].append([dt.datetime(2012, 5, 1), "V2", "走访", "群众", 8]))
-    broken = send("T2", lambda b: b["visits"].append([dt.datetime(2012, 5, 1), "V3", "走访", "群众", 9]))
+    send("T1", lambda b: b["走访座谈"].append([dt.datetime(2012, 5, 1), "V2", "走访", "群众", 8]))
+    broken = send("T2", lambda b: b["走访座谈"].append([dt.datetime(2012, 5, 1), "V3", "走访", "群众", 9]))
     _damage_deflate(broken)
     run = collect_tiny()
     assert run.exit_code == 1
     t2 = _by_name(run)["T2_乙乡.xlsx"]
     assert t2.ret.refused and [f.problem.code for f in t2.findings] == ["xlsx.unreadable"]
-    assert _texts(t2)[0].startswith("T2_乙乡.xlsx: cannot be read as an .xlsx workbook (error: Error -3 while "
-                                    "decompressing data")
+    assert _texts(t2)[0].startswith("T2_乙乡.xlsx: cannot be read as an .xlsx workbook (damaged compressed data)")
     assert ["2012-05-01", "V2", "visit", "residents", "8", "", ""] in _rows(tmp_path / "merged", "visits")
     assert len(_rows(tmp_path / "merged", "visits")) == 6  # T2's base visit kept, T1's new one merged
     assert not (tmp_path / "merged.collect" / "T2_乙乡.checked.xlsx").exists()
@@ -80,11 +79,11 @@ def test_hidden_files_are_noted_and_a_dangling_link_is_a_problem_naming_it(send,
 
 
 def test_responses_of_a_survey_left_out_name_the_survey_row(send, collect_tiny):
-    send("T1", lambda b: b["surveys"].cell(2, 5, 120))  # S1: returned 120 > issued 100
+    send("T1", lambda b: b["问卷"].cell(2, 5, 120))  # S1: returned 120 > issued 100
     t1 = _by_name(collect_tiny())["T1_甲乡.xlsx"]
-    texts = [t for t in _texts(t1) if "[responses]" in t]
-    assert texts == [f"T1_甲乡.xlsx [responses], row {row}, column 问卷批次 (survey_id): value 'S1': answers survey "
-                     "S1, whose row (T1_甲乡.xlsx [surveys], row 2) is left out for its own problem: correct that "
+    texts = [t for t in _texts(t1) if "[问卷评分]" in t]
+    assert texts == [f"T1_甲乡.xlsx [问卷评分], row {row}, column 问卷批次 (survey_id): value 'S1': answers survey "
+                     "S1, whose row (T1_甲乡.xlsx [问卷], row 2) is left out for its own problem: correct that "
                      "row and these responses are taken with it" for row in (2, 3)]
 
 
@@ -96,13 +95,13 @@ def test_a_survey_id_taken_from_another_office_is_the_problem_of_the_file_that_t
                                                                                         tmp_path, name):
     """T1 gives its new survey the id S2, T2's; T2 returns its survey untouched. Whichever file sorts first,
     T1's row is refused and T2's survey and its response stay."""
-    send("T1", lambda b: b["surveys"].append(["S2", "V1", dt.datetime(2012, 5, 1), 10, 10, 10]), name=name)
+    send("T1", lambda b: b["问卷"].append(["S2", "V1", dt.datetime(2012, 5, 1), 10, 10, 10]), name=name)
     send("T2")
     run = collect_tiny()
     assert run.exit_code == 1
     t1, t2 = _by_name(run)[name], _by_name(run)["T2_乙乡.xlsx"]
     assert t2.findings == [] and t2.unchanged is True
-    assert _texts(t1) == [f"{name} [surveys], row 3, column 问卷批次 (survey_id): value 'S2': survey id S2 is already "
+    assert _texts(t1) == [f"{name} [问卷], row 3, column 问卷批次 (survey_id): value 'S2': survey id S2 is already "
                           "the campaign's survey of 乙乡 (T2), which is not 甲乡 (T1) or a unit below it: give this "
                           "survey a new id (the other office's survey is kept)"]
     assert t1.findings[0].cells == ("A3",)
@@ -115,10 +114,10 @@ def test_a_template_filled_in_by_another_office_is_refused_whole_and_its_office_
     """乙乡 (T2) fills in 甲乡's (T1's) workbook: T1's rows deleted, T2's typed in. Not merged: T1 keeps its
     3 visits, its survey and 2 responses."""
     def edit(book):
-        for title in ("visits", "surveys", "targets", "actuals", "responses"):
+        for title in ("走访座谈", "问卷", "目标", "实际完成", "问卷评分"):
             book[title].delete_rows(2, 10)
-        book["visits"].append([dt.datetime(2012, 5, 1), "V3", "走访", "群众", 8])
-        book["surveys"].append(["S9", "T2", dt.datetime(2012, 5, 1), 10, 10, 10])
+        book["走访座谈"].append([dt.datetime(2012, 5, 1), "V3", "走访", "群众", 8])
+        book["问卷"].append(["S9", "T2", dt.datetime(2012, 5, 1), 10, 10, 10])
     send("T1", edit)
     run = collect_tiny()
     assert run.exit_code == 1
@@ -174,8 +173,8 @@ def test_the_none_marker_empties_a_table_in_a_csv_file_naming_its_office(returne
 
 def test_the_none_marker_empties_a_sheet_of_the_template(send, collect_tiny, tmp_path, tiny):
     def edit(book):
-        book["visits"].delete_rows(2, 3)
-        book["visits"]["F2"] = "(none)"  # the team column: free text in the template
+        book["走访座谈"].delete_rows(2, 3)
+        book["走访座谈"]["F2"] = "(none)"  # the team column: free text in the template
     send("T1", edit)
     run = collect_tiny()
     t1 = _by_name(run)["T1_甲乡.xlsx"]
@@ -186,9 +185,9 @@ def test_the_none_marker_empties_a_sheet_of_the_template(send, collect_tiny, tmp
 
 
 def test_the_none_marker_beside_other_rows_is_a_problem_on_its_row(send, collect_tiny):
-    send("T1", lambda b: b["visits"].append([None, None, None, None, None, "（无）"]))
+    send("T1", lambda b: b["走访座谈"].append([None, None, None, None, None, "（无）"]))
     t1 = _by_name(collect_tiny())["T1_甲乡.xlsx"]
-    assert _texts(t1) == ["T1_甲乡.xlsx [visits], row 5: holds (none), which marks a table that is now empty, but the "
+    assert _texts(t1) == ["T1_甲乡.xlsx [走访座谈], row 5: holds (none), which marks a table that is now empty, but the "
                           "table has other rows: delete this row or the others"]
     assert t1.tables["visits"].accepted == 3
 
@@ -199,7 +198,7 @@ def test_the_none_marker_beside_other_rows_is_a_problem_on_its_row(send, collect
 def test_a_returned_name_of_251_bytes_gets_a_shortened_checked_copy_and_the_report(send, collect_tiny, tmp_path):
     name = "甲" * 82 + ".xlsx"  # 246 + 5 = 251 bytes: "….checked.xlsx" would be 259
     assert len(name.encode()) == 251
-    send("T1", lambda b: b["surveys"].cell(2, 5, 120), name=name)
+    send("T1", lambda b: b["问卷"].cell(2, 5, 120), name=name)
     run = collect_tiny()
     assert run.exit_code == 1
     report = sorted(p.name for p in (tmp_path / "merged.collect").iterdir())

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from analytics import load_campaign
 from analytics.cli import main
+from analytics.data.contract import sheet_name, table_of_sheet
 from analytics.exchange.rows import office_tables, table_text
 from analytics.exchange.run import run_collect
 from analytics.exchange.template import write_blank_template, write_templates
@@ -45,28 +46,28 @@ def _canonical(row: list) -> list[str]:
 
 
 def _extend(table: str, row: list):
-    return lambda book: book[table].append(row)
+    return lambda book: book[sheet_name(table, "zh")].append(row)
 
 
 def _correct_p01(book) -> None:
-    book["visits"]["E2"] = book["visits"]["E2"].value + 1  # a corrected figure is a returned row like any
+    book["走访座谈"]["E2"] = book["走访座谈"]["E2"].value + 1  # a corrected figure is a returned row like any
 
 
 def _mistakes_t01(book) -> None:
-    ws = book["visits"]
+    ws = book["走访座谈"]
     last = ws.max_row
     ws.append([dt.datetime(2010, 5, 2), "WS-T05-V01", "走访", "群众", 5, "组织科", "走访"])  # WS-T05's village
     persons = sum(ws.cell(r, 5).value for r in range(2, last + 2))
     ws.append(["合计", None, None, None, persons])  # a totals row equal to the sums: dropped with a note
     ws.insert_rows(1)
     ws["A1"] = "尉氏县调研情况统计表"  # a title line above the header
-    book["surveys"]["E2"] = 300  # WS-Q02: returned 300 > issued 235
+    book["问卷"]["E2"] = 300  # WS-Q02: returned 300 > issued 235
 
 
 def _mistakes_t04(book) -> None:
-    book["visits"]["C3"] = "座谈"  # a kind typed outside the list
-    book["visits"].append(NEW_VISIT_T04)  # a good row beside the bad ones
-    surveys = book["surveys"]
+    book["走访座谈"]["C3"] = "座谈"  # a kind typed outside the list
+    book["走访座谈"].append(NEW_VISIT_T04)  # a good row beside the bad ones
+    surveys = book["问卷"]
     surveys.append(["合计", None, None, 999, surveys["E2"].value, surveys["F2"].value])  # issued is 245
 
 
@@ -152,17 +153,17 @@ def test_the_two_checked_workbooks_carry_comments_on_exactly_the_bad_cells(trip)
                                                                      "WS-T04_蔡庄镇.checked.xlsx"]
     t01_visits = 1 + 1 + len(office_tables(trip["base"], "WS-T01")["visits"]) + 1  # title, header, 7 rows, the 8th
     expected = {
-        "WS-T01_城关镇.checked.xlsx": {("visits", f"B{t01_visits}"): "单位WS-T05-V01不是城关镇（WS-T01）或其下级单位："
-                                                                    "本文件只能填写本单位及下级单位的数据",
-                                    ("surveys", "E2"): "回收数不能大于发放数", ("surveys", "D2"): "回收数不能大于发放数"},
+        "WS-T01_城关镇.checked.xlsx": {("走访座谈", f"B{t01_visits}"): "单位WS-T05-V01不是城关镇（WS-T01）或其下级单位："
+                                                                      "本文件只能填写本单位及下级单位的数据",
+                                    ("问卷", "E2"): "回收数不能大于发放数", ("问卷", "D2"): "回收数不能大于发放数"},
         "WS-T04_蔡庄镇.checked.xlsx": {
-            ("visits", "C3"): "不是已知的活动类型（inspection, lecture, seminar, service, visit）：是否应为seminar？",
-            ("surveys", "D3"): "合计行（合计）的数字与上方各行之和不符（issued: 999 written, 245 summed）：请改正或删除这一行"},
+            ("走访座谈", "C3"): "不是已知的活动类型（inspection, lecture, seminar, service, visit）：是否应为seminar？",
+            ("问卷", "D3"): "合计行（合计）的数字与上方各行之和不符（issued: 999 written, 245 summed）：请改正或删除这一行"},
     }
     for name, cells in expected.items():
         book = load_workbook(report / name)
         comments = {(ws.title, c.coordinate): c.comment.text for ws in book.worksheets for row in ws.iter_rows()
-                    for c in row if c.comment is not None and (ws.title, c.coordinate) != ("units", "A1")}
+                    for c in row if c.comment is not None and (ws.title, c.coordinate) != ("单位", "A1")}
         assert comments == cells, name
     notes = {n.code for r in trip["first"].result.returns if r.ret.office == "WS-T01" for n in r.ret.notes}
     assert {"table.title_rows", "table.totals_dropped"} <= notes
@@ -199,7 +200,7 @@ def test_drop_downs_read_back_as_data_validations(trip):
     h = trip["base"].hierarchy
     for office, path in trip["templates"].items():
         book = load_workbook(path)
-        lists = [dv for dv in book["visits"].data_validations.dataValidation if dv.type == "list"]
+        lists = [dv for dv in book["走访座谈"].data_validations.dataValidation if dv.type == "list"]
         assert len(lists) == 3, office  # unit, kind, group
         sheet, ref = lists[0].formula1.rsplit("!", 1)
         ids = [c.value for row in book[sheet.strip("'")][ref.replace("$", "")] for c in row]
@@ -235,7 +236,7 @@ def test_every_sheet_of_every_template_converts_to_csv_in_libreoffice(trip, tmp_
             assert csv_file.is_file(), (path.name, ws.title, done.stdout)
             first = csv_file.read_text(encoding="utf-8").splitlines()[0]
             header = [c.value for c in ws[1] if c.value is not None]
-            if ws.title in ("units", "visits", "surveys", "targets", "actuals", "responses", "commitments"):
+            if table_of_sheet(ws.title) is not None:
                 assert first == ",".join(header), (path.name, ws.title)
 
 

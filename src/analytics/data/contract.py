@@ -130,6 +130,51 @@ TAGS: dict[str, tuple[str, str]] = {
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 
+# Sheet names of a table in a template: (zh, en). A workbook's sheet is read as a table when it is named
+# as the table (any case) or by either of these (templates written before were named as the tables).
+SHEET_NAMES: dict[str, tuple[str, str]] = {
+    "units": ("单位", "units"),
+    "visits": ("走访座谈", "visits"),
+    "surveys": ("问卷", "surveys"),
+    "targets": ("目标", "targets"),
+    "actuals": ("实际完成", "actuals"),
+    "responses": ("问卷评分", "responses"),
+    "commitments": ("公开承诺", "commitments"),
+}
+
+
+def sheet_name(table: str, language: str) -> str:
+    """The sheet name a template in `language` gives a table."""
+    zh, en = SHEET_NAMES[table]
+    return zh if language == "zh" else en
+
+
+def table_of_sheet(sheet: str) -> str | None:
+    """The table a sheet name stands for (its table name in any case, or a template's name for it), else None."""
+    name = sheet.strip()
+    if name.lower() in TABLES:
+        return name.lower()
+    return next((t for t, names in SHEET_NAMES.items() if name in names), None)
+
+
+def label_codes(vocabulary: dict[str, tuple[str, str]], extra: dict[str, dict] | None = None) -> dict[str, str]:
+    """Accepted text -> code for a vocabulary: each code, and its Chinese and English labels (campaign.yaml's
+    extras added). A label that is another entry's code stays that code."""
+    out: dict[str, str] = {}
+    labels: dict[str, str] = {}
+    for code, (zh, en) in vocabulary.items():
+        out[code] = code
+        labels.setdefault(zh, code)
+        labels.setdefault(en, code)
+    for code, words in (extra or {}).items():
+        out[str(code)] = str(code)
+        for language in ("zh", "en"):
+            if words.get(language):
+                labels.setdefault(str(words[language]), str(code))
+    for text, code in labels.items():
+        out.setdefault(text, code)
+    return out
+
 
 def alias_map(table: str) -> dict[str, str]:
     """Header text (canonical or Chinese alias) -> canonical column name."""

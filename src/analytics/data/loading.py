@@ -10,7 +10,7 @@ import pandas as pd
 from analytics.data import cache
 from analytics.data.appraisal import check_appraisal_keys
 from analytics.data.campaign import Campaign
-from analytics.data.contract import REQUIRED_TABLES, TABLES
+from analytics.data.contract import AGGREGATIONS, PACINGS, REQUIRED_TABLES, TABLES, label_codes
 from analytics.data.crosscheck import check_actual_indicators, check_measures
 from analytics.data.habits import drop_totals_row, resolve_percent_cells
 from analytics.data.meta import parse_meta
@@ -184,6 +184,7 @@ def validated_tables(raws: dict[str, RawTable], meta) -> tuple[dict[str, pd.Data
     """
     problems: list[Problem] = []
     vocab = vocabulary(meta.kinds if meta else {}, meta.groups if meta else {})
+    indicators = _indicator_codes(meta)
     problems.extend(resolve_percent_cells(raws))
     typed: dict[str, pd.DataFrame] = {}
     for name in TABLES:
@@ -192,9 +193,12 @@ def validated_tables(raws: dict[str, RawTable], meta) -> tuple[dict[str, pd.Data
             problems.extend(found)
             if name == "visits":
                 frame = normalise_codes(frame, vocab)
+            if name in ("targets", "actuals") and indicators:
+                frame["indicator"] = _as_codes(frame["indicator"], indicators)
             if name == "targets":
-                frame["aggregation"] = frame["aggregation"].fillna("sum").str.strip().str.lower()
-                frame["pacing"] = frame["pacing"].fillna("linear").str.strip().str.lower()
+                aggregation = _as_codes(frame["aggregation"].str.strip(), label_codes(AGGREGATIONS))
+                frame["aggregation"] = aggregation.fillna("sum").str.lower()
+                frame["pacing"] = _as_codes(frame["pacing"].str.strip(), label_codes(PACINGS)).fillna("linear").str.lower()
                 raws[name].notes.extend(level_not_summed(raws[name], frame))
             typed[name] = frame
     unit_ids: set[str] | None = set(typed["units"]["unit_id"].dropna()) if "units" in typed else set()
@@ -256,3 +260,21 @@ def _check_aggregation(raw: RawTable, targets: pd.DataFrame) -> list[Problem]:
         rows = known.index[known["indicator"] == indicator]
         problems.append(Problem.of(raw.file, int(rows[0]), raw.shown("aggregation"), indicator, "rule.mixed_aggregation"))
     return problems
+
+
+def _indicator_codes(meta) -> dict[str, str]:
+    """An indicator's label (campaign.yaml's vocabulary, either language) -> its code, for the indicators a
+    template shows by label; a label that is itself an indicator code is left as written."""
+    if meta is None or not meta.indicators:
+        return {}
+    out: dict[str, str] = {}
+    for code, words in meta.indicators.items():
+        for word in words.values():
+            if word and str(word) not in meta.indicators:
+                out.setdefault(str(word), str(code))
+    return out
+
+
+def _as_codes(text: pd.Series, codes: dict[str, str]) -> pd.Series:
+    """Text with each accepted label replaced by its code (anything else kept as written, for the checks)."""
+    return text.map(lambda v: codes.get(v, v) if isinstance(v, str) else v).astype(text.dtype)

@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analytics.data.contract import AGGREGATIONS, DTYPES, PACINGS, SECTORS, TABLES, TAGS
+from analytics.data.contract import AGGREGATIONS, DTYPES, PACINGS, SECTORS, TABLES, TAGS, label_codes
 from analytics.data.readers import RawTable
 from analytics.errors import Note, Problem
 
@@ -131,7 +131,7 @@ def _coerce_tags(text: str) -> Coerced:
     return ";".join(_TAG_CODES.get(t, t) for t in tags), None, _OK
 
 
-_TAG_CODES = {zh: code for code, (zh, _en) in TAGS.items()}
+_TAG_CODES = label_codes(TAGS)
 
 _COERCERS: dict[str, Callable[[str], Coerced]] = {
     "int": _coerce_int,
@@ -585,21 +585,11 @@ def check_hierarchy(raw: RawTable, units: pd.DataFrame) -> list[Problem]:
 
 
 def vocabulary(extra_kinds: dict[str, dict], extra_groups: dict[str, dict]) -> Vocabulary:
-    """Accepted kinds and groups: docs/domain.md's codes and Chinese labels plus campaign.yaml's extras."""
+    """Accepted kinds and groups: docs/domain.md's codes and their Chinese and English labels (a template shows
+    labels) plus campaign.yaml's extras."""
     from analytics.data.contract import GROUPS, VISIT_KINDS
 
-    def build(base: dict[str, tuple[str, str]], extra: dict[str, dict]) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for code, (zh, _en) in base.items():
-            out[code] = code
-            out[zh] = code
-        for code, labels in extra.items():
-            out[str(code)] = str(code)
-            if labels.get("zh"):
-                out[str(labels["zh"])] = str(code)
-        return out
-
-    return Vocabulary(kinds=build(VISIT_KINDS, extra_kinds), groups=build(GROUPS, extra_groups))
+    return Vocabulary(kinds=label_codes(VISIT_KINDS, extra_kinds), groups=label_codes(GROUPS, extra_groups))
 
 
 def normalise_codes(frame: pd.DataFrame, vocab: Vocabulary) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from xml.etree import ElementTree
 
-from analytics.data.contract import TABLES
+from analytics.data.contract import TABLES, table_of_sheet
 from analytics.data.marker import MARKER_SHEET, TemplateMarker
 from analytics.data.readers import MAX_FILE_BYTES, RawTable, table_from_rows
 from analytics.errors import Note, Problem
@@ -76,7 +76,7 @@ def read_workbook_with_marker(path: Path) -> tuple[dict[str, RawTable], list[Pro
         marker = _template_marker(book)
         own: set[str] = set()
         if marker is not None:
-            own = {MARKER_SHEET, *(s for s in marker.own_sheets if s.strip().lower() not in TABLES)}
+            own = {MARKER_SHEET, *(s for s in marker.own_sheets if table_of_sheet(s) is None)}
             shown = [s for s in book.sheetnames if s in own and s != MARKER_SHEET]
             notes.append(Note.of(file, None, None, None, "xlsx.template_sheets", sheets=", ".join(shown) or "—",
                                  office=marker.office or "—", campaign=marker.campaign or "—"))
@@ -86,8 +86,8 @@ def read_workbook_with_marker(path: Path) -> tuple[dict[str, RawTable], list[Pro
                 continue
             info = sheets.get(sheet)
             hidden = info.hidden if info else False
-            name = sheet.strip().lower()
-            if name not in TABLES:
+            name = table_of_sheet(sheet)
+            if name is None:
                 if hidden:
                     notes.append(Note.of(file, None, None, sheet, "xlsx.hidden_sheet_ignored", sheet=sheet))
                 else:

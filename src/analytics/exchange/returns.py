@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analytics.data.campaign import Campaign
-from analytics.data.contract import TABLES
+from analytics.data.contract import TABLES, table_of_sheet
 from analytics.data.habits import drop_totals_row
 from analytics.data.marker import TEMPLATE_VERSION, TemplateMarker
 from analytics.data.readers import RawTable, read_csv
@@ -235,8 +235,7 @@ def _sheet_table(file: str, book: str | None) -> str | None:
     """The table of a problem located on "book.xlsx [Sheet]"."""
     if book is None or not (file.startswith(book + " [") and file.endswith("]")):
         return None
-    name = file[len(book) + 2:-1].strip().lower()
-    return name if name in TABLES else None
+    return table_of_sheet(file[len(book) + 2:-1])
 
 
 def _drop_totals(ret: Returned) -> None:

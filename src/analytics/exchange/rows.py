@@ -17,7 +17,7 @@ import unicodedata
 import pandas as pd
 
 from analytics.data.campaign import Campaign
-from analytics.data.contract import GROUPS, TABLES, VISIT_KINDS
+from analytics.data.contract import AGGREGATIONS, GROUPS, PACINGS, TABLES, TAGS, VISIT_KINDS
 from analytics.data.meta import CampaignMeta
 
 # Sheets of an office's template, in this order; responses and commitments only when the campaign has them.
@@ -125,23 +125,30 @@ def office_tables(campaign: Campaign, office: str) -> dict[str, pd.DataFrame]:
 
 
 def code_choices(meta: CampaignMeta | None, column: str, language: str) -> list[str]:
-    """The drop-down list of visit kinds or groups: Chinese labels in a Chinese template (the reader takes
-    them for their codes), codes in an English one."""
+    """The drop-down list of visit kinds or groups: their labels in the template's language (the reader takes
+    a label of either language for its code)."""
     base, extra = (VISIT_KINDS, meta.kinds if meta else {}) if column == "kind" else (GROUPS, meta.groups if meta else {})
     codes = list(base) + [c for c in extra if c not in base]
     return [shown_code(meta, column, c, language) for c in codes]
 
 
 def shown_code(meta: CampaignMeta | None, column: str, code: str, language: str) -> str:
-    """A visit kind or group as a template shows it (see code_choices)."""
-    if language != "zh":
-        return code
-    base, extra = (VISIT_KINDS, meta.kinds if meta else {}) if column == "kind" else (GROUPS, meta.groups if meta else {})
-    if code in extra and extra[code].get("zh"):
-        return extra[code]["zh"]
-    if code in base:
-        return base[code][0]
-    return code
+    """A coded value as a template shows it, in its language: visit kinds and groups (campaign.yaml's extras
+    first), indicators (vocabulary.indicators), aggregation and pacing, unit tags; the code when it has no
+    label. The data layer reads every label back as its code."""
+    index = 0 if language == "zh" else 1
+    if column in ("kind", "group"):
+        base, extra = (VISIT_KINDS, meta.kinds if meta else {}) if column == "kind" else (GROUPS,
+                                                                                          meta.groups if meta else {})
+        if code in extra and extra[code].get(language):
+            return extra[code][language]
+        return base[code][index] if code in base else code
+    if column == "indicator":
+        return meta.indicator_label(code, language) if meta is not None else code
+    if column == "tags":
+        return ";".join(TAGS[t][index] if t in TAGS else t for t in code.split(";") if t)
+    vocabulary = {"aggregation": AGGREGATIONS, "pacing": PACINGS}.get(column, {})
+    return vocabulary[code][index] if code in vocabulary else code
 
 
 _UNSAFE = re.compile(r"[^\w\-]+", re.UNICODE)

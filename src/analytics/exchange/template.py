@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -22,10 +22,11 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from analytics.data.campaign import Campaign
-from analytics.data.contract import AGGREGATIONS, TABLES
+from analytics.data.contract import AGGREGATIONS, TABLES, sheet_name
 from analytics.data.marker import MARKER_SHEET, TEMPLATE_VERSION, TemplateMarker
 from analytics.data.meta import CampaignMeta
 from analytics.errors import UsageError
@@ -41,7 +42,7 @@ from analytics.exchange.rows import (
 )
 from analytics.fileio import write_bytes_atomic
 from analytics.spreadsheet import put_text, put_value
-from analytics.text.labels import message
+from analytics.text.labels import fmt_date, message
 from analytics.version import __version__
 
 # Rows below the pre-filled ones that carry the formats and checks, for the office's new rows.
@@ -52,6 +53,8 @@ _FORMATS = {"date": "yyyy-mm-dd", "int": "0", "number": "General", "text": "@", 
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _LOCKED_FILL = PatternFill("solid", fgColor="EDEDED")
 _BOLD = Font(bold=True)
+# Width (in characters) of a date column: yyyy-mm-dd and a margin, so that a date never shows as "###".
+DATE_WIDTH = 13
 _AUTHOR = "campaign-analytics"
 
 
@@ -71,6 +74,8 @@ class _Context:
     names: dict[str, str]
     indicators: list[str]
     measures: list[str]
+    deadline: dt.date | None = None
+    contact: str = ""
 
     def say(self, code: str, **params) -> str:
         return message(code, self.language, **params)
@@ -79,11 +84,13 @@ class _Context:
 # --- public API ----------------------------------------------------------------------------------------
 
 
-def template_workbook(campaign: Campaign | None, office: str | None, language: str = "zh") -> Workbook:
-    """The template of one office (campaign and office given) or a blank one (both None)."""
+def template_workbook(campaign: Campaign | None, office: str | None, language: str = "zh",
+                      deadline: dt.date | None = None, contact: str = "") -> Workbook:
+    """The template of one office (campaign and office given) or a blank one (both None); the instructions
+    say to return it by `deadline` to `contact` when given (else to ask the campaign office)."""
     if language not in ("zh", "en"):
         raise UsageError(f"language must be zh or en, not {language!r}")
-    ctx = _context(campaign, office, language)
+    ctx = replace(_context(campaign, office, language), deadline=deadline, contact=(contact or "").strip())
     tables = template_tables(campaign)
     rows = office_tables(campaign, office) if campaign is not None and office is not None else {}
     book = Workbook()
@@ -92,7 +99,7 @@ def template_workbook(campaign: Campaign | None, office: str | None, language: s
     lists_sheet = book.create_sheet(MARKER_SHEET)
     lists = _write_lists(lists_sheet, ctx)
     for table in tables:
-        ws = book.create_sheet(table, index=len(book.sheetnames) - 1)  # before the marker sheet
+        ws = book.create_sheet(sheet_name(table, language), index=len(book.sheetnames) - 1)  # before the marker
         _write_table(ws, table, rows.get(table), ctx, lists)
     marker = TemplateMarker(
         campaign=ctx.meta.id if ctx.meta else "", office=office or "", language=language,
@@ -115,7 +122,7 @@ def workbook_bytes(book: Workbook) -> bytes:
 
 
 def write_templates(campaign: Campaign, out_dir: Path, units: Iterable[str] | None = None,
-                    language: str = "zh") -> list[Path]:
+                    language: str = "zh", deadline: dt.date | None = None, contact: str = "") -> list[Path]:
     """One template per unit named (default: every child of the root; a root gives the whole campaign),
     written atomically into out_dir; returns the paths in the order of the units."""
     h = campaign.hierarchy
@@ -129,19 +136,20 @@ def write_templates(campaign: Campaign, out_dir: Path, units: Iterable[str] | No
     paths = []
     for unit in dict.fromkeys(chosen):
         path = out_dir / template_filename(unit, h.name.get(unit, ""))
-        write_bytes_atomic(path, workbook_bytes(template_workbook(campaign, unit, language)))
+        write_bytes_atomic(path, workbook_bytes(template_workbook(campaign, unit, language, deadline, contact)))
         paths.append(path)
     return paths
 
 
-def write_blank_template(path: Path, language: str = "zh") -> Path:
+def write_blank_template(path: Path, language: str = "zh", deadline: dt.date | None = None,
+                         contact: str = "") -> Path:
     """An empty template for a new campaign, written atomically to path (an .xlsx file)."""
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise UsageError(f"--out {path}: a blank template is one .xlsx file; give a name ending in .xlsx")
     if path.is_dir():
         raise UsageError(f"--out {path} is a folder; a blank template is one .xlsx file")
-    write_bytes_atomic(path, workbook_bytes(template_workbook(None, None, language)))
+    write_bytes_atomic(path, workbook_bytes(template_workbook(None, None, language, deadline, contact)))
     return path
 
 
@@ -174,9 +182,9 @@ def _write_lists(ws: Worksheet, ctx: _Context) -> dict[str, str]:
         "unit_id": ctx.subtree,
         "kind": code_choices(ctx.meta, "kind", ctx.language),
         "group": code_choices(ctx.meta, "group", ctx.language),
-        "indicator": ctx.indicators,
+        "indicator": [shown_code(ctx.meta, "indicator", i, ctx.language) for i in ctx.indicators],
         "measure": ctx.measures,
-        "aggregation": list(AGGREGATIONS),
+        "aggregation": [shown_code(ctx.meta, "aggregation", a, ctx.language) for a in AGGREGATIONS],
     }
     refs: dict[str, str] = {}
     for offset, (name, values) in enumerate(lists.items()):
@@ -211,8 +219,13 @@ def _write_table(ws: Worksheet, table: str, rows: pd.DataFrame | None, ctx: _Con
     for c, column in enumerate(columns, start=1):
         letter = get_column_letter(c)
         ws.column_dimensions[letter].number_format = _FORMATS[dtype_of(table, column)]
-        ws.column_dimensions[letter].width = _width(ws, c, count + 1)
+        width = _width(ws, c, count + 1)
+        if dtype_of(table, column) == "date":
+            width = max(width, DATE_WIDTH)  # yyyy-mm-dd never shows as ###
+        ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
+    _print_setup(ws, landscape=True)
+    ws.print_title_rows = "1:1"
     if table == "units" and ctx.meta is not None:
         # The hierarchy is the campaign's: an office reads its unit rows, it does not change them.
         for row in ws.iter_rows(min_row=2, max_row=count + 1):
@@ -243,7 +256,7 @@ def _cell_value(table: str, column: str, value: object, ctx: _Context) -> object
     if dtype == "number":
         number = float(value)
         return int(number) if number.is_integer() and abs(number) < 1e15 else number
-    if table == "visits" and column in ("kind", "group"):
+    if (table == "visits" and column in ("kind", "group")) or column in ("indicator", "aggregation", "pacing", "tags"):
         return shown_code(ctx.meta, column, str(value), ctx.language)
     return str(value)
 
@@ -263,14 +276,14 @@ def _validation(table: str, column: str, ctx: _Context, lists: dict[str, str]) -
     dtype = dtype_of(table, column)
     title = ctx.say("template.dv_title")
     if column == "unit_id" and table != "responses":
-        ref = lists.get("unit_id") if ctx.meta is not None else "units!$A$2:$A$" + str(EXTRA_ROWS + 1)
+        ref = lists.get("unit_id") if ctx.meta is not None else _column_ref("units", "A", ctx.language)
         return _list(ref, "stop", title, ctx.say("template.dv_unit"), ctx.say("template.prompt_unit"))
     if table == "visits" and column in ("kind", "group"):
         return _list(lists.get(column), "stop", title, ctx.say("template.dv_list"), ctx.say(f"template.prompt_{column}"))
     if column == "indicator":
         ref = lists.get("indicator")
         if ctx.meta is None and table == "actuals":
-            ref = "targets!$B$2:$B$" + str(EXTRA_ROWS + 1)  # a blank template: the indicators of its targets
+            ref = _column_ref("targets", "B", ctx.language)  # a blank template: the indicators of its targets
         return _list(ref, "warning", title, ctx.say("template.dv_list_open"), ctx.say("template.prompt_indicator"))
     if column == "measure":
         return _list(lists.get("measure"), "warning", title, ctx.say("template.dv_list_open"),
@@ -302,6 +315,23 @@ def _validation(table: str, column: str, ctx: _Context, lists: dict[str, str]) -
     return None
 
 
+def _column_ref(table: str, letter: str, language: str) -> str:
+    """The rows for new entries of one column of a table's sheet, as a list validation names them."""
+    return f"{quote_sheetname(sheet_name(table, language))}!${letter}$2:${letter}${EXTRA_ROWS + 1}"
+
+
+def _print_setup(ws: Worksheet, landscape: bool) -> None:
+    """A4, fit to one page wide and as many pages down as it takes (fitToWidth written explicitly: Excel
+    and LibreOffice read a missing one differently)."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    ws.print_options.horizontalCentered = True
+
+
 def _list(ref: str | None, style: str, title: str, error: str, prompt: str) -> DataValidation | None:
     if not ref:
         return None
@@ -330,6 +360,7 @@ def put_comment(cell, text: str) -> None:
 
 def _write_instructions(ws: Worksheet, ctx: _Context, tables: tuple[str, ...]) -> None:
     wrap = Alignment(wrap_text=True, vertical="top")
+    _print_setup(ws, landscape=False)
     ws.column_dimensions["A"].width = 14
     for letter in "BCDEFG":
         ws.column_dimensions[letter].width = 16
@@ -342,7 +373,7 @@ def _write_instructions(ws: Worksheet, ctx: _Context, tables: tuple[str, ...]) -
         title = ctx.say("template.title_blank")
         lines = [ctx.say("template.intro_blank"), _sheets_line(ctx, tables), ctx.say("template.units_blank")]
     lines += [ctx.say("template.lists"), ctx.say("template.habits"), ctx.say("template.empty"),
-              ctx.say("template.return")]
+              ctx.say("template.return"), _due_line(ctx)]
     cell = ws.cell(1, 1)
     put_text(cell, title)
     cell.font = Font(bold=True, size=14)
@@ -383,6 +414,18 @@ def _write_instructions(ws: Worksheet, ctx: _Context, tables: tuple[str, ...]) -
             row += 1
             put_text(ws.cell(row, 1), unit)
             put_text(ws.cell(row, 2), ctx.names.get(unit, ""))
+
+
+def _due_line(ctx: _Context) -> str:
+    """By when and to whom the workbook goes back (`template --deadline --contact`), or whom to ask."""
+    deadline = fmt_date(ctx.deadline, ctx.language) if ctx.deadline else ""
+    if deadline and ctx.contact:
+        return ctx.say("template.due_both", deadline=deadline, contact=ctx.contact)
+    if deadline:
+        return ctx.say("template.due_deadline", deadline=deadline)
+    if ctx.contact:
+        return ctx.say("template.due_contact", contact=ctx.contact)
+    return ctx.say("template.due_ask")
 
 
 def _sheets_line(ctx: _Context, tables: tuple[str, ...]) -> str:

@@ -578,13 +578,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Each sheet is one table: {tables}. Keep the sheet names and the headers in the first row as they "
               "are, and do not delete sheets.",
         "zh": "每张工作表是一张表：{tables}。请不要修改工作表名称和第一行的表头，不要删除工作表。"},
-    "template.sheet_units": {"en": "units", "zh": "units 单位"},
-    "template.sheet_visits": {"en": "visits (visits and seminars)", "zh": "visits 走访座谈"},
-    "template.sheet_surveys": {"en": "surveys (questionnaires)", "zh": "surveys 问卷"},
-    "template.sheet_targets": {"en": "targets", "zh": "targets 目标任务"},
-    "template.sheet_actuals": {"en": "actuals (cumulative figures)", "zh": "actuals 完成情况"},
-    "template.sheet_responses": {"en": "responses (ratings)", "zh": "responses 问卷评分"},
-    "template.sheet_commitments": {"en": "commitments", "zh": "commitments 公开承诺"},
+    "template.sheet_units": {"en": "units", "zh": "单位"},
+    "template.sheet_visits": {"en": "visits (visits and seminars)", "zh": "走访座谈"},
+    "template.sheet_surveys": {"en": "surveys (questionnaires)", "zh": "问卷"},
+    "template.sheet_targets": {"en": "targets", "zh": "目标（目标任务）"},
+    "template.sheet_actuals": {"en": "actuals (cumulative figures)", "zh": "实际完成（累计完成情况）"},
+    "template.sheet_responses": {"en": "responses (ratings)", "zh": "问卷评分"},
+    "template.sheet_commitments": {"en": "commitments", "zh": "公开承诺"},
     "template.units_locked": {
         "en": "The units sheet lists your unit and the units below it and is locked: to add, remove or rename a "
               "unit, ask the campaign's organisers.",
@@ -598,10 +598,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "请先在units工作表中逐行列出所有单位及其上级单位编码（最上级单位的上级单位编码为空），"
               "其他工作表的单位编码从中选择。"},
     "template.lists": {
-        "en": "Choose unit codes, visit kinds, groups, indicators and measures from the drop-down lists. Write "
+        "en": "Choose unit codes, visit kinds, groups, indicators, measures and aggregations from the drop-down lists. Write "
               "dates as dates (e.g. 2010-03-15), person-times and questionnaire counts as whole numbers; issued ≥ "
               "returned ≥ valid.",
-        "zh": "单位编码、活动类型、对象类别、指标和计量单位请从下拉列表中选择。日期请填日期（例如2010-03-15）；"
+        "zh": "单位编码、活动类型、对象类别、指标、计量单位和汇总方式请从下拉列表中选择。日期请填日期（例如2010-03-15）；"
               "人次和问卷份数填整数；发放数≥回收数≥有效数。"},
     "template.habits": {
         "en": "One record per row. Do not merge cells, and do not add title rows, totals rows or blank rows (they "
@@ -616,6 +616,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "When done, save the workbook as .xlsx and send it back as it is; do not save it as .xls, .et or "
               "another format.",
         "zh": "填好后保存为.xlsx文件，原样发回；不要另存为.xls、.et或其他格式。"},
+    "template.due_both": {"en": "Return the filled-in workbook by {deadline} to {contact}.",
+                          "zh": "请于{deadline}前将填好的工作簿发回{contact}。"},
+    "template.due_deadline": {"en": "Return the filled-in workbook by {deadline}; ask the campaign office whom "
+                                    "to send it to.",
+                              "zh": "请于{deadline}前将填好的工作簿发回；发给谁请向活动办公室询问。"},
+    "template.due_contact": {"en": "Return the filled-in workbook to {contact}; ask the campaign office by when.",
+                             "zh": "请将填好的工作簿发回{contact}；截止时间请向活动办公室询问。"},
+    "template.due_ask": {"en": "Ask the campaign office by when and to whom to return the filled-in workbook.",
+                         "zh": "填好后何时发回、发给谁，请向活动办公室询问。"},
     "template.example": {
         "en": "A worked example: one row of the visits sheet (for reference only; write your rows on the visits "
               "sheet):",
