@@ -650,9 +650,10 @@ CASES: list[Case] = [
          _cell("visits", 3, "persons", "1,030"), "visits.csv", 3, "persons",
          "thousands separators read in 1 cell of this column, e.g. 1,030 as 1030", exit=0, shown="note", notes=1),
     # indicators, measures, references
-    Case("indicator_case_actuals", "an actual for indicator GDP where the targets say gdp",
-         _cell("actuals", 2, "indicator", "GDP"), "actuals.csv", 2, "indicator",
-         "indicator GDP has no target; the targets write it gdp"),
+    Case("indicator_case_actuals", "an actual for indicator gDp where the targets say gdp (a code written in other "
+         "letters: not a label of the vocabulary either)",
+         _cell("actuals", 2, "indicator", "gDp"), "actuals.csv", 2, "indicator",
+         "indicator gDp has no target; the targets write it gdp"),
     Case("indicator_unknown_actuals", "an actual for indicator revenue, which no target has",
          _cell("actuals", 3, "indicator", "revenue"), "actuals.csv", 3, "indicator",
          "indicator revenue has no target; targets have: five_good_share, gdp"),
@@ -668,8 +669,8 @@ CASES: list[Case] = [
          "visits.csv", 2, "unit_id", "is not a unit_id in units; did you mean T1?"),
     Case("parent_by_name", "V1's parent written as the name 甲乡 instead of the id T1", _cell("units", 5, "parent_id", "甲乡"),
          "units.csv", 5, "parent_id", "it is the name of unit T1; write its unit_id"),
-    Case("kind_case", "visit kind written Seminar", _cell("visits", 2, "kind", "Seminar"),
-         "visits.csv", 2, "kind", "did you mean seminar?"),
+    Case("kind_case", "visit kind written SEMINAR (neither the code nor a label: the English label is Seminar)",
+         _cell("visits", 2, "kind", "SEMINAR"), "visits.csv", 2, "kind", "did you mean seminar?"),
     Case("unknown_sector", "sector farm, not a known sector", _cell("units", 3, "sector", "farm"),
          "units.csv", 3, "sector", "is not a known sector"),
     # issue 14's habits: title, blank and totals rows
