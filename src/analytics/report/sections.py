@@ -51,6 +51,7 @@ from analytics.report.ondisk import HTML_ONLY_ENV
 from analytics.report.parameters import check_notebook_parameters
 from analytics.report.templating import Cell, Column, Fact, Link, Row, Table, footer_facts, macros
 from analytics.text.labels import MISSING, fmt_int, fmt_number, fmt_percent, fmt_points, fmt_time, label
+from analytics.text.language import rules_of
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["sendDataToCloud"]}
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
@@ -298,14 +299,12 @@ class UnitReport:
         """Both coverage figures with their counts, and the grassroots units below with no visit, by name."""
         k, g = self.kpis, self.glance
         covered = int(k.covered_children["covered"].sum())
+        rules = rules_of(self.language)
         shown = [
-            _LabelledNumber("kpi.coverage", f"{fmt_percent(k.coverage)}（{covered}/{len(k.covered_children)}）"
-                            if self.language == "zh"
-                            else f"{fmt_percent(k.coverage)} ({covered} of {len(k.covered_children)})"),
-            _LabelledNumber("kpi.grassroots_coverage",
-                            f"{fmt_percent(k.grassroots_coverage)}（{k.leaves - len(k.uncovered)}/{k.leaves}）"
-                            if self.language == "zh" else
-                            f"{fmt_percent(k.grassroots_coverage)} ({k.leaves - len(k.uncovered)} of {k.leaves})"),
+            _LabelledNumber("kpi.coverage", fmt_percent(k.coverage)
+                            + rules.bracketed(rules.count_of(covered, len(k.covered_children)))),
+            _LabelledNumber("kpi.grassroots_coverage", fmt_percent(k.grassroots_coverage)
+                            + rules.bracketed(rules.count_of(k.leaves - len(k.uncovered), k.leaves))),
         ]
         missing = uncovered_list(g)
         hrefs = self._hrefs(n.unit_id for n in missing.items) if missing else {}
