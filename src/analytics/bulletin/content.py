@@ -26,6 +26,7 @@ from analytics.bulletin.wording import (
     points,
     score,
 )
+from analytics.measures.vocabulary import Status
 from analytics.text.labels import LABELS, grade_label
 from analytics.text.language import rules_of
 
@@ -92,7 +93,7 @@ def _sentence(language: str, clauses: list[str]) -> str:
 
 
 def _gap(i: Indicator, language: str) -> str:
-    if i.status == "completed":
+    if i.status == Status.COMPLETED:
         return phrase(language, "status_done")
     if i.level_gap is not None:
         shown = amount(abs(i.level_gap))
@@ -104,8 +105,8 @@ def _gap(i: Indicator, language: str) -> str:
         return ""
     shown = points(i.pace_gap)
     if shown == "0.00":
-        return phrase(language, "on_pace")
-    return phrase(language, "ahead" if i.pace_gap > 0 else "behind", points=shown)
+        return phrase(language, Status.ON_PACE)
+    return phrase(language, Status.AHEAD if i.pace_gap > 0 else Status.BEHIND, points=shown)
 
 
 def _light(light: str | None, previous: str | None, language: str) -> str:
@@ -135,7 +136,7 @@ def _indicator(i: Indicator, compared: bool, language: str) -> str:
     measure = i.measure if i.measure == "%" else rules_of(language).word_space + i.measure
     clauses = [phrase(language, "indicator", label=i.label, actual=amount(i.actual), measure=measure,
                       completion=percent(i.completion)), _gap(i, language)]
-    if i.status == "missed":
+    if i.status == Status.MISSED:
         clauses.append(phrase(language, "status_missed"))
     clauses += [_light(i.light, i.light_previous, language), _change(i, compared, language)]
     return PHRASES[language]["comma"].join(c for c in clauses if c)

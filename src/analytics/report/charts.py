@@ -23,6 +23,7 @@ from plotly.subplots import make_subplots
 
 from analytics.data.meta import CampaignMeta
 from analytics.measures.metrics import STATUSES, survey_rates
+from analytics.measures.vocabulary import Status
 from analytics.report.theme import DEFAULTS, TEMPLATE, FigureDefaults
 from analytics.text.labels import (
     DEFAULT_LANGUAGE,
@@ -419,7 +420,7 @@ def target_pace_chart(
         if not rows:
             continue
         colour = status_colour(status)
-        no_data = status == "no_data" or all(completion[i] is None for i in rows)
+        no_data = status == Status.NO_DATA or all(completion[i] is None for i in rows)
         fig.add_trace(
             go.Bar(
                 orientation="h",

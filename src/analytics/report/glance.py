@@ -23,6 +23,7 @@ from analytics.data.meta import CampaignMeta
 from analytics.measures.evaluation import UnitAppraisal
 from analytics.measures.kpis import UnitKpis
 from analytics.measures.metrics import LAGGING_STATUSES, SEVERITY, STATUSES, among
+from analytics.measures.vocabulary import Status
 from analytics.text.labels import (
     fmt_date,
     fmt_number,
@@ -239,7 +240,7 @@ def indicators_clause(g: Glance, meta: CampaignMeta, language: str) -> list[Segm
         if i:
             out.append(Segment(_m("glance.item_separator", language)))
         out.append(Segment(meta.indicator_label(t.indicator, language), indicator=t.indicator, status=t.status))
-        if t.status == "missed":
+        if t.status == Status.MISSED:
             out.append(Segment(_m("glance.missed_item", language, completion=fmt_percent(t.completion),
                                   short=_points((1.0 - t.completion) * 100.0))))
         else:

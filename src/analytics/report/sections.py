@@ -37,6 +37,7 @@ from analytics.measures.kpis import (
 )
 from analytics.measures.metrics import LAGGING_STATUSES, actual_over_time, among, tag_comparison, until
 from analytics.measures.periods import parse_compare_to
+from analytics.measures.vocabulary import Status
 from analytics.report import charts, evaluation_sections
 from analytics.report.bounds import CHILDREN_SHOWN, bounded_note, ranked, top_and_bottom
 from analytics.report.glance import (
@@ -79,7 +80,7 @@ def kpi_card_values(k: UnitKpis) -> dict[str, str]:
 
     The report's cards and the explorer's panel both show these (through the `ui.kpi_cards` macro)."""
     counts = k.status_counts()
-    good = counts.get("completed", 0) + counts.get("ahead", 0) + counts.get("on_pace", 0)
+    good = counts.get(Status.COMPLETED, 0) + counts.get(Status.AHEAD, 0) + counts.get(Status.ON_PACE, 0)
     has_targets = len(k.targets) > 0
     return {
         "events": fmt_int(k.total_events),
