@@ -31,6 +31,7 @@ from analytics.measures.kpis import (
     campaign_pace,
     children_commitments,
     children_ratings,
+    narrowed_view,
     units_kpis,
 )
 from analytics.report import charts, evaluation_sections
@@ -163,10 +164,7 @@ class CampaignIndex:
                     parts.append(self._slice(name, top))
             narrowed[name] = parts[0] if len(parts) == 1 else pd.concat(parts)
         # Data-quality findings are kept from the whole campaign: an outlier is judged among all rows.
-        view = self.campaign.narrowed(narrowed, keep=("quality_flags",))
-        if pace is not None:
-            view.memo[("target_pace", *pace)] = self.pace(*pace)
-        return view
+        return narrowed_view(self.campaign, narrowed, None if pace is None else (*pace, self.pace(*pace)))
 
     def _tops(self, units: list[str]) -> list[str]:
         """The units not inside another one's subtree, in tree order: their subtrees hold every unit's rows once."""

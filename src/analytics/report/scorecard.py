@@ -21,6 +21,7 @@ import pandas as pd
 
 from analytics.data.campaign import Campaign
 from analytics.data.meta import CampaignMeta
+from analytics.measures.derived import derived
 from analytics.measures.kpis import UnitKpis, cached_kpi_wide, campaign_pace
 from analytics.measures.metrics import until
 from analytics.measures.vocabulary import LAGGING_STATUSES, SEVERITY, STATUSES, Status
@@ -257,8 +258,7 @@ def _frame(campaign: Campaign, totals: pd.DataFrame, pace: pd.DataFrame, order: 
 
 def campaign_scorecard(campaign: Campaign, as_of: dt.date, tolerance: float = 1.0) -> Scorecard:
     """Every unit of the campaign (the index's and kpis.xlsx's rows), memoised per as_of and tolerance."""
-    when = as_of
-    return campaign.memoised(("scorecard", when, tolerance), lambda: _campaign_scorecard(campaign, when, tolerance))
+    return _scorecard_memo(campaign, as_of, tolerance)
 
 
 def _campaign_scorecard(campaign: Campaign, when: dt.date, tolerance: float) -> Scorecard:
@@ -431,6 +431,9 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
             "points": label("glance.points", language)},
     }
 
+
+
+_scorecard_memo = derived(_campaign_scorecard)  # once per campaign, as_of and tolerance
 
 __all__ = [
     "FORMATS",
