@@ -33,6 +33,10 @@ class Derived(Generic[T]):
     def __call__(self, campaign: Campaign, *args: Hashable) -> T:
         return campaign.memoised(self.key(*args), lambda: self._fn(campaign, *args))
 
+    def cached(self, campaign: Campaign, *args: Hashable) -> bool:
+        """Whether the value for these arguments is already kept on `campaign`."""
+        return self.key(*args) in campaign.memo
+
     def seed(self, campaign: Campaign, *args: Hashable, value: T) -> None:
         """Give `campaign` (a view) the value computed elsewhere, so that it is not computed again."""
         campaign.remember(self.key(*args), value)

@@ -385,6 +385,11 @@ def _pace(campaign: Campaign, when: dt.date, tolerance: float) -> pd.DataFrame:
     return target_pace(campaign.targets, campaign.actuals, campaign.hierarchy.parent, when, tolerance)
 
 
+def pace_is_built(campaign: Campaign, as_of: dt.date, tolerance: float = 1.0) -> bool:
+    """Whether campaign_pace and the data-quality findings are already kept on `campaign` (a warmed kernel's)."""
+    return _pace.cached(campaign, as_of, tolerance) and _findings.cached(campaign)
+
+
 def narrowed_view(campaign: Campaign, tables: dict[str, pd.DataFrame],
                   pace: tuple[dt.date, float, pd.DataFrame] | None = None) -> Campaign:
     """campaign.narrowed(tables) keeping the data-quality findings of the whole campaign (judged among all rows)
