@@ -31,6 +31,7 @@ from analytics.measures.evaluation import (
 )
 from analytics.measures.findings import dated_findings, flag_frame, standing_findings
 from analytics.measures.metrics import LAGGING_STATUSES, STATUSES, among, survey_rate_columns, target_pace, until
+from analytics.measures.vocabulary import Pacing
 from analytics.text.labels import message
 
 KPI_COLUMNS = ["unit_id", "metric", "key", "value"]
@@ -262,7 +263,7 @@ class UnitKpis:
         for name in (*_COUNTS, *_RATES):
             rows.append((f"survey_{name}", "", self.surveys[name]))
         for t in self.targets.itertuples(index=False):
-            rows += [(m, t.indicator, getattr(t, m)) for m in target_metrics(getattr(t, "pacing", "linear"))]
+            rows += [(m, t.indicator, getattr(t, m)) for m in target_metrics(getattr(t, "pacing", Pacing.LINEAR))]
         for r in self.ratings.to_dict("records"):
             rows += [(m, r["question"], _whole(r[c]) if m == "rating_count" else r[c])
                      for m, c in _RATING_METRICS.items()]
@@ -607,7 +608,7 @@ def _figures(campaign: Campaign, when: dt.date, tolerance: float) -> pd.DataFram
     if not targets.empty:
         long = targets.melt(id_vars=["unit_id", "indicator", "pacing"], value_vars=list(_TARGET_METRICS),
                             var_name="metric")
-        level = long["pacing"].eq("level").to_numpy(bool)
+        level = long["pacing"].eq(Pacing.LEVEL).to_numpy(bool)
         long = long[np.where(level, ~long["metric"].isin(_LINEAR_ONLY), long["metric"].ne("level_gap"))]
         parts.append(long.rename(columns={"indicator": "key"})[KPI_COLUMNS])
     parts = [p.sort_values(["unit_id", "metric", "key"], kind="stable") for p in parts]
@@ -636,7 +637,7 @@ def _whole(value: object) -> object:
 
 def target_metrics(pacing: str) -> tuple[str, ...]:
     """The KPI rows of one target: a level indicator has level_gap, no elapsed or pace_gap."""
-    if pacing == "level":
+    if pacing == Pacing.LEVEL:
         return tuple(m for m in _TARGET_METRICS if m not in _LINEAR_ONLY)
     return tuple(m for m in _TARGET_METRICS if m != "level_gap")
 
