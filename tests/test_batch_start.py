@@ -13,6 +13,7 @@ from pathlib import Path
 from analytics.batch.warmup import campaign_source, campaign_tables
 from analytics.data import loading
 from analytics.data.sources import in_cache
+from analytics.measures import kpis
 from analytics.report import UnitReport
 from tests.conftest import SHUNHE
 
@@ -67,7 +68,7 @@ def test_campaign_tables_built_ahead_change_no_section():
     loading._LOADED.clear()
     campaign_tables(str(SHUNHE.resolve()), "2012-06-30", 1.0)
     campaign = loading.load_campaign(SHUNHE.resolve())
-    assert {("target_pace", campaign.as_of("2012-06-30"), 1.0), "quality_flags"} <= set(campaign.memo)
+    assert kpis.pace_is_built(campaign, campaign.as_of("2012-06-30"), 1.0)
     assert _pages(units) == plain
 
 

@@ -76,7 +76,7 @@ def test_import_layers_are_declared_for_import_linter():
     assert layers[0] == "analytics.cli" and layers[-1] == "analytics.text"
     assert "analytics.measures | analytics.exchange" in layers and "analytics.data" in layers
     measures = next(c for c in contracts if c.get("containers") == ["analytics.measures"])
-    assert measures["layers"] == ["kpis", "evaluation | findings", "metrics"]
+    assert measures["layers"] == ["kpis", "evaluation | findings", "metrics", "vocabulary | derived"]
     assert any(c["type"] == "acyclic_siblings" and "analytics.data" in c["ancestors"] for c in contracts)
 
 

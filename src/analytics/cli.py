@@ -26,6 +26,7 @@ from analytics.guards import read_notebook, refuse_foreign_report_folder, refuse
 from analytics.options import Option, OptionValueError
 from analytics.report.layout import AssetMode, PageState
 from analytics.text.labels import LANGUAGES, where_text
+from analytics.text.language import rules_of
 from analytics.version import __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -144,7 +145,7 @@ def validate(data_dir: Path, language: str) -> None:
         for f in flags.head(MAX_FINDINGS_SHOWN).itertuples(index=False):
             where = campaign.source_of(f.table)
             detail = message(f.code, language, **f.params) if f.code else f.detail  # codes as in the files
-            colon = "：" if language == "zh" else ": "
+            colon = rules_of(language).colon
             text = where_text(where, int(f.row), None, None,
                               colon.join([str(f.unit_id), label(f"flag.{f.flag}", language), detail]), language)
             click.echo(f"  ! {text}")

@@ -26,7 +26,9 @@ from analytics.bulletin.wording import (
     points,
     score,
 )
+from analytics.measures.vocabulary import Status
 from analytics.text.labels import LABELS, grade_label
+from analytics.text.language import rules_of
 
 ANNEX_ROWS = 50  # 附件1 lists at most this many children; the rest are in kpis.xlsx
 ANNEX_INDICATORS = 6  # and at most this many indicators' completions
@@ -91,11 +93,11 @@ def _sentence(language: str, clauses: list[str]) -> str:
 
 
 def _gap(i: Indicator, language: str) -> str:
-    if i.status == "completed":
+    if i.status == Status.COMPLETED:
         return phrase(language, "status_done")
     if i.level_gap is not None:
         shown = amount(abs(i.level_gap))
-        measure = "个百分点" if language == "zh" and i.measure == "%" else i.measure
+        measure = phrase(language, "percent_measure") if i.measure == "%" else i.measure
         if shown == "0":
             return phrase(language, "level_at")
         return phrase(language, "level_above" if i.level_gap > 0 else "level_below", gap=shown, measure=measure)
@@ -103,8 +105,8 @@ def _gap(i: Indicator, language: str) -> str:
         return ""
     shown = points(i.pace_gap)
     if shown == "0.00":
-        return phrase(language, "on_pace")
-    return phrase(language, "ahead" if i.pace_gap > 0 else "behind", points=shown)
+        return phrase(language, Status.ON_PACE)
+    return phrase(language, Status.AHEAD if i.pace_gap > 0 else Status.BEHIND, points=shown)
 
 
 def _light(light: str | None, previous: str | None, language: str) -> str:
@@ -131,10 +133,10 @@ def _change(i: Indicator, compared: bool, language: str) -> str:
 def _indicator(i: Indicator, compared: bool, language: str) -> str:
     if i.completion is None or i.actual is None:
         return phrase(language, "indicator_no_data", label=i.label)
-    measure = i.measure if language == "zh" or i.measure == "%" else " " + i.measure
+    measure = i.measure if i.measure == "%" else rules_of(language).word_space + i.measure
     clauses = [phrase(language, "indicator", label=i.label, actual=amount(i.actual), measure=measure,
                       completion=percent(i.completion)), _gap(i, language)]
-    if i.status == "missed":
+    if i.status == Status.MISSED:
         clauses.append(phrase(language, "status_missed"))
     clauses += [_light(i.light, i.light_previous, language), _change(i, compared, language)]
     return PHRASES[language]["comma"].join(c for c in clauses if c)
@@ -176,7 +178,7 @@ def _overall(f: BulletinFigures, language: str) -> list[Block]:
     else:
         notes.insert(0, phrase(language, "no_targets", name=f.name))
     if notes:
-        blocks.append(Block(Part.BODY, ("" if language == "zh" else " ").join(notes)))
+        blocks.append(Block(Part.BODY, rules_of(language).sentence_space.join(notes)))
     if f.thresholds.keys() >= {"yellow", "red"}:
         blocks.append(Block(Part.BODY, phrase(language, "thresholds", yellow=points(f.thresholds["yellow"]),
                                               red=points(f.thresholds["red"]))))
@@ -222,10 +224,9 @@ def _ranking(f: BulletinFigures, language: str) -> list[Block]:
         if green:
             clauses.append(phrase(language, "back_green", units=_named(green, language)))
         lagging = (words["clause_sep"].join(clauses) + words["stop"]) if clauses else ""
-        if language == "en" and lagging:
-            lagging = lagging[0].upper() + lagging[1:]
+        lagging = rules_of(language).sentence_start(lagging)
         if not red and not yellow:
-            lagging = phrase(language, "none_lagging") + ((" " if language == "en" else "") + lagging if lagging
+            lagging = phrase(language, "none_lagging") + (rules_of(language).sentence_space + lagging if lagging
                                                           else "")
     else:
         behind = [c for c in ordered if c.lagging]
@@ -255,7 +256,8 @@ def figure_label(r: Restatement, f: BulletinFigures, language: str) -> str:
     metric_label = LABELS.get(f"metric.{r.metric}", {}).get(language, r.metric)
     if r.key:
         subject = indicators.get(r.key, r.key)
-        return f"{subject}{metric_label}" if language == "zh" else f"{subject} {metric_label.lower()}"
+        rules = rules_of(language)
+        return subject + rules.word_space + rules.in_sentence(metric_label)
     return metric_label
 
 
@@ -327,8 +329,7 @@ def _annex1(f: BulletinFigures, language: str) -> list[Block]:
         row = [str(c.rank) if c.rank is not None else "—", c.name]
         if lights:
             light = _light_word(c.light, language)
-            row.append(light + (f"（{phrase(language, 'light_new_red')}）" if language == "zh" and c.newly_red else
-                                f" ({phrase(language, 'light_new_red')})" if c.newly_red else ""))
+            row.append(light + (rules_of(language).bracketed(phrase(language, 'light_new_red')) if c.newly_red else ""))
         if f.has_appraisal:
             row += [score(c.score) if c.score is not None else "—", grade_label(c.grade, language) if c.grade else "—"]
             if changes:
@@ -339,7 +340,7 @@ def _annex1(f: BulletinFigures, language: str) -> list[Block]:
                 cell = percent(value) if value is not None else "—"
                 light = c.lights.get(k)
                 if light in (Light.RED, Light.YELLOW):
-                    cell += f"（{_light_word(light, language)}）" if language == "zh" else f" ({_light_word(light, language)})"
+                    cell += rules_of(language).bracketed(_light_word(light, language))
                 change = c.change.get(k)
                 if change is not None:  # on a line of its own in the cell: points since the previous period
                     shown = f"{change:+.2f}"

@@ -14,22 +14,17 @@ import datetime as dt
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 import pandas as pd
 
 from analytics.data.campaign import Campaign
+from analytics.measures.vocabulary import LAGGING_STATUSES, Light, Status
 
-LAGGING = frozenset({"behind", "missed", "below"})
-PROGRESSING = frozenset({"ahead", "completed"})
+LAGGING = frozenset(LAGGING_STATUSES)
+PROGRESSING = frozenset({Status.AHEAD, Status.COMPLETED})
 
 
-class Light(StrEnum):
-    """A light as the KPI table writes it (`light`, `light_previous` rows)."""
-
-    RED = "red"
-    YELLOW = "yellow"
-    NONE = "none"
+# Light: a light as the KPI table writes it (`light`, `light_previous` rows), the measures' vocabulary.
 
 
 @dataclass(frozen=True)

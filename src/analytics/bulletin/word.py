@@ -31,6 +31,7 @@ from docx.shared import Mm, Pt
 
 from analytics.bulletin.content import Block, Bulletin, Part, Table
 from analytics.fileio import write_bytes_atomic
+from analytics.text.language import rules_of
 
 LATIN_FONT = "Times New Roman"  # digits and Latin letters, as official documents set them
 TITLE_FONT = "方正小标宋简体"
@@ -259,7 +260,7 @@ def docx_document(bulletin: Bulletin, template: Path | None = None):
     title = next((b.text for b in bulletin.blocks if b.part == Part.TITLE), "")
     props.title = clean(title)
     props.identifier = f"campaign-analytics-bulletin:{bulletin.digest()}"
-    props.language = "zh-CN" if bulletin.language == "zh" else "en"
+    props.language = rules_of(bulletin.language).html_lang
     moment = dt.datetime.combine(bulletin.date, dt.time(0, 0), tzinfo=dt.UTC)
     props.created = props.modified = moment
     props.author = props.last_modified_by = "campaign-analytics"

@@ -13,6 +13,7 @@ from analytics.text.labels import fmt_date, fmt_int, fmt_number, fmt_percent, gr
 PHRASES: dict[str, dict[str, str]] = {
     "zh": {
         "list_sep": "、", "clause_sep": "；", "stop": "。", "comma": "，", "colon": "：", "as_of_sep": "",
+        "percent_measure": "个百分点",  # a gap to a level target in %, said as points
         "title": "关于{campaign}推进情况的通报",
         "title_unit": "关于{unit}{campaign}推进情况的通报",
         "number_placeholder": "〔文号〕",
@@ -103,6 +104,7 @@ PHRASES: dict[str, dict[str, str]] = {
     },
     "en": {
         "list_sep": ", ", "clause_sep": "; ", "stop": ".", "comma": ", ", "colon": ": ", "as_of_sep": ": ",
+        "percent_measure": "%",
         "title": "Progress of {campaign}",
         "title_unit": "Progress of {unit}: {campaign}",
         "number_placeholder": "[Reference number]",

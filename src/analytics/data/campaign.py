@@ -21,6 +21,10 @@ def empty_table(name: str) -> pd.DataFrame:
     return pd.DataFrame({c.name: pd.Series(dtype=DTYPES[c.dtype]) for c in TABLES[name]})
 
 
+# Derived tables a campaign keeps (analytics.measures.derived): about ten per as_of and tolerance asked.
+MEMO_SIZE = 128
+
+
 class Campaign:
     """A loaded, validated campaign. Tables absent from the folder read as empty frames with the right columns.
 
@@ -78,10 +82,24 @@ class Campaign:
         return self.sources.get(table, f"{table}.csv")
 
     def memoised(self, key: Any, build: Callable[[], Any]) -> Any:
-        """build() computed once per key for this campaign (and the views narrowed from it)."""
-        if key not in self.memo:
-            self.memo[key] = build()
-        return self.memo[key]
+        """build() computed once per key for this campaign (and the views narrowed from it); the memo keeps the
+        MEMO_SIZE entries used last (a kernel asked about many dates keeps the recent ones)."""
+        memo = self.memo
+        if key in memo:
+            value = memo.pop(key)  # moved to the end: used last
+        else:
+            value = build()
+        self.remember(key, value)
+        return value
+
+    def remember(self, key: Any, value: Any) -> None:
+        """Keep value under key (analytics.measures.derived makes the keys), dropping the entry used longest ago
+        beyond MEMO_SIZE."""
+        memo = self.memo
+        memo.pop(key, None)
+        memo[key] = value
+        while len(memo) > MEMO_SIZE:
+            del memo[next(iter(memo))]
 
     def narrowed(self, tables: dict[str, pd.DataFrame], keep: tuple[Any, ...] = ()) -> Campaign:
         """The same campaign with other rows in some tables (e.g. one subtree's), sharing the hierarchy.

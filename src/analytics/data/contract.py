@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from analytics.text.language import LANGUAGES, rules_of
+
 
 @dataclass(frozen=True)
 class Column:
@@ -145,8 +147,7 @@ SHEET_NAMES: dict[str, tuple[str, str]] = {
 
 def sheet_name(table: str, language: str) -> str:
     """The sheet name a template in `language` gives a table."""
-    zh, en = SHEET_NAMES[table]
-    return zh if language == "zh" else en
+    return SHEET_NAMES[table][rules_of(language).pair_index]
 
 
 def table_of_sheet(sheet: str) -> str | None:
@@ -168,7 +169,7 @@ def label_codes(vocabulary: dict[str, tuple[str, str]], extra: dict[str, dict] |
         labels.setdefault(en, code)
     for code, words in (extra or {}).items():
         out[str(code)] = str(code)
-        for language in ("zh", "en"):
+        for language in LANGUAGES:
             if words.get(language):
                 labels.setdefault(str(words[language]), str(code))
     for text, code in labels.items():

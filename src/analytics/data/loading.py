@@ -30,8 +30,9 @@ from analytics.errors import CampaignDataError, Note, Problem, UsageError
 log = logging.getLogger(__name__)
 
 # Campaigns already loaded in this process, with the (name, size, mtime) of their files: a warm kernel
-# rendering many units of one campaign reads and validates it once.
+# rendering many units of one campaign reads and validates it once. The last _LOADED_SIZE used are kept.
 _LOADED: dict[Path, tuple[tuple, Campaign]] = {}
+_LOADED_SIZE = 4
 
 
 def _stat_signature(folder: Path) -> tuple:
@@ -53,10 +54,14 @@ def load_campaign(path: str | Path, use_cache: bool = True) -> Campaign:
     key = folder.resolve()
     signature = _stat_signature(folder)
     if use_cache and key in _LOADED and _LOADED[key][0] == signature:
+        _LOADED[key] = _LOADED.pop(key)  # used last
         return _LOADED[key][1]
     campaign = _load(folder, use_cache)
     if use_cache:
+        _LOADED.pop(key, None)
         _LOADED[key] = (signature, campaign)
+        while len(_LOADED) > _LOADED_SIZE:
+            del _LOADED[next(iter(_LOADED))]
     return campaign
 
 

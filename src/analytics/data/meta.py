@@ -18,6 +18,7 @@ from analytics.data.contract import GROUPS, TAGS, VISIT_KINDS
 from analytics.data.reporting import Reporting, parse_reporting
 from analytics.errors import Problem
 from analytics.text.labels import is_translated_measure, measure_label, message
+from analytics.text.language import Language
 
 # campaign.yaml's keys, docs/domain.md's table "campaign.yaml: every key, and strict": any other key, at any level,
 # is an error naming the closest known one.
@@ -101,8 +102,8 @@ def _label(code: str, base: dict[str, tuple[str, str]], extra: dict[str, dict[st
     if code in extra:
         return extra[code].get(language) or extra[code].get("zh") or code
     if code in base:
-        zh, en = base[code]
-        return zh if language == "zh" else en
+        written = dict(zip((Language.ZH, Language.EN), base[code], strict=True))  # the contract's (zh, en) pairs
+        return written.get(language) or written[Language.EN]
     return code
 
 

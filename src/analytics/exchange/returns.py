@@ -28,6 +28,7 @@ from analytics.data.readers import RawTable, read_csv
 from analytics.data.sources import table_sources
 from analytics.data.workbook import read_workbook_with_marker
 from analytics.errors import Note, Problem
+from analytics.text.language import is_language
 
 # Problems on a workbook as a whole that leave nothing to read; others (an extra sheet) are said and the
 # tables are still read.
@@ -67,7 +68,7 @@ class Returned:
 
     @property
     def language(self) -> str:
-        return self.marker.language if self.marker and self.marker.language in ("zh", "en") else ""
+        return self.marker.language if self.marker and is_language(self.marker.language) else ""
 
 
 def find_returns(folder: Path) -> tuple[list[Returned], list[Note]]:

@@ -19,6 +19,7 @@ import pandas as pd
 from analytics.data.campaign import Campaign
 from analytics.data.contract import AGGREGATIONS, GROUPS, PACINGS, TABLES, TAGS, VISIT_KINDS
 from analytics.data.meta import CampaignMeta
+from analytics.text.language import rules_of
 
 # Sheets of an office's template, in this order; responses and commitments only when the campaign has them.
 OFFICE_TABLES = ("units", "visits", "surveys", "targets", "actuals")
@@ -38,7 +39,7 @@ def header_text(table: str, column: str, language: str) -> str:
     """The header a template writes: the canonical name in English; in Chinese the alias, with 发放/回收 for
     surveys (docs/domain.md: pages and templates write 发放/回收/有效)."""
     col = next(c for c in TABLES[table] if c.name == column)
-    if language != "zh":
+    if not rules_of(language).writes_aliases:
         return col.name
     return col.also[0] if col.also else col.alias
 
@@ -136,7 +137,7 @@ def shown_code(meta: CampaignMeta | None, column: str, code: str, language: str)
     """A coded value as a template shows it, in its language: visit kinds and groups (campaign.yaml's extras
     first), indicators (vocabulary.indicators), aggregation and pacing, unit tags; the code when it has no
     label. The data layer reads every label back as its code."""
-    index = 0 if language == "zh" else 1
+    index = rules_of(language).pair_index
     if column in ("kind", "group"):
         base, extra = (VISIT_KINDS, meta.kinds if meta else {}) if column == "kind" else (GROUPS,
                                                                                           meta.groups if meta else {})

@@ -31,6 +31,7 @@ from analytics.errors import Located
 from analytics.exchange.collect import CollectResult, Finding, ReturnResult
 from analytics.spreadsheet import csv_text
 from analytics.text.labels import message
+from analytics.text.language import rules_of
 
 SUMMARY_FORMAT = "campaign-analytics collect summary"
 SUMMARY_VERSION = 1
@@ -119,7 +120,8 @@ def summary_lines(summary: dict, language: str) -> list[str]:
                        accepted=e["rows_accepted"], rejected=e["rows_rejected"], problems=problems,
                        s="" if problems == 1 else "s", notes=len(e["notes"]))
             if e["unchanged"]:
-                line += (" （{}）" if language == "zh" else " ({})").format(say("collect.summary_unchanged"))
+                rules = rules_of(language)
+                line += f" {rules.open_bracket}{say('collect.summary_unchanged')}{rules.close_bracket}"
         else:
             line = say("collect.summary_refused", file=e["file"], problems=problems, s="" if problems == 1 else "s")
         lines.append(line)

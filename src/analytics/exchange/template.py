@@ -43,6 +43,7 @@ from analytics.exchange.rows import (
 from analytics.fileio import write_bytes_atomic
 from analytics.spreadsheet import put_text, put_value
 from analytics.text.labels import fmt_date, message
+from analytics.text.language import is_language, rules_of
 from analytics.version import __version__
 
 # Rows below the pre-filled ones that carry the formats and checks, for the office's new rows.
@@ -59,7 +60,7 @@ _AUTHOR = "campaign-analytics"
 
 
 def instructions_sheet_name(language: str) -> str:
-    return "说明" if language == "zh" else "Instructions"
+    return message("template.instructions_sheet", language)
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def template_workbook(campaign: Campaign | None, office: str | None, language: s
                       deadline: dt.date | None = None, contact: str = "") -> Workbook:
     """The template of one office (campaign and office given) or a blank one (both None); the instructions
     say to return it by `deadline` to `contact` when given (else to ask the campaign office)."""
-    if language not in ("zh", "en"):
+    if not is_language(language):
         raise UsageError(f"language must be zh or en, not {language!r}")
     ctx = replace(_context(campaign, office, language), deadline=deadline, contact=(contact or "").strip())
     tables = template_tables(campaign)
@@ -383,7 +384,7 @@ def _write_instructions(ws: Worksheet, ctx: _Context, tables: tuple[str, ...]) -
         put_text(ws.cell(row, 1), f"{number}. {line}")
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=7)
         ws.cell(row, 1).alignment = wrap
-        ws.row_dimensions[row].height = 18 * (1 + len(line) // (45 if ctx.language == "zh" else 90))
+        ws.row_dimensions[row].height = 18 * (1 + len(line) // (45 if rules_of(ctx.language).wide_script else 90))
         row += 1
     row += 1
     put_text(ws.cell(row, 1), ctx.say("template.example"))
@@ -429,7 +430,7 @@ def _due_line(ctx: _Context) -> str:
 
 
 def _sheets_line(ctx: _Context, tables: tuple[str, ...]) -> str:
-    separator = "，" if ctx.language == "zh" else ", "
+    separator = rules_of(ctx.language).comma
     return ctx.say("template.sheets", tables=separator.join(ctx.say(f"template.sheet_{t}") for t in tables))
 
 

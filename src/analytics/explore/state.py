@@ -14,6 +14,7 @@ import datetime as dt
 import math
 import unicodedata
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +31,7 @@ from analytics.measures.kpis import (
     campaign_pace,
     children_commitments,
     children_ratings,
+    narrowed_view,
     units_kpis,
 )
 from analytics.report import charts, evaluation_sections
@@ -43,7 +45,6 @@ from analytics.text.labels import DEFAULT_LANGUAGE, MISSING, fmt_int, fmt_percen
 
 UNIT_TABLES = ("visits", "surveys", "targets", "actuals")
 UNIT_FIGURES = ("persons", "events", "trend", "coverage", "funnel", "targets")
-COMPARE_METRICS = ("events", "persons", "survey_rates", "completion", "satisfaction", "appraisal")
 # The report's evaluation sections (群众评议, 公开承诺, 考核评分) and the div ids of their charts, in page order.
 EVALUATION_SECTIONS = ("ratings", "commitments", "appraisal")
 EVALUATION_FIGURES = {
@@ -163,10 +164,7 @@ class CampaignIndex:
                     parts.append(self._slice(name, top))
             narrowed[name] = parts[0] if len(parts) == 1 else pd.concat(parts)
         # Data-quality findings are kept from the whole campaign: an outlier is judged among all rows.
-        view = self.campaign.narrowed(narrowed, keep=("quality_flags",))
-        if pace is not None:
-            view.memo[("target_pace", *pace)] = self.pace(*pace)
-        return view
+        return narrowed_view(self.campaign, narrowed, None if pace is None else (*pace, self.pace(*pace)))
 
     def _tops(self, units: list[str]) -> list[str]:
         """The units not inside another one's subtree, in tree order: their subtrees hold every unit's rows once."""
@@ -296,8 +294,7 @@ class CampaignIndex:
     def compare_metrics(self) -> list[str]:
         """What compare mode offers for this campaign: satisfaction with a responses table, the appraisal's items
         with an appraisal section, the rest always."""
-        has = {"satisfaction": "responses" in self.campaign.present, "appraisal": self.meta.appraisal is not None}
-        return [m for m in COMPARE_METRICS if has.get(m, True)]
+        return [m.key for m in COMPARE.values() if m.offered(self)]
 
     # -- the unit picker ------------------------------------------------------------------------------------
     def unit_label(self, unit_id: str) -> str:
@@ -382,56 +379,106 @@ def unit_figures(index: CampaignIndex, q: Query, k: UnitKpis, language: str,
     return out
 
 
-def metric_title(metric: str, language: str) -> str:
-    keys = {"events": "fig.events_by_kind", "persons": "fig.persons_by_group",
-            "survey_rates": "explore.metric_survey_rates", "completion": "explore.metric_completion",
-            "satisfaction": "explore.metric_satisfaction", "appraisal": "explore.metric_appraisal"}
-    return label(keys[metric], language)
-
-
-def compare_frame(index: CampaignIndex, units: list[str], kpis: list[UnitKpis], metric: str,
-                  language: str) -> pd.DataFrame:
-    """Long frame for compare_units_chart: unit_id, name, key (translated), value; every key for every unit."""
-    meta, names = index.meta, index.campaign.hierarchy.name
-    rows: list[tuple[str, str, str, float]] = []
-    if metric in ("events", "persons"):
+def _count_rows(metric: str):
+    """Events by visit kind or persons by group, every code present among the units compared."""
+    def rows(index: CampaignIndex, units: list[str], kpis: list[UnitKpis], language: str) -> list[tuple]:
+        meta, names = index.meta, index.campaign.hierarchy.name
         series = [k.events if metric == "events" else k.persons for k in kpis]
         known = VISIT_KINDS if metric == "events" else GROUPS
         present = {str(c) for s in series for c in s.index}
         codes = [c for c in known if c in present] + sorted(present - set(known))
         name_of = meta.kind_label if metric == "events" else meta.group_label
-        for u, s in zip(units, series, strict=True):
-            rows += [(u, names[u], name_of(c, language), float(s.get(c, 0))) for c in codes]
-    elif metric == "survey_rates":
-        for u, k in zip(units, kpis, strict=True):
-            rows += [(u, names[u], label(f"rate.{r}", language), k.surveys[r])
-                     for r in ("return_rate", "validity", "effective_rate")]
-    elif metric == "satisfaction":
-        questions = list(dict.fromkeys(q for k in kpis if not k.ratings.empty for q in k.ratings["question"]))
-        for u, k in zip(units, kpis, strict=True):
-            by_question = dict(zip(k.ratings["question"], k.ratings["satisfaction"], strict=True)) if not k.ratings.empty else {}
-            rows += [(u, names[u], label("rating.all_questions", language) if q == "" else q,
-                      by_question.get(q, float("nan"))) for q in questions]
-    elif metric == "appraisal":
-        # Points earned, item by item (NaN where an item does not apply to a unit; items that apply to none of the
-        # units compared are left out).
-        scored = [(u, k.appraisal.items) for u, k in zip(units, kpis, strict=True) if k.appraisal is not None]
-        applying = {code for _, items in scored for code in items.loc[items["applies"], "item"]}
-        for u, items in scored:
-            applies = items["applies"].astype(bool)
-            shown, _ = shown_points(items["points"].where(applies).tolist(), float(items.loc[applies, "weight"].sum()))
-            rows += [(u, names[u], item_label(it.metric, it.key, meta, language),
-                      float(p) if p is not None else math.nan)
-                     for it, p in zip(items.itertuples(index=False), shown, strict=True) if it.item in applying]
-    elif metric == "completion":
-        codes = list(dict.fromkeys(c for k in kpis for c in k.targets["indicator"]))
-        order = {c: i for i, c in enumerate(index.indicators())}
-        codes.sort(key=lambda c: order.get(c, len(order)))
-        for u, k in zip(units, kpis, strict=True):
-            done = dict(zip(k.targets["indicator"], k.targets["completion"], strict=True))
-            rows += [(u, names[u], meta.indicator_label(c, language), done.get(c, float("nan"))) for c in codes]
-    else:
-        raise ValueError(f"unknown compare metric {metric!r}")
+        return [(u, names[u], name_of(c, language), float(s.get(c, 0)))
+                for u, s in zip(units, series, strict=True) for c in codes]
+    return rows
+
+
+def _survey_rate_rows(index: CampaignIndex, units: list[str], kpis: list[UnitKpis], language: str) -> list[tuple]:
+    names = index.campaign.hierarchy.name
+    return [(u, names[u], label(f"rate.{r}", language), k.surveys[r])
+            for u, k in zip(units, kpis, strict=True) for r in ("return_rate", "validity", "effective_rate")]
+
+
+def _satisfaction_rows(index: CampaignIndex, units: list[str], kpis: list[UnitKpis], language: str) -> list[tuple]:
+    names = index.campaign.hierarchy.name
+    questions = list(dict.fromkeys(q for k in kpis if not k.ratings.empty for q in k.ratings["question"]))
+    rows: list[tuple] = []
+    for u, k in zip(units, kpis, strict=True):
+        by_question = dict(zip(k.ratings["question"], k.ratings["satisfaction"], strict=True)) if not k.ratings.empty else {}
+        rows += [(u, names[u], label("rating.all_questions", language) if q == "" else q,
+                  by_question.get(q, float("nan"))) for q in questions]
+    return rows
+
+
+def _appraisal_rows(index: CampaignIndex, units: list[str], kpis: list[UnitKpis], language: str) -> list[tuple]:
+    """Points earned, item by item (NaN where an item does not apply to a unit; items that apply to none of the
+    units compared are left out)."""
+    meta, names = index.meta, index.campaign.hierarchy.name
+    scored = [(u, k.appraisal.items) for u, k in zip(units, kpis, strict=True) if k.appraisal is not None]
+    applying = {code for _, items in scored for code in items.loc[items["applies"], "item"]}
+    rows: list[tuple] = []
+    for u, items in scored:
+        applies = items["applies"].astype(bool)
+        shown, _ = shown_points(items["points"].where(applies).tolist(), float(items.loc[applies, "weight"].sum()))
+        rows += [(u, names[u], item_label(it.metric, it.key, meta, language),
+                  float(p) if p is not None else math.nan)
+                 for it, p in zip(items.itertuples(index=False), shown, strict=True) if it.item in applying]
+    return rows
+
+
+def _completion_rows(index: CampaignIndex, units: list[str], kpis: list[UnitKpis], language: str) -> list[tuple]:
+    meta, names = index.meta, index.campaign.hierarchy.name
+    codes = list(dict.fromkeys(c for k in kpis for c in k.targets["indicator"]))
+    order = {c: i for i, c in enumerate(index.indicators())}
+    codes.sort(key=lambda c: order.get(c, len(order)))
+    rows: list[tuple] = []
+    for u, k in zip(units, kpis, strict=True):
+        done = dict(zip(k.targets["indicator"], k.targets["completion"], strict=True))
+        rows += [(u, names[u], meta.indicator_label(c, language), done.get(c, float("nan"))) for c in codes]
+    return rows
+
+
+@dataclass(frozen=True)
+class CompareMetric:
+    """What compare mode can put side by side: its title (a label key), whether its values are shares, its rows
+    (unit_id, name, key, value) and whether a campaign has it."""
+
+    key: str
+    title: str
+    percent: bool
+    rows: Callable[[CampaignIndex, list[str], list[UnitKpis], str], list[tuple]]
+    offered: Callable[[CampaignIndex], bool] = lambda index: True
+
+
+# The one registry of compare metrics, in the order the dropdown offers them.
+COMPARE: dict[str, CompareMetric] = {m.key: m for m in (
+    CompareMetric("events", "fig.events_by_kind", False, _count_rows("events")),
+    CompareMetric("persons", "fig.persons_by_group", False, _count_rows("persons")),
+    CompareMetric("survey_rates", "explore.metric_survey_rates", True, _survey_rate_rows),
+    CompareMetric("completion", "explore.metric_completion", True, _completion_rows),
+    CompareMetric("satisfaction", "explore.metric_satisfaction", True, _satisfaction_rows,
+                  lambda index: "responses" in index.campaign.present),
+    CompareMetric("appraisal", "explore.metric_appraisal", False, _appraisal_rows,
+                  lambda index: index.meta.appraisal is not None),
+)}
+COMPARE_METRICS = tuple(COMPARE)
+
+
+def _compare_metric(metric: str) -> CompareMetric:
+    try:
+        return COMPARE[metric]
+    except KeyError:
+        raise ValueError(f"unknown compare metric {metric!r}") from None
+
+
+def metric_title(metric: str, language: str) -> str:
+    return label(_compare_metric(metric).title, language)
+
+
+def compare_frame(index: CampaignIndex, units: list[str], kpis: list[UnitKpis], metric: str,
+                  language: str) -> pd.DataFrame:
+    """Long frame for compare_units_chart: unit_id, name, key (translated), value; every key for every unit."""
+    rows = _compare_metric(metric).rows(index, units, kpis, language)
     return pd.DataFrame(rows, columns=["unit_id", "name", "key", "value"])
 
 
@@ -439,7 +486,7 @@ def compare_figure(index: CampaignIndex, units: list[str], kpis: list[UnitKpis],
                    language: str) -> go.Figure:
     frame = compare_frame(index, units, kpis, metric, language)
     return charts.compare_units_chart(frame=frame, metric_label=metric_title(metric, language), language=language,
-                                        percent=metric in ("survey_rates", "completion", "satisfaction"))
+                                        percent=_compare_metric(metric).percent)
 
 
 def evaluation_parts(index: CampaignIndex, q: Query, k: UnitKpis, language: str) -> dict[str, list[Part]]:
@@ -548,7 +595,9 @@ def export_link_html(text: str, href: str, name: str, path: str) -> str:
 
 
 __all__ = [
+    "COMPARE",
     "COMPARE_METRICS",
+    "CompareMetric",
     "EVALUATION_FIGURES",
     "EVALUATION_SECTIONS",
     "MAX_COMPARE",

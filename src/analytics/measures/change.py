@@ -28,6 +28,7 @@ from analytics.measures.kpis import KPI_COLUMNS, METRICS, cached_kpi_table, camp
 from analytics.measures.lights import coverage_lights, indicator_lights, worst_lights
 from analytics.measures.periods import parse_compare_to
 from analytics.measures.ranks import progress_ranks
+from analytics.measures.vocabulary import Pacing
 
 COMPARISON_METRICS = (
     "previous_as_of", "completion_previous", "pace_gap_previous", "completion_change", "pace_gap_change",
@@ -128,7 +129,7 @@ def _target_changes(now: pd.DataFrame, before: pd.DataFrame, previous: dt.date, 
             & (joined["period_end"] == joined["period_end_previous"])
             & (joined["period_start"] <= pd.Timestamp(previous)) & (pd.Timestamp(when) <= joined["period_end"]))
     comparable = joined[same.to_numpy(dtype=bool)]
-    linear = comparable[comparable["pacing"].ne("level").to_numpy(dtype=bool)]
+    linear = comparable[comparable["pacing"].ne(Pacing.LEVEL).to_numpy(dtype=bool)]
 
     def rows(frame: pd.DataFrame, metric: str, values) -> pd.DataFrame:
         return pd.DataFrame({"unit_id": frame["unit_id"].to_numpy(dtype=object), "metric": metric,

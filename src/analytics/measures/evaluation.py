@@ -17,6 +17,7 @@ import pandas as pd
 
 from analytics.data.appraisal import AppraisalSpec
 from analytics.data.campaign import Hierarchy
+from analytics.measures.vocabulary import Status
 
 SCORES = (1, 2, 3, 4, 5)
 RATING_COLUMNS = ["unit_id", "question", "count", "mean", "satisfied", "satisfaction",
@@ -206,7 +207,7 @@ def veto_rules(long: pd.DataFrame, hierarchy: Hierarchy) -> dict[str, set[str]]:
         count = _float(events.get(unit, math.nan))
         if math.isnan(count) or count == 0:
             held[unit].add("no_activity")
-    missed = long[(long["metric"] == "status") & (long["value"] == "missed")]["unit_id"]
+    missed = long[(long["metric"] == "status") & (long["value"] == Status.MISSED)]["unit_id"]
     overdue = long[long["metric"] == "commitments_overdue"]
     overdue = overdue[[_float(v) > 0 for v in overdue["value"]]]["unit_id"]
     for rule, units in (("missed", missed), ("overdue", overdue)):

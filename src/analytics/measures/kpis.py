@@ -20,6 +20,7 @@ import pandas as pd
 
 from analytics.data.campaign import Campaign, Hierarchy
 from analytics.data.meta import CampaignMeta
+from analytics.measures.derived import derived
 from analytics.measures.evaluation import (
     Appraisal,
     UnitAppraisal,
@@ -30,6 +31,7 @@ from analytics.measures.evaluation import (
 )
 from analytics.measures.findings import dated_findings, flag_frame, standing_findings
 from analytics.measures.metrics import LAGGING_STATUSES, STATUSES, among, survey_rate_columns, target_pace, until
+from analytics.measures.vocabulary import Pacing
 from analytics.text.labels import message
 
 KPI_COLUMNS = ["unit_id", "metric", "key", "value"]
@@ -261,7 +263,7 @@ class UnitKpis:
         for name in (*_COUNTS, *_RATES):
             rows.append((f"survey_{name}", "", self.surveys[name]))
         for t in self.targets.itertuples(index=False):
-            rows += [(m, t.indicator, getattr(t, m)) for m in target_metrics(getattr(t, "pacing", "linear"))]
+            rows += [(m, t.indicator, getattr(t, m)) for m in target_metrics(getattr(t, "pacing", Pacing.LINEAR))]
         for r in self.ratings.to_dict("records"):
             rows += [(m, r["question"], _whole(r[c]) if m == "rating_count" else r[c])
                      for m, c in _RATING_METRICS.items()]
@@ -376,10 +378,28 @@ def _unit_kpis(campaign: Campaign, family_ids: list[str], when: dt.date, surveys
 
 def campaign_pace(campaign: Campaign, as_of: dt.date, tolerance: float = 1.0) -> pd.DataFrame:
     """metrics.target_pace of every unit (own and summed targets), memoised per as_of and tolerance."""
-    when = as_of
-    h = campaign.hierarchy
-    return campaign.memoised(("target_pace", when, tolerance),
-                             lambda: target_pace(campaign.targets, campaign.actuals, h.parent, when, tolerance))
+    return _pace(campaign, as_of, tolerance)
+
+
+@derived
+def _pace(campaign: Campaign, when: dt.date, tolerance: float) -> pd.DataFrame:
+    return target_pace(campaign.targets, campaign.actuals, campaign.hierarchy.parent, when, tolerance)
+
+
+def pace_is_built(campaign: Campaign, as_of: dt.date, tolerance: float = 1.0) -> bool:
+    """Whether campaign_pace and the data-quality findings are already kept on `campaign` (a warmed kernel's)."""
+    return _pace.cached(campaign, as_of, tolerance) and _findings.cached(campaign)
+
+
+def narrowed_view(campaign: Campaign, tables: dict[str, pd.DataFrame],
+                  pace: tuple[dt.date, float, pd.DataFrame] | None = None) -> Campaign:
+    """campaign.narrowed(tables) keeping the data-quality findings of the whole campaign (judged among all rows)
+    and, given (as_of, tolerance, frame), the whole campaign's campaign_pace, computed elsewhere: a view's
+    targets are a subtree's, whose paces are the same rows."""
+    view = campaign.narrowed(tables, keep=(_findings.key(),))
+    if pace is not None:
+        _pace.seed(view, pace[0], pace[1], value=pace[2])
+    return view
 
 
 def status_counts(pace: pd.DataFrame, units: pd.Index) -> pd.DataFrame:
@@ -429,7 +449,12 @@ def overdue_commitments(campaign: Campaign, as_of: dt.date) -> pd.DataFrame:
 
 def commitments_at(campaign: Campaign, as_of: dt.date) -> pd.DataFrame:
     """evaluation.commitment_status of the campaign's commitments at as_of (memoised on it)."""
-    return campaign.memoised(("commitments", as_of), lambda: commitment_status(campaign.commitments, as_of))
+    return _commitments(campaign, as_of)
+
+
+@derived
+def _commitments(campaign: Campaign, as_of: dt.date) -> pd.DataFrame:
+    return commitment_status(campaign.commitments, as_of)
 
 
 def campaign_appraisal(campaign: Campaign, as_of: dt.date,
@@ -443,9 +468,12 @@ def campaign_appraisal(campaign: Campaign, as_of: dt.date,
     spec = whole.meta.appraisal
     if spec is None:
         return None
-    when = as_of
-    return whole.memoised(("appraisal", when, tolerance),
-                          lambda: appraisal(spec, _figures_table(whole, when, tolerance), whole.hierarchy))
+    return _appraisal(whole, as_of, tolerance)
+
+
+@derived
+def _appraisal(whole: Campaign, when: dt.date, tolerance: float) -> Appraisal | None:
+    return appraisal(whole.meta.appraisal, _figures_table(whole, when, tolerance), whole.hierarchy)
 
 
 def _window(frame: pd.DataFrame, when: dt.date, start: dt.date | None) -> pd.DataFrame:
@@ -466,11 +494,15 @@ def _of(series: pd.Series, unit_id: str, name: str) -> pd.Series:
 def campaign_flags(campaign: Campaign, as_of: dt.date) -> pd.DataFrame:
     """Data-quality findings for the whole campaign as of a date (memoised on it, per as_of).
 
-    The memo entry holds the whole campaign's tables, so a view narrowed with keep=("quality_flags",) judges
-    its findings among all rows, for any as_of.
+    The memo entry holds the whole campaign's tables, so a view made by narrowed_view judges its findings among
+    all rows, for any as_of.
     """
-    when = as_of
-    return campaign.memoised("quality_flags", lambda: _Findings(campaign)).at(when)
+    return _findings(campaign).at(as_of)
+
+
+@derived
+def _findings(campaign: Campaign) -> _Findings:
+    return _Findings(campaign)
 
 
 def finding_detail(finding, meta: CampaignMeta, language: str) -> str:
@@ -560,7 +592,7 @@ def _sort_key(column: pd.Series, order) -> pd.Series:
 def _figures_table(campaign: Campaign, when: dt.date, tolerance: float) -> pd.DataFrame:
     """The KPI rows the appraisal scores (all but its own), memoised per as_of and tolerance; rows of one
     metric in key order, except rating figures, whose questions keep their file order ('' first)."""
-    return campaign.memoised(("figures", when, tolerance), lambda: _figures(campaign, when, tolerance))
+    return _figures_memo(campaign, when, tolerance)
 
 
 def _figures(campaign: Campaign, when: dt.date, tolerance: float) -> pd.DataFrame:
@@ -576,7 +608,7 @@ def _figures(campaign: Campaign, when: dt.date, tolerance: float) -> pd.DataFram
     if not targets.empty:
         long = targets.melt(id_vars=["unit_id", "indicator", "pacing"], value_vars=list(_TARGET_METRICS),
                             var_name="metric")
-        level = long["pacing"].eq("level").to_numpy(bool)
+        level = long["pacing"].eq(Pacing.LEVEL).to_numpy(bool)
         long = long[np.where(level, ~long["metric"].isin(_LINEAR_ONLY), long["metric"].ne("level_gap"))]
         parts.append(long.rename(columns={"indicator": "key"})[KPI_COLUMNS])
     parts = [p.sort_values(["unit_id", "metric", "key"], kind="stable") for p in parts]
@@ -605,7 +637,7 @@ def _whole(value: object) -> object:
 
 def target_metrics(pacing: str) -> tuple[str, ...]:
     """The KPI rows of one target: a level indicator has level_gap, no elapsed or pace_gap."""
-    if pacing == "level":
+    if pacing == Pacing.LEVEL:
         return tuple(m for m in _TARGET_METRICS if m not in _LINEAR_ONLY)
     return tuple(m for m in _TARGET_METRICS if m != "level_gap")
 
@@ -624,8 +656,7 @@ def _keyed(series: pd.Series, metric: str) -> pd.DataFrame:
 
 def cached_kpi_table(campaign: Campaign, as_of: dt.date, tolerance: float = 1.0) -> pd.DataFrame:
     """kpi_table computed once per campaign, as_of and tolerance (reports of many units share it)."""
-    when = as_of
-    return campaign.memoised(("kpi_table", when, tolerance), lambda: kpi_table(campaign, when, tolerance))
+    return _kpi_table(campaign, as_of, tolerance)
 
 
 def kpi_wide(long: pd.DataFrame) -> pd.DataFrame:
@@ -640,8 +671,12 @@ def kpi_wide(long: pd.DataFrame) -> pd.DataFrame:
 
 def cached_kpi_wide(campaign: Campaign, as_of: dt.date, tolerance: float = 1.0) -> pd.DataFrame:
     """kpi_wide of the cached kpi_table, computed once per campaign, as_of and tolerance."""
-    when = as_of
-    return campaign.memoised(("wide", when, tolerance), lambda: kpi_wide(cached_kpi_table(campaign, when, tolerance)))
+    return _kpi_wide(campaign, as_of, tolerance)
+
+
+@derived
+def _kpi_wide(campaign: Campaign, when: dt.date, tolerance: float) -> pd.DataFrame:
+    return kpi_wide(cached_kpi_table(campaign, when, tolerance))
 
 
 def children_table(campaign: Campaign, unit_id: str, as_of: dt.date,
@@ -711,3 +746,8 @@ def children_commitments(campaign: Campaign, unit_id: str, as_of: dt.date) -> pd
     out.columns.name = None
     out.insert(1, "name", [h.name[c] for c in out["unit_id"]])
     return out
+
+
+# Computed once per campaign, as_of and tolerance (reports of many units share them); keys private to this module.
+_figures_memo = derived(_figures)
+_kpi_table = derived(kpi_table)

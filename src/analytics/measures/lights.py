@@ -13,7 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-LIGHTS = ("red", "yellow", "none")  # worst first
+from analytics.measures.vocabulary import LIGHTS, Light, Pacing, Status
+
+__all__ = ["LIGHTS", "coverage_lights", "indicator_lights"]
 _GAP_DECIMALS = 9
 
 
@@ -22,14 +24,14 @@ def indicator_lights(pace: pd.DataFrame, yellow: float, red: float) -> pd.Series
     an indicator with no data; the frame's index."""
     status = pace["status"].to_numpy(dtype=object)
     gap = np.round(pd.to_numeric(pace["pace_gap"], errors="coerce").to_numpy(dtype="float64"), _GAP_DECIMALS)
-    level = (pace["pacing"] == "level").to_numpy(dtype=bool) if "pacing" in pace else np.zeros(len(pace), bool)
-    judged = ~level & ~np.isin(status, ("completed", "missed", "no_data")) & ~np.isnan(gap)
-    out = np.full(len(pace), "none", dtype=object)
-    out[judged & (gap <= -yellow)] = "yellow"
-    out[judged & (gap <= -red)] = "red"
-    out[level & (status == "below")] = "yellow"
-    out[status == "missed"] = "red"
-    out[status == "no_data"] = None
+    level = (pace["pacing"] == Pacing.LEVEL).to_numpy(dtype=bool) if "pacing" in pace else np.zeros(len(pace), bool)
+    judged = ~level & ~np.isin(status, (Status.COMPLETED, Status.MISSED, Status.NO_DATA)) & ~np.isnan(gap)
+    out = np.full(len(pace), Light.NONE, dtype=object)
+    out[judged & (gap <= -yellow)] = Light.YELLOW
+    out[judged & (gap <= -red)] = Light.RED
+    out[level & (status == Status.BELOW)] = Light.YELLOW
+    out[status == Status.MISSED] = Light.RED
+    out[status == Status.NO_DATA] = None
     return pd.Series(out, index=pace.index, name="light", dtype=object)
 
 
@@ -37,9 +39,9 @@ def coverage_lights(coverage: pd.Series, yellow: float, red: float) -> pd.Series
     """The light of each grassroots coverage (a fraction): red below `red`, yellow below `yellow`, else none;
     None where the coverage is missing (no data)."""
     share = pd.to_numeric(coverage, errors="coerce").to_numpy(dtype="float64")
-    out = np.full(len(share), "none", dtype=object)
-    out[share < yellow] = "yellow"
-    out[share < red] = "red"
+    out = np.full(len(share), Light.NONE, dtype=object)
+    out[share < yellow] = Light.YELLOW
+    out[share < red] = Light.RED
     out[np.isnan(share)] = None
     return pd.Series(out, index=coverage.index, name="light", dtype=object)
 

@@ -16,14 +16,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analytics.data.campaign import unit_depths
+from analytics.measures.vocabulary import LAGGING_STATUSES, SEVERITY, STATUSES, Pacing, Status
 from analytics.options import check_tolerance
-
-# Every status a target can have, best first; a child is behind when any indicator is behind, below or missed.
-# `below` (低于目标) is a level indicator's status before its period ends (pacing level, DOMAIN.md).
-STATUSES = ("completed", "ahead", "on_pace", "below", "behind", "missed", "no_data")
-LAGGING_STATUSES = ("below", "behind", "missed")
-# Worst first: the status that speaks for a unit with several indicators (the index's status column).
-SEVERITY = ("missed", "behind", "below", "no_data", "on_pace", "ahead", "completed")
 
 
 def until(frame: pd.DataFrame, as_of: dt.date, column: str = "date") -> pd.DataFrame:
@@ -148,19 +142,19 @@ def pace_status(completion: float, gap_points: float, tolerance: float = 1.0, en
     no_data without a completion to judge."""
     check_tolerance(tolerance)
     if completion is None or pd.isna(completion):
-        return "no_data"
+        return Status.NO_DATA
     if completion >= 1.0:
-        return "completed"
+        return Status.COMPLETED
     if ended:
-        return "missed"
+        return Status.MISSED
     # The gap is a difference of two ratios: 57% - 56% comes out as 0.99999999999999 points, so float
     # noise is rounded away before the comparison, or a gap of exactly one point would miss "ahead".
     gap = round(float(gap_points), 9)
     if gap >= tolerance and gap > 0:
-        return "ahead"
+        return Status.AHEAD
     if gap <= -tolerance and gap < 0:
-        return "behind"
-    return "on_pace"
+        return Status.BEHIND
+    return Status.ON_PACE
 
 
 def worst_status(statuses) -> str | None:
@@ -214,11 +208,11 @@ def target_pace(
     own = current_periods(targets, as_of)
     own = own.merge(latest_actuals(actuals, own, as_of), on=["unit_id", "indicator"], how="left")
     if "pacing" in own:  # a level indicator is never summed, whatever its aggregation says
-        own["aggregation"] = own["aggregation"].where(own["pacing"].ne("level").fillna(True).to_numpy(bool), "none")
+        own["aggregation"] = own["aggregation"].where(own["pacing"].ne(Pacing.LEVEL).fillna(True).to_numpy(bool), "none")
     parts = [{
         "unit_id": own["unit_id"].tolist(), "indicator": own["indicator"].tolist(),
         "measure": own["measure"].tolist(), "aggregation": own["aggregation"].tolist(), "source": ["own"] * len(own),
-        "pacing": own["pacing"].fillna("linear").tolist() if "pacing" in own else ["linear"] * len(own),
+        "pacing": own["pacing"].fillna(Pacing.LINEAR).tolist() if "pacing" in own else [Pacing.LINEAR] * len(own),
         "period_start": own["period_start"].to_numpy(), "period_end": own["period_end"].to_numpy(),
         "target": own["target"].to_numpy(dtype="float64", na_value=np.nan),
         "actual": pd.to_numeric(own["actual"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan),
@@ -286,7 +280,7 @@ def _summed_levels(own: dict, parent: dict[str, str | None]) -> list[dict]:
         latest[:] = pd.Series(end).groupby(at, sort=True).max().to_numpy()
         below = {
             "unit_id": [u for u, _ in slot], "indicator": [i for _, i in slot],
-            "measure": [feed["measure"][j] for j in first], "aggregation": ["sum"] * n, "pacing": ["linear"] * n,
+            "measure": [feed["measure"][j] for j in first], "aggregation": ["sum"] * n, "pacing": [Pacing.LINEAR] * n,
             "source": ["children"] * n,
             "period_start": earliest, "period_end": latest, "target": target, "actual": actual,
         }
@@ -304,7 +298,7 @@ def _judge(figures: pd.DataFrame, as_of: dt.date, tolerance: float) -> None:
     passed = ((now - start).dt.days + 1).to_numpy(dtype="float64")
     with np.errstate(divide="ignore", invalid="ignore"):
         elapsed = np.where(days <= 0, np.nan, np.minimum(1.0, np.maximum(0.0, passed / days)))
-    level = (figures["pacing"] == "level").to_numpy(dtype=bool) if "pacing" in figures else np.zeros(len(figures), bool)
+    level = (figures["pacing"] == Pacing.LEVEL).to_numpy(dtype=bool) if "pacing" in figures else np.zeros(len(figures), bool)
     elapsed = np.where(level, np.nan, elapsed)
     figures["completion"] = completion
     figures["elapsed"] = elapsed
@@ -316,9 +310,10 @@ def _judge(figures: pd.DataFrame, as_of: dt.date, tolerance: float) -> None:
     ended = (now >= end).to_numpy(dtype=bool)
     status = np.select(
         [np.isnan(completion), completion >= 1.0, ended, (gap >= tolerance) & (gap > 0), (gap <= -tolerance) & (gap < 0)],
-        ["no_data", "completed", "missed", "ahead", "behind"], default="on_pace").astype(object)
+        [Status.NO_DATA, Status.COMPLETED, Status.MISSED, Status.AHEAD, Status.BEHIND], default=Status.ON_PACE
+    ).astype(object)
     # A level indicator is judged against its target alone: below it before the period ends, missed after.
-    status[level & ~np.isnan(completion) & (completion < 1.0) & ~ended] = "below"
+    status[level & ~np.isnan(completion) & (completion < 1.0) & ~ended] = Status.BELOW
     # pace_status rounds the gap to 9 decimals before comparing: where that could matter, it decides.
     near = ~level & ~np.isnan(gap) & ((np.abs(gap - tolerance) < 1e-6) | (np.abs(gap + tolerance) < 1e-6) | (np.abs(gap) < 1e-6))
     for i in np.flatnonzero(near):

@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analytics.measures.vocabulary import Pacing
+
 MEAN_DECIMALS = 6
 
 
@@ -18,7 +20,7 @@ def mean_pace_gaps(pace: pd.DataFrame) -> pd.Series:
     """Per unit (index unit_id): the mean pace gap (points) over its linear indicators with data (rows of
     metrics.target_pace), rounded to 6 decimals; units without one are left out."""
     gap = pd.to_numeric(pace["pace_gap"], errors="coerce")
-    linear = pace["pacing"].ne("level") if "pacing" in pace else pd.Series(True, index=pace.index)
+    linear = pace["pacing"].ne(Pacing.LEVEL) if "pacing" in pace else pd.Series(True, index=pace.index)
     rows = linear.to_numpy(dtype=bool) & gap.notna().to_numpy(dtype=bool)
     means = gap[rows].groupby(pace["unit_id"][rows].to_numpy(dtype=object), sort=False).mean()
     return means.round(MEAN_DECIMALS).rename_axis("unit_id").rename("mean_pace_gap")

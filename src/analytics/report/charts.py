@@ -23,6 +23,7 @@ from plotly.subplots import make_subplots
 
 from analytics.data.meta import CampaignMeta
 from analytics.measures.metrics import STATUSES, survey_rates
+from analytics.measures.vocabulary import Status
 from analytics.report.theme import DEFAULTS, TEMPLATE, FigureDefaults
 from analytics.text.labels import (
     DEFAULT_LANGUAGE,
@@ -41,6 +42,7 @@ from analytics.text.labels import (
     status_key,
     status_label,
 )
+from analytics.text.language import rules_of
 
 TREND_FREQS = ("D", "W", "MS")
 _PERIOD_FREQ = {"D": "D", "W": "W-SUN", "MS": "M"}  # W-SUN periods run Monday to Sunday
@@ -155,8 +157,8 @@ def visits_trend_chart(
                 # Bars start a tenth of a day in and end a tenth before the bin's last day ends.
                 width=[(int(bins["days"].iloc[i]) - 0.2) * day_ms for i in rows],
                 offset=0.1 * day_ms,
-                name=plotly_text(f"{events_label}（{partial_label}）" if is_partial and language == "zh"
-                                 else f"{events_label} ({partial_label})" if is_partial else events_label),
+                name=plotly_text(events_label + rules_of(language).bracketed(partial_label) if is_partial
+                                 else events_label),
                 # A partial bin is outlined and hatched, so that it never reads as a full period's total.
                 marker={"color": DEFAULTS.background, "line": {"color": DEFAULTS.colorway[0], "width": 1.5},
                         "pattern": {"shape": "/", "fgcolor": DEFAULTS.colorway[0], "solidity": 0.4}}
@@ -418,7 +420,7 @@ def target_pace_chart(
         if not rows:
             continue
         colour = status_colour(status)
-        no_data = status == "no_data" or all(completion[i] is None for i in rows)
+        no_data = status == Status.NO_DATA or all(completion[i] is None for i in rows)
         fig.add_trace(
             go.Bar(
                 orientation="h",
@@ -557,7 +559,7 @@ def pace_over_time_chart(
     # `measure` as written in the data (it decides whole-number ticks); the title shows it in the page's language
     shown = meta.measure_label(measure, language)
     if shown:
-        title = f"{name}（{shown}）" if language == "zh" else f"{name} ({shown})"
+        title = name + rules_of(language).bracketed(shown)
     else:
         title = name
     target_value = as_number(target)

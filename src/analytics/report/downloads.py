@@ -31,6 +31,7 @@ from analytics.report.evaluation_sections import PERCENT_METRICS, item_label, it
 from analytics.report.scorecard import PACE_FIELDS, Scorecard, figure_text, kpi_columns_of, unit_kind_label
 from analytics.spreadsheet import csv_text, put_text
 from analytics.text.labels import as_number, fmt_date, fmt_number, label, status_label
+from analytics.text.language import rules_of
 
 # Excel number formats by figure format (scorecard.FORMATS and PACE_FIELDS' formats).
 NUMBER_FORMATS = {
@@ -168,12 +169,11 @@ def kpis_xlsx(campaign: Campaign, sc: Scorecard, language: str) -> bytes:
     shown = kpi_columns_of(campaign)
     headers = [label(c.label, language) for c in UNIT_COLUMNS] + [label(f.label, language) for f in shown]
     widths = [c.width for c in UNIT_COLUMNS] + [11] * len(shown)
+    rules = rules_of(language)
     for code in sc.indicators:
         name = meta.indicator_label(code, language)
         for f in PACE_FIELDS:
-            unit = f"（{measures[code]}）" if f.key in ("target", "actual") and measures.get(code) else ""
-            if unit and language == "en":
-                unit = f" ({measures[code]})"
+            unit = rules.bracketed(measures[code]) if f.key in ("target", "actual") and measures.get(code) else ""
             headers.append(f"{name} · {label(f.label, language)}{unit}")
             widths.append(14 if f.format == "status" else 12)
     figures = [(f, sc.units[f.key].tolist() if f.key in sc.units else [None] * len(sc.units)) for f in shown]

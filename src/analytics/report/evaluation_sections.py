@@ -27,6 +27,7 @@ from analytics.report.bounds import CHILDREN_SHOWN, bounded_note, ranked, top_an
 from analytics.report.layout import OutputLayout, page_href, page_to_download
 from analytics.report.templating import Cell, Column, Link, Row, Table, macros
 from analytics.text.labels import MISSING, as_number, fmt_int, fmt_number, fmt_percent, fmt_score, label, message
+from analytics.text.language import rules_of
 
 Part = str | tuple[str, go.Figure]
 MAX_OVERDUE_ROWS = 50  # overdue commitments listed on a page; the count of the rest follows
@@ -310,7 +311,7 @@ def item_label(metric: str, key: str, meta: CampaignMeta, language: str) -> str:
         key = meta.kind_label(key, language)
     elif metric == "persons":
         key = meta.group_label(key, language)
-    return f"{name}{'：' if language == 'zh' else ': '}{key}"  # a question is shown as written
+    return f"{name}{rules_of(language).colon}{key}"  # a question is shown as written
 
 
 def item_value_text(metric: str, value: object) -> str:

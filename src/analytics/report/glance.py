@@ -23,6 +23,7 @@ from analytics.data.meta import CampaignMeta
 from analytics.measures.evaluation import UnitAppraisal
 from analytics.measures.kpis import UnitKpis
 from analytics.measures.metrics import LAGGING_STATUSES, SEVERITY, STATUSES, among
+from analytics.measures.vocabulary import Status
 from analytics.text.labels import (
     fmt_date,
     fmt_number,
@@ -33,6 +34,7 @@ from analytics.text.labels import (
     grade_label,
     message,
 )
+from analytics.text.language import rules_of
 
 # A bounded list names at most this many units, then "and N more".
 MAX_NAMED = 20
@@ -169,8 +171,7 @@ def children_lists(g: Glance, meta: CampaignMeta, language: str, limit: int = MA
         for t in order_targets(lagging).itertuples(index=False):
             by_child.setdefault(t.unit_id, []).append(
                 f"{meta.indicator_label(t.indicator, language)} {fmt_percent(t.completion)}"
-                f"（{fmt_points(t.pace_gap)}）" if language == "zh" else
-                f"{meta.indicator_label(t.indicator, language)} {fmt_percent(t.completion)} ({fmt_points(t.pace_gap)})")
+                + rules_of(language).bracketed(fmt_points(t.pace_gap)))
         separator = message("glance.item_separator", language)
         out.append(_bounded("glance.children_behind", behind, g.names, limit,
                             lambda u: separator.join(by_child.get(u, []))))
@@ -234,12 +235,12 @@ def indicators_clause(g: Glance, meta: CampaignMeta, language: str) -> list[Segm
     lagging = g.lagging
     if lagging.empty:
         return out
-    out.append(Segment((" " if language == "en" else "") + _m("glance.lagging_intro", language)))
+    out.append(Segment(rules_of(language).sentence_space + _m("glance.lagging_intro", language)))
     for i, t in enumerate(lagging.itertuples(index=False)):
         if i:
             out.append(Segment(_m("glance.item_separator", language)))
         out.append(Segment(meta.indicator_label(t.indicator, language), indicator=t.indicator, status=t.status))
-        if t.status == "missed":
+        if t.status == Status.MISSED:
             out.append(Segment(_m("glance.missed_item", language, completion=fmt_percent(t.completion),
                                   short=_points((1.0 - t.completion) * 100.0))))
         else:
@@ -292,7 +293,7 @@ def appraisal_clause(g: Glance, meta: CampaignMeta, language: str) -> list[Segme
     if a is None or a.rank is None:
         return []
     grade = grade_label(a.grade, language)
-    params = {"score": fmt_score(a.score), "grade": grade.lower() if language == "en" else grade}
+    params = {"score": fmt_score(a.score), "grade": rules_of(language).in_sentence(grade)}
     if a.ranked_among > 1:
         return [Segment(_m("glance.appraisal_ranked", language, rank=a.rank, among=a.ranked_among, **params))]
     return [Segment(_m("glance.appraisal", language, **params))]
@@ -317,13 +318,12 @@ def _with_lead(lead: str, clauses: list[list[Segment]], language: str) -> list[S
         return [Segment(lead.rstrip(" ，,") + _m("glance.end", language))]
     first = list(said[0])
     head = first[0]
-    if language == "en" and head.indicator is None and head.unit_id is None and head.text[:1].isupper() \
-            and head.text[1:2].islower():
-        first[0] = Segment(head.text[0].lower() + head.text[1:])
+    rules = rules_of(language)
+    if head.indicator is None and head.unit_id is None and rules.clause_start(head.text) != head.text:
+        first[0] = Segment(rules.clause_start(head.text))
     out = [Segment(lead), *first]
     for clause in said[1:]:
-        if language == "en":
-            out.append(Segment(" "))
+        out.append(Segment(rules.sentence_space))
         out.extend(clause)
     return _merged(out)
 
@@ -366,12 +366,12 @@ def index_summary(roots: Sequence[Glance], units: pd.DataFrame, meta: CampaignMe
             continue
         lead = _m("glance.lead_named", language, date=date, name=g.name) if len(roots) > 1 else \
             _m("glance.lead", language, date=date)
-        if out and language == "en":
-            out.append(Segment(" "))
+        if out:
+            out.append(Segment(rules_of(language).sentence_space))
         out.extend(_with_lead(lead, [clause], language))
     for clause in (_units_clause(units, roots[0].has_visits, language), _grades_clause(units, language)):
         if clause and out:
-            out.extend([Segment(" " if language == "en" else ""), *clause])
+            out.extend([Segment(rules_of(language).sentence_space), *clause])
         elif clause:
             out.extend(_with_lead(_m("glance.lead", language, date=date), [clause], language))
     return _merged(out)
@@ -382,8 +382,7 @@ def _grades_clause(units: pd.DataFrame, language: str) -> list[Segment]:
     if "grade" not in units.columns:
         return []
     counts = units["grade"].map(grade_key).value_counts()
-    parts = [_m("glance.grade_count", language, n=int(counts[g]), grade=grade_label(g, language).lower()
-                if language == "en" else grade_label(g, language))
+    parts = [_m("glance.grade_count", language, n=int(counts[g]), grade=rules_of(language).in_sentence(grade_label(g, language)))
              for g in ("excellent", "good", "pass", "fail") if g in counts]
     if not parts:
         return []

@@ -19,6 +19,7 @@ from analytics.report.layout import AssetMode, OutputLayout, page_to_asset
 from analytics.report.ondisk import PLOTLY_ASSET, VENDOR, page_input_key
 from analytics.report.templating import script_tag
 from analytics.text.labels import DEFAULT_LANGUAGE, LANGUAGES, PLOTLY_ZH
+from analytics.text.language import rules_of
 from analytics.version import __version__
 
 __all__ = ["PLOTLY_ASSET", "CampaignReportExporter", "executed_notebook_page", "notebook_html", "page_input_key",
@@ -177,7 +178,7 @@ _H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S | re.I)
 
 
 def _html_lang(language: str) -> str:
-    return "zh-CN" if language == "zh" else "en"
+    return rules_of(language).html_lang
 
 
 @functools.cache

@@ -21,8 +21,10 @@ import pandas as pd
 
 from analytics.data.campaign import Campaign
 from analytics.data.meta import CampaignMeta
+from analytics.measures.derived import derived
 from analytics.measures.kpis import UnitKpis, cached_kpi_wide, campaign_pace
-from analytics.measures.metrics import SEVERITY, STATUSES, until
+from analytics.measures.metrics import until
+from analytics.measures.vocabulary import LAGGING_STATUSES, SEVERITY, STATUSES, Status
 from analytics.report.layout import PageState
 from analytics.report.templating import Cell, Column, Row, Table
 from analytics.text.labels import (
@@ -256,8 +258,7 @@ def _frame(campaign: Campaign, totals: pd.DataFrame, pace: pd.DataFrame, order: 
 
 def campaign_scorecard(campaign: Campaign, as_of: dt.date, tolerance: float = 1.0) -> Scorecard:
     """Every unit of the campaign (the index's and kpis.xlsx's rows), memoised per as_of and tolerance."""
-    when = as_of
-    return campaign.memoised(("scorecard", when, tolerance), lambda: _campaign_scorecard(campaign, when, tolerance))
+    return _scorecard_memo(campaign, as_of, tolerance)
 
 
 def _campaign_scorecard(campaign: Campaign, when: dt.date, tolerance: float) -> Scorecard:
@@ -325,6 +326,8 @@ def scorecard_table(sc: Scorecard, campaign: Campaign, language: str, hrefs: dic
 # -- the index's data -----------------------------------------------------------------------------------------------
 
 PAGE_STATES = tuple(PageState)
+# The states the index names beside a unit (a chip), and the one that also shows its error.
+FLAGGED_PAGE_STATES = (PageState.FAILED, PageState.STALE, PageState.NOT_RENDERED)
 ROW_FIELDS = ("id", "name", "parent", "depth", "kind", "href", "page", "error", "idle", "worst", "lagging", "focus")
 
 
@@ -346,14 +349,14 @@ def index_columns(sc: Scorecard, campaign: Campaign, language: str) -> list[dict
 def _focus(mine: dict, meta: CampaignMeta, language: str) -> list | None:
     """On what, by how much: the unit's worst lagging indicator (missed before behind, then the largest gap), its
     gap in points (null for a level indicator or without one) and how many more indicators lag; None when none."""
-    lagging = [(code, t) for code, t in mine.items() if t["status"] in ("behind", "missed", "below")]
+    lagging = [(code, t) for code, t in mine.items() if t["status"] in LAGGING_STATUSES]
     if not lagging:
         return None
 
     def severity(item):
         code, t = item
         gap = t["pace_gap"]
-        rank = SEVERITY.index(t["status"]) if t["status"] in SEVERITY else SEVERITY.index("behind")
+        rank = SEVERITY.index(t["status"]) if t["status"] in SEVERITY else SEVERITY.index(Status.BEHIND)
         return (rank, gap if isinstance(gap, float) and not math.isnan(gap) else 0.0)
     code, t = min(lagging, key=severity)
     gap = t["pace_gap"]
@@ -400,9 +403,9 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
             t = mine.get(code)
             row.append(None if t is None else [compact_value(t["completion"], "percent", language),
                                                # a met indicator shows no gap ("+0.0" under 100% said nothing)
-                                               None if t["status"] == "completed"
+                                               None if t["status"] == Status.COMPLETED
                                                else compact_value(t["pace_gap"], "points", language),
-                                               status_index.get(t["status"], status_index["no_data"])])
+                                               status_index.get(t["status"], status_index[Status.NO_DATA])])
         rows.append(row)
     levels = (u.groupby("level")["kind"].agg(lambda k: [unit_kind_label(meta, x, language) for x in dict.fromkeys(k) if x])
               if len(u) else pd.Series(dtype=object))
@@ -420,6 +423,8 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
         "grades": [{"key": g, "label": grade_label(g, language)} for g in GRADE_ORDER],
         "pages": [str(s) for s in PAGE_STATES],
         "pageLabels": [label(s, language) for s in PAGE_STATES],
+        "pageFlagged": [s in FLAGGED_PAGE_STATES for s in PAGE_STATES],
+        "pageFailed": PAGE_STATES.index(PageState.FAILED),
         "text": {key: label(f"index.{key}", language) for key in (
             "no_match", "more", "gap", "no_target", "expand_row", "level_n", "focus_points")} | {
             "shown": MESSAGES["index.shown"][language], "idle": label("status.no_activity", language),
@@ -427,11 +432,15 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
     }
 
 
+
+_scorecard_memo = derived(_campaign_scorecard)  # once per campaign, as_of and tolerance
+
 __all__ = [
     "FORMATS",
     "GRADE_ORDER",
     "KPI_COLUMNS",
     "PACE_FIELDS",
+    "FLAGGED_PAGE_STATES",
     "PAGE_STATES",
     "ROW_FIELDS",
     "KpiColumn",

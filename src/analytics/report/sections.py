@@ -37,6 +37,7 @@ from analytics.measures.kpis import (
 )
 from analytics.measures.metrics import LAGGING_STATUSES, actual_over_time, among, tag_comparison, until
 from analytics.measures.periods import parse_compare_to
+from analytics.measures.vocabulary import Status
 from analytics.report import charts, evaluation_sections
 from analytics.report.bounds import CHILDREN_SHOWN, bounded_note, ranked, top_and_bottom
 from analytics.report.glance import (
@@ -51,6 +52,7 @@ from analytics.report.ondisk import HTML_ONLY_ENV
 from analytics.report.parameters import check_notebook_parameters
 from analytics.report.templating import Cell, Column, Fact, Link, Row, Table, footer_facts, macros
 from analytics.text.labels import MISSING, fmt_int, fmt_number, fmt_percent, fmt_points, fmt_time, label
+from analytics.text.language import rules_of
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["sendDataToCloud"]}
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
@@ -78,7 +80,7 @@ def kpi_card_values(k: UnitKpis) -> dict[str, str]:
 
     The report's cards and the explorer's panel both show these (through the `ui.kpi_cards` macro)."""
     counts = k.status_counts()
-    good = counts.get("completed", 0) + counts.get("ahead", 0) + counts.get("on_pace", 0)
+    good = counts.get(Status.COMPLETED, 0) + counts.get(Status.AHEAD, 0) + counts.get(Status.ON_PACE, 0)
     has_targets = len(k.targets) > 0
     return {
         "events": fmt_int(k.total_events),
@@ -298,14 +300,12 @@ class UnitReport:
         """Both coverage figures with their counts, and the grassroots units below with no visit, by name."""
         k, g = self.kpis, self.glance
         covered = int(k.covered_children["covered"].sum())
+        rules = rules_of(self.language)
         shown = [
-            _LabelledNumber("kpi.coverage", f"{fmt_percent(k.coverage)}（{covered}/{len(k.covered_children)}）"
-                            if self.language == "zh"
-                            else f"{fmt_percent(k.coverage)} ({covered} of {len(k.covered_children)})"),
-            _LabelledNumber("kpi.grassroots_coverage",
-                            f"{fmt_percent(k.grassroots_coverage)}（{k.leaves - len(k.uncovered)}/{k.leaves}）"
-                            if self.language == "zh" else
-                            f"{fmt_percent(k.grassroots_coverage)} ({k.leaves - len(k.uncovered)} of {k.leaves})"),
+            _LabelledNumber("kpi.coverage", fmt_percent(k.coverage)
+                            + rules.bracketed(rules.count_of(covered, len(k.covered_children)))),
+            _LabelledNumber("kpi.grassroots_coverage", fmt_percent(k.grassroots_coverage)
+                            + rules.bracketed(rules.count_of(k.leaves - len(k.uncovered), k.leaves))),
         ]
         missing = uncovered_list(g)
         hrefs = self._hrefs(n.unit_id for n in missing.items) if missing else {}

@@ -11,7 +11,8 @@ runs, and no caller has to remember to escape anything. Undefined names are erro
     render("html/index.html.j2", language="en", ...)    # a whole page
 
 Templates see the label and number helpers of `analytics.text.labels`: `t(key)` (the label in the template's
-`language`), and the filters `fmt_int`, `fmt_percent`, `fmt_number`, `fmt_points`, `fmt_score`,
+`language`), `rules()` (its punctuation: `rules().colon`, `rules().list_separator`),
+and the filters `fmt_int`, `fmt_percent`, `fmt_number`, `fmt_points`, `fmt_score`,
 `status_label`, `status_colour`, `grade_key`, `grade_label`. Table cells are plain values (escaped text) or
 `Cell`s (text with a link, chips, a code, a status or grade badge, a tooltip or an indent), so tables hold no
 HTML at all.
@@ -47,6 +48,7 @@ from analytics.text.labels import (
     status_label,
     status_symbol,
 )
+from analytics.text.language import Rules, rules_of
 from analytics.version import __version__
 
 TEMPLATES = resource("report", "templates")
@@ -136,6 +138,12 @@ def _t(context: Context, key: str) -> str:
 
 
 @pass_context
+def _rules(context: Context) -> Rules:
+    """The punctuation and sentence rules of the template's language: `rules().colon`."""
+    return rules_of(context["language"])
+
+
+@pass_context
 def _status_label(context: Context, status: object) -> str:
     return status_label(status, context["language"])
 
@@ -163,7 +171,7 @@ def environment() -> Environment:
     # `tojson` (pages embed data for their scripts): compact, and readable text instead of \uXXXX escapes;
     # Jinja still escapes < > & ' so the JSON can never close its <script> element.
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "separators": (",", ":"), "sort_keys": False}
-    env.globals.update(t=_t, Cell=Cell)
+    env.globals.update(t=_t, rules=_rules, Cell=Cell)
     env.filters.update(
         fmt_int=fmt_int,
         fmt_percent=fmt_percent,

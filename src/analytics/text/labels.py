@@ -16,10 +16,12 @@ import math
 import zoneinfo
 from numbers import Number
 
+from analytics.text.language import LANGUAGES as _LANGUAGES
+from analytics.text.language import PAGE_LANGUAGE
 from analytics.text.messages import MESSAGES, message, where_text
 
-LANGUAGES = ("zh", "en")
-DEFAULT_LANGUAGE = "zh"
+LANGUAGES = _LANGUAGES
+DEFAULT_LANGUAGE = PAGE_LANGUAGE  # pages default to Chinese; see analytics.text.language
 MISSING = "—"
 
 LABELS: dict[str, dict[str, str]] = {

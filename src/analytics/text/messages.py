@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-DEFAULT_MESSAGE_LANGUAGE = "en"
+from analytics.text.language import MESSAGE_LANGUAGE
+
+DEFAULT_MESSAGE_LANGUAGE = MESSAGE_LANGUAGE  # the command line speaks English unless told; see analytics.text.language
 
 MESSAGES: dict[str, dict[str, str]] = {
     # How a problem is located and introduced
@@ -562,6 +564,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     # Templates (campaign-analytics template): instructions, drop-down checks and their prompts
     "template.title": {"en": "{campaign}: data template for {office_name} ({office})",
                        "zh": "{campaign}：数据填报模板（{office_name}，{office}）"},
+    "template.instructions_sheet": {"en": "Instructions", "zh": "说明"},
     "template.title_blank": {"en": "Campaign data template (blank)", "zh": "活动数据填报模板（空白）"},
     "template.intro": {
         "en": "This workbook is for the data of {office_name} ({office}) and the units below it. The rows the "

@@ -171,13 +171,13 @@
     td.appendChild(name);
     td.appendChild(document.createTextNode(" "));
     td.appendChild(el("span", "tag", r[F.id]));
-    var page = data.pages[r[F.page]];
-    if (page === "failed" || page === "stale" || page === "not_rendered") {
-      var chip = el("span", "page-state page-" + page, data.pageLabels[r[F.page]]);
+    var page = r[F.page];  // a place in data.pages; the states and which of them to name come with the data
+    if (data.pageFlagged[page]) {
+      var chip = el("span", "page-state page-" + data.pages[page], data.pageLabels[page]);
       if (r[F.error]) { chip.setAttribute("title", r[F.error]); }
       td.appendChild(document.createTextNode(" "));
       td.appendChild(chip);
-      if (page === "failed" && r[F.error]) {
+      if (page === data.pageFailed && r[F.error]) {
         var why = r[F.error];
         td.appendChild(el("div", "page-error", why.length > 200 ? why.slice(0, 200) + "\u2026" : why));
       }
