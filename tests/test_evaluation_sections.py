@@ -354,7 +354,7 @@ def test_kpis_xlsx_gains_ratings_commitments_and_the_appraisal(town):
                                           "当日到期未兑现", "承诺兑现率")}
     assert c1 == {"评价数": 8, "平均分": 3.375, "满意率": 0.5, "已到期承诺": 3, "按期兑现": 1, "逾期兑现": 1,
                   "逾期未兑现": 1, "当日到期未兑现": 0, "承诺兑现率": pytest.approx(1 / 3)}
-    assert rows["C1"]["满意率"].number_format == "0.0%"
+    assert rows["C1"]["满意率"].number_format == "0.00%"
     assert rows["C2"]["平均分"].value is None  # no rating: no data, never 0
     # The appraisal by item, as the page shows it: C2's completion 1/6 earns 40 x (1/6) / 0.5 = 13.33; grassroots
     # coverage 1 of 1 -> 20.00; satisfaction applies without data (no value, 0 points); fulfilment 0 of 2 -> 0.

@@ -216,9 +216,13 @@ def test_kpis_xlsx_has_one_row_per_unit_that_agrees_with_the_kpi_table(small):
     assert header[:8] == ["单位名称", "单位编码", "上级单位", "上级单位编码", "级别", "单位类型", "无活动", "进度状态"]
     assert header[8:13] == ["活动次数", "人次", "覆盖率", "基层覆盖率", "有效回收率"]
     figures = len(kpi_columns_of(small))  # no ratings, commitments or appraisal: none of their figures
-    assert header[8 + figures:8 + figures + len(PACE_FIELDS)] == [
-        "生产总值 · 目标值（万元）", "生产总值 · 实际完成（万元）", "生产总值 · 完成率", "生产总值 · 差距（百分点）",
-        "生产总值 · 状态"]
+    # The change since the previous period (2012-05-31) beside the figures: the unit's light, activity added,
+    # rank (no appraisal: by mean pace gap) before and now; then each indicator with its changes and light.
+    assert header[8 + figures:8 + figures + 6] == ["预警", "本期新增活动次数", "本期新增人次", "排名", "上期排名",
+                                                   "排名变化"]
+    assert header[8 + figures + 6:8 + figures + 6 + len(PACE_FIELDS) + 3] == [
+        "生产总值 · 目标值（万元）", "生产总值 · 实际完成（万元）", "生产总值 · 完成率", "生产总值 · 完成率变化（百分点）",
+        "生产总值 · 差距（百分点）", "生产总值 · 差距变化（百分点）", "生产总值 · 状态", "生产总值 · 预警"]
     rows = {r[1].value: {h: c for h, c in zip(header, r, strict=True)} for r in units.iter_rows(min_row=2)}
     assert list(rows) == ORDER
     table = kpi_table(small, small.as_of())
@@ -232,7 +236,7 @@ def test_kpis_xlsx_has_one_row_per_unit_that_agrees_with_the_kpi_table(small):
             if pd.isna(value):
                 assert row[column].value is None, (uid, column)
             else:
-                assert row[column].value == pytest.approx(value) and row[column].number_format == "0.0%", (uid, column)
+                assert row[column].value == pytest.approx(value) and row[column].number_format == "0.00%", (uid, column)
         for code, name in (("gdp", "生产总值"), ("share", "达标比例")):
             if (uid, "status", code) not in long:
                 assert row[f"{name} · 状态"].value is None
@@ -242,7 +246,7 @@ def test_kpis_xlsx_has_one_row_per_unit_that_agrees_with_the_kpi_table(small):
                 assert completion.value is None
             else:
                 assert completion.value == pytest.approx(long[(uid, "completion", code)])
-                assert completion.number_format == "0.0%"
+                assert completion.number_format == "0.00%"
                 assert row[f"{name} · 差距（百分点）"].value == pytest.approx(long[(uid, "pace_gap", code)])
             assert row[f"{name} · 目标值（万元）" if code == "gdp" else f"{name} · 目标值（%）"].value == \
                 long[(uid, "target", code)]
