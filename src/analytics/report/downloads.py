@@ -27,7 +27,7 @@ from openpyxl.utils import get_column_letter
 from analytics.data.campaign import Campaign
 from analytics.measures.change import compared_kpis
 from analytics.measures.evaluation import shown_points
-from analytics.measures.kpis import campaign_appraisal, overdue_commitments
+from analytics.measures.kpis import cached_kpi_table, campaign_appraisal, overdue_commitments
 from analytics.report.evaluation_sections import PERCENT_METRICS, item_label, item_value_text
 from analytics.report.scorecard import PACE_FIELDS, Scorecard, figure_text, kpi_columns_of, unit_kind_label
 from analytics.spreadsheet import csv_text, put_text
@@ -252,13 +252,15 @@ def _indicator_columns(code: str, name: str, measure: str, level: bool, compared
     return out
 
 
-def kpis_xlsx(campaign: Campaign, sc: Scorecard, language: str, kpis: pd.DataFrame | None = None) -> bytes:
+def kpis_xlsx(campaign: Campaign, sc: Scorecard, language: str, kpis: pd.DataFrame | None = None,
+              tolerance: float = 1.0) -> bytes:
     """The workbook's bytes: units with their figures, the change since the previous period and each indicator's
     pace and light; the uncovered grassroots units; the appraisal and overdue commitments when the campaign has
     them; the restated and revised figures when `kpis` (the published KPI table, kpis.csv's rows) has any.
-    Without `kpis`, the comparison rows are recomputed (compared_kpis at sc.as_of, no snapshots)."""
+    Without `kpis`, the comparison rows are recomputed (compared_kpis at sc.as_of, no snapshots); `tolerance` is
+    the run's (the statuses of restated figures are recomputed with it)."""
     meta = campaign.meta
-    published = _Published(compared_kpis(campaign, sc.as_of) if kpis is None else kpis)
+    published = _Published(compared_kpis(campaign, sc.as_of, tolerance=tolerance) if kpis is None else kpis)
     wb = Workbook(write_only=True)
     measures, pacing = {}, {}
     if len(sc.pace):
@@ -338,7 +340,7 @@ def kpis_xlsx(campaign: Campaign, sc: Scorecard, language: str, kpis: pd.DataFra
     if "commitments" in campaign.present:
         _overdue_sheet(wb, campaign, sc, language)
     if published.has("restated") or published.has("revised"):
-        _restated_sheet(wb, campaign, published, language, running)
+        _restated_sheet(wb, campaign, published, language, running, tolerance)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -358,11 +360,14 @@ def _figure_name(campaign: Campaign, figure: str, language: str) -> str:
     return f"{subject} · {text}"
 
 
-def _restated_sheet(wb: Workbook, campaign: Campaign, published: _Published, language: str, running: str) -> None:
+def _restated_sheet(wb: Workbook, campaign: Campaign, published: _Published, language: str, running: str,
+                    tolerance: float) -> None:
     """数据修订: every figure that differs from what was published (unit, figure, kind, published, now). `restated`:
-    recomputed now for the previous as_of (its `*_previous` row where the table has one); `revised`: this as_of's
-    figure, first published otherwise."""
+    the figure recomputed now for the previous as_of; `revised`: this as_of's figure, first published otherwise."""
     t = published.table
+    previous = t.loc[t["metric"] == "previous_as_of", "value"]
+    before = _Published(cached_kpi_table(campaign, pd.Timestamp(previous.iloc[0]).date(), tolerance)
+                        if len(previous) else t.iloc[:0])
     rows_of = t[t["metric"].isin(("restated", "revised"))]
     names = campaign.hierarchy.name
     headers = [label(k, language) for k in ("col.name", "col.unit_id", "col.figure", "col.revision", "col.published",
@@ -381,7 +386,7 @@ def _restated_sheet(wb: Workbook, campaign: Campaign, published: _Published, lan
         for uid, kind, figure, value in zip(rows_of["unit_id"], rows_of["metric"], rows_of["key"], rows_of["value"],
                                             strict=True):
             metric, _, key = str(figure).partition(":")
-            now = published.get(uid, metric + ("_previous" if kind == "restated" else ""), key)
+            now = (before if kind == "restated" else published).get(uid, metric, key)
             yield [_cell(ws, names.get(uid, "")), _cell(ws, uid), _cell(ws, _figure_name(campaign, str(figure), language)),
                    _cell(ws, label(f"sheet.kind.{kind}", language)), value_cell(ws, metric, value),
                    value_cell(ws, metric, now)]
