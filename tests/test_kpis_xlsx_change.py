@@ -104,8 +104,9 @@ def test_without_restatements_there_is_no_restated_sheet(make_campaign):
     assert "Restated" not in book.sheetnames and book.worksheets[0].title == "Units"
 
 
-@pytest.mark.parametrize(("language", "status", "gap"), [("zh", "低于目标", "五好党组织比例 · 与目标差距（百分点）"),
-                                                         ("en", "Below target", "Five-good organisations share · Gap to target (points)")])
+@pytest.mark.parametrize(("language", "status", "gap"), [
+    ("zh", "低于目标", "五好党组织比例 · 与目标差距（百分点）"),
+    ("en", "Below target", "Five-good organisations share · Gap to target (points)")])
 def test_a_level_indicator_reads_against_its_target(language, status, gap):
     campaign = load_campaign(SHUNHE)
     book = openpyxl.load_workbook(io.BytesIO(kpis_xlsx(campaign, campaign_scorecard(campaign, campaign.as_of()),
