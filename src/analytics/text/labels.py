@@ -598,6 +598,26 @@ def indicator_status_label(status: object, pacing: object, language: str = DEFAU
     return status_label(status, language)
 
 
+def fmt_level_gap(gap: object, measure: object, measure_text: str, language: str = DEFAULT_LANGUAGE,
+                  signed: bool = False) -> str:
+    """A level indicator's distance to its target in its measure (DOMAIN.md, "Level indicators"): in points for a %
+    measure ('10.00个百分点', '10.00 points'), else in the measure's words ('5件', '5 cases'); unsigned unless
+    `signed` ('−10.00个百分点' reads as 'below'); '—' when missing."""
+    value = as_number(gap)
+    if value is None:
+        return MISSING
+    shown = value if signed else abs(value)
+    if measure == "%":
+        number, unit = (fmt_points(shown) if signed else f"{shown:.2f}"), label("glance.points", language)
+    else:
+        number, unit = fmt_number(shown), measure_text
+        if signed and shown > 0:
+            number = f"+{number}"
+    if not unit:
+        return number
+    return f"{number}{unit}" if language == "zh" else f"{number} {unit}"
+
+
 def status_colour(status: object) -> str:
     """The colour of a pace status (completed, ahead, on_pace, behind); grey for none or anything else."""
     return STATUS_COLOURS[status_key(status)]
@@ -683,8 +703,9 @@ def as_number(x: object) -> float | None:
     return None if math.isnan(value) or math.isinf(value) else value
 
 
-def fmt_percent(x: object, digits: int = 1) -> str:
-    """A share as a percentage: 0.584 -> '58.4%'; '—' when missing."""
+def fmt_percent(x: object, digits: int = 2) -> str:
+    """A share as a percentage with two decimals (DOMAIN.md, "Precision people read"): 0.58411 -> '58.41%';
+    '—' when missing."""
     value = as_number(x)
     return MISSING if value is None else f"{value * 100:.{digits}f}%"
 
@@ -712,8 +733,8 @@ def fmt_score(x: object) -> str:
     return MISSING if value is None else f"{value:,.2f}"
 
 
-def fmt_points(x: object, digits: int = 1) -> str:
-    """A pace gap in percentage points with its sign: 8.683 -> '+8.7'; '—' when missing."""
+def fmt_points(x: object, digits: int = 2) -> str:
+    """A pace gap in percentage points with its sign and two decimals: 8.6839 -> '+8.68'; '—' when missing."""
     value = as_number(x)
     return MISSING if value is None else f"{value:+.{digits}f}"
 
@@ -733,6 +754,7 @@ __all__ = [
     "as_number",
     "fmt_date",
     "fmt_int",
+    "fmt_level_gap",
     "fmt_number",
     "fmt_percent",
     "fmt_points",
