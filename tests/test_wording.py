@@ -63,7 +63,7 @@ def test_rates_of_ten_issued_eight_returned_six_valid_carry_their_names(ten_eigh
     children = report.children().html()
     for header in ("col.issued", "col.valid", "col.effective_rate"):
         assert f">{label(header, language)}</th>" in children
-    assert ">60.0%</td>" in children
+    assert ">60.00%</td>" in children
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
