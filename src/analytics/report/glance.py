@@ -27,7 +27,6 @@ from analytics.report.levels import is_level, status_text
 from analytics.text.labels import (
     fmt_date,
     fmt_level_gap,
-    fmt_number,
     fmt_percent,
     fmt_points,
     fmt_score,
