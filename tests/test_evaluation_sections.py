@@ -153,7 +153,7 @@ def test_commitments_cards_sentence_and_overdue_list_by_hand(town):
     # Due by June 30: K1 kept, K3 late, K2 overdue, K6 overdue (done only on July 15), K4 due today -> 5;
     # fulfilment 1 / 5 = 20.0%; K5 is not yet due.
     assert t.cards == ["20.0%", "5", "1", "1", "2", "1"]
-    assert t.paragraphs[0] == ("承诺兑现率 = 按期兑现1项 ÷ 已到期5项（截至2012-06-30已到期：按期兑现1 + 逾期兑现1 + "
+    assert t.paragraphs[0] == ("承诺兑现率 = 按期兑现1项 ÷ 已到期5项（截至2012年6月30日已到期：按期兑现1 + 逾期兑现1 + "
                                "逾期未兑现2 + 当日到期未兑现1）= 20.0%；另有1项尚未到期。")
     overdue = t.tables[0]
     assert overdue[0] == ["单位", "承诺事项", "承诺时限", "逾期天数"]

@@ -51,7 +51,7 @@ from analytics.report.levels import elapsed_text, gap_text, status_cell
 from analytics.report.ondisk import HTML_ONLY_ENV
 from analytics.report.parameters import check_notebook_parameters
 from analytics.report.templating import Cell, Column, Fact, Link, Row, Table, footer_facts, macros
-from analytics.text.labels import MISSING, fmt_int, fmt_number, fmt_percent, fmt_time, label
+from analytics.text.labels import MISSING, fmt_date, fmt_int, fmt_number, fmt_percent, fmt_time, label
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["sendDataToCloud"]}
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
@@ -224,8 +224,8 @@ class UnitReport:
         trail += [self._link(a) for a in self.campaign.hierarchy.ancestors(self.unit_id)]
         facts = [
             Fact("campaign", meta.title(self.language)),
-            Fact("period", f"{meta.start.isoformat()} – {meta.end.isoformat()}"),
-            Fact("as_of", self.as_of.isoformat()),
+            Fact("period", f"{fmt_date(meta.start, self.language)} – {fmt_date(meta.end, self.language)}"),
+            Fact("as_of", fmt_date(self.as_of, self.language)),
             Fact("generated_at", self.generated_at),
         ]
         return Section("header", [self.ui.page_header(self.name, facts, trail)])
