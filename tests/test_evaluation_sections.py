@@ -370,7 +370,8 @@ def test_kpis_xlsx_gains_ratings_commitments_and_the_appraisal(town):
     assert overdue.title == "逾期未兑现承诺"
     listed = list(overdue.iter_rows(min_row=2, values_only=True))
     assert [(r[1], r[2], r[5]) for r in listed] == [("B1", "K2", 30), ("C2", "K6", 29)]
-    assert overdue.cell(2, 5).number_format == "yyyy-mm-dd" and overdue.cell(2, 5).value.date().isoformat() == "2012-05-31"
+    assert overdue.cell(2, 5).number_format == 'yyyy"年"m"月"d"日"'  # 2012年5月31日, as the page writes dates
+    assert overdue.cell(2, 5).value.date().isoformat() == "2012-05-31"
 
 
 def test_at_a_glance_names_the_grade_and_the_rank_among_siblings(town):

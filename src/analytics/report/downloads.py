@@ -48,6 +48,8 @@ NUMBER_FORMATS = {
     "number": "#,##0.00",
     "score": "0.00",
 }
+# One date style per language, as labels.fmt_date writes it: 2012年6月30日, 30 June 2012.
+DATE_FORMATS = {"zh": 'yyyy"年"m"月"d"日"', "en": "d mmmm yyyy"}
 TEXT_FORMATS = ("text", "grade")  # figures written as text cells (a grade by its name)
 RANK_CHANGE_FORMAT = '"▲"0;"▼"0;"="'  # places moved up (previous rank − rank): ▲2, ▼1, =
 # Lights as cells: the word says it on paper without colour; the fill (Excel's own red and yellow) on screen.
@@ -441,11 +443,11 @@ def _overdue_sheet(wb: Workbook, campaign: Campaign, sc: Scorecard, language: st
     def rows(ws):
         for c in overdue.itertuples(index=False):
             due = WriteOnlyCell(ws, value=pd.Timestamp(c.due).date())
-            due.number_format = "yyyy-mm-dd"
+            due.number_format = DATE_FORMATS.get(language, DATE_FORMATS["en"])
             yield [_cell(ws, c.name), _cell(ws, c.unit_id), _cell(ws, c.commitment_id), _cell(ws, c.text), due,
                    _cell(ws, int(c.days_overdue), "0")]
 
-    _sheet(wb, label("sheet.overdue", language), headers, [24, 14, 14, 40, 12, 10], rows,
+    _sheet(wb, label("sheet.overdue", language), headers, [24, 14, 14, 40, 16, 10], rows,
            running=_running(campaign, sc, language), numeric=[False, False, False, False, True, True])
 
 
