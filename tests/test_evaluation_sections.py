@@ -115,21 +115,21 @@ def _section(folder: Path, unit: str, name: str, language: str = "zh") -> tuple[
 def test_ratings_by_question_and_distribution_by_hand(town):
     html, t = _section(town, "C1", "ratings")
     # C1 = B1 + B2. B1: Q1 5, 4, 4, 2 and Q2 3; B2: Q1 5, 3, 1. All: 8 ratings, 5+4+4+2+3+5+3+1 = 27 -> 3.375,
-    # shown 3.38; scores >= 4: 5, 4, 4, 5 -> 4 of 8 = 50.0%.
-    assert t.cards == ["8", "3.38", "50.0%"]
+    # shown 3.38; scores >= 4: 5, 4, 4, 5 -> 4 of 8 = 50.00%.
+    assert t.cards == ["8", "3.38", "50.00%"]
     by_question = t.tables[0]
     assert by_question[0] == ["问题", "评价数", "平均分", "满意率", "非常满意", "满意", "基本满意", "不太满意", "不满意"]
-    # Q1: 7 ratings, 24 / 7 = 3.43, 4 of 7 satisfied = 57.1%; 5s: 2, 4s: 2, 3s: 1, 2s: 1, 1s: 1.
-    # Q2: one 3 -> 3.00, 0.0%. All questions first: 2, 2, 2, 1, 1 of each score.
+    # Q1: 7 ratings, 24 / 7 = 3.43, 4 of 7 satisfied = 57.14%; 5s: 2, 4s: 2, 3s: 1, 2s: 1, 1s: 1.
+    # Q2: one 3 -> 3.00, 0.00%. All questions first: 2, 2, 2, 1, 1 of each score.
     assert by_question[1:] == [
-        ["全部问题", "8", "3.38", "50.0%", "2", "2", "2", "1", "1"],
-        [Q1, "7", "3.43", "57.1%", "2", "2", "1", "1", "1"],
-        [Q2, "1", "3.00", "0.0%", "0", "0", "1", "0", "0"],
+        ["全部问题", "8", "3.38", "50.00%", "2", "2", "2", "1", "1"],
+        [Q1, "7", "3.43", "57.14%", "2", "2", "1", "1", "1"],
+        [Q2, "1", "3.00", "0.00%", "0", "0", "1", "0", "0"],
     ]
     assert "&lt;b&gt;发挥&lt;/b&gt;" in html  # the question shows as typed, never as markup
     assert "满意率 = 4分及以上（满意及以上）的评价数 ÷ 评价数" in t.paragraphs[0]
-    # Children compared, best first: B1 60.0% (3 of 5, mean 18 / 5 = 3.60), B2 33.3% (1 of 3, mean 9 / 3 = 3.00)
-    assert t.tables[1][1:] == [["一支部", "5", "3.60", "60.0%"], ["二支部", "3", "3.00", "33.3%"]]
+    # Children compared, best first: B1 60.00% (3 of 5, mean 18 / 5 = 3.60), B2 33.33% (1 of 3, mean 9 / 3 = 3.00)
+    assert t.tables[1][1:] == [["一支部", "5", "3.60", "60.00%"], ["二支部", "3", "3.00", "33.33%"]]
     charts = UnitReport.load(town, "C1").ratings().figures()
     distribution, children = charts
     assert [tr.name for tr in distribution.data] == ["5 非常满意", "4 满意", "3 基本满意", "2 不太满意", "1 不满意"]
@@ -151,17 +151,17 @@ def test_a_unit_without_ratings_says_no_data_and_children_without_say_how_many(t
 def test_commitments_cards_sentence_and_overdue_list_by_hand(town):
     html, t = _section(town, "T", "commitments")
     # Due by June 30: K1 kept, K3 late, K2 overdue, K6 overdue (done only on July 15), K4 due today -> 5;
-    # fulfilment 1 / 5 = 20.0%; K5 is not yet due.
-    assert t.cards == ["20.0%", "5", "1", "1", "2", "1"]
-    assert t.paragraphs[0] == ("承诺兑现率 = 按期兑现1项 ÷ 已到期5项（截至2012-06-30已到期：按期兑现1 + 逾期兑现1 + "
-                               "逾期未兑现2 + 当日到期未兑现1）= 20.0%；另有1项尚未到期。")
+    # fulfilment 1 / 5 = 20.00%; K5 is not yet due.
+    assert t.cards == ["20.00%", "5", "1", "1", "2", "1"]
+    assert t.paragraphs[0] == ("承诺兑现率 = 按期兑现1项 ÷ 已到期5项（截至2012年6月30日已到期：按期兑现1 + 逾期兑现1 + "
+                               "逾期未兑现2 + 当日到期未兑现1）= 20.00%；另有1项尚未到期。")
     overdue = t.tables[0]
     assert overdue[0] == ["单位", "承诺事项", "承诺时限", "逾期天数"]
     # Most overdue first: K2 due May 31 (30 days), K6 due June 1 (29 days)
     assert overdue[1:] == [["一支部", "安装路灯 K2", "2012-05-31", "30"], ["二社区", "走访困难户 K6", "2012-06-01", "29"]]
     assert 'href="' in html.split("安装路灯")[0].rsplit("<tr", 1)[1]  # the unit links to its page
     chart = UnitReport.load(town, "T").commitments().figures()[0]
-    # Children, best fulfilment first: C1 kept 1 of 3 (33.3%), C2 none of 2
+    # Children, best fulfilment first: C1 kept 1 of 3 (33.33%), C2 none of 2
     assert list(chart.data[0].y) == ["一社区", "二社区"]
     assert {tr.name: list(tr.x) for tr in chart.data} == {
         "按期兑现": [1, 0], "逾期兑现": [1, 0], "当日到期未兑现": [0, 1], "逾期未兑现": [1, 1]}
@@ -170,10 +170,10 @@ def test_commitments_cards_sentence_and_overdue_list_by_hand(town):
 def test_commitment_text_is_escaped_and_a_unit_with_nothing_overdue_says_so(town):
     html, t = _section(town, "B1", "commitments", "en")
     assert "<script>" not in html
-    # B1: K1 kept, K2 overdue -> 1 of 2 = 50.0%
-    assert t.cards == ["50.0%", "2", "1", "0", "1", "0"]
+    # B1: K1 kept, K2 overdue -> 1 of 2 = 50.00%
+    assert t.cards == ["50.00%", "2", "1", "0", "1", "0"]
     html, t = _section(town, "B2", "commitments", "en")
-    assert "No commitment is overdue" in html and t.cards == ["0.0%", "1", "0", "1", "0", "0"]
+    assert "No commitment is overdue" in html and t.cards == ["0.00%", "1", "0", "1", "0", "0"]
 
 
 def test_a_long_overdue_list_shows_fifty_and_links_the_full_list(make_campaign, town):
@@ -354,7 +354,7 @@ def test_kpis_xlsx_gains_ratings_commitments_and_the_appraisal(town):
                                           "当日到期未兑现", "承诺兑现率")}
     assert c1 == {"评价数": 8, "平均分": 3.375, "满意率": 0.5, "已到期承诺": 3, "按期兑现": 1, "逾期兑现": 1,
                   "逾期未兑现": 1, "当日到期未兑现": 0, "承诺兑现率": pytest.approx(1 / 3)}
-    assert rows["C1"]["满意率"].number_format == "0.0%"
+    assert rows["C1"]["满意率"].number_format == "0.00%"
     assert rows["C2"]["平均分"].value is None  # no rating: no data, never 0
     # The appraisal by item, as the page shows it: C2's completion 1/6 earns 40 x (1/6) / 0.5 = 13.33; grassroots
     # coverage 1 of 1 -> 20.00; satisfaction applies without data (no value, 0 points); fulfilment 0 of 2 -> 0.
@@ -370,7 +370,8 @@ def test_kpis_xlsx_gains_ratings_commitments_and_the_appraisal(town):
     assert overdue.title == "逾期未兑现承诺"
     listed = list(overdue.iter_rows(min_row=2, values_only=True))
     assert [(r[1], r[2], r[5]) for r in listed] == [("B1", "K2", 30), ("C2", "K6", 29)]
-    assert overdue.cell(2, 5).number_format == "yyyy-mm-dd" and overdue.cell(2, 5).value.date().isoformat() == "2012-05-31"
+    assert overdue.cell(2, 5).number_format == 'yyyy"年"m"月"d"日"'  # 2012年5月31日, as the page writes dates
+    assert overdue.cell(2, 5).value.date().isoformat() == "2012-05-31"
 
 
 def test_at_a_glance_names_the_grade_and_the_rank_among_siblings(town):

@@ -107,11 +107,11 @@ def test_opens_on_the_root_with_hand_counted_figures(ex):
     assert ex.unit.value == "C" and ex.as_of.value == AS_OF
     # Visits dated up to 2012-06-30: C, T1, V1 and T2 (the lecture of 07-01 comes later) -> 4 events;
     # persons 10 + 5 + 7 + 3 = 25; both children (T1 with V1 below it, and T2) were visited -> 100%;
-    # questionnaires S1 + S2 (S3 is dated 08-01): valid 60 + 40 = 100 of issued 100 + 50 = 150 -> 66.7%;
-    # targets: gdp summed from T1 and T2, (60 + 120) / (100 + 300) = 45.0% against elapsed 182/366 = 49.7%
-    # -> behind by 4.7 points; share 0.9 / 1 = 90.0% -> ahead. On pace (completed/ahead/on pace) 1, behind 1.
+    # questionnaires S1 + S2 (S3 is dated 08-01): valid 60 + 40 = 100 of issued 100 + 50 = 150 -> 66.67%;
+    # targets: gdp summed from T1 and T2, (60 + 120) / (100 + 300) = 45.00% against elapsed 182/366 = 49.73%
+    # -> behind by 4.73 points; share 0.9 / 1 = 90.00% -> ahead. On pace (completed/ahead/on pace) 1, behind 1.
     # Grassroots coverage: the leaves V1 and T2 both have a visit of their own -> 100%.
-    assert cards(ex.kpi_panel.value) == ["4", "25", "100.0%", "100.0%", "66.7%", "1", "1"]
+    assert cards(ex.kpi_panel.value) == ["4", "25", "100.00%", "100.00%", "66.67%", "1", "1"]
     assert ex.kpis.surveys["issued"] == 150 and ex.kpis.surveys["valid"] == 100
     gdp = ex.kpis.targets.set_index("indicator").loc["gdp"]
     assert gdp["completion"] == pytest.approx(0.45)
@@ -216,18 +216,18 @@ def test_picking_a_unit_updates_figures_in_place(ex):
     widgets = {name: id(fig) for name, fig in ex.figures.items()}
     ex.unit.value = "T1"
     # T1 and V1: visits of 03-01 (5 village cadres) and 03-15 (7 residents) -> 2 events, 12 persons;
-    # its one child V1 was visited -> 100%; S1 + S2: 100 of 150 valid -> 66.7%; gdp 60/100 = 60.0% against
-    # 49.7% elapsed -> ahead (on pace 1, behind 0).
+    # its one child V1 was visited -> 100%; S1 + S2: 100 of 150 valid -> 66.67%; gdp 60/100 = 60.00% against
+    # 49.73% elapsed -> ahead (on pace 1, behind 0).
     # Its one leaf V1 was visited: grassroots 100%.
-    assert cards(ex.kpi_panel.value) == ["2", "12", "100.0%", "100.0%", "66.7%", "1", "0"]
+    assert cards(ex.kpi_panel.value) == ["2", "12", "100.00%", "100.00%", "66.67%", "1", "0"]
     assert bars(ex.figures["persons"]) == {"群众": 7, "村干部": 5}
     assert list(ex.figures["coverage"].data[0].x) == [1]
     assert {name: id(fig) for name, fig in ex.figures.items()} == widgets  # the same widgets, mutated
     ex.unit.value = "V1"
-    # A village: one visit, 7 persons, no children (coverage "—"); its questionnaires S2: 40 of 50 valid -> 80.0%;
+    # A village: one visit, 7 persons, no children (coverage "—"); its questionnaires S2: 40 of 50 valid -> 80.00%;
     # no targets -> "—" twice.
     # A leaf's grassroots coverage is 1 or 0: visited -> 100%.
-    assert cards(ex.kpi_panel.value) == ["1", "7", "—", "100.0%", "80.0%", "—", "—"]
+    assert cards(ex.kpi_panel.value) == ["1", "7", "—", "100.00%", "80.00%", "—", "—"]
     coverage = ex.figures["coverage"]
     assert coverage.data == () and coverage.layout.annotations[0].text == "本部分暂无数据"
     ex.unit.value = "C"
@@ -255,28 +255,28 @@ def test_date_range_is_clipped_to_the_campaign_and_narrows_visits(ex):
     assert ex.start.value == dt.date(2012, 1, 1)  # before the campaign: clipped
     ex.start.value = dt.date(2012, 3, 10)
     # From 03-10: V1's visit of 03-15 (7) and T2's of 04-01 (3) -> 2 events, 10 persons; only S2 (04-01) of the
-    # questionnaires -> 40 of 50 = 80.0%. The end can no longer be set before the start.
-    assert cards(ex.kpi_panel.value)[:5] == ["2", "10", "100.0%", "100.0%", "80.0%"]
+    # questionnaires -> 40 of 50 = 80.00%. The end can no longer be set before the start.
+    assert cards(ex.kpi_panel.value)[:5] == ["2", "10", "100.00%", "100.00%", "80.00%"]
     assert ex.end.min == dt.date(2012, 3, 10)
     ex.end.value = dt.date(2012, 3, 31)
-    # 03-10 to 03-31: V1's visit only -> 1 event, 7 persons; T2 not visited -> coverage 1 of 2 = 50.0%;
+    # 03-10 to 03-31: V1's visit only -> 1 event, 7 persons; T2 not visited -> coverage 1 of 2 = 50.00%;
     # targets still judged as of 06-30 (gdp behind, share ahead).
-    # Leaves: V1 visited, T2 not -> grassroots 50.0%.
-    assert cards(ex.kpi_panel.value) == ["1", "7", "50.0%", "50.0%", "—", "1", "1"]
+    # Leaves: V1 visited, T2 not -> grassroots 50.00%.
+    assert cards(ex.kpi_panel.value) == ["1", "7", "50.00%", "50.00%", "—", "1", "1"]
     assert ex.query().until == dt.date(2012, 3, 31) and ex.kpis.as_of == AS_OF
     assert "2012-03-10 – 2012-03-31" in ex.kpi_panel.value
 
 
 def test_as_of_moves_visits_and_targets(ex):
     ex.as_of.value = dt.date(2012, 12, 31)
-    # Every visit: 5 events, 25 + 20 = 45 persons; S3 joins: 110 of 160 valid = 68.8%; gdp still 45.0% but the
-    # whole year has elapsed -> missed, 55 points short; share 90.0% -> missed too (the card counts behind or missed).
-    assert cards(ex.kpi_panel.value) == ["5", "45", "100.0%", "100.0%", "68.8%", "0", "2"]
+    # Every visit: 5 events, 25 + 20 = 45 persons; S3 joins: 110 of 160 valid = 68.75%; gdp still 45.00% but the
+    # whole year has elapsed -> missed, 55 points short; share 90.00% -> missed too (the card counts behind or missed).
+    assert cards(ex.kpi_panel.value) == ["5", "45", "100.00%", "100.00%", "68.75%", "0", "2"]
     assert ex.kpis.targets.set_index("indicator").loc["gdp", "pace_gap"] == pytest.approx(-55.0)
     # missed shows as 未完成, in the at-a-glance sentence (both named, with how far short) and the targets table
     panel = ex.kpi_panel.value
     assert "2项指标中2项未完成" in panel and panel.count('data-status="missed"') == 2
-    assert "期末完成45.0%，未完成目标，差55个百分点" in panel
+    assert "期末完成45.00%，未完成目标，差55.00个百分点" in panel
 
 
 def test_kinds_groups_and_indicators_filter(ex):
@@ -284,7 +284,7 @@ def test_kinds_groups_and_indicators_filter(ex):
     assert [label for label, _ in ex.kinds.options] == ["座谈会", "走访", "宣讲"]
     ex.kinds.value = ("visit",)
     # Visits only: T1's (5 village cadres) and V1's (7 residents) -> 2 events, 12 persons; T2 uncovered -> 50%.
-    assert cards(ex.kpi_panel.value)[:3] == ["2", "12", "50.0%"]
+    assert cards(ex.kpi_panel.value)[:3] == ["2", "12", "50.00%"]
     assert bars(ex.figures["events"]) == {"走访": 2}
     ex.groups.value = ("residents",)
     # ... and residents only: V1's visit -> 1 event, 7 persons.
@@ -322,13 +322,13 @@ def test_the_panel_shows_the_pages_glance_and_the_indexs_scorecard_rows(ex, tiny
     expected = sentence_text(glance_sentence(unit_glance(load_campaign(tiny), k), load_campaign(tiny).meta, "zh"))
     text = re.sub(r"<[^>]+>", "", panel)
     assert expected.replace("<", "&lt;").replace(">", "&gt;") in text  # the same sentence as the page's
-    # The scorecard: C and its children T1 and T2, with the index's columns; gdp: C 45.0% (-4.7), T1 60.0% (+10.3),
-    # T2 120/300 = 40.0% (-9.7). With the 1-point tolerance: behind ▼, ahead ▲, behind ▼ (one shape per status).
+    # The scorecard: C and its children T1 and T2, with the index's columns; gdp: C 45.00% (-4.73), T1 60.00% (+10.27),
+    # T2 120/300 = 40.00% (-9.73). With the 1-point tolerance: behind ▼, ahead ▲, behind ▼ (one shape per status).
     rows = re.findall(r'<tr[^>]*>(.*?)</tr>', panel.split('class="scorecard-title"')[1].split("</table>")[0], re.S)
     cells = [[re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)] for r in rows]
     cells = [c for c in cells if c]
     assert [c[0].split()[0] for c in cells] == ["县&lt;b&gt;x&lt;/b&gt;", "&lt;script&gt;alert(1)&lt;/script&gt;", "镇二"]
-    assert [c[-2].split() for c in cells] == [["▼", "45.0%-4.7"], ["▲", "60.0%+10.3"], ["▼", "40.0%-9.7"]]
+    assert [c[-2].split() for c in cells] == [["▼", "45.00%-4.73"], ["▲", "60.00%+10.27"], ["▼", "40.00%-9.73"]]
 
 
 def test_compare_mode_puts_units_side_by_side(ex):
@@ -356,7 +356,7 @@ def test_compare_mode_puts_units_side_by_side(ex):
     assert "请选择2至5个单位进行对比" in ex.kpi_panel.value and fig.data == ()
     ex.compare.value = False
     # Grassroots coverage: the leaves V1 and T2 both have a visit of their own -> 100%.
-    assert cards(ex.kpi_panel.value) == ["4", "25", "100.0%", "100.0%", "66.7%", "1", "1"]
+    assert cards(ex.kpi_panel.value) == ["4", "25", "100.00%", "100.00%", "66.67%", "1", "1"]
 
 
 def test_kinds_groups_and_indicators_are_checkboxes_with_all_and_none(ex):

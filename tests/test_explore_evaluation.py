@@ -34,10 +34,11 @@ def test_sections_show_the_units_page_figures(ex):
     ex.language.value = "zh"
     ex.unit.value = "SH-C06"
     sections = {key: w.value for key, w in ex.sections.items()}
-    # Ratings 153, mean 4.22, 满意率 84.3%; commitments 14 kept of 16 due (87.5%), 2 kept late; appraisal 94.98,
+    # Ratings 153, mean 4.22, 满意率 129 of 153 = 84.31%; commitments 14 kept of 16 due (87.50%), 2 kept late;
+    # appraisal 94.98,
     # 优秀, first of the town's 6 communities.
-    assert cards(sections["ratings"]) == ["153", "4.22", "84.3%"]
-    assert cards(sections["commitments"]) == ["87.5%", "16", "14", "2", "0", "0"]
+    assert cards(sections["ratings"]) == ["153", "4.22", "84.31%"]
+    assert cards(sections["commitments"]) == ["87.50%", "16", "14", "2", "0", "0"]
     assert cards(sections["appraisal"]) == ["94.98", "优秀", "1 / 6"]
     assert "计分方法" in sections["appraisal"] and "本单位：100 × 94.98 ÷ 100 = 94.98" in sections["appraisal"]
     report = UnitReport.load(SHUNHE, "SH-C06", language="zh")
@@ -82,18 +83,18 @@ def test_ratings_follow_the_questionnaire_window_commitments_and_scores_stay_at_
     ex.start.value = dt.date(2012, 6, 15)
     try:
         assert cards(ex.sections["ratings"].value) == [
-            str(len(scores)), f"{scores.sum() / len(scores):.2f}", f"{(scores >= 4).mean() * 100:.1f}%"]
-        assert cards(ex.sections["commitments"].value) == ["87.5%", "16", "14", "2", "0", "0"]
+            str(len(scores)), f"{scores.sum() / len(scores):.2f}", f"{(scores >= 4).mean() * 100:.2f}%"]
+        assert cards(ex.sections["commitments"].value) == ["87.50%", "16", "14", "2", "0", "0"]
         assert cards(ex.sections["appraisal"].value) == ["94.98", "优秀", "1 / 6"]
         ex.start.value = dt.date(2012, 6, 20)  # no rating survey of SH-C06 in the window
         assert cards(ex.sections["ratings"].value) == [] and "暂无数据" in ex.sections["ratings"].value
         # A window that ends before as_of: commitments and the appraisal are still those at as_of.
         ex.start.value, ex.end.value = ex.index.meta.start, dt.date(2012, 5, 31)
-        assert cards(ex.sections["commitments"].value) == ["87.5%", "16", "14", "2", "0", "0"]
+        assert cards(ex.sections["commitments"].value) == ["87.50%", "16", "14", "2", "0", "0"]
         assert cards(ex.sections["appraisal"].value) == ["94.98", "优秀", "1 / 6"]
     finally:
         ex.start.value, ex.end.value = ex.index.meta.start, ex.index.meta.end
-    assert cards(ex.sections["ratings"].value) == ["153", "4.22", "84.3%"]
+    assert cards(ex.sections["ratings"].value) == ["153", "4.22", "84.31%"]
 
 
 def test_compare_mode_compares_scores_item_by_item(ex):

@@ -249,8 +249,8 @@ def test_survey_funnel():
     assert funnel.x == (100, 90, 80)
     assert funnel.y == ("发放", "回收", "有效")  # DOMAIN.md: pages write 发放/回收/有效
     assert [c[0] for c in funnel.customdata] == pytest.approx([1.0, 0.9, 0.8])  # shares of issued
-    # hover: 回收率 = 90 ÷ 100; 有效回收率 = 80 ÷ 100; 有效率 = 80 ÷ 90 = 88.9%
-    assert [c[1] for c in funnel.customdata] == ["", "回收率 90.0%", "有效回收率 80.0%<br>有效率 88.9%"]
+    # hover: 回收率 = 90 ÷ 100; 有效回收率 = 80 ÷ 100; 有效率 = 80 ÷ 90 = 88.89%
+    assert [c[1] for c in funnel.customdata] == ["", "回收率 90.00%", "有效回收率 80.00%<br>有效率 88.89%"]
     assert F.survey_funnel_chart(surveys=surveys, language="en").data[0].y == ("Issued", "Returned", "Valid")
 
 
@@ -315,7 +315,7 @@ def test_target_pace_colours_order_and_hover(meta):
         "208,526",
         "357,000",
         "万元",
-        "+8.7",
+        "+8.68",
         "快于序时进度",
     ]
     assert "%{customdata[4]}" in bars["快于序时进度"].hovertemplate
@@ -329,7 +329,7 @@ def test_target_pace_colours_order_and_hover(meta):
     # c: 40% behind the tick at 50% -> at 50; b: 50% just over 49.73% -> at 50; no data -> at the tick, saying so
     labels = {a.y: a for a in fig.layout.annotations}
     assert [labels[n].x for n in elapsed.y] == pytest.approx([50.0, 50.0, 58.4106, 120.0, 50.0])
-    assert [labels[n].text for n in elapsed.y] == ["40.0%", "50.0%", "58.4%", "120.0%", "暂无数据"]
+    assert [labels[n].text for n in elapsed.y] == ["40.00%", "50.00%", "58.41%", "120.00%", "暂无数据"]
     assert {(a.xanchor, a.xshift) for a in fig.layout.annotations} == {("left", 6)}
     en = F.target_pace_chart(targets=targets, meta=meta, language="en")
     assert {t.name for t in en.data} >= {"Completed", "Ahead", "On pace", "Behind", "Elapsed"}
@@ -495,7 +495,8 @@ def test_bullets_are_bars_and_scatters_only_one_row_per_indicator_in_the_order_g
     assert elapsed.x == pytest.approx((100.0, 49.7268, 49.7268))
     # completion and gap under each name, where no bar or tick covers them
     assert fig.layout.yaxis.categoryarray == (ESCAPED, "地区生产总值", "x")
-    assert fig.layout.yaxis.ticktext == (f"{ESCAPED}<br>97.5% · -2.5", "地区生产总值<br>58.4% · +8.7", "x<br>暂无数据")
+    # 208,526 / 357,000 = 58.41%, (0.584106 − 182/366) × 100 = +8.68 points
+    assert fig.layout.yaxis.ticktext == (f"{ESCAPED}<br>97.50% · -2.50", "地区生产总值<br>58.41% · +8.68", "x<br>暂无数据")
     assert F.bullet_chart(targets=_pace_rows().iloc[:0], meta=meta).layout.annotations  # "no data"
 
 
@@ -511,7 +512,7 @@ def test_actual_over_time_against_the_pace_line(meta):
     assert pace.y == (0.0, 357000.0)
     assert actual.name == "累计完成" and actual.y == (90000.0, 208526.0)
     assert actual.line.color == STATUS_COLOURS["ahead"]
-    assert list(actual.customdata[1]) == ["58.4%"]  # 208526 / 357000
+    assert list(actual.customdata[1]) == ["58.41%"]  # 208526 / 357000
     assert as_of.x == (dt.date(2012, 6, 30),) * 2 and as_of.name == "截至 2012-06-30"
     assert fig.layout.title.text == "地区生产总值（万元）"  # full-width brackets on a Chinese page
     # legend under the plot (never on the title on a phone); 万元 is an amount, not a count: no whole-number step

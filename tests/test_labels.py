@@ -10,9 +10,11 @@ from analytics.text.labels import (
     LANGUAGES,
     STATUS_COLOURS,
     fmt_int,
+    fmt_level_gap,
     fmt_number,
     fmt_percent,
     fmt_points,
+    indicator_status_label,
     label,
     status_colour,
     status_label,
@@ -139,9 +141,11 @@ def test_status_colours_carry_white_text_at_4_5_to_1():
 
 
 def test_fmt_percent():
-    assert fmt_percent(0.5841) == "58.4%"
-    assert fmt_percent(0.92857, digits=2) == "92.86%"
-    assert fmt_percent(1) == "100.0%"
+    # Two decimals everywhere people read (DOMAIN.md, "Precision people read").
+    assert fmt_percent(0.584106) == "58.41%"
+    assert fmt_percent(0.92857) == "92.86%"
+    assert fmt_percent(1) == "100.00%"
+    assert fmt_percent(0.5841, digits=1) == "58.4%"
     for missing in (math.nan, None, pd.NA, "x"):
         assert fmt_percent(missing) == "—"
 
@@ -155,9 +159,24 @@ def test_fmt_int_number_points():
     assert fmt_number(52.80) == "52.8"
     assert fmt_number(-0.001) == "0"
     assert fmt_number(math.nan) == "—"
-    assert fmt_points(8.6839) == "+8.7"
-    assert fmt_points(-1.24) == "-1.2"
+    assert fmt_points(8.6839) == "+8.68"
+    assert fmt_points(-1.2419) == "-1.24"
     assert fmt_points(None) == "—"
+
+
+def test_level_indicators_read_against_their_target():
+    assert indicator_status_label("below", "level", "zh") == "低于目标"
+    assert indicator_status_label("completed", "level", "zh") == "达标"
+    assert indicator_status_label("missed", "level", "zh") == "未达标"
+    assert indicator_status_label("missed", "level", "en") == "Missed"
+    assert indicator_status_label("completed", "linear", "zh") == "已完成"
+    assert indicator_status_label("missed", None, "zh") == "未完成"
+    # 90 of a 100 % target: 10 points below; 45 of 50 件: 5 件 below.
+    assert fmt_level_gap(-10.0, "%", "%", "zh") == "10.00个百分点"
+    assert fmt_level_gap(-10.0, "%", "%", "en", signed=True) == "-10.00 points"
+    assert fmt_level_gap(-5.0, "件", "件", "zh", signed=True) == "-5件"
+    assert fmt_level_gap(2.5, "件", "cases", "en", signed=True) == "+2.5 cases"
+    assert fmt_level_gap(None, "%", "%", "zh") == "—"
 
 
 def test_every_message_reads_in_both_languages_with_the_same_parameters():

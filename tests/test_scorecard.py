@@ -133,20 +133,20 @@ def test_index_rows_carry_figures_rounded_as_shown_and_each_indicators_light(sma
     assert data["kinds"][t2[4]] == "乡镇"
     # events 1, persons 3, coverage 0.0%, grassroots 0.0%, no questionnaire -> null
     assert t2[base:base + 5] == [1, 3, 0.0, 0.0, None]
-    # gdp: 120 / 300 = 40.0%, (0.4 - 182/366) x 100 = -9.7 points, behind; no share target
-    assert t2[base + 5:] == [[40.0, -9.7, behind], None]
-    assert rows["R"][base + 2] == 66.7 and rows["R"][base + 3] == 25.0 and rows["R"][base + 4] == 60.0
+    # gdp: 120 / 300 = 40.00%, (0.4 - 182/366) x 100 = -9.7268 -> -9.73 points, behind; no share target
+    assert t2[base + 5:] == [[40.0, -9.73, behind], None]
+    assert rows["R"][base + 2] == 66.67 and rows["R"][base + 3] == 25.0 and rows["R"][base + 4] == 60.0
     assert rows["T3"][base + 5] == [None, None, data["statuses"].index("no_data")]
     assert rows["V4"][8] == 1  # no activity
-    # The progress cell answers "on what, by how much": T2's one lagging indicator, gdp (生产总值), 9.7 points behind
+    # The progress cell answers "on what, by how much": T2's one lagging indicator, gdp (生产总值), 9.73 points behind
     # pace, and no other; R lags on gdp too (its own sum); T1 (ahead) and T3 (no data) lag on nothing.
-    assert t2[data["fields"].index("focus")] == ["生产总值", -9.7, 0]
+    assert t2[data["fields"].index("focus")] == ["生产总值", -9.73, 0]
     assert rows["T1"][data["fields"].index("focus")] is None and rows["T3"][data["fields"].index("focus")] is None
 
 
 def test_a_figure_is_added_in_one_place():
     extra = KpiColumn("survey_return_rate", "rate.return_rate", "percent")
-    assert extra.compact(0.8, "zh") == 80.0 and extra.text(0.8, "zh") == "80.0%"
+    assert extra.compact(0.8, "zh") == 80.0 and extra.text(0.8, "zh") == "80.00%"
     with pytest.raises(ValueError):
         KpiColumn("x", "col.x", "currency")
 
@@ -162,15 +162,15 @@ def test_the_root_says_which_indicators_lag_by_how_much_and_how_many_children_ar
     zh = _sentence(small, "R", "zh")
     assert sentence_text(zh) == (
         "截至2012年6月30日，2项指标中1项快于序时进度、1项落后序时进度。"
-        "落后或未完成：生产总值完成40.0%，落后序时进度9.7个百分点（时间进度49.7%）。"
+        "落后或未完成：生产总值完成40.00%，落后序时进度9.73个百分点（时间进度49.73%）。"
         "下级单位3个：1个落后或未完成，1个无活动。"
-        "4个基层单位中3个没有走访记录（基层覆盖率25.0%）。")
+        "4个基层单位中3个没有走访记录（基层覆盖率25.00%）。")
     assert [(s.indicator, s.status) for s in zh if s.indicator] == [("gdp", "behind")]
     assert sentence_text(_sentence(small, "R", "en")) == (
         "As of 30 June 2012, of 2 indicators, 1 is ahead of pace and 1 is behind pace. "
-        "Behind or missed: GDP at 40.0%, 9.7 points behind pace (49.7% of the period elapsed). "
+        "Behind or missed: GDP at 40.00%, 9.73 points behind pace (49.73% of the period elapsed). "
         "Of 3 units below, 1 is behind or missed and 1 has no activity. "
-        "3 of 4 grassroots units have no visit (grassroots coverage 25.0%).")
+        "3 of 4 grassroots units have no visit (grassroots coverage 25.00%).")
 
 
 def test_a_unit_without_activity_says_so_in_one_sentence(small):
@@ -185,9 +185,10 @@ def test_a_unit_without_activity_says_so_in_one_sentence(small):
 def test_a_missed_target_says_how_far_short(small):
     k = unit_kpis(small, "R", as_of=dt.date(2012, 12, 31))
     text = sentence_text(glance_sentence(unit_glance(small, k), small.meta, "zh"))
-    # at the end of the period gdp is still 180 / 450 = 40.0%: missed, 60.0 points short; share 90%: missed too
+    # at the end of the period gdp is still 180 / 450 = 40.00%: missed, 60.00 points short; share 90%: missed too
     assert "2项指标中2项未完成。落后或未完成：" in text
-    assert "生产总值期末完成40.0%，未完成目标，差60个百分点" in text and "达标比例期末完成90.0%，未完成目标，差10个百分点" in text
+    assert "生产总值期末完成40.00%，未完成目标，差60.00个百分点" in text
+    assert "达标比例期末完成90.00%，未完成目标，差10.00个百分点" in text
 
 
 def test_the_index_summary_counts_statuses_and_units(small):
@@ -195,7 +196,7 @@ def test_the_index_summary_counts_statuses_and_units(small):
     roots = [unit_glance(small, unit_kpis(small, "R", small.as_of()))]
     assert sentence_text(index_summary(roots, sc.units, small.meta, "zh")) == (
         "截至2012年6月30日，2项指标中1项快于序时进度、1项落后序时进度。"
-        "落后或未完成：生产总值完成40.0%，落后序时进度9.7个百分点（时间进度49.7%）。"
+        "落后或未完成：生产总值完成40.00%，落后序时进度9.73个百分点（时间进度49.73%）。"
         "全部单位8个：2个有指标落后或未完成，4个无活动。")
     assert sentence_text(index_summary(roots, sc.units, small.meta, "en")).endswith(
         "Of 8 units, 2 have an indicator behind or missed and 4 have no activity.")
@@ -216,9 +217,13 @@ def test_kpis_xlsx_has_one_row_per_unit_that_agrees_with_the_kpi_table(small):
     assert header[:8] == ["单位名称", "单位编码", "上级单位", "上级单位编码", "级别", "单位类型", "无活动", "进度状态"]
     assert header[8:13] == ["活动次数", "人次", "覆盖率", "基层覆盖率", "有效回收率"]
     figures = len(kpi_columns_of(small))  # no ratings, commitments or appraisal: none of their figures
-    assert header[8 + figures:8 + figures + len(PACE_FIELDS)] == [
-        "生产总值 · 目标值（万元）", "生产总值 · 实际完成（万元）", "生产总值 · 完成率", "生产总值 · 差距（百分点）",
-        "生产总值 · 状态"]
+    # The change since the previous period (2012-05-31) beside the figures: the unit's light, activity added,
+    # rank (no appraisal: by mean pace gap) before and now; then each indicator with its changes and light.
+    assert header[8 + figures:8 + figures + 6] == ["预警", "本期新增活动次数", "本期新增人次", "排名", "上期排名",
+                                                   "排名变化"]
+    assert header[8 + figures + 6:8 + figures + 6 + len(PACE_FIELDS) + 3] == [
+        "生产总值 · 目标值（万元）", "生产总值 · 实际完成（万元）", "生产总值 · 完成率", "生产总值 · 完成率变化（百分点）",
+        "生产总值 · 差距（百分点）", "生产总值 · 差距变化（百分点）", "生产总值 · 状态", "生产总值 · 预警"]
     rows = {r[1].value: {h: c for h, c in zip(header, r, strict=True)} for r in units.iter_rows(min_row=2)}
     assert list(rows) == ORDER
     table = kpi_table(small, small.as_of())
@@ -232,7 +237,7 @@ def test_kpis_xlsx_has_one_row_per_unit_that_agrees_with_the_kpi_table(small):
             if pd.isna(value):
                 assert row[column].value is None, (uid, column)
             else:
-                assert row[column].value == pytest.approx(value) and row[column].number_format == "0.0%", (uid, column)
+                assert row[column].value == pytest.approx(value) and row[column].number_format == "0.00%", (uid, column)
         for code, name in (("gdp", "生产总值"), ("share", "达标比例")):
             if (uid, "status", code) not in long:
                 assert row[f"{name} · 状态"].value is None
@@ -242,7 +247,7 @@ def test_kpis_xlsx_has_one_row_per_unit_that_agrees_with_the_kpi_table(small):
                 assert completion.value is None
             else:
                 assert completion.value == pytest.approx(long[(uid, "completion", code)])
-                assert completion.number_format == "0.0%"
+                assert completion.number_format == "0.00%"
                 assert row[f"{name} · 差距（百分点）"].value == pytest.approx(long[(uid, "pace_gap", code)])
             assert row[f"{name} · 目标值（万元）" if code == "gdp" else f"{name} · 目标值（%）"].value == \
                 long[(uid, "target", code)]
@@ -283,11 +288,11 @@ def test_kpis_csv_gives_each_units_name_and_stays_long(small, tmp_path: Path):
 def test_compact_values_match_the_page_formats():
     figure = KpiColumn("coverage", "col.coverage", "percent")
     for value in (0.0, 2 / 3, 0.58405, 1.0, 0.9995):
-        assert f"{figure.compact(value, 'en'):.1f}%" == fmt_percent(value)
+        assert f"{figure.compact(value, 'en'):.2f}%" == fmt_percent(value)
     points = KpiColumn("g", "col.pace_gap", "points")
-    for value in (-9.7268, 0.04, -0.04, 8.68, 0.0):
+    for value in (-9.7268, 0.004, -0.004, 8.68, 0.0):
         v = points.compact(value, "en")
-        assert ("+" if v > 0 or (v == 0 and str(v) == "0.0") else "-") + f"{abs(v):.1f}" == fmt_points(value)
+        assert ("+" if v > 0 or (v == 0 and str(v) == "0.0") else "-") + f"{abs(v):.2f}" == fmt_points(value)
 
 
 # -- the top of a unit page ---------------------------------------------------------------------------------------------
@@ -298,7 +303,7 @@ def test_children_lists_name_who_is_behind_on_what_and_who_is_idle(small):
     g = unit_glance(small, unit_kpis(small, "R", small.as_of()))
     behind, idle = children_lists(g, small.meta, "zh")
     assert behind.title == "glance.children_behind" and idle.title == "glance.children_idle"
-    assert [(n.unit_id, n.name, n.detail) for n in behind.items] == [("T2", "乙镇", "生产总值 40.0%（-9.7）")]
+    assert [(n.unit_id, n.name, n.detail) for n in behind.items] == [("T2", "乙镇", "生产总值 40.00%（-9.73）")]
     assert [n.unit_id for n in idle.items] == ["T3"] and idle.more == 0
 
 
@@ -340,7 +345,7 @@ def test_coverage_gaps_show_both_figures_and_the_uncovered_units(small):
 
     html = UnitReport.load(small.source, "R", language="en").visits().html()
     # children: T1 and T2 have activity, T3 none -> 2 of 3; leaves: V1 of V1..V4 -> 1 of 4
-    assert "66.7% (2 of 3)" in html and "25.0% (1 of 4)" in html
+    assert "66.67% (2 of 3)" in html and "25.00% (1 of 4)" in html
     assert "Grassroots units with no visit" in html
     for name in ("村二", "村三", "村四"):
         assert name in html

@@ -39,16 +39,16 @@ def ten_eight_six(make_campaign):
     ("zh", "有效回收率", "有效率", "回收率"), ("en", "Effective rate", "Validity", "Return rate")])
 def test_rates_of_ten_issued_eight_returned_six_valid_carry_their_names(ten_eight_six, language, effective, validity,
                                                                         returned):
-    # 有效回收率 = 6 ÷ 10 = 60.0%; 有效率 = 6 ÷ 8 = 75.0%; 回收率 = 8 ÷ 10 = 80.0%
+    # 有效回收率 = 6 ÷ 10 = 60.00%; 有效率 = 6 ÷ 8 = 75.00%; 回收率 = 8 ÷ 10 = 80.00%
     report = UnitReport.load(ten_eight_six, "R", language=language)
-    assert kpi_card_values(report.kpis)["effective_rate"] == "60.0%"
+    assert kpi_card_values(report.kpis)["effective_rate"] == "60.00%"
     cards = report.kpi_cards().html()
-    assert f'<div class="card-value">60.0%</div><div class="card-label">{effective}</div>' in cards
+    assert f'<div class="card-value">60.00%</div><div class="card-label">{effective}</div>' in cards
 
     funnel = charts.survey_funnel_chart(surveys=report.kpis.surveys, language=language)
     trace = funnel.data[0]
     assert list(trace.y) == [label(f"funnel.{k}", language) for k in ("issued", "returned", "valid")]
-    assert [c[1] for c in trace.customdata] == ["", f"{returned} 80.0%", f"{effective} 60.0%<br>{validity} 75.0%"]
+    assert [c[1] for c in trace.customdata] == ["", f"{returned} 80.00%", f"{effective} 60.00%<br>{validity} 75.00%"]
     if language == "zh":
         assert list(trace.y) == ["发放", "回收", "有效"]
 
@@ -63,7 +63,7 @@ def test_rates_of_ten_issued_eight_returned_six_valid_carry_their_names(ten_eigh
     children = report.children().html()
     for header in ("col.issued", "col.valid", "col.effective_rate"):
         assert f">{label(header, language)}</th>" in children
-    assert ">60.0%</td>" in children
+    assert ">60.00%</td>" in children
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
@@ -78,7 +78,7 @@ def test_the_explorers_panel_names_the_three_rates(ten_eight_six, language):
     start = cells.index(heads[0])
     assert cells[start:start + 6] == heads
     # 10 issued, 8 returned, 6 valid: 回收率 8/10, 有效率 6/8, 有效回收率 6/10
-    assert cells[start + 6:start + 12] == ["10", "8", "6", "80.0%", "75.0%", "60.0%"]
+    assert cells[start + 6:start + 12] == ["10", "8", "6", "80.00%", "75.00%", "60.00%"]
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])

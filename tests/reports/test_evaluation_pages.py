@@ -94,12 +94,12 @@ def test_appraisal_section_shows_score_grade_rank_and_a_breakdown_that_adds_up(
 
 def test_ratings_and_commitments_of_the_town_in_chinese(browser, shunhe_shared):
     with opened(browser, page_of(shunhe_shared, "SH")) as page:
-        # 1,020 ratings (3 questions, 340 each); mean 3.90; 717 of 1,020 scored 4 or 5 = 70.3%
-        assert cards(page, "ratings") == ["1,020", "3.90", "70.3%"]
+        # 1,020 ratings (3 questions, 340 each); mean 3.90; 717 of 1,020 scored 4 or 5 = 70.29%
+        assert cards(page, "ratings") == ["1,020", "3.90", "70.29%"]
         by_question = table(page, "ratings")
         assert [row[1] for row in by_question[1:]] == ["1,020", "340", "340", "340"]
-        # 84 due by June 30: 61 kept on time + 12 late + 9 overdue + 2 due today; 61 / 84 = 72.6%
-        assert cards(page, "commitments") == ["72.6%", "84", "61", "12", "9", "2"]
+        # 84 due by June 30: 61 kept on time + 12 late + 9 overdue + 2 due today; 61 / 84 = 72.62%
+        assert cards(page, "commitments") == ["72.62%", "84", "61", "12", "9", "2"]
         overdue = table(page, "commitments")
         assert overdue[0] == ["单位", "承诺事项", "承诺时限", "逾期天数"] and len(overdue) == 1 + 9
         assert overdue[1][2:] == ["2012-02-29", "122"]  # Feb 29 -> June 30: 122 days, most overdue first

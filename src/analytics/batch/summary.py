@@ -36,7 +36,7 @@ def build_downloads(campaign: Campaign, as_of: dt.date, options: BatchOptions) -
                           previous_as_of=comparison_date(campaign, as_of, options.compare_to))
     return {OutputLayout.KPIS_CSV: kpis_csv(campaign, kpis.table), OutputLayout.HISTORY: kpis,
             OutputLayout.KPIS_XLSX: kpis_xlsx(campaign, campaign_scorecard(campaign, as_of, options.tolerance),
-                                              options.language)}
+                                              options.language, kpis.table, options.tolerance)}
 
 
 class Downloads:

@@ -37,11 +37,12 @@ from analytics.measures.kpis import (
 from analytics.report import charts, evaluation_sections
 from analytics.report.evaluation_sections import Part, item_label
 from analytics.report.glance import children_lists, glance_sentence, order_targets, unit_glance
+from analytics.report.levels import elapsed_text, gap_text, status_cell
 from analytics.report.scorecard import scorecard_table, unit_scorecard
 from analytics.report.sections import kpi_card_values
 from analytics.report.templating import Cell, Column, Row, Table, macros
 from analytics.report.theme import panel_css
-from analytics.text.labels import DEFAULT_LANGUAGE, MISSING, fmt_int, fmt_percent, fmt_points, fmt_score, label
+from analytics.text.labels import DEFAULT_LANGUAGE, MISSING, fmt_int, fmt_percent, fmt_score, label
 
 UNIT_TABLES = ("visits", "surveys", "targets", "actuals")
 UNIT_FIGURES = ("persons", "events", "trend", "coverage", "funnel", "targets")
@@ -536,8 +537,8 @@ def unit_panel_html(index: CampaignIndex, q: Query, k: UnitKpis, language: str) 
                                           fmt_percent(s["return_rate"]), fmt_percent(s["validity"]),
                                           fmt_percent(s["effective_rate"])))])
     targets = Table(TARGET_COLUMNS, [
-        Row((meta.indicator_label(r.indicator, language), fmt_percent(r.completion), fmt_percent(r.elapsed),
-             fmt_points(r.pace_gap), Cell(status=r.status)))
+        Row((meta.indicator_label(r.indicator, language), fmt_percent(r.completion), elapsed_text(r, fmt_percent),
+             gap_text(r, meta, language), status_cell(r, language)))
         for r in k.targets.itertuples(index=False)
     ])
     return _panel(language).unit_panel(

@@ -31,12 +31,14 @@ from analytics.text.labels import (
     MISSING,
     as_number,
     fmt_int,
+    fmt_level_gap,
     fmt_number,
     fmt_percent,
     fmt_points,
     fmt_score,
     grade_key,
     grade_label,
+    indicator_status_label,
     label,
     status_colour,
     status_key,
@@ -302,7 +304,7 @@ def survey_funnel_chart(*, surveys: dict, language: str = DEFAULT_LANGUAGE) -> g
             y=stages,
             x=values,
             customdata=[[v / issued, r] for v, r in zip(values, rate_lines, strict=True)],
-            texttemplate="%{x:,} · %{customdata[0]:.1%}",
+            texttemplate="%{x:,} · %{customdata[0]:.2%}",
             textposition="inside",
             insidetextanchor="middle",
             marker={"color": list(DEFAULTS.colorway[:3])},
@@ -362,7 +364,7 @@ def survey_rates_by_child_chart(*, by_child: pd.DataFrame, language: str = DEFAU
                 name=plotly_text(rate_label),
                 marker_color=DEFAULTS.colorway[n],
                 customdata=customdata,
-                hovertemplate=_hover("%{customdata[0]}", f"{rate_label}: %{{x:.1%}}", counts_line),
+                hovertemplate=_hover("%{customdata[0]}", f"{rate_label}: %{{x:.2%}}", counts_line),
             )
         )
     fig.update_layout(barmode="group", legend=LEGEND_BELOW, margin={"b": _legend_below_margin(len(rate_keys))})
@@ -431,7 +433,7 @@ def target_pace_chart(
                 customdata=[customdata[i] for i in rows],
                 hovertemplate=_hover(
                     "%{customdata[0]}",
-                    *(() if no_data else (f"{label('col.completion', language)}: %{{x:.1f}}%",)),
+                    *(() if no_data else (f"{label('col.completion', language)}: %{{x:.2f}}%",)),
                     f"{actual_target}: %{{customdata[1]}} / %{{customdata[2]}} %{{customdata[3]}}",
                     f"{label('col.pace_gap', language)}: %{{customdata[4]}}",
                     f"{label('col.status', language)}: %{{customdata[5]}}",
@@ -451,7 +453,7 @@ def target_pace_chart(
                 "color": DEFAULTS.elapsed_colour,
             },
             customdata=[[n] for n in names],
-            hovertemplate=_hover("%{customdata[0]}", f"{label('axis.elapsed', language)}: %{{x:.1f}}%"),
+            hovertemplate=_hover("%{customdata[0]}", f"{label('axis.elapsed', language)}: %{{x:.2f}}%"),
         )
     )
     # Each value label starts right of both the bar's end and the elapsed tick (a few pixels clear of the tick's
@@ -460,7 +462,7 @@ def target_pace_chart(
     for n, c, e in zip(names, completion, elapsed, strict=True):
         fig.add_annotation(
             x=max(c or 0.0, e or 0.0), y=n, xref="x", yref="y", xanchor="left", xshift=6, showarrow=False,
-            text=plotly_text(status_label(None, language)) if c is None else f"{c:.1f}%",
+            text=plotly_text(status_label(None, language)) if c is None else f"{c:.2f}%",
             font={"color": DEFAULTS.text_colour},
         )
     top = max([100.0, *(v for v in completion + elapsed if v is not None)])
@@ -490,11 +492,19 @@ def bullet_chart(*, targets: pd.DataFrame, meta: CampaignMeta, language: str = D
     codes = [str(c) for c in t["indicator"]]
     names = [plotly_text(n) for n in _distinct([meta.indicator_label(c, language) for c in codes], codes)]
     completion = [_percent(x) for x in t["completion"]]
-    elapsed = [_percent(x) for x in t["elapsed"]]
+    # A level indicator is judged against its target alone: no elapsed tick, its gap to the target instead.
+    level = [p == "level" for p in (t["pacing"] if "pacing" in t.columns else [None] * len(t))]
+    elapsed = [None if lv else _percent(x) for x, lv in zip(t["elapsed"], level, strict=True)]
     gaps = [as_number(g) for g in (t["pace_gap"] if "pace_gap" in t.columns else [None] * len(t))]
     statuses = [status_key(s) for s in (t["status"] if "status" in t.columns else [None] * len(t))]
-    measures = [plotly_text(meta.measure_label(m, language))
-                for m in (t["measure"] if "measure" in t.columns else [""] * len(t))]
+    codes_of = list(t["measure"]) if "measure" in t.columns else [""] * len(t)
+    measures = [plotly_text(meta.measure_label(m, language)) for m in codes_of]
+    level_gaps = [fmt_level_gap(g, m, meta.measure_label(m, language), language, signed=True) if lv else None
+                  for g, m, lv in zip(t["level_gap"] if "level_gap" in t.columns else [None] * len(t), codes_of,
+                                      level, strict=True)]
+    words = [plotly_text(indicator_status_label(s, "level" if lv else None, language))
+             for s, lv in zip(statuses, level, strict=True)]
+    gap_texts = [plotly_text(lg) if lv else fmt_points(g) for g, lg, lv in zip(gaps, level_gaps, level, strict=True)]
     actual = t["actual"] if "actual" in t.columns else [None] * len(t)
     target = t["target"] if "target" in t.columns else [None] * len(t)
     top = max([100.0, *(v for v in completion + elapsed if v is not None)]) * 1.04
@@ -511,25 +521,27 @@ def bullet_chart(*, targets: pd.DataFrame, meta: CampaignMeta, language: str = D
         fig.add_trace(go.Bar(
             orientation="h", y=[names[i] for i in rows], x=[completion[i] for i in rows], width=0.26,
             name=plotly_text(status_label(status, language)), marker={"color": status_colour(status)},
-            customdata=[[names[i], fmt_number(actual[i]), fmt_number(target[i]), measures[i], fmt_points(gaps[i]),
-                         plotly_text(status_label(status, language))] for i in rows],
+            customdata=[[names[i], fmt_number(actual[i]), fmt_number(target[i]), measures[i], gap_texts[i],
+                         words[i], label("col.level_gap" if level[i] else "col.pace_gap", language)] for i in rows],
             hovertemplate=_hover(
-                "%{customdata[0]}", f"{label('col.completion', language)}: %{{x:.1f}}%",
+                "%{customdata[0]}", f"{label('col.completion', language)}: %{{x:.2f}}%",
                 f"{actual_target}: %{{customdata[1]}} / %{{customdata[2]}} %{{customdata[3]}}",
-                f"{label('col.pace_gap', language)}: %{{customdata[4]}}",
+                "%{customdata[6]}: %{customdata[4]}",
                 f"{label('col.status', language)}: %{{customdata[5]}}",
             ),
         ))
-    fig.add_trace(go.Scatter(
-        x=elapsed, y=names, mode="markers", name=plotly_text(label("legend.elapsed", language)),
-        marker={"symbol": "line-ns", "size": 24, "line": {"width": 3, "color": DEFAULTS.elapsed_colour},
-                "color": DEFAULTS.elapsed_colour},
-        customdata=[[n] for n in names],
-        hovertemplate=_hover("%{customdata[0]}", f"{label('axis.elapsed', language)}: %{{x:.1f}}%"),
-    ))
+    if any(e is not None for e in elapsed):  # only level indicators: no elapsed time to show
+        fig.add_trace(go.Scatter(
+            x=elapsed, y=names, mode="markers", name=plotly_text(label("legend.elapsed", language)),
+            marker={"symbol": "line-ns", "size": 24, "line": {"width": 3, "color": DEFAULTS.elapsed_colour},
+                    "color": DEFAULTS.elapsed_colour},
+            customdata=[[n] for n in names],
+            hovertemplate=_hover("%{customdata[0]}", f"{label('axis.elapsed', language)}: %{{x:.2f}}%"),
+        ))
     no_data = plotly_text(status_label(None, language))
-    ticks = [f"{n}<br>{no_data}" if c is None else f"{n}<br>{c:.1f}%" + ("" if g is None else f" · {fmt_points(g)}")
-             for n, c, g in zip(names, completion, gaps, strict=True)]
+    ticks = [f"{n}<br>{no_data}" if c is None else f"{n}<br>{c:.2f}%" + (
+        f" · {w} {lg}" if lv else "" if g is None else f" · {fmt_points(g)}")
+        for n, c, g, lv, lg, w in zip(names, completion, gaps, level, level_gaps, words, strict=True)]
     fig.update_layout(
         barmode="overlay",
         margin={"t": 40},
@@ -628,9 +640,9 @@ def tag_comparison_chart(*, comparison: pd.DataFrame, language: str = DEFAULT_LA
         if column in c.columns:
             panels.append((key, [_ratio(v, u) for v, u in zip(c[column], units, strict=True)], ",.1f"))
     if "effective_rate" in c.columns:
-        panels.append(("rate.effective_rate", [as_number(v) for v in c["effective_rate"]], ".1%"))
+        panels.append(("rate.effective_rate", [as_number(v) for v in c["effective_rate"]], ".2%"))
     elif {"issued", "valid"} <= set(c.columns):
-        panels.append(("rate.effective_rate", [_ratio(v, i) for v, i in zip(c["valid"], c["issued"], strict=True)], ".1%"))
+        panels.append(("rate.effective_rate", [_ratio(v, i) for v, i in zip(c["valid"], c["issued"], strict=True)], ".2%"))
     panels = [p for p in panels if any(v is not None for v in p[1])]  # e.g. no questionnaires in tagged units
     if not panels:
         return empty_chart(language=language, title=title)
@@ -733,7 +745,7 @@ def rating_distribution_chart(*, ratings: pd.DataFrame, language: str = DEFAULT_
                 customdata=[[name, fmt_int(v), fmt_int(c)] for name, v, c in zip(names, n, counts, strict=True)],
                 hovertemplate=_hover(
                     "%{customdata[0]}",
-                    f"{score} {score_label}: %{{customdata[1]}} / %{{customdata[2]}} (%{{x:.1%}})",
+                    f"{score} {score_label}: %{{customdata[1]}} / %{{customdata[2]}} (%{{x:.2%}})",
                 ),
             )
         )
@@ -769,14 +781,14 @@ def ratings_by_child_chart(*, by_child: pd.DataFrame, language: str = DEFAULT_LA
             y=names,
             x=satisfaction,
             marker_color=DEFAULTS.rating_colours["5"],
-            texttemplate="%{x:.1%}",
+            texttemplate="%{x:.2%}",
             textposition="outside",
             cliponaxis=False,
             name=plotly_text(label("kpi.satisfaction", language)),
             customdata=[[n, m, c] for n, m, c in zip(names, means, counts, strict=True)],
             hovertemplate=_hover(
                 "%{customdata[0]}",
-                f"{label('kpi.satisfaction', language)}: %{{x:.1%}}",
+                f"{label('kpi.satisfaction', language)}: %{{x:.2%}}",
                 f"{mean_label}: %{{customdata[1]}}",
                 f"{label('col.rating_count', language)}: %{{customdata[2]}}",
             ),
@@ -971,7 +983,7 @@ def compare_units_chart(
     shown = dict(zip(units, _distinct([names[u] for u in units], units), strict=True))
     values = {(u, k): as_number(v) for u, k, v in zip(f["_unit"], f["_key"], f["value"], strict=True)}
     fig = _figure(metric_label)
-    value_format = ".1%" if percent else ",.2~f"
+    value_format = ".2%" if percent else ",.2~f"
     categories = [plotly_text(k) for k in keys]
     for u in units:
         name = plotly_text(shown[u])
@@ -1090,7 +1102,7 @@ def _ranked_bars(
             hovertemplate=_hover(
                 "%{customdata[0]}",
                 f"{axis_label}: %{{x:,}}",
-                f"{label('axis.share', language)}: %{{customdata[1]:.1%}}",
+                f"{label('axis.share', language)}: %{{customdata[1]:.2%}}",
             ),
         )
     )

@@ -21,27 +21,40 @@ from dataclasses import dataclass
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from analytics.data.campaign import Campaign
+from analytics.measures.change import compared_kpis
 from analytics.measures.evaluation import shown_points
-from analytics.measures.kpis import campaign_appraisal, overdue_commitments
+from analytics.measures.kpis import cached_kpi_table, campaign_appraisal, overdue_commitments
 from analytics.report.evaluation_sections import PERCENT_METRICS, item_label, item_value_text
 from analytics.report.scorecard import PACE_FIELDS, Scorecard, figure_text, kpi_columns_of, unit_kind_label
 from analytics.spreadsheet import csv_text, put_text
-from analytics.text.labels import as_number, fmt_date, fmt_number, label, status_label
+from analytics.text.labels import (
+    as_number,
+    fmt_date,
+    fmt_number,
+    indicator_status_label,
+    label,
+    status_label,
+)
 from analytics.text.language import rules_of
 
 # Excel number formats by figure format (scorecard.FORMATS and PACE_FIELDS' formats).
 NUMBER_FORMATS = {
     "int": "#,##0",
-    "percent": "0.0%",
+    "percent": "0.00%",
     "points": "+0.00;-0.00;0.00",
     "number": "#,##0.00",
     "score": "0.00",
 }
+# One date style per language, as labels.fmt_date writes it: 2012年6月30日, 30 June 2012.
+DATE_FORMATS = {"zh": 'yyyy"年"m"月"d"日"', "en": "d mmmm yyyy"}
 TEXT_FORMATS = ("text", "grade")  # figures written as text cells (a grade by its name)
+RANK_CHANGE_FORMAT = '"▲"0;"▼"0;"="'  # places moved up (previous rank − rank): ▲2, ▼1, =
+# Lights as cells: the word says it on paper without colour; the fill (Excel's own red and yellow) on screen.
+LIGHT_FILLS = {"red": PatternFill("solid", fgColor="FFC7CE"), "yellow": PatternFill("solid", fgColor="FFEB9C")}
 
 
 @dataclass(frozen=True)
@@ -153,32 +166,144 @@ def _sheet(wb: Workbook, title: str, headers: list[str], widths: list[int], rows
     ws.auto_filter.ref = f"A1:{get_column_letter(max(1, len(headers)))}{count + 1}"
 
 
-def _running(campaign: Campaign, sc: Scorecard, language: str) -> str:
-    """The printed pages' running header: the campaign's name and the as_of date."""
-    return f"{campaign.meta.title(language)} · {label('sheet.as_of', language)} {fmt_date(sc.as_of, language)}"
+def _running(campaign: Campaign, sc: Scorecard, language: str, published: _Published | None = None) -> str:
+    """The printed pages' running header: the campaign's name, the as_of date and the date compared with."""
+    text = f"{campaign.meta.title(language)} · {label('sheet.as_of', language)} {fmt_date(sc.as_of, language)}"
+    previous = None
+    if published is not None and published.has("previous_as_of"):
+        rows = published.table.loc[published.table["metric"] == "previous_as_of", "value"]
+        previous = pd.Timestamp(rows.iloc[0]).date() if len(rows) else None
+    if previous is not None:
+        text += f" · {label('sheet.compared_with', language)} {fmt_date(previous, language)}"
+    return text
 
 
-def kpis_xlsx(campaign: Campaign, sc: Scorecard, language: str) -> bytes:
-    """The workbook's bytes: units with their figures and each indicator's pace; the uncovered grassroots units."""
+class _Published:
+    """The published KPI table (long form) looked up by (unit, metric, key)."""
+
+    def __init__(self, table: pd.DataFrame):
+        self.table = table
+        self.value = {(u, m, k): v for u, m, k, v in zip(table["unit_id"], table["metric"],
+                                                          table["key"].fillna(""), table["value"], strict=True)}
+
+    def get(self, unit_id: str, metric: str, key: str = "") -> object:
+        return self.value.get((unit_id, metric, key))
+
+    def has(self, metric: str) -> bool:
+        return bool((self.table["metric"] == metric).any())
+
+
+@dataclass(frozen=True)
+class _UnitChange:
+    """A per-unit comparison column of the units sheet: header label key, value from the published table."""
+
+    label: str
+    value: Callable[[_Published, str], object]
+    number_format: str | None = None
+
+
+def _rank_change(now: object, before: object) -> float | None:
+    a, b = as_number(now), as_number(before)
+    return None if a is None or b is None else b - a
+
+
+def _unit_changes(kpis: _Published, appraised: bool) -> list[_UnitChange]:
+    """The unit's light, activity added in the period, and rank before → now, when the table has them."""
+    rank, previous = ("rank", "rank_previous") if appraised else ("progress_rank", "progress_rank_previous")
+    out = [_UnitChange("col.light", lambda p, u: p.get(u, "light"))] if kpis.has("light") else []
+    if kpis.has("previous_as_of"):
+        out += [_UnitChange("col.events_added", lambda p, u: p.get(u, "events_added"), "#,##0"),
+                _UnitChange("col.persons_added", lambda p, u: p.get(u, "persons_added"), "#,##0")]
+    if kpis.has(rank):
+        out.append(_UnitChange("col.rank_now", lambda p, u: p.get(u, rank), "0"))
+    if kpis.has(previous):
+        out += [_UnitChange("col.rank_previous", lambda p, u: p.get(u, previous), "0"),
+                _UnitChange("col.rank_change", lambda p, u: _rank_change(p.get(u, rank), p.get(u, previous)),
+                            RANK_CHANGE_FORMAT)]
+    return out
+
+
+def _light_cell(ws, light: object, language: str) -> WriteOnlyCell:
+    """A light as its word (红灯 / 黄灯 / —) in a cell filled with its colour: the word still reads on paper."""
+    key = light if light in ("red", "yellow", "none") else None
+    cell = _text_cell(ws, label(f"sheet.light.{key}", language)) if key else _cell(ws, None)
+    if key in LIGHT_FILLS:
+        cell.fill = LIGHT_FILLS[key]
+    return cell
+
+
+def _indicator_columns(code: str, name: str, measure: str, level: bool, compared: bool, lights: bool,
+                       language: str) -> list[tuple[str, str, int]]:
+    """One indicator's columns (key, header, width): target, actual, completion and its change, the gap (pace gap
+    in points and its change, or a level indicator's gap to its target in its measure) and the status and light."""
+    unit = ""
+    if measure:
+        unit = rules_of(language).bracketed(measure)
+    out = []
+    for f in PACE_FIELDS:
+        if f.key == "pace_gap" and level:
+            gap_unit = label("sheet.points", language) if measure == "%" else measure
+            gap = rules_of(language).bracketed(gap_unit)
+            out.append(("level_gap", f"{name} · {label('col.level_gap', language)}{gap if gap_unit else ''}", 12))
+            continue
+        out.append((f.key, f"{name} · {label(f.label, language)}{unit if f.key in ('target', 'actual') else ''}",
+                    14 if f.format == "status" else 12))
+        if compared and f.key in ("completion", "pace_gap"):
+            out.append((f"{f.key}_change", f"{name} · {label(f'col.{f.key}_change', language)}", 12))
+    if lights:
+        out.append(("light", f"{name} · {label('col.light', language)}", 8))
+    return out
+
+
+def kpis_xlsx(campaign: Campaign, sc: Scorecard, language: str, kpis: pd.DataFrame | None = None,
+              tolerance: float = 1.0) -> bytes:
+    """The workbook's bytes: units with their figures, the change since the previous period and each indicator's
+    pace and light; the uncovered grassroots units; the appraisal and overdue commitments when the campaign has
+    them; the restated and revised figures when `kpis` (the published KPI table, kpis.csv's rows) has any.
+    Without `kpis`, the comparison rows are recomputed (compared_kpis at sc.as_of, no snapshots); `tolerance` is
+    the run's (the statuses of restated figures are recomputed with it)."""
     meta = campaign.meta
+    published = _Published(compared_kpis(campaign, sc.as_of, tolerance=tolerance) if kpis is None else kpis)
     wb = Workbook(write_only=True)
-    measures = {}
+    measures, pacing = {}, {}
     if len(sc.pace):
         measures = {i: meta.measure_label(m, language)
                     for i, m in zip(sc.pace["indicator"], sc.pace["measure"], strict=True) if isinstance(m, str)}
+        if "pacing" in sc.pace:
+            pacing = dict(zip(sc.pace["indicator"], sc.pace["pacing"], strict=True))
     shown = kpi_columns_of(campaign)
-    headers = [label(c.label, language) for c in UNIT_COLUMNS] + [label(f.label, language) for f in shown]
-    widths = [c.width for c in UNIT_COLUMNS] + [11] * len(shown)
-    rules = rules_of(language)
+    changes = _unit_changes(published, meta.appraisal is not None)
+    compared, lights = published.has("previous_as_of"), published.has("light")
+    headers = ([label(c.label, language) for c in UNIT_COLUMNS] + [label(f.label, language) for f in shown]
+               + [label(c.label, language) for c in changes])
+    widths = [c.width for c in UNIT_COLUMNS] + [11] * len(shown) + [9] * len(changes)
+    columns = {code: _indicator_columns(code, meta.indicator_label(code, language), measures.get(code, ""),
+                                        pacing.get(code) == "level", compared, lights, language)
+               for code in sc.indicators}
     for code in sc.indicators:
-        name = meta.indicator_label(code, language)
-        for f in PACE_FIELDS:
-            unit = rules.bracketed(measures[code]) if f.key in ("target", "actual") and measures.get(code) else ""
-            headers.append(f"{name} · {label(f.label, language)}{unit}")
-            widths.append(14 if f.format == "status" else 12)
+        headers += [h for _, h, _ in columns[code]]
+        widths += [w for _, _, w in columns[code]]
     figures = [(f, sc.units[f.key].tolist() if f.key in sc.units else [None] * len(sc.units)) for f in shown]
     sheet = Sheet(campaign, sc, language)
     records = sc.units.to_dict("index")
+
+    def indicator_cells(ws, uid: str, code: str, t: dict | None) -> list:
+        out = []
+        for key, _, _ in columns[code]:
+            if t is None:
+                out.append(_cell(ws, None))
+            elif key == "status":
+                out.append(_cell(ws, indicator_status_label(t["status"], t.get("pacing"), language)))
+            elif key == "light":
+                out.append(_light_cell(ws, published.get(uid, "light", code), language))
+            elif key.endswith("_change"):
+                out.append(_cell(ws, published.get(uid, key, code), NUMBER_FORMATS["points"]))
+            elif key == "level_gap":
+                out.append(_cell(ws, t.get("level_gap"), NUMBER_FORMATS["points"]))
+            else:
+                fmt = next(f.format for f in PACE_FIELDS if f.key == key)
+                out.append(_cell(ws, t[key], _pace_format(fmt, t[key])))
+        return out
 
     def unit_rows(ws):
         for i, uid in enumerate(sc.units.index):
@@ -191,37 +316,86 @@ def kpis_xlsx(campaign: Campaign, sc: Scorecard, language: str) -> bytes:
                     row.append(_cell(ws, None if text == "—" else text))
                 else:
                     row.append(_cell(ws, value, NUMBER_FORMATS[f.format]))
+            for c in changes:
+                value = c.value(published, uid)
+                row.append(_light_cell(ws, value, language) if c.label == "col.light"
+                           else _cell(ws, value, c.number_format))
             mine = sc.pace_of(uid)
             for code in sc.indicators:
-                t = mine.get(code)
-                for f in PACE_FIELDS:
-                    if t is None:
-                        row.append(_cell(ws, None))
-                    elif f.format == "status":
-                        row.append(_cell(ws, status_label(t["status"], language)))
-                    else:
-                        row.append(_cell(ws, t[f.key], _pace_format(f.format, t[f.key])))
+                row += indicator_cells(ws, uid, code, mine.get(code))
             yield row
 
     numeric = ([c.number_format is not None for c in UNIT_COLUMNS] + [f.format not in TEXT_FORMATS for f in shown]
-               + [f.format != "status" for _ in sc.indicators for f in PACE_FIELDS])
-    _sheet(wb, label("sheet.units", language), headers, widths, unit_rows, running=_running(campaign, sc, language),
-           numeric=numeric)
+               + [c.number_format is not None for c in changes]
+               + [key not in ("status", "light") for code in sc.indicators for key, _, _ in columns[code]])
+    running = _running(campaign, sc, language, published)
+    _sheet(wb, label("sheet.units", language), headers, widths, unit_rows, running=running, numeric=numeric)
 
     def uncovered_rows(ws):
         for uid in sc.uncovered:
             yield [_cell(ws, c.value(sheet, uid, records[uid]), c.number_format) for c in UNCOVERED_COLUMNS]
 
     _sheet(wb, label("sheet.uncovered", language), [label(c.label, language) for c in UNCOVERED_COLUMNS],
-           [c.width for c in UNCOVERED_COLUMNS], uncovered_rows, running=_running(campaign, sc, language),
+           [c.width for c in UNCOVERED_COLUMNS], uncovered_rows, running=running,
            numeric=[c.number_format is not None for c in UNCOVERED_COLUMNS])
     if campaign.meta.appraisal is not None:
         _appraisal_sheet(wb, campaign, sc, language)
     if "commitments" in campaign.present:
         _overdue_sheet(wb, campaign, sc, language)
+    if published.has("restated") or published.has("revised"):
+        _restated_sheet(wb, campaign, published, language, running, tolerance)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _figure_name(campaign: Campaign, figure: str, language: str) -> str:
+    """A restated figure in words: 'metric:key' -> '地区生产总值 · 完成率', 'GDP · Completion'; 'events' -> '活动次数'."""
+    metric, _, key = figure.partition(":")
+    text = label(f"metric.{metric}", language)
+    if text == f"metric.{metric}":
+        text = label(f"col.{metric}", language)
+    if text == f"col.{metric}":
+        text = metric
+    if not key:
+        return text
+    subject = campaign.meta.indicator_label(key, language) if key in set(campaign.targets["indicator"]) else key
+    return f"{subject} · {text}"
+
+
+def _restated_sheet(wb: Workbook, campaign: Campaign, published: _Published, language: str, running: str,
+                    tolerance: float) -> None:
+    """数据修订: every figure that differs from what was published (unit, figure, kind, published, now). `restated`:
+    the figure recomputed now for the previous as_of; `revised`: this as_of's figure, first published otherwise."""
+    t = published.table
+    previous = t.loc[t["metric"] == "previous_as_of", "value"]
+    before = _Published(cached_kpi_table(campaign, pd.Timestamp(previous.iloc[0]).date(), tolerance)
+                        if len(previous) else t.iloc[:0])
+    rows_of = t[t["metric"].isin(("restated", "revised"))]
+    names = campaign.hierarchy.name
+    headers = [label(k, language) for k in ("col.name", "col.unit_id", "col.figure", "col.revision", "col.published",
+                                            "col.now")]
+
+    def value_cell(ws, metric: str, value: object) -> WriteOnlyCell:
+        if metric in ("completion", "coverage", "grassroots_coverage") or metric.endswith(("_rate", "_share")) \
+                or metric in ("survey_validity", "satisfaction", "commitment_fulfilment"):
+            return _cell(ws, value, NUMBER_FORMATS["percent"])
+        if metric.endswith("gap"):
+            return _cell(ws, value, NUMBER_FORMATS["points"])
+        return _cell(ws, value, "#,##0.00" if as_number(value) is not None and not float(value).is_integer()
+                     else "#,##0")
+
+    def rows(ws):
+        for uid, kind, figure, value in zip(rows_of["unit_id"], rows_of["metric"], rows_of["key"], rows_of["value"],
+                                            strict=True):
+            metric, _, key = str(figure).partition(":")
+            now = (before if kind == "restated" else published).get(uid, metric, key)
+            yield [_cell(ws, names.get(uid, "")), _cell(ws, uid), _cell(ws, _figure_name(campaign, str(figure), language)),
+                   _cell(ws, label(f"sheet.kind.{kind}", language)), value_cell(ws, metric, value),
+                   value_cell(ws, metric, now)]
+
+    _sheet(wb, label("sheet.restated", language), headers, [24, 14, 28, 14, 14, 14], rows, running=running,
+           numeric=[False, False, False, False, True, True])
 
 
 def _appraisal_sheet(wb: Workbook, campaign: Campaign, sc: Scorecard, language: str) -> None:
@@ -270,11 +444,11 @@ def _overdue_sheet(wb: Workbook, campaign: Campaign, sc: Scorecard, language: st
     def rows(ws):
         for c in overdue.itertuples(index=False):
             due = WriteOnlyCell(ws, value=pd.Timestamp(c.due).date())
-            due.number_format = "yyyy-mm-dd"
+            due.number_format = DATE_FORMATS.get(language, DATE_FORMATS["en"])
             yield [_cell(ws, c.name), _cell(ws, c.unit_id), _cell(ws, c.commitment_id), _cell(ws, c.text), due,
                    _cell(ws, int(c.days_overdue), "0")]
 
-    _sheet(wb, label("sheet.overdue", language), headers, [24, 14, 14, 40, 12, 10], rows,
+    _sheet(wb, label("sheet.overdue", language), headers, [24, 14, 14, 40, 16, 10], rows,
            running=_running(campaign, sc, language), numeric=[False, False, False, False, True, True])
 
 

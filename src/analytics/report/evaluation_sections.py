@@ -26,7 +26,7 @@ from analytics.report import charts
 from analytics.report.bounds import CHILDREN_SHOWN, bounded_note, ranked, top_and_bottom
 from analytics.report.layout import OutputLayout, page_href, page_to_download
 from analytics.report.templating import Cell, Column, Link, Row, Table, macros
-from analytics.text.labels import MISSING, as_number, fmt_int, fmt_number, fmt_percent, fmt_score, label, message
+from analytics.text.labels import MISSING, as_number, fmt_date, fmt_int, fmt_number, fmt_percent, fmt_score, label, message
 from analytics.text.language import rules_of
 
 Part = str | tuple[str, go.Figure]
@@ -148,7 +148,7 @@ def commitments_parts(*, figures_: dict[str, float] | None, overdue: pd.DataFram
     parts.append(ui.paragraph(message(
         "report.fulfilment_rule", language, kept=fmt_int(f["kept"]), due=fmt_int(f["due"]), late=fmt_int(f["late"]),
         overdue=fmt_int(f["overdue"]), due_today=fmt_int(f["due_today"]), fulfilment=fmt_percent(f["fulfilment"]),
-        not_due=fmt_int(f["not_due"]), as_of=as_of.isoformat()), "note"))
+        not_due=fmt_int(f["not_due"]), as_of=fmt_date(as_of, language)), "note"))
     if children is not None and not children.empty:
         due = children["due"] > 0
         if due.any():

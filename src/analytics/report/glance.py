@@ -24,9 +24,10 @@ from analytics.measures.evaluation import UnitAppraisal
 from analytics.measures.kpis import UnitKpis
 from analytics.measures.metrics import LAGGING_STATUSES, SEVERITY, STATUSES, among
 from analytics.measures.vocabulary import Status
+from analytics.report.levels import is_level, status_text
 from analytics.text.labels import (
     fmt_date,
-    fmt_number,
+    fmt_level_gap,
     fmt_percent,
     fmt_points,
     fmt_score,
@@ -171,7 +172,7 @@ def children_lists(g: Glance, meta: CampaignMeta, language: str, limit: int = MA
         for t in order_targets(lagging).itertuples(index=False):
             by_child.setdefault(t.unit_id, []).append(
                 f"{meta.indicator_label(t.indicator, language)} {fmt_percent(t.completion)}"
-                + rules_of(language).bracketed(fmt_points(t.pace_gap)))
+                + rules_of(language).bracketed(gap_detail(t, meta, language)))
         separator = message("glance.item_separator", language)
         out.append(_bounded("glance.children_behind", behind, g.names, limit,
                             lambda u: separator.join(by_child.get(u, []))))
@@ -215,14 +216,37 @@ def _listed(parts: Sequence[str], language: str, kind: str = "list") -> str:
 
 
 def _points(value: float) -> str:
-    return fmt_number(abs(value), 1)
+    """Points without their sign, two decimals: 1.2419 -> '1.24'."""
+    return f"{abs(value):.2f}"
 
 
-def status_parts(statuses: Sequence[str], language: str) -> str:
-    """'4 are ahead of pace, 1 is on pace and 1 is behind pace' / '4项快于序时进度、1项符合序时进度、1项落后序时进度'."""
-    counts = pd.Series(list(statuses), dtype=object).value_counts()
-    parts = [_counted(f"glance.status.{s}", int(counts[s]), language) for s in STATUSES if s in counts]
+def status_parts(statuses: Sequence[str], language: str, pacing: Sequence[object] | None = None) -> str:
+    """'4 are ahead of pace, 1 is on pace and 1 is behind pace' / '4项快于序时进度、1项符合序时进度、1项落后序时进度';
+    level indicators (pacing level) that are completed or missed are counted as 达标 / 未达标."""
+    keys = [f"level_{s}" if p == "level" and s in (Status.COMPLETED, Status.MISSED) else s
+            for s, p in zip(statuses, pacing if pacing is not None else [None] * len(statuses), strict=True)]
+    counts = pd.Series(keys, dtype=object).value_counts()
+    order = [k for s in STATUSES for k in (s, f"level_{s}")]
+    parts = [_counted(f"glance.status.{s}", int(counts[s]), language) for s in order if s in counts]
     return _listed(parts, language)
+
+
+def level_gap_text(gap: object, measure: object, meta: CampaignMeta, language: str) -> str:
+    """A level indicator's distance to its target, unsigned, in its measure: '10.00个百分点' / '10.00 points' for a
+    %, else '5件' / '5 cases'; '—' without one."""
+    text = meta.measure_label(measure, language) if isinstance(measure, str) else ""
+    return fmt_level_gap(gap, measure, text, language)
+
+
+def gap_detail(t, meta: CampaignMeta, language: str) -> str:
+    """An indicator's gap as a list shows it: the pace gap in points (+8.68), or for a level indicator its
+    standing and distance to the target ('低于目标10.00个百分点' / 'below target, 10.00 points')."""
+    if is_level(t):
+        words = status_text(t, language)
+        gap = level_gap_text(t.level_gap, t.measure, meta, language)
+        rules = rules_of(language)
+        return f"{rules.in_sentence(words)}{rules.comma if rules.capitalises else ''}{gap}"
+    return fmt_points(t.pace_gap)
 
 
 def indicators_clause(g: Glance, meta: CampaignMeta, language: str) -> list[Segment]:
@@ -230,17 +254,24 @@ def indicators_clause(g: Glance, meta: CampaignMeta, language: str) -> list[Segm
     if g.targets.empty:
         return []
     total = len(g.targets)
+    pacing = list(g.targets["pacing"]) if "pacing" in g.targets else None
     out = [Segment(_m("glance.indicators", language, total=total, s="" if total == 1 else "s",
-                      parts=status_parts(list(g.targets["status"]), language)))]
+                      parts=status_parts(list(g.targets["status"]), language, pacing)))]
     lagging = g.lagging
     if lagging.empty:
         return out
-    out.append(Segment(rules_of(language).sentence_space + _m("glance.lagging_intro", language)))
+    below = "pacing" in lagging and bool((lagging["status"] == Status.BELOW).any())
+    out.append(Segment(rules_of(language).sentence_space + _m("glance.lagging_intro_level" if below
+                                                               else "glance.lagging_intro", language)))
     for i, t in enumerate(lagging.itertuples(index=False)):
         if i:
             out.append(Segment(_m("glance.item_separator", language)))
         out.append(Segment(meta.indicator_label(t.indicator, language), indicator=t.indicator, status=t.status))
-        if t.status == Status.MISSED:
+        if getattr(t, "pacing", None) == "level":
+            code = "glance.level_missed_item" if t.status == Status.MISSED else "glance.below_item"
+            out.append(Segment(_m(code, language, completion=fmt_percent(t.completion),
+                                  gap=level_gap_text(t.level_gap, t.measure, meta, language))))
+        elif t.status == Status.MISSED:
             out.append(Segment(_m("glance.missed_item", language, completion=fmt_percent(t.completion),
                                   short=_points((1.0 - t.completion) * 100.0))))
         else:

@@ -21,7 +21,7 @@ from analytics.report.layout import OutputLayout
 from analytics.report.scorecard import campaign_scorecard, index_payload
 from analytics.report.templating import Fact, Link, environment, footer_facts, render, script_tag
 from analytics.report.theme import report_css
-from analytics.text.labels import fmt_time
+from analytics.text.labels import fmt_date, fmt_time
 from analytics.version import __version__
 
 # Above this many units the tree opens collapsed to two levels (the reader expands; search finds the rest).
@@ -60,8 +60,8 @@ def index_html(campaign: Campaign, results: dict, as_of: dt.date, language: str,
     `index_summary_of` of the same arguments, when built ahead."""
     meta = campaign.meta
     facts = [
-        Fact("period", f"{meta.start.isoformat()} – {meta.end.isoformat()}"),
-        Fact("as_of", as_of.isoformat()),
+        Fact("period", f"{fmt_date(meta.start, language)} – {fmt_date(meta.end, language)}"),
+        Fact("as_of", fmt_date(as_of, language)),
         Fact("generated_at", fmt_time(dt.datetime.now(dt.UTC), meta.timezone, language)),
     ]
     sc = campaign_scorecard(campaign, as_of, tolerance)

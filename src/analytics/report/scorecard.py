@@ -26,6 +26,7 @@ from analytics.measures.kpis import UnitKpis, cached_kpi_wide, campaign_pace
 from analytics.measures.metrics import until
 from analytics.measures.vocabulary import LAGGING_STATUSES, SEVERITY, STATUSES, Status
 from analytics.report.layout import PageState
+from analytics.report.levels import gap_text, is_level, status_text
 from analytics.report.templating import Cell, Column, Row, Table
 from analytics.text.labels import (
     MESSAGES,
@@ -39,6 +40,7 @@ from analytics.text.labels import (
     fmt_score,
     grade_key,
     grade_label,
+    indicator_status_label,
     label,
     status_label,
 )
@@ -167,7 +169,7 @@ def figure_text(value: object, fmt: str, language: str, vocabulary: str | None =
 
 
 def compact_value(value: object, fmt: str, language: str, vocabulary: str | None = None) -> object:
-    """A figure for the index's JSON, rounded exactly as figure_text shows it (percent as points: 58.4); a grade
+    """A figure for the index's JSON, rounded exactly as figure_text shows it (percent as points: 58.41); a grade
     as its place in GRADE_ORDER (fail 0 … excellent 3)."""
     if fmt == "text":
         text = figure_text(value, fmt, language, vocabulary)
@@ -181,10 +183,8 @@ def compact_value(value: object, fmt: str, language: str, vocabulary: str | None
     if fmt == "int":
         return int(float(f"{number:.0f}"))
     if fmt == "percent":
-        return float(f"{number * 100:.1f}")
-    if fmt == "points":
-        return float(f"{number:.1f}")
-    return float(f"{number:.2f}")
+        return float(f"{number * 100:.2f}")
+    return float(f"{number:.2f}")  # points, numbers and scores: two decimals
 
 
 @dataclass
@@ -317,8 +317,9 @@ def scorecard_table(sc: Scorecard, campaign: Campaign, language: str, hrefs: dic
         for code in sc.indicators:
             t = mine.get(code)
             cells.append("" if t is None else Cell(fmt_percent(t["completion"]), light=t["status"],
-                                                   sub=fmt_points(t["pace_gap"]),
-                                                   title=status_label(t["status"], language)))
+                                                   sub=(f"{status_text(t, language)} {gap_text(t, meta, language)}"
+                                                        if is_level(t) else fmt_points(t["pace_gap"])),
+                                                   title=status_text(t, language)))
         rows.append(Row(cells, css_class="lagging" if r["targets_lagging"] else ""))
     return Table(columns, rows, css_class="scorecard-static")
 
@@ -334,21 +335,34 @@ ROW_FIELDS = ("id", "name", "parent", "depth", "kind", "href", "page", "error", 
 def index_columns(sc: Scorecard, campaign: Campaign, language: str) -> list[dict]:
     """The index's value columns: the key figures shown on the index, then one per indicator."""
     meta = campaign.meta
-    measures = {}
+    measures, levels = {}, set()
     if len(sc.pace):
         measures = dict(zip(sc.pace["indicator"], sc.pace["measure"], strict=True))
+        if "pacing" in sc.pace:
+            levels = set(sc.pace.loc[sc.pace["pacing"] == "level", "indicator"])
     columns = [{"key": f.key, "label": label(f.label, language), "format": f.format}
                for f in kpi_columns_of(campaign, index=True)]
     for code in sc.indicators:
         measure = measures.get(code)
-        columns.append({"key": f"pace:{code}", "label": meta.indicator_label(code, language), "format": "pace",
-                        "measure": meta.measure_label(measure, language)})
+        column = {"key": f"pace:{code}", "label": meta.indicator_label(code, language), "format": "pace",
+                  "measure": meta.measure_label(measure, language)}
+        if code in levels:  # a level indicator's gap is in its measure: points for a %
+            column["gapUnit"] = _gap_unit(measure, meta, language)
+        columns.append(column)
     return columns
+
+
+def _gap_unit(measure: object, meta: CampaignMeta, language: str) -> str:
+    """The unit a level indicator's gap is read in: 点/个百分点 for a %, else the measure's words."""
+    if measure == "%":
+        return label("index.focus_points", language)
+    return meta.measure_label(measure, language) if isinstance(measure, str) else ""
 
 
 def _focus(mine: dict, meta: CampaignMeta, language: str) -> list | None:
     """On what, by how much: the unit's worst lagging indicator (missed before behind, then the largest gap), its
-    gap in points (null for a level indicator or without one) and how many more indicators lag; None when none."""
+    gap in points (a level indicator's gap to its target, with the unit it is in as a 4th element; null without
+    one) and how many more indicators lag; None when none."""
     lagging = [(code, t) for code, t in mine.items() if t["status"] in LAGGING_STATUSES]
     if not lagging:
         return None
@@ -359,9 +373,10 @@ def _focus(mine: dict, meta: CampaignMeta, language: str) -> list | None:
         rank = SEVERITY.index(t["status"]) if t["status"] in SEVERITY else SEVERITY.index(Status.BEHIND)
         return (rank, gap if isinstance(gap, float) and not math.isnan(gap) else 0.0)
     code, t = min(lagging, key=severity)
-    gap = t["pace_gap"]
+    gap = t["level_gap"] if is_level(t) else t["pace_gap"]
     shown = None if not isinstance(gap, float) or math.isnan(gap) else compact_value(gap, "points", language)
-    return [meta.indicator_label(code, language), shown, len(lagging) - 1]
+    focus = [meta.indicator_label(code, language), shown, len(lagging) - 1]
+    return [*focus, _gap_unit(t.get("measure"), meta, language)] if is_level(t) else focus
 
 
 def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: str) -> dict:
@@ -401,11 +416,16 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
         row += [f.compact(columns[f.key][i], language) for f in figures]
         for code in sc.indicators:
             t = mine.get(code)
-            row.append(None if t is None else [compact_value(t["completion"], "percent", language),
-                                               # a met indicator shows no gap ("+0.0" under 100% said nothing)
-                                               None if t["status"] == Status.COMPLETED
-                                               else compact_value(t["pace_gap"], "points", language),
-                                               status_index.get(t["status"], status_index[Status.NO_DATA])])
+            if t is None:
+                row.append(None)
+                continue
+            # a met indicator shows no gap ("+0.00" under 100% said nothing); a level indicator its gap to the
+            # target (and a 4th element, 1), never a pace gap
+            cell = [compact_value(t["completion"], "percent", language),
+                    None if t["status"] == Status.COMPLETED
+                    else compact_value(t["level_gap"] if is_level(t) else t["pace_gap"], "points", language),
+                    status_index.get(t["status"], status_index[Status.NO_DATA])]
+            row.append([*cell, 1] if is_level(t) else cell)
         rows.append(row)
     levels = (u.groupby("level")["kind"].agg(lambda k: [unit_kind_label(meta, x, language) for x in dict.fromkeys(k) if x])
               if len(u) else pd.Series(dtype=object))
@@ -417,6 +437,7 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
         "levels": [{"level": int(lv), "kinds": ks[:3]} for lv, ks in levels.items()],
         "statuses": list(STATUSES),
         "statusLabels": [status_label(s, language) for s in STATUSES],
+        "levelLabels": [indicator_status_label(s, "level", language) for s in STATUSES],
         "statusColours": [STATUS_COLOURS[s] for s in STATUSES],
         "statusSymbols": [STATUS_SYMBOLS[s] for s in STATUSES],
         "severity": [SEVERITY.index(s) for s in STATUSES],
@@ -428,7 +449,7 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
         "text": {key: label(f"index.{key}", language) for key in (
             "no_match", "more", "gap", "no_target", "expand_row", "level_n", "focus_points")} | {
             "shown": MESSAGES["index.shown"][language], "idle": label("status.no_activity", language),
-            "points": label("glance.points", language)},
+            "points": label("glance.points", language), "level_gap": label("col.level_gap", language)},
     }
 
 

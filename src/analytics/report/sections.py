@@ -48,10 +48,11 @@ from analytics.report.glance import (
     unit_glance,
 )
 from analytics.report.layout import PAGE_TO_INDEX, OutputLayout, page_href, page_to_download
+from analytics.report.levels import elapsed_text, gap_text, status_cell
 from analytics.report.ondisk import HTML_ONLY_ENV
 from analytics.report.parameters import check_notebook_parameters
 from analytics.report.templating import Cell, Column, Fact, Link, Row, Table, footer_facts, macros
-from analytics.text.labels import MISSING, fmt_int, fmt_number, fmt_percent, fmt_points, fmt_time, label
+from analytics.text.labels import MISSING, fmt_date, fmt_int, fmt_number, fmt_percent, fmt_time, label
 from analytics.text.language import rules_of
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["sendDataToCloud"]}
@@ -225,8 +226,8 @@ class UnitReport:
         trail += [self._link(a) for a in self.campaign.hierarchy.ancestors(self.unit_id)]
         facts = [
             Fact("campaign", meta.title(self.language)),
-            Fact("period", f"{meta.start.isoformat()} – {meta.end.isoformat()}"),
-            Fact("as_of", self.as_of.isoformat()),
+            Fact("period", f"{fmt_date(meta.start, self.language)} – {fmt_date(meta.end, self.language)}"),
+            Fact("as_of", fmt_date(self.as_of, self.language)),
             Fact("generated_at", self.generated_at),
         ]
         return Section("header", [self.ui.page_header(self.name, facts, trail)])
@@ -351,8 +352,9 @@ class UnitReport:
         rows = [
             Row((
                 meta.indicator_label(t.indicator, self.language), meta.measure_label(t.measure, self.language),
-                fmt_number(t.target), fmt_number(t.actual), fmt_percent(t.completion, 2), fmt_percent(t.elapsed, 2),
-                fmt_points(t.pace_gap, 2), Cell(status=t.status),
+                fmt_number(t.target), fmt_number(t.actual), fmt_percent(t.completion, 2),
+                elapsed_text(t, lambda x: fmt_percent(x, 2)), gap_text(t, meta, self.language),
+                status_cell(t, self.language),
             ))
             for t in targets.itertuples(index=False)
         ]

@@ -71,8 +71,9 @@ class Column:
 class Cell:
     """A table cell richer than plain text. Every field is text, escaped when rendered.
 
-    text: shown literally (a link's text when `href` is given); status: a pace status shown as a coloured
-    badge instead of text; grade: an appraisal grade (excellent, good, pass, fail) shown as a badge likewise;
+    text: shown literally (a link's text when `href` is given; a status badge's words when given with `status`,
+    e.g. a level indicator's 达标 / 低于目标 / 未达标); status: a pace status shown as a coloured badge; grade: an
+    appraisal grade (excellent, good, pass, fail) shown as a badge likewise;
     chips: small grey labels after the text (tags, a code); code: a code after the text in <code>; title: a
     tooltip; indent: tree depth, shown as left padding; light: a pace status shown as a coloured dot before the
     text (a traffic light); sub: a small second line (a gap under a completion).

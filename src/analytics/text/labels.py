@@ -76,6 +76,11 @@ LABELS: dict[str, dict[str, str]] = {
     "status.behind": {"zh": "落后序时进度", "en": "Behind"},
     "status.missed": {"zh": "未完成", "en": "Missed"},
     "status.no_data": {"zh": "暂无数据", "en": "No data"},
+    # A level indicator (pacing level) is judged against its target alone: 达标 / 低于目标 / 未达标.
+    "level_status.completed": {"zh": "达标", "en": "Met"},
+    "level_status.below": {"zh": "低于目标", "en": "Below target"},
+    "level_status.missed": {"zh": "未达标", "en": "Missed"},
+    "col.level_gap": {"zh": "与目标差距", "en": "Gap to target"},
     # Table headers: children ranking, targets and data-quality tables
     "col.unit": {"zh": "单位", "en": "Unit"},
     "col.unit_id": {"zh": "单位编码", "en": "Unit code"},
@@ -414,6 +419,26 @@ LABELS: dict[str, dict[str, str]] = {
     "sheet.as_of": {"zh": "统计截至", "en": "as of"},
     "sheet.yes": {"zh": "是", "en": "yes"},
     "sheet.no": {"zh": "否", "en": "no"},
+    "sheet.points": {"zh": "百分点", "en": "points"},
+    "sheet.restated": {"zh": "数据修订", "en": "Restated"},
+    "sheet.compared_with": {"zh": "对比", "en": "compared with"},
+    "sheet.light.red": {"zh": "红灯", "en": "red"},
+    "sheet.light.yellow": {"zh": "黄灯", "en": "yellow"},
+    "sheet.light.none": {"zh": "—", "en": "—"},
+    "sheet.kind.restated": {"zh": "上期数据修订", "en": "restated"},
+    "sheet.kind.revised": {"zh": "本期数据修订", "en": "revised"},
+    "col.light": {"zh": "预警", "en": "Light"},
+    "col.completion_change": {"zh": "完成率变化（百分点）", "en": "Completion change (points)"},
+    "col.pace_gap_change": {"zh": "差距变化（百分点）", "en": "Gap change (points)"},
+    "col.events_added": {"zh": "本期新增活动次数", "en": "Events added"},
+    "col.persons_added": {"zh": "本期新增人次", "en": "Person-times added"},
+    "col.rank_now": {"zh": "排名", "en": "Rank"},
+    "col.rank_previous": {"zh": "上期排名", "en": "Previous rank"},
+    "col.rank_change": {"zh": "排名变化", "en": "Rank change"},
+    "col.figure": {"zh": "数据项", "en": "Figure"},
+    "col.revision": {"zh": "修订类型", "en": "Kind"},
+    "col.published": {"zh": "公布值", "en": "Published"},
+    "col.now": {"zh": "现值", "en": "Now"},
 }
 
 # Short names some callers use -> the namespaced key holding the text (no second copy of any text).
@@ -566,6 +591,35 @@ def status_label(status: object, language: str = DEFAULT_LANGUAGE) -> str:
     return label(f"status.{status_key(status)}", language)
 
 
+def indicator_status_label(status: object, pacing: object, language: str = DEFAULT_LANGUAGE) -> str:
+    """A status as its indicator reads it: a level indicator's completed, below, missed as 达标 / 低于目标 / 未达标
+    (met / below target / missed), any other as status_label."""
+    key = status_key(status)
+    if pacing == "level" and key in ("completed", "below", "missed"):
+        return label(f"level_status.{key}", language)
+    return status_label(status, language)
+
+
+def fmt_level_gap(gap: object, measure: object, measure_text: str, language: str = DEFAULT_LANGUAGE,
+                  signed: bool = False) -> str:
+    """A level indicator's distance to its target in its measure (DOMAIN.md, "Level indicators"): in points for a %
+    measure ('10.00个百分点', '10.00 points'), else in the measure's words ('5件', '5 cases'); unsigned unless
+    `signed` ('−10.00个百分点' reads as 'below'); '—' when missing."""
+    value = as_number(gap)
+    if value is None:
+        return MISSING
+    shown = value if signed else abs(value)
+    if measure == "%":
+        number, unit = (fmt_points(shown) if signed else f"{shown:.2f}"), label("glance.points", language)
+    else:
+        number, unit = fmt_number(shown), measure_text
+        if signed and shown > 0:
+            number = f"+{number}"
+    if not unit:
+        return number
+    return f"{number}{unit}" if language == "zh" else f"{number} {unit}"
+
+
 def status_colour(status: object) -> str:
     """The colour of a pace status (completed, ahead, on_pace, behind); grey for none or anything else."""
     return STATUS_COLOURS[status_key(status)]
@@ -651,8 +705,9 @@ def as_number(x: object) -> float | None:
     return None if math.isnan(value) or math.isinf(value) else value
 
 
-def fmt_percent(x: object, digits: int = 1) -> str:
-    """A share as a percentage: 0.584 -> '58.4%'; '—' when missing."""
+def fmt_percent(x: object, digits: int = 2) -> str:
+    """A share as a percentage with two decimals (DOMAIN.md, "Precision people read"): 0.58411 -> '58.41%';
+    '—' when missing."""
     value = as_number(x)
     return MISSING if value is None else f"{value * 100:.{digits}f}%"
 
@@ -680,8 +735,8 @@ def fmt_score(x: object) -> str:
     return MISSING if value is None else f"{value:,.2f}"
 
 
-def fmt_points(x: object, digits: int = 1) -> str:
-    """A pace gap in percentage points with its sign: 8.683 -> '+8.7'; '—' when missing."""
+def fmt_points(x: object, digits: int = 2) -> str:
+    """A pace gap in percentage points with its sign and two decimals: 8.6839 -> '+8.68'; '—' when missing."""
     value = as_number(x)
     return MISSING if value is None else f"{value:+.{digits}f}"
 
@@ -701,6 +756,7 @@ __all__ = [
     "as_number",
     "fmt_date",
     "fmt_int",
+    "fmt_level_gap",
     "fmt_number",
     "fmt_percent",
     "fmt_points",
@@ -708,6 +764,7 @@ __all__ = [
     "fmt_time",
     "grade_key",
     "grade_label",
+    "indicator_status_label",
     "is_translated_measure",
     "label",
     "measure_label",

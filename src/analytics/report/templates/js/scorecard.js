@@ -56,10 +56,10 @@
   function show(v, format) {
     if (v === null || v === undefined) { return "\u2014"; }
     if (format === "int") { return (v < 0 ? "-" : "") + grouped(String(Math.abs(v))); }
-    if (format === "percent") { return v.toFixed(1) + "%"; }
+    if (format === "percent") { return v.toFixed(2) + "%"; }
     if (format === "score") { return v.toFixed(2); }
     if (format === "grade") { return data.grades[v] ? data.grades[v].label : "\u2014"; }
-    if (format === "points") { return signed(v) + Math.abs(v).toFixed(1); }
+    if (format === "points") { return signed(v) + Math.abs(v).toFixed(2); }
     if (format === "number") {
       var parts = Math.abs(v).toFixed(2).split(".");
       var out = grouped(parts[0]) + ("." + parts[1]).replace(/\.?0+$/, "");
@@ -198,7 +198,8 @@
     }
     var focus = r[F.focus];  // the worst indicator and its gap: on what, by how much, without scrolling sideways
     if (focus) {
-      var words = focus[0] + (focus[1] !== null ? " " + show(focus[1], "points") + text.focus_points : "");
+      // a level indicator's gap is in its own measure (focus[3]), else in points
+      var words = focus[0] + (focus[1] !== null ? " " + show(focus[1], "points") + (focus[3] || text.focus_points) : "");
       if (focus[2] > 0) { words += " +" + focus[2]; }
       td.appendChild(el("div", "focus", words));
     }
@@ -209,12 +210,15 @@
     var td = el("td", "num pace");
     if (!v) { return td; }
     var status = v[2];
+    var level = v.length > 3 && v[3];  // a level indicator: 达标 / 低于目标 / 未达标, its gap to the target
+    var words = level ? data.levelLabels[status] : data.statusLabels[status];
+    var unit = level ? column.gapUnit : text.points;
     td.className = "num pace status-" + data.statuses[status];
     td.appendChild(light(status));
     td.appendChild(el("span", "completion", " " + show(v[0], "percent")));
-    if (v[1] !== null) { td.appendChild(el("div", "gap", show(v[1], "points"))); }
-    td.setAttribute("title", [column.label, data.statusLabels[status], show(v[0], "percent"),
-      text.gap + " " + show(v[1], "points") + " " + text.points].join(" \u00B7 "));
+    if (v[1] !== null) { td.appendChild(el("div", "gap", (level ? words + " " : "") + show(v[1], "points"))); }
+    td.setAttribute("title", [column.label, words, show(v[0], "percent"),
+      (level ? text.level_gap : text.gap) + " " + show(v[1], "points") + " " + unit].join(" \u00B7 "));
     return td;
   }
 
