@@ -43,6 +43,7 @@ from analytics.text.labels import (
     grade_key,
     grade_label,
     label,
+    light_style,
     status_colour,
     status_label,
     status_symbol,
@@ -86,6 +87,7 @@ class Cell:
     indent: int | None = None
     light: str | None = None
     sub: str | None = None
+    warning: str | None = None  # a warning light (red, yellow) shown as a badge with its word before the text
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,7 @@ def environment() -> Environment:
         status_label=_status_label,
         status_colour=status_colour,
         status_symbol=status_symbol,
+        light_style=light_style,
     )
     env.tests.update(cell=lambda value: isinstance(value, Cell))
     return env

@@ -367,6 +367,16 @@ LABELS: dict[str, dict[str, str]] = {
     "glance.full_list": {"zh": "完整名单见", "en": "The full list is in"},
     "glance.downloads": {"zh": "全部单位的指标：", "en": "Every unit's figures:"},
     "glance.points": {"zh": "个百分点", "en": "points"},
+    "light.red": {"zh": "红灯", "en": "Red light"},
+    "light.yellow": {"zh": "黄灯", "en": "Yellow light"},
+    "light.none": {"zh": "无预警", "en": "No light"},
+    "light.new_red": {"zh": "新亮红灯", "en": "New red"},
+    "light.back_to_green": {"zh": "预警解除", "en": "Back to green"},
+    "col.light": {"zh": "预警", "en": "Light"},
+    "col.completion_change": {"zh": "完成率较上期", "en": "Change (points)"},
+    "col.previous_completion": {"zh": "上期完成率", "en": "Previous completion"},
+    "section.restatements": {"zh": "数据修订", "en": "Restated figures"},
+    "legend.previous": {"zh": "上期完成率", "en": "Previous period"},
     # The index's scorecard: controls and words its script shows
     "index.search": {"zh": "查找单位", "en": "Find a unit"},
     "index.search_placeholder": {"zh": "名称或编码", "en": "Name or code"},
@@ -520,6 +530,20 @@ STATUS_COLOURS: dict[str, str] = {
     "missed": "#a4161a",
     "no_data": "#757575",
 }
+
+# Warning lights (预警) as badges: background and text colours (the word is always written beside the colour, so a
+# print without colour keeps it). Red as a missed target; yellow dark-on-amber, 9:1.
+LIGHT_COLOURS: dict[str, tuple[str, str]] = {
+    "red": ("#a4161a", "#ffffff"),
+    "yellow": ("#ffd54f", "#3e2723"),
+}
+
+
+def light_style(light: object) -> str:
+    """The inline style of a warning light's badge ('' for none or anything else)."""
+    colours = LIGHT_COLOURS.get(light) if isinstance(light, str) else None
+    return "" if colours is None else f"background:{colours[0]};color:{colours[1]}"
+
 
 # One shape per status, so a traffic light still says which on a black-and-white print (and to a reader who
 # does not tell the colours apart).
@@ -690,6 +714,7 @@ __all__ = [
     "FREQ_KEYS",
     "LABELS",
     "LANGUAGES",
+    "LIGHT_COLOURS",
     "MEASURES_EN",
     "MESSAGES",
     "MISSING",
@@ -708,6 +733,7 @@ __all__ = [
     "grade_label",
     "is_translated_measure",
     "label",
+    "light_style",
     "measure_label",
     "message",
     "status_colour",

@@ -459,6 +459,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "glance.lagging_intro": {"en": "Behind or missed: ", "zh": "落后或未完成："},
     "glance.behind_item": {"en": " at {completion}, {gap} points behind pace ({elapsed} of the period elapsed)",
                            "zh": "完成{completion}，落后序时进度{gap}个百分点（时间进度{elapsed}）"},
+    "glance.below_item": {"en": " at {actual}{measure}, below its target of {target}{measure}",
+                          "zh": "为{actual}{measure}，低于目标值{target}{measure}"},
     "glance.missed_item": {"en": " missed its target: {completion} at the end of the period, {short} points short",
                            "zh": "期末完成{completion}，未完成目标，差{short}个百分点"},
     "glance.item_separator": {"en": "; ", "zh": "；"},
@@ -491,6 +493,29 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "考核得分{score}分，等次{grade}，在同级{among}个单位中排第{rank}名。"},
     "glance.grades": {"en": "Appraisal grades: {parts}.", "zh": "考核等次：{parts}。"},
     "glance.grade_count": {"en": "{n} {grade}", "zh": "{grade}{n}个"},
+    # Change since the previous period (环比) on a unit page (report.glance.change_clause, report.sections).
+    "glance.change_up": {"en": "{indicator} completion rose from {before} on {date} to {now}, up {points} points",
+                         "zh": "{indicator}完成率由{date}的{before}提高到{now}，提高{points}个百分点"},
+    "glance.change_down": {"en": "{indicator} completion fell from {before} on {date} to {now}, down {points} points",
+                           "zh": "{indicator}完成率由{date}的{before}下降到{now}，下降{points}个百分点"},
+    "glance.change_same": {"en": "{indicator} completion unchanged since {date}, at {now}",
+                           "zh": "{indicator}完成率与{date}持平，为{now}"},
+    "glance.events_added": {"en": "{n} events added in the period", "zh": "本期新增活动{n}次"},
+    "glance.events_added_one": {"en": "1 event added in the period", "zh": "本期新增活动1次"},
+    "glance.no_earlier_period": {"en": "Change since the last period: no earlier period.",
+                                 "zh": "与上期比较：无可比数据（此前无上一期）。"},
+    "glance.light_thresholds": {
+        "en": "Warning lights: yellow at {yellow} points or more behind pace, red at {red} points or more or a missed "
+              "target; a level indicator below its target is yellow.",
+        "zh": "预警标准：落后序时进度{yellow}个百分点及以上为黄灯，{red}个百分点及以上或未完成目标为红灯；"
+              "达标类指标低于目标为黄灯。"},
+    "glance.coverage_thresholds": {"en": " Grassroots coverage below {yellow} is yellow, below {red} red.",
+                                   "zh": "基层覆盖率低于{yellow}为黄灯，低于{red}为红灯。"},
+    "restated.item": {"en": "{figure}: published {published} for {date}, now {now} (data revised)",
+                      "zh": "{figure}：{date}上期公布{published}，现为{now}（数据已修订）"},
+    "revised.item": {"en": "{figure}: first published {published} for this period, now {now} (data revised)",
+                     "zh": "{figure}：本期首次公布{published}，现为{now}（数据已修订）"},
+    "glance.item_change": {"en": ", {points} points since {date}", "zh": "，较{date}{points}个百分点"},
     "index.shown": {"en": "{shown} of {total} units shown", "zh": "显示{shown}个单位，共{total}个"},
     # Report sentences with figures in them (analytics.report)
     "report.appraisal_rule": {
