@@ -266,10 +266,10 @@ def _plan(run: Run, previous: Manifest) -> list[str]:
     from analytics.report.comparison import history_files
 
     # Pages state the lights' thresholds and the figures restated since the previous period's snapshot.
-    previous = comparison_date(campaign, run.as_of, options.compare_to)
+    compared_with = comparison_date(campaign, run.as_of, options.compare_to)
     params = {"as_of": run.as_of.isoformat(), "language": options.language, "tolerance": options.tolerance,
               "compare_to": options.compare_to, "assets": options.assets, "reporting": repr(campaign.meta.reporting),
-              "history": history_files(run.output.root, previous)}
+              "history": history_files(run.output.root, compared_with)}
     run.keys = unit_input_keys(campaign, run.as_of, options.tolerance, Path(options.notebook).read_bytes(), params)
     if options.assets == AssetMode.SHARED:
         run.problems += write_shared_asset(run.output)

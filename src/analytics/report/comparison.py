@@ -164,4 +164,38 @@ def unit_comparison(campaign: Campaign, table: pd.DataFrame, unit_id: str, as_of
     return Comparison(unit_id, previous, off, rows, thresholds, recomputed)
 
 
-__all__ = ["LIGHT_ORDER", "Comparison", "Restatement", "published_table", "unit_comparison"]
+def unit_figures(table: pd.DataFrame, units: pd.Index) -> pd.DataFrame:
+    """Per unit (index `units`): its light and light before (key ''), restated or revised figures (count), rank
+    and rank before (the appraisal's, else the progress rank), from the published table; None where missing."""
+    whole = table[table["key"].astype(str).eq("").to_numpy()]
+
+    def one(metric: str) -> pd.Series:
+        part = whole[whole["metric"].eq(metric).to_numpy()]
+        return pd.Series(part["value"].to_numpy(dtype=object), index=part["unit_id"].to_numpy(dtype=object),
+                         dtype=object).groupby(level=0).first().reindex(units)
+
+    appraised = table["metric"].eq("rank").any()
+    restated = table[table["metric"].isin(["restated", "revised"]).to_numpy()].groupby("unit_id").size()
+    return pd.DataFrame({
+        "light": one("light"), "light_previous": one("light_previous"),
+        "rank_now": one("rank" if appraised else "progress_rank"),
+        "rank_previous": one("rank_previous" if appraised else "progress_rank_previous"),
+        "restated": restated.reindex(units, fill_value=0).to_numpy(),
+    }, index=units)
+
+
+def indicator_changes(table: pd.DataFrame) -> dict[tuple[str, str], float]:
+    """(unit_id, indicator) -> completion change in points, from the published table."""
+    part = table[table["metric"].eq("completion_change").to_numpy()]
+    return {(u, k): float(v) for u, k, v in zip(part["unit_id"], part["key"], part["value"], strict=True)
+            if v is not None and not pd.isna(v)}
+
+
+def previous_date(table: pd.DataFrame) -> dt.date | None:
+    """The date the published table compares with (its previous_as_of rows), or None."""
+    part = table.loc[table["metric"].eq("previous_as_of").to_numpy(), "value"]
+    return dt.date.fromisoformat(str(part.iloc[0])) if len(part) else None
+
+
+__all__ = ["LIGHT_ORDER", "Comparison", "Restatement", "indicator_changes", "previous_date", "published_table",
+           "unit_comparison", "unit_figures"]

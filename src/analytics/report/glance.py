@@ -434,12 +434,41 @@ def sentence_text(segments: Sequence[Segment]) -> str:
 
 # -- the index's summary line --------------------------------------------------------------------------------------
 
-def index_summary(roots: Sequence[Glance], units: pd.DataFrame, meta: CampaignMeta, language: str) -> list[Segment]:
+def lights_clause(figures: pd.DataFrame, previous: dt.date | None, as_of: dt.date, off: bool,
+                  language: str) -> list[Segment]:
+    """The index's count of red and yellow units and what changed since the previous period (new red, back to
+    green, ranks up and down, units with restated figures); `figures` is report.comparison.unit_figures."""
+    if figures.empty:
+        return []
+    light, before = figures["light"], figures["light_previous"]
+    out = [Segment(_m("index.lights", language, red=int((light == "red").sum()),
+                      yellow=int((light == "yellow").sum())))]
+    if previous is not None:
+        known = before.notna()
+        now = pd.to_numeric(figures["rank_now"], errors="coerce")
+        then = pd.to_numeric(figures["rank_previous"], errors="coerce")
+        out.append(Segment(_m("index.changed", language, date=short_date(previous, as_of, language),
+                              new_red=int(((light == "red") & known & (before != "red")).sum()),
+                              green=int(((light == "none") & before.isin(["red", "yellow"])).sum()),
+                              up=int((now < then).sum()), down=int((now > then).sum()))))
+    elif not off:
+        out.append(Segment(_m("glance.no_earlier_period", language)))
+    restated = int((figures["restated"] > 0).sum())
+    if restated:
+        out.append(Segment(_m("index.restated", language, n=restated)))
+    if language == "en":
+        out = [out[0], *(x for s in out[1:] for x in (Segment(" "), s))]
+    return out
+
+
+def index_summary(roots: Sequence[Glance], units: pd.DataFrame, meta: CampaignMeta, language: str,
+                  lights: list[Segment] | None = None) -> list[Segment]:
     """The line above the index: per root, its indicators by status and those behind or missed (as its page
     says them); then, over every unit, how many have an indicator behind or missed and how many no activity,
     and (with an appraisal) how many have each grade.
 
-    `units` has one row per unit with `targets_lagging`, `targets_total` and `no_activity` (the scorecard's).
+    `units` has one row per unit with `targets_lagging`, `targets_total` and `no_activity` (the scorecard's);
+    `lights` (lights_clause) is said after them.
     """
     if not roots:
         return []
@@ -454,7 +483,8 @@ def index_summary(roots: Sequence[Glance], units: pd.DataFrame, meta: CampaignMe
         if out and language == "en":
             out.append(Segment(" "))
         out.extend(_with_lead(lead, [clause], language))
-    for clause in (_units_clause(units, roots[0].has_visits, language), _grades_clause(units, language)):
+    for clause in (_units_clause(units, roots[0].has_visits, language), _grades_clause(units, language),
+                   lights or []):
         if clause and out:
             out.extend([Segment(" " if language == "en" else ""), *clause])
         elif clause:
@@ -508,6 +538,7 @@ __all__ = [
     "glance_sentence",
     "index_summary",
     "indicators_clause",
+    "lights_clause",
     "order_targets",
     "sentence_text",
     "status_parts",

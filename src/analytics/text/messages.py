@@ -517,6 +517,14 @@ MESSAGES: dict[str, dict[str, str]] = {
                      "zh": "{figure}：本期首次公布{published}，现为{now}（数据已修订）"},
     "glance.item_change": {"en": ", {points} points since {date}", "zh": "，较{date}{points}个百分点"},
     "index.shown": {"en": "{shown} of {total} units shown", "zh": "显示{shown}个单位，共{total}个"},
+    "index.lights": {"en": "{red} units have a red light and {yellow} a yellow light.",
+                     "zh": "红灯单位{red}个、黄灯单位{yellow}个。"},
+    "index.changed": {"en": "Since {date}: {new_red} newly red, {green} back to green; {up} moved up and {down} "
+                            "down in rank.",
+                      "zh": "较{date}：新亮红灯{new_red}个，预警解除{green}个；排名上升{up}个、下降{down}个。"},
+    "index.restated": {"en": "Published figures restated for {n} units (see kpis.csv).",
+                       "zh": "{n}个单位的已公布数据有修订（见kpis.csv）。"},
+    "index.change_column": {"en": "{indicator}: change (points)", "zh": "{indicator}较上期（百分点）"},
     # Report sentences with figures in them (analytics.report)
     "report.appraisal_rule": {
         "en": "How a score is made: each item earns weight × min(value ÷ full marks at, 1) points, and 0 points "
