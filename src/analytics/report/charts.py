@@ -499,7 +499,8 @@ def bullet_chart(*, targets: pd.DataFrame, meta: CampaignMeta, language: str = D
     target = t["target"] if "target" in t.columns else [None] * len(t)
     top = max([100.0, *(v for v in completion + elapsed if v is not None),
                *(v for v in (_percent((previous or {}).get(c)) for c in codes) if v is not None)]) * 1.04
-    fig = _figure(None, 70 + 52 * len(names))
+    # one more legend entry with the previous period's marks: room for it, so the rows keep their height
+    fig = _figure(None, 70 + 52 * len(names) + (24 if previous else 0))
     fig.add_trace(go.Bar(
         orientation="h", y=names, x=[100.0] * len(names), width=0.62, name=plotly_text(label("legend.target", language)),
         marker={"color": DEFAULTS.band_colour}, hoverinfo="skip",
