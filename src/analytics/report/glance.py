@@ -347,10 +347,10 @@ def fmt_change(points: float) -> str:
 def change_clause(g: Glance, meta: CampaignMeta, language: str) -> list[Segment]:
     """The change since the previous period (环比): the first indicator (campaign.yaml's order) with a comparable
     completion, from before to now in points, and the events added in the period; "no earlier period" in one
-    line when there is none; nothing when comparisons are off."""
+    line when there is none; nothing when comparisons are off or the unit has neither activity nor a target."""
     c = g.comparison
-    if c is None or c.off:
-        return []
+    if c is None or c.off or (g.no_activity and g.targets.empty):
+        return []  # a unit with no activity and no target says so in one sentence: there is nothing to compare
     if c.previous_as_of is None:
         return [Segment(_m("glance.no_earlier_period", language))]
     date = short_date(c.previous_as_of, g.as_of, language)
@@ -363,12 +363,9 @@ def change_clause(g: Glance, meta: CampaignMeta, language: str) -> list[Segment]
             continue
         points = round(float(change), 2)
         kind = "glance.change_up" if points > 0 else "glance.change_down" if points < 0 else "glance.change_same"
-        status = g.targets.loc[g.targets["indicator"] == code, "status"] if len(g.targets) else pd.Series()
-        text = _m(kind, language, indicator="\0", date=date, before=fmt_percent(before, 2), now=fmt_percent(now, 2),
-                  points=fmt_change(points))
-        head, tail = text.split("\0", 1)
-        out += [Segment(head), Segment(meta.indicator_label(code, language), indicator=code,
-                                       status=str(status.iloc[0]) if len(status) else None), Segment(tail)]
+        # plain text: the sentence's marked indicators are those behind or missed
+        out.append(Segment(_m(kind, language, indicator=meta.indicator_label(code, language), date=date,
+                              before=fmt_percent(before, 2), now=fmt_percent(now, 2), points=fmt_change(points))))
         break
     added = c.value(g.unit_id, "events_added")
     if g.has_visits and added is not None and not pd.isna(added):
