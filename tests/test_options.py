@@ -206,6 +206,7 @@ def test_unit_report_load_checks_its_parameters_like_the_command_line():
 def test_check_notebook_parameters_fills_the_defaults():
     assert check_notebook_parameters(data_dir="x") == {
         "data_dir": Path("x"), "unit_id": None, "as_of": None, "language": "zh", "tolerance": 1.0, "compare_to": None,
+        "reports_dir": None,
     }
 
 

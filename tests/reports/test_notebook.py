@@ -44,4 +44,4 @@ def test_notebook_parameters_cell():
     assert len(cells) == 1
     names = {line.split("=")[0].strip() for line in "".join(cells[0]["source"]).splitlines()
              if "=" in line and not line.startswith("#")}
-    assert names == {"data_dir", "unit_id", "as_of", "language", "tolerance"}
+    assert names == {"data_dir", "unit_id", "as_of", "language", "tolerance", "compare_to", "reports_dir"}

@@ -137,6 +137,8 @@ class Run:
             "language": self.options.language,
             "tolerance": self.options.tolerance,
             "compare_to": self.options.compare_to,
+            # the folder's snapshots name the restated figures, as kpis.csv names them
+            "reports_dir": str(self.output.root.resolve()),
         }
 
     def title(self, unit_id: str) -> str:
@@ -260,8 +262,14 @@ def _plan(run: Run, previous: Manifest) -> list[str]:
     from analytics.batch.summary import write_shared_asset
 
     options, campaign = run.options, run.campaign
+    from analytics.measures.change import comparison_date
+    from analytics.report.comparison import history_files
+
+    # Pages state the lights' thresholds and the figures restated since the previous period's snapshot.
+    compared_with = comparison_date(campaign, run.as_of, options.compare_to)
     params = {"as_of": run.as_of.isoformat(), "language": options.language, "tolerance": options.tolerance,
-              "compare_to": options.compare_to, "assets": options.assets}
+              "compare_to": options.compare_to, "assets": options.assets, "reporting": repr(campaign.meta.reporting),
+              "history": history_files(run.output.root, compared_with)}
     run.keys = unit_input_keys(campaign, run.as_of, options.tolerance, Path(options.notebook).read_bytes(), params)
     if options.assets == AssetMode.SHARED:
         run.problems += write_shared_asset(run.output)

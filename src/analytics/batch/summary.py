@@ -58,7 +58,8 @@ class Downloads:
             self._error = exc
             return
         try:
-            self.summary = index_summary_of(campaign, as_of, options.language, options.tolerance)
+            self.summary = index_summary_of(campaign, as_of, options.language, options.tolerance,
+                                            self._built[OutputLayout.HISTORY].table, options.compare_to)
         except Exception:  # noqa: BLE001 - index_html builds it again, and says what is wrong
             self.summary = None
 
@@ -85,7 +86,9 @@ def write_summary(output: Output, campaign: Campaign, results: dict[str, UnitRes
         (OutputLayout.KPIS_CSV, lambda: built[OutputLayout.KPIS_CSV], "utf-8-sig"),
         (OutputLayout.KPIS_XLSX, lambda: built[OutputLayout.KPIS_XLSX], ""),
         (OutputLayout.INDEX, lambda: index_html(campaign, results, as_of, options.language, options.tolerance,
-                                                summary=downloads.summary if downloads is not None else None),
+                                                summary=downloads.summary if downloads is not None else None,
+                                                table=built[OutputLayout.HISTORY].table,
+                                                compare_to=options.compare_to),
          "utf-8"),
     ):
         try:

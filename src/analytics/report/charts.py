@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -477,14 +477,16 @@ def target_pace_chart(
     return fig
 
 
-def bullet_chart(*, targets: pd.DataFrame, meta: CampaignMeta, language: str = DEFAULT_LANGUAGE) -> go.Figure:
+def bullet_chart(*, targets: pd.DataFrame, meta: CampaignMeta, language: str = DEFAULT_LANGUAGE,
+                 previous: Mapping[str, object] | None = None, previous_label: str = "") -> go.Figure:
     """One bullet per indicator, in the rows' order (give them worst first): a pale band for the target (100%),
     a thinner bar for the completion in its status colour and a tick at the elapsed share. Each row's label says
     the completion and the gap under the indicator's name, so no number sits on a bar or under the tick, at any
     width. No title: the section's heading and sentence say what it is, and the legend takes the top. Bar and
     scatter traces only (a page may carry a partial plotly.js with just those).
 
-    `targets` is metrics.target_pace output for one unit.
+    `targets` is metrics.target_pace output for one unit. `previous` (indicator -> completion at the previous
+    as_of, a fraction) adds a hollow diamond where each stood then, named in the legend by `previous_label`.
     """
     if targets is None or targets.empty or not {"indicator", "completion", "elapsed"} <= set(targets.columns):
         return empty_chart(language=language, title=label("fig.bullet", language))
@@ -507,8 +509,10 @@ def bullet_chart(*, targets: pd.DataFrame, meta: CampaignMeta, language: str = D
     gap_texts = [plotly_text(lg) if lv else fmt_points(g) for g, lg, lv in zip(gaps, level_gaps, level, strict=True)]
     actual = t["actual"] if "actual" in t.columns else [None] * len(t)
     target = t["target"] if "target" in t.columns else [None] * len(t)
-    top = max([100.0, *(v for v in completion + elapsed if v is not None)]) * 1.04
-    fig = _figure(None, 70 + 52 * len(names))
+    top = max([100.0, *(v for v in completion + elapsed if v is not None),
+               *(v for v in (_percent((previous or {}).get(c)) for c in codes) if v is not None)]) * 1.04
+    # one more legend entry with the previous period's marks: room for it, so the rows keep their height
+    fig = _figure(None, 70 + 52 * len(names) + (24 if previous else 0))
     fig.add_trace(go.Bar(
         orientation="h", y=names, x=[100.0] * len(names), width=0.62, name=plotly_text(label("legend.target", language)),
         marker={"color": DEFAULTS.band_colour}, hoverinfo="skip",
@@ -537,6 +541,18 @@ def bullet_chart(*, targets: pd.DataFrame, meta: CampaignMeta, language: str = D
                     "color": DEFAULTS.elapsed_colour},
             customdata=[[n] for n in names],
             hovertemplate=_hover("%{customdata[0]}", f"{label('axis.elapsed', language)}: %{{x:.2f}}%"),
+        ))
+    before = [_percent((previous or {}).get(c)) for c in codes]
+    shown = [i for i, v in enumerate(before) if v is not None]
+    if shown:
+        fig.add_trace(go.Scatter(
+            x=[before[i] for i in shown], y=[names[i] for i in shown], mode="markers",
+            name=plotly_text(previous_label or label("legend.previous", language)),
+            marker={"symbol": "diamond-open", "size": 11, "line": {"width": 2, "color": DEFAULTS.muted_colour},
+                    "color": DEFAULTS.muted_colour},
+            customdata=[[names[i]] for i in shown],
+            hovertemplate=_hover("%{customdata[0]}", f"{plotly_text(previous_label or label('legend.previous', language))}"
+                                 ": %{x:.2f}%"),
         ))
     no_data = plotly_text(status_label(None, language))
     ticks = [f"{n}<br>{no_data}" if c is None else f"{n}<br>{c:.2f}%" + (

@@ -24,10 +24,12 @@ from analytics.measures.evaluation import UnitAppraisal
 from analytics.measures.kpis import UnitKpis
 from analytics.measures.metrics import LAGGING_STATUSES, SEVERITY, STATUSES, among
 from analytics.measures.vocabulary import Status
+from analytics.report.comparison import Comparison
 from analytics.report.levels import is_level, status_text
 from analytics.text.labels import (
     fmt_date,
     fmt_level_gap,
+    fmt_number,
     fmt_percent,
     fmt_points,
     fmt_score,
@@ -70,6 +72,8 @@ class Glance:
     grassroots_coverage: float
     names: dict[str, str] = field(default_factory=dict)  # unit_id -> name, for every unit named
     appraisal: UnitAppraisal | None = None
+    comparison: Comparison | None = None  # the change since the previous period; None: not asked for
+    indicators: list[str] = field(default_factory=list)  # the campaign's indicators in column order
 
     @property
     def lagging(self) -> pd.DataFrame:
@@ -103,8 +107,9 @@ def order_targets(targets: pd.DataFrame) -> pd.DataFrame:
     return keyed.drop(columns=["_rank", "_gap"]).reset_index(drop=True)
 
 
-def unit_glance(campaign: Campaign, k: UnitKpis) -> Glance:
-    """The at-a-glance figures of the unit of `k` (from unit_kpis)."""
+def unit_glance(campaign: Campaign, k: UnitKpis, comparison: Comparison | None = None) -> Glance:
+    """The at-a-glance figures of the unit of `k` (from unit_kpis), with its change since the previous period
+    when `comparison` is given (report.comparison)."""
     h = campaign.hierarchy
     children = k.children.copy()
     children.insert(0, "name", [h.name[c] for c in children.index.tolist()])
@@ -124,7 +129,18 @@ def unit_glance(campaign: Campaign, k: UnitKpis) -> Glance:
         grassroots_coverage=k.grassroots_coverage,
         names=h.name,
         appraisal=k.appraisal,
+        comparison=comparison,
+        indicators=_indicator_order(campaign),
     )
+
+
+def _indicator_order(campaign: Campaign) -> list[str]:
+    """campaign.yaml's indicators first, in its order, then the others as the targets table gives them (the
+    index's column order: report.scorecard.indicator_order)."""
+    present = list(dict.fromkeys(str(c) for c in campaign.targets["indicator"])) if "targets" in campaign.present \
+        else []
+    named = [c for c in campaign.meta.indicators if c in present]
+    return named + [c for c in present if c not in named]
 
 
 # -- lists of units named ------------------------------------------------------------------------------------------
@@ -136,6 +152,7 @@ class Named:
     unit_id: str
     name: str
     detail: str = ""
+    light: str | None = None  # its warning light (red, yellow), when the page shows lights
 
 
 @dataclass(frozen=True)
@@ -155,8 +172,9 @@ class NamedList:
 
 
 def _bounded(title: str, ids: Sequence[str], names: dict[str, str], limit: int,
-             detail: Callable[[str], str] = lambda u: "") -> NamedList:
-    return NamedList(title, [Named(u, names.get(u, u), detail(u)) for u in ids[:limit]], len(ids))
+             detail: Callable[[str], str] = lambda u: "",
+             light: Callable[[str], str | None] = lambda u: None) -> NamedList:
+    return NamedList(title, [Named(u, names.get(u, u), detail(u), light(u)) for u in ids[:limit]], len(ids))
 
 
 def children_lists(g: Glance, meta: CampaignMeta, language: str, limit: int = MAX_NAMED) -> list[NamedList]:
@@ -169,17 +187,28 @@ def children_lists(g: Glance, meta: CampaignMeta, language: str, limit: int = MA
         rows = g.children_targets
         lagging = rows[rows["status"].isin(LAGGING_STATUSES).to_numpy() & among(rows["unit_id"], behind[:limit])]
         by_child: dict[str, list[str]] = {}
+        c = g.comparison
         for t in order_targets(lagging).itertuples(index=False):
-            by_child.setdefault(t.unit_id, []).append(
-                f"{meta.indicator_label(t.indicator, language)} {fmt_percent(t.completion)}"
-                + rules_of(language).bracketed(gap_detail(t, meta, language)))
+            item = (f"{meta.indicator_label(t.indicator, language)} {fmt_percent(t.completion)}"
+                    + rules_of(language).bracketed(gap_detail(t, meta, language)))
+            change = c.value(t.unit_id, "completion_change", t.indicator) if c is not None else None
+            if change is not None and not pd.isna(change) and c is not None and c.previous_as_of is not None:
+                item += _m("glance.item_change", language, points=fmt_points(change, 2),
+                           date=short_date(c.previous_as_of, g.as_of, language))
+            by_child.setdefault(t.unit_id, []).append(item)
         separator = message("glance.item_separator", language)
         out.append(_bounded("glance.children_behind", behind, g.names, limit,
-                            lambda u: separator.join(by_child.get(u, []))))
+                            lambda u: separator.join(by_child.get(u, [])), lambda u: _light_of(g, u)))
     idle = g.children_idle
     if idle:
-        out.append(_bounded("glance.children_idle", idle, g.names, limit))
+        out.append(_bounded("glance.children_idle", idle, g.names, limit, light=lambda u: _light_of(g, u)))
     return out
+
+
+def _light_of(g: Glance, unit_id: str) -> str | None:
+    """A unit's warning light when it is red or yellow and the page shows lights."""
+    light = g.comparison.light(unit_id) if g.comparison is not None else None
+    return light if light in ("red", "yellow") else None
 
 
 def uncovered_list(g: Glance, limit: int = MAX_UNCOVERED) -> NamedList | None:
@@ -330,8 +359,57 @@ def appraisal_clause(g: Glance, meta: CampaignMeta, language: str) -> list[Segme
     return [Segment(_m("glance.appraisal", language, **params))]
 
 
-SENTENCE_CLAUSES: list[Clause] = [activity_clause, indicators_clause, children_clause, coverage_clause,
-                                  appraisal_clause]
+def short_date(day: dt.date, as_of: dt.date, language: str) -> str:
+    """A date in a sentence about as_of: without its year when it is as_of's (5月31日, 31 May)."""
+    text = fmt_date(day, language)
+    if day.year != as_of.year:
+        return text
+    return fmt_date(day, language, year=False)
+
+
+def fmt_change(points: float) -> str:
+    """A change in points, two decimals, no sign (the words say up or down): 12.266 -> '12.27'."""
+    return fmt_number(abs(points), 2)
+
+
+def change_clause(g: Glance, meta: CampaignMeta, language: str) -> list[Segment]:
+    """The change since the previous period (环比): the first indicator (campaign.yaml's order) with a comparable
+    completion, from before to now in points, and the events added in the period; "no earlier period" in one
+    line when there is none; nothing when comparisons are off or the unit has neither activity nor a target."""
+    c = g.comparison
+    if c is None or c.off or (g.no_activity and g.targets.empty):
+        return []  # a unit with no activity and no target says so in one sentence: there is nothing to compare
+    if c.previous_as_of is None:
+        return [Segment(_m("glance.no_earlier_period", language))]
+    date = short_date(c.previous_as_of, g.as_of, language)
+    out: list[Segment] = []
+    before_all, change_all = c.values(g.unit_id, "completion_previous"), c.values(g.unit_id, "completion_change")
+    now_all = c.values(g.unit_id, "completion")
+    for code in [*g.indicators, *sorted(change_all)]:
+        change, before, now = change_all.get(code), before_all.get(code), now_all.get(code)
+        if any(v is None or pd.isna(v) for v in (change, before, now)):
+            continue
+        points = round(float(change), 2)
+        kind = "glance.change_up" if points > 0 else "glance.change_down" if points < 0 else "glance.change_same"
+        # plain text: the sentence's marked indicators are those behind or missed
+        out.append(Segment(_m(kind, language, indicator=meta.indicator_label(code, language), date=date,
+                              before=fmt_percent(before, 2), now=fmt_percent(now, 2), points=fmt_change(points))))
+        break
+    added = c.value(g.unit_id, "events_added")
+    if g.has_visits and added is not None and not pd.isna(added):
+        if out:
+            out.append(Segment(_m("glance.item_separator", language)))
+        out.append(Segment(_counted("glance.events_added", int(added), language)))
+    if not out:
+        return []
+    first = out[0]
+    if first.indicator is None:
+        out[0] = Segment(rules_of(language).sentence_start(first.text))
+    return [*out, Segment(_m("glance.end", language))]
+
+
+SENTENCE_CLAUSES: list[Clause] = [activity_clause, indicators_clause, change_clause, children_clause,
+                                  coverage_clause, appraisal_clause]
 
 
 def glance_sentence(g: Glance, meta: CampaignMeta, language: str,
@@ -380,12 +458,42 @@ def sentence_text(segments: Sequence[Segment]) -> str:
 
 # -- the index's summary line --------------------------------------------------------------------------------------
 
-def index_summary(roots: Sequence[Glance], units: pd.DataFrame, meta: CampaignMeta, language: str) -> list[Segment]:
+def lights_clause(figures: pd.DataFrame, previous: dt.date | None, as_of: dt.date, off: bool,
+                  language: str) -> list[Segment]:
+    """The index's count of red and yellow units and what changed since the previous period (new red, back to
+    green, ranks up and down, units with restated figures); `figures` is report.comparison.unit_figures."""
+    if figures.empty:
+        return []
+    light, before = figures["light"], figures["light_previous"]
+    out = [Segment(_m("index.lights", language, red=int((light == "red").sum()),
+                      yellow=int((light == "yellow").sum())))]
+    if previous is not None:
+        known = before.notna()
+        now = pd.to_numeric(figures["rank_now"], errors="coerce")
+        then = pd.to_numeric(figures["rank_previous"], errors="coerce")
+        out.append(Segment(_m("index.changed", language, date=short_date(previous, as_of, language),
+                              new_red=int(((light == "red") & known & (before != "red")).sum()),
+                              green=int(((light == "none") & before.isin(["red", "yellow"])).sum()),
+                              up=int((now < then).sum()), down=int((now > then).sum()))))
+    elif not off:
+        out.append(Segment(_m("glance.no_earlier_period", language)))
+    restated = int((figures["restated"] > 0).sum())
+    if restated:
+        out.append(Segment(_m("index.restated", language, n=restated)))
+    space = rules_of(language).sentence_space
+    if space:
+        out = [out[0], *(x for s in out[1:] for x in (Segment(space), s))]
+    return out
+
+
+def index_summary(roots: Sequence[Glance], units: pd.DataFrame, meta: CampaignMeta, language: str,
+                  lights: list[Segment] | None = None) -> list[Segment]:
     """The line above the index: per root, its indicators by status and those behind or missed (as its page
     says them); then, over every unit, how many have an indicator behind or missed and how many no activity,
     and (with an appraisal) how many have each grade.
 
-    `units` has one row per unit with `targets_lagging`, `targets_total` and `no_activity` (the scorecard's).
+    `units` has one row per unit with `targets_lagging`, `targets_total` and `no_activity` (the scorecard's);
+    `lights` (lights_clause) is said after them.
     """
     if not roots:
         return []
@@ -400,7 +508,8 @@ def index_summary(roots: Sequence[Glance], units: pd.DataFrame, meta: CampaignMe
         if out:
             out.append(Segment(rules_of(language).sentence_space))
         out.extend(_with_lead(lead, [clause], language))
-    for clause in (_units_clause(units, roots[0].has_visits, language), _grades_clause(units, language)):
+    for clause in (_units_clause(units, roots[0].has_visits, language), _grades_clause(units, language),
+                   lights or []):
         if clause and out:
             out.extend([Segment(rules_of(language).sentence_space), *clause])
         elif clause:
@@ -446,12 +555,14 @@ __all__ = [
     "Segment",
     "activity_clause",
     "appraisal_clause",
+    "change_clause",
     "children_clause",
     "children_lists",
     "coverage_clause",
     "glance_sentence",
     "index_summary",
     "indicators_clause",
+    "lights_clause",
     "order_targets",
     "sentence_text",
     "status_parts",

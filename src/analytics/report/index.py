@@ -13,10 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
+import pandas as pd
+
 from analytics.config import resource
 from analytics.data.campaign import Campaign
 from analytics.measures.kpis import unit_kpis
-from analytics.report.glance import index_summary, unit_glance
+from analytics.measures.periods import COMPARE_OFF
+from analytics.report.comparison import previous_date, unit_figures
+from analytics.report.glance import index_summary, lights_clause, unit_glance
 from analytics.report.layout import OutputLayout
 from analytics.report.scorecard import campaign_scorecard, index_payload
 from analytics.report.templating import Fact, Link, environment, footer_facts, render, script_tag
@@ -45,19 +49,26 @@ def grade_options(data: dict) -> list[dict]:
 INDEX_TEMPLATE = "html/index.html.j2"
 
 
-def index_summary_of(campaign: Campaign, as_of: dt.date, language: str, tolerance: float):
-    """The index's summary line (the roots' figures at a glance): all of the index that does not depend on the
-    pages, which a batch builds (with the page template compiled) while its kernels render."""
+def index_summary_of(campaign: Campaign, as_of: dt.date, language: str, tolerance: float,
+                     table: pd.DataFrame | None = None, compare_to: object = None):
+    """The index's summary line (the roots' figures at a glance, and with the published KPI table `table` the
+    lights and what changed since the previous period): all of the index that does not depend on the pages,
+    which a batch builds (with the page template compiled) while its kernels render."""
     sc = campaign_scorecard(campaign, as_of, tolerance)
     roots = [unit_glance(campaign, unit_kpis(campaign, r, as_of, tolerance)) for r in campaign.hierarchy.roots]
     environment().get_template(INDEX_TEMPLATE)
-    return index_summary(roots, sc.units, campaign.meta, language)
+    lights = None
+    if table is not None:
+        off = isinstance(compare_to, str) and compare_to.strip().lower() == COMPARE_OFF
+        lights = lights_clause(unit_figures(table, sc.units.index), previous_date(table), as_of, off, language)
+    return index_summary(roots, sc.units, campaign.meta, language, lights)
 
 
 def index_html(campaign: Campaign, results: dict, as_of: dt.date, language: str, tolerance: float,
-               summary=None) -> str:
+               summary=None, table: pd.DataFrame | None = None, compare_to: object = None) -> str:
     """The index page: summary, downloads and the scorecard of every unit (figures as of `as_of`); `summary`:
-    `index_summary_of` of the same arguments, when built ahead."""
+    `index_summary_of` of the same arguments, when built ahead; `table`: the KPI table kpis.csv publishes (its
+    lights, ranks, changes and restatements), none without it."""
     meta = campaign.meta
     facts = [
         Fact("period", f"{fmt_date(meta.start, language)} – {fmt_date(meta.end, language)}"),
@@ -66,10 +77,10 @@ def index_html(campaign: Campaign, results: dict, as_of: dt.date, language: str,
     ]
     sc = campaign_scorecard(campaign, as_of, tolerance)
     if summary is None:
-        summary = index_summary_of(campaign, as_of, language, tolerance)
+        summary = index_summary_of(campaign, as_of, language, tolerance, table, compare_to)
     downloads = [Link(name, name) for name in (OutputLayout.BULLETIN, OutputLayout.KPIS_XLSX, OutputLayout.KPIS_CSV,
                                                OutputLayout.MANIFEST)]
-    data = index_payload(sc, campaign, results, language)
+    data = index_payload(sc, campaign, results, language, table)
     depth = int(sc.units["level"].max()) if len(sc.units) else 1
     levels = data["levels"]
     return render(
@@ -84,6 +95,8 @@ def index_html(campaign: Campaign, results: dict, as_of: dt.date, language: str,
         data=data,
         columns=data["columns"],
         grades=grade_options(data),
+        lights=any(c["format"] == "light" for c in data["columns"]),
+        restated=any(r[data["fields"].index("restated")] for r in data["rows"]),
         levels=levels,
         expand_levels=list(range(1, depth)),
         expand_default=None if len(sc.units) <= OPEN_ALL_UP_TO or depth <= 2 else 2,

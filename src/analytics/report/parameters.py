@@ -25,6 +25,8 @@ NOTEBOOK_PARAMETERS = OptionSet([
     Option("compare_to", "text", "date the figures are compared with, YYYY-MM-DD from the campaign's start to before "
            "as_of, or `none` for no comparison", check=compare_to_text,
            default_text="the previous period (campaign.yaml `reporting.period`)"),
+    Option("reports_dir", "path", "output folder whose published snapshots (history/) name restated and revised "
+           "figures; `campaign-analytics run` passes its own", default_text="none: no restatements"),
 ])
 
 

@@ -25,6 +25,7 @@ from analytics.measures.derived import derived
 from analytics.measures.kpis import UnitKpis, cached_kpi_wide, campaign_pace
 from analytics.measures.metrics import until
 from analytics.measures.vocabulary import LAGGING_STATUSES, SEVERITY, STATUSES, Status
+from analytics.report.comparison import indicator_changes, previous_date, unit_figures
 from analytics.report.layout import PageState
 from analytics.report.levels import gap_text, is_level, status_text
 from analytics.report.templating import Cell, Column, Row, Table
@@ -42,6 +43,8 @@ from analytics.text.labels import (
     grade_label,
     indicator_status_label,
     label,
+    light_style,
+    message,
     status_label,
 )
 
@@ -329,26 +332,38 @@ def scorecard_table(sc: Scorecard, campaign: Campaign, language: str, hrefs: dic
 PAGE_STATES = tuple(PageState)
 # The states the index names beside a unit (a chip), and the one that also shows its error.
 FLAGGED_PAGE_STATES = (PageState.FAILED, PageState.STALE, PageState.NOT_RENDERED)
-ROW_FIELDS = ("id", "name", "parent", "depth", "kind", "href", "page", "error", "idle", "worst", "lagging", "focus")
+ROW_FIELDS = ("id", "name", "parent", "depth", "kind", "href", "page", "error", "idle", "worst", "lagging", "focus",
+              "light", "light_prev", "restated")
+LIGHTS = ("red", "yellow", "none")  # worst first: a sort lowest first puts red first
 
 
-def index_columns(sc: Scorecard, campaign: Campaign, language: str) -> list[dict]:
-    """The index's value columns: the key figures shown on the index, then one per indicator."""
+def index_columns(sc: Scorecard, campaign: Campaign, language: str, compared: bool = False,
+                  lights: bool = False) -> list[dict]:
+    """The index's value columns: the warning light and the rank with its change (with `lights`), the key figures
+    shown on the index, then one per indicator, each followed by its change in points when `compared`."""
     meta = campaign.meta
     measures, levels = {}, set()
     if len(sc.pace):
         measures = dict(zip(sc.pace["indicator"], sc.pace["measure"], strict=True))
         if "pacing" in sc.pace:
             levels = set(sc.pace.loc[sc.pace["pacing"] == "level", "indicator"])
-    columns = [{"key": f.key, "label": label(f.label, language), "format": f.format}
-               for f in kpi_columns_of(campaign, index=True)]
+    columns = []
+    if lights:
+        columns.append({"key": "light", "label": label("col.light", language), "format": "light"})
+        columns.append({"key": "rank_change", "label": label("col.index_rank_change", language), "format": "rank"})
+    columns += [{"key": f.key, "label": label(f.label, language), "format": f.format}
+                for f in kpi_columns_of(campaign, index=True)]
     for code in sc.indicators:
         measure = measures.get(code)
-        column = {"key": f"pace:{code}", "label": meta.indicator_label(code, language), "format": "pace",
+        name = meta.indicator_label(code, language)
+        column = {"key": f"pace:{code}", "label": name, "format": "pace",
                   "measure": meta.measure_label(measure, language)}
         if code in levels:  # a level indicator's gap is in its measure: points for a %
             column["gapUnit"] = _gap_unit(measure, meta, language)
         columns.append(column)
+        if compared:
+            columns.append({"key": f"change:{code}", "format": "change",
+                            "label": message("index.change_column", language, indicator=name)})
     return columns
 
 
@@ -379,13 +394,28 @@ def _focus(mine: dict, meta: CampaignMeta, language: str) -> list | None:
     return [*focus, _gap_unit(t.get("measure"), meta, language)] if is_level(t) else focus
 
 
-def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: str) -> dict:
+def _light_index(value: object) -> int:
+    return LIGHTS.index(value) if isinstance(value, str) and value in LIGHTS else -1
+
+
+def _whole_or_none(value: object) -> int | None:
+    number = as_number(value)
+    return None if number is None else int(number)
+
+
+def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: str,
+                  table: pd.DataFrame | None = None) -> dict:
     """Everything the index's script draws, as plain JSON-able values (see templates/js/scorecard.js).
 
     `rows` holds one array per unit in tree order: ROW_FIELDS (code, name, parent row or -1, depth, kind label
     index, page href or "", page state index, page error or "", no activity 0/1, worst status index or -1,
-    indicators behind or missed), then one value per column: a figure rounded as shown (or null), or for an
-    indicator [completion in %, gap in points, status index] (null for a unit without that target).
+    indicators behind or missed, focus, light and light before as places in LIGHTS or -1, restated or revised
+    figures 0/1), then one value per column: a figure rounded as shown (or null), for an indicator [completion in
+    %, gap in points, status index] (null for a unit without that target), its change in points (2 decimals),
+    the light [now, before] and the rank [now, before].
+
+    `table`: the KPI table the run publishes (report.comparison.published_table) for the lights, ranks, changes
+    and restatements; without it the index has none of them.
     """
     meta = campaign.meta
     status_index = {s: i for i, s in enumerate(STATUSES)}
@@ -395,6 +425,10 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
     figures = kpi_columns_of(campaign, index=True)
     rows = []
     u = sc.units
+    lights = table is not None
+    compared = lights and previous_date(table) is not None
+    extra = unit_figures(table, u.index) if lights else None
+    changes = indicator_changes(table) if compared else {}
     columns = {f.key: (u[f.key].tolist() if f.key in u else [None] * len(u)) for f in figures}
     for i, (uid, r) in enumerate(zip(u.index, u[["name", "parent_id", "depth", "kind", "no_activity", "worst",
                                                   "targets_lagging"]].itertuples(index=False), strict=True)):
@@ -413,25 +447,39 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
                status_index[r.worst] if isinstance(r.worst, str) else -1, int(r.targets_lagging or 0)]
         mine = sc.pace_of(uid)
         row.append(_focus(mine, meta, language))
+        if extra is not None:
+            e = extra.loc[uid]
+            now, before = _light_index(e["light"]), _light_index(e["light_previous"])
+            row += [now, before, int(e["restated"] > 0)]
+            row += [None if now < 0 else [now, None if before < 0 else before],
+                    [_whole_or_none(e["rank_now"]), _whole_or_none(e["rank_previous"])]]
+        else:
+            row += [-1, -1, 0]
         row += [f.compact(columns[f.key][i], language) for f in figures]
         for code in sc.indicators:
             t = mine.get(code)
             if t is None:
                 row.append(None)
-                continue
-            # a met indicator shows no gap ("+0.00" under 100% said nothing); a level indicator its gap to the
-            # target (and a 4th element, 1), never a pace gap
-            cell = [compact_value(t["completion"], "percent", language),
-                    None if t["status"] == Status.COMPLETED
-                    else compact_value(t["level_gap"] if is_level(t) else t["pace_gap"], "points", language),
-                    status_index.get(t["status"], status_index[Status.NO_DATA])]
-            row.append([*cell, 1] if is_level(t) else cell)
+            else:
+                # a met indicator shows no gap ("+0.00" under 100% said nothing); a level indicator its gap to the
+                # target (and a 4th element, 1), never a pace gap
+                cell = [compact_value(t["completion"], "percent", language),
+                        None if t["status"] == Status.COMPLETED
+                        else compact_value(t["level_gap"] if is_level(t) else t["pace_gap"], "points", language),
+                        status_index.get(t["status"], status_index[Status.NO_DATA])]
+                row.append([*cell, 1] if is_level(t) else cell)
+            if compared:
+                change = changes.get((uid, code))
+                row.append(None if change is None else float(f"{change:.2f}"))
         rows.append(row)
     levels = (u.groupby("level")["kind"].agg(lambda k: [unit_kind_label(meta, x, language) for x in dict.fromkeys(k) if x])
               if len(u) else pd.Series(dtype=object))
     return {
         "fields": list(ROW_FIELDS),
-        "columns": index_columns(sc, campaign, language),
+        "columns": index_columns(sc, campaign, language, compared, lights),
+        "lights": list(LIGHTS),
+        "lightLabels": [label(f"light.{x}", language) for x in LIGHTS],
+        "lightStyles": [light_style(x) for x in LIGHTS],
         "rows": rows,
         "kinds": kinds,
         "levels": [{"level": int(lv), "kinds": ks[:3]} for lv, ks in levels.items()],
@@ -447,7 +495,8 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
         "pageFlagged": [s in FLAGGED_PAGE_STATES for s in PAGE_STATES],
         "pageFailed": PAGE_STATES.index(PageState.FAILED),
         "text": {key: label(f"index.{key}", language) for key in (
-            "no_match", "more", "gap", "no_target", "expand_row", "level_n", "focus_points")} | {
+            "no_match", "more", "gap", "no_target", "expand_row", "level_n", "focus_points", "light_up",
+            "light_down", "previous")} | {
             "shown": MESSAGES["index.shown"][language], "idle": label("status.no_activity", language),
             "points": label("glance.points", language), "level_gap": label("col.level_gap", language)},
     }
@@ -460,6 +509,7 @@ __all__ = [
     "FORMATS",
     "GRADE_ORDER",
     "KPI_COLUMNS",
+    "LIGHTS",
     "PACE_FIELDS",
     "FLAGGED_PAGE_STATES",
     "PAGE_STATES",

@@ -23,6 +23,7 @@ import plotly.io as pio
 from analytics.config import resolve_data_dir
 from analytics.data.campaign import Campaign
 from analytics.data.loading import load_campaign
+from analytics.measures.change import COVERAGE_KEY
 from analytics.measures.kpis import (
     UnitKpis,
     campaign_appraisal,
@@ -40,6 +41,7 @@ from analytics.measures.periods import parse_compare_to
 from analytics.measures.vocabulary import Status
 from analytics.report import charts, evaluation_sections
 from analytics.report.bounds import CHILDREN_SHOWN, bounded_note, ranked, top_and_bottom
+from analytics.report.comparison import Comparison, published_table, unit_comparison
 from analytics.report.glance import (
     Glance,
     children_lists,
@@ -52,7 +54,18 @@ from analytics.report.levels import elapsed_text, gap_text, status_cell
 from analytics.report.ondisk import HTML_ONLY_ENV
 from analytics.report.parameters import check_notebook_parameters
 from analytics.report.templating import Cell, Column, Fact, Link, Row, Table, footer_facts, macros
-from analytics.text.labels import MISSING, fmt_date, fmt_int, fmt_number, fmt_percent, fmt_time, label
+from analytics.text.labels import (
+    MISSING,
+    fmt_date,
+    fmt_int,
+    fmt_number,
+    fmt_percent,
+    fmt_points,
+    fmt_time,
+    label,
+    message,
+    status_label,
+)
 from analytics.text.language import rules_of
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["sendDataToCloud"]}
@@ -151,6 +164,8 @@ class UnitReport:
     children_shown: int = CHILDREN_SHOWN
     compare_to: str | None = None  # as given: YYYY-MM-DD, "none", or None for the previous period
     previous_as_of: dt.date | None = None  # the date compared with; None: no comparison
+    reports_dir: Path | None = None  # the output folder whose snapshots name restated figures
+    _comparison: Comparison | None = field(default=None, repr=False)
 
     @classmethod
     def load(
@@ -161,16 +176,18 @@ class UnitReport:
         language: str = "zh",
         tolerance: float = 1.0,
         compare_to: str | dt.date | None = None,
+        reports_dir: str | Path | None = None,
     ) -> UnitReport:
         """Load the campaign (cached per process) and compute the unit's figures; unit_id None = the root.
 
         The arguments are checked as the command line checks them (UsageError with the same message);
-        compare_to (a date, "none", or None for the previous period) is kept for the comparisons.
+        compare_to (a date, "none", or None for the previous period) is kept for the comparisons; reports_dir
+        (the run's output folder) adds the figures restated since they were published there, as kpis.csv does.
         """
         if isinstance(compare_to, dt.date):
             compare_to = compare_to.isoformat()
         p = check_notebook_parameters(data_dir=data_dir, unit_id=unit_id, as_of=as_of, language=language,
-                                      tolerance=tolerance, compare_to=compare_to)
+                                      tolerance=tolerance, compare_to=compare_to, reports_dir=reports_dir)
         campaign = load_campaign(resolve_data_dir(p["data_dir"]))
         unit = campaign.check_units([p["unit_id"]])[0] if p["unit_id"] is not None else campaign.hierarchy.roots[0]
         when = campaign.as_of(p["as_of"])
@@ -180,7 +197,7 @@ class UnitReport:
         previous = parse_compare_to(p["compare_to"], start=campaign.meta.start, as_of=when,
                                     period=campaign.meta.reporting.period)
         return cls(campaign, unit, when, p["language"], p["tolerance"], kpis, now, compare_to=p["compare_to"],
-                   previous_as_of=previous)
+                   previous_as_of=previous, reports_dir=p["reports_dir"])
 
     # -- helpers ---------------------------------------------------------------------------------------
     def t(self, key: str) -> str:
@@ -233,10 +250,20 @@ class UnitReport:
         return Section("header", [self.ui.page_header(self.name, facts, trail)])
 
     @property
+    def comparison(self) -> Comparison:
+        """The unit's and its children's change since the previous period, lights and restatements, from the KPI
+        table the run publishes (report.comparison), computed once."""
+        if self._comparison is None:
+            table = published_table(self.campaign, self.as_of, self.tolerance, self.compare_to, self.reports_dir)
+            self._comparison = unit_comparison(self.campaign, table, self.unit_id, self.as_of, self.tolerance,
+                                               self.compare_to)
+        return self._comparison
+
+    @property
     def glance(self) -> Glance:
         """What the top of the page says (report.glance), computed once."""
         if self._glance is None:
-            self._glance = unit_glance(self.campaign, self.kpis)
+            self._glance = unit_glance(self.campaign, self.kpis, self.comparison)
         return self._glance
 
     def _hrefs(self, ids) -> dict[str, str]:
@@ -254,8 +281,20 @@ class UnitReport:
         hrefs.pop(g.unit_id, None)  # the page's own unit is not a link to itself
         parts: list = [self._heading("glance"),
                        self.ui.glance_sentence(glance_sentence(g, meta, self.language), hrefs)]
+        c = self.comparison
         if not g.targets.empty:
-            parts.append(("chart-bullet", charts.bullet_chart(targets=g.targets, meta=meta, language=self.language)))
+            previous, previous_label = None, ""
+            if c.previous_as_of is not None:
+                previous = c.values(self.unit_id, "completion_previous")
+                previous_label = self.t("legend.previous") + rules_of(self.language).bracketed(
+                    fmt_date(c.previous_as_of, self.language))
+            parts.append(("chart-bullet", charts.bullet_chart(targets=g.targets, meta=meta, language=self.language,
+                                                              previous=previous, previous_label=previous_label)))
+        if c.thresholds and (not g.targets.empty or c.light(self.unit_id, COVERAGE_KEY) is not None):
+            parts.append(self.ui.light_thresholds(light_thresholds_text(c, self.campaign, self.language)))
+        restated = restatement_lines(c, self.unit_id, self.campaign.meta, self.language)
+        if restated:
+            parts.append(self.ui.restatements(restated))
         downloads = [Link(page_to_download(name), name) for name in (OutputLayout.KPIS_XLSX, OutputLayout.KPIS_CSV)]
         parts.append(self.ui.glance_lists(lists, hrefs, downloads))
         return Section("glance", parts)
@@ -349,16 +388,24 @@ class UnitReport:
         if targets.empty:
             return Section("targets", [] if self.kpis.no_activity else [*parts, self._note()])
         meta = self.campaign.meta
-        rows = [
-            Row((
+        c = self.comparison
+        compared = c.previous_as_of is not None
+        changes = c.values(self.unit_id, "completion_change") if compared else {}
+        rows = []
+        for t in targets.itertuples(index=False):
+            cells = [
                 meta.indicator_label(t.indicator, self.language), meta.measure_label(t.measure, self.language),
                 fmt_number(t.target), fmt_number(t.actual), fmt_percent(t.completion, 2),
                 elapsed_text(t, lambda x: fmt_percent(x, 2)), gap_text(t, meta, self.language),
                 status_cell(t, self.language),
-            ))
-            for t in targets.itertuples(index=False)
-        ]
-        parts.append(self.ui.data_table(Table(TARGET_COLUMNS, rows)))
+                light_cell(c, self.unit_id, t.indicator, self.language),
+            ]
+            if compared:
+                cells.append(fmt_points(changes.get(t.indicator), 2))
+            rows.append(Row(tuple(cells)))
+        columns = (*TARGET_COLUMNS, Column("col.light"), *((Column("col.completion_vs_previous", numeric=True),)
+                                                            if compared else ()))
+        parts.append(self.ui.data_table(Table(columns, rows)))
         untranslated = meta.untranslated_measures(targets["measure"], self.language)
         if untranslated:
             parts.append(self.ui.note_list("note.untranslated_measures", untranslated))
@@ -477,6 +524,90 @@ class UnitReport:
         """All sections in page order."""
         return [self.header(), self.at_a_glance(), self.kpi_cards(), self.visits(), self.surveys(), self.targets(),
                 self.children(), self.ratings(), self.commitments(), self.appraisal(), self.quality(), self.footer()]
+
+
+def light_cell(c: Comparison, unit_id: str, key: str, language: str) -> Cell:
+    """A warning light as a badge with its word, and "new red" / "back to green" when it changed."""
+    now, before = c.light(unit_id, key), c.light_previous(unit_id, key)
+    chips: tuple[str, ...] = ()
+    if c.previous_as_of is not None and before is not None:
+        if now == "red" and before != "red":
+            chips = (label("light.new_red", language),)
+        elif now == "none" and before in ("red", "yellow"):
+            chips = (label("light.back_to_green", language),)
+    return Cell("", warning=now or "none", chips=chips)
+
+
+def _threshold(value: float) -> str:
+    """A threshold as written: 10 -> '10', 12.5 -> '12.5'."""
+    return fmt_number(value, 0) if float(value).is_integer() else f"{value:g}"
+
+
+def light_thresholds_text(c: Comparison, campaign: Campaign, language: str) -> str:
+    """The warning lights' thresholds, said once on a page (the root's light_threshold rows; coverage lights from
+    campaign.yaml when set)."""
+    text = message("glance.light_thresholds", language, yellow=_threshold(c.thresholds.get("yellow", 10.0)),
+                   red=_threshold(c.thresholds.get("red", 30.0)))
+    coverage = campaign.meta.reporting.lights.coverage
+    if coverage is not None and "visits" in campaign.present:
+        text += message("glance.coverage_thresholds", language, yellow=fmt_percent(coverage.yellow, 2),
+                        red=fmt_percent(coverage.red, 2))
+    return text
+
+
+# How restated figures are shown, by metric: the page's formats (percentages and points with two decimals).
+_PERCENT_METRICS = frozenset({"completion", "elapsed", "coverage", "grassroots_coverage", "survey_return_rate",
+                              "survey_validity", "survey_effective_rate", "satisfaction", "commitment_fulfilment"})
+_POINT_METRICS = frozenset({"pace_gap", "level_gap"})
+_COUNT_METRICS = frozenset({"events", "persons", "survey_issued", "survey_returned", "survey_valid", "rating_count",
+                            "commitments_due", "commitments_kept", "commitments_late", "commitments_overdue",
+                            "commitments_due_today", "rank"})
+
+
+def figure_shown(metric: str, value: object, language: str) -> str:
+    """A published or current figure as the page shows it."""
+    if metric in _PERCENT_METRICS:
+        return fmt_percent(value, 2)
+    if metric in _POINT_METRICS:
+        return fmt_points(value, 2)
+    if metric in _COUNT_METRICS:
+        return fmt_int(value)
+    if metric == "status":
+        return status_label(value if isinstance(value, str) else None, language)
+    if isinstance(value, str):
+        return value
+    return fmt_number(value, 2)
+
+
+def figure_name(metric: str, key: str, meta, language: str) -> str:
+    """'地区生产总值完成率', 'GDP completion': the indicator (or kind, group, question) and the figure's label."""
+    names = {"completion": "col.completion", "actual": "col.actual", "target": "col.target",
+             "pace_gap": "col.pace_gap", "status": "col.status", "elapsed": "col.elapsed"}
+    what = label(names.get(metric, f"kpi.{metric}"), language)
+    if what.startswith("kpi.") or what.startswith("col."):
+        what = metric
+    if not key:
+        return what
+    owner = meta.indicator_label(key, language) if metric in names else key
+    rules = rules_of(language)
+    return f"{owner}{rules.word_space}{rules.in_sentence(what)}"
+
+
+def restatement_lines(c: Comparison, unit_id: str, meta, language: str) -> list[str]:
+    """The unit's restated and revised figures that differ as shown: "地区生产总值完成率：5月31日上期公布58.41%，现为
+    57.90%（数据已修订）"."""
+    out = []
+    for r in c.restatements(unit_id):
+        published, now = figure_shown(r.metric, r.published, language), figure_shown(r.metric, r.now, language)
+        if published == now:
+            continue  # differs beyond the page's precision only: kpis.csv lists it
+        name = figure_name(r.metric, r.key, meta, language)
+        if r.kind == "restated":
+            date = fmt_date(c.previous_as_of, language) if c.previous_as_of is not None else ""
+            out.append(message("restated.item", language, figure=name, published=published, now=now, date=date))
+        else:
+            out.append(message("revised.item", language, figure=name, published=published, now=now))
+    return out
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ from analytics.text.labels import (
     grade_key,
     grade_label,
     label,
+    light_style,
     status_colour,
     status_label,
     status_symbol,
@@ -89,6 +90,7 @@ class Cell:
     indent: int | None = None
     light: str | None = None
     sub: str | None = None
+    warning: str | None = None  # a warning light (red, yellow) shown as a badge with its word before the text
 
 
 @dataclass(frozen=True)
@@ -184,6 +186,7 @@ def environment() -> Environment:
         status_label=_status_label,
         status_colour=status_colour,
         status_symbol=status_symbol,
+        light_style=light_style,
     )
     env.tests.update(cell=lambda value: isinstance(value, Cell))
     return env

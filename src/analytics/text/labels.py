@@ -374,6 +374,25 @@ LABELS: dict[str, dict[str, str]] = {
     "glance.full_list": {"zh": "完整名单见", "en": "The full list is in"},
     "glance.downloads": {"zh": "全部单位的指标：", "en": "Every unit's figures:"},
     "glance.points": {"zh": "个百分点", "en": "points"},
+    "light.red": {"zh": "红灯", "en": "Red light"},
+    "light.yellow": {"zh": "黄灯", "en": "Yellow light"},
+    "light.none": {"zh": "无预警", "en": "No light"},
+    "light.new_red": {"zh": "新亮红灯", "en": "New red"},
+    "light.back_to_green": {"zh": "预警解除", "en": "Back to green"},
+    "col.light": {"zh": "预警", "en": "Light"},
+    "col.index_rank_change": {"zh": "排名（较上期）", "en": "Rank (change)"},
+    "index.light_up": {"zh": "较上期加重", "en": "worse than the previous period"},
+    "index.light_down": {"zh": "较上期减轻", "en": "better than the previous period"},
+    "index.previous": {"zh": "上期", "en": "previous period"},
+    "index.only_red": {"zh": "只看红灯", "en": "Only red"},
+    "index.newly_red": {"zh": "新亮红灯", "en": "Newly red"},
+    "index.only_restated": {"zh": "数据已修订", "en": "Restated"},
+    "index.light_key": {"zh": "预警：↑ 较上期加重，↓ 较上期减轻；排名：▲ 上升，▼ 下降，= 持平",
+                        "en": "Lights: ↑ worse than the previous period, ↓ better; rank: ▲ up, ▼ down, = same"},
+    "col.completion_vs_previous": {"zh": "完成率较上期", "en": "Change (points)"},
+    "col.previous_completion": {"zh": "上期完成率", "en": "Previous completion"},
+    "section.restatements": {"zh": "数据修订", "en": "Restated figures"},
+    "legend.previous": {"zh": "上期完成率", "en": "Previous period"},
     # The index's scorecard: controls and words its script shows
     "index.search": {"zh": "查找单位", "en": "Find a unit"},
     "index.search_placeholder": {"zh": "名称或编码", "en": "Name or code"},
@@ -427,7 +446,6 @@ LABELS: dict[str, dict[str, str]] = {
     "sheet.light.none": {"zh": "—", "en": "—"},
     "sheet.kind.restated": {"zh": "上期数据修订", "en": "restated"},
     "sheet.kind.revised": {"zh": "本期数据修订", "en": "revised"},
-    "col.light": {"zh": "预警", "en": "Light"},
     "col.completion_change": {"zh": "完成率变化（百分点）", "en": "Completion change (points)"},
     "col.pace_gap_change": {"zh": "差距变化（百分点）", "en": "Gap change (points)"},
     "col.events_added": {"zh": "本期新增活动次数", "en": "Events added"},
@@ -548,6 +566,20 @@ STATUS_COLOURS: dict[str, str] = {
     "no_data": "#757575",
 }
 
+# Warning lights (预警) as badges: background and text colours (the word is always written beside the colour, so a
+# print without colour keeps it). Red as a missed target; yellow dark-on-amber, 9:1.
+LIGHT_COLOURS: dict[str, tuple[str, str]] = {
+    "red": ("#a4161a", "#ffffff"),
+    "yellow": ("#ffd54f", "#3e2723"),
+}
+
+
+def light_style(light: object) -> str:
+    """The inline style of a warning light's badge ('' for none or anything else)."""
+    colours = LIGHT_COLOURS.get(light) if isinstance(light, str) else None
+    return "" if colours is None else f"background:{colours[0]};color:{colours[1]}"
+
+
 # One shape per status, so a traffic light still says which on a black-and-white print (and to a reader who
 # does not tell the colours apart).
 STATUS_SYMBOLS: dict[str, str] = {
@@ -630,11 +662,11 @@ def status_symbol(status: object) -> str:
     return STATUS_SYMBOLS[status_key(status)]
 
 
-def fmt_date(d, language: str = DEFAULT_LANGUAGE) -> str:
-    """A date in words: 2012年6月30日, 30 June 2012."""
+def fmt_date(d, language: str = DEFAULT_LANGUAGE, year: bool = True) -> str:
+    """A date in words: 2012年6月30日, 30 June 2012; without the year (year=False): 6月30日, 30 June."""
     if language == "zh":
-        return f"{d.year}年{d.month}月{d.day}日"
-    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+        return f"{d.year}年{d.month}月{d.day}日" if year else f"{d.month}月{d.day}日"
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}" if year else f"{d.day} {_MONTHS[d.month - 1]}"
 
 
 def measure_label(measure: object, language: str = DEFAULT_LANGUAGE,
@@ -747,6 +779,7 @@ __all__ = [
     "FREQ_KEYS",
     "LABELS",
     "LANGUAGES",
+    "LIGHT_COLOURS",
     "MEASURES_EN",
     "MESSAGES",
     "MISSING",
@@ -767,6 +800,7 @@ __all__ = [
     "indicator_status_label",
     "is_translated_measure",
     "label",
+    "light_style",
     "measure_label",
     "message",
     "status_colour",

@@ -502,7 +502,38 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "考核得分{score}分，等次{grade}，在同级{among}个单位中排第{rank}名。"},
     "glance.grades": {"en": "Appraisal grades: {parts}.", "zh": "考核等次：{parts}。"},
     "glance.grade_count": {"en": "{n} {grade}", "zh": "{grade}{n}个"},
+    # Change since the previous period (环比) on a unit page (report.glance.change_clause, report.sections).
+    "glance.change_up": {"en": "{indicator} completion rose from {before} on {date} to {now}, up {points} points",
+                         "zh": "{indicator}完成率由{date}的{before}提高到{now}，提高{points}个百分点"},
+    "glance.change_down": {"en": "{indicator} completion fell from {before} on {date} to {now}, down {points} points",
+                           "zh": "{indicator}完成率由{date}的{before}下降到{now}，下降{points}个百分点"},
+    "glance.change_same": {"en": "{indicator} completion unchanged since {date}, at {now}",
+                           "zh": "{indicator}完成率与{date}持平，为{now}"},
+    "glance.events_added": {"en": "{n} events added in the period", "zh": "本期新增活动{n}次"},
+    "glance.events_added_one": {"en": "1 event added in the period", "zh": "本期新增活动1次"},
+    "glance.no_earlier_period": {"en": "Change since the last period: no earlier period.",
+                                 "zh": "与上期比较：无可比数据（此前无上一期）。"},
+    "glance.light_thresholds": {
+        "en": "Warning lights: yellow at {yellow} points or more behind pace, red at {red} points or more or a missed "
+              "target; a level indicator below its target is yellow.",
+        "zh": "预警标准：落后序时进度{yellow}个百分点及以上为黄灯，{red}个百分点及以上或未完成目标为红灯；"
+              "达标类指标低于目标为黄灯。"},
+    "glance.coverage_thresholds": {"en": " Grassroots coverage below {yellow} is yellow, below {red} red.",
+                                   "zh": "基层覆盖率低于{yellow}为黄灯，低于{red}为红灯。"},
+    "restated.item": {"en": "{figure}: published {published} for {date}, now {now} (data revised)",
+                      "zh": "{figure}：{date}上期公布{published}，现为{now}（数据已修订）"},
+    "revised.item": {"en": "{figure}: first published {published} for this period, now {now} (data revised)",
+                     "zh": "{figure}：本期首次公布{published}，现为{now}（数据已修订）"},
+    "glance.item_change": {"en": ", {points} points since {date}", "zh": "，较{date}{points}个百分点"},
     "index.shown": {"en": "{shown} of {total} units shown", "zh": "显示{shown}个单位，共{total}个"},
+    "index.lights": {"en": "{red} units have a red light and {yellow} a yellow light.",
+                     "zh": "红灯单位{red}个、黄灯单位{yellow}个。"},
+    "index.changed": {"en": "Since {date}: {new_red} newly red, {green} back to green; {up} moved up and {down} "
+                            "down in rank.",
+                      "zh": "较{date}：新亮红灯{new_red}个，预警解除{green}个；排名上升{up}个、下降{down}个。"},
+    "index.restated": {"en": "Published figures restated for {n} units (see kpis.csv).",
+                       "zh": "{n}个单位的已公布数据有修订（见kpis.csv）。"},
+    "index.change_column": {"en": "{indicator}: change (points)", "zh": "{indicator}较上期（百分点）"},
     # Report sentences with figures in them (analytics.report)
     "report.appraisal_rule": {
         "en": "How a score is made: each item earns weight × min(value ÷ full marks at, 1) points, and 0 points "

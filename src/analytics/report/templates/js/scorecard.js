@@ -21,6 +21,9 @@
     search: document.getElementById("sc-search"),
     lagging: document.getElementById("sc-lagging"),
     idle: document.getElementById("sc-idle"),
+    red: document.getElementById("sc-red"),
+    newRed: document.getElementById("sc-new-red"),
+    restated: document.getElementById("sc-restated"),
     level: document.getElementById("sc-level"),
     grade: document.getElementById("sc-grade"),
     expand: document.getElementById("sc-expand"),
@@ -60,6 +63,7 @@
     if (format === "score") { return v.toFixed(2); }
     if (format === "grade") { return data.grades[v] ? data.grades[v].label : "\u2014"; }
     if (format === "points") { return signed(v) + Math.abs(v).toFixed(2); }
+    if (format === "change") { return signed(v) + Math.abs(v).toFixed(2); }
     if (format === "number") {
       var parts = Math.abs(v).toFixed(2).split(".");
       var out = grouped(parts[0]) + ("." + parts[1]).replace(/\.?0+$/, "");
@@ -74,8 +78,18 @@
     return rows[i][F.depth] + 1 < limit;
   }
 
+  var RED = data.lights ? data.lights.indexOf("red") : -1;
+  function lightFilters() {
+    return { red: Boolean(controls.red && controls.red.checked), newRed: Boolean(controls.newRed && controls.newRed.checked),
+             restated: Boolean(controls.restated && controls.restated.checked) };
+  }
+  var lf = lightFilters();
+
   function matches(i, query, onlyLagging, onlyIdle, level, grade) {
     var r = rows[i];
+    if (lf.red && r[F.light] !== RED) { return false; }
+    if (lf.newRed && !(r[F.light] === RED && r[F.light_prev] >= 0 && r[F.light_prev] !== RED)) { return false; }
+    if (lf.restated && !r[F.restated]) { return false; }
     if (grade !== null && r[BASE + gradeColumn] !== grade) { return false; }
     if (onlyLagging && !(r[F.lagging] > 0)) { return false; }
     if (onlyIdle && !r[F.idle]) { return false; }
@@ -110,7 +124,9 @@
     var onlyIdle = controls.idle && controls.idle.checked;
     var level = controls.level && controls.level.value ? Number(controls.level.value) : 0;
     var grade = gradeColumn >= 0 && controls.grade && controls.grade.value !== "" ? Number(controls.grade.value) : null;
-    var filtering = Boolean(query || onlyLagging || onlyIdle || level || grade !== null);
+    lf = lightFilters();
+    var filtering = Boolean(query || onlyLagging || onlyIdle || level || grade !== null || lf.red || lf.newRed ||
+      lf.restated);
     var i, out = [];
     context = null;
     flat = state.sort !== null;
@@ -222,6 +238,37 @@
     return td;
   }
 
+  // A warning light: its word on a coloured badge (the word prints without colour), ↑ when it is worse than the
+  // previous period's, ↓ when better (LIGHTS are worst first: a lower place is worse).
+  function lightCell(v) {
+    var td = el("td", "light-cell");
+    if (!v) { return td; }
+    var badge = el("span", "status light-" + data.lights[v[0]], data.lightLabels[v[0]]);
+    badge.setAttribute("style", data.lightStyles[v[0]]);
+    if (data.lights[v[0]] !== "none") { td.appendChild(badge); } else { td.appendChild(el("span", "no-light", data.lightLabels[v[0]])); }
+    if (v[1] !== null && v[1] !== v[0]) {
+      var worse = v[0] < v[1];
+      td.appendChild(el("span", "light-change", worse ? " \u2191" : " \u2193"));
+      td.setAttribute("title", (worse ? text.light_up : text.light_down) + " \u00B7 " + text.previous + " " +
+        data.lightLabels[v[1]]);
+    }
+    return td;
+  }
+
+  // A rank with its change since the previous period: "3 ▲2", "4 ▼1", "2 =" (rank 1 is best).
+  function rankCell(v) {
+    var td = el("td", "num rank");
+    if (!v || v[0] === null) { td.textContent = "\u2014"; return td; }
+    var words = String(v[0]);
+    if (v[1] !== null) {
+      var moved = v[1] - v[0];
+      words += " " + (moved > 0 ? "\u25B2" + moved : moved < 0 ? "\u25BC" + (-moved) : "=");
+      td.setAttribute("title", text.previous + " " + v[1]);
+    }
+    td.textContent = words;
+    return td;
+  }
+
   function gradeCell(v) {
     var td = el("td", "grade-cell");
     var g = v === null || v === undefined ? null : data.grades[v];
@@ -244,7 +291,7 @@
     tr.appendChild(statusCell(r));
     columns.forEach(function (column, k) {
       var v = r[BASE + k];
-      if (column.format === "pace") { tr.appendChild(paceCell(v, column)); } else if (column.format === "grade") { tr.appendChild(gradeCell(v)); } else { tr.appendChild(el("td", "num", show(v, column.format))); }
+      if (column.format === "light") { tr.appendChild(lightCell(v)); } else if (column.format === "rank") { tr.appendChild(rankCell(v)); } else if (column.format === "pace") { tr.appendChild(paceCell(v, column)); } else if (column.format === "grade") { tr.appendChild(gradeCell(v)); } else { tr.appendChild(el("td", "num", show(v, column.format))); }
     });
     return tr;
   }
@@ -338,7 +385,8 @@
       timer = setTimeout(draw, total > ALL_AT_ONCE ? 150 : 0);
     });
   }
-  [controls.lagging, controls.idle, controls.level, controls.grade].forEach(function (c) { if (c) { c.addEventListener("change", draw); } });
+  [controls.lagging, controls.idle, controls.level, controls.grade, controls.red, controls.newRed,
+    controls.restated].forEach(function (c) { if (c) { c.addEventListener("change", draw); } });
   if (controls.expand) { controls.expand.addEventListener("change", function () { open.clear(); draw(); }); }
   window.addEventListener("beforeprint", function () { more(true); });
 
