@@ -4,7 +4,8 @@ Each function returns the parts of one section, as `sections.Section` holds them
 ui macros (every value escaped) and (div id, figure) pairs from the figure builders. The report's UnitReport
 methods and the explorer both show these parts, so a unit reads the same in both. A campaign without the
 table (or without an appraisal section) has no such section: one line at the end (`not_recorded_parts`) lists
-what it does not record; a unit without rows gets its heading and a "no data" note. Numbers are formatted by `labels.fmt_*` only, so nothing reads "NaN".
+what it does not record; a unit without rows gets its heading and a "no data" note. Numbers are formatted by
+`labels.fmt_*` only, so nothing reads "NaN".
 
 The appraisal shows everything a reader needs to recompute a score by hand: each item's value, full marks at,
 weight, points earned and lost (or "not applicable" / "no data"), the total, the rule in one sentence and the
