@@ -70,6 +70,36 @@ def test_a_branch_hides_the_charts_of_children_it_does_not_have(ex):
     assert all(box.layout.display != "none" for box in ex._evaluation_boxes.values())
 
 
+def scorecard_rows(html: str) -> dict[str, dict[str, str]]:
+    """The panel's table of the unit and its children: unit code -> column header -> text."""
+    table = re.search(r'<table class="scorecard-static">(.*?)</table>', html, re.S).group(1)
+    heads = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<th[^>]*>(.*?)</th>", table, re.S)]
+    out = {}
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table.split("</thead>")[1], re.S):
+        texts = cells(f"<table>{row}</table>")
+        code = re.search(r"\b(SH[-\w]*)\b", texts[0]).group(1)
+        out[code] = dict(zip(heads, texts, strict=True))
+    return out
+
+
+def test_the_units_table_shows_the_score_grade_and_rank_of_its_sentence(ex):
+    ex.compare.value = False
+    ex.language.value = "zh"
+    ex.unit.value = "SH"
+    panel = ex.kpi_panel.value
+    assert "考核得分80.94分，等次良好" in re.sub(r"<[^>]+>", "", panel)  # the sentence above the table
+    rows = scorecard_rows(panel)
+    # The town: 80.94 良好, and no rank (it has no siblings). Its communities, from the appraisal section's ranking:
+    # SH-C06 94.98 优秀 first of the 6, SH-C01 70.61 合格 sixth.
+    assert [rows["SH"][c] for c in ("考核得分", "等次", "同级排名")] == ["80.94", "良好", "—"]
+    assert [rows["SH-C06"][c] for c in ("考核得分", "等次", "同级排名")] == ["94.98", "优秀", "1"]
+    assert [rows["SH-C01"][c] for c in ("考核得分", "等次", "同级排名")] == ["70.61", "合格", "6"]
+    ex.unit.value = "SH-C06"
+    rows = scorecard_rows(ex.kpi_panel.value)
+    assert [rows["SH-C06"][c] for c in ("考核得分", "等次", "同级排名")] == ["94.98", "优秀", "1"]
+    assert len(rows) == 7 and all(r["考核得分"] != "—" for r in rows.values())
+
+
 def test_every_heading_sits_right_above_its_chart(ex):
     ex.compare.value = False
     ex.language.value = "zh"
