@@ -522,10 +522,10 @@ def compare_panel_html(index: CampaignIndex, units: list[str], kpis: list[UnitKp
         if scored and k.appraisal is not None:
             a = k.appraisal
             cells += [fmt_score(a.score), Cell(grade=a.grade),
-                      MISSING if a.rank is None else f"{a.rank} / {a.ranked_among}"]
+                      MISSING if a.rank is None or a.ranked_among <= 1 else f"{a.rank} / {a.ranked_among}"]
         rows.append(Row(tuple(cells)))
     columns = (*COMPARE_COLUMNS, *(APPRAISAL_COMPARE_COLUMNS if scored else ()))
-    return _panel(language).compare_panel(css=panel_css(), table=Table(columns, rows), note=note)
+    return _panel(language).compare_panel(css=panel_css(), table=Table(columns, rows, css_class="compare"), note=note)
 
 
 def section_panel_html(parts: list[Part], language: str) -> str:

@@ -73,6 +73,7 @@ CHART_WIDTH = 560
 CHART_MIN = 440
 CHART_GAP = 8
 MAX_COLUMNS = 3
+PANEL_MIN = 640
 _WIDE = {"description_width": "initial"}
 
 
@@ -209,7 +210,7 @@ class CampaignExplorer:
         self._compare_controls = W.VBox([self.compare_units, self.compare_metric],
                                         layout=W.Layout(width="100%", display="none"))
         self.export_button = W.Button(icon="download", layout=W.Layout(width="auto"))
-        self.kpi_panel = W.HTML(layout=full())
+        self.kpi_panel = W.HTML(layout=W.Layout(width="100%", min_width="0"))
         self.status = W.HTML(layout=full())
         self.probe = WidthProbe()
         # The package's small template from the start: plotly's default one is large to build and to send.
@@ -250,7 +251,11 @@ class CampaignExplorer:
                       layout=W.Layout(width="330px", min_width="260px"))
         filters = W.VBox([self.start, self.end, self.kinds, self.groups, self.indicators],
                          layout=W.Layout(width="320px", min_width="240px", grid_gap="6px"))
-        right = W.VBox([self.kpi_panel, self.export_button, self.status], layout=W.Layout(flex="1 1 360px"))
+        # The panel beside the controls when at least PANEL_MIN px are left for it, else on a row of its own, the
+        # whole width (at 1,366 and 1,600 px): its sentence and tables are never squeezed into a narrow column.
+        # min_width 0: it takes the width it is given, never its widest table's (that one scrolls in its box).
+        right = W.VBox([self.kpi_panel, self.export_button, self.status],
+                       layout=W.Layout(flex=f"1 1 {PANEL_MIN}px", min_width="0"))
         header = W.HBox([self.campaign_picker, self.as_of, self.language], layout=W.Layout(flex_flow="row wrap"))
         body = W.HBox([left, filters, right], layout=W.Layout(flex_flow="row wrap", grid_gap="12px"))
         self.widget = W.VBox([header, body, self.probe, self._compare_box, self._charts, self._evaluation],
