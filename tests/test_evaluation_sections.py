@@ -259,17 +259,26 @@ def test_the_breakdown_chart_stacks_points_and_points_lost_to_each_weight(town):
 # --------------------------------------------------------------------------- a campaign without these tables
 
 
-def test_weishi_has_one_line_per_section_and_every_earlier_section_unchanged():
-    report = UnitReport.load(ROOT / "data" / "raw" / "weishi", None, language="en")
-    for name, title in (("ratings", "Public rating"), ("commitments", "Public commitments"),
-                        ("appraisal", "Appraisal")):
-        section = getattr(report, name)()
-        assert section.figures() == []
-        assert section.html() == (f'<p class="note absent" id="{name}"><strong>{title}</strong>: '
-                                  "No data for this section</p>")
+def test_weishi_leaves_the_sections_out_and_says_at_the_end_what_it_does_not_record():
+    # Weishi has no responses table, no commitments table and no appraisal section: no "no data" section each,
+    # one line at the end of the page naming all three.
+    for language, line in (("en", "This campaign does not record: ratings, commitments, appraisal."),
+                           ("zh", "本活动未记录：群众评议、公开承诺、考核评分。")):
+        report = UnitReport.load(ROOT / "data" / "raw" / "weishi", None, language=language)
+        for name in ("ratings", "commitments", "appraisal"):
+            section = getattr(report, name)()
+            assert section.figures() == [] and section.html() == ""
+        footer = report.footer().html()
+        assert footer.startswith(f'<p class="note not-recorded" id="not-recorded">{line}</p>')
+        assert "暂无数据" not in footer and "No data" not in footer
     keys = [s.key for s in report.sections()]
     assert keys == ["header", "glance", "kpis", "visits", "surveys", "targets", "children", "ratings", "commitments",
                     "appraisal", "quality", "footer"]
+
+
+def test_a_campaign_with_every_table_says_nothing_is_missing():
+    report = UnitReport.load(ROOT / "data" / "raw" / "shunhe_2012", None, language="zh")
+    assert "not-recorded" not in report.footer().html() and "未记录" not in report.footer().html()
 
 
 # --------------------------------------------------------------------------- helpers

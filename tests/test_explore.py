@@ -523,6 +523,19 @@ def test_copy_figure_mutates_and_clears_stale_properties():
     assert copy_figure(widget, empty_chart(title="t")) and widget.data == ()
 
 
+def test_labels_take_the_colon_of_their_language(ex):
+    # A Chinese panel reads "编码：C", "统计期间：…", "数据质量问题：0"; an English one "Code: C".
+    text = re.sub(r"<[^>]+>", "", re.sub(r"<style>.*?</style>", "", ex.kpi_panel.value, flags=re.S))
+    assert "编码：C · 统计期间：2012-01-01 – 2012-06-30 · 截至：2012-06-30" in text
+    assert "数据质量问题：0" in text and ":" not in text
+    ex.language.value = "en"
+    try:
+        assert "Code: C · Window: 2012-01-01 – 2012-06-30 · As of: 2012-06-30" in re.sub(r"<[^>]+>", "",
+                                                                                          ex.kpi_panel.value)
+    finally:
+        ex.language.value = "zh"
+
+
 # -- export -----------------------------------------------------------------------------------------------------
 
 
@@ -533,7 +546,7 @@ def test_export_writes_the_units_page_and_links_it(ex, tmp_path):
     assert page is not None and page.is_file() and page.parent.parent == tmp_path / "exports" / "tiny"
     assert "<html" in page.read_text(encoding="utf-8")[:500].lower()
     status = ex.status.value
-    assert "<a href=" in status and "已导出" in status
+    assert "<a href=" in status and "已导出：<a href=" in status  # a full-width colon on a Chinese page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in status and "<script>" not in status
     assert not ex.export_button.disabled
 

@@ -33,7 +33,7 @@ def test_sections_show_the_units_page_figures(ex):
     ex.compare.value = False
     ex.language.value = "zh"
     ex.unit.value = "SH-C06"
-    sections = {key: w.value for key, w in ex.sections.items()}
+    sections = {key: ex.section_html(key) for key in ex.section_slots}
     # Ratings 153, mean 4.22, 满意率 129 of 153 = 84.31%; commitments 14 kept of 16 due (87.50%), 2 kept late;
     # appraisal 94.98,
     # 优秀, first of the town's 6 communities.
@@ -64,11 +64,59 @@ def test_a_branch_hides_the_charts_of_children_it_does_not_have(ex):
     # A branch is a leaf with no livelihood-tasks target: completion does not apply; grassroots coverage does (it
     # was visited: 1 of 1 -> 15); satisfaction 91.67% >= 90% full marks -> 30; fulfilment 2 of 2 -> 25;
     # 100 x 70 / 70 = 100.00, first of 6 (tied with 安置二区).
-    assert cards(ex.sections["appraisal"].value) == ["100.00", "优秀", "1 / 6"]
-    assert ex.sections["appraisal"].value.count('<span class="tag">不适用</span>') == 1
+    assert cards(ex.section_html("appraisal")) == ["100.00", "优秀", "1 / 6"]
+    assert ex.section_html("appraisal").count('<span class="tag">不适用</span>') == 1
     ex.unit.value = "SH"
-    assert cards(ex.sections["appraisal"].value) == ["80.94", "良好"]  # no siblings: no rank
+    assert cards(ex.section_html("appraisal")) == ["80.94", "良好"]  # no siblings: no rank
     assert all(box.layout.display != "none" for box in ex._evaluation_boxes.values())
+
+
+def scorecard_rows(html: str) -> dict[str, dict[str, str]]:
+    """The panel's table of the unit and its children: unit code -> column header -> text."""
+    table = re.search(r'<table class="scorecard-static">(.*?)</table>', html, re.S).group(1)
+    heads = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<th[^>]*>(.*?)</th>", table, re.S)]
+    out = {}
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table.split("</thead>")[1], re.S):
+        texts = cells(f"<table>{row}</table>")
+        code = re.search(r"\b(SH[-\w]*)\b", texts[0]).group(1)
+        out[code] = dict(zip(heads, texts, strict=True))
+    return out
+
+
+def test_the_units_table_shows_the_score_grade_and_rank_of_its_sentence(ex):
+    ex.compare.value = False
+    ex.language.value = "zh"
+    ex.unit.value = "SH"
+    panel = ex.kpi_panel.value
+    assert "考核得分80.94分，等次良好" in re.sub(r"<[^>]+>", "", panel)  # the sentence above the table
+    rows = scorecard_rows(panel)
+    # The town: 80.94 良好, and no rank (it has no siblings). Its communities, from the appraisal section's ranking:
+    # SH-C06 94.98 优秀 first of the 6, SH-C01 70.61 合格 sixth.
+    assert [rows["SH"][c] for c in ("考核得分", "等次", "同级排名")] == ["80.94", "良好", "—"]
+    assert [rows["SH-C06"][c] for c in ("考核得分", "等次", "同级排名")] == ["94.98", "优秀", "1"]
+    assert [rows["SH-C01"][c] for c in ("考核得分", "等次", "同级排名")] == ["70.61", "合格", "6"]
+    ex.unit.value = "SH-C06"
+    rows = scorecard_rows(ex.kpi_panel.value)
+    assert [rows["SH-C06"][c] for c in ("考核得分", "等次", "同级排名")] == ["94.98", "优秀", "1"]
+    assert len(rows) == 7 and all(r["考核得分"] != "—" for r in rows.values())
+
+
+def test_every_heading_sits_right_above_its_chart(ex):
+    ex.compare.value = False
+    ex.language.value = "zh"
+    ex.unit.value = "SH"
+    shown = list(ex._evaluation.children)
+    for div, heading in (("chart-ratings-children", "下级单位评议对比"),
+                         ("chart-commitments-children", "下级单位承诺兑现对比"),
+                         ("chart-appraisal-children", "下级单位考核排名")):
+        box = ex._evaluation_boxes[div]
+        assert box.layout.display != "none"
+        before = shown[shown.index(box) - 1].value  # what is drawn right above the chart
+        assert re.findall(r"<h3>(.*?)</h3>", before)[-1] == heading, div
+        assert re.search(r"<h3>[^<]*</h3>", before.split(heading)[-1]) is None  # nothing after it but its notes
+    # the overdue list comes after the children's chart, as on the page
+    after = shown[shown.index(ex._evaluation_boxes["chart-commitments-children"]) + 1].value
+    assert "逾期未兑现的承诺" in after and "下级单位承诺兑现对比" not in after
 
 
 def test_ratings_follow_the_questionnaire_window_commitments_and_scores_stay_at_as_of(ex):
@@ -82,19 +130,19 @@ def test_ratings_follow_the_questionnaire_window_commitments_and_scores_stay_at_
     scores = c.responses[c.responses["survey_id"].isin(kept["survey_id"])]["score"]
     ex.start.value = dt.date(2012, 6, 15)
     try:
-        assert cards(ex.sections["ratings"].value) == [
+        assert cards(ex.section_html("ratings")) == [
             str(len(scores)), f"{scores.sum() / len(scores):.2f}", f"{(scores >= 4).mean() * 100:.2f}%"]
-        assert cards(ex.sections["commitments"].value) == ["87.50%", "16", "14", "2", "0", "0"]
-        assert cards(ex.sections["appraisal"].value) == ["94.98", "优秀", "1 / 6"]
+        assert cards(ex.section_html("commitments")) == ["87.50%", "16", "14", "2", "0", "0"]
+        assert cards(ex.section_html("appraisal")) == ["94.98", "优秀", "1 / 6"]
         ex.start.value = dt.date(2012, 6, 20)  # no rating survey of SH-C06 in the window
-        assert cards(ex.sections["ratings"].value) == [] and "暂无数据" in ex.sections["ratings"].value
+        assert cards(ex.section_html("ratings")) == [] and "暂无数据" in ex.section_html("ratings")
         # A window that ends before as_of: commitments and the appraisal are still those at as_of.
         ex.start.value, ex.end.value = ex.index.meta.start, dt.date(2012, 5, 31)
-        assert cards(ex.sections["commitments"].value) == ["87.50%", "16", "14", "2", "0", "0"]
-        assert cards(ex.sections["appraisal"].value) == ["94.98", "优秀", "1 / 6"]
+        assert cards(ex.section_html("commitments")) == ["87.50%", "16", "14", "2", "0", "0"]
+        assert cards(ex.section_html("appraisal")) == ["94.98", "优秀", "1 / 6"]
     finally:
         ex.start.value, ex.end.value = ex.index.meta.start, ex.index.meta.end
-    assert cards(ex.sections["ratings"].value) == ["153", "4.22", "84.31%"]
+    assert cards(ex.section_html("ratings")) == ["153", "4.22", "84.31%"]
 
 
 def test_compare_mode_compares_scores_item_by_item(ex):
@@ -129,12 +177,20 @@ def test_english_and_a_campaign_without_these_tables(ex, tmp_path):
     ex.unit.value = "SH-C06"
     ex.language.value = "en"
     try:
-        assert cards(ex.sections["appraisal"].value) == ["94.98", "Excellent", "1 / 6"]
-        assert "How a score is made" in ex.sections["appraisal"].value
+        assert cards(ex.section_html("appraisal")) == ["94.98", "Excellent", "1 / 6"]
+        assert "How a score is made" in ex.section_html("appraisal")
     finally:
         ex.language.value = "zh"
     weishi = CampaignExplorer.from_folder(ROOT / "data" / "raw" / "weishi", export_dir=tmp_path)
-    for key, title in (("ratings", "群众评议"), ("commitments", "公开承诺"), ("appraisal", "考核评分")):
-        assert f"<strong>{title}</strong>：本部分暂无数据</p>" in weishi.sections[key].value
+    # Weishi has no responses, no commitments and no appraisal: no section each saying "no data", one line at the
+    # end naming the three.
+    for key in ("ratings", "commitments", "appraisal"):
+        assert weishi.section_html(key) == ""
+    assert "暂无数据" not in weishi.not_recorded.value
+    assert "本活动未记录：群众评议、公开承诺、考核评分。" in weishi.not_recorded.value
+    assert weishi._evaluation.children[-1] is weishi.not_recorded
+    weishi.language.value = "en"
+    assert "This campaign does not record: ratings, commitments, appraisal." in weishi.not_recorded.value
     assert all(box.layout.display == "none" for box in weishi._evaluation_boxes.values())
+    assert ex.not_recorded.value == ""  # Shunhe records all three
     assert [m for _, m in weishi.compare_metric.options] == ["events", "persons", "survey_rates", "completion"]

@@ -149,3 +149,61 @@ def _check_dashboard(page, lab: labdriver.Lab, mirror: CampaignExplorer) -> None
     errors = [t for t in page.locator(ERROR_OUTPUTS).all_inner_texts() if "Error" in t or "Traceback" in t]
     assert errors == []
     assert page.locator(".campaign-explorer .ca-panel .error").count() == 0
+    _check_layout_on_shunhe(page, mirror)
+
+
+# The sentence at a glance, fully inside the explorer (it once wrapped at the width of the table below it and was
+# clipped mid-sentence); the explorer's right edge.
+SENTENCE_FITS = """() => { const e = document.querySelector('.campaign-explorer').getBoundingClientRect();
+  const p = document.querySelector('.campaign-explorer .ca-kpi-panel .glance-sentence');
+  return !!p && p.getBoundingClientRect().width > 0 && p.getBoundingClientRect().right <= e.right + 1
+    && p.scrollWidth <= p.clientWidth + 1; }"""
+# Each section heading of a chart: how far above its chart it ends (px), or null when not above it.
+HEADING_GAPS = """(pairs) => pairs.map(([heading, chart]) => {
+  const h = [...document.querySelectorAll('.campaign-explorer .ca-section h3')].find(x => x.textContent === heading);
+  const c = document.querySelector(`.campaign-explorer .ca-chart-${chart} .js-plotly-plot`);
+  if (!h || !c) return null;
+  const gap = c.getBoundingClientRect().top - h.getBoundingClientRect().bottom;
+  return gap >= 0 ? gap : null; })"""
+COMPARE_TABLE = """() => { const e = document.querySelector('.campaign-explorer').getBoundingClientRect();
+  const t = document.querySelector('.campaign-explorer .ca-kpi-panel table.compare');
+  return { share: t.getBoundingClientRect().width / e.width,
+    badgeLines: [...t.querySelectorAll('.grade')].map(b => b.getClientRects().length),
+    nameHeights: [...t.querySelectorAll('tbody td:first-child')].map(td => td.getBoundingClientRect().height),
+    lineHeight: parseFloat(getComputedStyle(t).lineHeight) }; }"""
+
+
+def _check_layout_on_shunhe(page, mirror: CampaignExplorer) -> None:
+    """Shunhe (ratings, commitments, an appraisal) at 1,600 and 1,366 px: the sentence whole, the unit table's score
+    that of the sentence, every heading right above its chart, a compare table across the width."""
+    step = labdriver.STEP_S * 1000
+    keys = [v for _, v in mirror.campaign_picker.options]
+    shunhe = next(k for k in keys if k.endswith("shunhe_2012"))
+    _change(page, mirror, explore_lab.Change(
+        "campaign", explore_lab._select(".ca-campaign-picker select", keys.index(shunhe)),
+        lambda m: setattr(m.campaign_picker, "value", shunhe)))
+    assert page.locator(".campaign-explorer .ca-kpi-panel h3").first.inner_text() == "顺河镇"
+    for width in (1600, 1366):
+        page.set_viewport_size({"width": width, "height": 1000})
+        page.wait_for_function(SENTENCE_FITS, timeout=step)
+        sentence = page.locator(".campaign-explorer .ca-kpi-panel .glance-sentence").inner_text()
+        assert sentence.endswith("考核得分80.94分，等次良好。"), sentence
+    # The unit table gives the sentence's score and grade (they once read "—").
+    row = page.locator(".campaign-explorer .ca-kpi-panel table.scorecard-static tbody tr").first.inner_text()
+    assert "80.94" in row and "良好" in row, row
+    pairs = [["下级单位评议对比", "chart-ratings-children"], ["下级单位承诺兑现对比", "chart-commitments-children"],
+             ["下级单位考核排名", "chart-appraisal-children"]]
+    gaps = page.evaluate(HEADING_GAPS, pairs)
+    assert all(g is not None and g < 60 for g in gaps), gaps
+    # Colons on a Chinese page are full width.
+    window = page.locator(".campaign-explorer .ca-kpi-panel .window").inner_text()
+    assert ":" not in window and "编码：SH" in window, window
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    changes = explore_lab.changes(mirror)
+    _change(page, mirror, changes["compare"]())
+    page.locator(".campaign-explorer .ca-kpi-panel table.compare").wait_for(state="visible", timeout=step)
+    table = page.evaluate(COMPARE_TABLE)
+    assert table["share"] >= 0.9, table  # across the explorer, not squeezed beside the controls
+    assert table["badgeLines"] and all(n == 1 for n in table["badgeLines"]), table  # never 合/格
+    assert all(h <= 2.5 * table["lineHeight"] for h in table["nameHeights"]), table  # at most two lines a name
+    _change(page, mirror, changes["compare"]())

@@ -334,10 +334,11 @@ def test_the_page_answers_first_and_a_unit_without_activity_has_no_empty_section
     assert parts["kpis"] == [] and parts["visits"] == [] and parts["children"] == [] and parts["targets"] == []
     text = idle.at_a_glance().html()
     assert "截至2012年6月30日，" in text and "无活动：没有走访记录。" in text
-    # no section of its activity says "no data"; only those of tables the campaign lacks (ratings, commitments,
-    # the appraisal) say so in their one line, as DOMAIN.md asks
+    # no section says "no data"; the tables the campaign lacks (ratings, commitments, the appraisal) are named in
+    # one line at the end
     said = [s.key for s in idle.sections() if "暂无数据" in s.html()]
-    assert said == ["ratings", "commitments", "appraisal"]
+    assert said == []
+    assert "本活动未记录：群众评议、公开承诺、考核评分。" in idle.footer().html()
 
 
 def test_coverage_gaps_show_both_figures_and_the_uncovered_units(small):

@@ -116,11 +116,11 @@ def test_a_phone_reads_the_sections_without_the_page_scrolling_sideways(browser,
             assert 300 <= width <= 390, chart
 
 
-def test_a_campaign_without_these_tables_keeps_every_chart_and_says_no_data_in_one_line(browser, weishi_en):
+def test_a_campaign_without_these_tables_keeps_every_chart_and_names_them_in_one_line(browser, weishi_en):
     with opened(browser, page_of(weishi_en, "WS")) as page:
-        lines = page.locator("p.absent").all_inner_texts()
-        assert lines == ["Public rating: No data for this section", "Public commitments: No data for this section",
-                         "Appraisal: No data for this section"]
+        lines = page.locator("p.not-recorded").all_inner_texts()
+        assert lines == ["This campaign does not record: ratings, commitments, appraisal."]
+        assert "No data for this section" not in page.inner_text("body")
         assert page.locator("h2#ratings, h2#commitments, h2#appraisal").count() == 0
         charts = page.evaluate("() => [...document.querySelectorAll('.plotly-graph-div')].map(d => d.id)")
         # the county's charts, as before the evaluation sections: the bullets at a glance, persons, events,

@@ -140,10 +140,10 @@ def test_a_leaf_with_no_activity_says_so_in_one_sentence(browser, regulator_page
         assert page.inner_text("p.glance-sentence") == "截至2014年3月10日，浦东新区监管办事处无活动：没有走访记录。"
         headings = page.eval_on_selector_all("h2", "hs => hs.map(h => h.id)")
         assert headings[0] == "glance" and not {"visits", "kpi_cards", "children"} & set(headings)
-        # no section of its activity left empty saying "no data": only the one-line notes of the tables the
-        # regulator's campaign lacks (ratings, commitments, the appraisal) say it
-        assert page.locator("p.note.absent").count() == 3
-        assert page.inner_text("body").count("暂无数据") == 3
+        # no section left empty saying "no data": what the regulator's campaign lacks (ratings, commitments, the
+        # appraisal) is named in one line at the end
+        assert page.inner_text("p.not-recorded") == "本活动未记录：群众评议、公开承诺、考核评分。"
+        assert page.inner_text("body").count("暂无数据") == 0
         assert p.blocked == [] and p.errors == []
     finally:
         p.close()

@@ -28,13 +28,20 @@ FACES = {"serif": ("Noto Serif CJK SC", "Noto Sans CJK SC"), "sans": ("Noto Sans
 
 
 def fonts_conf() -> str:
-    """A fontconfig file: the system's configuration, then the official fonts' Noto CJK fallbacks."""
-    aliases = "".join(
-        f"<alias binding=\"same\"><family>{name}</family><prefer>"
-        + "".join(f"<family>{face}</family>" for face in FACES[kind]) + "</prefer></alias>"
-        for name, kind in FALLBACKS.items())
-    return ('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
-            '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>' + aliases + "</fontconfig>")
+    """A fontconfig file: the system's configuration, then the official fonts' Noto CJK fallbacks (built as XML
+    elements, names escaped)."""
+    from xml.etree import ElementTree as ET
+
+    root = ET.Element("fontconfig")
+    ET.SubElement(root, "include", ignore_missing="yes").text = "/etc/fonts/fonts.conf"
+    for name, kind in FALLBACKS.items():
+        alias = ET.SubElement(root, "alias", binding="same")
+        ET.SubElement(alias, "family").text = name
+        prefer = ET.SubElement(alias, "prefer")
+        for face in FACES[kind]:
+            ET.SubElement(prefer, "family").text = face
+    declaration = '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
+    return declaration + ET.tostring(root, encoding="unicode")
 
 
 class WriterMissingError(RuntimeError):

@@ -574,15 +574,39 @@ def compare_panel_html(index: CampaignIndex, units: list[str], kpis: list[UnitKp
         if scored and k.appraisal is not None:
             a = k.appraisal
             cells += [fmt_score(a.score), Cell(grade=a.grade),
-                      MISSING if a.rank is None else f"{a.rank} / {a.ranked_among}"]
+                      MISSING if a.rank is None or a.ranked_among <= 1 else f"{a.rank} / {a.ranked_among}"]
         rows.append(Row(tuple(cells)))
     columns = (*COMPARE_COLUMNS, *(APPRAISAL_COMPARE_COLUMNS if scored else ()))
-    return _panel(language).compare_panel(css=panel_css(), table=Table(columns, rows), note=note)
+    return _panel(language).compare_panel(css=panel_css(), table=Table(columns, rows, css_class="compare"), note=note)
 
 
 def section_panel_html(parts: list[Part], language: str) -> str:
-    """The HTML parts of a report section (its figures are shown apart), in the panel's style."""
-    return _panel(language).section_panel(css=panel_css(), parts=[p for p in parts if isinstance(p, str)])
+    """The HTML parts of a report section (its figures are shown apart), in the panel's style; '' for none."""
+    html = [p for p in parts if isinstance(p, str)]
+    return _panel(language).section_panel(css=panel_css(), parts=html) if html else ""
+
+
+def section_slots(parts: list[Part], divs: tuple[str, ...]) -> tuple[list[list[Part]], dict[str, go.Figure]]:
+    """A section's HTML parts cut around its charts, so that each chart sits right below its heading: slot i holds
+    the parts shown before chart divs[i] (after the chart before it), the last slot those after the last chart.
+    A chart the unit does not have adds nothing: the parts before it run on into the next chart's slot."""
+    slots: list[list[Part]] = [[] for _ in range(len(divs) + 1)]
+    charts: dict[str, go.Figure] = {}
+    at = 0
+    for part in parts:
+        if isinstance(part, str):
+            slots[at].append(part)
+        else:
+            div, fig = part
+            charts[div] = fig
+            at = divs.index(div) + 1
+    return slots, charts
+
+
+def not_recorded_html(index: CampaignIndex, language: str) -> str:
+    """One line naming the evaluation sections the campaign does not record (they are left out), or ''."""
+    keys = evaluation_sections.not_recorded(index.campaign)
+    return section_panel_html(evaluation_sections.not_recorded_parts(keys, language), language)
 
 
 def message_html(text: str, error: bool = False) -> str:
@@ -590,9 +614,9 @@ def message_html(text: str, error: bool = False) -> str:
     return _panel(DEFAULT_LANGUAGE).message(text, error)
 
 
-def export_link_html(text: str, href: str, name: str, path: str) -> str:
-    """'text: name' linking href, then the path, escaped."""
-    return _panel(DEFAULT_LANGUAGE).export_link(text, href, name, path)
+def export_link_html(text: str, href: str, name: str, path: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """'text：name' linking href, then the path, escaped (the colon of the language)."""
+    return _panel(language).export_link(text, href, name, path)
 
 
 __all__ = [
@@ -612,7 +636,9 @@ __all__ = [
     "export_link_html",
     "message_html",
     "metric_title",
+    "not_recorded_html",
     "section_panel_html",
+    "section_slots",
     "unit_figures",
     "unit_panel_html",
     "with_indicators",

@@ -48,7 +48,9 @@ from analytics.explore.state import (
     export_link_html,
     message_html,
     metric_title,
+    not_recorded_html,
     section_panel_html,
+    section_slots,
     unit_figures,
     unit_panel_html,
     with_indicators,
@@ -73,6 +75,7 @@ CHART_WIDTH = 560
 CHART_MIN = 440
 CHART_GAP = 8
 MAX_COLUMNS = 3
+PANEL_MIN = 640
 _WIDE = {"description_width": "initial"}
 
 
@@ -209,7 +212,7 @@ class CampaignExplorer:
         self._compare_controls = W.VBox([self.compare_units, self.compare_metric],
                                         layout=W.Layout(width="100%", display="none"))
         self.export_button = W.Button(icon="download", layout=W.Layout(width="auto"))
-        self.kpi_panel = W.HTML(layout=full())
+        self.kpi_panel = W.HTML(layout=W.Layout(width="100%", min_width="0"))
         self.status = W.HTML(layout=full())
         self.probe = WidthProbe()
         # The package's small template from the start: plotly's default one is large to build and to send.
@@ -225,9 +228,13 @@ class CampaignExplorer:
         self._grids: list[W.GridBox] = []
         self._chart_boxes = {n: self._chart_box(n) for n in UNIT_FIGURES}
         self._charts = self._grid(list(self._chart_boxes.values()))
-        # The evaluation sections: each one's HTML (cards, tables, the scoring rule), then its charts in the grid;
-        # a chart the unit has no part for (e.g. children compared, for a leaf) is hidden.
-        self.sections = {key: W.HTML(layout=full()) for key in EVALUATION_SECTIONS}
+        # The evaluation sections as on the unit's page: the HTML before each chart (its heading), the chart, ...,
+        # the HTML after the last chart; a chart the unit has no part for (e.g. children compared, for a leaf) is
+        # hidden. A section the campaign does not record is left out; one line at the end names them.
+        self.section_slots = {key: [W.HTML(layout=full()) for _ in range(len(EVALUATION_FIGURES[key]) + 1)]
+                              for key in EVALUATION_SECTIONS}
+        self.not_recorded = W.HTML(layout=full())
+        self.not_recorded.add_class("ca-not-recorded")
         self.evaluation_figures: dict[str, go.FigureWidget] = {
             div: go.Figure(layout={"template": TEMPLATE, "width": CHART_WIDTH})
             for divs in EVALUATION_FIGURES.values() for div in divs}
@@ -235,15 +242,22 @@ class CampaignExplorer:
         for box in self._evaluation_boxes.values():
             box.layout.display = "none"
         self._evaluation = W.VBox([
-            part
-            for key in EVALUATION_SECTIONS
-            for part in (self.sections[key], self._grid([self._evaluation_boxes[d] for d in EVALUATION_FIGURES[key]]))
+            *(widget
+              for key in EVALUATION_SECTIONS
+              for i, slot in enumerate(self.section_slots[key])
+              for widget in ((slot, self._evaluation_boxes[EVALUATION_FIGURES[key][i]])
+                             if i < len(EVALUATION_FIGURES[key]) else (slot,))),
+            self.not_recorded,
         ], layout=full())
         left = W.VBox([self.search, self.unit, self.compare, self._compare_controls],
                       layout=W.Layout(width="330px", min_width="260px"))
         filters = W.VBox([self.start, self.end, self.kinds, self.groups, self.indicators],
                          layout=W.Layout(width="320px", min_width="240px", grid_gap="6px"))
-        right = W.VBox([self.kpi_panel, self.export_button, self.status], layout=W.Layout(flex="1 1 360px"))
+        # The panel beside the controls when at least PANEL_MIN px are left for it, else on a row of its own, the
+        # whole width (at 1,366 and 1,600 px): its sentence and tables are never squeezed into a narrow column.
+        # min_width 0: it takes the width it is given, never its widest table's (that one scrolls in its box).
+        right = W.VBox([self.kpi_panel, self.export_button, self.status],
+                       layout=W.Layout(flex=f"1 1 {PANEL_MIN}px", min_width="0"))
         header = W.HBox([self.campaign_picker, self.as_of, self.language], layout=W.Layout(flex_flow="row wrap"))
         body = W.HBox([left, filters, right], layout=W.Layout(flex_flow="row wrap", grid_gap="12px"))
         self.widget = W.VBox([header, body, self.probe, self._compare_box, self._charts, self._evaluation],
@@ -309,7 +323,8 @@ class CampaignExplorer:
                 handler(change)
             except Exception as exc:  # noqa: BLE001 - a widget callback must not raise into the front end
                 log.exception("explorer update failed")
-                self._message(f"{label('explore.error', self.lang)}: {type(exc).__name__}: {exc}", error=True)
+                colon = label("punct.colon", self.lang)
+                self._message(f"{label('explore.error', self.lang)}{colon}{type(exc).__name__}: {exc}", error=True)
 
         return observer
 
@@ -478,15 +493,22 @@ class CampaignExplorer:
     def _compare_width(self) -> int:
         return max(self.chart_width, self.probe.width) if self.probe.width else 2 * CHART_WIDTH + CHART_GAP
 
+    def section_html(self, key: str) -> str:
+        """The HTML an evaluation section shows now (its slots around its charts, in order)."""
+        return "".join(slot.value for slot in self.section_slots[key])
+
     def _show_evaluation(self, q: Query, lang: str) -> None:
-        """The unit's evaluation sections, from the same functions as its report page."""
+        """The unit's evaluation sections, from the same functions as its report page, each chart below its
+        heading; then the line naming what the campaign does not record."""
         for key, parts in evaluation_parts(self.index, q, self.kpis, lang).items():
-            self.sections[key].value = section_panel_html(parts, lang)
-            charts = {p[0]: p[1] for p in parts if not isinstance(p, str)}
+            slots, charts = section_slots(parts, EVALUATION_FIGURES[key])
+            for widget, slot in zip(self.section_slots[key], slots, strict=True):
+                widget.value = section_panel_html(slot, lang)
             for div in EVALUATION_FIGURES[key]:
                 if div in charts:
                     copy_figure(self.evaluation_figures[div], charts[div].update_layout(width=self.chart_width))
                 self._evaluation_boxes[div].layout.display = "flex" if div in charts else "none"
+        self.not_recorded.value = not_recorded_html(self.index, lang)
 
     def _message(self, text: str, error: bool = False) -> None:
         self.status.value = message_html(text, error)
@@ -513,7 +535,7 @@ class CampaignExplorer:
         except Exception as exc:  # noqa: BLE001 - shown in the panel; the previous campaign stays
             with self._hold():
                 self.campaign_picker.value = self._key
-            self._message(f"{label('explore.load_failed', self.lang)}: {exc}", error=True)
+            self._message(f"{label('explore.load_failed', self.lang)}{label('punct.colon', self.lang)}{exc}", error=True)
             return
         index = self._indexes.get(key)
         if index is None or index.campaign is not campaign:
@@ -591,15 +613,17 @@ class CampaignExplorer:
             result = run_batch(options)
             unit = result.units[0]
             if unit.status == PageState.FAILED or not unit.output:
-                self._message(f"{label('explore.export_failed', lang)}: {unit.error or ''}", error=True)
+                self._message(f"{label('explore.export_failed', lang)}{label('punct.colon', lang)}{unit.error or ''}",
+                              error=True)
                 return None
             page = Path(result.out_dir) / unit.output
-            self.status.value = _link_html(label("explore.exported", lang), page, unit.name)
+            self.status.value = _link_html(label("explore.exported", lang), page, unit.name, lang)
             self.last_export = page
             return page
         except Exception as exc:  # noqa: BLE001 - errors are shown, never raised into the notebook
             log.exception("export failed")
-            self._message(f"{label('explore.export_failed', lang)}: {type(exc).__name__}: {exc}", error=True)
+            self._message(f"{label('explore.export_failed', lang)}{label('punct.colon', lang)}{type(exc).__name__}: {exc}",
+                          error=True)
             return None
         finally:
             self.export_button.disabled = False
@@ -627,13 +651,13 @@ def _shown(box: W.Box, on: bool) -> None:
     box.layout.overflow = "auto" if on else "hidden"
 
 
-def _link_html(text: str, page: Path, name: str) -> str:
-    """'Exported: <a>name</a> path', everything escaped; the link is relative to the notebook's folder."""
+def _link_html(text: str, page: Path, name: str, language: str) -> str:
+    """'已导出：<a>name</a> path', everything escaped; the link is relative to the notebook's folder."""
     try:
         href = urllib.parse.quote(Path(os.path.relpath(page, Path.cwd())).as_posix())
     except ValueError:  # another drive
         href = page.resolve().as_uri()
-    return export_link_html(text, href, name, str(page))
+    return export_link_html(text, href, name, str(page), language)
 
 
 __all__ = ["CampaignExplorer", "copy_figure", "discover_campaigns"]

@@ -42,7 +42,7 @@ class Derived(Generic[T]):
         campaign.remember(self.key(*args), value)
 
     def __repr__(self) -> str:
-        return f"<derived {self._fn.__module__}.{self._fn.__qualname__}>"
+        return f"derived({self._fn.__module__}.{self._fn.__qualname__})"
 
 
 def derived(fn: Callable[..., T]) -> Derived[T]:

@@ -3,8 +3,9 @@
 Each function returns the parts of one section, as `sections.Section` holds them: HTML fragments made by the
 ui macros (every value escaped) and (div id, figure) pairs from the figure builders. The report's UnitReport
 methods and the explorer both show these parts, so a unit reads the same in both. A campaign without the
-table (or without an appraisal section) gets one line saying so; a unit without rows gets its heading and a
-"no data" note. Numbers are formatted by `labels.fmt_*` only, so nothing reads "NaN".
+table (or without an appraisal section) has no such section: one line at the end (`not_recorded_parts`) lists
+what it does not record; a unit without rows gets its heading and a "no data" note. Numbers are formatted by
+`labels.fmt_*` only, so nothing reads "NaN".
 
 The appraisal shows everything a reader needs to recompute a score by hand: each item's value, full marks at,
 weight, points earned and lost (or "not applicable" / "no data"), the total, the rule in one sentence and the
@@ -15,11 +16,13 @@ disagree with the total (the usual 尾差 adjustment), so the breakdown adds up 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics.data.campaign import Campaign
 from analytics.data.meta import CampaignMeta
 from analytics.measures.evaluation import UnitAppraisal, shown_points
 from analytics.report import charts
@@ -68,11 +71,11 @@ def ratings_parts(*, ratings: pd.DataFrame | None, children: pd.DataFrame | None
     scores, and the children's satisfaction compared.
 
     `ratings` is UnitKpis.ratings ('' = all questions first); `children` kpis.children_ratings; `present` False:
-    the campaign has no responses table (one line says so); `links` False: unit names without links.
+    the campaign has no responses table (no section: `not_recorded_parts` says so); `links` False: unit names without links.
     """
     ui = macros(language)
     if not present:
-        return [ui.absent("ratings")]
+        return []
     parts: list[Part] = [ui.heading("ratings")]
     if ratings is None or ratings.empty or not ratings["count"].iloc[0]:
         return [*parts, ui.note("no_data")]
@@ -132,7 +135,7 @@ def commitments_parts(*, figures_: dict[str, float] | None, overdue: pd.DataFram
     """
     ui = macros(language)
     if not present:
-        return [ui.absent("commitments")]
+        return []
     parts: list[Part] = [ui.heading("commitments")]
     if not figures_ or not figures_.get("total"):
         return [*parts, ui.note("no_data")]
@@ -198,12 +201,12 @@ def appraisal_parts(*, appraisal: UnitAppraisal | None, children_items: pd.DataF
     earned and lost, 'not applicable' / 'no data'), the scoring rule in one sentence and this unit's division,
     then the children's ranking (a chart and a table with each item's points).
 
-    `appraisal` is UnitKpis.appraisal (None: the campaign has no appraisal section, one line says so);
+    `appraisal` is UnitKpis.appraisal (None: the campaign has no appraisal section, and the page none either);
     `children_items` the evaluation.appraisal_items rows of the unit's children.
     """
     ui = macros(language)
     if appraisal is None:
-        return [ui.absent("appraisal")]
+        return []
     a = appraisal
     parts: list[Part] = [ui.heading("appraisal")]
     cards = {"appraisal_score": fmt_score(a.score), "grade": ui.grade_badge(a.grade)}
@@ -249,6 +252,28 @@ def appraisal_parts(*, appraisal: UnitAppraisal | None, children_items: pd.DataF
         if unscored:
             parts.append(ui.note("note.unscored_children", unscored))
     return parts
+
+
+# --------------------------------------------------------------------------- what a campaign does not record
+
+SECTIONS = ("ratings", "commitments", "appraisal")
+
+
+def not_recorded(campaign: Campaign) -> list[str]:
+    """The evaluation sections (SECTIONS) the campaign has nothing for: no responses table, no commitments table,
+    no appraisal section in campaign.yaml."""
+    has = {"ratings": "responses" in campaign.present, "commitments": "commitments" in campaign.present,
+           "appraisal": campaign.meta.appraisal is not None}
+    return [key for key in SECTIONS if not has[key]]
+
+
+def not_recorded_parts(keys: Sequence[str], language: str) -> list[Part]:
+    """One line naming what the campaign does not record ("本活动未记录：公开承诺、考核评分。"), or nothing."""
+    if not keys:
+        return []
+    sep = rules_of(language).list_separator
+    names = sep.join(label(f"not_recorded.{key}", language) for key in keys)
+    return [macros(language).not_recorded(message("report.not_recorded", language, sections=names))]
 
 
 def _item_rows(items: pd.DataFrame, language: str) -> list[Row]:
@@ -325,5 +350,6 @@ def item_value_text(metric: str, value: object) -> str:
 
 
 __all__ = [
-    "MAX_OVERDUE_ROWS", "appraisal_parts", "commitments_parts", "item_label", "item_value_text", "ratings_parts",
+    "MAX_OVERDUE_ROWS", "SECTIONS", "appraisal_parts", "commitments_parts", "item_label", "item_value_text",
+    "not_recorded", "not_recorded_parts", "ratings_parts",
 ]

@@ -292,8 +292,23 @@ def unit_scorecard(campaign: Campaign, k: UnitKpis) -> Scorecard:
     family["uncovered"] = family["leaves"] - family["leaves_covered"] if "visits" in campaign.present else math.nan
     units = _frame(campaign, family, k.family_targets, order, depth)
     units["no_activity"] = family["no_activity"].reindex(order).astype(bool).to_numpy()
+    if k.appraisal is not None:
+        units = units.join(_family_appraisal(k, order))
     return Scorecard(k.as_of, units, k.family_targets, indicator_order(campaign), list(k.uncovered),
                      "visits" in campaign.present)
+
+
+def _family_appraisal(k: UnitKpis, order: list[str]) -> pd.DataFrame:
+    """appraisal_score, grade and rank of the unit and its children, from the unit's appraisal (the numbers of its
+    sentence and its 考核评分 section). A rank among no siblings says nothing (NaN, shown "—"), not "1"."""
+    a = k.appraisal
+    rows = {k.unit_id: (a.score, a.grade, a.rank if a.rank is not None and a.ranked_among > 1 else math.nan)}
+    among = len(a.children)
+    for r in a.children.itertuples(index=False):
+        rank = r.rank if among > 1 and not pd.isna(r.rank) else math.nan
+        rows[r.unit_id] = (r.score, r.grade, rank)
+    frame = pd.DataFrame.from_dict(rows, orient="index", columns=["appraisal_score", "grade", "rank"])
+    return frame.reindex(order)
 
 
 # -- the same rows as a server-side table (the explorer) ------------------------------------------------------------
@@ -302,7 +317,7 @@ def scorecard_table(sc: Scorecard, campaign: Campaign, language: str, hrefs: dic
     """The scorecard's rows as a Table for ui.data_table: the index's columns (unit, level, progress, the key
     figures shown on the index, each indicator's completion with its traffic light and gap), the same texts."""
     meta = campaign.meta
-    figures = [f for f in KPI_COLUMNS if f.index]
+    figures = kpi_columns_of(campaign, index=True)  # no score columns of "—" for a campaign without an appraisal
     columns = [Column("col.unit"), Column("col.level"), Column("col.progress"),
                *(Column(f.label, numeric=True) for f in figures),
                *(Column(meta.indicator_label(code, language), numeric=True) for code in sc.indicators)]

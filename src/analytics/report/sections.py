@@ -300,8 +300,11 @@ class UnitReport:
         return Section("glance", parts)
 
     def footer(self) -> Section:
-        """The technical items, at the bottom: the data fingerprint and the program's version."""
-        return Section("footer", [self.ui.page_footer(footer_facts(self.campaign.fingerprint))])
+        """At the bottom: one line naming the sections the campaign does not record (no responses, commitments or
+        appraisal: those sections are left out), then the data fingerprint and the program's version."""
+        missing = evaluation_sections.not_recorded(self.campaign)
+        return Section("footer", [*evaluation_sections.not_recorded_parts(missing, self.language),
+                                  self.ui.page_footer(footer_facts(self.campaign.fingerprint))])
 
     def kpi_cards(self) -> Section:
         """Events, person-times, coverage, grassroots coverage, survey effective rate, targets on pace / behind.

@@ -132,6 +132,13 @@ LABELS: dict[str, dict[str, str]] = {
     "flag.decreasing_actual": {"zh": "累计值减少", "en": "Cumulative actual decreases"},
     "flag.count": {"zh": "问题数", "en": "Findings"},
     "note.no_data": {"zh": "本部分暂无数据", "en": "No data for this section"},
+    # A label's colon: full width on a Chinese page ("编码：SH"), ASCII and a space in English ("Code: SH")
+    "punct.colon": {"zh": "：", "en": ": "},
+    # What a campaign without a responses or commitments table, or an appraisal section, does not record (one line
+    # at the end of a unit's page and of the explorer, instead of a section each)
+    "not_recorded.ratings": {"zh": "群众评议", "en": "ratings"},
+    "not_recorded.commitments": {"zh": "公开承诺", "en": "commitments"},
+    "not_recorded.appraisal": {"zh": "考核评分", "en": "appraisal"},
     "note.no_flags": {"zh": "未发现数据质量问题", "en": "No data-quality findings"},
     "note.points": {"zh": "个百分点", "en": "points"},
     "note.more_rows": {"zh": "另有未列出的行", "en": "Rows not shown"},

@@ -555,6 +555,7 @@ MESSAGES: dict[str, dict[str, str]] = {
               "scores ÷ ratings (5 very satisfied … 1 dissatisfied).",
         "zh": "满意率 = {min}分及以上（{lowest}及以上）的评价数 ÷ 评价数；"
               "平均分 = 评分之和 ÷ 评价数（5分为非常满意，1分为不满意）。"},
+    "report.not_recorded": {"en": "This campaign does not record: {sections}.", "zh": "本活动未记录：{sections}。"},
     "report.fulfilment_rule": {
         "en": "Fulfilment = kept on time {kept} ÷ due {due} (due by {as_of}: kept on time {kept} + kept late {late} + "
               "overdue {overdue} + due today {due_today}) = {fulfilment}; {not_due} more not yet due.",
