@@ -109,6 +109,7 @@ INDEX_JS = """() => {
     return new Set([...r.getClientRects()].filter(x => x.width > 0).map(x => Math.round(x.top))).size; };
   const rows = [...document.querySelectorAll('table.scorecard tbody tr')];
   return {level: Math.max(...rows.map(tr => tr.querySelector('td.level').getBoundingClientRect().width)),
+          levelLines: Math.max(...rows.map(tr => lines(tr.querySelector('td.level')))),
           names: rows.map(tr => { const n = tr.querySelector('td.unit a, td.unit .name');
                                   return [n.textContent, lines(n)]; }).filter(([, k]) => k > 2)};
 }"""
@@ -121,7 +122,7 @@ def test_the_index_level_column_is_compact_and_names_take_two_lines_at_most_on_a
         got = page.evaluate(INDEX_JS)
         # "3" over "党支部" in small type: three CJK characters at 0.78 × 13.2 px plus the padding, about 46 px
         # (today's "3 · 党支部" on one line takes about 90)
-        assert got["level"] <= 56
+        assert got["level"] <= 56 and got["levelLines"] <= 2  # the number, the kind under it: never "党支" over "部"
         assert got["names"] == []
 
 
