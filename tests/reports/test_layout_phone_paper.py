@@ -105,8 +105,13 @@ def test_numbers_never_wrap_on_a_phone(browser, shunhe_shared, unit):
 
 
 INDEX_JS = """() => {
-  const lines = el => { const r = document.createRange(); r.selectNodeContents(el);
-    return new Set([...r.getClientRects()].filter(x => x.width > 0).map(x => Math.round(x.top))).size; };
+  const lines = el => {  // the lines its text is laid out on (text boxes only: an element's own box is no line)
+    const tops = new Set(), w = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let n = w.nextNode(); n; n = w.nextNode()) {
+      const r = document.createRange(); r.selectNodeContents(n);
+      for (const x of r.getClientRects()) if (x.width > 0) tops.add(Math.round(x.bottom));
+    }
+    return tops.size; };
   const rows = [...document.querySelectorAll('table.scorecard tbody tr')];
   return {level: Math.max(...rows.map(tr => tr.querySelector('td.level').getBoundingClientRect().width)),
           levelLines: Math.max(...rows.map(tr => lines(tr.querySelector('td.level')))),
