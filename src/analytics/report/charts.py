@@ -363,12 +363,17 @@ def survey_rates_by_child_chart(*, by_child: pd.DataFrame, language: str = DEFAU
                 orientation="h",
                 name=plotly_text(rate_label),
                 marker_color=DEFAULTS.colorway[n],
+                texttemplate="%{x:.1%}",  # on paper there is no hover: each bar says its rate
+                textposition="outside",
+                cliponaxis=False,
                 customdata=customdata,
                 hovertemplate=_hover("%{customdata[0]}", f"{rate_label}: %{{x:.2%}}", counts_line),
             )
         )
     fig.update_layout(barmode="group", legend=LEGEND_BELOW, margin={"b": _legend_below_margin(len(rate_keys))})
-    fig.update_xaxes(tickformat=".0%", range=[0, top * 1.05], title_text=plotly_text(label("axis.rate", language)))
+    # Room right of the longest bar for its label; ticks stop at the largest rate (no "120%" tick).
+    fig.update_xaxes(tickformat=".0%", range=[0, top * 1.2], tickvals=[k / 5 for k in range(int(top * 5 + 1e-9) + 1)],
+                     title_text=plotly_text(label("axis.rate", language)))
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=names, autorange="reversed")
     return fig
 
@@ -482,7 +487,7 @@ def bullet_chart(*, targets: pd.DataFrame, meta: CampaignMeta, language: str = D
     """One bullet per indicator, in the rows' order (give them worst first): a pale band for the target (100%),
     a thinner bar for the completion in its status colour and a tick at the elapsed share. Each row's label says
     the completion and the gap under the indicator's name, so no number sits on a bar or under the tick, at any
-    width. No title: the section's heading and sentence say what it is, and the legend takes the top. Bar and
+    width. No title: the section's heading and sentence say what it is; the legend is below the axis. Bar and
     scatter traces only (a page may carry a partial plotly.js with just those).
 
     `targets` is metrics.target_pace output for one unit. `previous` (indicator -> completion at the previous
@@ -511,8 +516,11 @@ def bullet_chart(*, targets: pd.DataFrame, meta: CampaignMeta, language: str = D
     target = t["target"] if "target" in t.columns else [None] * len(t)
     top = max([100.0, *(v for v in completion + elapsed if v is not None),
                *(v for v in (_percent((previous or {}).get(c)) for c in codes) if v is not None)]) * 1.04
-    # one more legend entry with the previous period's marks: room for it, so the rows keep their height
-    fig = _figure(None, 70 + 52 * len(names) + (24 if previous else 0))
+    # The legend goes under the axis, one line per entry: above the plot, plotly wraps it at 390 px into a box
+    # that runs into the bar and scrolls ("时间进度" cut). Band, each status drawn, elapsed tick, previous marks.
+    entries = 2 + len({s for s, c in zip(statuses, completion, strict=True) if c is not None}) + (1 if previous else 0)
+    bottom = _legend_below_margin(entries) - 20  # no axis title to clear
+    fig = _figure(None, 6 + 52 * len(names) + bottom)
     fig.add_trace(go.Bar(
         orientation="h", y=names, x=[100.0] * len(names), width=0.62, name=plotly_text(label("legend.target", language)),
         marker={"color": DEFAULTS.band_colour}, hoverinfo="skip",
@@ -560,7 +568,8 @@ def bullet_chart(*, targets: pd.DataFrame, meta: CampaignMeta, language: str = D
         for n, c, g, lv, lg, w in zip(names, completion, gaps, level, level_gaps, words, strict=True)]
     fig.update_layout(
         barmode="overlay",
-        margin={"t": 40},
+        margin={"t": 16, "b": bottom},
+        legend=LEGEND_BELOW,
         xaxis={"range": [0, top], "ticksuffix": "%"},
         yaxis={"type": "category", "categoryorder": "array", "categoryarray": names, "autorange": "reversed",
                "tickmode": "array", "tickvals": names, "ticktext": ticks},

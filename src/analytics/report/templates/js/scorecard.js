@@ -287,7 +287,9 @@
     tr.setAttribute("data-unit", r[F.id]);
     tr.appendChild(nameCell(i));
     var kind = data.kinds[r[F.kind]];
-    tr.appendChild(el("td", "level", String(r[F.depth] + 1) + (kind ? " \u00B7 " + kind : "")));
+    var level = el("td", "level", String(r[F.depth] + 1));  // "1 · 镇"; on a phone the kind goes under the number
+    if (kind) { level.appendChild(el("span", "sep", " \u00B7 ")); level.appendChild(el("span", "kind", kind)); }
+    tr.appendChild(level);
     tr.appendChild(statusCell(r));
     columns.forEach(function (column, k) {
       var v = r[BASE + k];
