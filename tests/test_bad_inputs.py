@@ -23,7 +23,6 @@ import yaml
 from analytics import CampaignDataError, load_campaign
 from analytics.cli import main
 
-REPO_ROOT = Path(__file__).parents[1]
 CATALOGUE = Path(__file__).parent / "bad_inputs"
 VALID = CATALOGUE / "_valid"
 CASES = sorted(p for p in CATALOGUE.iterdir() if (p / "expected.yaml").is_file())

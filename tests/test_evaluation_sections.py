@@ -15,7 +15,7 @@ from analytics.measures.evaluation import shown_points
 from analytics.report import UnitReport
 from analytics.report.evaluation_sections import item_label, item_value_text
 
-ROOT = Path(__file__).resolve().parents[1]
+from builders import WEISHI
 
 # T (town) -> C1, C2; C1 -> B1, B2. C2 is a leaf.
 UNITS = "unit_id,name,parent_id,kind\nT,镇,,town\nC1,一社区,T,community\nB1,一支部,C1,branch\nB2,二支部,C1,branch\n" \
@@ -260,7 +260,7 @@ def test_the_breakdown_chart_stacks_points_and_points_lost_to_each_weight(town):
 
 
 def test_weishi_has_one_line_per_section_and_every_earlier_section_unchanged():
-    report = UnitReport.load(ROOT / "data" / "raw" / "weishi", None, language="en")
+    report = UnitReport.load(WEISHI, None, language="en")
     for name, title in (("ratings", "Public rating"), ("commitments", "Public commitments"),
                         ("appraisal", "Appraisal")):
         section = getattr(report, name)()
@@ -325,7 +325,7 @@ def test_the_index_rows_carry_score_grade_and_rank_and_the_grade_filter_its_opti
     assert [g["label"] for g in data["grades"]] == ["不合格", "合格", "良好", "优秀"]  # worst first: sorts that way
     assert grade_options(data) == [{"value": 3, "label": "优秀"}, {"value": 2, "label": "良好"},
                                    {"value": 1, "label": "合格"}, {"value": 0, "label": "不合格"}]
-    weishi = load_campaign(ROOT / "data" / "raw" / "weishi")
+    weishi = load_campaign(WEISHI)
     plain = index_payload(campaign_scorecard(weishi, weishi.as_of()), weishi, {}, "zh")
     assert not {"appraisal_score", "grade", "rank"} & {c["key"] for c in plain["columns"]}
     assert grade_options(plain) == []  # no grade filter without an appraisal

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 
 from analytics.explore import CampaignExplorer
 from analytics.report import UnitReport
 
-ROOT = Path(__file__).resolve().parents[1]
-SHUNHE = ROOT / "data" / "raw" / "shunhe_2012"
+from builders import SHUNHE, WEISHI
 
 
 @pytest.fixture(scope="module")
@@ -132,7 +130,7 @@ def test_english_and_a_campaign_without_these_tables(ex, tmp_path):
         assert "How a score is made" in ex.sections["appraisal"].value
     finally:
         ex.language.value = "zh"
-    weishi = CampaignExplorer.from_folder(ROOT / "data" / "raw" / "weishi", export_dir=tmp_path)
+    weishi = CampaignExplorer.from_folder(WEISHI, export_dir=tmp_path)
     for key, title in (("ratings", "群众评议"), ("commitments", "公开承诺"), ("appraisal", "考核评分")):
         assert f"<strong>{title}</strong>：本部分暂无数据</p>" in weishi.sections[key].value
     assert all(box.layout.display == "none" for box in weishi._evaluation_boxes.values())

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -44,8 +43,8 @@ from analytics.measures.metrics import (
 from analytics.report.sections import UnitReport
 from analytics.text.labels import message
 
-RAW = Path(__file__).parents[1] / "data" / "raw"
-SAMPLES = [RAW / "weishi", RAW / "shunhe_2012", RAW / "regulator_2014"]
+from builders import SAMPLES
+
 D = dt.date
 
 

@@ -9,7 +9,6 @@ import datetime as dt
 import os
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -21,7 +20,8 @@ from analytics.exchange.run import run_collect
 from analytics.exchange.template import write_blank_template, write_templates
 from analytics.measures.kpis import kpi_table
 
-WEISHI = Path(__file__).parents[2] / "data" / "raw" / "weishi"
+from builders import WEISHI
+
 SILENT = ("WS-T16", "WS-P02")
 UNCHANGED = ("WS-T03", "WS-T06", "WS-T07", "WS-T08", "WS-T09", "WS-T10", "WS-T11", "WS-T12", "WS-T13", "WS-T14",
              "WS-T15", "WS-T17")

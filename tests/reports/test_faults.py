@@ -16,8 +16,8 @@ import pytest
 from analytics.batch import LOCK_FILE, BatchOptions, run_batch
 from analytics.cli import main
 
-ROOT = Path(__file__).resolve().parents[2]
-SHUNHE = ROOT / "data" / "raw" / "shunhe_2012"
+from builders import SHUNHE
+
 pytestmark = pytest.mark.slow
 
 

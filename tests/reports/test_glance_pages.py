@@ -15,10 +15,10 @@ import pytest
 
 from analytics.batch import BatchOptions, run_batch
 
+from builders import REGULATOR
+
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT / "data" / "raw"
 IDLE_LEAF = "CBRC-SH-S01"  # 浦东新区监管办事处: no visit by the end of the tour
 
 # Landmarks in document order: the header, then each section heading, card row, table and chart.
@@ -30,7 +30,7 @@ LANDMARKS = """() => [...document.querySelectorAll('header.report-header, h2, .c
 def regulator_pages(tmp_path_factory, cache_dir):
     """The regulator's root and a sub-bureau with no activity, in Chinese, plotly.js shared."""
     out = tmp_path_factory.mktemp("regulator_pages")
-    return run_batch(BatchOptions(data_dir=SAMPLES / "regulator_2014", out_dir=out, units=["CBRC", IDLE_LEAF],
+    return run_batch(BatchOptions(data_dir=REGULATOR, out_dir=out, units=["CBRC", IDLE_LEAF],
                                   assets="shared"))
 
 
@@ -112,7 +112,7 @@ def test_the_regulator_root_shows_its_grassroots_gap_and_the_unvisited_sub_burea
     assert len(leaves) == 95 and len(unvisited) == 38
     from analytics import load_campaign
 
-    names = load_campaign(SAMPLES / "regulator_2014").hierarchy.name
+    names = load_campaign(REGULATOR).hierarchy.name
     p = Page(browser, pages["CBRC"])
     try:
         page = p.page

@@ -22,10 +22,9 @@ from analytics.report.downloads import kpis_csv
 from analytics.report.index import index_html
 from analytics.text.labels import STATUS_SYMBOLS, fmt_percent, fmt_points, message, status_label
 
-pytestmark = pytest.mark.browser
+from builders import REGULATOR, SHUNHE, WEISHI
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT / "data" / "raw"
+pytestmark = pytest.mark.browser
 
 ROWS = """() => [...document.querySelectorAll('#scorecard tbody tr[data-unit]')].map(tr => ({
   id: tr.dataset.unit, cls: tr.className,
@@ -36,7 +35,7 @@ ROWS = """() => [...document.querySelectorAll('#scorecard tbody tr[data-unit]')]
 def regulator_index(tmp_path_factory, cache_dir):
     """The regulator's index and kpis.csv made directly (no page rendered: every row says so)."""
     out = tmp_path_factory.mktemp("regulator_index")
-    campaign = load_campaign(SAMPLES / "regulator_2014")
+    campaign = load_campaign(REGULATOR)
     as_of = campaign.as_of()
     (out / "index.html").write_text(index_html(campaign, {}, as_of, "zh", 1.0), encoding="utf-8")
     (out / "kpis.csv").write_text(kpis_csv(campaign, kpi_table(campaign, as_of)), encoding="utf-8-sig")
@@ -48,10 +47,10 @@ def sample(request):
     """(index folder, campaign folder, language) of each sample: Shunhe from a shared-assets batch in Chinese,
     Weishi from a self-contained batch in English, the regulator's made directly in Chinese."""
     if request.param == "shunhe":
-        return request.getfixturevalue("shunhe_shared").out_dir, SAMPLES / "shunhe_2012", "zh"
+        return request.getfixturevalue("shunhe_shared").out_dir, SHUNHE, "zh"
     if request.param == "weishi":
-        return request.getfixturevalue("weishi_en").out_dir, SAMPLES / "weishi", "en"
-    return request.getfixturevalue("regulator_index"), SAMPLES / "regulator_2014", "zh"
+        return request.getfixturevalue("weishi_en").out_dir, WEISHI, "en"
+    return request.getfixturevalue("regulator_index"), REGULATOR, "zh"
 
 
 class Index:
