@@ -15,7 +15,9 @@ import pandas as pd
 from openpyxl import Workbook
 
 # --- the checkout -------------------------------------------------------------------------------------
-REPO_ROOT = Path(__file__).resolve().parents[1]
+TESTS = Path(__file__).resolve().parent
+REPO_ROOT = TESTS.parent
+BAD_INPUTS = TESTS / "bad_inputs"  # the catalogue of bad campaign folders (tests/bad_inputs/README.md)
 SRC = REPO_ROOT / "src" / "analytics"
 RAW_DIR = REPO_ROOT / "data" / "raw"
 WEISHI = RAW_DIR / "weishi"
