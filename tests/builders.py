@@ -7,11 +7,13 @@ so a test module reads the same paths whichever folder under tests/ it sits in.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from openpyxl import Workbook
 
 # --- the checkout -------------------------------------------------------------------------------------
@@ -34,6 +36,16 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run", "--disable-quic",
 ]
+
+
+
+def require_soffice() -> None:
+    """Skip the test without LibreOffice (soffice) on the PATH; fail instead when REQUIRE_LIBREOFFICE=1."""
+    if shutil.which("soffice") is None:
+        if os.environ.get("REQUIRE_LIBREOFFICE") == "1":
+            pytest.fail("LibreOffice (soffice) is required (REQUIRE_LIBREOFFICE=1) but not installed")
+        pytest.skip("LibreOffice (soffice) not installed")
+
 
 # --- campaign folders ---------------------------------------------------------------------------------
 CAMPAIGN_YAML = "id: test\nname: {zh: 测试活动, en: Test campaign}\nstart: 2012-01-01\nend: 2012-12-31\n"
@@ -88,3 +100,39 @@ def actuals_frame(rows: list[tuple]) -> pd.DataFrame:
 def unit_pages(out: Path) -> list[Path]:
     """The unit pages a run wrote into ``out``, sorted; none if it wrote no units/ folder."""
     return sorted((out / "units").glob("*.html")) if (out / "units").exists() else []
+
+
+# --- pages in the session's Chromium --------------------------------------------------------------------
+class OfflinePage:
+    """A file opened in a new context of ``browser`` with every request but file:// aborted.
+
+    Records the blocked URLs, the page's errors (and console errors unless ``console`` is false) and the
+    messages of dialogs, which are dismissed. ``close()`` closes the context, not the browser.
+    """
+
+    def __init__(self, browser, path: Path, width: int = 1366, height: int = 900, console: bool = True):
+        self.context = browser.new_context(viewport={"width": width, "height": height})
+        self.page = self.context.new_page()
+        self.blocked: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.context.route("**/*", self._route)
+        if console:
+            self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", self._dialog)
+        self.page.goto(path.as_uri(), wait_until="load")
+
+    def _route(self, route) -> None:
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            self.blocked.append(route.request.url)
+            route.abort()
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def close(self) -> None:
+        self.context.close()

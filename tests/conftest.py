@@ -23,6 +23,13 @@ from analytics.batch import BatchOptions, BatchResult, run_batch
 from builders import CAMPAIGN_YAML, CHROMIUM, CHROMIUM_ARGS, REGULATOR, SHUNHE, WEISHI, write_campaign
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that asks for the session's Chromium is a browser test, marked or not (`make test-fast` skips them)."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()) and item.get_closest_marker("browser") is None:
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(autouse=True)
 def cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own empty validated-data cache, never the checkout's data/processed."""

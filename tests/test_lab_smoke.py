@@ -28,7 +28,7 @@ import labdriver  # noqa: E402
 
 from analytics.explore import CampaignExplorer  # noqa: E402
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(1800)]
+pytestmark = [pytest.mark.lab, pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(1800)]
 
 ERROR_OUTPUTS = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
 # Lab's own debugger panel logs this when a kernel's first reply is slow; it is not the dashboard's.

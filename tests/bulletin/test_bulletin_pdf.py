@@ -16,6 +16,8 @@ from analytics.cli import _main
 
 from builders import SHUNHE
 
+pytestmark = pytest.mark.libreoffice
+
 
 def _writer_required() -> None:
     if writer_available() and shutil.which("pdftotext") and shutil.which("pdftoppm"):

@@ -22,7 +22,7 @@ from analytics.report.downloads import kpis_csv
 from analytics.report.index import index_html
 from analytics.text.labels import STATUS_SYMBOLS, fmt_percent, fmt_points, message, status_label
 
-from builders import REGULATOR, SHUNHE, WEISHI
+from builders import REGULATOR, SHUNHE, WEISHI, OfflinePage
 
 pytestmark = pytest.mark.browser
 
@@ -53,26 +53,12 @@ def sample(request):
     return request.getfixturevalue("regulator_index"), REGULATOR, "zh"
 
 
-class Index:
+class Index(OfflinePage):
     """index.html open in Chromium; requests other than file:// are aborted and recorded."""
 
     def __init__(self, browser, folder: Path, width: int = 1366):
-        self.context = browser.new_context(viewport={"width": width, "height": 900})
-        self.page = self.context.new_page()
-        self.blocked: list[str] = []
-        self.errors: list[str] = []
-        self.context.route("**/*", self._route)
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.goto((folder / "index.html").as_uri(), wait_until="load")
+        super().__init__(browser, folder / "index.html", width=width)
         self.page.wait_for_selector("#scorecard[data-ready='1']", state="attached", timeout=15000)
-
-    def _route(self, route):
-        if route.request.url.startswith("file://"):
-            route.continue_()
-        else:
-            self.blocked.append(route.request.url)
-            route.abort()
 
     def rows(self) -> list[dict]:
         return self.page.evaluate(ROWS)
@@ -96,9 +82,6 @@ class Index:
         deadline = time.monotonic() + 15
         while self.ids() != expected and time.monotonic() < deadline:
             self.page.wait_for_timeout(50)
-
-    def close(self) -> None:
-        self.context.close()
 
 
 @pytest.fixture
