@@ -14,13 +14,17 @@ import hashlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from analytics import Campaign, load_campaign
-from analytics.batch import BatchOptions, BatchResult, run_batch
+from analytics.batch import BatchOptions, run_batch
 
 from builders import CAMPAIGN_YAML, CHROMIUM, CHROMIUM_ARGS, REGULATOR, SHUNHE, WEISHI, write_campaign
+
+if TYPE_CHECKING:
+    from analytics.batch import BatchResult
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -75,8 +79,7 @@ def file_hashes() -> Callable[[Path], dict[str, str]]:
     return _file_hashes
 
 
-# Session-wide loads of the samples skip the cache: session fixtures are set up before the per-test cache
-# fixture, so a cached load here would write into the checkout's data/processed.
+# Session-wide loads of the samples skip the validated-data cache: each is loaded once per session (per worker).
 @pytest.fixture(scope="session")
 def weishi() -> Campaign:
     return load_campaign(WEISHI, use_cache=False)
@@ -92,49 +95,38 @@ def regulator() -> Campaign:
     return load_campaign(REGULATOR, use_cache=False)
 
 
-# --- the samples rendered once per session (batch and report tests) ------------------------------------
-@pytest.fixture(scope="session")
-def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One validated-data cache for the session's renders (each xdist worker has its own)."""
-    return tmp_path_factory.mktemp("session-cache")
-
-
-@pytest.fixture(scope="session")
-def shared_cache_dir(session_cache: Path) -> Iterator[Path]:
-    """Replaces the per-test cache where a folder's conftest says `cache_dir = shared_cache_dir` is wanted:
-    batch and report tests share the session's cache, so a sample is validated once per worker."""
+# --- the session's cache, and the samples rendered once per session (batch and report tests) ---------
+@pytest.fixture(scope="session", autouse=True)
+def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The validated-data cache outside any test's own: module and session fixtures (set up before a test's
+    cache) and the session renders use it, never the checkout's data/processed. One per xdist worker."""
+    path = tmp_path_factory.mktemp("session-cache")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CAMPAIGN_ANALYTICS_CACHE", str(session_cache))
-        yield session_cache
-
-
-def _render(session_cache: Path, options: BatchOptions) -> BatchResult:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CAMPAIGN_ANALYTICS_CACHE", str(session_cache))
-        return run_batch(options)
+        mp.setenv("CAMPAIGN_ANALYTICS_CACHE", str(path))
+        yield path
 
 
 @pytest.fixture(scope="session")
 def shunhe_shared(tmp_path_factory: pytest.TempPathFactory, session_cache: Path) -> BatchResult:
     """Every Shunhe unit in Chinese, shared plotly.js, two kernels."""
     out = tmp_path_factory.mktemp("shunhe_shared")
-    return _render(session_cache, BatchOptions(data_dir=SHUNHE, out_dir=out, jobs=2, assets="shared"))
+    return run_batch(BatchOptions(data_dir=SHUNHE, out_dir=out, jobs=2, assets="shared"))
 
 
 @pytest.fixture(scope="session")
 def shunhe_en(tmp_path_factory: pytest.TempPathFactory, session_cache: Path) -> BatchResult:
     """The Shunhe town, its community SH-C06 and a branch of it, in English, each page self-contained."""
     out = tmp_path_factory.mktemp("shunhe_en")
-    return _render(session_cache, BatchOptions(data_dir=SHUNHE, out_dir=out, units=["SH", "SH-C06", "SH-C06-B01"],
-                                               language="en", assets="self_contained"))
+    return run_batch(BatchOptions(data_dir=SHUNHE, out_dir=out, units=["SH", "SH-C06", "SH-C06-B01"],
+                                  language="en", assets="self_contained"))
 
 
 @pytest.fixture(scope="session")
 def weishi_en(tmp_path_factory: pytest.TempPathFactory, session_cache: Path) -> BatchResult:
     """The Weishi county root and two townships in English, each page self-contained."""
     out = tmp_path_factory.mktemp("weishi_en")
-    return _render(session_cache, BatchOptions(data_dir=WEISHI, out_dir=out, units=["WS", "WS-T01", "WS-T02"],
-                                               language="en", assets="self_contained"))
+    return run_batch(BatchOptions(data_dir=WEISHI, out_dir=out, units=["WS", "WS-T01", "WS-T02"],
+                                  language="en", assets="self_contained"))
 
 
 @pytest.fixture(scope="session")

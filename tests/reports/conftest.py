@@ -11,5 +11,5 @@ import pytest
 
 
 @pytest.fixture(scope="session")
-def cache_dir(shared_cache_dir: Path) -> Path:
-    return shared_cache_dir
+def cache_dir(session_cache: Path) -> Path:
+    return session_cache
