@@ -99,7 +99,8 @@ def regulator() -> Campaign:
 @pytest.fixture(scope="session", autouse=True)
 def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The validated-data cache outside any test's own: module and session fixtures (set up before a test's
-    cache) and the session renders use it, never the checkout's data/processed. One per xdist worker."""
+    cache, so they ask for this one by name) and the session renders use it, never the checkout's
+    data/processed. One per xdist worker."""
     path = tmp_path_factory.mktemp("session-cache")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CAMPAIGN_ANALYTICS_CACHE", str(path))

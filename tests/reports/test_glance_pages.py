@@ -27,7 +27,7 @@ LANDMARKS = """() => [...document.querySelectorAll('header.report-header, h2, .c
 
 
 @pytest.fixture(scope="module")
-def regulator_pages(tmp_path_factory, cache_dir):
+def regulator_pages(tmp_path_factory, session_cache):
     """The regulator's root and a sub-bureau with no activity, in Chinese, plotly.js shared."""
     out = tmp_path_factory.mktemp("regulator_pages")
     return run_batch(BatchOptions(data_dir=REGULATOR, out_dir=out, units=["CBRC", IDLE_LEAF],

@@ -32,7 +32,7 @@ ROWS = """() => [...document.querySelectorAll('#scorecard tbody tr[data-unit]')]
 
 
 @pytest.fixture(scope="module")
-def regulator_index(tmp_path_factory, cache_dir):
+def regulator_index(tmp_path_factory, session_cache):
     """The regulator's index and kpis.csv made directly (no page rendered: every row says so)."""
     out = tmp_path_factory.mktemp("regulator_index")
     campaign = load_campaign(REGULATOR)
