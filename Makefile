@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test lint docs docs-check bench bench-compare bench-wide bench-explore bench-lab lab samples clean
+.PHONY: report test test-fast lint docs docs-check bench bench-compare bench-wide bench-explore bench-lab lab samples clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,9 +19,13 @@ report: $(STAMP)
 	  echo "== $$p"; $(BIN)/campaign-analytics run "$$p"; \
 	done
 
-## test: lint (ruff, import layers), the docs site built strictly, and the whole test suite
+## test: lint (ruff, import layers), the docs site built strictly, and the whole test suite, test files spread over the cores
 test: lint docs-check
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
+
+## test-fast: the edit loop: every test but the browser, notebook-kernel, JupyterLab and LibreOffice ones, in parallel
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not browser and not slow and not lab and not libreoffice" -n auto
 
 ## bench: batch benchmark (naive loop vs warm kernels vs in-process floor)
 bench: $(STAMP)

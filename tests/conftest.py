@@ -1,26 +1,37 @@
-"""Shared fixtures: a per-test validated-data cache, tiny campaign folders, and the bundled samples.
+"""Shared fixtures: a per-test validated-data cache, tiny campaign folders, the bundled samples, the samples
+rendered once per session, and one headless Chromium per session.
 
-Test modules do not import from this file (tests/reports has a conftest.py too, and both would be the
-module `conftest`); they get what they need through fixtures or define it themselves.
+Test modules never import from a conftest.py (several folders have one, and each would be the module
+`conftest`): they get fixtures by name, and shared paths and builders from tests/builders.py.
+
+Parallel runs (pytest-xdist): every worker has its own temporary base folder, so the per-test cache, the
+session renders and every tmp_path are the worker's own; no fixture writes into the checkout.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from analytics import Campaign, load_campaign
+from analytics.batch import BatchOptions, run_batch
 
-REPO_ROOT = Path(__file__).parents[1]
-RAW_DIR = REPO_ROOT / "data" / "raw"
-WEISHI = RAW_DIR / "weishi"
-REGULATOR = RAW_DIR / "regulator_2014"
-SHUNHE = RAW_DIR / "shunhe_2012"
+from builders import CAMPAIGN_YAML, CHROMIUM, CHROMIUM_ARGS, REGULATOR, SHUNHE, WEISHI, write_campaign
 
-CAMPAIGN_YAML = "id: test\nname: {zh: 测试活动, en: Test campaign}\nstart: 2012-01-01\nend: 2012-12-31\n"
+if TYPE_CHECKING:
+    from analytics.batch import BatchResult
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that asks for the session's Chromium is a browser test, marked or not (`make test-fast` skips them)."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()) and item.get_closest_marker("browser") is None:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(autouse=True)
@@ -49,18 +60,7 @@ def make_campaign(tmp_path: Path) -> MakeCampaign:
         encoding: str | dict[str, str] = "utf-8",
         name: str | None = None,
     ) -> Path:
-        folder = tmp_path / (name or f"campaign{next(counter)}")
-        folder.mkdir()
-        if meta is not None:
-            (folder / "campaign.yaml").write_text(meta, encoding="utf-8", newline="")
-        for table, content in tables.items():
-            path = folder / (table if "." in table else f"{table}.csv")
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                enc = encoding.get(table, "utf-8") if isinstance(encoding, dict) else encoding
-                path.write_text(content, encoding=enc, newline="")
-        return folder
+        return write_campaign(tmp_path / (name or f"campaign{next(counter)}"), tables, meta, encoding)
 
     return make
 
@@ -79,8 +79,7 @@ def file_hashes() -> Callable[[Path], dict[str, str]]:
     return _file_hashes
 
 
-# Session-wide loads of the samples skip the cache: session fixtures are set up before the per-test cache
-# fixture, so a cached load here would write into the checkout's data/processed.
+# Session-wide loads of the samples skip the validated-data cache: each is loaded once per session (per worker).
 @pytest.fixture(scope="session")
 def weishi() -> Campaign:
     return load_campaign(WEISHI, use_cache=False)
@@ -94,3 +93,53 @@ def shunhe() -> Campaign:
 @pytest.fixture(scope="session")
 def regulator() -> Campaign:
     return load_campaign(REGULATOR, use_cache=False)
+
+
+# --- the session's cache, and the samples rendered once per session (batch and report tests) ---------
+@pytest.fixture(scope="session", autouse=True)
+def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The validated-data cache outside any test's own: module and session fixtures (set up before a test's
+    cache, so they ask for this one by name) and the session renders use it, never the checkout's
+    data/processed. One per xdist worker."""
+    path = tmp_path_factory.mktemp("session-cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CAMPAIGN_ANALYTICS_CACHE", str(path))
+        yield path
+
+
+@pytest.fixture(scope="session")
+def shunhe_shared(tmp_path_factory: pytest.TempPathFactory, session_cache: Path) -> BatchResult:
+    """Every Shunhe unit in Chinese, shared plotly.js, two kernels."""
+    out = tmp_path_factory.mktemp("shunhe_shared")
+    return run_batch(BatchOptions(data_dir=SHUNHE, out_dir=out, jobs=2, assets="shared"))
+
+
+@pytest.fixture(scope="session")
+def shunhe_en(tmp_path_factory: pytest.TempPathFactory, session_cache: Path) -> BatchResult:
+    """The Shunhe town, its community SH-C06 and a branch of it, in English, each page self-contained."""
+    out = tmp_path_factory.mktemp("shunhe_en")
+    return run_batch(BatchOptions(data_dir=SHUNHE, out_dir=out, units=["SH", "SH-C06", "SH-C06-B01"],
+                                  language="en", assets="self_contained"))
+
+
+@pytest.fixture(scope="session")
+def weishi_en(tmp_path_factory: pytest.TempPathFactory, session_cache: Path) -> BatchResult:
+    """The Weishi county root and two townships in English, each page self-contained."""
+    out = tmp_path_factory.mktemp("weishi_en")
+    return run_batch(BatchOptions(data_dir=WEISHI, out_dir=out, units=["WS", "WS-T01", "WS-T02"],
+                                  language="en", assets="self_contained"))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole session (per xdist worker); tests open their own contexts."""
+    if CHROMIUM is None:
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail("Chromium is required (REQUIRE_BROWSER=1) but not installed")
+        pytest.skip("Chromium not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -23,10 +23,10 @@ import yaml
 from analytics import CampaignDataError, load_campaign
 from analytics.cli import main
 
-REPO_ROOT = Path(__file__).parents[1]
-CATALOGUE = Path(__file__).parent / "bad_inputs"
-VALID = CATALOGUE / "_valid"
-CASES = sorted(p for p in CATALOGUE.iterdir() if (p / "expected.yaml").is_file())
+from builders import BAD_INPUTS
+
+VALID = BAD_INPUTS / "_valid"
+CASES = sorted(p for p in BAD_INPUTS.iterdir() if (p / "expected.yaml").is_file())
 
 
 def _exit(case: Path) -> int:
@@ -83,7 +83,7 @@ def _assert_no_report(out: Path) -> None:
 
 def test_the_catalogue_documents_itself():
     assert len(CASES) >= 90  # issue 12: at least 90 distinct defects and habits
-    readme = (CATALOGUE / "README.md").read_text(encoding="utf-8")
+    readme = (BAD_INPUTS / "README.md").read_text(encoding="utf-8")
     for case in CASES:
         expected = _expected(case)
         assert set(expected) == EXPECTED_KEYS, case.name
@@ -98,14 +98,14 @@ def test_the_catalogue_documents_itself():
 
 def test_make_cases_reproduces_the_committed_catalogue(tmp_path, monkeypatch):
     """The folders are generated, byte for byte, by make_cases.py (xlsx included); none is edited by hand."""
-    spec = importlib.util.spec_from_file_location("make_cases", CATALOGUE / "make_cases.py")
+    spec = importlib.util.spec_from_file_location("make_cases", BAD_INPUTS / "make_cases.py")
     module = importlib.util.module_from_spec(spec)
     monkeypatch.setitem(sys.modules, "make_cases", module)  # dataclasses look their module up there
     spec.loader.exec_module(module)
     module.write_catalogue(tmp_path)
 
     def tree(root: Path) -> dict[str, str]:
-        folders = [VALID.name, *(c.name for c in CASES)] if root == CATALOGUE else None
+        folders = [VALID.name, *(c.name for c in CASES)] if root == BAD_INPUTS else None
         return {
             str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(root.rglob("*"))
@@ -113,7 +113,7 @@ def test_make_cases_reproduces_the_committed_catalogue(tmp_path, monkeypatch):
             and p.parent.name != "__pycache__"
         }
 
-    assert tree(tmp_path) == tree(CATALOGUE)
+    assert tree(tmp_path) == tree(BAD_INPUTS)
 
 
 def test_the_valid_base_passes(capsys, tmp_path):
@@ -178,7 +178,7 @@ def test_run_refuses_the_defect_and_writes_no_report(case, tmp_path, capsys):
 
 @pytest.mark.parametrize("case", SUBPROCESS_CASES)
 def test_the_real_command_refuses_the_defect(case, tmp_path):
-    folder = CATALOGUE / case
+    folder = BAD_INPUTS / case
     expected = _expected(folder)
     out = tmp_path / "out"
     commands = (["validate", str(folder)], ["run", "--data", str(folder), "--out", str(out)])
@@ -245,7 +245,7 @@ def test_run_leaves_an_earlier_report_untouched(tmp_path, capsys):
     for name, text in earlier.items():
         (out / name).write_text(text, encoding="utf-8")
     before = {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
-    assert main(["run", "--data", str(CATALOGUE / "dangling_parent"), "--out", str(out)]) == 2
+    assert main(["run", "--data", str(BAD_INPUTS / "dangling_parent"), "--out", str(out)]) == 2
     capsys.readouterr()
     assert {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()} == before
 
@@ -270,9 +270,9 @@ def test_rows_dated_before_the_start_are_not_counted(tmp_path, capsys):
     """DOMAIN.md's window. visit_before_start adds 600 persons at T2 on 2011-12-31: C keeps 12 + 30 + 8 + 5 = 55
     persons in 4 events and T2 8 persons. commitment_due_before_start: of K1 (due 2011-11-30, never done) and K2
     (due 2012-05-31, done 2012-05-20) only K2 is due at T1: due 1, kept 1, overdue 0, fulfilment 1 ÷ 1."""
-    visits = _kpis(CATALOGUE / "visit_before_start", tmp_path, capsys)
+    visits = _kpis(BAD_INPUTS / "visit_before_start", tmp_path, capsys)
     assert {"C,某县,persons,,55", "C,某县,events,,4", "T2,乙乡,persons,,8", "T2,乙乡,events,,1"} <= set(visits)
-    commitments = _kpis(CATALOGUE / "commitment_due_before_start", tmp_path, capsys)
+    commitments = _kpis(BAD_INPUTS / "commitment_due_before_start", tmp_path, capsys)
     assert {"T1,甲乡,commitments_due,,1", "T1,甲乡,commitments_kept,,1", "T1,甲乡,commitments_overdue,,0",
             "T1,甲乡,commitment_fulfilment,,1.0"} <= set(commitments)
 

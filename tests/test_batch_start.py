@@ -15,7 +15,8 @@ from analytics.data import loading
 from analytics.data.sources import in_cache
 from analytics.measures import kpis
 from analytics.report import UnitReport
-from tests.conftest import SHUNHE
+
+from builders import SHUNHE
 
 SECTIONS = ("header", "at_a_glance", "kpi_cards", "visits", "surveys", "targets", "children", "ratings",
             "commitments", "appraisal", "quality", "footer")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -13,7 +12,8 @@ import pytest
 from analytics.report.bounds import CHILDREN_SHOWN, top_and_bottom
 from analytics.report.sections import UnitReport
 
-SAMPLES = Path(__file__).resolve().parents[1] / "data" / "raw"
+from builders import RAW_DIR, SHUNHE
+
 BOUNDED = re.compile(r'<p class="note bounded">(.*?)</p>', re.S)
 
 
@@ -46,7 +46,7 @@ def _values(fig) -> dict[tuple[int, str], object]:
 
 @pytest.fixture
 def shunhe_root():
-    report = UnitReport.load(SAMPLES / "shunhe_2012", None, language="zh")
+    report = UnitReport.load(SHUNHE, None, language="zh")
     return report, dataclasses.replace(report, children_shown=4)
 
 
@@ -99,6 +99,6 @@ def test_sample_pages_are_unchanged_by_the_bound(campaign, request):
     parents = [u for u in h.ids if h.children[u]]
     assert max(len(h.children[u]) for u in parents) <= CHILDREN_SHOWN
     for unit in parents:
-        bounded = UnitReport.load(SAMPLES / campaign, unit, language="en")
+        bounded = UnitReport.load(RAW_DIR / campaign, unit, language="en")
         unbounded = dataclasses.replace(bounded, children_shown=10**9)
         assert [s.html() for s in bounded.sections()] == [s.html() for s in unbounded.sections()], unit

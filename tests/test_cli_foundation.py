@@ -12,10 +12,8 @@ import pytest
 
 from analytics.cli import main
 
-REPO_ROOT = Path(__file__).parents[1]
-RAW_DIR = REPO_ROOT / "data" / "raw"
-SAMPLES = (RAW_DIR / "weishi", RAW_DIR / "regulator_2014", RAW_DIR / "shunhe_2012")
-SHUNHE = RAW_DIR / "shunhe_2012"
+from builders import REPO_ROOT, SAMPLES, SHUNHE
+
 UNITS_CSV = "unit_id,name,parent_id\nA,县,\nB,甲乡,A\nC,乙乡,A\nD,某村,B\n"  # A -> B, C; B -> D
 
 BAD_SURVEYS = {

@@ -12,6 +12,8 @@ from analytics import load_campaign
 from analytics.measures.evaluation import commitment_status, round_score
 from analytics.measures.kpis import KPI_COLUMNS, campaign_appraisal, children_table, kpi_table, unit_kpis
 
+from builders import SHUNHE
+
 # T (town) -> C1, C2; C1 -> B1, B2, B3, B4; C2 -> B5.
 UNITS = (
     "unit_id,name,parent_id,kind\n"
@@ -356,11 +358,10 @@ NEW_METRICS = ("rating_count", "rating_mean", "satisfaction", "commitments_due",
 def test_kpis_command_lists_the_new_metrics_for_every_shunhe_unit(capsys):
     import csv
     import io
-    from pathlib import Path
 
     from analytics.cli import main
 
-    folder = Path(__file__).parents[1] / "data" / "raw" / "shunhe_2012"
+    folder = SHUNHE
     assert main(["kpis", str(folder)]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     units = {r["unit_id"] for r in rows}

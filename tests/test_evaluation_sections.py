@@ -15,7 +15,7 @@ from analytics.measures.evaluation import shown_points
 from analytics.report import UnitReport
 from analytics.report.evaluation_sections import item_label, item_value_text
 
-ROOT = Path(__file__).resolve().parents[1]
+from builders import SHUNHE, WEISHI
 
 # T (town) -> C1, C2; C1 -> B1, B2. C2 is a leaf.
 UNITS = "unit_id,name,parent_id,kind\nT,镇,,town\nC1,一社区,T,community\nB1,一支部,C1,branch\nB2,二支部,C1,branch\n" \
@@ -264,7 +264,7 @@ def test_weishi_leaves_the_sections_out_and_says_at_the_end_what_it_does_not_rec
     # one line at the end of the page naming all three.
     for language, line in (("en", "This campaign does not record: ratings, commitments, appraisal."),
                            ("zh", "本活动未记录：群众评议、公开承诺、考核评分。")):
-        report = UnitReport.load(ROOT / "data" / "raw" / "weishi", None, language=language)
+        report = UnitReport.load(WEISHI, None, language=language)
         for name in ("ratings", "commitments", "appraisal"):
             section = getattr(report, name)()
             assert section.figures() == [] and section.html() == ""
@@ -277,7 +277,7 @@ def test_weishi_leaves_the_sections_out_and_says_at_the_end_what_it_does_not_rec
 
 
 def test_a_campaign_with_every_table_says_nothing_is_missing():
-    report = UnitReport.load(ROOT / "data" / "raw" / "shunhe_2012", None, language="zh")
+    report = UnitReport.load(SHUNHE, None, language="zh")
     assert "not-recorded" not in report.footer().html() and "未记录" not in report.footer().html()
 
 
@@ -334,7 +334,7 @@ def test_the_index_rows_carry_score_grade_and_rank_and_the_grade_filter_its_opti
     assert [g["label"] for g in data["grades"]] == ["不合格", "合格", "良好", "优秀"]  # worst first: sorts that way
     assert grade_options(data) == [{"value": 3, "label": "优秀"}, {"value": 2, "label": "良好"},
                                    {"value": 1, "label": "合格"}, {"value": 0, "label": "不合格"}]
-    weishi = load_campaign(ROOT / "data" / "raw" / "weishi")
+    weishi = load_campaign(WEISHI)
     plain = index_payload(campaign_scorecard(weishi, weishi.as_of()), weishi, {}, "zh")
     assert not {"appraisal_score", "grade", "rank"} & {c["key"] for c in plain["columns"]}
     assert grade_options(plain) == []  # no grade filter without an appraisal

@@ -25,7 +25,8 @@ from analytics.measures.kpis import unit_kpis
 from analytics.report import UnitReport
 from analytics.report.charts import empty_chart
 
-ROOT = Path(__file__).resolve().parents[1]
+from builders import EXPLORE_NOTEBOOK, NOTEBOOKS, RAW_DIR, REPO_ROOT, WEISHI
+
 AS_OF = dt.date(2012, 6, 30)
 
 META = """id: tiny
@@ -148,7 +149,7 @@ def test_numbers_match_unit_kpis_and_the_html_report(ex, tiny):
 @pytest.mark.parametrize("sample", ["weishi", "shunhe_2012", "regulator_2014"])
 def test_tree_order_slices_give_unit_kpis_figures(sample):
     """The explorer narrows the campaign to a subtree's rows; every unit's figures stay those of unit_kpis."""
-    campaign = load_campaign(ROOT / "data" / "raw" / sample, use_cache=False)
+    campaign = load_campaign(RAW_DIR / sample, use_cache=False)
     index = CampaignIndex(campaign)
     as_of = campaign.as_of()
     start = campaign.meta.start + dt.timedelta(days=10)
@@ -171,7 +172,7 @@ def test_tree_order_slices_give_unit_kpis_figures(sample):
 def test_units_compared_together_get_each_units_unit_kpis(sample):
     """Compare mode computes its units in one pass (kpis.units_kpis over their subtrees' rows, the whole campaign's
     targets' pace): a unit with its parent, a sibling and a leaf below it, each gets unit_kpis' figures."""
-    campaign = load_campaign(ROOT / "data" / "raw" / sample, use_cache=False)
+    campaign = load_campaign(RAW_DIR / sample, use_cache=False)
     index = CampaignIndex(campaign)
     h = campaign.hierarchy
     as_of = campaign.as_of()
@@ -418,6 +419,7 @@ def test_compare_mode_hides_the_unit_charts_and_nothing_else(ex):
     assert not hidden & {w.model_id for w in shown}
     assert {ex._charts.model_id, ex._evaluation.model_id} <= hidden
 
+
 def test_compared_units_are_tags_with_none_and_the_units_below(ex):
     ex.compare.value = True
     tags = ex.compare_units.children[1]
@@ -471,7 +473,7 @@ def test_a_chart_whose_inputs_did_not_change_is_not_touched(ex):
 
 
 def test_compare_shows_at_most_five_units():
-    ex = CampaignExplorer.from_folder(ROOT / "data" / "raw" / "weishi")
+    ex = CampaignExplorer.from_folder(WEISHI)
     ex.compare.value = True
     ex.compare_units.value = tuple(u for u in ex.index.order[2:9])
     assert len(ex.figures["compare"].data) == 5
@@ -480,15 +482,15 @@ def test_compare_shows_at_most_five_units():
 
 def test_campaign_picker_switches_and_reports_load_errors(tiny, make_campaign):
     broken = make_campaign({"units": "unit_id,name,parent_id\nA,甲,B\n"}, meta=META, name="broken")
-    ex = CampaignExplorer(load_campaign(tiny), folders=[broken, ROOT / "data" / "raw" / "weishi"])
+    ex = CampaignExplorer(load_campaign(tiny), folders=[broken, WEISHI])
     keys = [v for _, v in ex.campaign_picker.options]
     assert str(tiny.resolve()) in keys and str(broken.resolve()) in keys
-    ex.campaign_picker.value = str((ROOT / "data" / "raw" / "weishi").resolve())
+    ex.campaign_picker.value = str((WEISHI).resolve())
     assert ex.unit.value == "WS" and cards(ex.kpi_panel.value)[:2] == ["164", "2,274"]
     before = ex.kpi_panel.value
     ex.campaign_picker.value = str(broken.resolve())
     assert "无法加载活动" in ex.status.value and "class=\"error\"" in ex.status.value
-    assert ex.campaign_picker.value == str((ROOT / "data" / "raw" / "weishi").resolve())  # stays on weishi
+    assert ex.campaign_picker.value == str((WEISHI).resolve())  # stays on weishi
     assert ex.kpi_panel.value == before
 
 
@@ -573,7 +575,7 @@ def test_export_of_a_campaign_built_in_memory_explains_itself():
 
 
 def _benchmark_module():
-    spec = importlib.util.spec_from_file_location("bench_explore", ROOT / "benchmarks" / "explore.py")
+    spec = importlib.util.spec_from_file_location("bench_explore", REPO_ROOT / "benchmarks" / "explore.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -599,7 +601,7 @@ def test_benchmark_campaign_and_driver_agree_with_unit_kpis():
 
 
 def test_notebook_is_thin_and_committed_without_outputs():
-    nb = json.loads((ROOT / "notebooks" / "explore.ipynb").read_text(encoding="utf-8"))
+    nb = json.loads((EXPLORE_NOTEBOOK).read_text(encoding="utf-8"))
     assert nb["metadata"]["kernelspec"]["name"] == "python3"
     assert nb["cells"][0]["cell_type"] == "markdown"
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
@@ -613,8 +615,8 @@ def test_notebook_is_thin_and_committed_without_outputs():
 def test_notebook_runs_under_papermill(tmp_path):
     out = tmp_path / "explore-out.ipynb"
     done = subprocess.run(
-        [sys.executable, "-m", "papermill", str(ROOT / "notebooks" / "explore.ipynb"), str(out), "-k", "python3",
-         "--cwd", str(ROOT / "notebooks")],
+        [sys.executable, "-m", "papermill", str(EXPLORE_NOTEBOOK), str(out), "-k", "python3",
+         "--cwd", str(NOTEBOOKS)],
         capture_output=True, text=True, timeout=300,
     )
     assert done.returncode == 0, done.stderr[-3000:]

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 
 from analytics.explore import CampaignExplorer
 from analytics.report import UnitReport
 
-ROOT = Path(__file__).resolve().parents[1]
-SHUNHE = ROOT / "data" / "raw" / "shunhe_2012"
+from builders import SHUNHE, WEISHI
 
 
 @pytest.fixture(scope="module")
@@ -181,7 +179,7 @@ def test_english_and_a_campaign_without_these_tables(ex, tmp_path):
         assert "How a score is made" in ex.section_html("appraisal")
     finally:
         ex.language.value = "zh"
-    weishi = CampaignExplorer.from_folder(ROOT / "data" / "raw" / "weishi", export_dir=tmp_path)
+    weishi = CampaignExplorer.from_folder(WEISHI, export_dir=tmp_path)
     # Weishi has no responses, no commitments and no appraisal: no section each saying "no data", one line at the
     # end naming the three.
     for key in ("ratings", "commitments", "appraisal"):

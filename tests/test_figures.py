@@ -1,6 +1,5 @@
 import datetime as dt
 import math
-from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -10,9 +9,10 @@ from analytics.data.meta import CampaignMeta
 from analytics.report import charts as F
 from analytics.text.labels import STATUS_COLOURS, label
 
+from builders import WEISHI
+
 EVIL = "<b>x</b>"
 ESCAPED = "&lt;b&gt;x&lt;/b&gt;"
-DATA = Path(__file__).resolve().parents[1] / "data" / "raw"
 
 
 @pytest.fixture
@@ -446,7 +446,7 @@ def test_sample_campaign_builds_every_figure():
     import analytics
     from analytics.measures.kpis import unit_kpis
 
-    c = analytics.load_campaign(DATA / "weishi")
+    c = analytics.load_campaign(WEISHI)
     root = c.hierarchy.roots[0]
     k = unit_kpis(c, root, c.as_of())
     figs = [
@@ -466,6 +466,7 @@ def test_sample_campaign_builds_every_figure():
 
 
 # -- at a glance: bullets; actual over time against pace ----------------------------------------------------------------
+
 
 def _pace_rows():
     return pd.DataFrame({

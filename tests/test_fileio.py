@@ -11,8 +11,7 @@ import pytest
 from analytics.cli import main
 from analytics.fileio import NotARegularFileError, current_umask, write_text_atomic
 
-REPO_ROOT = Path(__file__).parents[1]
-SHUNHE = REPO_ROOT / "data" / "raw" / "shunhe_2012"
+from builders import SHUNHE
 
 
 @pytest.fixture

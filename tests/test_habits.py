@@ -9,10 +9,12 @@ import time
 import zipfile
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import load_workbook
 
 from analytics import CampaignDataError, load_campaign
 from analytics.measures.kpis import kpi_table
+
+from builders import write_workbook
 
 UNITS = [["unit_id", "name", "parent_id", "kind"], ["C", "县", None, "county"], ["T1", "甲乡", "C", "township"],
          ["T2", "乙乡", "C", "township"], ["V1", "一村", "T1", "village"], ["V2", "二村", "T1", "village"],
@@ -25,16 +27,13 @@ ACTUALS_HEAD = ["unit_id", "indicator", "date", "value"]
 
 def _book(folder, sheets: dict[str, list[list]], formats: dict[tuple[str, str], str] | None = None,
           merges: dict[str, list[str]] | None = None, hidden: tuple[str, ...] = ()) -> None:
-    wb = Workbook()
-    wb.remove(wb.active)
-    for title, rows in sheets.items():
-        ws = wb.create_sheet(title)
-        for row in rows:
-            ws.append(row)
-        for ref in (merges or {}).get(title, []):
-            ws.merge_cells(ref)
-        if title in hidden:
-            ws.sheet_state = "hidden"
+    """campaign.xlsx in folder: the sheets, then their merged ranges, hidden sheets and number formats."""
+    wb = load_workbook(write_workbook(folder / "campaign.xlsx", sheets))
+    for title, refs in (merges or {}).items():
+        for ref in refs:
+            wb[title].merge_cells(ref)
+    for title in hidden:
+        wb[title].sheet_state = "hidden"
     for (title, cell), fmt in (formats or {}).items():
         wb[title][cell].number_format = fmt
     wb.save(folder / "campaign.xlsx")

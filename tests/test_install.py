@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from builders import RAW_DIR, REPO_ROOT, SHUNHE, UNIT_NOTEBOOK
+
 SAMPLES = {"shunhe_2012": 45, "weishi": 105, "regulator_2014": 126}  # campaign -> units
 
 pytestmark = pytest.mark.slow
@@ -67,13 +68,13 @@ def test_the_wheel_ships_the_notebooks_and_templates_and_no_checkout_paths(insta
     assert found["exists"] and not found["in_checkout"]
     # The shipped notebook is the one users open in notebooks/ (one source of truth).
     shipped = Path(found["notebook"]).read_bytes()
-    assert shipped == (REPO_ROOT / "notebooks" / "unit_report.ipynb").read_bytes()
+    assert shipped == (UNIT_NOTEBOOK).read_bytes()
 
 
 @pytest.mark.parametrize("campaign", list(SAMPLES))
 def test_the_installed_command_renders_each_sample_campaign_from_outside_the_checkout(installed, tmp_path, campaign):
     data = tmp_path / "campaigns" / campaign
-    shutil.copytree(REPO_ROOT / "data" / "raw" / campaign, data)
+    shutil.copytree(RAW_DIR / campaign, data)
     out = tmp_path / "reports"
     env = {**os.environ, "CAMPAIGN_ANALYTICS_CACHE": str(tmp_path / "cache"), "PATH": f"{installed}:{os.environ['PATH']}"}
     env.pop("PYTHONPATH", None)
@@ -90,7 +91,7 @@ def test_the_installed_command_renders_each_sample_campaign_from_outside_the_che
 def test_the_installed_exporter_turns_a_papermill_run_into_the_page(installed, tmp_path):
     """The scheduler path in a normal install: papermill, then `jupyter nbconvert --to campaign_report`."""
     data = tmp_path / "shunhe_2012"
-    shutil.copytree(REPO_ROOT / "data" / "raw" / "shunhe_2012", data)
+    shutil.copytree(SHUNHE, data)
     env = {**os.environ, "CAMPAIGN_ANALYTICS_CACHE": str(tmp_path / "cache"), "PATH": f"{installed}:{os.environ['PATH']}"}
     env.pop("PYTHONPATH", None)
     notebook = _run([str(installed / "python"), "-c", "import analytics.config as c; print(c.REPORT_NOTEBOOK)"],

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -17,13 +16,14 @@ from analytics.report.downloads import kpis_xlsx
 from analytics.report.history import publish, published_kpis
 from analytics.report.scorecard import campaign_scorecard
 
+from builders import SHUNHE
+
 APRIL, MAY = dt.date(2012, 4, 30), dt.date(2012, 5, 31)
 UNITS = "unit_id,name,parent_id\nA,Town,\nB,Village,A\n"
 TARGETS = ("unit_id,indicator,target,measure,period_start,period_end,aggregation\n"
            "A,gdp,1000,万元,2012-01-01,2012-12-31,none\nA,roads,100,km,2012-01-01,2012-12-31,none\n"
            "A,jobs,100,人,2012-01-01,2012-12-31,none\n")
 VISITS = "date,unit_id,kind,group,persons\n2012-03-02,B,visit,residents,12\n2012-05-10,B,lecture,staff,30\n"
-SHUNHE = Path(__file__).resolve().parents[1] / "data" / "raw" / "shunhe_2012"
 
 
 def _actuals(april: int) -> str:

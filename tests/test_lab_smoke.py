@@ -16,22 +16,20 @@ import hashlib
 import os
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "benchmarks"))  # labdriver and explore_lab are scripts' modules, not a package
+from builders import EXPLORE_NOTEBOOK, REPO_ROOT, WEISHI
+
+sys.path.insert(0, str(REPO_ROOT / "benchmarks"))  # labdriver and explore_lab are scripts' modules, not a package
 
 import explore_lab  # noqa: E402
 import labdriver  # noqa: E402
 
 from analytics.explore import CampaignExplorer  # noqa: E402
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(1800)]
+pytestmark = [pytest.mark.lab, pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(1800)]
 
-NOTEBOOK = ROOT / "notebooks" / "explore.ipynb"
-WEISHI = ROOT / "data" / "raw" / "weishi"
 ERROR_OUTPUTS = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
 # Lab's own debugger panel logs this when a kernel's first reply is slow; it is not the dashboard's.
 LAB_NOISE = ("Could not restore the debugger state",)
@@ -48,16 +46,16 @@ def chromium() -> str:
 
 
 def test_explorer_runs_in_jupyterlab(chromium, tmp_path, cache_dir):
-    notebook_before = hashlib.sha256(NOTEBOOK.read_bytes()).hexdigest()
+    notebook_before = hashlib.sha256(EXPLORE_NOTEBOOK.read_bytes()).hexdigest()
     mirror = CampaignExplorer.from_folder(WEISHI)
-    with labdriver.jupyter_lab(ROOT, tmp_path, env={"CAMPAIGN_ANALYTICS_CACHE": str(cache_dir)}) as lab:
+    with labdriver.jupyter_lab(REPO_ROOT, tmp_path, env={"CAMPAIGN_ANALYTICS_CACHE": str(cache_dir)}) as lab:
         labdriver.in_own_thread(lambda: _use_the_dashboard(lab, mirror))
         errors = [line for line in lab.console if not any(noise in line for noise in LAB_NOISE)]
     # No error in the browser's console (once: "Error setting state: Cannot set properties of undefined
     # (setting 'selected')", from a multi-select whose echoed selection ran past its narrowed options).
     assert errors == []
     # Nothing is saved: the notebook stays committed without outputs.
-    assert hashlib.sha256(NOTEBOOK.read_bytes()).hexdigest() == notebook_before
+    assert hashlib.sha256(EXPLORE_NOTEBOOK.read_bytes()).hexdigest() == notebook_before
 
 
 def _use_the_dashboard(lab: labdriver.Lab, mirror: CampaignExplorer) -> None:

@@ -1,7 +1,6 @@
 """Languages are data (analytics.text.language): the rules of each, and no code outside text/ branching on a code."""
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -9,7 +8,8 @@ from analytics.text.labels import DEFAULT_LANGUAGE
 from analytics.text.language import LANGUAGES, MESSAGE_LANGUAGE, PAGE_LANGUAGE, Language, rules_of
 from analytics.text.messages import DEFAULT_MESSAGE_LANGUAGE
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "analytics"
+from builders import SRC
+
 TEXT = SRC / "text"
 
 # `language == "zh"`, `lang != 'en'`, `"zh" if …`, `in ("zh", "en")`, Jinja's `language == "zh"` alike

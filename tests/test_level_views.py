@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from analytics import load_campaign
@@ -15,7 +13,8 @@ from analytics.report.glance import children_lists, glance_sentence, sentence_te
 from analytics.report.levels import gap_text, status_cell, status_text
 from analytics.report.scorecard import campaign_scorecard, index_payload
 
-SHUNHE = Path(__file__).resolve().parents[1] / "data" / "raw" / "shunhe_2012"
+from builders import SHUNHE
+
 CODE = "five_good_share"
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -14,9 +13,8 @@ from analytics import CampaignDataError, load_campaign
 from analytics.data.contract import TABLES
 from analytics.measures.kpis import kpi_table
 
-REPO_ROOT = Path(__file__).parents[1]
-RAW_DIR = REPO_ROOT / "data" / "raw"
-SAMPLES = (RAW_DIR / "weishi", RAW_DIR / "regulator_2014", RAW_DIR / "shunhe_2012")
+from builders import SAMPLES
+
 CAMPAIGN_YAML = "id: test\nname: {zh: 测试活动, en: Test campaign}\nstart: 2012-01-01\nend: 2012-12-31\n"
 UNITS_CSV = "unit_id,name,parent_id\nA,县,\nB,甲乡,A\nC,乙乡,A\nD,某村,B\n"  # A -> B, C; B -> D
 

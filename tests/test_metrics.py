@@ -23,6 +23,8 @@ from analytics.measures.metrics import (
     worst_status,
 )
 
+from builders import actuals_frame
+
 D = dt.date
 YEAR_2012 = (pd.Timestamp("2012-01-01"), pd.Timestamp("2012-12-31"))
 
@@ -48,14 +50,6 @@ def _targets(rows: list[tuple], period=YEAR_2012) -> pd.DataFrame:
     frame["measure"] = "件"
     frame["period_start"], frame["period_end"] = period
     frame["target"] = frame["target"].astype("Float64")
-    return frame
-
-
-def _actuals(rows: list[tuple]) -> pd.DataFrame:
-    """rows: (unit_id, indicator, date, value)."""
-    frame = pd.DataFrame(rows, columns=["unit_id", "indicator", "date", "value"])
-    frame["date"] = pd.to_datetime(frame["date"])
-    frame["value"] = frame["value"].astype("Float64")
     return frame
 
 
@@ -244,7 +238,7 @@ def test_pace_status_refuses_a_tolerance_that_is_not_finite_and_non_negative(tol
 
 def test_target_pace_shunhe_gdp_example():
     targets = _targets([("SH", "gdp", 357000, "none")])
-    actuals = _actuals(
+    actuals = actuals_frame(
         [
             ("SH", "gdp", "2012-05-31", 170000),
             ("SH", "gdp", "2012-06-30", 208526),
@@ -264,7 +258,7 @@ def test_target_pace_shunhe_gdp_example():
 
 def test_target_pace_takes_the_latest_actual_on_or_before_as_of():
     targets = _targets([("A", "x", 100, "none")])
-    actuals = _actuals([("A", "x", "2012-06-30", 60), ("A", "x", "2012-03-31", 20), ("A", "x", "2012-05-31", 40)])
+    actuals = actuals_frame([("A", "x", "2012-06-30", 60), ("A", "x", "2012-03-31", 20), ("A", "x", "2012-05-31", 40)])
     pace = target_pace(targets, actuals, {"A": None}, D(2012, 6, 29))
     assert _row(pace, "A", "x")["actual"] == 40  # 2012-05-31 is the latest on or before 06-29
     pace = target_pace(targets, actuals, {"A": None}, D(2012, 6, 30))
@@ -274,7 +268,7 @@ def test_target_pace_takes_the_latest_actual_on_or_before_as_of():
 def test_target_pace_ignores_actuals_outside_the_period():
     q1 = (pd.Timestamp("2012-01-01"), pd.Timestamp("2012-03-31"))
     targets = _targets([("A", "x", 50, "none")], period=q1)
-    actuals = _actuals(
+    actuals = actuals_frame(
         [
             ("A", "x", "2011-12-31", 999),  # before the period
             ("A", "x", "2012-02-29", 20),
@@ -299,7 +293,7 @@ def test_target_pace_gap_of_exactly_one_point_is_ahead():
     # In floats 0.57 - 0.56 is 0.0099999999999999, so this guards against float noise flipping the status.
     period = (pd.Timestamp("2012-01-01"), pd.Timestamp("2012-04-09"))  # 31 + 29 + 31 + 9 = 100 days
     targets = _targets([("A", "x", 100, "none"), ("A", "y", 100, "none")], period=period)
-    actuals = _actuals([("A", "x", "2012-02-01", 57), ("A", "y", "2012-02-01", 55)])
+    actuals = actuals_frame([("A", "x", "2012-02-01", 57), ("A", "y", "2012-02-01", 55)])
     pace = target_pace(targets, actuals, {"A": None}, D(2012, 2, 25))  # Jan 31 + Feb 25 = day 56
     assert _row(pace, "A", "x")["elapsed"] == pytest.approx(0.56)
     assert _row(pace, "A", "x")["pace_gap"] == pytest.approx(1.0)
@@ -310,7 +304,7 @@ def test_target_pace_gap_of_exactly_one_point_is_ahead():
 
 def test_target_pace_tolerance_is_a_parameter():
     targets = _targets([("A", "x", 100, "none")])
-    actuals = _actuals([("A", "x", "2012-06-30", 51)])  # 51% vs 49.73% elapsed: gap 1.27 points
+    actuals = actuals_frame([("A", "x", "2012-06-30", 51)])  # 51% vs 49.73% elapsed: gap 1.27 points
     assert _row(target_pace(targets, actuals, {"A": None}, D(2012, 6, 30)), "A", "x")["status"] == "ahead"
     pace = target_pace(targets, actuals, {"A": None}, D(2012, 6, 30), tolerance=2.0)
     assert _row(pace, "A", "x")["status"] == "on_pace"
@@ -322,7 +316,7 @@ PARENT = {"A": None, "B": "A", "C": "A", "D": "B", "E": "B"}
 
 def test_sum_indicators_without_own_target_take_their_childrens_sums_over_two_levels():
     targets = _targets([("D", "tasks", 10, "sum"), ("E", "tasks", 20, "sum"), ("C", "tasks", 30, "sum")])
-    actuals = _actuals([("D", "tasks", "2012-06-30", 4), ("E", "tasks", "2012-06-30", 6), ("C", "tasks", "2012-06-30", 15)])
+    actuals = actuals_frame([("D", "tasks", "2012-06-30", 4), ("E", "tasks", "2012-06-30", 6), ("C", "tasks", "2012-06-30", 15)])
     pace = target_pace(targets, actuals, PARENT, D(2012, 6, 30))
     b = _row(pace, "B", "tasks")
     assert (b["source"], b["target"], b["actual"]) == ("children", 30.0, 10.0)  # D + E: 10 + 20, 4 + 6
@@ -336,21 +330,21 @@ def test_sum_indicators_without_own_target_take_their_childrens_sums_over_two_le
 
 def test_none_indicators_are_never_summed():
     targets = _targets([("D", "share", 10, "none"), ("E", "share", 20, "none"), ("C", "share", 30, "none")])
-    actuals = _actuals([("D", "share", "2012-06-30", 4)])
+    actuals = actuals_frame([("D", "share", "2012-06-30", 4)])
     pace = target_pace(targets, actuals, PARENT, D(2012, 6, 30))
     assert sorted(pace["unit_id"]) == ["C", "D", "E"]
 
 
 def test_an_own_target_is_not_replaced_by_the_childrens_sum():
     targets = _targets([("A", "tasks", 100, "sum"), ("B", "tasks", 10, "sum"), ("C", "tasks", 30, "sum")])
-    actuals = _actuals([("A", "tasks", "2012-06-30", 50), ("B", "tasks", "2012-06-30", 4)])
+    actuals = actuals_frame([("A", "tasks", "2012-06-30", 50), ("B", "tasks", "2012-06-30", 4)])
     a = _row(target_pace(targets, actuals, PARENT, D(2012, 6, 30)), "A", "tasks")
     assert (a["source"], a["target"], a["actual"]) == ("own", 100.0, 50.0)
 
 
 def test_target_pace_of_no_targets_is_empty():
     empty = _targets([])
-    assert target_pace(empty, _actuals([]), PARENT, D(2012, 6, 30)).empty
+    assert target_pace(empty, actuals_frame([]), PARENT, D(2012, 6, 30)).empty
 
 
 # --------------------------------------------------------------------------- outliers and quality flags
@@ -486,14 +480,14 @@ TOWN = {"R": None, "A": "R", "B": "R", "C": "R"}  # R sums A and B; C has no tar
 
 def test_actual_over_time_of_an_own_target_is_its_cumulative_actuals_up_to_as_of():
     targets = _targets([("A", "x", 100, "none")])
-    actuals = _actuals([("A", "x", "2012-03-31", 30), ("A", "x", "2012-01-31", 10), ("A", "x", "2012-07-31", 70)])
+    actuals = actuals_frame([("A", "x", "2012-03-31", 30), ("A", "x", "2012-01-31", 10), ("A", "x", "2012-07-31", 70)])
     got = actual_over_time(targets, actuals, {"A": None}, "A", "x", D(2012, 6, 30))
     assert _series(got) == [("2012-01-31", 10.0), ("2012-03-31", 30.0)]  # sorted by date; 07-31 is after as_of
 
 
 def test_summed_actual_at_each_date_adds_each_childs_latest_value_on_or_before_it():
     targets = _targets([("A", "x", 100, "sum"), ("B", "x", 50, "sum")])
-    actuals = _actuals([
+    actuals = actuals_frame([
         ("A", "x", "2012-01-31", 10), ("A", "x", "2012-03-31", 30),
         ("B", "x", "2012-02-29", 5), ("B", "x", "2012-03-15", 8), ("B", "x", "2012-04-30", 12),
         ("C", "x", "2012-02-01", 999),  # C has no target of x: never summed (a data-quality finding elsewhere)
@@ -513,17 +507,17 @@ def test_summed_actual_goes_through_units_without_a_target_of_their_own():
     # R -> M (no target) -> A, B: R's sum is A + B through M; a `none` target never feeds its parent.
     parent = {"R": None, "M": "R", "A": "M", "B": "M", "N": "R"}
     targets = _targets([("A", "x", 10, "sum"), ("B", "x", 20, "sum"), ("N", "x", 5, "none")])
-    actuals = _actuals([("A", "x", "2012-02-01", 4), ("B", "x", "2012-02-10", 6), ("N", "x", "2012-02-05", 3)])
+    actuals = actuals_frame([("A", "x", "2012-02-01", 4), ("B", "x", "2012-02-10", 6), ("N", "x", "2012-02-05", 3)])
     got = actual_over_time(targets, actuals, parent, "R", "x", D(2012, 12, 31))
     assert _series(got) == [("2012-02-01", 4.0), ("2012-02-10", 10.0)]  # 4; then 4 + 6
     assert _series(actual_over_time(targets, actuals, parent, "M", "x", D(2012, 12, 31))) == _series(got)
     assert actual_over_time(targets, actuals, parent, "R", "y", D(2012, 12, 31)).empty  # no such indicator
-    assert actual_over_time(targets, _actuals([]), parent, "R", "x", D(2012, 12, 31)).empty
+    assert actual_over_time(targets, actuals_frame([]), parent, "R", "x", D(2012, 12, 31)).empty
 
 
 def test_summed_actual_takes_a_units_last_row_of_a_date_and_follows_a_value_that_goes_down():
     targets = _targets([("A", "x", 100, "sum"), ("B", "x", 50, "sum")])
-    actuals = _actuals([("A", "x", "2012-01-31", 10), ("A", "x", "2012-02-29", 8),  # A goes down (flagged elsewhere)
+    actuals = actuals_frame([("A", "x", "2012-01-31", 10), ("A", "x", "2012-02-29", 8),  # A goes down (flagged elsewhere)
                         ("B", "x", "2012-02-29", 5), ("B", "x", "2012-02-29", 7)])  # two rows of one date: the last
     got = actual_over_time(targets, actuals, TOWN, "R", "x", D(2012, 6, 30))
     # 01-31: A 10 -> 10;  02-29: A 8 + B 7 -> 15
@@ -534,7 +528,7 @@ def test_actual_over_time_keeps_each_units_own_period():
     # A's target runs over Q1 only: its April value (a new period, not counted) is left out.
     q1 = (pd.Timestamp("2012-01-01"), pd.Timestamp("2012-03-31"))
     targets = pd.concat([_targets([("A", "x", 10, "sum")], period=q1), _targets([("B", "x", 10, "sum")])])
-    actuals = _actuals([("A", "x", "2012-02-01", 4), ("A", "x", "2012-04-02", 1), ("B", "x", "2012-04-01", 2)])
+    actuals = actuals_frame([("A", "x", "2012-02-01", 4), ("A", "x", "2012-04-02", 1), ("B", "x", "2012-04-01", 2)])
     got = actual_over_time(targets, actuals, TOWN, "R", "x", D(2012, 6, 30))
     assert _series(got) == [("2012-02-01", 4.0), ("2012-04-01", 6.0)]  # 4; then A's 4 still + B's 2
 

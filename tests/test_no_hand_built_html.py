@@ -33,7 +33,8 @@ from pathlib import Path
 
 import pytest
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "analytics"
+from builders import SRC
+
 TEMPLATING = Path("report/templating.py")
 PLOTLY_MODULES = {Path("report/charts.py")}
 PLOTLY_TAGS = {"br", "extra"}

@@ -14,8 +14,7 @@ from analytics.errors import UsageError
 from analytics.options import Option, OptionValueError
 from analytics.report.parameters import NOTEBOOK_PARAMETERS, check_notebook_parameters
 
-REPO_ROOT = Path(__file__).parents[1]
-SHUNHE = REPO_ROOT / "data" / "raw" / "shunhe_2012"
+from builders import REPO_ROOT, SHUNHE
 
 
 def _write(tmp_path: Path, text: str, encoding: str = "utf-8") -> Path:

@@ -13,7 +13,7 @@ import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-REPO_ROOT = Path(__file__).parents[1]
+from builders import NOTEBOOKS, REPO_ROOT
 
 PYPROJECT = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 DEPENDENCIES = PYPROJECT["project"]["dependencies"]
@@ -58,7 +58,7 @@ def test_console_script_is_declared():
 @pytest.mark.parametrize("name", ["unit_report.ipynb", "explore.ipynb"])
 def test_notebooks_folder_holds_the_shipped_notebook_not_a_second_copy(name):
     # notebooks/ is what users open in JupyterLab; the package ships src/analytics/notebooks/. One file, two paths.
-    opened = REPO_ROOT / "notebooks" / name
+    opened = NOTEBOOKS / name
     shipped = REPO_ROOT / "src" / "analytics" / "notebooks" / name
     assert opened.is_symlink() and opened.resolve() == shipped.resolve()
 

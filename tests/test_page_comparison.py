@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 
@@ -27,7 +26,7 @@ from analytics.report.history import publish, published_kpis
 from analytics.report.index import index_summary_of
 from analytics.report.scorecard import LIGHTS, ROW_FIELDS, campaign_scorecard, index_payload
 
-ROOT = Path(__file__).resolve().parents[1]
+from builders import REPO_ROOT as ROOT
 
 META = ("id: t\nname: {zh: 测试, en: Test}\nstart: 2012-01-01\nend: 2012-12-31\nas_of: 2012-02-19\n"
         "vocabulary:\n  indicators:\n    gdp: {zh: 生产总值, en: GDP}\n")

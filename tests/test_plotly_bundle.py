@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from plotly.offline import get_plotlyjs, get_plotlyjs_version
@@ -13,7 +12,8 @@ from analytics.data.loading import load_campaign
 from analytics.report.page import VENDOR, plotly_bundle, plotly_js, plotly_tag
 from analytics.report.sections import UnitReport
 
-SAMPLES = Path(__file__).resolve().parents[1] / "data" / "raw"
+from builders import RAW_DIR
+
 UPDATE = "run `.venv/bin/python scripts/vendor_plotly.py` to vendor the bundle of plotly's version"
 
 
@@ -46,9 +46,9 @@ def test_every_trace_type_of_every_sample_page_is_in_the_bundle():
     used: Counter[str] = Counter()
     pages = 0
     for campaign in ("shunhe_2012", "weishi", "regulator_2014"):
-        for unit_id in load_campaign(SAMPLES / campaign).hierarchy.name:
+        for unit_id in load_campaign(RAW_DIR / campaign).hierarchy.name:
             pages += 1
-            report = UnitReport.load(SAMPLES / campaign, unit_id)
+            report = UnitReport.load(RAW_DIR / campaign, unit_id)
             for section in report.sections():
                 used.update(trace.type for fig in section.figures() for trace in fig.data)
     # Shunhe 45 units (town, 6 communities, 38 branches), Weishi 105, the regulator 126 (see make_samples.py)

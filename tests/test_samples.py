@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).parents[1]
-RAW_DIR = REPO_ROOT / "data" / "raw"
-SAMPLES = (RAW_DIR / "weishi", RAW_DIR / "regulator_2014", RAW_DIR / "shunhe_2012")
+from builders import RAW_DIR, REPO_ROOT, SAMPLES
 
 
 def test_make_samples_reproduces_data_raw_byte_for_byte(tmp_path, file_hashes):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 import subprocess
 
 import pandas as pd
@@ -12,6 +11,8 @@ import pytest
 
 from analytics.cli import main
 from analytics.spreadsheet import csv_text, is_formula_like, safe_csv_frame, safe_csv_text
+
+from builders import require_soffice
 
 # Unit ids and indicator codes a hostile (or careless) spreadsheet could hold.
 UNITS = (
@@ -94,9 +95,10 @@ def test_kpis_to_standard_output_is_safe_too(make_campaign, capsys):
     assert "'@SUM(A1),某村,persons,,5" in out.splitlines()
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+@pytest.mark.libreoffice
 def test_libreoffice_opens_kpis_csv_without_a_formula(make_campaign, tmp_path):
     """What a person sees: LibreOffice evaluates `=...` cells of a CSV it opens; ours have none."""
+    require_soffice()
     import openpyxl
 
     _kpis_csv(make_campaign, tmp_path)

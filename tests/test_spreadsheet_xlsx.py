@@ -4,14 +4,14 @@ stored as a text cell whatever it says, numbers and dates as themselves."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
 import subprocess
 
 import pytest
 from openpyxl import Workbook, load_workbook
 
 from analytics.spreadsheet import put_text, put_value
+
+from builders import require_soffice
 
 HOSTILE = ["=1+1", '=HYPERLINK("http://evil.example","x")', "+T1", "-cmd|' /C calc'!A0", "@SUM(A1)", "#N/A",
            "#DIV/0!", "\tx"]
@@ -48,11 +48,9 @@ def test_put_value_keeps_numbers_and_dates_and_leaves_missing_values_empty(tmp_p
     assert ws["A1"].data_type == "n" and ws["A8"].data_type == "s"
 
 
+@pytest.mark.libreoffice
 def test_libreoffice_keeps_every_hostile_text_a_text(tmp_path):
-    if shutil.which("soffice") is None:
-        if os.environ.get("REQUIRE_LIBREOFFICE") == "1":
-            pytest.fail("LibreOffice (soffice) is required (REQUIRE_LIBREOFFICE=1) but not installed")
-        pytest.skip("LibreOffice (soffice) not installed")
+    require_soffice()
     _saved_and_loaded(tmp_path, HOSTILE, put_text)
     out = tmp_path / "out"
     done = subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",

@@ -9,6 +9,8 @@ from analytics import load_campaign
 from analytics.data.appraisal import parse_appraisal
 from analytics.measures.kpis import campaign_appraisal, kpi_table
 
+from builders import SHUNHE
+
 UNITS = "unit_id,name,parent_id\nR,镇,\nA,一支部,R\nB,二支部,R\n"
 VISITS = "date,unit_id,kind,group,persons\n2012-03-01,A,visit,residents,5\n"
 COMMITMENTS = ("commitment_id,unit_id,text,due,done\n"
@@ -78,7 +80,7 @@ def test_a_veto_is_read_strictly(veto, column, words):
 
 
 def test_the_shunhe_sample_grades_its_inactive_branch_fail():
-    c = load_campaign("data/raw/shunhe_2012")
+    c = load_campaign(SHUNHE)
     b03 = _figures(c, "SH-C01-B03")  # 建设路居民区党支部: no visit at all
     # grassroots coverage 0 of 15; satisfaction and fulfilment earn 55 of 70 applicable -> 78.57, capped at fail
     assert (b03[("appraisal_item", "grassroots_coverage")], b03[("appraisal_score", "")]) == (0, 78.57)

@@ -4,13 +4,13 @@ and no template, script or module outside the vocabularies spells a status or a 
 import ast
 import json
 import re
-from pathlib import Path
 
 from analytics.measures import metrics
 from analytics.measures.vocabulary import LAGGING_STATUSES, LIGHTS, SEVERITY, STATUSES, Light, Pacing, Status
 from analytics.report.layout import PageState
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "analytics"
+from builders import SRC
+
 TEMPLATES = SRC / "report" / "templates"
 WORDS = {s.value for s in Status} | {s.value for s in PageState}
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -44,8 +43,8 @@ from analytics.measures.metrics import (
 from analytics.report.sections import UnitReport
 from analytics.text.labels import message
 
-RAW = Path(__file__).parents[1] / "data" / "raw"
-SAMPLES = [RAW / "weishi", RAW / "shunhe_2012", RAW / "regulator_2014"]
+from builders import SAMPLES, actuals_frame
+
 D = dt.date
 
 
@@ -265,20 +264,13 @@ def _targets(rows: list[tuple]) -> pd.DataFrame:
     return frame
 
 
-def _actuals(rows: list[tuple]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=["unit_id", "indicator", "date", "value"])
-    frame["date"] = pd.to_datetime(frame["date"])
-    frame["value"] = frame["value"].astype("Float64")
-    return frame
-
-
 def test_a_sum_is_a_running_total_in_the_order_of_the_units_feeding_it():
     # A <- B, C, E: B, C, E report 0.1, 0.2 and 0.3. Added one at a time onto 0.0 in row order,
     # ((0.0 + 0.1) + 0.2) + 0.3 = 0.6000000000000001 in floats; a compensated or pairwise sum would give 0.6.
     parent = {"A": None, "B": "A", "C": "A", "E": "A"}
     year = ("2012-01-01", "2012-12-31")
     targets = _targets([("B", "x", 0.1, "sum", *year), ("C", "x", 0.2, "sum", *year), ("E", "x", 0.3, "sum", *year)])
-    actuals = _actuals([("B", "x", "2012-03-01", 0.1), ("C", "x", "2012-03-01", 0.2), ("E", "x", "2012-03-01", 0.3)])
+    actuals = actuals_frame([("B", "x", "2012-03-01", 0.1), ("C", "x", "2012-03-01", 0.2), ("E", "x", "2012-03-01", 0.3)])
     a = target_pace(targets, actuals, parent, D(2012, 6, 30)).set_index("unit_id").loc["A"]
     assert a["target"] == 0.6000000000000001 and a["actual"] == 0.6000000000000001
     assert a["completion"] == 1.0 and a["status"] == "completed"
@@ -290,7 +282,7 @@ def test_a_sum_without_any_actual_below_is_no_data_and_takes_the_widest_period()
     parent = {"A": None, "B": "A", "C": "A"}
     targets = _targets([("B", "x", 10, "sum", "2012-01-01", "2012-06-30"),
                         ("C", "x", 20, "sum", "2012-03-01", "2012-12-31")])
-    a = target_pace(targets, _actuals([("B", "x", "2012-07-01", 5)]), parent, D(2012, 6, 30))
+    a = target_pace(targets, actuals_frame([("B", "x", "2012-07-01", 5)]), parent, D(2012, 6, 30))
     a = a.set_index("unit_id").loc["A"]
     assert a["target"] == 30.0 and math.isnan(a["actual"]) and a["status"] == "no_data"
     assert (a["period_start"], a["period_end"]) == (pd.Timestamp("2012-01-01"), pd.Timestamp("2012-12-31"))
@@ -339,7 +331,7 @@ def test_pace_status_of_gaps_at_the_tolerance_is_decided_as_before():
     parent = {"A": None}
     period = ("2012-01-01", "2012-04-09")  # 100 days; as_of day 56: elapsed 0.56
     rows = [("A", f"x{v}", 100, "none", *period) for v in (55, 56, 57)]
-    actuals = _actuals([("A", f"x{v}", "2012-02-01", v) for v in (55, 56, 57)])
+    actuals = actuals_frame([("A", f"x{v}", "2012-02-01", v) for v in (55, 56, 57)])
     for tolerance in (0.0, 1.0):
         got = target_pace(_targets(rows), actuals, parent, D(2012, 2, 25), tolerance)
         expected = reference_target_pace(_targets(rows), actuals, parent, D(2012, 2, 25), tolerance)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from pathlib import Path
 
 import pytest
 import yaml
@@ -23,7 +22,8 @@ from analytics.report.sections import UnitReport, kpi_card_values
 from analytics.report.templating import footer_facts, macros
 from analytics.text.labels import fmt_time, label, measure_label
 
-REPO = Path(__file__).parents[1]
+from builders import REPO_ROOT
+
 META = "id: words\nname: {zh: 用词, en: Words}\nstart: 2012-01-01\nend: 2012-12-31\nas_of: 2012-06-30\n"
 # R has two children; A alone has questionnaires: issued 10, returned 8, valid 6.
 UNITS = "unit_id,name,parent_id,kind\nR,县,,county\nA,甲镇,R,township\nB,乙镇,R,township\n"
@@ -175,7 +175,7 @@ def test_outlier_findings_read_in_the_pages_language(shunhe):
 
 def test_every_parameter_file_renders_in_chinese():
     # The samples' readers are Chinese (the regulator's tour too); --language en makes an English copy.
-    files = sorted((REPO / "parameters").glob("*.yaml"))
+    files = sorted((REPO_ROOT / "parameters").glob("*.yaml"))
     assert {p.name for p in files} >= {"regulator_2014.yaml", "shunhe_2012.yaml", "weishi.yaml"}
     for path in files:
         assert yaml.safe_load(path.read_text(encoding="utf-8"))["language"] == "zh", path.name

@@ -7,7 +7,6 @@ import io
 import re
 import zipfile
 from decimal import Decimal
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -16,7 +15,7 @@ from analytics import load_campaign
 from analytics.report.downloads import kpis_xlsx
 from analytics.report.scorecard import campaign_scorecard
 
-SHUNHE = Path(__file__).resolve().parents[1] / "data" / "raw" / "shunhe_2012"
+from builders import SHUNHE
 
 
 @pytest.fixture(scope="module")

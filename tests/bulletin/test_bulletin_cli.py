@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 from docx import Document
 
 from analytics.cli import _main
 
-SHUNHE = Path(__file__).parents[2] / "data" / "raw" / "shunhe_2012"
+from builders import SHUNHE
 
 
 def test_writes_the_docx_of_a_unit(tmp_path, capsys):

@@ -8,14 +8,15 @@ import os
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
 from analytics.bulletin.pdf import writer_available
 from analytics.cli import _main
 
-SHUNHE = Path(__file__).parents[2] / "data" / "raw" / "shunhe_2012"
+from builders import SHUNHE
+
+pytestmark = pytest.mark.libreoffice
 
 
 def _writer_required() -> None:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from docx import Document
 
 from analytics.batch import BatchOptions, run_batch
 
-SHUNHE = Path(__file__).parents[2] / "data" / "raw" / "shunhe_2012"
+from builders import SHUNHE
 
 
 def test_run_writes_the_roots_bulletin_linked_from_the_index(tmp_path):

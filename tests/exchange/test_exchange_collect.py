@@ -13,13 +13,14 @@ import shutil
 
 import pandas as pd
 import pytest
-from openpyxl import Workbook
 
 from analytics import load_campaign
 from analytics.cli import main
 from analytics.data.marker import MARKER_SHEET
 from analytics.exchange.rows import table_text
 from analytics.measures.kpis import kpi_table
+
+from builders import write_workbook
 
 # T1's rows in the campaign, per table: 3 visits, 1 survey, 2 targets, 2 actuals, 2 responses = 10.
 T1_ROWS = {"visits": 3, "surveys": 1, "targets": 2, "actuals": 2, "responses": 2}
@@ -208,21 +209,11 @@ def test_thousands_separators_are_noted_once_per_file(send, collect_tiny):
 # --- whose file ---------------------------------------------------------------------------------------
 
 
-def _plain_book(path, sheets: dict[str, list[list]]) -> None:
-    book = Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        ws = book.create_sheet(title)
-        for row in rows:
-            ws.append(row)
-    book.save(path)
-
-
 VISITS_HEAD = ["日期", "单位编码", "活动类型", "对象类别", "人次"]
 
 
 def test_a_workbook_without_marker_belongs_to_the_office_of_its_units(returned, collect_tiny, tmp_path):
-    _plain_book(returned / "甲乡.xlsx", {"visits": [VISITS_HEAD, ["2012-03-01", "V1", "走访", "群众", 10],
+    write_workbook(returned / "甲乡.xlsx", {"visits": [VISITS_HEAD, ["2012-03-01", "V1", "走访", "群众", 10],
                                                      ["2012-05-01", "T1", "座谈会", "村干部", 4]]})
     run = collect_tiny()
     t1 = _result(run, "T1")
@@ -234,9 +225,9 @@ def test_a_workbook_without_marker_belongs_to_the_office_of_its_units(returned, 
 
 
 def test_a_workbook_without_marker_holding_two_offices_is_not_guessed(returned, collect_tiny, tmp_path):
-    _plain_book(returned / "mixed.xlsx", {"visits": [VISITS_HEAD, ["2012-03-01", "V1", "走访", "群众", 10],
+    write_workbook(returned / "mixed.xlsx", {"visits": [VISITS_HEAD, ["2012-03-01", "V1", "走访", "群众", 10],
                                                       ["2012-03-04", "V3", "走访", "群众", 7]]})
-    _plain_book(returned / "nobody.xlsx", {"visits": [VISITS_HEAD, ["2012-03-01", "Q1", "走访", "群众", 10]]})
+    write_workbook(returned / "nobody.xlsx", {"visits": [VISITS_HEAD, ["2012-03-01", "Q1", "走访", "群众", 10]]})
     run = collect_tiny()
     assert run.exit_code == 1 and run.result.silent == ["T1", "T2"]
     assert [(r.ret.name, _codes(r)) for r in run.result.returns] == [("mixed.xlsx", ["collect.office_ambiguous"]),

@@ -6,10 +6,8 @@ every template opened by LibreOffice."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -22,7 +20,8 @@ from analytics.exchange.run import run_collect
 from analytics.exchange.template import write_blank_template, write_templates
 from analytics.measures.kpis import kpi_table
 
-WEISHI = Path(__file__).parents[2] / "data" / "raw" / "weishi"
+from builders import WEISHI, require_soffice
+
 SILENT = ("WS-T16", "WS-P02")
 UNCHANGED = ("WS-T03", "WS-T06", "WS-T07", "WS-T08", "WS-T09", "WS-T10", "WS-T11", "WS-T12", "WS-T13", "WS-T14",
              "WS-T15", "WS-T17")
@@ -207,15 +206,9 @@ def test_drop_downs_read_back_as_data_validations(trip):
         assert sorted(ids) == sorted(h.descendants(office)), office
 
 
-def _soffice_required() -> None:
-    if shutil.which("soffice") is None:
-        if os.environ.get("REQUIRE_LIBREOFFICE") == "1":
-            pytest.fail("LibreOffice (soffice) is required (REQUIRE_LIBREOFFICE=1) but not installed")
-        pytest.skip("LibreOffice (soffice) not installed")
-
-
+@pytest.mark.libreoffice
 def test_every_sheet_of_every_template_converts_to_csv_in_libreoffice(trip, tmp_path):
-    _soffice_required()
+    require_soffice()
     english = write_templates(trip["base"], tmp_path / "en", ["WS-T01"], "en")[0]
     files = [*trip["templates"].values(), write_blank_template(tmp_path / "blank.xlsx"),
              english.rename(tmp_path / "en" / "english.xlsx")]

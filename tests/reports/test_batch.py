@@ -14,8 +14,7 @@ from analytics.batch import BatchOptions, run_batch
 from analytics.cli import main
 from analytics.report.layout import unit_filename
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT / "data" / "raw"
+from builders import RAW_DIR, REPO_ROOT, SHUNHE, UNIT_NOTEBOOK
 
 HREF = re.compile(r'href="([^"]+)"')
 SRC = re.compile(r'<script[^>]*\ssrc="([^"]+)"')
@@ -83,20 +82,20 @@ def test_self_contained_pages_embed_plotly_once(weishi_en):
 
 
 def test_rerun_without_changes_renders_nothing(shunhe_shared, tmp_path):
-    again = run_batch(BatchOptions(data_dir=SAMPLES / "shunhe_2012", out_dir=shunhe_shared.out_dir, jobs=2,
+    again = run_batch(BatchOptions(data_dir=SHUNHE, out_dir=shunhe_shared.out_dir, jobs=2,
                                    assets="shared"))
     assert {u.status for u in again.units} == {"up_to_date"}
     assert again.exit_code == 0
 
 
 def test_failing_unit_does_not_stop_the_others(tmp_path, cache_dir):
-    nb = nbformat.read(ROOT / "notebooks" / "unit_report.ipynb", as_version=4)
+    nb = nbformat.read(UNIT_NOTEBOOK, as_version=4)
     boom = nbformat.v4.new_code_cell('if unit_id == "SH-C02":\n    raise RuntimeError("boom for " + unit_id)')
     nb.cells.insert(3, boom)
     broken = tmp_path / "broken.ipynb"
     nbformat.write(nb, broken)
     out = tmp_path / "out"
-    result = run_batch(BatchOptions(data_dir=SAMPLES / "shunhe_2012", out_dir=out, notebook=broken,
+    result = run_batch(BatchOptions(data_dir=SHUNHE, out_dir=out, notebook=broken,
                                     units=["SH", "SH-C01", "SH-C02", "SH-C03"]))
     status = {u.unit_id: u.status for u in result.units}
     assert status == {"SH": "rendered", "SH-C01": "rendered", "SH-C02": "failed", "SH-C03": "rendered"}
@@ -111,7 +110,7 @@ def test_failing_unit_does_not_stop_the_others(tmp_path, cache_dir):
 
 def test_cli_run_with_parameter_file_and_overrides(tmp_path, capsys, cache_dir):
     params = tmp_path / "p.yaml"
-    params.write_text(f"data_dir: {SAMPLES / 'shunhe_2012'}\nout: {tmp_path / 'ignored'}\nlanguage: zh\n",
+    params.write_text(f"data_dir: {RAW_DIR / 'shunhe_2012'}\nout: {tmp_path / 'ignored'}\nlanguage: zh\n",
                       encoding="utf-8")
     out = tmp_path / "out"
     code = main(["run", str(params), "--out", str(out), "--units", "SH-C01,SH-C01-B01", "--language", "en",
@@ -128,8 +127,8 @@ def test_cli_run_with_parameter_file_and_overrides(tmp_path, capsys, cache_dir):
     "args, message",
     [
         (["run"], "give a parameter file or --data"),
-        (["run", "--data", str(SAMPLES / "shunhe_2012"), "--units", "NOPE"], "unknown unit id"),
-        (["run", "--data", str(SAMPLES / "shunhe_2012"), "--jobs", "0"], "jobs"),
+        (["run", "--data", str(SHUNHE), "--units", "NOPE"], "unknown unit id"),
+        (["run", "--data", str(SHUNHE), "--jobs", "0"], "jobs"),
     ],
 )
 def test_cli_run_usage_errors_exit_2(args, message, capsys, tmp_path):
@@ -158,8 +157,8 @@ def test_bad_campaign_writes_nothing(tmp_path, capsys):
 
 
 def test_every_sample_has_a_parameter_file():
-    names = {p.stem for p in (ROOT / "parameters").glob("*.yaml")}
-    assert names == {p.name for p in SAMPLES.iterdir() if p.is_dir()}
+    names = {p.stem for p in (REPO_ROOT / "parameters").glob("*.yaml")}
+    assert names == {p.name for p in RAW_DIR.iterdir() if p.is_dir()}
 
 
 def test_unit_filenames_are_safe_and_distinct():

@@ -6,34 +6,16 @@ from pathlib import Path
 
 import pytest
 
+from builders import OfflinePage
+
 pytestmark = pytest.mark.browser
 
 
-class Visit:
-    """A page opened offline: console errors, page errors and blocked requests are collected."""
+class Visit(OfflinePage):
+    """A page opened offline: console errors, page errors, dialogs and blocked requests are collected."""
 
     def __init__(self, browser, path: Path):
-        self.context = browser.new_context(viewport={"width": 1200, "height": 900})
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.blocked: list[str] = []
-        self.dialogs: list[str] = []
-        self.context.route("**/*", self._route)
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("dialog", self._dialog)
-        self.page.goto(path.as_uri(), wait_until="load")
-
-    def _route(self, route):
-        if route.request.url.startswith("file://"):
-            route.continue_()
-        else:
-            self.blocked.append(route.request.url)
-            route.abort()
-
-    def _dialog(self, dialog):
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
+        super().__init__(browser, path, width=1200)
 
     def charts(self) -> list[dict]:
         """Each plotly chart: whether its SVG is drawn and its size."""
@@ -46,9 +28,6 @@ class Visit:
             "ds => ds.map(d => { const s = d.querySelector('.main-svg'); const r = s.getBoundingClientRect();"
             " return {w: r.width, h: r.height}; })",
         )
-
-    def close(self):
-        self.context.close()
 
 
 def _open(browser, path):

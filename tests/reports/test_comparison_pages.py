@@ -20,7 +20,6 @@ from analytics.report.index import index_html
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
 ROWS = """() => [...document.querySelectorAll('#scorecard tbody tr[data-unit]')].map(tr => ({
   id: tr.dataset.unit, context: tr.classList.contains('context'),
   cells: [...tr.cells].map(td => td.innerText.trim())}))"""

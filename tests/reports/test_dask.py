@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -12,14 +11,14 @@ from analytics.batch import BatchOptions, run_batch
 from analytics.cli import main
 from analytics.report.layout import unit_filename
 
+from builders import SHUNHE, UNIT_NOTEBOOK
+
 distributed = pytest.importorskip("distributed")
-ROOT = Path(__file__).resolve().parents[2]
-SHUNHE = ROOT / "data" / "raw" / "shunhe_2012"
 pytestmark = pytest.mark.slow
 
 
 def test_dask_cluster_renders_and_reports_failures(tmp_path, cache_dir):
-    nb = nbformat.read(ROOT / "notebooks" / "unit_report.ipynb", as_version=4)
+    nb = nbformat.read(UNIT_NOTEBOOK, as_version=4)
     nb.cells.insert(2, nbformat.v4.new_code_cell('if unit_id == "SH-C02":\n    raise ValueError("bad unit " + unit_id)'))
     broken = tmp_path / "nb.ipynb"
     nbformat.write(nb, broken)

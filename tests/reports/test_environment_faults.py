@@ -20,8 +20,8 @@ from analytics.batch import BatchOptions, run_batch
 from analytics.cli import main
 from analytics.report.page import page_input_key, plotly_js
 
-ROOT = Path(__file__).resolve().parents[2]
-SHUNHE = ROOT / "data" / "raw" / "shunhe_2012"
+from builders import SHUNHE
+
 pytestmark = pytest.mark.slow
 
 UNITS = ("unit_id,name,parent_id,kind\nA,Root county,,county\nB,North town,A,township\nC,South town,A,township\n"

@@ -9,20 +9,15 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from analytics.batch import LOCK_FILE, BatchOptions, run_batch
 from analytics.cli import main
 
-ROOT = Path(__file__).resolve().parents[2]
-SHUNHE = ROOT / "data" / "raw" / "shunhe_2012"
+from builders import SHUNHE, unit_pages
+
 pytestmark = pytest.mark.slow
-
-
-def _pages(out: Path) -> list[Path]:
-    return sorted((out / "units").glob("*.html")) if (out / "units").exists() else []
 
 
 def test_sigkill_mid_run_then_resume(tmp_path, cache_dir):
@@ -32,13 +27,13 @@ def test_sigkill_mid_run_then_resume(tmp_path, cache_dir):
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         deadline = time.monotonic() + 120
-        while len(_pages(out)) < 5 and time.monotonic() < deadline:
+        while len(unit_pages(out)) < 5 and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert len(_pages(out)) >= 5, "the batch never got going"
+        assert len(unit_pages(out)) >= 5, "the batch never got going"
     finally:
         os.killpg(proc.pid, signal.SIGKILL)  # the runner and its kernels, without warning
         proc.wait()
-    done_before = _pages(out)
+    done_before = unit_pages(out)
     assert len(done_before) < 45
     for page in done_before:  # every page on disk is whole
         assert page.read_text(encoding="utf-8").rstrip().endswith("</html>")

@@ -15,10 +15,10 @@ import pytest
 
 from analytics.batch import BatchOptions, run_batch
 
+from builders import REGULATOR, OfflinePage
+
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT / "data" / "raw"
 IDLE_LEAF = "CBRC-SH-S01"  # 浦东新区监管办事处: no visit by the end of the tour
 
 # Landmarks in document order: the header, then each section heading, card row, table and chart.
@@ -27,10 +27,10 @@ LANDMARKS = """() => [...document.querySelectorAll('header.report-header, h2, .c
 
 
 @pytest.fixture(scope="module")
-def regulator_pages(tmp_path_factory, cache_dir):
+def regulator_pages(tmp_path_factory, session_cache):
     """The regulator's root and a sub-bureau with no activity, in Chinese, plotly.js shared."""
     out = tmp_path_factory.mktemp("regulator_pages")
-    return run_batch(BatchOptions(data_dir=SAMPLES / "regulator_2014", out_dir=out, units=["CBRC", IDLE_LEAF],
+    return run_batch(BatchOptions(data_dir=REGULATOR, out_dir=out, units=["CBRC", IDLE_LEAF],
                                   assets="shared"))
 
 
@@ -43,23 +43,8 @@ def _pages(result) -> list[tuple[str, Path]]:
     return [(u.unit_id, result.out_dir / u.output) for u in result.units if u.output]
 
 
-class Page:
-    def __init__(self, browser, path: Path, width: int = 1366):
-        self.context = browser.new_context(viewport={"width": width, "height": 900})
-        self.page = self.context.new_page()
-        self.blocked: list[str] = []
-        self.errors: list[str] = []
-        self.context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://")
-                           else (self.blocked.append(r.request.url), r.abort()))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.goto(path.as_uri(), wait_until="load")
-
-    def close(self):
-        self.context.close()
-
-
 def _check_page(browser, uid: str, path: Path, kpis: dict) -> None:
-    p = Page(browser, path)
+    p = OfflinePage(browser, path, console=False)
     try:
         page = p.page
         landmarks = page.evaluate(LANDMARKS)
@@ -93,7 +78,7 @@ def test_weishi_pages_answer_first_in_english_and_name_the_missed_target(browser
     for uid, path in _pages(weishi_en):
         _check_page(browser, uid, path, kpis)
     root = next(path for uid, path in _pages(weishi_en) if uid == "WS")
-    p = Page(browser, root)
+    p = OfflinePage(browser, root, console=False)
     try:
         text = p.page.inner_text("p.glance-sentence")
         # 78 of 80 practical things at the end of the period: 97.50%, missed (未完成), 2.50 points short
@@ -114,8 +99,8 @@ def test_the_regulator_root_shows_its_grassroots_gap_and_the_unvisited_sub_burea
     assert len(leaves) == 95 and len(unvisited) == 38
     from analytics import load_campaign
 
-    names = load_campaign(SAMPLES / "regulator_2014").hierarchy.name
-    p = Page(browser, pages["CBRC"])
+    names = load_campaign(REGULATOR).hierarchy.name
+    p = OfflinePage(browser, pages["CBRC"], console=False)
     try:
         page = p.page
         cards = dict(zip(page.locator(".card-label").all_inner_texts(), page.locator(".card-value").all_inner_texts(),
@@ -134,7 +119,7 @@ def test_the_regulator_root_shows_its_grassroots_gap_and_the_unvisited_sub_burea
 
 def test_a_leaf_with_no_activity_says_so_in_one_sentence(browser, regulator_pages):
     path = dict(_pages(regulator_pages))[IDLE_LEAF]
-    p = Page(browser, path)
+    p = OfflinePage(browser, path, console=False)
     try:
         page = p.page
         assert page.inner_text("p.glance-sentence") == "截至2014年3月10日，浦东新区监管办事处无活动：没有走访记录。"

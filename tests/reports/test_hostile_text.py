@@ -23,7 +23,7 @@ HOSTILE = {
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory, cache_dir):
+def hostile(tmp_path_factory, session_cache):
     root = tmp_path_factory.mktemp("hostile")
     data = root / "data"
     data.mkdir()
@@ -167,7 +167,7 @@ def _csv(rows: list[list[object]]) -> str:
 
 
 @pytest.fixture(scope="module")
-def every_field(tmp_path_factory, cache_dir):
+def every_field(tmp_path_factory, session_cache):
     import yaml
 
     f = FIELDS

@@ -22,10 +22,9 @@ from analytics.report.downloads import kpis_csv
 from analytics.report.index import index_html
 from analytics.text.labels import STATUS_SYMBOLS, fmt_percent, fmt_points, message, status_label
 
-pytestmark = pytest.mark.browser
+from builders import REGULATOR, SHUNHE, WEISHI, OfflinePage
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT / "data" / "raw"
+pytestmark = pytest.mark.browser
 
 ROWS = """() => [...document.querySelectorAll('#scorecard tbody tr[data-unit]')].map(tr => ({
   id: tr.dataset.unit, cls: tr.className,
@@ -33,10 +32,10 @@ ROWS = """() => [...document.querySelectorAll('#scorecard tbody tr[data-unit]')]
 
 
 @pytest.fixture(scope="module")
-def regulator_index(tmp_path_factory, cache_dir):
+def regulator_index(tmp_path_factory, session_cache):
     """The regulator's index and kpis.csv made directly (no page rendered: every row says so)."""
     out = tmp_path_factory.mktemp("regulator_index")
-    campaign = load_campaign(SAMPLES / "regulator_2014")
+    campaign = load_campaign(REGULATOR)
     as_of = campaign.as_of()
     (out / "index.html").write_text(index_html(campaign, {}, as_of, "zh", 1.0), encoding="utf-8")
     (out / "kpis.csv").write_text(kpis_csv(campaign, kpi_table(campaign, as_of)), encoding="utf-8-sig")
@@ -48,32 +47,18 @@ def sample(request):
     """(index folder, campaign folder, language) of each sample: Shunhe from a shared-assets batch in Chinese,
     Weishi from a self-contained batch in English, the regulator's made directly in Chinese."""
     if request.param == "shunhe":
-        return request.getfixturevalue("shunhe_shared").out_dir, SAMPLES / "shunhe_2012", "zh"
+        return request.getfixturevalue("shunhe_shared").out_dir, SHUNHE, "zh"
     if request.param == "weishi":
-        return request.getfixturevalue("weishi_en").out_dir, SAMPLES / "weishi", "en"
-    return request.getfixturevalue("regulator_index"), SAMPLES / "regulator_2014", "zh"
+        return request.getfixturevalue("weishi_en").out_dir, WEISHI, "en"
+    return request.getfixturevalue("regulator_index"), REGULATOR, "zh"
 
 
-class Index:
+class Index(OfflinePage):
     """index.html open in Chromium; requests other than file:// are aborted and recorded."""
 
     def __init__(self, browser, folder: Path, width: int = 1366):
-        self.context = browser.new_context(viewport={"width": width, "height": 900})
-        self.page = self.context.new_page()
-        self.blocked: list[str] = []
-        self.errors: list[str] = []
-        self.context.route("**/*", self._route)
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.goto((folder / "index.html").as_uri(), wait_until="load")
+        super().__init__(browser, folder / "index.html", width=width)
         self.page.wait_for_selector("#scorecard[data-ready='1']", state="attached", timeout=15000)
-
-    def _route(self, route):
-        if route.request.url.startswith("file://"):
-            route.continue_()
-        else:
-            self.blocked.append(route.request.url)
-            route.abort()
 
     def rows(self) -> list[dict]:
         return self.page.evaluate(ROWS)
@@ -97,9 +82,6 @@ class Index:
         deadline = time.monotonic() + 15
         while self.ids() != expected and time.monotonic() < deadline:
             self.page.wait_for_timeout(50)
-
-    def close(self) -> None:
-        self.context.close()
 
 
 @pytest.fixture

@@ -9,17 +9,12 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-SHUNHE = ROOT / "data" / "raw" / "shunhe_2012"
+from builders import SHUNHE, unit_pages
+
 pytestmark = pytest.mark.slow
-
-
-def _pages(out: Path) -> list[Path]:
-    return sorted((out / "units").glob("*.html")) if (out / "units").exists() else []
 
 
 def test_ctrl_c_after_pages_were_written_exits_130_and_says_what_was_kept(tmp_path, cache_dir):
@@ -32,7 +27,7 @@ def test_ctrl_c_after_pages_were_written_exits_130_and_says_what_was_kept(tmp_pa
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 180
-        while not _pages(out):
+        while not unit_pages(out):
             assert time.monotonic() < deadline, "the batch never got going"
             time.sleep(0.05)
         os.killpg(proc.pid, signal.SIGINT)
@@ -46,7 +41,7 @@ def test_ctrl_c_after_pages_were_written_exits_130_and_says_what_was_kept(tmp_pa
     assert "Traceback" not in text
     assert ("aborted (interrupted): files already written are kept whole, and nothing is half-written; `run` "
             "reuses the pages it finished when the same command runs again") in text
-    pages = _pages(out)
+    pages = unit_pages(out)
     assert 1 <= len(pages) < 45
     for page in pages:
         assert page.read_text(encoding="utf-8").rstrip().endswith("</html>")

@@ -19,6 +19,8 @@ import pytest
 
 from analytics import load_campaign
 
+from builders import RAW_DIR
+
 pytestmark = pytest.mark.browser
 
 # Everything a plotly chart can show, read from the drawn SVG and the figure JSON (gd.data, gd.layout).
@@ -99,7 +101,6 @@ def foreign_words(text: str, language: str, data_text: Iterable[str], codes: Ite
     return list(dict.fromkeys(found))
 
 
-SAMPLES = Path(__file__).resolve().parents[2] / "data" / "raw"
 # Codes a page shows on purpose, in any language: the download files' names, the program's name in the footer and
 # the offset of the zone. Unit, survey and commitment ids of the campaign are codes too (added per campaign).
 CODES = {"kpis.xlsx", "kpis.csv", "manifest.json", "campaign-analytics", "UTC+8"}
@@ -114,7 +115,7 @@ PAGES = [
 
 
 def _data_text_and_codes(folder: str) -> tuple[set[str], set[str]]:
-    campaign = load_campaign(SAMPLES / folder)
+    campaign = load_campaign(RAW_DIR / folder)
     text = {str(v) for table, columns in DATA_TEXT.items() for c in columns
             for v in campaign.table(table).get(c, []) if isinstance(v, str)}
     codes = set(campaign.units["unit_id"])

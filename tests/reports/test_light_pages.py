@@ -10,16 +10,17 @@ import pytest
 from analytics.batch import BatchOptions, run_batch
 from analytics.report.page import plotly_bundle, plotly_js
 
+from builders import REGULATOR
+
 pytestmark = pytest.mark.browser
-SAMPLES = Path(__file__).resolve().parents[2] / "data" / "raw"
 MAX_PAGE = 1_500_000  # bytes: issue 11's 1.5 MB
 
 
 @pytest.fixture(scope="module")
-def regulator_zh(tmp_path_factory, cache_dir):
+def regulator_zh(tmp_path_factory, session_cache):
     """The regulator's root (30 bureaus), a bureau and a sub-bureau, in Chinese, each page self-contained."""
     out = tmp_path_factory.mktemp("regulator_zh")
-    return run_batch(BatchOptions(data_dir=SAMPLES / "regulator_2014", out_dir=out, units=["CBRC", "CBRC-SH", "CBRC-SH-S01"],
+    return run_batch(BatchOptions(data_dir=REGULATOR, out_dir=out, units=["CBRC", "CBRC-SH", "CBRC-SH-S01"],
                                   assets="self_contained"))
 
 

@@ -5,18 +5,17 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from builders import NOTEBOOKS, SHUNHE, UNIT_NOTEBOOK
 
 
 @pytest.mark.slow
 def test_papermill_cli_runs_the_notebook(tmp_path):
     out = tmp_path / "out.ipynb"
-    cmd = [sys.executable, "-m", "papermill", str(ROOT / "notebooks" / "unit_report.ipynb"), str(out),
-           "-p", "data_dir", str(ROOT / "data" / "raw" / "shunhe_2012"), "-p", "unit_id", "SH-C01",
+    cmd = [sys.executable, "-m", "papermill", str(UNIT_NOTEBOOK), str(out),
+           "-p", "data_dir", str(SHUNHE), "-p", "unit_id", "SH-C01",
            "-p", "language", "en", "-k", "python3", "--cwd", str(tmp_path)]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -31,7 +30,7 @@ def test_papermill_cli_runs_the_notebook(tmp_path):
 
 
 def test_committed_notebooks_have_no_outputs():
-    for path in (ROOT / "notebooks").glob("*.ipynb"):
+    for path in (NOTEBOOKS).glob("*.ipynb"):
         nb = json.loads(path.read_text(encoding="utf-8"))
         for cell in nb["cells"]:
             if cell["cell_type"] == "code":
@@ -39,7 +38,7 @@ def test_committed_notebooks_have_no_outputs():
 
 
 def test_notebook_parameters_cell():
-    nb = json.loads((ROOT / "notebooks" / "unit_report.ipynb").read_text(encoding="utf-8"))
+    nb = json.loads((UNIT_NOTEBOOK).read_text(encoding="utf-8"))
     cells = [c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", [])]
     assert len(cells) == 1
     names = {line.split("=")[0].strip() for line in "".join(cells[0]["source"]).splitlines()

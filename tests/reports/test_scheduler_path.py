@@ -14,17 +14,15 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOK = ROOT / "notebooks" / "unit_report.ipynb"
-SHUNHE = ROOT / "data" / "raw" / "shunhe_2012"
+from builders import SHUNHE, UNIT_NOTEBOOK
+
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 CHARTS = 1 + 4 + 2 + 6 + 5  # the charts of Shunhe's root page (see the first browser test)
 pytestmark = pytest.mark.slow
 
 
-
 def _papermill(tmp_path: Path, *params: str) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "papermill", str(NOTEBOOK), str(tmp_path / "out.ipynb"), "-p", "data_dir",
+    cmd = [sys.executable, "-m", "papermill", str(UNIT_NOTEBOOK), str(tmp_path / "out.ipynb"), "-p", "data_dir",
            str(SHUNHE), *params, "-k", "python3", "--cwd", str(tmp_path)]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
 

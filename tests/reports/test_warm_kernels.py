@@ -16,8 +16,8 @@ import pytest
 from analytics.batch import BatchOptions, run_batch
 from analytics.report.layout import unit_filename
 
-ROOT = Path(__file__).resolve().parents[2]
-SHUNHE = ROOT / "data" / "raw" / "shunhe_2012"
+from builders import SHUNHE, UNIT_NOTEBOOK
+
 STAMP = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}（北京时间，UTC\+8）")
 
 pytestmark = pytest.mark.slow
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.slow
 
 def _notebook_with(tmp_path: Path, source: str) -> Path:
     """The unit report notebook with one extra cell right after the parameters."""
-    nb = nbformat.read(ROOT / "notebooks" / "unit_report.ipynb", as_version=4)
+    nb = nbformat.read(UNIT_NOTEBOOK, as_version=4)
     index = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
     nb.cells.insert(index + 1, nbformat.v4.new_code_cell(source))
     path = tmp_path / "notebook.ipynb"
