@@ -1,6 +1,6 @@
 """A real JupyterLab driven by headless Chromium: start a server, open a notebook, run it, watch the console.
 
-Shared by the explorer's Lab benchmark (benchmarks/explore_lab.py) and its Lab test (tests/test_lab_smoke.py).
+Shared by the explorer's Lab benchmark (benchmarks/explore_lab.py) and its Lab test (tests/explore/test_lab_smoke.py).
 The server runs with this interpreter, on a free port with a random token, with its runtime, data, settings,
 workspace and checkpoint folders in a scratch directory and nothing that would reach the network (news, update
 checks, the PyPI extension manager). It is always stopped, whatever happens.
@@ -144,7 +144,7 @@ def in_own_thread(work: Callable[[], object]) -> object:
     """Run `work` in a new thread, return what it returned or re-raise what it raised.
 
     Playwright's sync API runs an event loop on its thread; another browser fixture of the same test session
-    (tests/reports) may hold one open on the main thread, and two cannot share it.
+    (tests/batch, tests/report) may hold one open on the main thread, and two cannot share it.
     """
     result: list[object] = []
     failure: list[BaseException] = []

@@ -2,7 +2,7 @@
 
 Report pages draw only bar and scatter traces, so they embed this ~1.2 MB bundle instead of the 4.8 MB full
 plotly.js that the plotly package ships. The bundle must be the same plotly.js version as the plotly Python
-package's own (the figures' JSON is written for it); `tests/test_plotly_bundle.py` checks that. After upgrading
+package's own (the figures' JSON is written for it); `tests/report/test_plotly_bundle.py` checks that. After upgrading
 plotly, run from the repository root::
 
     .venv/bin/python scripts/vendor_plotly.py           # the version of plotly.offline.get_plotlyjs_version()

@@ -26,7 +26,7 @@ from analytics.data.contract import ENCODINGS
 from analytics.errors import Problem
 
 # What str.strip() strips (every character whose str.isspace() is true), for Arrow's trim: the two must read
-# every cell alike. Written out (tests/test_readers.py computes it again): working it out over every code point
+# every cell alike. Written out (tests/data/test_readers.py computes it again): working it out over every code point
 # took 0.15 s of each process's start, the batch's kernels included.
 WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
               "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")

@@ -562,7 +562,7 @@ MEASURES_EN: dict[str, str] = {
 FREQ_KEYS = {"D": "freq.day", "W": "freq.week", "MS": "freq.month"}
 
 # Fixed per status so figures and HTML tables agree; each reads on white and carries white text
-# (contrast ratio 4.5:1 or more, tests/test_labels.py).
+# (contrast ratio 4.5:1 or more, tests/text/test_labels.py).
 STATUS_COLOURS: dict[str, str] = {
     "completed": "#1b7837",
     "ahead": "#2e7d32",

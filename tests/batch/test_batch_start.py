@@ -1,6 +1,6 @@
 """What a batch does before its first unit: decide cheaply, start kernels early, warm them with the campaign.
 
-The kernels' own start (and the load code run there before they are taken) is in tests/reports/test_warm_kernels.py.
+The kernels' own start (and the load code run there before they are taken) is in tests/batch/test_warm_kernels.py.
 """
 
 from __future__ import annotations

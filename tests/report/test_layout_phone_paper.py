@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 
-from tests.reports.test_layout_print import PAGES, opened, page_of
+from test_layout_print import PAGES, opened, page_of
 
 pytestmark = pytest.mark.browser
 

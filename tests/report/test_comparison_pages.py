@@ -137,9 +137,9 @@ def test_the_index_shows_lights_ranks_and_changes_as_kpis_csv(browser, shunhe_sh
 
 
 def test_the_index_filters_newly_red_and_restated(browser, make_campaign, tmp_path):
-    # The campaign of tests/test_page_comparison.py: B turns red since 19 January (yellow then); A's January
+    # The campaign of tests/report/test_page_comparison.py: B turns red since 19 January (yellow then); A's January
     # actual, published as 19, is corrected to 17: A has restated figures, and so has R, which sums A.
-    from tests.test_page_comparison import ACTUALS, META, TARGETS, UNITS, VISITS
+    from test_page_comparison import ACTUALS, META, TARGETS, UNITS, VISITS
 
     folder = make_campaign({"units": UNITS, "targets": TARGETS, "actuals": ACTUALS, "visits": VISITS}, meta=META)
     out = tmp_path / "out"
