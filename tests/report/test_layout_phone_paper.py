@@ -13,7 +13,6 @@ import shutil
 import subprocess
 
 import pytest
-
 from test_layout_print import PAGES, opened, page_of
 
 pytestmark = pytest.mark.browser
