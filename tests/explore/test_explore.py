@@ -316,11 +316,12 @@ def test_language_switch_relabels_controls_and_charts(ex):
 
 
 def test_the_panel_shows_the_pages_glance_and_the_indexs_scorecard_rows(ex, tiny):
-    from analytics.report.glance import glance_sentence, sentence_text, unit_glance
+    from analytics.report import UnitReport
+    from analytics.report.glance import glance_sentence, sentence_text
 
     panel = ex.kpi_panel.value
-    k = unit_kpis(load_campaign(tiny), "C", as_of=AS_OF)
-    expected = sentence_text(glance_sentence(unit_glance(load_campaign(tiny), k), load_campaign(tiny).meta, "zh"))
+    page = UnitReport.load(tiny, "C", as_of=AS_OF, language="zh")  # the page's sentence, its comparison included
+    expected = sentence_text(glance_sentence(page.glance, page.campaign.meta, "zh"))
     text = re.sub(r"<[^>]+>", "", panel)
     assert expected.replace("<", "&lt;").replace(">", "&gt;") in text  # the same sentence as the page's
     # The scorecard: C and its children T1 and T2, with the index's columns; gdp: C 45.00% (-4.73), T1 60.00% (+10.27),

@@ -16,6 +16,7 @@ import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -35,6 +36,7 @@ from analytics.measures.kpis import (
     units_kpis,
 )
 from analytics.report import charts, evaluation_sections
+from analytics.report.comparison import published_table, unit_comparison
 from analytics.report.evaluation_sections import Part, item_label
 from analytics.report.glance import children_lists, glance_sentence, order_targets, unit_glance
 from analytics.report.levels import elapsed_text, gap_text, status_cell
@@ -77,6 +79,7 @@ class Query:
     kinds: tuple[str, ...] | None = None
     groups: tuple[str, ...] | None = None
     tolerance: float = 1.0
+    compare_to: dt.date | None = None  # the date compared with; None: the previous period by the campaign's rule
 
     @property
     def until(self) -> dt.date:
@@ -87,8 +90,10 @@ class Query:
 class CampaignIndex:
     """A campaign with its unit-keyed rows sorted in tree order, plus a small cache of computed figures."""
 
-    def __init__(self, campaign: Campaign):
+    def __init__(self, campaign: Campaign, reports_dir: Path | None = None):
         self.campaign = campaign
+        # An output folder of `run` whose history/ holds the published snapshots: restatements are shown.
+        self.reports_dir = reports_dir
         h = campaign.hierarchy
         walk = h.walk()
         self.order: list[str] = [u for u, _ in walk]
@@ -531,7 +536,9 @@ def unit_panel_html(index: CampaignIndex, q: Query, k: UnitKpis, language: str) 
     """Name, ancestors, window, the at-a-glance sentence and lists of the unit's page, key figures, the scorecard of
     the unit and its children (the index's columns), questionnaires, targets and findings of one unit."""
     h, meta = index.campaign.hierarchy, index.meta
-    g = unit_glance(index.campaign, k)
+    table = published_table(index.campaign, q.as_of, q.tolerance, q.compare_to, index.reports_dir)
+    g = unit_glance(index.campaign, k, unit_comparison(index.campaign, table, q.unit_id, q.as_of, q.tolerance,
+                                                       q.compare_to))
     s = k.surveys
     surveys = Table(SURVEY_COLUMNS, [Row((fmt_int(s["issued"]), fmt_int(s["returned"]), fmt_int(s["valid"]),
                                           fmt_percent(s["return_rate"]), fmt_percent(s["validity"]),

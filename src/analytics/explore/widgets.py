@@ -17,6 +17,7 @@ controls in `explore.controls`; this module is the wiring.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import os
 import time
@@ -55,6 +56,7 @@ from analytics.explore.state import (
     unit_panel_html,
     with_indicators,
 )
+from analytics.measures.change import comparison_date
 from analytics.report.charts import TEMPLATE
 from analytics.report.layout import AssetMode, OutputLayout, PageState
 from analytics.report.parameters import NOTEBOOK_PARAMETERS
@@ -163,7 +165,7 @@ class CampaignExplorer:
             self._folders[str(Path(folder).resolve())] = parse_meta(Path(folder) / META_FILE)[0]
         self._folders[key] = campaign.meta
         self._key = key
-        self.index = CampaignIndex(campaign)
+        self.index = CampaignIndex(campaign, self._reports_of(campaign))
         self._indexes[key] = self.index
         self._build(language)
         self._use(key, self.index)
@@ -197,6 +199,8 @@ class CampaignExplorer:
 
         self.campaign_picker = W.Dropdown(style=_WIDE, layout=W.Layout(width="360px"))
         self.as_of = W.DatePicker(style=_WIDE, layout=W.Layout(width="220px"))
+        # The date the change since the previous period is read against (default: the previous period).
+        self.compare_with = W.DatePicker(style=_WIDE, layout=W.Layout(width="240px"))
         self.language = W.ToggleButtons(options=[(LANGUAGE_NAMES[x], x) for x in LANGUAGES], value=language,
                                         style={"button_width": "72px", "description_width": "initial"})
         self.search = W.Text(continuous_update=True, style=_WIDE, layout=full())
@@ -258,13 +262,14 @@ class CampaignExplorer:
         # min_width 0: it takes the width it is given, never its widest table's (that one scrolls in its box).
         right = W.VBox([self.kpi_panel, self.export_button, self.status],
                        layout=W.Layout(flex=f"1 1 {PANEL_MIN}px", min_width="0"))
-        header = W.HBox([self.campaign_picker, self.as_of, self.language], layout=W.Layout(flex_flow="row wrap"))
+        header = W.HBox([self.campaign_picker, self.as_of, self.compare_with, self.language],
+                        layout=W.Layout(flex_flow="row wrap"))
         body = W.HBox([left, filters, right], layout=W.Layout(flex_flow="row wrap", grid_gap="12px"))
         self.widget = W.VBox([header, body, self.probe, self._compare_box, self._charts, self._evaluation],
                              layout=full())
         self.widget.add_class("campaign-explorer")
         # Class names by control: the browser tests and the Lab benchmark find each one by its name.
-        for name in ("campaign_picker", "as_of", "language", "search", "unit", "start", "end", "kinds", "groups",
+        for name in ("campaign_picker", "as_of", "compare_with", "language", "search", "unit", "start", "end", "kinds", "groups",
                      "indicators", "compare", "compare_units", "compare_metric", "kpi_panel", "status"):
             getattr(self, name).add_class("ca-" + name.replace("_", "-"))
 
@@ -276,7 +281,8 @@ class CampaignExplorer:
             self.end: self._on_dates,
             self.kinds: self._on_filters,
             self.groups: self._on_filters,
-            self.as_of: self._on_filters,
+            self.as_of: self._on_as_of,
+            self.compare_with: self._on_filters,
             self.indicators: self._on_filters,
             self.language: self._on_language,
             self.compare: self._on_compare,
@@ -337,6 +343,11 @@ class CampaignExplorer:
         finally:
             self._quiet -= 1
 
+    def _reports_of(self, campaign: Campaign) -> Path | None:
+        """The campaign's output folder under the export folder, when a run has published snapshots there."""
+        folder = OutputLayout.inside(self.export_dir, campaign.meta.id).root
+        return folder if (folder / OutputLayout.HISTORY).is_dir() else None
+
     @property
     def lang(self) -> str:
         return self.language.value
@@ -356,6 +367,7 @@ class CampaignExplorer:
             for picker in (self.start, self.end):
                 picker.min, picker.max = meta.start, meta.end
             self.as_of.value = index.campaign.as_of()
+            self.compare_with.value = comparison_date(index.campaign, self.as_of.value)
             for control, codes in ((self.kinds, index.kinds()), (self.groups, index.groups()),
                                    (self.indicators, index.indicators())):
                 control.options = [(c, c) for c in codes]
@@ -369,6 +381,7 @@ class CampaignExplorer:
         lang, meta = self.lang, self.index.meta
         for control, key in (
             (self.campaign_picker, "explore.campaign"), (self.as_of, "explore.as_of"),
+            (self.compare_with, "explore.compare_with"),
             (self.language, "explore.language"), (self.search, "explore.search"), (self.start, "explore.start"),
             (self.end, "explore.end"), (self.kinds, "explore.kinds"), (self.groups, "explore.groups"),
             (self.indicators, "explore.indicators"), (self.compare, "explore.compare"),
@@ -419,7 +432,25 @@ class CampaignExplorer:
             kinds=_chosen(self.kinds),
             groups=_chosen(self.groups),
             tolerance=self.tolerance,
+            compare_to=self._compare_to(),
         )
+
+    def _compare_to(self) -> dt.date | None:
+        """The "compare with" date when it is one the campaign can compare with (start ≤ D < as_of), else None:
+        the previous period by the campaign's rule."""
+        day, as_of = self.compare_with.value, self.as_of.value or self.index.campaign.as_of()
+        if day is None or not self.index.meta.start <= day < as_of:
+            return None
+        return day
+
+    def _on_as_of(self, change) -> None:
+        """A new as_of moves the "compare with" date along when it showed the previous period of the old one."""
+        old, new = change.get("old"), change.get("new")
+        if old is not None and new is not None and self.compare_with.value == comparison_date(self.index.campaign,
+                                                                                              old):
+            with self._hold():
+                self.compare_with.value = comparison_date(self.index.campaign, new)
+        self._on_filters(change)
 
     def compared_units(self) -> list[str]:
         """The units compared, in tree order, at most MAX_COMPARE."""
@@ -539,7 +570,7 @@ class CampaignExplorer:
             return
         index = self._indexes.get(key)
         if index is None or index.campaign is not campaign:
-            index = self._indexes[key] = CampaignIndex(campaign)
+            index = self._indexes[key] = CampaignIndex(campaign, self._reports_of(campaign))
         self._folders[key] = campaign.meta
         self.status.value = ""
         self._use(key, index)

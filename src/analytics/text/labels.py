@@ -341,6 +341,7 @@ LABELS: dict[str, dict[str, str]] = {
     "explore.start": {"zh": "起始日期", "en": "From"},
     "explore.end": {"zh": "截止日期", "en": "To"},
     "explore.as_of": {"zh": "截至", "en": "As of"},
+    "explore.compare_with": {"zh": "对比日期", "en": "Compare with"},
     "explore.kinds": {"zh": "活动类型", "en": "Kinds"},
     "explore.groups": {"zh": "对象类别", "en": "Groups"},
     "explore.indicators": {"zh": "指标", "en": "Indicators"},
