@@ -96,7 +96,8 @@ def test_a_plain_file_named_units_fails_each_unit_alone(small, tmp_path, capsys,
     out = tmp_path / "out"
     out.mkdir()
     (out / "units").write_text("not a folder\n", encoding="utf-8")
-    code = main(["run", "--data", str(small), "--out", str(out), "--assets", "shared"])
+    # --force: the folder holds no report of this program (a foreign non-empty folder is refused without it)
+    code = main(["run", "--data", str(small), "--out", str(out), "--assets", "shared", "--force"])
     err = capsys.readouterr().err
     assert code == 1 and "Traceback" not in err
     manifest = _manifest(out)

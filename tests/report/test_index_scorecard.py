@@ -131,13 +131,18 @@ def test_traffic_lights_agree_with_kpis_csv(opened, sample):
                 assert cell["text"] == "" and "status-" not in cell["cls"], (uid, code)
                 continue
             assert f"status-{status}" in cell["cls"].split(), (uid, code, cell)
-            completion, gap = kpis[(uid, "completion", code)], kpis[(uid, "pace_gap", code)]
+            # A level indicator's gap is to its target (level_gap), a linear one's to pace (pace_gap); a met
+            # indicator shows no gap at all.
+            completion = kpis[(uid, "completion", code)]
+            gap = kpis.get((uid, "pace_gap", code), kpis.get((uid, "level_gap", code)))
             shown = cell["text"].split("\n")
             symbol, _, percent = shown[0].partition(" ")
             assert symbol == STATUS_SYMBOLS[status], (uid, code)  # the light's shape says the status in print too
             assert percent.strip() == fmt_percent(float(completion) if completion else None), (uid, code)
-            if gap:
-                assert shown[-1] == fmt_points(float(gap)), (uid, code)
+            if status == "completed":
+                assert len(shown) == 1, (uid, code, shown)
+            elif gap:
+                assert shown[-1].endswith(fmt_points(float(gap))), (uid, code)  # a level one: 低于目标 -10.00
             checked += 1
     assert checked > 0
 
@@ -145,7 +150,7 @@ def test_traffic_lights_agree_with_kpis_csv(opened, sample):
 def _expected_summary_parts(kpis, root: str, language: str) -> list[str]:
     statuses = [v for (u, m, _k), v in kpis.items() if u == root and m == "status"]
     parts = []
-    for status in ("completed", "ahead", "on_pace", "behind", "missed", "no_data"):
+    for status in ("completed", "ahead", "on_pace", "below", "behind", "missed", "no_data"):
         n = statuses.count(status)
         if n:
             one = message(f"glance.status.{status}_one", language, n=n)
@@ -158,9 +163,9 @@ def test_a_key_names_each_lights_shape_so_a_black_and_white_print_keeps_the_stat
     folder, _data, language = sample
     index = opened(folder)
     key = index.page.locator(".status-key").inner_text()
-    statuses = ("completed", "ahead", "on_pace", "behind", "missed", "no_data")
+    statuses = ("completed", "ahead", "on_pace", "below", "behind", "missed", "no_data")
     assert key == " · ".join(f"{STATUS_SYMBOLS[s]} {status_label(s, language)}" for s in statuses)
-    assert len(set(STATUS_SYMBOLS.values())) == len(statuses)  # six different shapes, not one dot in six colours
+    assert len(set(STATUS_SYMBOLS.values())) == len(statuses)  # seven different shapes, not one dot in seven colours
 
 
 def test_the_summary_line_agrees_with_kpis_csv(opened, sample):
@@ -173,12 +178,13 @@ def test_the_summary_line_agrees_with_kpis_csv(opened, sample):
     text = summary.inner_text()
     for part in _expected_summary_parts(kpis, root, language):
         assert part in text, (part, text)
-    lagging = {k for (u, m, k), v in kpis.items() if u == root and m == "status" and v in ("behind", "missed")}
+    # lagging: behind or missed, or below the target of a level indicator
+    lagging = {k for (u, m, k), v in kpis.items() if u == root and m == "status" and v in ("behind", "missed", "below")}
     named = set(summary.locator("strong.indicator").evaluate_all("ss => ss.map(s => s.dataset.indicator)"))
     assert named == lagging
     units = {u for (u, _m, _k) in kpis}
     idle = sum(kpis[(u, "events", "")] == "0" for u in units)
-    behind = len({u for (u, m, _k), v in kpis.items() if m == "status" and v in ("behind", "missed")})
+    behind = len({u for (u, m, _k), v in kpis.items() if m == "status" and v in ("behind", "missed", "below")})
     assert message("glance.units", language, total=len(units), parts="").rstrip("。.") in text
     assert (message("glance.units_idle", language, n=idle) in text) == (idle > 1)
     if behind > 1:

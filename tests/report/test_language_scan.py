@@ -103,7 +103,7 @@ def foreign_words(text: str, language: str, data_text: Iterable[str], codes: Ite
 
 # Codes a page shows on purpose, in any language: the download files' names, the program's name in the footer and
 # the offset of the zone. Unit, survey and commitment ids of the campaign are codes too (added per campaign).
-CODES = {"kpis.xlsx", "kpis.csv", "manifest.json", "campaign-analytics", "UTC+8"}
+CODES = {"kpis.xlsx", "kpis.csv", "bulletin.docx", "manifest.json", "campaign-analytics", "UTC+8"}  # file names
 FINGERPRINT = re.compile(r"\b[0-9a-f]{16}\b")
 DATA_TEXT = {"units": ("name",), "visits": ("team", "topic"), "responses": ("question",), "commitments": ("text",)}
 PAGES = [

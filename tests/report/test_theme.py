@@ -24,7 +24,9 @@ def test_page_and_panel_css_use_only_palette_colours():
         assert used and used <= palette_colours, used - palette_colours
     assert f"--ink:{PALETTE.ink}" in report_css() and f"color: {PALETTE.ink}" in panel_css()
     assert '"Noto Sans CJK SC","Microsoft YaHei"' in report_css() and "sans-serif" in panel_css()
-    assert all(rule.lstrip().startswith(".ca-panel") for rule in panel_css().split("}") if rule.strip())
+    # Scoped: every rule applies inside the explorer only (its panel, or the explorer's own root class).
+    assert all(rule.lstrip().startswith((".ca-panel", ".campaign-explorer")) for rule in panel_css().split("}")
+               if rule.strip())
 
 
 def test_charts_take_fonts_and_colours_from_the_theme():

@@ -518,7 +518,7 @@ def bullet_chart(*, targets: pd.DataFrame, meta: CampaignMeta, language: str = D
                *(v for v in (_percent((previous or {}).get(c)) for c in codes) if v is not None)]) * 1.04
     # The legend goes under the axis, one line per entry: above the plot, plotly wraps it at 390 px into a box
     # that runs into the bar and scrolls ("时间进度" cut). Band, each status drawn, elapsed tick, previous marks.
-    entries = 2 + len({s for s, c in zip(statuses, completion, strict=True) if c is not None}) + (1 if previous else 0)
+    entries = 2 + len({s for s, c in zip(statuses, completion, strict=True) if c is not None})
     bottom = _legend_below_margin(entries) - 20  # no axis title to clear
     fig = _figure(None, 6 + 52 * len(names) + bottom)
     fig.add_trace(go.Bar(
@@ -556,6 +556,9 @@ def bullet_chart(*, targets: pd.DataFrame, meta: CampaignMeta, language: str = D
         fig.add_trace(go.Scatter(
             x=[before[i] for i in shown], y=[names[i] for i in shown], mode="markers",
             name=plotly_text(previous_label or label("legend.previous", language)),
+            # Named on hover and in the targets table's change column; kept out of the legend, which would need
+            # more room than a phone gives it under the axis.
+            showlegend=False,
             marker={"symbol": "diamond-open", "size": 11, "line": {"width": 2, "color": DEFAULTS.muted_colour},
                     "color": DEFAULTS.muted_colour},
             customdata=[[names[i]] for i in shown],
