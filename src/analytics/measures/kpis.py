@@ -90,41 +90,44 @@ def rollups_until(campaign: Campaign, units: list[str], when: dt.date,
 @dataclass(frozen=True)
 class _Rows:
     """A table's rows as numbers for rollups: each row's unit position (-1 outside the hierarchy), its date, its
-    values (a missing value is 0) and its keys as codes into sorted names (-1: no key)."""
+    values (a missing value is 0) and its keys as codes into sorted names (-1: no key). `dated`: the rows are in
+    date order, so the rows up to a date are a slice (no copy)."""
 
     at: np.ndarray
     day: np.ndarray | None
     values: dict[str, np.ndarray]
     keys: dict[str, tuple[np.ndarray, pd.Index]]
+    dated: bool = False
 
     @classmethod
-    def of(cls, at: _Positions, frame: pd.DataFrame, values: tuple[str, ...], keys: tuple[str, ...]) -> _Rows:
+    def of(cls, at: _Positions, frame: pd.DataFrame, values: tuple[str, ...], keys: tuple[str, ...],
+           dated: bool = False) -> _Rows:
         day = frame["date"].to_numpy(dtype="datetime64[ns]") if "date" in frame.columns else None
+        order = np.argsort(day, kind="stable") if dated and day is not None else slice(None)
         coded = {}
         for name in keys:
             codes, names = pd.factorize(frame[name], sort=True)
-            coded[name] = (codes, pd.Index(names, name=name))
-        return cls(at=at.positions(frame["unit_id"]), day=day,
-                   values={name: pd.to_numeric(frame[name]).to_numpy(dtype="float64", na_value=0.0)
+            coded[name] = (codes[order], pd.Index(names, name=name))
+        return cls(at=at.positions(frame["unit_id"])[order], day=None if day is None else day[order],
+                   values={name: pd.to_numeric(frame[name]).to_numpy(dtype="float64", na_value=0.0)[order]
                            for name in values},
-                   keys=coded)
+                   keys=coded, dated=dated and day is not None)
 
     def until(self, when: dt.date) -> _Rows:
         """The rows dated on or before `when` (metrics.until)."""
         if self.day is None:
             return self
-        keep = self.day <= np.datetime64(pd.Timestamp(when))
-        if keep.all():
-            return self
+        limit = np.datetime64(pd.Timestamp(when))
+        keep = slice(0, int(np.searchsorted(self.day, limit, side="right"))) if self.dated else self.day <= limit
         return _Rows(at=self.at[keep], day=self.day[keep], values={k: v[keep] for k, v in self.values.items()},
-                     keys={k: (codes[keep], names) for k, (codes, names) in self.keys.items()})
+                     keys={k: (codes[keep], names) for k, (codes, names) in self.keys.items()}, dated=self.dated)
 
 
 @derived
 def _encoded(campaign: Campaign) -> tuple[_Rows, _Rows]:
     at = _positions_of(campaign.hierarchy)
-    return (_Rows.of(at, campaign.visits, ("persons",), ("kind", "group")),
-            _Rows.of(at, campaign.surveys, _COUNTS, ()))
+    return (_Rows.of(at, campaign.visits, ("persons",), ("kind", "group"), dated=True),
+            _Rows.of(at, campaign.surveys, _COUNTS, (), dated=True))
 
 
 def _rollups(campaign: Campaign, units: list[str], visits: _Rows, surveys: _Rows,
