@@ -348,7 +348,8 @@ class UnitReport:
             _LabelledNumber("kpi.coverage", fmt_percent(k.coverage)
                             + rules.bracketed(rules.count_of(covered, len(k.covered_children)))),
             _LabelledNumber("kpi.grassroots_coverage", fmt_percent(k.grassroots_coverage)
-                            + rules.bracketed(rules.count_of(k.leaves - len(k.uncovered), k.leaves))),
+                            + rules.bracketed(rules.count_of(k.leaves - len(k.uncovered), k.leaves)),
+                            self.comparison.light(self.unit_id, COVERAGE_KEY)),
         ]
         missing = uncovered_list(g)
         hrefs = self._hrefs(n.unit_id for n in missing.items) if missing else {}
@@ -615,10 +616,12 @@ def restatement_lines(c: Comparison, unit_id: str, meta, language: str) -> list[
 
 @dataclass(frozen=True)
 class _LabelledNumber:
-    """A labelled number of the coverage block: label key and the text shown."""
+    """A labelled number of the coverage block: label key, the text shown and its warning light (red, yellow; any
+    other value shows none)."""
 
     label: str
     text: str
+    light: str | None = None
 
 
 def _text(value: object) -> str:

@@ -489,6 +489,13 @@ MESSAGES: dict[str, dict[str, str]] = {
                             "zh": "{leaves}个基层单位中{uncovered}个没有走访记录（基层覆盖率{share}）。"},
     "glance.coverage_gap_one": {"en": "{uncovered} of {leaves} grassroots units has no visit (grassroots coverage {share}).",
                                 "zh": "{leaves}个基层单位中{uncovered}个没有走访记录（基层覆盖率{share}）。"},
+    "glance.coverage_gap_light": {
+        "en": "{uncovered} of {leaves} grassroots units have no visit (grassroots coverage {share}, {light}).",
+        "zh": "{leaves}个基层单位中{uncovered}个没有走访记录（基层覆盖率{share}，{light}）。"},
+    "glance.coverage_gap_one_light": {
+        "en": "{uncovered} of {leaves} grassroots units has no visit (grassroots coverage {share}, {light}).",
+        "zh": "{leaves}个基层单位中{uncovered}个没有走访记录（基层覆盖率{share}，{light}）。"},
+    "glance.coverage_light": {"en": "Grassroots coverage {share} ({light}).", "zh": "基层覆盖率{share}（{light}）。"},
     "glance.units": {"en": "Of {total} units, {parts}.", "zh": "全部单位{total}个：{parts}。"},
     "glance.units_behind": {"en": "{n} have an indicator behind or missed", "zh": "{n}个有指标落后或未完成"},
     "glance.units_behind_one": {"en": "1 has an indicator behind or missed", "zh": "1个有指标落后或未完成"},
