@@ -369,7 +369,7 @@ def _coverage_light(g: Glance) -> str | None:
 
 
 def _lit(text: str, light: str, language: str) -> list[Segment]:
-    """A clause with "\0" where its light's word goes, the word as a light segment (its badge)."""
+    """A clause with a NUL character where its light's word goes, the word as a light segment (its badge)."""
     before, after = text.split("\0", 1)
     word = rules_of(language).in_sentence(label(f"light.{light}", language))
     return [Segment(before), Segment(word, light=light), Segment(after)]

@@ -53,7 +53,7 @@ from analytics.report.layout import PAGE_TO_INDEX, OutputLayout, page_href, page
 from analytics.report.levels import elapsed_text, gap_text, status_cell
 from analytics.report.ondisk import HTML_ONLY_ENV
 from analytics.report.parameters import check_notebook_parameters
-from analytics.report.templating import Cell, Column, Fact, Link, Row, Table, footer_facts, macros
+from analytics.report.templating import Cell, Column, Fact, Link, Row, Table, footer_facts, macros, running_text
 from analytics.text.labels import (
     MISSING,
     fmt_date,
@@ -247,7 +247,8 @@ class UnitReport:
             Fact("as_of", fmt_date(self.as_of, self.language)),
             Fact("generated_at", self.generated_at),
         ]
-        return Section("header", [self.ui.page_header(self.name, facts, trail)])
+        running = running_text(self.name, self.as_of, self.language)
+        return Section("header", [self.ui.page_header(self.name, facts, trail, running)])
 
     @property
     def comparison(self) -> Comparison:

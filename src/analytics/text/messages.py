@@ -439,6 +439,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     # The at-a-glance sentence of a unit page and the index's summary (report.glance): who is behind, on what,
     # by how much. Each clause is one sentence; `lead` starts the first one.
     "glance.lead": {"en": "As of {date}, ", "zh": "截至{date}，"},
+    "print.running": {"en": "{name} · as of {date} · ", "zh": "{name} · 截至{date} · "},
     "glance.lead_named": {"en": "As of {date}, at {name}, ", "zh": "截至{date}，{name}"},
     "glance.no_activity": {"en": "{name} has no activity: no visit at or below it.",
                            "zh": "{name}无活动：本单位及下级单位均没有走访记录。"},
