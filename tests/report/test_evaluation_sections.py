@@ -314,9 +314,10 @@ def test_item_names_and_values_read_as_written(town):
 
 # --------------------------------------------------------------------------- the index, kpis.xlsx, at a glance
 #
-# Scores of the town (worked out above): T 55.22 fail (the only root); C1 60.89 pass, C2 33.33 fail (ranks 1, 2);
+# Scores of the town (worked out above): T 55.22 fail (the only root: no rank among no siblings); C1 60.89 pass,
+# C2 33.33 fail (ranks 1, 2);
 # B1 73.61 pass, B2 15.43 fail (ranks 1, 2 under C1).
-SCORES = {"T": (55.22, "fail", 1), "C1": (60.89, "pass", 1), "B1": (73.61, "pass", 1), "B2": (15.43, "fail", 2),
+SCORES = {"T": (55.22, "fail", None), "C1": (60.89, "pass", 1), "B1": (73.61, "pass", 1), "B2": (15.43, "fail", 2),
           "C2": (33.33, "fail", 2)}
 
 

@@ -53,7 +53,7 @@ from analytics.report.layout import PAGE_TO_INDEX, OutputLayout, page_href, page
 from analytics.report.levels import elapsed_text, gap_text, status_cell
 from analytics.report.ondisk import HTML_ONLY_ENV
 from analytics.report.parameters import check_notebook_parameters
-from analytics.report.templating import Cell, Column, Fact, Link, Row, Table, footer_facts, macros
+from analytics.report.templating import Cell, Column, Fact, Link, Row, Table, footer_facts, macros, running_text
 from analytics.text.labels import (
     MISSING,
     fmt_date,
@@ -247,7 +247,8 @@ class UnitReport:
             Fact("as_of", fmt_date(self.as_of, self.language)),
             Fact("generated_at", self.generated_at),
         ]
-        return Section("header", [self.ui.page_header(self.name, facts, trail)])
+        running = running_text(self.name, self.as_of, self.language)
+        return Section("header", [self.ui.page_header(self.name, facts, trail, running)])
 
     @property
     def comparison(self) -> Comparison:
@@ -348,7 +349,8 @@ class UnitReport:
             _LabelledNumber("kpi.coverage", fmt_percent(k.coverage)
                             + rules.bracketed(rules.count_of(covered, len(k.covered_children)))),
             _LabelledNumber("kpi.grassroots_coverage", fmt_percent(k.grassroots_coverage)
-                            + rules.bracketed(rules.count_of(k.leaves - len(k.uncovered), k.leaves))),
+                            + rules.bracketed(rules.count_of(k.leaves - len(k.uncovered), k.leaves)),
+                            self.comparison.light(self.unit_id, COVERAGE_KEY)),
         ]
         missing = uncovered_list(g)
         hrefs = self._hrefs(n.unit_id for n in missing.items) if missing else {}
@@ -615,10 +617,12 @@ def restatement_lines(c: Comparison, unit_id: str, meta, language: str) -> list[
 
 @dataclass(frozen=True)
 class _LabelledNumber:
-    """A labelled number of the coverage block: label key and the text shown."""
+    """A labelled number of the coverage block: label key, the text shown and its warning light (red, yellow; any
+    other value shows none)."""
 
     label: str
     text: str
+    light: str | None = None
 
 
 def _text(value: object) -> str:
