@@ -35,7 +35,7 @@ bench: $(STAMP)
 bench-compare: $(STAMP)
 	$(BIN)/python benchmarks/comparisons.py
 
-## bench-wide: a unit with 100,000 children (page render and size) and the index of 100,001 units in Chromium
+## bench-wide: a unit with 100,000 children: `run --units R` as a process (time, peak RSS), page render and size, the index of 100,001 units in Chromium
 bench-wide: $(STAMP)
 	$(BIN)/python benchmarks/wide.py
 
