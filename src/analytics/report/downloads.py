@@ -205,8 +205,9 @@ class _Published:
 
     def __init__(self, table: pd.DataFrame):
         self.table = table
-        self.value = {(u, m, k): v for u, m, k, v in zip(table["unit_id"], table["metric"],
-                                                          table["key"].fillna(""), table["value"], strict=True)}
+        # Columns as lists first: iterating Arrow-backed columns makes a Python object per element the slow way.
+        keys = zip(table["unit_id"].tolist(), table["metric"].tolist(), table["key"].fillna("").tolist(), strict=True)
+        self.value = dict(zip(keys, table["value"].tolist(), strict=True))
 
     def get(self, unit_id: str, metric: str, key: str = "") -> object:
         return self.value.get((unit_id, metric, key))
@@ -482,7 +483,7 @@ def kpis_csv(campaign: Campaign, table: pd.DataFrame) -> str:
     """The KPI table as CSV text for kpis.csv: unit_id, unit_name, metric, key, value (spreadsheet-safe)."""
     out = table.copy()
     names = campaign.hierarchy.name
-    out.insert(1, "unit_name", [names.get(u, "") for u in out["unit_id"]])
+    out.insert(1, "unit_name", [names.get(u, "") for u in out["unit_id"].tolist()])
     return csv_text(out)
 
 
