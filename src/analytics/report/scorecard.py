@@ -443,9 +443,12 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
     lights = table is not None
     compared = lights and previous_date(table) is not None
     extra = unit_figures(table, u.index) if lights else None
+    # One list per column, in u's order: a row lookup (.loc) per unit took most of the index's time.
+    extras = {k: extra[k].tolist() for k in ("light", "light_previous", "restated", "rank_now", "rank_previous")} \
+        if extra is not None else {}
     changes = indicator_changes(table) if compared else {}
     columns = {f.key: (u[f.key].tolist() if f.key in u else [None] * len(u)) for f in figures}
-    for i, (uid, r) in enumerate(zip(u.index, u[["name", "parent_id", "depth", "kind", "no_activity", "worst",
+    for i, (uid, r) in enumerate(zip(u.index.tolist(), u[["name", "parent_id", "depth", "kind", "no_activity", "worst",
                                                   "targets_lagging"]].itertuples(index=False), strict=True)):
         kind = unit_kind_label(meta, r.kind, language)
         if kind not in kind_index:
@@ -463,11 +466,10 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
         mine = sc.pace_of(uid)
         row.append(_focus(mine, meta, language))
         if extra is not None:
-            e = extra.loc[uid]
-            now, before = _light_index(e["light"]), _light_index(e["light_previous"])
-            row += [now, before, int(e["restated"] > 0)]
+            now, before = _light_index(extras["light"][i]), _light_index(extras["light_previous"][i])
+            row += [now, before, int(extras["restated"][i] > 0)]
             row += [None if now < 0 else [now, None if before < 0 else before],
-                    [_whole_or_none(e["rank_now"]), _whole_or_none(e["rank_previous"])]]
+                    [_whole_or_none(extras["rank_now"][i]), _whole_or_none(extras["rank_previous"][i])]]
         else:
             row += [-1, -1, 0]
         row += [f.compact(columns[f.key][i], language) for f in figures]
