@@ -205,12 +205,17 @@ class _Published:
 
     def __init__(self, table: pd.DataFrame):
         self.table = table
-        # Columns as lists first: iterating Arrow-backed columns makes a Python object per element the slow way.
-        keys = zip(table["unit_id"].tolist(), table["metric"].tolist(), table["key"].fillna("").tolist(), strict=True)
-        self.value = dict(zip(keys, table["value"].tolist(), strict=True))
+        # (unit, key) -> value, made for a metric when first asked: the sheets read a few of the table's metrics,
+        # and a wide campaign's table has millions of rows.
+        self.value: dict[str, dict[tuple[str, str], object]] = {}
 
     def get(self, unit_id: str, metric: str, key: str = "") -> object:
-        return self.value.get((unit_id, metric, key))
+        found = self.value.get(metric)
+        if found is None:
+            rows = self.table[(self.table["metric"] == metric).to_numpy(dtype=bool)]
+            found = self.value[metric] = dict(zip(zip(rows["unit_id"].tolist(), rows["key"].fillna("").tolist(),
+                                                      strict=True), rows["value"].tolist(), strict=True))
+        return found.get((unit_id, key))
 
     def has(self, metric: str) -> bool:
         return bool((self.table["metric"] == metric).any())
