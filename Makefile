@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test test-fast lint docs docs-check bench bench-compare bench-wide bench-explore bench-lab lab samples clean
+.PHONY: report test test-fast lint docs docs-check bench bench-compare bench-wide bench-validate bench-explore bench-lab lab samples clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,10 +39,14 @@ bench-compare: $(STAMP)
 	@$(BIN)/python -m compileall -q src >/dev/null
 	$(BIN)/python benchmarks/comparisons.py
 
-## bench-wide: a unit with 100,000 children (page render and size) and the index of 100,001 units in Chromium
+## bench-wide: a unit with 100,000 children: `run --units R` as a process (time, peak RSS), page render and size, the index of 100,001 units in Chromium
 bench-wide: $(STAMP)
 	@$(BIN)/python -m compileall -q src >/dev/null
 	$(BIN)/python benchmarks/wide.py
+
+## bench-validate: cold `validate` of 1,000 units / 1,000,000 visit rows as a process (time, peak RSS)
+bench-validate: $(STAMP)
+	$(BIN)/python benchmarks/validate.py
 
 ## bench-explore: explorer update times (largest sample; synthetic 1,000 units / 1,000,000 rows)
 bench-explore: $(STAMP)

@@ -467,6 +467,9 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
     lights = table is not None
     compared = lights and previous_date(table) is not None
     extra = unit_figures(table, u.index) if lights else None
+    # One list per column, in u's order: a row lookup (.loc) per unit took most of the index's time.
+    extras = {k: extra[k].tolist() for k in ("light", "light_previous", "restated", "rank_now", "rank_previous")} \
+        if extra is not None else {}
     changes = indicator_changes(table) if compared else {}
     alone = lone_units(campaign)
     coverage_light = {}  # unit -> its grassroots coverage light, where campaign.yaml sets coverage lights
@@ -476,7 +479,7 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
     low = (lowest_among_siblings(u) if not coverage_light and sc.has_visits
            else pd.Series(False, index=u.index)).to_numpy(dtype=bool)
     columns = {f.key: (u[f.key].tolist() if f.key in u else [None] * len(u)) for f in figures}
-    for i, (uid, r) in enumerate(zip(u.index, u[["name", "parent_id", "depth", "kind", "no_activity", "worst",
+    for i, (uid, r) in enumerate(zip(u.index.tolist(), u[["name", "parent_id", "depth", "kind", "no_activity", "worst",
                                                   "targets_lagging"]].itertuples(index=False), strict=True)):
         kind = unit_kind_label(meta, r.kind, language)
         if kind not in kind_index:
@@ -495,12 +498,11 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
         row.append(_focus(mine, meta, language))
         lone = uid in alone
         if extra is not None:
-            e = extra.loc[uid]
-            now, before = _light_index(e["light"]), _light_index(e["light_previous"])
-            row += [now, before, int(e["restated"] > 0), int(lone), _light_index(coverage_light.get(uid)),
+            now, before = _light_index(extras["light"][i]), _light_index(extras["light_previous"][i])
+            row += [now, before, int(extras["restated"][i] > 0), int(lone), _light_index(coverage_light.get(uid)),
                     int(low[i])]
             row += [None if now < 0 else [now, None if before < 0 else before],
-                    None if lone else [_whole_or_none(e["rank_now"]), _whole_or_none(e["rank_previous"])]]
+                    None if lone else [_whole_or_none(extras["rank_now"][i]), _whole_or_none(extras["rank_previous"][i])]]
         else:
             row += [-1, -1, 0, int(lone), -1, int(low[i])]
         # a rank among no siblings says nothing (the pages' rule): left blank, never "1"
