@@ -1312,6 +1312,7 @@ __all__ = [
     "TEMPLATE",
     "TREND_FREQS",
     "FigureDefaults",
+    "Spec",
     "appraisal_items_chart",
     "appraisal_ranking_chart",
     "bullet_chart",
@@ -1331,4 +1332,5 @@ __all__ = [
     "target_pace_chart",
     "trend_freq",
     "visits_trend_chart",
+    "with_width",
 ]

@@ -2,8 +2,9 @@
 
 Every colour a reader sees is named once, in `PALETTE`; the CSS of pages and of the explorer panel is
 rendered from it (`report_css`, `panel_css`, templates under `templates/css/`), and the plotly template of
-every chart is built from it (`FigureDefaults`, `TEMPLATE`, plain data that every figure's layout refers to). Status colours live in `analytics.text.labels`
-(the foundation layer, so data-quality text and figures below the report can use them) and are read here.
+every chart is built from it (`FigureDefaults`, `TEMPLATE`: plain data every figure's layout refers to). Status
+colours live in `analytics.text.labels` (the foundation layer, so data-quality text and figures below the report
+can use them) and are read here.
 
 Theme values go into CSS unescaped, so they are checked when the theme is made: colours are `#rrggbb`,
 font names letters, digits, spaces and hyphens. Nothing from data ever reaches a theme.
