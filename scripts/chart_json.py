@@ -1,19 +1,24 @@
-"""Compare the charts of two report folders: every page's plotly figures, canonicalised, and the pages' bytes.
+"""The charts of rendered report folders: compare two folders, or write the digests that guard the sample pages.
 
-    python scripts/chart_json.py BEFORE AFTER
+    python scripts/chart_json.py compare BEFORE AFTER
+    python scripts/chart_json.py digests REPORTS OUT.json CAMPAIGN:UNIT ...
 
-A figure is compared as canonical JSON (keys sorted, floats to 10 significant digits), so that a change in how
-numbers or keys are written is not taken for a change of the chart; pages are also compared byte for byte with
-the line saying when they were made left out. Exit status 0 when every chart is the same, 1 otherwise.
+`compare` compares every page's plotly figures as canonical JSON (keys sorted, floats to 10 significant digits,
+tests/figures.py), so that a change in how numbers or keys are written is not taken for a change of a chart, and
+the pages byte for byte with the line saying when they were made left out; exit status 0 when every chart is
+the same. `digests` writes each chart's canonical digest for the pages named (REPORTS/CAMPAIGN holds the output
+of `campaign-analytics run`): tests/report/test_chart_specs.py checks the builders against them.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from figures import canonical, chart_digest  # noqa: E402  (tests/figures.py: one canonical form for both)
 
 _NEW_PLOT = re.compile(r'Plotly\.newPlot\(\s*"([^"]+)",\s*')
 _GENERATED = re.compile(r"<div><dt>(?:生成时间|Generated)</dt><dd>[^<]*</dd></div>")
@@ -31,24 +36,6 @@ def page_charts(html: str) -> dict[str, dict]:
         layout, _ = decoder.raw_decode(html, end)
         out[found.group(1)] = {"data": data, "layout": layout}
     return out
-
-
-def canonical(value: object) -> object:
-    """The value with floats rounded to 10 significant digits (an integral float as an int) and keys sorted."""
-    if isinstance(value, float):
-        rounded = float(f"{value:.10g}")
-        return int(rounded) if rounded.is_integer() and abs(rounded) < 2**53 else rounded
-    if isinstance(value, dict):
-        return {k: canonical(value[k]) for k in sorted(value)}
-    if isinstance(value, list):
-        return [canonical(v) for v in value]
-    return value
-
-
-def chart_digest(figure: dict) -> str:
-    """sha256 of a figure's canonical JSON (12 hex digits)."""
-    text = json.dumps(canonical(figure), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
 def compare(before: Path, after: Path) -> int:
@@ -78,5 +65,21 @@ def compare(before: Path, after: Path) -> int:
     return 1 if problems else 0
 
 
+def digests(reports: Path, out: Path, pages: list[str]) -> int:
+    found: dict[str, dict[str, dict[str, str]]] = {}
+    for page in pages:
+        campaign, unit_id = page.split(":", 1)
+        manifest = json.loads((reports / campaign / "manifest.json").read_text(encoding="utf-8"))
+        output = next(u["output"] for u in manifest["units"] if u["unit_id"] == unit_id)
+        charts = page_charts((reports / campaign / output).read_text(encoding="utf-8"))
+        found.setdefault(campaign, {})[unit_id] = {div: chart_digest(fig) for div, fig in charts.items()}
+    out.write_text(json.dumps(found, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"{sum(len(u) for c in found.values() for u in c.values())} charts of {len(pages)} pages -> {out}")
+    return 0
+
+
 if __name__ == "__main__":
-    sys.exit(compare(Path(sys.argv[1]), Path(sys.argv[2])))
+    command, *args = sys.argv[1:]
+    if command == "compare":
+        sys.exit(compare(Path(args[0]), Path(args[1])))
+    sys.exit(digests(Path(args[0]), Path(args[1]), args[2:]))
