@@ -183,9 +183,9 @@ def visits_trend_chart(
     # Each partial bin named above the plot (in the room under the title), pointing into the plot from its edge.
     for i in (i for i, p in enumerate(partial) if p):
         _add_annotation(fig, x=middles[i].to_pydatetime(), y=1, yref="paper", yanchor="bottom", showarrow=False,
-                           xanchor="left" if i == 0 and len(partial) > 1 else "right" if i == len(partial) - 1 else "center",
-                           text=f"{plotly_text(partial_label)} {days_text_short[i]}",
-                           font={"size": 11, "color": DEFAULTS.muted_colour})
+                        xanchor="left" if i == 0 and len(partial) > 1 else "right" if i == len(partial) - 1 else "center",
+                        text=f"{plotly_text(partial_label)} {days_text_short[i]}",
+                        font={"size": 11, "color": DEFAULTS.muted_colour})
     fig["data"].append(
         _trace(
             "scatter",
@@ -388,7 +388,7 @@ def survey_rates_by_child_chart(*, by_child: pd.DataFrame, language: str = DEFAU
     _update(fig["layout"], barmode="group", legend=LEGEND_BELOW, margin={"b": _legend_below_margin(len(rate_keys))})
     # Room right of the longest bar for its label; ticks stop at the largest rate (no "120%" tick).
     _update_axis(fig, "xaxis", tickformat=".0%", range=[0, top * 1.2], tickvals=[k / 5 for k in range(int(top * 5 + 1e-9) + 1)],
-                     title_text=plotly_text(label("axis.rate", language)))
+                 title_text=plotly_text(label("axis.rate", language)))
     _update_axis(fig, "yaxis", type="category", categoryorder="array", categoryarray=names, autorange="reversed")
     return fig
 
@@ -491,7 +491,7 @@ def target_pace_chart(
     _add_vline(fig, x=100, line={"color": DEFAULTS.muted_colour, "width": 1, "dash": "dot"}, layer="below")
     entries = len({s for s in statuses}) + 1
     _update(fig["layout"], barmode="overlay", height=_stacked_height(len(names), entries), legend=LEGEND_BELOW,
-                      margin={"b": _legend_below_margin(entries)})
+            margin={"b": _legend_below_margin(entries)})
     _update_axis(fig, "xaxis",
         title_text=plotly_text(label("axis.completion", language)), range=[0, top * 1.15], ticksuffix="%"
     )
@@ -538,8 +538,8 @@ def bullet_chart(*, targets: pd.DataFrame, meta: CampaignMeta, language: str = D
     entries = 2 + len({s for s, c in zip(statuses, completion, strict=True) if c is not None})
     bottom = _legend_below_margin(entries) - 20  # no axis title to clear
     fig = _figure(None, 6 + 52 * len(names) + bottom)
-    fig["data"].append(_trace("bar",
-        orientation="h", y=names, x=[100.0] * len(names), width=0.62, name=plotly_text(label("legend.target", language)),
+    fig["data"].append(_trace(
+        "bar", orientation="h", y=names, x=[100.0] * len(names), width=0.62, name=plotly_text(label("legend.target", language)),
         marker={"color": DEFAULTS.band_colour}, hoverinfo="skip",
     ))
     actual_target = f"{label('col.actual', language)} / {label('col.target', language)}"
@@ -547,8 +547,8 @@ def bullet_chart(*, targets: pd.DataFrame, meta: CampaignMeta, language: str = D
         rows = [i for i, s in enumerate(statuses) if s == status and completion[i] is not None]
         if not rows:
             continue
-        fig["data"].append(_trace("bar",
-            orientation="h", y=[names[i] for i in rows], x=[completion[i] for i in rows], width=0.26,
+        fig["data"].append(_trace(
+            "bar", orientation="h", y=[names[i] for i in rows], x=[completion[i] for i in rows], width=0.26,
             name=plotly_text(status_label(status, language)), marker={"color": status_colour(status)},
             customdata=[[names[i], fmt_number(actual[i]), fmt_number(target[i]), measures[i], gap_texts[i],
                          words[i], label("col.level_gap" if level[i] else "col.pace_gap", language)] for i in rows],
@@ -560,8 +560,8 @@ def bullet_chart(*, targets: pd.DataFrame, meta: CampaignMeta, language: str = D
             ),
         ))
     if any(e is not None for e in elapsed):  # only level indicators: no elapsed time to show
-        fig["data"].append(_trace("scatter",
-            x=elapsed, y=names, mode="markers", name=plotly_text(label("legend.elapsed", language)),
+        fig["data"].append(_trace(
+            "scatter", x=elapsed, y=names, mode="markers", name=plotly_text(label("legend.elapsed", language)),
             marker={"symbol": "line-ns", "size": 24, "line": {"width": 3, "color": DEFAULTS.elapsed_colour},
                     "color": DEFAULTS.elapsed_colour},
             customdata=[[n] for n in names],
@@ -570,8 +570,8 @@ def bullet_chart(*, targets: pd.DataFrame, meta: CampaignMeta, language: str = D
     before = [_percent((previous or {}).get(c)) for c in codes]
     shown = [i for i, v in enumerate(before) if v is not None]
     if shown:
-        fig["data"].append(_trace("scatter",
-            x=[before[i] for i in shown], y=[names[i] for i in shown], mode="markers",
+        fig["data"].append(_trace(
+            "scatter", x=[before[i] for i in shown], y=[names[i] for i in shown], mode="markers",
             name=plotly_text(previous_label or label("legend.previous", language)),
             # Named on hover and in the targets table's change column; kept out of the legend, which would need
             # more room than a phone gives it under the axis.
@@ -626,8 +626,8 @@ def pace_over_time_chart(
     fig = _figure(title, DEFAULTS.small_height)
     start, end, now = (pd.Timestamp(d).date() for d in (period_start, period_end, as_of))
     pace_label = label("legend.pace", language)
-    fig["data"].append(_trace("scatter",
-        x=[start, end], y=[0.0, target_value], mode="lines", name=plotly_text(pace_label),
+    fig["data"].append(_trace(
+        "scatter", x=[start, end], y=[0.0, target_value], mode="lines", name=plotly_text(pace_label),
         line={"color": DEFAULTS.muted_colour, "width": 2, "dash": "dash"},
         hovertemplate=_hover(f"{pace_label}: %{{y:,.2~f}}", "%{x|%Y-%m-%d}"),
     ))
@@ -636,26 +636,26 @@ def pace_over_time_chart(
         dates = [pd.Timestamp(d).date() for d in series["date"]]
         colour = status_colour(status)
         actual_label = label("legend.actual", language)
-        fig["data"].append(_trace("scatter",
-            x=dates, y=values, mode="lines+markers", name=plotly_text(actual_label),
+        fig["data"].append(_trace(
+            "scatter", x=dates, y=values, mode="lines+markers", name=plotly_text(actual_label),
             line={"color": colour, "width": 3}, marker={"color": colour, "size": 7},
             customdata=[[fmt_percent(v / target_value)] for v in values],
             hovertemplate=_hover(f"{actual_label}: %{{y:,.2~f}} (%{{customdata[0]}})", "%{x|%Y-%m-%d}"),
         ))
     top = max([target_value, *values]) * 1.08
     as_of_label = label("legend.as_of", language)
-    fig["data"].append(_trace("scatter",
-        x=[now, now], y=[0.0, top], mode="lines", name=plotly_text(f"{as_of_label} {now.isoformat()}"),
+    fig["data"].append(_trace(
+        "scatter", x=[now, now], y=[0.0, top], mode="lines", name=plotly_text(f"{as_of_label} {now.isoformat()}"),
         line={"color": DEFAULTS.elapsed_colour, "width": 1, "dash": "dot"}, hoverinfo="skip",
     ))
     # The legend under the plot: above it, its three entries wrap on a phone and run into the title.
     _update(fig["layout"], showlegend=True, legend=LEGEND_BELOW, margin={"b": _legend_below_margin(3)},
-                      height=DEFAULTS.small_height + _legend_below_margin(3) - DEFAULTS.margin_bottom)
+            height=DEFAULTS.small_height + _legend_below_margin(3) - DEFAULTS.margin_bottom)
     # A little room on both sides, so the first date's label never sits on the y axis' 0. Dates on two lines
     # (month-day over the year), so that four or five of them stay apart and level on a phone.
     pad = pd.Timedelta(days=max(1, round(((pd.Timestamp(end) - pd.Timestamp(start)).days + 1) * 0.03)))
     _update_axis(fig, "xaxis", type="date", range=[pd.Timestamp(start) - pad, pd.Timestamp(end) + pad],
-                     tickformat="%m-%d<br>%Y", tickangle=0)
+                 tickformat="%m-%d<br>%Y", tickangle=0)
     counted = isinstance(measure, str) and measure.strip() in COUNT_MEASURES
     _update_axis(fig, "yaxis", range=[0, top], **(count_axis(top) if counted else {"rangemode": "tozero", "tickformat": ",~f"}))
     return fig
@@ -824,9 +824,9 @@ def rating_distribution_chart(*, ratings: pd.DataFrame, language: str = DEFAULT_
             )
         )
     _update(fig["layout"], barmode="stack", uniformtext={"minsize": 10, "mode": "hide"}, legend=LEGEND_BELOW,
-                      margin={"b": _legend_below_margin(len(RATING_SCORES))})
+            margin={"b": _legend_below_margin(len(RATING_SCORES))})
     _update_axis(fig, "xaxis", title_text=plotly_text(label("axis.share_of_ratings", language)), tickformat=".0%",
-                     range=[0, 1])
+                 range=[0, 1])
     _update_axis(fig, "yaxis", type="category", categoryorder="array", categoryarray=names, autorange="reversed")
     return fig
 
@@ -871,7 +871,7 @@ def ratings_by_child_chart(*, by_child: pd.DataFrame, language: str = DEFAULT_LA
     )
     _update(fig["layout"], showlegend=False)
     _update_axis(fig, "xaxis", title_text=plotly_text(label("kpi.satisfaction", language)), tickformat=".0%", range=[0, 1.18],
-                     tickvals=[0, 0.2, 0.4, 0.6, 0.8, 1.0])
+                 tickvals=[0, 0.2, 0.4, 0.6, 0.8, 1.0])
     _update_axis(fig, "yaxis", type="category", categoryorder="array", categoryarray=names, autorange="reversed")
     return fig
 
@@ -920,9 +920,9 @@ def commitments_by_child_chart(*, by_child: pd.DataFrame, language: str = DEFAUL
             )
         )
     _update(fig["layout"], barmode="stack", uniformtext={"minsize": 10, "mode": "hide"}, legend=LEGEND_BELOW,
-                      margin={"b": _legend_below_margin(len(COMMITMENT_SEGMENTS))})
+            margin={"b": _legend_below_margin(len(COMMITMENT_SEGMENTS))})
     _update_axis(fig, "xaxis", title_text=plotly_text(label("axis.commitments", language)), rangemode="tozero",
-                     **({"dtick": 1} if counts["_due"].max() <= 10 else {}))
+                 **({"dtick": 1} if counts["_due"].max() <= 10 else {}))
     _update_axis(fig, "yaxis", type="category", categoryorder="array", categoryarray=names, autorange="reversed")
     return fig
 
@@ -1024,7 +1024,7 @@ def appraisal_ranking_chart(
         )
     _update(fig["layout"], barmode="overlay", showlegend=False)
     _update_axis(fig, "xaxis", title_text=plotly_text(label("axis.score", language)), range=[0, 112],
-                     tickvals=[0, 20, 40, 60, 80, 100])
+                 tickvals=[0, 20, 40, 60, 80, 100])
     _update_axis(fig, "yaxis", type="category", categoryorder="array", categoryarray=names, autorange="reversed")
     return fig
 
@@ -1129,8 +1129,8 @@ def _copied(value: object) -> object:
 
 def _update_axis(fig: Spec, axis: str, **props: object) -> None:
     """plotly's `update_xaxes` / `update_yaxes` of one axis (`title_text` is the title's text)."""
-    _update(fig["layout"], **{axis: {("title" if k == "title_text" else k): ({"text": v} if k == "title_text" else v)
-                                     for k, v in props.items()}})
+    changes = {("title" if k == "title_text" else k): ({"text": v} if k == "title_text" else v) for k, v in props.items()}
+    _update(fig["layout"], **{axis: changes})
 
 
 def _add_annotation(fig: Spec, **props: object) -> None:
