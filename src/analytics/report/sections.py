@@ -1,4 +1,4 @@
-"""A unit's report: sections of HTML fragments and plotly figures, shown in a notebook or written as HTML.
+"""A unit's report: sections of HTML fragments and plotly figures (plain-data specs), shown in a notebook or written as HTML.
 
 The notebook `notebooks/unit_report.ipynb` calls `UnitReport.load(...)` and then one method per section.
 Each section displays as several outputs: HTML fragments as `text/html`, figures as a bundle holding both
@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import plotly.graph_objects as go
 import plotly.io as pio
 
 from analytics.config import resolve_data_dir
@@ -107,13 +106,14 @@ def kpi_card_values(k: UnitKpis) -> dict[str, str]:
     }
 
 
-def figure_html(fig: go.Figure, div_id: str) -> str:
-    """A figure as a `<div>` plus the script that draws it with an already loaded plotly.js."""
+def figure_html(fig: charts.Spec, div_id: str) -> str:
+    """A figure as a `<div>` plus the script that draws it with an already loaded plotly.js (the spec written as
+    it is: builders' specs are checked against plotly's schema in the tests, not on every page)."""
     return pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=div_id, config=PLOTLY_CONFIG,
                        validate=False)
 
 
-def figure_bundle(fig: go.Figure, div_id: str) -> dict[str, object]:
+def figure_bundle(fig: charts.Spec, div_id: str) -> dict[str, object]:
     """Display bundle: plotly JSON for JupyterLab, HTML for nbconvert."""
     spec = json.loads(pio.to_json(fig, validate=False))
     spec["config"] = PLOTLY_CONFIG
@@ -125,13 +125,13 @@ class Section:
     """One report section: a title and parts, each an HTML string or a (div id, figure) pair."""
 
     key: str
-    parts: list[str | tuple[str, go.Figure]] = field(default_factory=list)
+    parts: list[str | tuple[str, charts.Spec]] = field(default_factory=list)
 
     def html(self) -> str:
         """The whole section as one HTML string (plotly.js must be on the page)."""
         return "\n".join(p if isinstance(p, str) else figure_html(p[1], p[0]) for p in self.parts)
 
-    def figures(self) -> list[go.Figure]:
+    def figures(self) -> list[charts.Spec]:
         return [p[1] for p in self.parts if not isinstance(p, str)]
 
     def _ipython_display_(self) -> None:
