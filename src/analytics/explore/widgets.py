@@ -34,6 +34,7 @@ from analytics.data.loading import load_campaign
 from analytics.data.meta import CampaignMeta, parse_meta
 from analytics.data.sources import META_FILE
 from analytics.explore.controls import Choices, UnitTags, WidthProbe, grid_columns
+from analytics.explore.plotly_script import Chart
 from analytics.explore.state import (
     COMPARE_METRICS,
     EVALUATION_FIGURES,
@@ -300,11 +301,12 @@ class CampaignExplorer:
         A FigureWidget inside a box is drawn from the state its browser model was created with, then kept up to
         date by the changes it receives; changes that reach the browser before the widget's script has loaded are
         lost (the first charts of the dashboard came up empty in JupyterLab). Created with its data, a chart needs
-        no change to show it. (Each FigureWidget carries plotly's 5 MB script: the charts are made once.)"""
+        no change to show it. The charts are `Chart`s: plotly's 5 MB script reaches the browser once per kernel
+        (plotly_script), not once per chart."""
         boxes = {**{n: self._chart_boxes[n] for n in UNIT_FIGURES}, "compare": self._compare_box}
         for group, box_of in ((self.figures, boxes), (self.evaluation_figures, self._evaluation_boxes)):
             for name, fig in list(group.items()):
-                group[name] = go.FigureWidget(fig)
+                group[name] = Chart(fig)
                 box_of[name].children = (group[name],)
 
     @staticmethod
