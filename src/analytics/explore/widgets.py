@@ -198,6 +198,11 @@ class CampaignExplorer:
             # changes all of them (hiding the evaluation sections once collapsed the whole explorer).
             return W.Layout(width="100%")
 
+        def block() -> W.Layout:
+            # Text blocks (the panel, the sections): the whole width and no more. ipywidgets gives an HTML widget a
+            # 2 px margin, which beside a width of 100% pushed the panel's sentence past the explorer's edge.
+            return W.Layout(width="100%", min_width="0", margin="0")
+
         self.campaign_picker = W.Dropdown(style=_WIDE, layout=W.Layout(width="360px"))
         self.as_of = W.DatePicker(style=_WIDE, layout=W.Layout(width="220px"))
         # The date the change since the previous period is read against (default: the previous period).
@@ -217,8 +222,8 @@ class CampaignExplorer:
         self._compare_controls = W.VBox([self.compare_units, self.compare_metric],
                                         layout=W.Layout(width="100%", display="none"))
         self.export_button = W.Button(icon="download", layout=W.Layout(width="auto"))
-        self.kpi_panel = W.HTML(layout=W.Layout(width="100%", min_width="0"))
-        self.status = W.HTML(layout=full())
+        self.kpi_panel = W.HTML(layout=block())
+        self.status = W.HTML(layout=block())
         self.probe = WidthProbe()
         # The package's small template from the start: plotly's default one is large to build and to send.
         # Charts start as plain figures and become FigureWidgets once they hold their first data (see
@@ -236,9 +241,9 @@ class CampaignExplorer:
         # The evaluation sections as on the unit's page: the HTML before each chart (its heading), the chart, ...,
         # the HTML after the last chart; a chart the unit has no part for (e.g. children compared, for a leaf) is
         # hidden. A section the campaign does not record is left out; one line at the end names them.
-        self.section_slots = {key: [W.HTML(layout=full()) for _ in range(len(EVALUATION_FIGURES[key]) + 1)]
+        self.section_slots = {key: [W.HTML(layout=block()) for _ in range(len(EVALUATION_FIGURES[key]) + 1)]
                               for key in EVALUATION_SECTIONS}
-        self.not_recorded = W.HTML(layout=full())
+        self.not_recorded = W.HTML(layout=block())
         self.not_recorded.add_class("ca-not-recorded")
         self.evaluation_figures: dict[str, go.FigureWidget] = {
             div: go.Figure(layout={"template": TEMPLATE, "width": CHART_WIDTH})
