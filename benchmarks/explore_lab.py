@@ -15,8 +15,9 @@ sum of their x and y values) and the panel's text equal the mirror's; the time i
 A change that would show nothing new is skipped. The kernel's peak memory (VmHWM) is read from /proc.
 
 Bytes: every frame the page receives on its websockets from Run All until the dashboard is drawn is counted, and
-so are the copies of plotly's widget bundle among them (found by a run of its text); "bytes of plotly.js" is the
-copies times the bundle's size. The notebook is then saved from Lab's File menu with Jupyter widgets' "save
+so are the copies of plotly's widget bundle among them (as text, a FigureWidget's `_esm`, or gzipped, the
+explorer's one PlotlyScript; each found by a run of its bytes); "bytes of plotly.js" is the copies times their
+sizes. The notebook is then saved from Lab's File menu with Jupyter widgets' "save
 widget state" setting on, and its size on disk is the saved notebook's size.
 
 The large campaign is written to a temporary folder by benchmarks/batch.py's generator and validated once
@@ -44,7 +45,7 @@ from pathlib import Path
 import labdriver as lab_
 
 from analytics.config import EXPLORE_NOTEBOOK, RAW_DATA_DIR
-from analytics.explore.plotly_script import bundle_source
+from analytics.explore.plotly_script import bundle_source, plotly_script
 from analytics.explore.state import EVALUATION_FIGURES, UNIT_FIGURES
 from analytics.explore.widgets import CampaignExplorer, discover_campaigns
 
@@ -289,19 +290,30 @@ class Frames:
     """Bytes the page receives on its websockets (the kernel's messages), and the copies of plotly's bundle in them."""
 
     def __init__(self, page) -> None:
-        source = bundle_source()
-        self.bundle_bytes = len(json.dumps(source, ensure_ascii=False).encode())
-        self.marker = _marker(source)
-        self.received = self.copies = 0
+        source, gzipped = bundle_source(), plotly_script().gzipped
+        middle = len(gzipped) // 2
+        # (marker, size of one copy as it travels): the bundle as JSON text, and gzipped in a binary buffer
+        self.forms = [(_marker(source), len(json.dumps(source, ensure_ascii=False).encode())),
+                      (gzipped[middle:middle + 64], len(gzipped))]
+        self.received, self.found = 0, [0] * len(self.forms)
         page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
 
     def _frame(self, payload) -> None:
         data = payload if isinstance(payload, bytes) else payload.encode()
         self.received += len(data)
-        self.copies += data.count(self.marker)
+        for i, (marker, _) in enumerate(self.forms):
+            self.found[i] += data.count(marker)
+
+    @property
+    def copies(self) -> int:
+        return sum(self.found)
+
+    @property
+    def plotly_bytes(self) -> int:
+        return sum(n * size for n, (_, size) in zip(self.found, self.forms, strict=True))
 
     def reset(self) -> None:
-        self.received = self.copies = 0
+        self.received, self.found = 0, [0] * len(self.forms)
 
 
 def _marker(source: str, length: int = 64) -> bytes:
@@ -402,7 +414,7 @@ def run(folder: Path, title: str, args, scratch: Path, memory_target: bool) -> N
                         raise lab_.LabError(f"the dashboard does not show what the explorer shows:\n"
                                             f"{_difference(page, want)}") from exc
                     print(f"  dashboard drawn {time.perf_counter() - t0:.1f} s after Run All")
-                    drawn = (frames.copies * frames.bundle_bytes, frames.copies, frames.received)
+                    drawn = (frames.plotly_bytes, frames.copies, frames.received)
                     notebook_bytes = save_notebook(page, root, notebook)
                     if args.screenshots:
                         page.screenshot(path=str(Path(args.screenshots) / f"{folder.name}-start.png"), full_page=True)

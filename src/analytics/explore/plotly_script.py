@@ -2,18 +2,21 @@
 
 plotly's FigureWidget is an anywidget whose `_esm` is plotly's whole widget bundle (plotly.js and the widget's
 code, about 5 MB): every chart sent it to the browser, which parsed it once per chart, and a saved notebook kept
-a copy per chart in its widget state (13 charts, about 65 MB). Here the bundle travels once:
+a copy per chart in its widget state (12 charts, about 61 MB). Here the bundle travels once, compressed:
 
-- `PlotlyScript` is a widget with no view that holds the bundle's text (`source`) and its `digest`. One lives per
-  kernel (`plotly_script()`); the kernel opens it before any chart, so the browser has it when a chart asks.
+- `PlotlyScript` is a widget with no view that holds the bundle gzipped (`gzipped`, about 1.5 MB, sent as a binary
+  buffer) and its `digest`. One lives per kernel (`plotly_script()`); the kernel opens it before any chart, so the
+  browser has it when a chart asks.
 - `Chart` is a FigureWidget whose `_esm` is a module of a few lines (static/plotly_chart.js) and which names the
   script widget in `_plotly`. In the browser that module finds the script widget through the widget manager,
-  imports the bundle once per page (shared by every chart of every explorer, keyed by its digest) and hands the
-  chart to the bundle's own widget code: the chart behaves exactly as a FigureWidget.
+  unzips and imports the bundle once per page (shared by every chart of every explorer, keyed by its digest; the
+  browser's DecompressionStream) and hands the chart to the bundle's own widget code: the chart behaves exactly as
+  a FigureWidget.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 
 import ipywidgets as W
@@ -28,7 +31,7 @@ _SCRIPT: PlotlyScript | None = None
 class PlotlyScript(W.Widget):
     """plotly's widget bundle, once: a model the browser keeps (no view); charts import the bundle from it."""
 
-    source = traitlets.Unicode().tag(sync=True)
+    gzipped = traitlets.Bytes().tag(sync=True)
     digest = traitlets.Unicode().tag(sync=True)
 
 
@@ -41,8 +44,8 @@ def plotly_script() -> PlotlyScript:
     """This kernel's PlotlyScript, opened on first use (again if it was closed, e.g. by `Widget.close_all()`)."""
     global _SCRIPT
     if _SCRIPT is None or _SCRIPT.comm is None:
-        source = bundle_source()
-        _SCRIPT = PlotlyScript(source=source, digest=hashlib.sha256(source.encode()).hexdigest()[:16])
+        source = bundle_source().encode()
+        _SCRIPT = PlotlyScript(gzipped=gzip.compress(source, 6, mtime=0), digest=hashlib.sha256(source).hexdigest()[:16])
     return _SCRIPT
 
 

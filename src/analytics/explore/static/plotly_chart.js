@@ -1,7 +1,7 @@
 // A plotly chart of the explorer (analytics.explore.plotly_script.Chart): plotly's widget bundle is not in this
-// module but in one widget per kernel (PlotlyScript, named by the chart's `_plotly`), and is imported once per page
-// for every chart (keyed by its digest); each chart is then run by the bundle's own widget code, as a
-// FigureWidget is.
+// module but gzipped in one widget per kernel (PlotlyScript, named by the chart's `_plotly`), and is unzipped and
+// imported once per page for every chart (keyed by its digest); each chart is then run by the bundle's own widget
+// code, as a FigureWidget is.
 const PREFIX = "IPY_MODEL_";
 const imported = (globalThis.__campaignAnalyticsPlotly ??= new Map()); // digest -> Promise of the bundle
 
@@ -20,11 +20,24 @@ async function scriptModel(model) {
   }
 }
 
+async function unzipped(data) {
+  const text = new Blob([data]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Blob([await new Response(text).arrayBuffer()], { type: "text/javascript" });
+}
+
+async function load(script) {
+  const url = URL.createObjectURL(await unzipped(script.get("gzipped")));
+  try {
+    return await import(/* webpackIgnore: true */ url);
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
 function bundle(script) {
   const digest = script.get("digest");
   if (!imported.has(digest)) {
-    const url = URL.createObjectURL(new Blob([script.get("source")], { type: "text/javascript" }));
-    const loading = import(/* webpackIgnore: true */ url).finally(() => URL.revokeObjectURL(url));
+    const loading = load(script);
     loading.catch(() => imported.delete(digest)); // a failed import is tried again by the next chart
     imported.set(digest, loading);
   }
