@@ -10,7 +10,7 @@ person waits for in JupyterLab is measured by benchmarks/explore_lab.py (`make b
 
 Bytes (issue 25): the state of every widget the explorer shows, and of every widget those name, as the kernel
 sends it to draw the dashboard: the bytes of plotly's widget bundle in it (as text in a chart's `_esm`, or gzipped
-in the script widget's binary buffer), and the whole state's size (what a notebook saved with its widget state
+and base64 in the script widget), and the whole state's size (what a notebook saved with its widget state
 holds, besides the notebook itself; buffers counted as they travel, not base64). The real page's
 bytes and the real saved notebook are measured by `make bench-lab`.
 
@@ -246,9 +246,9 @@ def report_bytes(ex: CampaignExplorer) -> bool:
     states = list(dependency_state(ex.widget, drop_defaults=False).values())
     buffers = [base64.b64decode(b["data"]) for s in states for b in s.pop("buffers", [])]
     texts = [json.dumps(s, ensure_ascii=False, default=str) for s in states]
-    copies = sum(text.count(encoded) for text in texts) + buffers.count(gzipped)
-    plotly_mb = (sum(text.count(encoded) for text in texts) * len(encoded.encode())
-                 + buffers.count(gzipped) * len(gzipped)) / 1e6
+    forms = [(encoded, sum(text.count(encoded) for text in texts)), (gzipped, sum(text.count(gzipped) for text in texts))]
+    copies = sum(n for _, n in forms)
+    plotly_mb = sum(n * len(text.encode()) for text, n in forms) / 1e6
     state_mb = (sum(len(text.encode()) for text in texts) + sum(len(b) for b in buffers)) / 1e6
     ok = plotly_mb <= TARGET_PLOTLY_MB and state_mb <= TARGET_NOTEBOOK_MB
     print(f"  bytes of plotly.js on first draw  {plotly_mb:6.2f} MB ({copies} cop{'y' if copies == 1 else 'ies'})"

@@ -15,8 +15,8 @@ sum of their x and y values) and the panel's text equal the mirror's; the time i
 A change that would show nothing new is skipped. The kernel's peak memory (VmHWM) is read from /proc.
 
 Bytes: every frame the page receives on its websockets from Run All until the dashboard is drawn is counted, and
-so are the copies of plotly's widget bundle among them (as text, a FigureWidget's `_esm`, or gzipped, the
-explorer's one PlotlyScript; each found by a run of its bytes); "bytes of plotly.js" is the copies times their
+so are the copies of plotly's widget bundle among them (as text, a FigureWidget's `_esm`, or gzipped and base64,
+the explorer's one PlotlyScript; each found by a run of its text); "bytes of plotly.js" is the copies times their
 sizes. The notebook is then saved from Lab's File menu with Jupyter widgets' "save
 widget state" setting on, and its size on disk is the saved notebook's size.
 
@@ -292,9 +292,9 @@ class Frames:
     def __init__(self, page) -> None:
         source, gzipped = bundle_source(), plotly_script().gzipped
         middle = len(gzipped) // 2
-        # (marker, size of one copy as it travels): the bundle as JSON text, and gzipped in a binary buffer
+        # (marker, size of one copy as it travels): the bundle as JSON text, and gzipped as base64 text
         self.forms = [(_marker(source), len(json.dumps(source, ensure_ascii=False).encode())),
-                      (gzipped[middle:middle + 64], len(gzipped))]
+                      (gzipped[middle:middle + 64].encode(), len(gzipped))]
         self.received, self.found = 0, [0] * len(self.forms)
         page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
 

@@ -4,9 +4,10 @@ plotly's FigureWidget is an anywidget whose `_esm` is plotly's whole widget bund
 code, about 5 MB): every chart sent it to the browser, which parsed it once per chart, and a saved notebook kept
 a copy per chart in its widget state (12 charts, about 61 MB). Here the bundle travels once, compressed:
 
-- `PlotlyScript` is a widget with no view that holds the bundle gzipped (`gzipped`, about 1.5 MB, sent as a binary
-  buffer) and its `digest`. One lives per kernel (`plotly_script()`); the kernel opens it before any chart, so the
-  browser has it when a chart asks.
+- `PlotlyScript` is a widget with no view that holds the bundle gzipped, as base64 text (`gzipped`, about 2 MB),
+  and its `digest`. Text, not a binary buffer: JupyterLab saves a notebook's widget state without its models'
+  binary buffers, and the script must stay in a saved notebook. One lives per kernel (`plotly_script()`); the
+  kernel opens it before any chart, so the browser has it when a chart asks.
 - `Chart` is a FigureWidget whose `_esm` is a module of a few lines (static/plotly_chart.js) and which names the
   script widget in `_plotly`. In the browser that module finds the script widget through the widget manager,
   unzips and imports the bundle once per page (shared by every chart of every explorer, keyed by its digest; the
@@ -16,6 +17,7 @@ a copy per chart in its widget state (12 charts, about 61 MB). Here the bundle t
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 
@@ -31,7 +33,7 @@ _SCRIPT: PlotlyScript | None = None
 class PlotlyScript(W.Widget):
     """plotly's widget bundle, once: a model the browser keeps (no view); charts import the bundle from it."""
 
-    gzipped = traitlets.Bytes().tag(sync=True)
+    gzipped = traitlets.Unicode().tag(sync=True)  # base64 of the gzipped bundle
     digest = traitlets.Unicode().tag(sync=True)
 
 
@@ -45,7 +47,8 @@ def plotly_script() -> PlotlyScript:
     global _SCRIPT
     if _SCRIPT is None or _SCRIPT.comm is None:
         source = bundle_source().encode()
-        _SCRIPT = PlotlyScript(gzipped=gzip.compress(source, 6, mtime=0), digest=hashlib.sha256(source).hexdigest()[:16])
+        _SCRIPT = PlotlyScript(gzipped=base64.b64encode(gzip.compress(source, 6, mtime=0)).decode("ascii"),
+                               digest=hashlib.sha256(source).hexdigest()[:16])
     return _SCRIPT
 
 

@@ -1,5 +1,5 @@
 // A plotly chart of the explorer (analytics.explore.plotly_script.Chart): plotly's widget bundle is not in this
-// module but gzipped in one widget per kernel (PlotlyScript, named by the chart's `_plotly`), and is unzipped and
+// module but gzipped (base64 text) in one widget per kernel (PlotlyScript, named by the chart's `_plotly`), and is unzipped and
 // imported once per page for every chart (keyed by its digest); each chart is then run by the bundle's own widget
 // code, as a FigureWidget is.
 const PREFIX = "IPY_MODEL_";
@@ -20,8 +20,11 @@ async function scriptModel(model) {
   }
 }
 
-async function unzipped(data) {
-  const text = new Blob([data]).stream().pipeThrough(new DecompressionStream("gzip"));
+async function unzipped(base64) {
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  const text = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
   return new Blob([await new Response(text).arrayBuffer()], { type: "text/javascript" });
 }
 
