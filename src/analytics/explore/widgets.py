@@ -34,6 +34,7 @@ from analytics.data.loading import load_campaign
 from analytics.data.meta import CampaignMeta, parse_meta
 from analytics.data.sources import META_FILE
 from analytics.explore.controls import Choices, UnitTags, WidthProbe, grid_columns
+from analytics.explore.plotly_script import Chart
 from analytics.explore.state import (
     COMPARE_METRICS,
     EVALUATION_FIGURES,
@@ -198,6 +199,11 @@ class CampaignExplorer:
             # changes all of them (hiding the evaluation sections once collapsed the whole explorer).
             return W.Layout(width="100%")
 
+        def block() -> W.Layout:
+            # Text blocks (the panel, the sections): the whole width and no more. ipywidgets gives an HTML widget a
+            # 2 px margin, which beside a width of 100% pushed the panel's sentence past the explorer's edge.
+            return W.Layout(width="100%", min_width="0", margin="0")
+
         self.campaign_picker = W.Dropdown(style=_WIDE, layout=W.Layout(width="360px"))
         self.as_of = W.DatePicker(style=_WIDE, layout=W.Layout(width="220px"))
         # The date the change since the previous period is read against (default: the previous period).
@@ -217,8 +223,8 @@ class CampaignExplorer:
         self._compare_controls = W.VBox([self.compare_units, self.compare_metric],
                                         layout=W.Layout(width="100%", display="none"))
         self.export_button = W.Button(icon="download", layout=W.Layout(width="auto"))
-        self.kpi_panel = W.HTML(layout=W.Layout(width="100%", min_width="0"))
-        self.status = W.HTML(layout=full())
+        self.kpi_panel = W.HTML(layout=block())
+        self.status = W.HTML(layout=block())
         self.probe = WidthProbe()
         # The package's small template from the start: plotly's default one is large to build and to send.
         # Charts start as plain figures and become FigureWidgets once they hold their first data (see
@@ -236,9 +242,9 @@ class CampaignExplorer:
         # The evaluation sections as on the unit's page: the HTML before each chart (its heading), the chart, ...,
         # the HTML after the last chart; a chart the unit has no part for (e.g. children compared, for a leaf) is
         # hidden. A section the campaign does not record is left out; one line at the end names them.
-        self.section_slots = {key: [W.HTML(layout=full()) for _ in range(len(EVALUATION_FIGURES[key]) + 1)]
+        self.section_slots = {key: [W.HTML(layout=block()) for _ in range(len(EVALUATION_FIGURES[key]) + 1)]
                               for key in EVALUATION_SECTIONS}
-        self.not_recorded = W.HTML(layout=full())
+        self.not_recorded = W.HTML(layout=block())
         self.not_recorded.add_class("ca-not-recorded")
         self.evaluation_figures: dict[str, go.FigureWidget] = {
             div: go.Figure(layout={"template": TEMPLATE, "width": CHART_WIDTH})
@@ -301,11 +307,12 @@ class CampaignExplorer:
         A FigureWidget inside a box is drawn from the state its browser model was created with, then kept up to
         date by the changes it receives; changes that reach the browser before the widget's script has loaded are
         lost (the first charts of the dashboard came up empty in JupyterLab). Created with its data, a chart needs
-        no change to show it. (Each FigureWidget carries plotly's 5 MB script: the charts are made once.)"""
+        no change to show it. The charts are `Chart`s: plotly's 5 MB script reaches the browser once per kernel
+        (plotly_script), not once per chart."""
         boxes = {**{n: self._chart_boxes[n] for n in UNIT_FIGURES}, "compare": self._compare_box}
         for group, box_of in ((self.figures, boxes), (self.evaluation_figures, self._evaluation_boxes)):
             for name, fig in list(group.items()):
-                group[name] = go.FigureWidget(fig)
+                group[name] = Chart(fig)
                 box_of[name].children = (group[name],)
 
     @staticmethod
