@@ -157,6 +157,7 @@ def visits_trend_chart(
     events_label, persons_label = label("axis.events", language), label("axis.persons", language)
     partial_label = label(f"legend.partial_{FREQ_KEYS[freq].split('.')[1]}", language)
     events = bins["events"].tolist()
+    days = [int(d) for d in bins["days"]]
     for is_partial in (False, True):
         rows = [i for i, p in enumerate(partial) if bool(p) == is_partial]
         if not rows:
@@ -167,7 +168,7 @@ def visits_trend_chart(
                 x=[firsts[i] for i in rows],
                 y=[events[i] for i in rows],
                 # Bars start a tenth of a day in and end a tenth before the bin's last day ends.
-                width=[(int(bins["days"].iloc[i]) - 0.2) * day_ms for i in rows],
+                width=[(days[i] - 0.2) * day_ms for i in rows],
                 offset=0.1 * day_ms,
                 name=plotly_text(events_label + rules_of(language).bracketed(partial_label) if is_partial
                                  else events_label),
