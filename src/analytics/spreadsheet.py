@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -42,8 +43,7 @@ def safe_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
         series = out[column]
         if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
             continue
-        risky = series.map(lambda v: isinstance(v, str) and is_formula_like(v), na_action="ignore")
-        risky = risky.fillna(False).astype(bool)
+        risky = _formula_like(series)
         if risky.any():
             # Only the risky cells change, so the column keeps its dtype and its numbers keep their form.
             values = series.astype(object)
@@ -51,6 +51,15 @@ def safe_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
             out[column] = values
     out.columns = [safe_csv_text(c) if isinstance(c, str) else c for c in out.columns]
     return out
+
+
+def _formula_like(series: pd.Series) -> np.ndarray:
+    """Which cells of the column are text a spreadsheet could take for a formula (vectorised for text columns:
+    the KPI table of 100,000 units has 1.7 million cells)."""
+    if isinstance(series.dtype, pd.StringDtype):
+        return series.str.startswith(FORMULA_PREFIXES, na=False).to_numpy(dtype=bool)
+    return np.fromiter((isinstance(v, str) and v.startswith(FORMULA_PREFIXES) for v in series.tolist()), dtype=bool,
+                       count=len(series))
 
 
 def csv_text(frame: pd.DataFrame) -> str:

@@ -16,6 +16,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analytics.data.campaign import Campaign
@@ -43,11 +44,18 @@ def _own_row_digests(campaign: Campaign) -> dict[str, hashlib._Hash]:
             continue
         order, hashed = _row_units(campaign, name, frame)
         row_hash = pd.util.hash_pandas_object(hashed, index=False).to_numpy()
-        grouped = pd.Series(row_hash).groupby(order, sort=False)
-        for uid, hashes in grouped:
-            d = digests.setdefault(uid, hashlib.sha256())
+        # Each unit's rows in file order (a stable sort by unit), cut where the unit changes: a groupby's
+        # iteration made a Series per unit (rows without a unit, code -1, are left out as a groupby does).
+        codes, uniques = pd.factorize(order)
+        at = np.argsort(codes, kind="stable")
+        codes, row_hash = codes[at], row_hash[at]
+        cuts = np.flatnonzero(np.diff(codes)) + 1
+        for start, end in zip(np.r_[0, cuts].tolist(), np.r_[cuts, len(codes)].tolist(), strict=True):
+            if end <= start or codes[start] < 0:
+                continue
+            d = digests.setdefault(uniques[codes[start]], hashlib.sha256())
             d.update(name.encode())
-            d.update(hashes.to_numpy().tobytes())
+            d.update(row_hash[start:end].tobytes())
     return digests
 
 
@@ -60,8 +68,9 @@ def unit_input_keys(campaign: Campaign, as_of: dt.date, tolerance: float, notebo
     flag_text = {
         uid: part.to_csv(index=False) for uid, part in flags.groupby("unit_id", sort=False)
     } if not flags.empty else {}
-    units = campaign.units.set_index("unit_id")
-    label = {u: f"{u}\0{units.at[u, 'name']}\0{units.at[u, 'tags']}\0{units.at[u, 'kind']}" for u in h.ids}
+    units = campaign.units
+    label = {u: f"{u}\0{n}\0{t}\0{k}" for u, n, t, k in zip(units["unit_id"].tolist(), units["name"].tolist(),
+                                                            units["tags"].tolist(), units["kind"].tolist(), strict=True)}
     subtree: dict[str, str] = {}
     for uid, _depth in reversed(h.walk()):  # children before parents
         d = hashlib.sha256()

@@ -15,6 +15,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from analytics.data.campaign import Campaign
@@ -168,13 +169,11 @@ class _Rows:
 
     def __init__(self, table: pd.DataFrame, units: Iterable[str]):
         wanted = table[table["unit_id"].isin(set(units))]
-        self.value: dict[tuple[str, str, str], object] = {}
-        self.keys: dict[tuple[str, str], list[str]] = {}
-        for unit, metric, key, value in zip(wanted["unit_id"].tolist(), wanted["metric"].tolist(),
-                                            wanted["key"].fillna("").astype(str).tolist(), wanted["value"].tolist(),
-                                            strict=True):
-            self.value[(unit, metric, key)] = value
-            self.keys.setdefault((unit, metric), []).append(key)
+        self._units, self._keys = wanted["unit_id"].tolist(), wanted["key"].fillna("").astype(str).tolist()
+        self._metrics = wanted["metric"].to_numpy(dtype=object)
+        self.value: dict[tuple[str, str, str], object] = dict(zip(
+            zip(self._units, self._metrics.tolist(), self._keys, strict=True), wanted["value"].tolist(), strict=True))
+        self.keys: dict[str, dict[str, list[str]]] = {}  # metric -> unit -> keys, made for a metric when asked
 
     def get(self, unit: str, metric: str, key: str = "") -> object:
         return self.value.get((unit, metric, key))
@@ -186,7 +185,12 @@ class _Rows:
         return _text(self.get(unit, metric, key))
 
     def keys_of(self, unit: str, metric: str) -> list[str]:
-        return self.keys.get((unit, metric), [])
+        by_unit = self.keys.get(metric)
+        if by_unit is None:  # a wide campaign's table has millions of rows: each metric's keys are indexed once
+            by_unit = self.keys[metric] = {}
+            for i in np.flatnonzero(self._metrics == metric).tolist():
+                by_unit.setdefault(self._units[i], []).append(self._keys[i])
+        return by_unit.get(unit, [])
 
 
 def _indicators(rows: _Rows, campaign: Campaign, unit: str, language: str) -> tuple[Indicator, ...]:

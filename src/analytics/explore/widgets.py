@@ -58,7 +58,7 @@ from analytics.explore.state import (
     with_indicators,
 )
 from analytics.measures.change import comparison_date
-from analytics.report.charts import TEMPLATE
+from analytics.report.charts import TEMPLATE, Spec, with_width
 from analytics.report.layout import AssetMode, OutputLayout, PageState
 from analytics.report.parameters import NOTEBOOK_PARAMETERS
 from analytics.text.labels import LANGUAGES, label
@@ -89,8 +89,9 @@ def discover_campaigns(root: Path = RAW_DATA_DIR) -> list[Path]:
     return sorted(p for p in root.iterdir() if (p / META_FILE).is_file())
 
 
-def copy_figure(widget: go.FigureWidget, fig: go.Figure) -> bool:
-    """Make the widget show `fig` by mutating its traces and layout; False when nothing differed.
+def copy_figure(widget: go.FigureWidget, fig: Spec | go.Figure) -> bool:
+    """Make the widget show `fig` (a builder's spec, or a figure) by mutating its traces and layout; False when
+    nothing differed.
 
     Traces of the same type at the same place are restyled property by property (properties the new figure lacks
     are cleared), with the layout's keys set or cleared the same way, in one batch: the front end receives only
@@ -98,7 +99,7 @@ def copy_figure(widget: go.FigureWidget, fig: go.Figure) -> bool:
     redraw in the browser: a chart going from data to "no data" takes a deletion and the batch, not also an empty
     addition.
     """
-    new = fig.to_plotly_json()
+    new = fig if isinstance(fig, dict) else fig.to_plotly_json()
     data, layout = new["data"], new["layout"]
     old_data = [_set(t.to_plotly_json()) for t in widget.data]
     old_layout = _set(widget.layout.to_plotly_json())
@@ -502,7 +503,7 @@ class CampaignExplorer:
             self.kpi_panel.value = unit_panel_html(self.index, q, self.kpis, lang)
             self._drawn["panel"] = panel_key
         for name, fig in unit_figures(self.index, q, self.kpis, lang, tuple(stale)).items():
-            copy_figure(self.figures[name], fig.update_layout(width=self.chart_width))
+            copy_figure(self.figures[name], with_width(fig, self.chart_width))
             self._drawn[name] = keys[name]
         if evaluate:
             self._show_evaluation(q, lang)
@@ -524,7 +525,7 @@ class CampaignExplorer:
         self.kpi_panel.value = compare_panel_html(self.index, units, kpis, lang, note)
         shown = (units, kpis) if len(units) >= 2 else ([], [])
         fig = compare_figure(self.index, *shown, metric, lang)
-        copy_figure(self.figures["compare"], fig.update_layout(width=self._compare_width()))
+        copy_figure(self.figures["compare"], with_width(fig, self._compare_width()))
         self._drawn["compare"] = key
         self._drawn.pop("panel", None)  # the panel now shows the comparison
 
@@ -544,7 +545,7 @@ class CampaignExplorer:
                 widget.value = section_panel_html(slot, lang)
             for div in EVALUATION_FIGURES[key]:
                 if div in charts:
-                    copy_figure(self.evaluation_figures[div], charts[div].update_layout(width=self.chart_width))
+                    copy_figure(self.evaluation_figures[div], with_width(charts[div], self.chart_width))
                 self._evaluation_boxes[div].layout.display = "flex" if div in charts else "none"
         self.not_recorded.value = not_recorded_html(self.index, lang)
 

@@ -25,11 +25,19 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from analytics.data.campaign import Campaign
-from analytics.measures.change import compared_kpis
+from analytics.measures.change import COVERAGE_KEY, compared_kpis
 from analytics.measures.evaluation import shown_points
 from analytics.measures.kpis import cached_kpi_table, campaign_appraisal, overdue_commitments
 from analytics.report.evaluation_sections import PERCENT_METRICS, item_label, item_value_text
-from analytics.report.scorecard import PACE_FIELDS, Scorecard, figure_text, kpi_columns_of, unit_kind_label
+from analytics.report.scorecard import (
+    PACE_FIELDS,
+    Scorecard,
+    figure_text,
+    kpi_columns_of,
+    lone_units,
+    unit_kind_label,
+)
+from analytics.report.xlsxrows import DataRows, StyleIds, Value, text_value, with_rows
 from analytics.spreadsheet import csv_text, put_text
 from analytics.text.labels import (
     as_number,
@@ -105,25 +113,46 @@ UNCOVERED_COLUMNS: list[UnitColumn] = [
 ]
 
 
-def _text_cell(ws, text: object, bold: bool = False) -> WriteOnlyCell:
-    """A text cell that stays text (spreadsheet.put_text: never a formula, quote prefix on formula-like text)."""
+def _header_cell(ws, text: object) -> WriteOnlyCell:
+    """A header cell: bold text that stays text (spreadsheet.put_text: never a formula, quote prefix on
+    formula-like text)."""
     cell = WriteOnlyCell(ws)
     put_text(cell, str(text))
-    if bold:
-        cell.font = Font(bold=True)
+    cell.font = Font(bold=True)
     return cell
 
 
-def _cell(ws, value: object, number_format: str | None = None) -> WriteOnlyCell:
-    """A number under its format, text as text, nothing for a missing value."""
+_EMPTY = Value(None)
+
+
+def _cell(value: object, number_format: str | None = None) -> Value:
+    """A number under its format, text as text (never a formula: xlsxrows.text_value), nothing for a missing
+    value."""
     if isinstance(value, str):
-        return _text_cell(ws, value)
+        return text_value(value)
     number = as_number(value)
-    cell = WriteOnlyCell(ws, value=None if number is None else (int(number) if number_format in ("0", "#,##0")
-                                                                and float(number).is_integer() else number))
-    if number_format and number is not None:
-        cell.number_format = number_format
-    return cell
+    if number is None:
+        return _EMPTY
+    return Value(int(number) if number_format in ("0", "#,##0") and float(number).is_integer() else number,
+                 number_format or None)
+
+
+@dataclass
+class _Book:
+    """The workbook being made: openpyxl's write-only workbook (styles, sheets' setup, header rows) and each
+    sheet's data rows, streamed into the saved package by xlsxrows.with_rows."""
+
+    wb: Workbook
+    sheets: list[DataRows]
+    styles: StyleIds | None = None
+
+    def package(self) -> bytes:
+        out = io.BytesIO()
+        self.wb.save(out)
+        if self.styles is None:
+            return out.getvalue()
+        index = {id(ws): i for i, ws in enumerate(self.wb.worksheets, start=1)}
+        return with_rows(out.getvalue(), self.sheets, self.styles, index)
 
 
 def _print_text(text: str) -> str:
@@ -131,13 +160,13 @@ def _print_text(text: str) -> str:
     return text.replace("&", "&&")
 
 
-def _sheet(wb: Workbook, title: str, headers: list[str], widths: list[int], rows, *, running: str = "",
+def _sheet(book: _Book, title: str, headers: list[str], widths: list[int], rows, *, running: str = "",
            numeric: list[bool] | None = None) -> None:
     """A sheet that reads on screen and on paper: headers wrapped in a row tall enough for three lines (numbers'
     headers right-aligned over them), the header row and the names frozen, filters on; printed landscape, one
     page wide (fitToWidth=1, fitToHeight=0, both written), the header row repeated on every page, and a running
     header (`running`: campaign and as_of) with the sheet's name and page n / N in the footer."""
-    ws = wb.create_sheet(title)
+    ws = book.wb.create_sheet(title)
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = "B2"  # the header row and the names stay in view
@@ -154,16 +183,16 @@ def _sheet(wb: Workbook, title: str, headers: list[str], widths: list[int], rows
     ws.row_dimensions[1].height = 48  # three lines of a wrapped header, never cut to "地区生产总值 ·"
     header = []
     for i, h in enumerate(headers):
-        cell = _text_cell(ws, h, bold=True)
+        cell = _header_cell(ws, h)
         right = bool(numeric and i < len(numeric) and numeric[i])
         cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="right" if right else "left")
         header.append(cell)
     ws.append(header)
-    count = 0
-    for row in rows(ws):
-        ws.append(row)
-        count += 1
-    ws.auto_filter.ref = f"A1:{get_column_letter(max(1, len(headers)))}{count + 1}"
+    # The filter's last row is set when the rows are written (xlsxrows.with_rows).
+    ws.auto_filter.ref = f"A1:{get_column_letter(max(1, len(headers)))}1"
+    if book.styles is None:
+        book.styles = StyleIds(ws, LIGHT_FILLS)
+    book.sheets.append(DataRows(ws, rows()))
 
 
 def _running(campaign: Campaign, sc: Scorecard, language: str, published: _Published | None = None) -> str:
@@ -183,14 +212,23 @@ class _Published:
 
     def __init__(self, table: pd.DataFrame):
         self.table = table
-        self.value = {(u, m, k): v for u, m, k, v in zip(table["unit_id"], table["metric"],
-                                                          table["key"].fillna(""), table["value"], strict=True)}
+        # (unit, key) -> value, made for a metric when first asked: the sheets read a few of the table's metrics,
+        # and a wide campaign's table has millions of rows.
+        self.value: dict[str, dict[tuple[str, str], object]] = {}
 
     def get(self, unit_id: str, metric: str, key: str = "") -> object:
-        return self.value.get((unit_id, metric, key))
+        found = self.value.get(metric)
+        if found is None:
+            rows = self.table[(self.table["metric"] == metric).to_numpy(dtype=bool)]
+            found = self.value[metric] = dict(zip(zip(rows["unit_id"].tolist(), rows["key"].fillna("").tolist(),
+                                                      strict=True), rows["value"].tolist(), strict=True))
+        return found.get((unit_id, key))
 
-    def has(self, metric: str) -> bool:
-        return bool((self.table["metric"] == metric).any())
+    def has(self, metric: str, key: str | None = None) -> bool:
+        rows = self.table["metric"] == metric
+        if key is not None:
+            rows &= self.table["key"] == key
+        return bool(rows.any())
 
 
 @dataclass(frozen=True)
@@ -211,6 +249,8 @@ def _unit_changes(kpis: _Published, appraised: bool) -> list[_UnitChange]:
     """The unit's light, activity added in the period, and rank before → now, when the table has them."""
     rank, previous = ("rank", "rank_previous") if appraised else ("progress_rank", "progress_rank_previous")
     out = [_UnitChange("col.light", lambda p, u: p.get(u, "light"))] if kpis.has("light") else []
+    if kpis.has("light", COVERAGE_KEY):  # campaign.yaml sets coverage lights: beside the unit's, like an indicator's
+        out.append(_UnitChange("col.coverage_light", lambda p, u: p.get(u, "light", COVERAGE_KEY)))
     if kpis.has("previous_as_of"):
         out += [_UnitChange("col.events_added", lambda p, u: p.get(u, "events_added"), "#,##0"),
                 _UnitChange("col.persons_added", lambda p, u: p.get(u, "persons_added"), "#,##0")]
@@ -223,13 +263,12 @@ def _unit_changes(kpis: _Published, appraised: bool) -> list[_UnitChange]:
     return out
 
 
-def _light_cell(ws, light: object, language: str) -> WriteOnlyCell:
+def _light_cell(light: object, language: str) -> Value:
     """A light as its word (红灯 / 黄灯 / —) in a cell filled with its colour: the word still reads on paper."""
     key = light if light in ("red", "yellow", "none") else None
-    cell = _text_cell(ws, label(f"sheet.light.{key}", language)) if key else _cell(ws, None)
-    if key in LIGHT_FILLS:
-        cell.fill = LIGHT_FILLS[key]
-    return cell
+    if not key:
+        return _EMPTY
+    return text_value(label(f"sheet.light.{key}", language), key if key in LIGHT_FILLS else None)
 
 
 def _indicator_columns(code: str, name: str, measure: str, level: bool, compared: bool, lights: bool,
@@ -264,7 +303,7 @@ def kpis_xlsx(campaign: Campaign, sc: Scorecard, language: str, kpis: pd.DataFra
     the run's (the statuses of restated figures are recomputed with it)."""
     meta = campaign.meta
     published = _Published(compared_kpis(campaign, sc.as_of, tolerance=tolerance) if kpis is None else kpis)
-    wb = Workbook(write_only=True)
+    book = _Book(Workbook(write_only=True), [])
     measures, pacing = {}, {}
     if len(sc.pace):
         measures = {i: meta.measure_label(m, language)
@@ -286,67 +325,68 @@ def kpis_xlsx(campaign: Campaign, sc: Scorecard, language: str, kpis: pd.DataFra
     figures = [(f, sc.units[f.key].tolist() if f.key in sc.units else [None] * len(sc.units)) for f in shown]
     sheet = Sheet(campaign, sc, language)
     records = sc.units.to_dict("index")
+    alone = lone_units(campaign)  # no siblings: their ranks are left blank, as the pages say nothing of them
+    ranks = ("rank", "col.rank_now", "col.rank_previous", "col.rank_change")
 
-    def indicator_cells(ws, uid: str, code: str, t: dict | None) -> list:
+    def indicator_cells(uid: str, code: str, t: dict | None) -> list:
         out = []
         for key, _, _ in columns[code]:
             if t is None:
-                out.append(_cell(ws, None))
+                out.append(_cell(None))
             elif key == "status":
-                out.append(_cell(ws, indicator_status_label(t["status"], t.get("pacing"), language)))
+                out.append(_cell(indicator_status_label(t["status"], t.get("pacing"), language)))
             elif key == "light":
-                out.append(_light_cell(ws, published.get(uid, "light", code), language))
+                out.append(_light_cell(published.get(uid, "light", code), language))
             elif key.endswith("_change"):
-                out.append(_cell(ws, published.get(uid, key, code), NUMBER_FORMATS["points"]))
+                out.append(_cell(published.get(uid, key, code), NUMBER_FORMATS["points"]))
             elif key == "level_gap":
-                out.append(_cell(ws, t.get("level_gap"), NUMBER_FORMATS["points"]))
+                out.append(_cell(t.get("level_gap"), NUMBER_FORMATS["points"]))
             else:
                 fmt = next(f.format for f in PACE_FIELDS if f.key == key)
-                out.append(_cell(ws, t[key], _pace_format(fmt, t[key])))
+                out.append(_cell(t[key], _pace_format(fmt, t[key])))
         return out
 
-    def unit_rows(ws):
+    def unit_rows():
         for i, uid in enumerate(sc.units.index):
             r = records[uid]
-            row = [_cell(ws, c.value(sheet, uid, r), c.number_format) for c in UNIT_COLUMNS]
+            row = [_cell(c.value(sheet, uid, r), c.number_format) for c in UNIT_COLUMNS]
+            lone = uid in alone
             for f, values in figures:
-                value = values[i]
+                value = None if lone and f.key in ranks else values[i]
                 if f.format in TEXT_FORMATS:
                     text = f.text(value, language)
-                    row.append(_cell(ws, None if text == "—" else text))
+                    row.append(_cell(None if text == "—" else text))
                 else:
-                    row.append(_cell(ws, value, NUMBER_FORMATS[f.format]))
+                    row.append(_cell(value, NUMBER_FORMATS[f.format]))
             for c in changes:
-                value = c.value(published, uid)
-                row.append(_light_cell(ws, value, language) if c.label == "col.light"
-                           else _cell(ws, value, c.number_format))
+                value = None if lone and c.label in ranks else c.value(published, uid)
+                row.append(_light_cell(value, language) if c.label in ("col.light", "col.coverage_light")
+                           else _cell(value, c.number_format))
             mine = sc.pace_of(uid)
             for code in sc.indicators:
-                row += indicator_cells(ws, uid, code, mine.get(code))
+                row += indicator_cells(uid, code, mine.get(code))
             yield row
 
     numeric = ([c.number_format is not None for c in UNIT_COLUMNS] + [f.format not in TEXT_FORMATS for f in shown]
                + [c.number_format is not None for c in changes]
                + [key not in ("status", "light") for code in sc.indicators for key, _, _ in columns[code]])
     running = _running(campaign, sc, language, published)
-    _sheet(wb, label("sheet.units", language), headers, widths, unit_rows, running=running, numeric=numeric)
+    _sheet(book, label("sheet.units", language), headers, widths, unit_rows, running=running, numeric=numeric)
 
-    def uncovered_rows(ws):
+    def uncovered_rows():
         for uid in sc.uncovered:
-            yield [_cell(ws, c.value(sheet, uid, records[uid]), c.number_format) for c in UNCOVERED_COLUMNS]
+            yield [_cell(c.value(sheet, uid, records[uid]), c.number_format) for c in UNCOVERED_COLUMNS]
 
-    _sheet(wb, label("sheet.uncovered", language), [label(c.label, language) for c in UNCOVERED_COLUMNS],
+    _sheet(book, label("sheet.uncovered", language), [label(c.label, language) for c in UNCOVERED_COLUMNS],
            [c.width for c in UNCOVERED_COLUMNS], uncovered_rows, running=running,
            numeric=[c.number_format is not None for c in UNCOVERED_COLUMNS])
     if campaign.meta.appraisal is not None:
-        _appraisal_sheet(wb, campaign, sc, language)
+        _appraisal_sheet(book, campaign, sc, language)
     if "commitments" in campaign.present:
-        _overdue_sheet(wb, campaign, sc, language)
+        _overdue_sheet(book, campaign, sc, language)
     if published.has("restated") or published.has("revised"):
-        _restated_sheet(wb, campaign, published, language, running, tolerance)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        _restated_sheet(book, campaign, published, language, running, tolerance)
+    return book.package()
 
 
 def _figure_name(campaign: Campaign, figure: str, language: str) -> str:
@@ -363,7 +403,7 @@ def _figure_name(campaign: Campaign, figure: str, language: str) -> str:
     return f"{subject} · {text}"
 
 
-def _restated_sheet(wb: Workbook, campaign: Campaign, published: _Published, language: str, running: str,
+def _restated_sheet(book: _Book, campaign: Campaign, published: _Published, language: str, running: str,
                     tolerance: float) -> None:
     """数据修订: every figure that differs from what was published (unit, figure, kind, published, now). `restated`:
     the figure recomputed now for the previous as_of; `revised`: this as_of's figure, first published otherwise."""
@@ -376,29 +416,29 @@ def _restated_sheet(wb: Workbook, campaign: Campaign, published: _Published, lan
     headers = [label(k, language) for k in ("col.name", "col.unit_id", "col.figure", "col.revision", "col.published",
                                             "col.now")]
 
-    def value_cell(ws, metric: str, value: object) -> WriteOnlyCell:
+    def value_cell(metric: str, value: object) -> Value:
         if metric in ("completion", "coverage", "grassroots_coverage") or metric.endswith(("_rate", "_share")) \
                 or metric in ("survey_validity", "satisfaction", "commitment_fulfilment"):
-            return _cell(ws, value, NUMBER_FORMATS["percent"])
+            return _cell(value, NUMBER_FORMATS["percent"])
         if metric.endswith("gap"):
-            return _cell(ws, value, NUMBER_FORMATS["points"])
-        return _cell(ws, value, "#,##0.00" if as_number(value) is not None and not float(value).is_integer()
+            return _cell(value, NUMBER_FORMATS["points"])
+        return _cell(value, "#,##0.00" if as_number(value) is not None and not float(value).is_integer()
                      else "#,##0")
 
-    def rows(ws):
+    def rows():
         for uid, kind, figure, value in zip(rows_of["unit_id"], rows_of["metric"], rows_of["key"], rows_of["value"],
                                             strict=True):
             metric, _, key = str(figure).partition(":")
             now = (before if kind == "restated" else published).get(uid, metric, key)
-            yield [_cell(ws, names.get(uid, "")), _cell(ws, uid), _cell(ws, _figure_name(campaign, str(figure), language)),
-                   _cell(ws, label(f"sheet.kind.{kind}", language)), value_cell(ws, metric, value),
-                   value_cell(ws, metric, now)]
+            yield [_cell(names.get(uid, "")), _cell(uid), _cell(_figure_name(campaign, str(figure), language)),
+                   _cell(label(f"sheet.kind.{kind}", language)), value_cell(metric, value),
+                   value_cell(metric, now)]
 
-    _sheet(wb, label("sheet.restated", language), headers, [24, 14, 28, 14, 14, 14], rows, running=running,
+    _sheet(book, label("sheet.restated", language), headers, [24, 14, 28, 14, 14, 14], rows, running=running,
            numeric=[False, False, False, False, True, True])
 
 
-def _appraisal_sheet(wb: Workbook, campaign: Campaign, sc: Scorecard, language: str) -> None:
+def _appraisal_sheet(book: _Book, campaign: Campaign, sc: Scorecard, language: str) -> None:
     """考核评分 by item: per unit, score, grade, rank, the weights that apply, then each item's value and points
     (empty where the item does not apply), so every score can be recomputed from the sheet."""
     scored = campaign_appraisal(campaign, sc.as_of)
@@ -413,42 +453,42 @@ def _appraisal_sheet(wb: Workbook, campaign: Campaign, sc: Scorecard, language: 
     items = {(u, code): row for u, code, row in zip(scored.items["unit_id"], scored.items["item"],
                                                     scored.items.to_dict("records"), strict=True)}
     scores = scored.scores
+    alone = lone_units(campaign)
 
-    def rows(ws):
+    def rows():
         for uid in sc.units.index:
             s = scores.loc[uid]
-            row = [_cell(ws, sc.units.at[uid, "name"]), _cell(ws, uid), _cell(ws, s["score"], NUMBER_FORMATS["score"]),
-                   _cell(ws, None if pd.isna(s["score"]) else figure_text(s["grade"], "grade", language)),
-                   _cell(ws, None if pd.isna(s["rank"]) else int(s["rank"]), "0"),
-                   _cell(ws, s["weights"], "General")]
+            row = [_cell(sc.units.at[uid, "name"]), _cell(uid), _cell(s["score"], NUMBER_FORMATS["score"]),
+                   _cell(None if pd.isna(s["score"]) else figure_text(s["grade"], "grade", language)),
+                   _cell(None if pd.isna(s["rank"]) or uid in alone else int(s["rank"]), "0"),
+                   _cell(s["weights"], "General")]
             # The points as the page shows them: rescaled and rounded so that they add up to the score.
             mine = [items[(uid, item.code)] for item in spec.items]
             shown, _ = shown_points([it["points"] if it["applies"] else None for it in mine], float(s["weights"]))
             for item, it, points in zip(spec.items, mine, shown, strict=True):
                 value = as_number(it["value"]) if it["applies"] else None
-                row.append(_cell(ws, value, "0.00%" if item.metric in PERCENT_METRICS else "#,##0.00"))
-                row.append(_cell(ws, None if points is None else float(points), NUMBER_FORMATS["score"]))
+                row.append(_cell(value, "0.00%" if item.metric in PERCENT_METRICS else "#,##0.00"))
+                row.append(_cell(None if points is None else float(points), NUMBER_FORMATS["score"]))
             yield row
 
-    _sheet(wb, label("sheet.appraisal", language), headers, [24, 14, 10, 8, 8, 10] + [14] * (2 * len(names)), rows,
+    _sheet(book, label("sheet.appraisal", language), headers, [24, 14, 10, 8, 8, 10] + [14] * (2 * len(names)), rows,
            running=_running(campaign, sc, language), numeric=[False, False, True, False, True, True]
            + [True] * (2 * len(names)))
 
 
-def _overdue_sheet(wb: Workbook, campaign: Campaign, sc: Scorecard, language: str) -> None:
+def _overdue_sheet(book: _Book, campaign: Campaign, sc: Scorecard, language: str) -> None:
     """逾期未兑现的承诺: every commitment overdue at as_of (pages list the first 50), most overdue first."""
     overdue = overdue_commitments(campaign, sc.as_of)
     headers = [label(k, language) for k in ("col.name", "col.unit_id", "col.commitment_id", "col.commitment",
                                             "col.due", "col.days_overdue")]
 
-    def rows(ws):
+    def rows():
         for c in overdue.itertuples(index=False):
-            due = WriteOnlyCell(ws, value=pd.Timestamp(c.due).date())
-            due.number_format = DATE_FORMATS.get(language, DATE_FORMATS["en"])
-            yield [_cell(ws, c.name), _cell(ws, c.unit_id), _cell(ws, c.commitment_id), _cell(ws, c.text), due,
-                   _cell(ws, int(c.days_overdue), "0")]
+            due = Value(pd.Timestamp(c.due).date(), DATE_FORMATS.get(language, DATE_FORMATS["en"]))
+            yield [_cell(c.name), _cell(c.unit_id), _cell(c.commitment_id), _cell(c.text), due,
+                   _cell(int(c.days_overdue), "0")]
 
-    _sheet(wb, label("sheet.overdue", language), headers, [24, 14, 14, 40, 16, 10], rows,
+    _sheet(book, label("sheet.overdue", language), headers, [24, 14, 14, 40, 16, 10], rows,
            running=_running(campaign, sc, language), numeric=[False, False, False, False, True, True])
 
 
@@ -464,7 +504,7 @@ def kpis_csv(campaign: Campaign, table: pd.DataFrame) -> str:
     """The KPI table as CSV text for kpis.csv: unit_id, unit_name, metric, key, value (spreadsheet-safe)."""
     out = table.copy()
     names = campaign.hierarchy.name
-    out.insert(1, "unit_name", [names.get(u, "") for u in out["unit_id"]])
+    out.insert(1, "unit_name", [names.get(u, "") for u in out["unit_id"].tolist()])
     return csv_text(out)
 
 

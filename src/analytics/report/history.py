@@ -137,7 +137,7 @@ def named_table(campaign: Campaign, table: pd.DataFrame) -> pd.DataFrame:
     """kpis.csv's table: the KPI table with each unit's name after its id."""
     out = table[["unit_id", "metric", "key", "value"]].copy()
     names = campaign.hierarchy.name
-    out.insert(1, "unit_name", [names.get(u, "") for u in out["unit_id"]])
+    out.insert(1, "unit_name", [names.get(u, "") for u in out["unit_id"].tolist()])
     return out
 
 
@@ -226,8 +226,10 @@ def _table_of(data: pa.Table) -> pd.DataFrame:
 def _kinds(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Which values are text, which whole numbers (numpy's integers and bools too), and every value as a float
     (NaN for text and no data)."""
-    text = np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values))
-    whole = np.fromiter((isinstance(v, numbers.Integral) for v in values), dtype=bool, count=len(values))
+    # Asked once per type (an abstract class's isinstance is slow), then looked up per value.
+    kinds = {t: (issubclass(t, str), issubclass(t, numbers.Integral)) for t in set(map(type, values))}
+    text = np.fromiter((kinds[type(v)][0] for v in values), dtype=bool, count=len(values))
+    whole = np.fromiter((kinds[type(v)][1] for v in values), dtype=bool, count=len(values))
     real = pd.to_numeric(pd.Series(values, dtype=object).where(~text), errors="coerce")
     return text, whole, real.to_numpy(dtype="float64", na_value=np.nan)
 
