@@ -197,9 +197,13 @@ class _Positions:
         self._by_ancestor = np.argsort(self.ancestor_at, kind="stable")
         self._first = np.searchsorted(self.ancestor_at[self._by_ancestor], np.arange(self.size + 1))
 
+    def closure_of(self, position: int) -> np.ndarray:
+        """The closure's rows whose ancestor is the unit at `position`, in the closure's order."""
+        return self._by_ancestor[self._first[position]:self._first[position + 1]]
+
     def subtree_at(self, position: int) -> np.ndarray:
         """The positions of the unit and every unit below it, in the closure's order."""
-        return self.unit_at[self._by_ancestor[self._first[position]:self._first[position + 1]]]
+        return self.unit_at[self.closure_of(position)]
 
     def rolled(self, row_at: np.ndarray, values: pd.Series | None = None) -> np.ndarray:
         """Per unit position: the count of rows (or the sum of `values`, a missing value adding 0) at or below it;
@@ -415,6 +419,13 @@ def _rollup(campaign: Campaign, when: dt.date) -> Rollup:
     return Rollup(campaign, windowed(campaign, "visits", when), windowed(campaign, "surveys", when))
 
 
+def subtree_visits(campaign: Campaign, unit_id: str, as_of: dt.date) -> pd.DataFrame:
+    """The visit rows up to as_of of the unit and every unit below it, in file order."""
+    rollup = campaign_rollup(campaign, as_of)
+    inside = rollup.at.in_subtree(rollup.at.index.get_loc(unit_id), rollup.visit_at)
+    return windowed(campaign, "visits", as_of)[inside]
+
+
 def windowed(campaign: Campaign, table: str, as_of: dt.date) -> pd.DataFrame:
     """The table's rows dated on or before as_of (metrics.until), computed once per campaign and as_of; shared by
     every page of a kernel, so read only (pandas' copy-on-write keeps a change made by a caller its own)."""
@@ -444,7 +455,7 @@ def _unit_kpis(campaign: Campaign, unit_id: str, when: dt.date, surveys: pd.Data
     surveys_out.update({name: me[f"survey_{name}"] for name in _RATES})
     targets = figures.targets
     family_targets = targets[at.among(family_at, figures.target_at)].reset_index(drop=True)
-    me_only = h.closure[h.closure["ancestor_id"] == unit_id]
+    me_only = h.closure.iloc[at.closure_of(position)]
     rated = pd.DataFrame()
     if "responses" in campaign.present:
         rated = ratings(campaign.responses, surveys, me_only, [unit_id], campaign.meta.satisfaction_min)
@@ -490,8 +501,10 @@ def _pace(campaign: Campaign, when: dt.date, tolerance: float) -> pd.DataFrame:
 
 
 def pace_is_built(campaign: Campaign, as_of: dt.date, tolerance: float = 1.0) -> bool:
-    """Whether campaign_pace and the data-quality findings are already kept on `campaign` (a warmed kernel's)."""
-    return _pace.cached(campaign, as_of, tolerance) and _findings.cached(campaign)
+    """Whether campaign_pace, the data-quality findings and every unit's figures (unit_figures) are already kept on
+    `campaign` (a warmed kernel's)."""
+    return (_pace.cached(campaign, as_of, tolerance) and _findings.cached(campaign)
+            and _unit_figures.cached(campaign, as_of, tolerance))
 
 
 def narrowed_view(campaign: Campaign, tables: dict[str, pd.DataFrame],
