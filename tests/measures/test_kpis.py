@@ -358,3 +358,19 @@ def test_subtree_visits_are_the_rows_at_or_below_the_unit(tiny):
     assert subtree_visits(tiny, "B", JUNE)[["unit_id", "persons"]].values.tolist() == [["D", 5], ["B", 3]]
     assert subtree_visits(tiny, "C", JUNE).empty  # C's only visit is in August
     assert subtree_visits(tiny, "A", JUNE)["persons"].sum() == 10
+
+
+def test_ratings_and_commitments_sliced_from_every_units_figures(shunhe):
+    """Shunhe has responses and commitments: a page's rows of every unit's ratings and commitment figures are the
+    ones computed for the unit alone (filters that keep every visit make unit_kpis compute them per unit)."""
+    as_of = shunhe.as_of()
+    kinds = sorted(shunhe.visits["kind"].unique())
+    for unit_id in ["SH", "SH-C01", "SH-C05-B01", "SH-C06"]:
+        own = unit_kpis(shunhe, unit_id, as_of)
+        alone = unit_kpis(shunhe, unit_id, as_of, kinds=kinds)
+        assert not own.ratings.empty and own.commitments
+        pd.testing.assert_frame_equal(own.ratings, alone.ratings, check_exact=True)
+        assert own.ratings["question"].iloc[0] == ""  # all questions first
+        assert own.commitments.keys() == alone.commitments.keys()
+        assert all(_same(own.commitments[k], alone.commitments[k]) for k in alone.commitments)
+        pd.testing.assert_frame_equal(own.commitment_list, alone.commitment_list)

@@ -389,12 +389,22 @@ class UnitFigures:
     indicators per status (`family`, every unit), the pace rows and the data-quality findings with their units'
     positions."""
 
-    def __init__(self, rollup: Rollup, targets: pd.DataFrame, flags: pd.DataFrame):
+    def __init__(self, rollup: Rollup, targets: pd.DataFrame, flags: pd.DataFrame,
+                 rated: pd.DataFrame | None = None, promised: pd.DataFrame | None = None):
         at = rollup.at
         self.rollup = rollup
         self.family = with_statuses(rollup.totals, targets, rollup.has_visits)
         self.targets, self.target_at = targets, at.index.get_indexer(targets["unit_id"])
         self.flags, self.flag_at = flags, at.index.get_indexer(flags["unit_id"])
+        # evaluation.ratings of every unit (a block of rows per unit, in the hierarchy's order, one row per
+        # question) and evaluation.commitment_figures of every unit; None: computed per unit
+        self.rated, self.promised = rated, promised
+
+    def ratings_of(self, position: int) -> pd.DataFrame:
+        """The rows of `rated` of the unit at `position` (question '' first), without unit_id."""
+        width = len(self.rated) // self.rollup.at.size
+        rows = self.rated.iloc[position * width:(position + 1) * width]
+        return rows.drop(columns="unit_id").reset_index(drop=True)
 
 
 def unit_figures(campaign: Campaign, as_of: dt.date, tolerance: float = 1.0) -> UnitFigures:
@@ -405,8 +415,15 @@ def unit_figures(campaign: Campaign, as_of: dt.date, tolerance: float = 1.0) -> 
 
 @derived
 def _unit_figures(campaign: Campaign, when: dt.date, tolerance: float) -> UnitFigures:
+    h = campaign.hierarchy
+    rated = promised = None
+    if "responses" in campaign.present:
+        rated = ratings(campaign.responses, windowed(campaign, "surveys", when), h.closure, h.ids,
+                        campaign.meta.satisfaction_min)
+    if "commitments" in campaign.present:
+        promised = commitment_figures(commitments_at(campaign, when), h.closure, h.ids)
     return UnitFigures(campaign_rollup(campaign, when), campaign_pace(campaign, when, tolerance),
-                       campaign_flags(campaign, when))
+                       campaign_flags(campaign, when), rated, promised)
 
 
 def campaign_rollup(campaign: Campaign, as_of: dt.date) -> Rollup:
@@ -457,14 +474,19 @@ def _unit_kpis(campaign: Campaign, unit_id: str, when: dt.date, surveys: pd.Data
     family_targets = targets[at.among(family_at, figures.target_at)].reset_index(drop=True)
     me_only = h.closure.iloc[at.closure_of(position)]
     rated = pd.DataFrame()
-    if "responses" in campaign.present:
+    if figures.rated is not None:
+        rated = figures.ratings_of(position)
+    elif "responses" in campaign.present:
         rated = ratings(campaign.responses, surveys, me_only, [unit_id], campaign.meta.satisfaction_min)
         rated = rated.drop(columns="unit_id")
     promised: dict[str, float] = {}
     promised_list = pd.DataFrame()
     if "commitments" in campaign.present:
         status = commitments_at(campaign, when)
-        figures_of = commitment_figures(status, me_only, [unit_id]).loc[unit_id]
+        if figures.promised is not None:
+            figures_of = figures.promised.iloc[position]
+        else:
+            figures_of = commitment_figures(status, me_only, [unit_id]).loc[unit_id]
         promised = {k: (float(v) if k == "fulfilment" else int(v)) for k, v in figures_of.items()}
         inside = at.in_subtree(position, at.index.get_indexer(status["unit_id"]))
         promised_list = _commitment_list(status[inside], h.name)
