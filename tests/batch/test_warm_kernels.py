@@ -156,3 +156,64 @@ def _processes_in(folder: Path) -> list[int]:
         except OSError:
             continue
     return found
+
+
+def _without_times(nb: nbformat.NotebookNode) -> dict:
+    """The notebook as JSON, its run's times, execution counts (a kernel that ran before: also "In [4]" in an error's
+    text) and the random ids papermill gives the cells it adds (parameters, error markers) left out."""
+    data = json.loads(re.sub(r"In ?\[\d+\]", "In [n]", nbformat.writes(nb)))
+    data["metadata"]["papermill"] = {k: v for k, v in data["metadata"]["papermill"].items()
+                                     if k not in ("start_time", "end_time", "duration")}
+    for cell in data["cells"]:
+        cell["metadata"].pop("execution", None)
+        cell.pop("execution_count", None)
+        if {"injected-parameters", "papermill-error-cell-tag"} & set(cell["metadata"].get("tags", [])):
+            cell.pop("id")
+        for output in cell.get("outputs", []):
+            output.pop("execution_count", None)
+        for key in ("start_time", "end_time", "duration"):
+            cell["metadata"].get("papermill", {}).pop(key, None)
+    return data
+
+
+def test_the_in_memory_run_is_papermills_own(tmp_path):
+    """execute_in_memory gives the notebook papermill.execute_notebook gives: the parameters injected after the
+    parameters cell, papermill's metadata, and on a failure the same exception and error markers."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from analytics.batch.kernels import WarmKernel, execute_in_memory, warm_engine
+
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
+                                                           "display_name": "Python 3"},
+                                            "language_info": {"name": "python"}})
+    nb.cells = [nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("print(x * 2)"),
+                nbformat.v4.new_code_cell("assert x != 3, 'three'")]
+    kernel = WarmKernel(cwd=tmp_path)
+    kernel.start()
+    try:
+        def both(x: int):
+            out = []
+            for run in (lambda work, **kw: papermill.execute_notebook(work, None, progress_bar=False, cwd=None, **kw),
+                        execute_in_memory):
+                holder: dict = {}
+                try:
+                    run(nbformat.from_dict(nb), parameters={"x": x}, engine_name=warm_engine(),
+                        kernel_name="python3", km=kernel.km, kc=kernel.kc, holder=holder)
+                    error = None
+                except PapermillExecutionError as exc:
+                    error = (exc.ename, exc.evalue)
+                out.append((_without_times(holder["nb"]), error))
+            return out
+
+        (paper, paper_error), (ours, our_error) = both(21)
+        assert ours == paper and our_error is paper_error is None
+        assert ours["cells"][1]["metadata"]["tags"] == ["injected-parameters"]
+        assert ours["cells"][2]["outputs"][0]["text"] in ("42\n", ["42\n"])
+        assert ours["metadata"]["papermill"]["parameters"] == {"x": 21}
+        (paper, paper_error), (ours, our_error) = both(3)
+        assert ours == paper and our_error == paper_error == ("AssertionError", "three")
+        assert ours["cells"][0]["metadata"]["tags"] == ["papermill-error-cell-tag"]  # the marker on top
+    finally:
+        kernel.shutdown()

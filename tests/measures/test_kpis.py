@@ -9,7 +9,16 @@ import pandas as pd
 import pytest
 
 from analytics import load_campaign
-from analytics.measures.kpis import KPI_COLUMNS, kpi_table, unit_kpis
+from analytics.measures.kpis import (
+    KPI_COLUMNS,
+    campaign_rollup,
+    kpi_table,
+    subtree_visits,
+    unit_figures,
+    unit_kpis,
+    unit_rollups,
+    windowed,
+)
 from analytics.measures.metrics import tag_comparison
 
 UNITS_CSV = "unit_id,name,parent_id\nA,县,\nB,甲乡,A\nC,乙乡,A\nD,某村,B\n"  # A -> B, C; B -> D
@@ -288,3 +297,89 @@ def test_coverage_without_a_visits_table_is_no_data(make_campaign):
     assert math.isnan(unit_kpis(c, "A", c.as_of()).coverage)
     row = kpi_table(c, c.as_of()).query("unit_id == 'A' and metric == 'coverage'")
     assert math.isnan(float(row["value"].iloc[0]))
+
+
+# --------------------------------------------------------------------------- every unit's rollup, sliced per page
+
+JUNE = dt.date(2012, 6, 30)
+
+
+def test_every_units_rollup_at_once(tiny):
+    rollup = campaign_rollup(tiny, JUNE)
+    t = rollup.totals
+    assert t.index.tolist() == ["A", "B", "C", "D"]  # the units table's order
+    # Rows up to June: D seminar 5, B visit 3, A visit 2 (C's visit is in August); Q1 at D, Q2 at C.
+    assert t["events"].tolist() == [3, 2, 0, 1]
+    assert t["persons"].tolist() == [10, 8, 0, 5]
+    assert t["survey_issued"].tolist() == [100, 10, 90, 10]  # A: 10 + 90; B: D's 10
+    assert t["survey_valid"].tolist() == [19, 10, 9, 10]
+    # Leaves below (a leaf counts itself): A has C and D; those with a visit row of their own: D only.
+    assert t["leaves"].tolist() == [2, 1, 1, 1]
+    assert t["leaves_covered"].tolist() == [1, 1, 0, 1]
+    assert t["grassroots_coverage"].tolist() == [0.5, 1.0, 0.0, 1.0]
+    assert t["coverage"].tolist()[:2] == [0.5, 1.0]  # A: B of B, C; B: D
+    assert [rollup.uncovered_of(u) for u in "ABCD"] == [["C"], [], ["C"], []]
+    assert rollup.events.of(0, "events").to_dict() == {"seminar": 1, "visit": 2}  # A
+    assert rollup.persons.of(1, "persons").to_dict() == {"residents": 5, "village_cadres": 3}  # B
+    assert rollup.events.of(2, "events").empty  # C: nothing before June
+
+
+def test_every_units_rollup_is_computed_once_per_as_of(tiny):
+    assert campaign_rollup(tiny, JUNE) is campaign_rollup(tiny, JUNE)
+    assert windowed(tiny, "visits", JUNE) is windowed(tiny, "visits", JUNE)
+    assert campaign_rollup(tiny, dt.date(2012, 12, 31)).totals["events"].tolist() == [4, 2, 1, 1]  # C's August visit
+
+
+def test_a_units_rollup_slice_is_its_own_rollup(tiny):
+    visits, surveys = windowed(tiny, "visits", JUNE), windowed(tiny, "surveys", JUNE)
+    for units in (["B", "D"], ["C", "A"], ["D"]):
+        alone = unit_rollups(tiny, units, visits, surveys)
+        assert alone.totals.index.tolist() == units
+        pd.testing.assert_frame_equal(alone.totals, campaign_rollup(tiny, JUNE).totals.loc[units], check_exact=True)
+    # B and D: events (unit, kind) in sorted unit order, D's seminar counted at B too
+    assert unit_rollups(tiny, ["D", "B"], visits, surveys).events.to_dict() == {
+        ("B", "seminar"): 1, ("B", "visit"): 1, ("D", "seminar"): 1}
+
+
+def test_unit_kpis_sliced_from_every_units_figures(tiny):
+    figures = unit_figures(tiny, JUNE)
+    a = unit_kpis(tiny, "A", JUNE)
+    assert unit_figures(tiny, JUNE) is figures  # computed once, sliced for every unit
+    assert a.family.index.tolist() == ["A", "B", "C"]
+    assert a.family["events"].tolist() == [3, 2, 0]
+    assert a.family["no_activity"].tolist() == [False, False, True]
+    assert a.uncovered == ["C"] and a.leaves == 2
+    assert a.events.to_dict() == {"seminar": 1, "visit": 2}
+    # The same figures as with filters that keep every row (a rollup of their own, not the campaign's)
+    for unit_id in "ABCD":
+        own = unit_kpis(tiny, unit_id, JUNE)
+        fresh = unit_kpis(tiny, unit_id, JUNE, kinds=["seminar", "visit"])
+        pd.testing.assert_frame_equal(own.family, fresh.family, check_exact=True)
+        pd.testing.assert_series_equal(own.events, fresh.events, check_exact=True)
+        pd.testing.assert_series_equal(own.persons, fresh.persons, check_exact=True)
+        pd.testing.assert_frame_equal(own.flags, fresh.flags)
+        assert own.uncovered == fresh.uncovered
+        assert all(_same(own.surveys[k], fresh.surveys[k]) for k in fresh.surveys)
+        assert _same(own.coverage, fresh.coverage) and _same(own.grassroots_coverage, fresh.grassroots_coverage)
+
+
+def test_subtree_visits_are_the_rows_at_or_below_the_unit(tiny):
+    assert subtree_visits(tiny, "B", JUNE)[["unit_id", "persons"]].values.tolist() == [["D", 5], ["B", 3]]
+    assert subtree_visits(tiny, "C", JUNE).empty  # C's only visit is in August
+    assert subtree_visits(tiny, "A", JUNE)["persons"].sum() == 10
+
+
+def test_ratings_and_commitments_sliced_from_every_units_figures(shunhe):
+    """Shunhe has responses and commitments: a page's rows of every unit's ratings and commitment figures are the
+    ones computed for the unit alone (filters that keep every visit make unit_kpis compute them per unit)."""
+    as_of = shunhe.as_of()
+    kinds = sorted(shunhe.visits["kind"].unique())
+    for unit_id in ["SH", "SH-C01", "SH-C05-B01", "SH-C06"]:
+        own = unit_kpis(shunhe, unit_id, as_of)
+        alone = unit_kpis(shunhe, unit_id, as_of, kinds=kinds)
+        assert not own.ratings.empty and own.commitments
+        pd.testing.assert_frame_equal(own.ratings, alone.ratings, check_exact=True)
+        assert own.ratings["question"].iloc[0] == ""  # all questions first
+        assert own.commitments.keys() == alone.commitments.keys()
+        assert all(_same(own.commitments[k], alone.commitments[k]) for k in alone.commitments)
+        pd.testing.assert_frame_equal(own.commitment_list, alone.commitment_list)

@@ -187,7 +187,6 @@ class WarmKernel:
                 holder: dict[str, Any]) -> nbformat.NotebookNode:
         """Run a notebook with papermill on this kernel after resetting the user namespace."""
         import nbformat
-        import papermill
 
         if not self.alive:
             self.restart()
@@ -196,10 +195,9 @@ class WarmKernel:
         reset.metadata["tags"] = ["remove-cell", "campaign-analytics-reset"]
         work.cells.insert(0, reset)
         try:
-            out = papermill.execute_notebook(
-                work, None, parameters=parameters, engine_name=warm_engine(), kernel_name="python3",
-                km=self.km, kc=self.kc, execution_timeout=timeout, progress_bar=False, log_output=False, holder=holder,
-                cwd=None,
+            out = execute_in_memory(
+                work, parameters, engine_name=warm_engine(), kernel_name="python3", km=self.km, kc=self.kc,
+                execution_timeout=timeout, holder=holder,
             )
         finally:
             done = holder.get("nb")
@@ -209,3 +207,42 @@ class WarmKernel:
                 done.cells.pop(0)
         self.executed += 1
         return out
+
+
+def execute_in_memory(nb: nbformat.NotebookNode, parameters: dict[str, Any], engine_name: str, kernel_name: str,
+                      **engine_kwargs: Any) -> nbformat.NotebookNode:
+    """papermill.execute_notebook(nb, None, parameters, ...) without its file round trip: the same steps, in
+    papermill's own functions (the notebook's papermill metadata, the injected parameters cell, error markers, the
+    exception of a failed cell), but the notebook is copied instead of written to JSON and read back (validated
+    twice), and the executed notebook is not serialised for an output path that is None. Unknown parameters are
+    not looked for: the batch passes the notebook's own."""
+    import nbformat
+    from papermill.engines import papermill_engines
+    from papermill.execute import prepare_notebook_metadata, raise_for_execution_errors, remove_error_markers
+    from papermill.parameterize import parameterize_notebook
+    from papermill.version import version as papermill_version
+
+    work = nbformat.from_dict(nb)  # load_notebook_node, without the JSON text in between
+    upgraded = nbformat.v4.upgrade(work)
+    if upgraded is not None:
+        work = upgraded
+    if not hasattr(work.metadata, "papermill"):
+        work.metadata["papermill"] = {"default_parameters": {}, "parameters": {}, "environment_variables": {},
+                                      "version": papermill_version}
+    for cell in work.cells:
+        if not hasattr(cell.metadata, "tags"):
+            cell.metadata["tags"] = []
+        if not hasattr(cell.metadata, "papermill"):
+            cell.metadata["papermill"] = {}
+    if parameters:
+        work = parameterize_notebook(work, parameters, False, kernel_name=kernel_name, language=None,
+                                     engine_name=engine_name)
+    work = prepare_notebook_metadata(work, nb, None, False)
+    work = remove_error_markers(work)
+    kernel_name = papermill_engines.nb_kernel_name(engine_name=engine_name, nb=work, name=kernel_name)
+    work = papermill_engines.execute_notebook_with_engine(
+        engine_name, work, input_path=nb, output_path=None, kernel_name=kernel_name, progress_bar=False,
+        log_output=False, start_timeout=60, stdout_file=None, stderr_file=None, **engine_kwargs,
+    )
+    raise_for_execution_errors(work, None)
+    return work

@@ -3,10 +3,9 @@
     IMPORTS                                   the report's modules (while the campaign is validated)
     campaign_source(data_dir, as_of, tol)     the campaign and its campaign-wide tables (once it is validated)
 
-The campaign-wide tables a page reads (the pace of every target, the data-quality findings, the appraisal,
-the hierarchy's positions its rollups use) are memoised on the campaign a kernel keeps loaded: built here, they
-are not part of the first unit's time. Every unit's KPI table is not among them: pages roll up their own unit
-and its children, and the KPI table (kpis.csv, kpis.xlsx, the index) is built by the batch's own process. This
+The campaign-wide tables a page reads (every unit's rollup over the rows up to as_of, the pace of every target,
+the data-quality findings, the appraisal) are memoised on the campaign a kernel keeps loaded: built here, they
+are not part of the first unit's time; a page slices its unit's and its children's rows out of them. This
 module is imported in the kernels, so it imports nothing of the notebook machinery.
 """
 
@@ -32,11 +31,9 @@ def campaign_source(data_dir: Path, as_of: str, tolerance: float) -> str:
 def campaign_tables(data_dir: str, as_of: str, tolerance: float) -> None:
     """Load the campaign as a unit's notebook does (`UnitReport.load`) and build the tables every page uses."""
     from analytics.data.loading import load_campaign
-    from analytics.measures.kpis import campaign_appraisal, campaign_flags, campaign_pace, subtree_units
+    from analytics.measures.kpis import campaign_appraisal, unit_figures
 
     campaign = load_campaign(Path(data_dir))
     when = campaign.as_of(as_of)
-    campaign_pace(campaign, when, tolerance)
-    campaign_flags(campaign, when)
+    unit_figures(campaign, when, tolerance)  # every unit's rollup, pace rows and findings, which pages slice
     campaign_appraisal(campaign, when, tolerance)
-    subtree_units(campaign, campaign.hierarchy.roots[0])  # builds the hierarchy's positions, read by every rollup

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.data.campaign import Campaign
-from analytics.measures.kpis import KPI_COLUMNS, METRICS, cached_kpi_table, campaign_pace, rollups_until
+from analytics.measures.kpis import KPI_COLUMNS, METRICS, cached_kpi_table, campaign_pace, campaign_rollup
 from analytics.measures.lights import coverage_lights, indicator_lights, worst_lights
 from analytics.measures.periods import parse_compare_to
 from analytics.measures.ranks import progress_ranks
@@ -83,7 +83,7 @@ def _activity_at(campaign: Campaign, when: dt.date) -> pd.DataFrame:
     """The KPI rows the comparison reads at the previous date without an appraisal: events and persons (total and
     by key) and grassroots coverage, from one rollup of the rows encoded once; the rest of the KPI table at that
     date (surveys, ratings, commitments) is not compared, so not computed."""
-    rolled = rollups_until(campaign, campaign.hierarchy.ids, when, uncovered_of=[])
+    rolled = campaign_rollup(campaign, when).rolled(campaign.hierarchy.ids, [])
     t = rolled.totals
     keyed = [pd.DataFrame({"unit_id": part.index.get_level_values(0).to_numpy(dtype=object), "metric": metric,
                            "key": part.index.get_level_values(1).to_numpy(dtype=object),

@@ -75,16 +75,8 @@ def unit_rollups(campaign: Campaign, units: list[str], visits: pd.DataFrame, sur
     pairs, with numpy. Sums of whole numbers, so the order of the additions changes nothing.
     """
     at = _positions_of(campaign.hierarchy)
-    return _rollups(campaign, units, _Rows.of(at, visits, ("persons",), ("kind", "group")),
-                    _Rows.of(at, surveys, _COUNTS, ()), uncovered_of)
-
-
-def rollups_until(campaign: Campaign, units: list[str], when: dt.date,
-                  uncovered_of: list[str] | None = None) -> Rolled:
-    """unit_rollups of the campaign's rows dated on or before `when`, from its rows encoded once (unit positions,
-    dates, keys): a second date costs a mask over numbers, not another pass over the text columns."""
-    visits, surveys = _encoded(campaign)
-    return _rollups(campaign, units, visits.until(when), surveys.until(when), uncovered_of)
+    return Rollup(campaign, _Rows.of(at, visits, ("persons",), ("kind", "group")), _Rows.of(at, surveys, _COUNTS, ())
+                  ).rolled(units, units if uncovered_of is None else uncovered_of)
 
 
 @dataclass(frozen=True)
@@ -125,57 +117,111 @@ class _Rows:
 
 @derived
 def _encoded(campaign: Campaign) -> tuple[_Rows, _Rows]:
+    """The campaign's visits and surveys encoded once, in date order: every date's rollup is a slice of them."""
     at = _positions_of(campaign.hierarchy)
     return (_Rows.of(at, campaign.visits, ("persons",), ("kind", "group"), dated=True),
             _Rows.of(at, campaign.surveys, _COUNTS, (), dated=True))
 
 
-def _rollups(campaign: Campaign, units: list[str], visits: _Rows, surveys: _Rows,
-             uncovered_of: list[str] | None) -> Rolled:
-    h = campaign.hierarchy
-    at = _positions_of(h)
-    ids = pd.Index(units, name="unit_id")
-    units_at = at.index.get_indexer(units)
-    visit_at = visits.at  # -1: a unit outside the hierarchy, in no rollup
-    events = at.rolled(visit_at)
-    totals = pd.DataFrame({"events": events[units_at].astype("int64"),
-                           "persons": at.rolled(visit_at, visits.values["persons"])[units_at].astype("int64")},
-                          index=ids)
-    for name in _COUNTS:
-        totals[f"survey_{name}"] = at.rolled(surveys.at, surveys.values[name])[units_at].astype("int64")
-    for name, rate in survey_rate_columns(*(totals[f"survey_{c}"] for c in _COUNTS)).items():
-        totals[f"survey_{name}"] = rate
-    has_visits = "visits" in campaign.present
-    # Coverage: the share of a unit's children with a visit at or below them (their rolled events).
-    with np.errstate(divide="ignore", invalid="ignore"):
-        children = np.bincount(at.parent_at[at.has_parent], minlength=at.size)
-        active = np.bincount(at.parent_at[at.has_parent & (events > 0)], minlength=at.size)
-        coverage = np.where(children > 0, active / children, math.nan)
-    totals["coverage"] = coverage[units_at] if has_visits else math.nan
-    # Grassroots coverage: leaves at any depth below a unit (itself, for a leaf), and those with a row of their own.
-    visited = np.bincount(visit_at[visit_at >= 0], minlength=at.size) > 0
-    leaves = at.leaves_below
-    covered = np.bincount(at.ancestor_at, weights=(at.is_leaf & visited)[at.unit_at], minlength=at.size)
-    totals["leaves"] = leaves[units_at].astype("int64")
-    totals["leaves_covered"] = covered[units_at].astype("int64")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(leaves > 0, covered / leaves, math.nan)
-    totals["grassroots_coverage"] = share[units_at] if has_visits else math.nan
-    uncovered: dict[str, list[str]] = {}
-    wanted = units if uncovered_of is None else uncovered_of
-    if has_visits and wanted:
-        pairs = h.closure[among(h.closure["ancestor_id"], wanted)]
-        pairs = pairs[among(pairs["unit_id"], at.index[at.is_leaf & ~visited].tolist())]
-        # In file order: positions sorted (each unit has its own), then the pairs cut per ancestor.
-        pairs = pairs.iloc[np.argsort(at.index.get_indexer(pairs["unit_id"]), kind="stable")]
-        for ancestor, part in pairs.groupby("ancestor_id", sort=False)["unit_id"]:
-            uncovered[ancestor] = part.tolist()
-    return Rolled(
-        totals=totals,
-        events=at.keyed(units_at, visit_at, *visits.keys["kind"]),
-        persons=at.keyed(units_at, visit_at, *visits.keys["group"], visits.values["persons"]),
-        uncovered=uncovered,
-    )
+class Rollup:
+    """unit_rollups' figures of every unit of the hierarchy at once (one numpy pass over the rows), sliced for the
+    units a page or a table asks for: `rolled(units, uncovered_of)`, or one unit's `events_of`, `persons_of`,
+    `uncovered_of`."""
+
+    def __init__(self, campaign: Campaign, visits: _Rows, surveys: _Rows):
+        at = self.at = _positions_of(campaign.hierarchy)
+        visit_at = visits.at  # -1: a unit outside the hierarchy
+        events = at.rolled(visit_at)
+        totals = pd.DataFrame({"events": events.astype("int64"),
+                               "persons": at.rolled(visit_at, visits.values["persons"]).astype("int64")},
+                              index=pd.Index(at.index, name="unit_id"))
+        for name in _COUNTS:
+            totals[f"survey_{name}"] = at.rolled(surveys.at, surveys.values[name]).astype("int64")
+        for name, rate in survey_rate_columns(*(totals[f"survey_{c}"] for c in _COUNTS)).items():
+            totals[f"survey_{name}"] = rate
+        self.has_visits = has_visits = "visits" in campaign.present
+        # Coverage: the share of a unit's children with a visit at or below them (their rolled events).
+        with np.errstate(divide="ignore", invalid="ignore"):
+            children = np.bincount(at.parent_at[at.has_parent], minlength=at.size)
+            active = np.bincount(at.parent_at[at.has_parent & (events > 0)], minlength=at.size)
+            coverage = np.where(children > 0, active / children, math.nan)
+        totals["coverage"] = coverage if has_visits else math.nan
+        # Grassroots coverage: leaves at any depth below a unit (itself, for a leaf), and those with a row of their
+        # own.
+        self.visited = visited = np.bincount(visit_at[visit_at >= 0], minlength=at.size) > 0
+        leaves = at.leaves_below
+        covered = np.bincount(at.ancestor_at, weights=(at.is_leaf & visited)[at.unit_at], minlength=at.size)
+        totals["leaves"] = leaves.astype("int64")
+        totals["leaves_covered"] = covered.astype("int64")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(leaves > 0, covered / leaves, math.nan)
+        totals["grassroots_coverage"] = share if has_visits else math.nan
+        self.totals = totals  # every unit, in the hierarchy's order
+        self.events = _Keyed(at, visit_at, *visits.keys["kind"])
+        self.persons = _Keyed(at, visit_at, *visits.keys["group"], visits.values["persons"])
+
+    def rolled(self, units: list[str], uncovered_of: list[str]) -> Rolled:
+        """The figures of `units` (totals in their order) and the uncovered leaves of `uncovered_of`."""
+        units_at = self.at.index.get_indexer(units)
+        totals = self.totals_of(units)
+        uncovered = {}
+        if self.has_visits:
+            for u in uncovered_of:
+                leaves = self.uncovered_of(u)
+                if leaves:
+                    uncovered[u] = leaves
+        return Rolled(totals=totals, events=self.events.series(units_at), persons=self.persons.series(units_at),
+                      uncovered=uncovered)
+
+    def totals_of(self, units: list[str]) -> pd.DataFrame:
+        """The rolled totals of `units`, in their order (index unit_id)."""
+        return self.totals.iloc[self.at.index.get_indexer(units)].set_axis(pd.Index(units, name="unit_id"))
+
+    def uncovered_of(self, unit_id: str) -> list[str]:
+        """The leaves at or below the unit without a visit row of their own, in file order ([] without visits)."""
+        if not self.has_visits:
+            return []
+        at = self.at
+        below = at.subtree_at(at.index.get_loc(unit_id))
+        return at.index[np.sort(below[at.is_leaf[below] & ~self.visited[below]])].tolist()
+
+
+class _Keyed:
+    """Per unit position and key: the count of rows (or sum of values) at or below the unit, for every unit."""
+
+    def __init__(self, at: _Positions, row_at: np.ndarray, codes: np.ndarray, names: pd.Index,
+                 values: np.ndarray | None = None):
+        """`codes`: each row's key as a position in the sorted `names` (-1: none); `values`: summed, else counted."""
+        kept = (row_at >= 0) & (codes >= 0)
+        width = len(names)
+        cell = row_at[kept] * width + codes[kept]
+        count = np.bincount(cell, minlength=at.size * width).reshape(at.size, width)
+        own = count if values is None else np.bincount(
+            cell, weights=values[kept], minlength=at.size * width).reshape(at.size, width)
+        total = np.zeros((at.size, width))
+        present = np.zeros((at.size, width), dtype=bool)
+        for j in range(width):
+            total[:, j] = np.bincount(at.ancestor_at, weights=own[at.unit_at, j], minlength=at.size)
+            present[:, j] = np.bincount(at.ancestor_at, weights=count[at.unit_at, j], minlength=at.size) > 0
+        self.at, self.names, self.key_name = at, names, names.name
+        self.total, self.present = total.astype("int64"), present
+
+    def series(self, units_at: np.ndarray) -> pd.Series:
+        """metrics.rollup(rows, closure of the units, by=keys.name, value=values.name): per unit (of `units_at`)
+        and key, where there is a row at or below it; the index (ancestor_id, key) sorted as groupby sorts it."""
+        asked = np.unique(units_at[units_at >= 0])
+        asked = asked[np.argsort(self.at.rank[asked])]
+        unit, key = np.nonzero(self.present[asked])
+        index = pd.MultiIndex.from_arrays([self.at.index[asked[unit]], self.names[key]],
+                                          names=["ancestor_id", self.key_name])
+        return pd.Series(self.total[asked[unit], key], index=index, name="n")
+
+    def of(self, position: int, name: str) -> pd.Series:
+        """One unit's row of `series`, indexed by key (an empty int64 series without any row)."""
+        key = np.nonzero(self.present[position])[0]
+        if not len(key):
+            return pd.Series(dtype="int64", name=name)
+        return pd.Series(self.total[position, key], index=pd.Index(self.names[key], name=self.key_name), name=name)
 
 
 class _Positions:
@@ -192,6 +238,17 @@ class _Positions:
         self.leaves_below = np.bincount(self.ancestor_at, weights=self.is_leaf[self.unit_at], minlength=self.size)
         self.rank = np.empty(self.size, dtype="int64")  # each unit's place in the ids' sorted order
         self.rank[np.argsort(np.asarray(h.ids, dtype=object), kind="stable")] = np.arange(self.size)
+        # The closure's pairs grouped by ancestor (in closure order within one): a unit's subtree is one slice.
+        self._by_ancestor = np.argsort(self.ancestor_at, kind="stable")
+        self._first = np.searchsorted(self.ancestor_at[self._by_ancestor], np.arange(self.size + 1))
+
+    def closure_of(self, position: int) -> np.ndarray:
+        """The closure's rows whose ancestor is the unit at `position`, in the closure's order."""
+        return self._by_ancestor[self._first[position]:self._first[position + 1]]
+
+    def subtree_at(self, position: int) -> np.ndarray:
+        """The positions of the unit and every unit below it, in the closure's order."""
+        return self.unit_at[self.closure_of(position)]
 
     def positions(self, unit_ids: pd.Series) -> np.ndarray:
         """Each row's unit position (-1: not a unit of the hierarchy): the column's distinct values looked up once,
@@ -210,36 +267,24 @@ class _Positions:
         own = np.bincount(row_at[kept], weights=weights, minlength=self.size)
         return np.bincount(self.ancestor_at, weights=own[self.unit_at], minlength=self.size)
 
-    def keyed(self, units_at: np.ndarray, row_at: np.ndarray, codes: np.ndarray, names: pd.Index,
-              values: np.ndarray | None = None) -> pd.Series:
-        """metrics.rollup(rows, closure of the units, by=names.name, value=values): per unit (of `units_at`)
-        and key (`codes` into the sorted `names`, -1 for none), the count of rows (or sum of values) at or below
-        it, where there is such a row; the index (ancestor_id, key) sorted as groupby sorts it, rows without a key
-        left out."""
-        kept = (row_at >= 0) & (codes >= 0)
-        width = len(names)
-        cell = row_at[kept] * width + codes[kept]
-        count = np.bincount(cell, minlength=self.size * width).reshape(self.size, width)
-        own = count if values is None else np.bincount(
-            cell, weights=values[kept],
-            minlength=self.size * width).reshape(self.size, width)
-        asked = np.unique(units_at[units_at >= 0])
-        asked = asked[np.argsort(self.rank[asked])]
-        total = np.zeros((len(asked), width))
-        present = np.zeros((len(asked), width), dtype=bool)
-        for j in range(width):
-            total[:, j] = np.bincount(self.ancestor_at, weights=own[self.unit_at, j], minlength=self.size)[asked]
-            present[:, j] = np.bincount(self.ancestor_at, weights=count[self.unit_at, j], minlength=self.size)[asked] > 0
-        unit, key = np.nonzero(present)
-        index = pd.MultiIndex.from_arrays([self.index[asked[unit]], names[key]], names=["ancestor_id", names.name])
-        return pd.Series(total[unit, key].astype("int64"), index=index, name="n")
+    def in_subtree(self, position: int, row_at: np.ndarray) -> np.ndarray:
+        """Whether each row (its unit's position, -1 for none) is at or below the unit at `position`."""
+        inside = np.zeros(self.size + 1, dtype=bool)  # the last slot: position -1, no unit
+        inside[self.subtree_at(position)] = True
+        return inside[row_at]
+
+    def among(self, positions: np.ndarray, row_at: np.ndarray) -> np.ndarray:
+        """Whether each row (its unit's position, -1 for none) is of one of the units at `positions`."""
+        inside = np.zeros(self.size + 1, dtype=bool)
+        inside[positions[positions >= 0]] = True
+        return inside[row_at]
 
 
 def subtree_units(campaign: Campaign, unit_id: str) -> list[str]:
     """The unit and every unit below it, in file order (the closure's pairs of the unit as ancestor), without a
     walk of the tree in Python: Hierarchy.descendants' units, in another order."""
     at = _positions_of(campaign.hierarchy)
-    return at.index[at.unit_at[at.ancestor_at == at.index.get_loc(unit_id)]].tolist()
+    return at.index[at.subtree_at(at.index.get_loc(unit_id))].tolist()
 
 
 _POSITIONS: weakref.WeakKeyDictionary[Hierarchy, _Positions] = weakref.WeakKeyDictionary()
@@ -370,76 +415,163 @@ def units_kpis(
     kinds: list[str] | None = None,
     groups: list[str] | None = None,
 ) -> list[UnitKpis]:
-    """unit_kpis of each of several units, their rows rolled up in one pass (the explorer's compared units)."""
+    """unit_kpis of each of several units, from every unit's rollup: computed once per campaign and as_of (kept on
+    the campaign, a kernel renders many units) for the whole window, once per call with a start or filters."""
     h = campaign.hierarchy
     for unit_id in unit_ids:
         if unit_id not in h.parent:
             raise KeyError(f"unknown unit_id {unit_id!r}")
     when = as_of
-    visits = _window(campaign.visits, when, start)
-    if kinds is not None:
-        visits = visits[visits["kind"].isin(kinds)]
-    if groups is not None:
-        visits = visits[visits["group"].isin(groups)]
-    surveys = _window(campaign.surveys, when, start)
-    # A unit's rolled figures count only its own subtree's rows, whichever other units are rolled up with it.
-    families = [[unit_id, *h.children[unit_id]] for unit_id in unit_ids]
-    rolled = unit_rollups(campaign, list(dict.fromkeys(u for family in families for u in family)), visits, surveys,
-                            uncovered_of=list(unit_ids))
-    targets = campaign_pace(campaign, when, tolerance)
-    flags = campaign_flags(campaign, when)
+    if start is None and kinds is None and groups is None:
+        surveys = windowed(campaign, "surveys", when)
+        figures = _unit_figures(campaign, when, tolerance)
+    else:
+        visits = _window(campaign.visits, when, start)
+        if kinds is not None:
+            visits = visits[visits["kind"].isin(kinds)]
+        if groups is not None:
+            visits = visits[visits["group"].isin(groups)]
+        surveys = _window(campaign.surveys, when, start)
+        at = _positions_of(h)
+        rollup = Rollup(campaign, _Rows.of(at, visits, ("persons",), ("kind", "group")),
+                        _Rows.of(at, surveys, _COUNTS, ()))
+        figures = UnitFigures(rollup, campaign_pace(campaign, when, tolerance),
+                              campaign_flags(campaign, when))
     scored = campaign_appraisal(campaign, when, tolerance)
-    return [_unit_kpis(campaign, family, when, surveys, rolled,
-                       rolled.totals if len(families) == 1 else rolled.totals.loc[family], targets, flags, scored)
-            for family in families]
+    return [_unit_kpis(campaign, unit_id, when, surveys, figures, scored) for unit_id in unit_ids]
 
 
-def _unit_kpis(campaign: Campaign, family_ids: list[str], when: dt.date, surveys: pd.DataFrame, rolled: Rolled,
-               totals: pd.DataFrame, targets: pd.DataFrame, flags: pd.DataFrame, scored: Appraisal | None) -> UnitKpis:
-    """The figures of family_ids[0] (its children after it), from what units_kpis computed for all units at once;
-    `totals` are the family's rows of rolled.totals, in family order."""
+class UnitFigures:
+    """What unit_kpis slices for each unit, computed for every unit at once: the rollup, the rolled totals with
+    indicators per status (`family`, every unit), the pace rows and the data-quality findings with their units'
+    positions."""
+
+    def __init__(self, rollup: Rollup, targets: pd.DataFrame, flags: pd.DataFrame,
+                 rated: pd.DataFrame | None = None, promised: pd.DataFrame | None = None):
+        at = rollup.at
+        self.rollup = rollup
+        self.family = with_statuses(rollup.totals, targets, rollup.has_visits)
+        self.targets, self.target_at = targets, at.index.get_indexer(targets["unit_id"])
+        self.flags, self.flag_at = flags, at.index.get_indexer(flags["unit_id"])
+        # evaluation.ratings of every unit (a block of rows per unit, in the hierarchy's order, one row per
+        # question) and evaluation.commitment_figures of every unit; None: computed per unit
+        self.rated, self.promised = rated, promised
+
+    def ratings_of(self, position: int) -> pd.DataFrame:
+        """The rows of `rated` of the unit at `position` (question '' first), without unit_id."""
+        width = len(self.rated) // self.rollup.at.size
+        rows = self.rated.iloc[position * width:(position + 1) * width]
+        return rows.drop(columns="unit_id").reset_index(drop=True)
+
+
+def unit_figures(campaign: Campaign, as_of: dt.date, tolerance: float = 1.0) -> UnitFigures:
+    """Every unit's rollup (rows up to as_of), rolled totals with statuses, pace rows and findings, computed once per
+    campaign, as_of and tolerance: a batch's kernel builds it while warming up, pages slice it."""
+    return _unit_figures(campaign, as_of, tolerance)
+
+
+@derived
+def _unit_figures(campaign: Campaign, when: dt.date, tolerance: float) -> UnitFigures:
     h = campaign.hierarchy
-    unit_id, children = family_ids[0], family_ids[1:]
-    me = totals.loc[unit_id]
-    child_events = totals["events"].reindex(children)
+    rated = promised = None
+    if "responses" in campaign.present:
+        rated = ratings(campaign.responses, windowed(campaign, "surveys", when), h.closure, h.ids,
+                        campaign.meta.satisfaction_min)
+    if "commitments" in campaign.present:
+        promised = commitment_figures(commitments_at(campaign, when), h.closure, h.ids)
+    return UnitFigures(campaign_rollup(campaign, when), campaign_pace(campaign, when, tolerance),
+                       campaign_flags(campaign, when), rated, promised)
+
+
+def campaign_rollup(campaign: Campaign, as_of: dt.date) -> Rollup:
+    """unit_rollups of every unit over the rows up to as_of, computed once per campaign and as_of."""
+    return _rollup(campaign, as_of)
+
+
+@derived
+def _rollup(campaign: Campaign, when: dt.date) -> Rollup:
+    visits, surveys = _encoded(campaign)
+    return Rollup(campaign, visits.until(when), surveys.until(when))
+
+
+def subtree_visits(campaign: Campaign, unit_id: str, as_of: dt.date) -> pd.DataFrame:
+    """The visit rows up to as_of of the unit and every unit below it, in file order."""
+    at = _positions_of(campaign.hierarchy)
+    inside = at.in_subtree(at.index.get_loc(unit_id), _windowed_at(campaign, as_of))
+    return windowed(campaign, "visits", as_of)[inside]
+
+
+@derived
+def _windowed_at(campaign: Campaign, when: dt.date) -> np.ndarray:
+    """The unit position of each visit row up to `when`, in file order (windowed's rows)."""
+    return _positions_of(campaign.hierarchy).positions(windowed(campaign, "visits", when)["unit_id"])
+
+
+def windowed(campaign: Campaign, table: str, as_of: dt.date) -> pd.DataFrame:
+    """The table's rows dated on or before as_of (metrics.until), computed once per campaign and as_of; shared by
+    every page of a kernel, so read only (pandas' copy-on-write keeps a change made by a caller its own)."""
+    return _windowed(campaign, table, as_of)
+
+
+@derived
+def _windowed(campaign: Campaign, table: str, when: dt.date) -> pd.DataFrame:
+    return until(campaign.table(table), when)
+
+
+def _unit_kpis(campaign: Campaign, unit_id: str, when: dt.date, surveys: pd.DataFrame, figures: UnitFigures,
+               scored: Appraisal | None) -> UnitKpis:
+    """The figures of one unit (and of its direct children, `family`), sliced from `figures` by position."""
+    h = campaign.hierarchy
+    rollup = figures.rollup
+    at = rollup.at
+    children = h.children[unit_id]
+    position = at.index.get_loc(unit_id)
+    family_at = np.concatenate([[position], at.index.get_indexer(children)]).astype("int64")
+    totals = rollup.totals.iloc[family_at]
+    me = totals.iloc[0]
     covered = pd.DataFrame({"unit_id": children, "name": [h.name[c] for c in children],
-                            "events": child_events.to_numpy(dtype="int64")})
+                            "events": totals["events"].iloc[1:].to_numpy(dtype="int64")})
     covered["covered"] = covered["events"] > 0
     surveys_out = {name: int(me[f"survey_{name}"]) for name in _COUNTS}
     surveys_out.update({name: me[f"survey_{name}"] for name in _RATES})
-    family_targets = targets[among(targets["unit_id"], family_ids)].reset_index(drop=True)
-    family = with_statuses(totals, family_targets, "visits" in campaign.present)
-    subtree = subtree_units(campaign, unit_id)
-    me_only = h.closure[h.closure["ancestor_id"] == unit_id]
+    targets = figures.targets
+    family_targets = targets[at.among(family_at, figures.target_at)].reset_index(drop=True)
+    me_only = h.closure.iloc[at.closure_of(position)]
     rated = pd.DataFrame()
-    if "responses" in campaign.present:
+    if figures.rated is not None:
+        rated = figures.ratings_of(position)
+    elif "responses" in campaign.present:
         rated = ratings(campaign.responses, surveys, me_only, [unit_id], campaign.meta.satisfaction_min)
         rated = rated.drop(columns="unit_id")
     promised: dict[str, float] = {}
     promised_list = pd.DataFrame()
     if "commitments" in campaign.present:
         status = commitments_at(campaign, when)
-        figures = commitment_figures(status, me_only, [unit_id]).loc[unit_id]
-        promised = {k: (float(v) if k == "fulfilment" else int(v)) for k, v in figures.items()}
-        promised_list = _commitment_list(status[among(status["unit_id"], subtree)], h.name)
+        if figures.promised is not None:
+            figures_of = figures.promised.iloc[position]
+        else:
+            figures_of = commitment_figures(status, me_only, [unit_id]).loc[unit_id]
+        promised = {k: (float(v) if k == "fulfilment" else int(v)) for k, v in figures_of.items()}
+        inside = at.in_subtree(position, at.index.get_indexer(status["unit_id"]))
+        promised_list = _commitment_list(status[inside], h.name)
     return UnitKpis(
         unit_id=unit_id,
         as_of=when,
-        events=_of(rolled.events, unit_id, "events"),
-        persons=_of(rolled.persons, unit_id, "persons"),
+        events=rollup.events.of(position, "events"),
+        persons=rollup.persons.of(position, "persons"),
         coverage=float(me["coverage"]),
         grassroots_coverage=float(me["grassroots_coverage"]),
-        uncovered=rolled.uncovered.get(unit_id, []),
+        uncovered=rollup.uncovered_of(unit_id),
         covered_children=covered,
         surveys=surveys_out,
-        targets=targets[targets["unit_id"] == unit_id].reset_index(drop=True),
-        flags=flags[among(flags["unit_id"], subtree)].reset_index(drop=True),
+        targets=targets[figures.target_at == position].reset_index(drop=True),
+        flags=figures.flags[at.in_subtree(position, figures.flag_at)].reset_index(drop=True),
         ratings=rated,
         commitments=promised,
         commitment_list=promised_list,
         appraisal=None if scored is None else scored.of(unit_id, campaign.whole.hierarchy),
         leaves=int(me["leaves"]),
-        family=family,
+        family=figures.family.iloc[family_at],
         family_targets=family_targets,
     )
 
@@ -455,8 +587,10 @@ def _pace(campaign: Campaign, when: dt.date, tolerance: float) -> pd.DataFrame:
 
 
 def pace_is_built(campaign: Campaign, as_of: dt.date, tolerance: float = 1.0) -> bool:
-    """Whether campaign_pace and the data-quality findings are already kept on `campaign` (a warmed kernel's)."""
-    return _pace.cached(campaign, as_of, tolerance) and _findings.cached(campaign)
+    """Whether campaign_pace, the data-quality findings and every unit's figures (unit_figures) are already kept on
+    `campaign` (a warmed kernel's)."""
+    return (_pace.cached(campaign, as_of, tolerance) and _findings.cached(campaign)
+            and _unit_figures.cached(campaign, as_of, tolerance))
 
 
 def narrowed_view(campaign: Campaign, tables: dict[str, pd.DataFrame],
@@ -547,16 +681,6 @@ def _appraisal(whole: Campaign, when: dt.date, tolerance: float) -> Appraisal | 
 def _window(frame: pd.DataFrame, when: dt.date, start: dt.date | None) -> pd.DataFrame:
     rows = until(frame, when)
     return rows if start is None else rows[rows["date"] >= pd.Timestamp(start)]
-
-
-def _of(series: pd.Series, unit_id: str, name: str) -> pd.Series:
-    """One unit's slice of a (unit_id, code) series, indexed by code."""
-    if series.empty:
-        return pd.Series(dtype="int64", name=name)
-    try:  # a lookup in the index, not a test against every row's unit
-        return series.xs(unit_id, level=0).rename(name)
-    except KeyError:
-        return pd.Series(dtype="int64", name=name)
 
 
 def campaign_flags(campaign: Campaign, as_of: dt.date) -> pd.DataFrame:
@@ -665,7 +789,8 @@ def _figures_table(campaign: Campaign, when: dt.date, tolerance: float) -> pd.Da
 
 def _figures(campaign: Campaign, when: dt.date, tolerance: float) -> pd.DataFrame:
     h = campaign.hierarchy
-    rolled = rollups_until(campaign, h.ids, when, uncovered_of=[])
+    surveys = windowed(campaign, "surveys", when)
+    rolled = campaign_rollup(campaign, when).rolled(h.ids, [])
     t = rolled.totals
     parts = [_frame(t["events"], "events"), _frame(t["persons"], "persons"),
              _keyed(rolled.events, "events"), _keyed(rolled.persons, "persons"),
@@ -681,8 +806,7 @@ def _figures(campaign: Campaign, when: dt.date, tolerance: float) -> pd.DataFram
     parts = [p.sort_values(["unit_id", "metric", "key"], kind="stable") for p in parts]
     closure = h.closure
     if "responses" in campaign.present:
-        rated = ratings(campaign.responses, until(campaign.surveys, when), closure, h.ids,
-                        campaign.meta.satisfaction_min)
+        rated = ratings(campaign.responses, surveys, closure, h.ids, campaign.meta.satisfaction_min)
         long = rated.melt(id_vars=["unit_id", "question"], value_vars=list(_RATING_METRICS.values()),
                           var_name="column")
         long["metric"] = long["column"].map({c: m for m, c in _RATING_METRICS.items()})
@@ -778,8 +902,7 @@ def _named(campaign: Campaign, out: pd.DataFrame) -> pd.DataFrame:
 def rolled_totals(campaign: Campaign, units: list[str], as_of: dt.date) -> pd.DataFrame:
     """The rolled totals of some units (unit_rollups' totals over the rows up to as_of): the figures kpi_table
     gives those units, without computing every unit's."""
-    when = as_of
-    return rollups_until(campaign, units, when, uncovered_of=[]).totals
+    return campaign_rollup(campaign, as_of).totals_of(units)
 
 
 def children_ratings(campaign: Campaign, unit_id: str, as_of: dt.date,

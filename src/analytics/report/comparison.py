@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -93,9 +94,21 @@ class Comparison:
 
     def values(self, unit_id: str, metric: str) -> dict[str, object]:
         """key -> value of one unit's metric."""
+        if unit_id == self.unit_id:  # the page's own unit, asked many times: its rows grouped once
+            return dict(self._own.get(metric, {}))
         r = self.rows
         part = r[(r["unit_id"] == unit_id).to_numpy() & (r["metric"] == metric).to_numpy()]
         return dict(zip(part["key"].astype(str), part["value"], strict=True))
+
+    @cached_property
+    def _own(self) -> dict[str, dict[str, object]]:
+        """metric -> key -> value of the rows of `unit_id`, in the rows' order."""
+        r = self.rows
+        part = r[(r["unit_id"] == self.unit_id).to_numpy()]
+        out: dict[str, dict[str, object]] = {}
+        for metric, key, value in zip(part["metric"], part["key"].astype(str), part["value"], strict=True):
+            out.setdefault(metric, {})[key] = value
+        return out
 
     def value(self, unit_id: str, metric: str, key: str = "") -> object:
         return self.values(unit_id, metric).get(key)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import nbformat
 from nbconvert import HTMLExporter
-from traitlets import default
+from traitlets import Bool, default
 
 from analytics.config import TEMPLATES_DIR, resource
 from analytics.fileio import write_text_atomic
@@ -82,6 +82,11 @@ class CampaignReportExporter(HTMLExporter):
 
     export_from_notebook = "Campaign report (offline HTML)"
 
+    validate_each_step = Bool(
+        True, help="Validate the notebook after each preprocessor, as nbconvert does; off, it is validated once, "
+                   "before them (the batch's exports: nbconvert's own preprocessors, a dozen validations a page)."
+    ).tag(config=True)
+
     @default("template_name")
     def _template_name_default(self) -> str:
         return "campaign_report"
@@ -119,7 +124,13 @@ class CampaignReportExporter(HTMLExporter):
                 _draw_plotly_json(out, f"figure-{i}-{n}")
         resources = dict(resources or {})
         resources["report"] = _report_settings(nb, resources.get("report", {}))
+        if not self.validate_each_step:
+            nbformat.validate(nb, relax_add_props=True)
         return super().from_notebook_node(nb, resources, **kw)
+
+    def _validate_preprocessor(self, nbc, preprocessor):
+        if self.validate_each_step:
+            super()._validate_preprocessor(nbc, preprocessor)
 
 
 def _draw_plotly_json(output, div_id: str) -> None:
@@ -183,7 +194,7 @@ def _html_lang(language: str) -> str:
 
 @functools.cache
 def _exporter() -> CampaignReportExporter:
-    return CampaignReportExporter()
+    return CampaignReportExporter(validate_each_step=False)
 
 
 def notebook_html(nb: nbformat.NotebookNode, title: str, language: str, assets: str,

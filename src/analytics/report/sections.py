@@ -32,10 +32,10 @@ from analytics.measures.kpis import (
     finding_detail,
     finding_value,
     rolled_totals,
-    subtree_units,
+    subtree_visits,
     unit_kpis,
 )
-from analytics.measures.metrics import LAGGING_STATUSES, actual_over_time, among, tag_comparison, until
+from analytics.measures.metrics import LAGGING_STATUSES, actual_over_time, tag_comparison
 from analytics.measures.periods import parse_compare_to
 from analytics.measures.vocabulary import Status
 from analytics.report import charts, evaluation_sections
@@ -226,8 +226,7 @@ class UnitReport:
         return self.ui.note(key)
 
     def _subtree_visits(self) -> pd.DataFrame:
-        visits = until(self.campaign.visits, self.as_of)
-        return visits[among(visits["unit_id"], subtree_units(self.campaign, self.unit_id))]
+        return subtree_visits(self.campaign, self.unit_id, self.as_of)
 
     def _children(self) -> pd.DataFrame:
         """The direct children's figures (kpis.children_figures), computed once for the sections using them."""
