@@ -22,7 +22,7 @@ Measures, on synthetic campaigns (written to a temporary folder, with their own 
   validate, cold       no validated-data cache
   validate, warm       the cache filled by the run before
 
-and prints every row of issue 15's targets table with the target beside it. Rows this script does not
+and prints every row of issue 25's targets table with the target beside it. Rows this script does not
 measure (the explorer, pages of 100,000 children) say which command or item does.
 """
 
@@ -321,7 +321,7 @@ def _table(title: str, rows: list[tuple[str, str]]) -> None:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Issue 15's targets
+# Issue 25's targets
 
 
 @dataclass
@@ -344,42 +344,50 @@ def _judge(row: Target, measured: float | None, limit: float, at_least: bool = F
 
 
 def targets(small: dict, big: dict | None, wide_validate: dict[str, Timing] | None) -> list[Target]:
-    """Issue 15's table, with this run's figures where this script measures them."""
+    """Issue 25's table, with this run's figures where this script measures them."""
     rows = [
-        Target("a/c (naive ÷ --jobs 2)", "52×", "≥ 80×"),
-        Target("b/d (--jobs 1 ÷ floor), 200 units / 200k rows", "2.69", "≤ 1.5"),
-        Target("no-change run as a process, 200 units", "~2.9 s", "≤ 0.8 s"),
-        Target("one-leaf re-run as a process", "4.5 s", "≤ 2.5 s"),
-        Target("cold validate, 1M rows: time / peak memory", "9.7 s / 1.06 GB", "≤ 3 s / ≤ 500 MB"),
-        Target("explorer, Python side, 1M rows, any control: median / max", "250 / 443 ms", "≤ 200 / 400 ms",
-               "see make bench-explore (issue 15 item 6)"),
-        Target("explorer in a real Lab, largest sample, control → charts redrawn: median / max",
-               "0.26–0.73 s", "≤ 300 / 600 ms", "see make bench-explore (issue 15 item 6)"),
-        Target("largest kernel at 1M rows", "815 MB", "≤ 600 MB"),
-        Target("page of a unit with 100,000 children: render / size", "64 s / 41 MB", "≤ 5 s / ≤ 2 MB",
-               "not in this script: issue 15 item 5 (pages)"),
-        Target("index of 100,000 units: time to interactive in Chromium", "—", "≤ 3 s",
-               "not in this script: issue 15 item 5 (pages)"),
+        Target("(d) in-process floor, 200 units / 200k rows", "0.146 s/unit", "≤ 0.030 s/unit"),
+        Target("(b) run_batch --jobs 1", "0.347 s/unit", "≤ 0.060 s/unit"),
+        Target("(c) --jobs 2", "0.178 s/unit", "≤ 0.035 s/unit"),
+        Target("a/c", "33×", "≥ 150×"),
+        Target("cold run of 200 units, as a process", "36.7 s", "≤ 10 s"),
+        Target("naive per unit ÷ (cold run of 200 units ÷ 200), same run", "37–38×", "≥ 120×"),
+        Target("make report (three samples) from no reports folder", "64–72 s", "≤ 25 s",
+               "time `rm -rf reports && make report` from the shell"),
+        Target("one leaf changed, as a process", "3.58 s", "≤ 1.5 s"),
+        Target("nothing changed, as a process", "0.11 s", "≤ 0.2 s"),
+        Target("run --units R, 100,000 children, as a process", "49 s", "≤ 10 s, ≤ 1 GB", "see make bench-wide"),
+        Target("cold validate, 1M rows: time / peak", "2.11 s / 466 MB", "≤ 1.5 s / ≤ 400 MB"),
+        Target("explorer: plotly.js bytes on first draw; saved notebook", "~65 MB", "≤ 6 MB; ≤ 10 MB",
+               "see make bench-lab"),
+        Target("explorer in real JupyterLab, any control: median / max", "107 / 536 ms", "≤ 150 / 400 ms",
+               "see make bench-lab"),
     ]
+    per_unit = {"d": (0, 0.030), "b": (1, 0.060), "c": (2, 0.035)}
+    for key, (i, limit) in per_unit.items():
+        if key in small:
+            _judge(rows[i], small[key], limit, text=f"{small[key]:.3f} s/unit")
     if "a" in small:
         ac = small["a"] / small["c"]
-        _judge(rows[0], ac, 80, at_least=True, text=f"{ac:.0f}×")
-    bd = small["b"] / small["d"]
-    _judge(rows[1], bd, 1.5, text=f"{bd:.2f}")
+        _judge(rows[3], ac, 150, at_least=True, text=f"{ac:.0f}×")
     p = small["processes"]
+    if "run, cold" in p:
+        cold = p["run, cold"].median
+        _judge(rows[4], cold, 10, text=f"{cold:.1f} s")
+        if "a" in small:
+            ratio = small["a"] / (cold / small["units"])
+            _judge(rows[5], ratio, 120, at_least=True, text=f"{ratio:.0f}×")
     if "run, no change" in p:
-        t = p["run, no change"].median
-        _judge(rows[2], t, 0.8, text=f"{t:.2f} s")
         t = p["run, one leaf changed"].median
-        _judge(rows[3], t, 2.5, text=f"{t:.2f} s")
+        _judge(rows[7], t, 1.5, text=f"{t:.2f} s")
+        t = p["run, no change"].median
+        _judge(rows[8], t, 0.2, text=f"{t:.2f} s")
     if wide_validate:
         cold = wide_validate["validate, cold"]
         t, mb = cold.median, statistics.median(cold.peak)
-        rows[4].value = f"{t:.2f} s / {mb:.0f} MB"
-        rows[4].ratio = f"{t / 3:.2f} / {mb / 500:.2f}"
-        rows[4].met = "yes" if t <= 3 and mb <= 500 else "NO"
-    if big is not None:
-        _judge(rows[7], big["kernel_mb"], 600, text=f"{big['kernel_mb']:.0f} MB")
+        rows[10].value = f"{t:.2f} s / {mb:.0f} MB"
+        rows[10].ratio = f"{t / 1.5:.2f} / {mb / 400:.2f}"
+        rows[10].met = "yes" if t <= 1.5 and mb <= 400 else "NO"
     return rows
 
 
@@ -387,7 +395,7 @@ def print_targets(rows: list[Target]) -> None:
     head = ("measure", "before", "target", "measured", "÷ target", "met")
     table = [head, *[(r.measure, r.was, r.target, r.value, r.ratio, r.met) for r in rows]]
     widths = [max(len(line[i]) for line in table) for i in range(len(head))]
-    print("\nissue 15 targets (this machine, this run)")
+    print("\nissue 25 targets (this machine, this run)")
     for line in table:
         print("  " + "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip())
 
