@@ -31,7 +31,7 @@ from analytics.measures.kpis import cached_kpi_table, campaign_appraisal, overdu
 from analytics.report.evaluation_sections import PERCENT_METRICS, item_label, item_value_text
 from analytics.report.scorecard import PACE_FIELDS, Scorecard, figure_text, kpi_columns_of, unit_kind_label
 from analytics.report.xlsxrows import DataRows, StyleIds, Value, text_value, with_rows
-from analytics.spreadsheet import csv_text, put_text
+from analytics.spreadsheet import csv_bytes, csv_text, put_text
 from analytics.text.labels import (
     as_number,
     fmt_date,
@@ -484,12 +484,22 @@ def _pace_format(fmt: str, value: object) -> str:
     return NUMBER_FORMATS[fmt]
 
 
-def kpis_csv(campaign: Campaign, table: pd.DataFrame) -> str:
-    """The KPI table as CSV text for kpis.csv: unit_id, unit_name, metric, key, value (spreadsheet-safe)."""
+def _named(campaign: Campaign, table: pd.DataFrame) -> pd.DataFrame:
     out = table.copy()
     names = campaign.hierarchy.name
     out.insert(1, "unit_name", [names.get(u, "") for u in out["unit_id"].tolist()])
-    return csv_text(out)
+    return out
 
 
-__all__ = ["NUMBER_FORMATS", "UNCOVERED_COLUMNS", "UNIT_COLUMNS", "Sheet", "UnitColumn", "kpis_csv", "kpis_xlsx"]
+def kpis_csv(campaign: Campaign, table: pd.DataFrame) -> str:
+    """The KPI table as CSV text for kpis.csv: unit_id, unit_name, metric, key, value (spreadsheet-safe)."""
+    return csv_text(_named(campaign, table))
+
+
+def kpis_csv_bytes(campaign: Campaign, table: pd.DataFrame) -> bytes:
+    """kpis.csv's bytes as the file holds them (kpis_csv's text in UTF-8 with a BOM), without the whole text."""
+    return csv_bytes(_named(campaign, table), "utf-8-sig")
+
+
+__all__ = ["NUMBER_FORMATS", "UNCOVERED_COLUMNS", "UNIT_COLUMNS", "Sheet", "UnitColumn", "kpis_csv", "kpis_csv_bytes",
+           "kpis_xlsx"]
