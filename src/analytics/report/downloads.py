@@ -15,6 +15,7 @@ scorecard.KPI_COLUMNS (it goes to the index and the explorer too) or a `UnitColu
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -123,7 +124,14 @@ def _cell(value: object, number_format: str | None = None) -> Value:
     value."""
     if isinstance(value, str):
         return text_value(value)
-    number = as_number(value)
+    # as_number's answer without its abstract-class check for the common case (a float or an int): millions of cells
+    kind = type(value)
+    if kind is float:
+        number = None if math.isnan(value) or math.isinf(value) else value
+    elif kind is int:
+        number = float(value)
+    else:
+        number = as_number(value)
     if number is None:
         return _EMPTY
     return Value(int(number) if number_format in ("0", "#,##0") and float(number).is_integer() else number,
