@@ -8,6 +8,12 @@ that moment (a session always holds those), so the times are those of a value ne
 CPU time are printed: on a machine shared with other work the CPU time says what the update itself costs. What a
 person waits for in JupyterLab is measured by benchmarks/explore_lab.py (`make bench-lab`).
 
+Bytes (issue 25): the state of every widget the explorer shows, and of every widget those name, as the kernel
+sends it to draw the dashboard: the bytes of plotly's widget bundle in it (as text in a chart's `_esm`, or gzipped
+and base64 in the script widget), and the whole state's size (what a notebook saved with its widget state
+holds, besides the notebook itself; buffers counted as they travel, not base64). The real page's
+bytes and the real saved notebook are measured by `make bench-lab`.
+
     .venv/bin/python benchmarks/explore.py                   # both campaigns
     .venv/bin/python benchmarks/explore.py --units 200 --rows 100000 --repeat 3
     .venv/bin/python benchmarks/explore.py --check           # exit status 1 when a budget is exceeded
@@ -16,8 +22,10 @@ person waits for in JupyterLab is measured by benchmarks/explore_lab.py (`make b
 from __future__ import annotations
 
 import argparse
+import base64
 import datetime as dt
 import itertools
+import json
 import resource
 import statistics
 import sys
@@ -31,9 +39,11 @@ import pandas as pd
 from analytics import Campaign, CampaignMeta, load_campaign
 from analytics.config import RAW_DATA_DIR
 from analytics.data.contract import GROUPS, VISIT_KINDS
+from analytics.explore.plotly_script import bundle_source, plotly_script
 from analytics.explore.widgets import CampaignExplorer, discover_campaigns
 
 SAMPLE_BUDGET_S = 0.2
+TARGET_PLOTLY_MB, TARGET_NOTEBOOK_MB = 6.0, 10.0  # issue 25: plotly.js on first draw; the saved notebook
 SYNTHETIC_MEDIAN_S, SYNTHETIC_BUDGET_S = 0.2, 0.4  # issue 15: 1M rows, any control
 START, END, AS_OF = dt.date(2020, 1, 1), dt.date(2020, 12, 31), dt.date(2020, 6, 30)
 INDICATORS = {"reports": ("调研报告", "Research reports"), "contacts": ("联系点", "Contact points"),
@@ -227,6 +237,28 @@ def report(title: str, times: dict[str, list[tuple[float, float]]], budget: floa
     return ok
 
 
+def report_bytes(ex: CampaignExplorer) -> bool:
+    """plotly.js and widget state sent to draw the explorer, from the kernel's side (see the module's docstring)."""
+    from ipywidgets.embed import dependency_state
+
+    encoded = json.dumps(bundle_source(), ensure_ascii=False)[1:-1]
+    gzipped = plotly_script().gzipped
+    states = list(dependency_state(ex.widget, drop_defaults=False).values())
+    buffers = [base64.b64decode(b["data"]) for s in states for b in s.pop("buffers", [])]
+    texts = [json.dumps(s, ensure_ascii=False, default=str) for s in states]
+    forms = [(encoded, sum(text.count(encoded) for text in texts)), (gzipped, sum(text.count(gzipped) for text in texts))]
+    copies = sum(n for _, n in forms)
+    plotly_mb = sum(n * len(text.encode()) for text, n in forms) / 1e6
+    state_mb = (sum(len(text.encode()) for text in texts) + sum(len(b) for b in buffers)) / 1e6
+    ok = plotly_mb <= TARGET_PLOTLY_MB and state_mb <= TARGET_NOTEBOOK_MB
+    print(f"  bytes of plotly.js on first draw  {plotly_mb:6.2f} MB ({copies} cop{'y' if copies == 1 else 'ies'})"
+          f"   target <= {TARGET_PLOTLY_MB:.0f} MB: {'met' if plotly_mb <= TARGET_PLOTLY_MB else 'NOT met'}")
+    print(f"  widget state of a saved notebook  {state_mb:6.2f} MB"
+          f"   target <= {TARGET_NOTEBOOK_MB:.0f} MB (whole notebook, make bench-lab): "
+          f"{'met' if state_mb <= TARGET_NOTEBOOK_MB else 'NOT met'}")
+    return ok
+
+
 def largest_sample() -> Path:
     """The sample campaign with the most visit rows (then units)."""
     folders = discover_campaigns(RAW_DATA_DIR)
@@ -251,6 +283,7 @@ def main(argv: list[str] | None = None) -> int:
         c = ex.index.campaign
         print(f"sample {folder.name}: {len(c.units)} units, {len(c.visits)} visit rows; "
               f"explorer ready in {time.perf_counter() - started:.2f} s")
+        ok &= report_bytes(ex)
         ok &= report(f"largest sample campaign ({folder.name})", drive(ex, args.repeat), SAMPLE_BUDGET_S)
     started = time.perf_counter()
     campaign = synthetic_campaign(args.units, args.rows)
@@ -262,6 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     ex = CampaignExplorer(campaign)
     print(f"explorer ready in {time.perf_counter() - started:.2f} s (tree-order index, quality flags, first draw), "
           f"peak memory {peak_mb():.0f} MB")
+    ok &= report_bytes(ex)
     ok &= report(f"synthetic campaign ({len(campaign.units)} units, {len(campaign.visits):,} rows)",
                  drive(ex, args.repeat), SYNTHETIC_BUDGET_S, SYNTHETIC_MEDIAN_S)
     print(f"\npeak memory {peak_mb():.0f} MB")

@@ -78,14 +78,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _settings(folder: Path) -> None:
+def _settings(folder: Path, extra: dict[str, dict] | None = None) -> None:
     """User settings: no news or update notifications, the notebook's own kernel started without asking, no
-    autosave."""
+    autosave; then `extra` (plugin id -> values)."""
     for plugin, values in {
         "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
         "@jupyterlab/notebook-extension/tracker": {"autoStartDefaultKernel": True},
         # Never save: the notebooks served are the repository's, committed without outputs.
         "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
+        **(extra or {}),
     }.items():
         path = folder / f"{plugin}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -93,10 +94,12 @@ def _settings(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def jupyter_lab(root: Path, scratch: Path, env: dict[str, str] | None = None) -> Iterator[Lab]:
-    """A JupyterLab server serving `root`, its own state in `scratch`; stopped in every case."""
+def jupyter_lab(root: Path, scratch: Path, env: dict[str, str] | None = None,
+                settings: dict[str, dict] | None = None) -> Iterator[Lab]:
+    """A JupyterLab server serving `root`, its own state in `scratch` (user settings added: `settings`, plugin path
+    such as "@jupyter-widgets/jupyterlab-manager/plugin" -> values); stopped in every case."""
     port, token = _free_port(), secrets.token_hex(16)
-    _settings(scratch / "settings")
+    _settings(scratch / "settings", settings)
     environment = {
         **os.environ,
         "JUPYTER_RUNTIME_DIR": str(scratch / "runtime"),

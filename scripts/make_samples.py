@@ -22,6 +22,7 @@ weishi/ -- Weishi county organisation department concentrated research, 2010-03-
     Surveys: issued 2,800, returned 2,680, valid 2,600; the office's batches (WS-DXS*)
     issued 891, valid 875. Targets at the county: research reports 60 -> 62, contact points
     180 -> 180, poor-household information 460 -> 460, practical things 80 -> 78.
+    Coverage lights (reporting.lights.coverage): yellow below 80%, red below 70% grassroots coverage.
 
 regulator_2014/ -- Banking regulator grassroots tour, 2014-02-15..03-10, no as_of.
     One workbook regulator_2014.xlsx, canonical headers. CBRC root, 30 provincial bureaus
@@ -525,6 +526,9 @@ def make_weishi(out: Path) -> list[Path]:
                 "practical_things": {"zh": "办实事", "en": "Practical things done"},
             },
         },
+        # The townships have no targets of their own: what flags one is its grassroots coverage
+        # (小陈乡 60% red; 庄头乡 and 岗李乡 75% yellow; 张市镇 and 十八里镇 at 80% reach yellow's threshold).
+        "reporting": {"lights": {"coverage": {"yellow": 0.8, "red": 0.7}}},
     }
     tables = {"units": units, "visits": visits, "surveys": surveys, "targets": targets, "actuals": actuals}
     return write_campaign(out / "weishi", meta, tables, encoding="gb18030", chinese_tables=TABLE_ORDER)

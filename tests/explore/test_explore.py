@@ -5,7 +5,9 @@ The tiny campaign below is small enough to count by hand; each expected number s
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import gzip
 import importlib.util
 import json
 import re
@@ -17,9 +19,11 @@ import ipywidgets as W
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from ipywidgets.embed import dependency_state
 
 from analytics import load_campaign
 from analytics.explore import CampaignExplorer, copy_figure
+from analytics.explore.plotly_script import Chart, bundle_source, plotly_script
 from analytics.explore.state import CampaignIndex, Query
 from analytics.measures.kpis import unit_kpis
 from analytics.report import UnitReport
@@ -524,6 +528,32 @@ def test_copy_figure_mutates_and_clears_stale_properties():
     assert widget.data[0] is first and [t.type for t in widget.data] == ["bar", "bar"]
     assert list(widget.data[0].x) == [2] and list(widget.data[1].x) == [3]
     assert copy_figure(widget, empty_chart(title="t")) and widget.data == ()
+
+
+def test_plotly_script_reaches_the_browser_once(ex, tiny):
+    # Everything the browser is sent to draw the explorer (every widget it shows and every widget those name), as
+    # the kernel sends it: plotly's 5 MB bundle is in it once, gzipped (base64) in the script widget, not in each
+    # of the 12 charts (6 of the unit, the comparison, 5 of the evaluation sections).
+    source = bundle_source()
+    assert len(source) > 1_000_000
+    charts = [*ex.figures.values(), *ex.evaluation_figures.values()]
+    assert len(charts) == 12 and all(isinstance(c, go.FigureWidget) for c in charts)
+    states = dependency_state(ex.widget, drop_defaults=False)
+    encoded = json.dumps(source, ensure_ascii=False)[1:-1]
+    assert not [k for k, s in states.items() if encoded[1000:2000] in json.dumps(s, ensure_ascii=False, default=str)]
+    gzipped = [(k, base64.b64decode(v)) for k, s in states.items() for v in s["state"].values()
+               if isinstance(v, str) and v.startswith("H4sI")]  # base64 of gzip's magic bytes 1f 8b 08
+    assert [k for k, _ in gzipped] == [plotly_script().model_id] and not any("buffers" in s for s in states.values())
+    assert gzip.decompress(gzipped[0][1]).decode() == source and len(gzipped[0][1]) < len(source) / 2
+    assert all(len(str(c._esm)) < 4000 and c._plotly is plotly_script() for c in charts)
+    # A second explorer in the same kernel sends no second copy.
+    other = CampaignExplorer.from_folder(tiny)
+    assert {c._plotly for c in other.figures.values()} == {plotly_script()}
+    # A closed script (`Widget.close_all()` closes it too) is opened again by the next chart.
+    closed = plotly_script()
+    closed.close()
+    chart = Chart()
+    assert chart._plotly is plotly_script() is not closed and plotly_script().comm is not None
 
 
 def test_labels_take_the_colon_of_their_language(ex):

@@ -222,6 +222,15 @@ def test_kpi_table_at_the_end_of_the_campaign(tiny):
     assert a[("survey_return_rate", "")] == pytest.approx(0.05)  # 55 / 1100
 
 
+def test_a_second_date_counts_its_own_rows_from_the_rows_encoded_once(tiny):
+    late = _figures(kpi_table(tiny, as_of=dt.date(2012, 12, 31)), "A")
+    early = _figures(kpi_table(tiny, as_of=dt.date(2012, 6, 30)), "A")  # the rows encoded for 12-31, masked
+    assert (late[("events", "")], early[("events", "")]) == (4, 3)
+    assert (early[("persons", "")], early[("persons", "residents")]) == (10, 7)
+    assert (late[("survey_issued", "")], early[("survey_issued", "")]) == (1100, 100)
+    assert early[("coverage", "")] == 0.5
+
+
 def test_kpi_table_zero_denominator_is_no_data(tiny):
     b = _figures(kpi_table(tiny, as_of=dt.date(2012, 2, 1)), "B")  # before any survey
     assert b[("survey_issued", "")] == 0

@@ -13,6 +13,7 @@ from analytics.report.bounds import CHILDREN_SHOWN, top_and_bottom
 from analytics.report.sections import UnitReport
 
 from builders import RAW_DIR, SHUNHE
+from figures import figure
 
 BOUNDED = re.compile(r'<p class="note bounded">(.*?)</p>', re.S)
 
@@ -32,11 +33,13 @@ def test_top_and_bottom_keeps_the_ends_of_a_ranking():
 
 
 def _bars(fig) -> list[list[str]]:
+    fig = figure(fig)
     return [list(t.y if t.orientation == "h" else t.x) for t in fig.data if t.type == "bar"]
 
 
 def _values(fig) -> dict[tuple[int, str], object]:
     """Each bar's value by (trace, category): what a reader sees of each unit."""
+    fig = figure(fig)
     out = {}
     for t in fig.data:
         cats, vals = (t.y, t.x) if t.orientation == "h" else (t.x, t.y)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from analytics.report.sections import UnitReport
 
+from figures import figure
+
 UNITS = """unit_id,name,parent_id,kind,tags
 T,镇,,township,
 A,甲村,T,village,先进
@@ -32,7 +34,7 @@ def _report(make_campaign, units=UNITS, language="zh") -> UnitReport:
 
 def test_survey_rates_show_units_with_questionnaires_and_count_the_others(make_campaign):
     section = _report(make_campaign).surveys()
-    charts = {p[0]: p[1] for p in section.parts if not isinstance(p, str)}
+    charts = {p[0]: figure(p[1]) for p in section.parts if not isinstance(p, str)}
     rates = charts["chart-survey-rates"]
     assert rates.data[0].y == ("甲村", "乙村")  # C and D issued nothing
     html = section.html()
@@ -41,7 +43,7 @@ def test_survey_rates_show_units_with_questionnaires_and_count_the_others(make_c
 
 def test_tags_in_chinese_compare_both_sides_per_unit(make_campaign):
     section = _report(make_campaign).children()
-    charts = {p[0]: p[1] for p in section.parts if not isinstance(p, str)}
+    charts = {p[0]: figure(p[1]) for p in section.parts if not isinstance(p, str)}
     tags = charts["chart-tags"]
     # 先进 A and B (2 units), 后进 B and C (2 units; B carries both, written 后进；先进)
     assert tags.data[0].y == ("先进（2个单位）", "后进（2个单位）")

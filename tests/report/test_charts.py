@@ -6,10 +6,13 @@ import plotly.graph_objects as go
 import pytest
 
 from analytics.data.meta import CampaignMeta
-from analytics.report import charts as F
+from analytics.report import charts
 from analytics.text.labels import STATUS_COLOURS, label
 
 from builders import WEISHI
+from figures import ValidatedCharts
+
+F = ValidatedCharts(charts)  # every builder's spec checked against plotly's schema, read as a Figure
 
 EVIL = "<b>x</b>"
 ESCAPED = "&lt;b&gt;x&lt;/b&gt;"

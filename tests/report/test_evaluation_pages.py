@@ -175,9 +175,10 @@ def test_the_index_sorts_by_score_and_filters_by_grade(browser, shunhe_shared):
         position = {u: i for i, u in enumerate(tree)}
         score = {u: float(kpis[(u, "appraisal_score", "")]) for u in tree}
         grade = {u: kpis[(u, "grade", "")] for u in tree}
-        # The cells say what kpis.csv says: SH 80.94 良好, first of 1; SH-C06 94.98 优秀, first of the 6 communities.
+        # The cells say what kpis.csv says: SH 80.94 良好 and no rank (the only root: no siblings to rank among);
+        # SH-C06 94.98 优秀, first of the 6 communities.
         rows = {r["id"]: r["cells"] for r in shown(page)}
-        assert [rows["SH"][col[k]] for k in col] == ["80.94", "良好", "1"]
+        assert [rows["SH"][col[k]] for k in col] == ["80.94", "良好", ""]
         assert [rows["SH-C06"][col[k]] for k in col] == ["94.98", "优秀", "1"]
         assert all(rows[u][col["appraisal_score"]] == f"{score[u]:.2f}" for u in tree)
         # Click the score's header: lowest first; again: highest first (ties keep the tree's order).

@@ -16,6 +16,7 @@ from analytics.report import UnitReport
 from analytics.report.evaluation_sections import item_label, item_value_text
 
 from builders import SHUNHE, WEISHI
+from figures import figure
 
 # T (town) -> C1, C2; C1 -> B1, B2. C2 is a leaf.
 UNITS = "unit_id,name,parent_id,kind\nT,镇,,town\nC1,一社区,T,community\nB1,一支部,C1,branch\nB2,二支部,C1,branch\n" \
@@ -130,7 +131,7 @@ def test_ratings_by_question_and_distribution_by_hand(town):
     assert "满意率 = 4分及以上（满意及以上）的评价数 ÷ 评价数" in t.paragraphs[0]
     # Children compared, best first: B1 60.00% (3 of 5, mean 18 / 5 = 3.60), B2 33.33% (1 of 3, mean 9 / 3 = 3.00)
     assert t.tables[1][1:] == [["一支部", "5", "3.60", "60.00%"], ["二支部", "3", "3.00", "33.33%"]]
-    charts = UnitReport.load(town, "C1").ratings().figures()
+    charts = [figure(f) for f in UnitReport.load(town, "C1").ratings().figures()]
     distribution, children = charts
     assert [tr.name for tr in distribution.data] == ["5 非常满意", "4 满意", "3 基本满意", "2 不太满意", "1 不满意"]
     assert list(distribution.data[0].x) == pytest.approx([2 / 8, 2 / 7, 0])  # share of 5s: all, Q1, Q2
@@ -160,7 +161,7 @@ def test_commitments_cards_sentence_and_overdue_list_by_hand(town):
     # Most overdue first: K2 due May 31 (30 days), K6 due June 1 (29 days)
     assert overdue[1:] == [["一支部", "安装路灯 K2", "2012-05-31", "30"], ["二社区", "走访困难户 K6", "2012-06-01", "29"]]
     assert 'href="' in html.split("安装路灯")[0].rsplit("<tr", 1)[1]  # the unit links to its page
-    chart = UnitReport.load(town, "T").commitments().figures()[0]
+    chart = figure(UnitReport.load(town, "T").commitments().figures()[0])
     # Children, best fulfilment first: C1 kept 1 of 3 (33.33%), C2 none of 2
     assert list(chart.data[0].y) == ["一社区", "二社区"]
     assert {tr.name: list(tr.x) for tr in chart.data} == {
@@ -241,14 +242,14 @@ def test_appraisal_of_a_unit_with_children_ranks_them_item_by_item(town):
 
 
 def test_the_breakdown_chart_stacks_points_and_points_lost_to_each_weight(town):
-    items, children = UnitReport.load(town, "C2").appraisal().figures()[0], None
+    items, children = figure(UnitReport.load(town, "C2").appraisal().figures()[0]), None
     earned, lost = items.data
     assert list(earned.y) == ["完成率：重点任务", "基层覆盖率", "满意率", "承诺兑现率"]
     assert list(earned.x) == pytest.approx([13.33, 20, 0, 0])
     assert list(lost.x) == pytest.approx([26.67, 0, 25, 15])
     assert list(lost.text) == ["13.33 / 40", "20.00 / 20", "暂无数据 · 0.00 / 25", "0.00 / 15"]
     assert children is None
-    ranking = UnitReport.load(town, "C1").appraisal().figures()[1]
+    ranking = figure(UnitReport.load(town, "C1").appraisal().figures()[1])
     # B1: visited -> grassroots 20, satisfaction 0.6 / 0.9 x 25 = 16.67, fulfilment 1/2 x 15 = 7.50 -> 44.17 of 60
     # = 73.61 (pass); B2: never visited -> 0, 1/3 / 0.9 x 25 = 9.26, fulfilment 0 -> 9.26 of 60 = 15.43 (fail).
     # One trace per grade, best first.
@@ -314,9 +315,10 @@ def test_item_names_and_values_read_as_written(town):
 
 # --------------------------------------------------------------------------- the index, kpis.xlsx, at a glance
 #
-# Scores of the town (worked out above): T 55.22 fail (the only root); C1 60.89 pass, C2 33.33 fail (ranks 1, 2);
+# Scores of the town (worked out above): T 55.22 fail (the only root: no rank among no siblings); C1 60.89 pass,
+# C2 33.33 fail (ranks 1, 2);
 # B1 73.61 pass, B2 15.43 fail (ranks 1, 2 under C1).
-SCORES = {"T": (55.22, "fail", 1), "C1": (60.89, "pass", 1), "B1": (73.61, "pass", 1), "B2": (15.43, "fail", 2),
+SCORES = {"T": (55.22, "fail", None), "C1": (60.89, "pass", 1), "B1": (73.61, "pass", 1), "B2": (15.43, "fail", 2),
           "C2": (33.33, "fail", 2)}
 
 

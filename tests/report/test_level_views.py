@@ -14,6 +14,7 @@ from analytics.report.levels import gap_text, status_cell, status_text
 from analytics.report.scorecard import campaign_scorecard, index_payload
 
 from builders import SHUNHE
+from figures import figure
 
 CODE = "five_good_share"
 
@@ -54,7 +55,7 @@ def test_the_targets_row_shows_the_gap_to_the_target_and_no_elapsed(shunhe, glan
 
 
 def test_the_bullet_has_no_elapsed_tick_for_a_level(shunhe, glance):
-    fig = bullet_chart(targets=glance.targets, meta=shunhe.meta, language="zh")
+    fig = figure(bullet_chart(targets=glance.targets, meta=shunhe.meta, language="zh"))
     rows = list(fig.layout.yaxis.tickvals)
     at = rows.index("五好党组织比例")
     assert fig.layout.yaxis.ticktext[at] == "五好党组织比例<br>90.00% · 低于目标 -10.00个百分点"

@@ -27,6 +27,7 @@ from analytics.report.index import index_summary_of
 from analytics.report.scorecard import LIGHTS, ROW_FIELDS, campaign_scorecard, index_payload
 
 from builders import REPO_ROOT as ROOT
+from figures import figure
 
 META = ("id: t\nname: {zh: 测试, en: Test}\nstart: 2012-01-01\nend: 2012-12-31\nas_of: 2012-02-19\n"
         "vocabulary:\n  indicators:\n    gdp: {zh: 生产总值, en: GDP}\n")
@@ -92,7 +93,7 @@ def test_no_earlier_period_is_said_in_one_line_and_comparisons_off_say_nothing(s
 
 def test_the_bullets_show_the_previous_completion_in_the_legend(small):
     r = UnitReport.load(small, "R", language="zh")
-    fig = next(p[1] for p in r.at_a_glance().parts if not isinstance(p, str))
+    fig = figure(next(p[1] for p in r.at_a_glance().parts if not isinstance(p, str)))
     before = [t for t in fig.data if t.name == "上期完成率（2012年1月19日）"]
     assert len(before) == 1 and before[0].x == pytest.approx((34 / 3,))  # 34 ÷ 300 in %
 

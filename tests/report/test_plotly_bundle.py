@@ -50,7 +50,7 @@ def test_every_trace_type_of_every_sample_page_is_in_the_bundle():
             pages += 1
             report = UnitReport.load(RAW_DIR / campaign, unit_id)
             for section in report.sections():
-                used.update(trace.type for fig in section.figures() for trace in fig.data)
+                used.update(trace["type"] for fig in section.figures() for trace in fig["data"])
     # Shunhe 45 units (town, 6 communities, 38 branches), Weishi 105, the regulator 126 (see make_samples.py)
     assert pages == 45 + 105 + 126
     assert {"bar", "scatter"} <= set(used)

@@ -40,6 +40,8 @@ from analytics.report.scorecard import (
 )
 from analytics.text.labels import fmt_percent, fmt_points
 
+from figures import figure
+
 META = """id: small
 name: {zh: 小活动, en: Small campaign}
 start: 2012-01-01
@@ -328,7 +330,7 @@ def test_the_page_answers_first_and_a_unit_without_activity_has_no_empty_section
     html = glance.html()
     assert '<strong class="indicator" data-indicator="gdp" data-status="behind"' in html
     assert '<a href="' in html and "乙镇" in html and "kpis.xlsx" in html  # T2 linked; the downloads
-    assert [type(f).__name__ for f in glance.figures()] == ["Figure"]  # the bullets
+    assert [figure(f).data[0].name for f in glance.figures()] == ["目标（100%）"]  # the bullets
     idle = UnitReport.load(small.source, "V2", language="zh")
     parts = {s.key: s.parts for s in idle.sections()}
     assert parts["kpis"] == [] and parts["visits"] == [] and parts["children"] == [] and parts["targets"] == []

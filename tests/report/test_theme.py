@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import plotly.graph_objects as go
 import pytest
 
 from analytics.report import charts
@@ -31,7 +32,7 @@ def test_page_and_panel_css_use_only_palette_colours():
 
 def test_charts_take_fonts_and_colours_from_the_theme():
     assert charts.DEFAULTS is DEFAULTS and charts.TEMPLATE is TEMPLATE
-    layout = TEMPLATE.layout
+    layout = go.layout.Template(TEMPLATE).layout  # plain data, valid as a plotly template
     assert layout.font.family == THEME.plotly_font_family and layout.font.color == PALETTE.ink
     assert list(layout.colorway) == list(PALETTE.series)
     assert layout.xaxis.gridcolor == PALETTE.line

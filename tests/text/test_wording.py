@@ -23,6 +23,7 @@ from analytics.report.templating import footer_facts, macros
 from analytics.text.labels import fmt_time, label, measure_label
 
 from builders import REPO_ROOT
+from figures import figure
 
 META = "id: words\nname: {zh: 用词, en: Words}\nstart: 2012-01-01\nend: 2012-12-31\nas_of: 2012-06-30\n"
 # R has two children; A alone has questionnaires: issued 10, returned 8, valid 6.
@@ -45,14 +46,14 @@ def test_rates_of_ten_issued_eight_returned_six_valid_carry_their_names(ten_eigh
     cards = report.kpi_cards().html()
     assert f'<div class="card-value">60.00%</div><div class="card-label">{effective}</div>' in cards
 
-    funnel = charts.survey_funnel_chart(surveys=report.kpis.surveys, language=language)
+    funnel = figure(charts.survey_funnel_chart(surveys=report.kpis.surveys, language=language))
     trace = funnel.data[0]
     assert list(trace.y) == [label(f"funnel.{k}", language) for k in ("issued", "returned", "valid")]
     assert [c[1] for c in trace.customdata] == ["", f"{returned} 80.00%", f"{effective} 60.00%<br>{validity} 75.00%"]
     if language == "zh":
         assert list(trace.y) == ["发放", "回收", "有效"]
 
-    rates = report.surveys().figures()[1]  # by child: A only has questionnaires
+    rates = figure(report.surveys().figures()[1])  # by child: A only has questionnaires
     by_name = {t.name: t for t in rates.data}
     assert set(by_name) == {returned, validity, effective}
     for name, value in ((effective, 0.6), (validity, 0.75), (returned, 0.8)):

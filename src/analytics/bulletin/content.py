@@ -27,7 +27,7 @@ from analytics.bulletin.wording import (
     score,
 )
 from analytics.measures.vocabulary import Status
-from analytics.text.labels import LABELS, grade_label
+from analytics.text.labels import LABELS, MISSING, fmt_level_gap, grade_label, indicator_status_label
 from analytics.text.language import rules_of
 
 ANNEX_ROWS = 50  # 附件1 lists at most this many children; the rest are in kpis.xlsx
@@ -93,14 +93,14 @@ def _sentence(language: str, clauses: list[str]) -> str:
 
 
 def _gap(i: Indicator, language: str) -> str:
+    if i.level_gap is not None:  # a level indicator: 达标 / 低于目标 / 未达标 and its gap to the target, never a pace
+        status = rules_of(language).in_sentence(indicator_status_label(i.status, "level", language))
+        gap = fmt_level_gap(i.level_gap, i.measure, i.measure, language)
+        if gap in (fmt_level_gap(0, i.measure, i.measure, language), MISSING):
+            return phrase(language, "level_at", status=status)
+        return phrase(language, "level_above" if i.level_gap > 0 else "level_below", status=status, gap=gap)
     if i.status == Status.COMPLETED:
         return phrase(language, "status_done")
-    if i.level_gap is not None:
-        shown = amount(abs(i.level_gap))
-        measure = phrase(language, "percent_measure") if i.measure == "%" else i.measure
-        if shown == "0":
-            return phrase(language, "level_at")
-        return phrase(language, "level_above" if i.level_gap > 0 else "level_below", gap=shown, measure=measure)
     if i.pace_gap is None:
         return ""
     shown = points(i.pace_gap)
@@ -136,7 +136,7 @@ def _indicator(i: Indicator, compared: bool, language: str) -> str:
     measure = i.measure if i.measure == "%" else rules_of(language).word_space + i.measure
     clauses = [phrase(language, "indicator", label=i.label, actual=amount(i.actual), measure=measure,
                       completion=percent(i.completion)), _gap(i, language)]
-    if i.status == Status.MISSED:
+    if i.status == Status.MISSED and i.level_gap is None:  # a level indicator's words say it: 未达标
         clauses.append(phrase(language, "status_missed"))
     clauses += [_light(i.light, i.light_previous, language), _change(i, compared, language)]
     return PHRASES[language]["comma"].join(c for c in clauses if c)
@@ -264,7 +264,13 @@ def figure_label(r: Restatement, f: BulletinFigures, language: str) -> str:
 def visible_restatements(f: BulletinFigures, language: str) -> list[Restatement]:
     """Restated and revised figures that differ at display precision (or whose figure now the table lacks)."""
     return [r for r in f.restatements
-            if r.now is None or figure_text(r.metric, r.published, language) != figure_text(r.metric, r.now, language)]
+            if r.now is None or _shown(r, r.published, f, language) != _shown(r, r.now, f, language)]
+
+
+def _shown(r: Restatement, value: object, f: BulletinFigures, language: str) -> str:
+    """A restated figure as the pages show it; a level indicator's status in its own words (达标 / 低于目标 / 未达标)."""
+    level = any(i.key == r.key and i.level_gap is not None for i in f.indicators)
+    return figure_text(r.metric, value, language, level)
 
 
 def _problems(f: BulletinFigures, language: str) -> list[Block]:
@@ -284,12 +290,12 @@ def _problems(f: BulletinFigures, language: str) -> list[Block]:
         items = []
         for r in (r for r in shown if r.kind == kind):
             what = figure_label(r, f, language)
-            published = figure_text(r.metric, r.published, language)
+            published = _shown(r, r.published, f, language)
             if r.now is None:
                 items.append(phrase(language, "restated_only", name=r.name, figure=what, published=published))
             else:
                 items.append(phrase(language, f"{kind}_item", name=r.name, figure=what, published=published,
-                                    now=figure_text(r.metric, r.now, language)))
+                                    now=_shown(r, r.now, f, language)))
         if items:
             sentences.append(phrase(language, kind, items=words["clause_sep"].join(items[:10])))
     if f.problems:
@@ -365,8 +371,8 @@ def _annex2(f: BulletinFigures, language: str, number: int) -> list[Block]:
     if not shown:
         return []
     header = tuple(phrase(language, k) for k in ("col_unit", "col_figure", "col_published", "col_now", "col_kind"))
-    rows = tuple((r.name, figure_label(r, f, language), figure_text(r.metric, r.published, language),
-                  figure_text(r.metric, r.now, language) if r.now is not None else "—",
+    rows = tuple((r.name, figure_label(r, f, language), _shown(r, r.published, f, language),
+                  _shown(r, r.now, f, language) if r.now is not None else "—",
                   phrase(language, f"kind_{r.kind}")) for r in shown)
     label = phrase(language, "annex2").replace("2", str(number))
     return [Block(Part.ANNEX_LABEL, label), Block(Part.ANNEX_TITLE, phrase(language, "annex2_title")),

@@ -7,13 +7,12 @@ Formatters never round differently from the pages: percentages are labels.fmt_pe
 
 from __future__ import annotations
 
-from analytics.text.labels import fmt_date, fmt_int, fmt_number, fmt_percent, grade_label, status_label
+from analytics.text.labels import fmt_date, fmt_int, fmt_number, fmt_percent, grade_label, indicator_status_label
 
 # Phrases; {placeholders} are filled by `phrase`. Keys are shared by both languages.
 PHRASES: dict[str, dict[str, str]] = {
     "zh": {
         "list_sep": "、", "clause_sep": "；", "stop": "。", "comma": "，", "colon": "：", "as_of_sep": "",
-        "percent_measure": "个百分点",  # a gap to a level target in %, said as points
         "title": "关于{campaign}推进情况的通报",
         "title_unit": "关于{unit}{campaign}推进情况的通报",
         "number_placeholder": "〔文号〕",
@@ -38,9 +37,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "ahead": "快于序时进度{points}个百分点",
         "behind": "慢于序时进度{points}个百分点",
         "on_pace": "与序时进度持平",
-        "level_above": "高于目标{gap}{measure}",
-        "level_below": "低于目标{gap}{measure}",
-        "level_at": "达到目标",
+        # a level indicator: 达标 / 低于目标 / 未达标 and its gap to the target (never a pace)
+        "level_above": "{status}，高于目标{gap}",
+        "level_below": "{status}，差{gap}",
+        "level_at": "{status}",
         "status_done": "已完成目标",
         "status_missed": "期末未完成目标",
         "light_red": "亮红灯",
@@ -104,7 +104,6 @@ PHRASES: dict[str, dict[str, str]] = {
     },
     "en": {
         "list_sep": ", ", "clause_sep": "; ", "stop": ".", "comma": ", ", "colon": ": ", "as_of_sep": ": ",
-        "percent_measure": "%",
         "title": "Progress of {campaign}",
         "title_unit": "Progress of {unit}: {campaign}",
         "number_placeholder": "[Reference number]",
@@ -129,9 +128,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "ahead": "{points} points ahead of pace",
         "behind": "{points} points behind pace",
         "on_pace": "on pace",
-        "level_above": "{gap} {measure} above the target",
-        "level_below": "{gap} {measure} below the target",
-        "level_at": "at the target",
+        # a level indicator: met / below target / missed and its gap to the target (never a pace)
+        "level_above": "{status}, {gap} above the target",
+        "level_below": "{status}, {gap} short of the target",
+        "level_at": "{status}",
         "status_done": "target completed",
         "status_missed": "target missed at the end of its period",
         "light_red": "red light",
@@ -235,10 +235,11 @@ def amount(x: object) -> str:
     return fmt_number(x, 2)
 
 
-def figure_text(metric: str, value: object, language: str) -> str:
-    """Any KPI figure at display precision (restated and revised figures are shown so)."""
+def figure_text(metric: str, value: object, language: str, level: bool = False) -> str:
+    """Any KPI figure at display precision (restated and revised figures are shown so); a status of a level
+    indicator (`level`) in its own words: 达标 / 低于目标 / 未达标."""
     if isinstance(value, str) and metric in ("status", "status_previous"):
-        return status_label(value, language)
+        return indicator_status_label(value, "level" if level else None, language)
     if isinstance(value, str) and metric == "grade":
         return grade_label(value, language)
     if metric in SHARES:

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
 from analytics.data.campaign import Campaign, empty_table
 from analytics.data.contract import GROUPS, TABLES, VISIT_KINDS
@@ -361,10 +360,10 @@ def with_indicators(k: UnitKpis, indicators: tuple[str, ...] | None) -> UnitKpis
 
 
 def unit_figures(index: CampaignIndex, q: Query, k: UnitKpis, language: str,
-                 names: tuple[str, ...] = UNIT_FIGURES) -> dict[str, go.Figure]:
+                 names: tuple[str, ...] = UNIT_FIGURES) -> dict[str, charts.Spec]:
     """The charts of one unit, from the report's builders; `k` is kpis(q), narrowed to the chosen indicators."""
     meta = index.meta
-    out: dict[str, go.Figure] = {}
+    out: dict[str, charts.Spec] = {}
     for name in names:
         if name == "persons":
             out[name] = charts.persons_by_group_chart(persons=k.persons, meta=meta, language=language)
@@ -489,7 +488,7 @@ def compare_frame(index: CampaignIndex, units: list[str], kpis: list[UnitKpis], 
 
 
 def compare_figure(index: CampaignIndex, units: list[str], kpis: list[UnitKpis], metric: str,
-                   language: str) -> go.Figure:
+                   language: str) -> charts.Spec:
     frame = compare_frame(index, units, kpis, metric, language)
     return charts.compare_units_chart(frame=frame, metric_label=metric_title(metric, language), language=language,
                                         percent=_compare_metric(metric).percent)
@@ -593,21 +592,21 @@ def section_panel_html(parts: list[Part], language: str) -> str:
     return _panel(language).section_panel(css=panel_css(), parts=html) if html else ""
 
 
-def section_slots(parts: list[Part], divs: tuple[str, ...]) -> tuple[list[list[Part]], dict[str, go.Figure]]:
+def section_slots(parts: list[Part], divs: tuple[str, ...]) -> tuple[list[list[Part]], dict[str, charts.Spec]]:
     """A section's HTML parts cut around its charts, so that each chart sits right below its heading: slot i holds
     the parts shown before chart divs[i] (after the chart before it), the last slot those after the last chart.
     A chart the unit does not have adds nothing: the parts before it run on into the next chart's slot."""
     slots: list[list[Part]] = [[] for _ in range(len(divs) + 1)]
-    charts: dict[str, go.Figure] = {}
+    charts_of: dict[str, charts.Spec] = {}
     at = 0
     for part in parts:
         if isinstance(part, str):
             slots[at].append(part)
         else:
             div, fig = part
-            charts[div] = fig
+            charts_of[div] = fig
             at = divs.index(div) + 1
-    return slots, charts
+    return slots, charts_of
 
 
 def not_recorded_html(index: CampaignIndex, language: str) -> str:

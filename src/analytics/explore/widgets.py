@@ -34,6 +34,7 @@ from analytics.data.loading import load_campaign
 from analytics.data.meta import CampaignMeta, parse_meta
 from analytics.data.sources import META_FILE
 from analytics.explore.controls import Choices, UnitTags, WidthProbe, grid_columns
+from analytics.explore.plotly_script import Chart
 from analytics.explore.state import (
     COMPARE_METRICS,
     EVALUATION_FIGURES,
@@ -57,7 +58,7 @@ from analytics.explore.state import (
     with_indicators,
 )
 from analytics.measures.change import comparison_date
-from analytics.report.charts import TEMPLATE
+from analytics.report.charts import TEMPLATE, Spec, with_width
 from analytics.report.layout import AssetMode, OutputLayout, PageState
 from analytics.report.parameters import NOTEBOOK_PARAMETERS
 from analytics.text.labels import LANGUAGES, label
@@ -88,8 +89,9 @@ def discover_campaigns(root: Path = RAW_DATA_DIR) -> list[Path]:
     return sorted(p for p in root.iterdir() if (p / META_FILE).is_file())
 
 
-def copy_figure(widget: go.FigureWidget, fig: go.Figure) -> bool:
-    """Make the widget show `fig` by mutating its traces and layout; False when nothing differed.
+def copy_figure(widget: go.FigureWidget, fig: Spec | go.Figure) -> bool:
+    """Make the widget show `fig` (a builder's spec, or a figure) by mutating its traces and layout; False when
+    nothing differed.
 
     Traces of the same type at the same place are restyled property by property (properties the new figure lacks
     are cleared), with the layout's keys set or cleared the same way, in one batch: the front end receives only
@@ -97,7 +99,7 @@ def copy_figure(widget: go.FigureWidget, fig: go.Figure) -> bool:
     redraw in the browser: a chart going from data to "no data" takes a deletion and the batch, not also an empty
     addition.
     """
-    new = fig.to_plotly_json()
+    new = fig if isinstance(fig, dict) else fig.to_plotly_json()
     data, layout = new["data"], new["layout"]
     old_data = [_set(t.to_plotly_json()) for t in widget.data]
     old_layout = _set(widget.layout.to_plotly_json())
@@ -197,6 +199,11 @@ class CampaignExplorer:
             # changes all of them (hiding the evaluation sections once collapsed the whole explorer).
             return W.Layout(width="100%")
 
+        def block() -> W.Layout:
+            # Text blocks (the panel, the sections): the whole width and no more. ipywidgets gives an HTML widget a
+            # 2 px margin, which beside a width of 100% pushed the panel's sentence past the explorer's edge.
+            return W.Layout(width="100%", min_width="0", margin="0")
+
         self.campaign_picker = W.Dropdown(style=_WIDE, layout=W.Layout(width="360px"))
         self.as_of = W.DatePicker(style=_WIDE, layout=W.Layout(width="220px"))
         # The date the change since the previous period is read against (default: the previous period).
@@ -216,8 +223,8 @@ class CampaignExplorer:
         self._compare_controls = W.VBox([self.compare_units, self.compare_metric],
                                         layout=W.Layout(width="100%", display="none"))
         self.export_button = W.Button(icon="download", layout=W.Layout(width="auto"))
-        self.kpi_panel = W.HTML(layout=W.Layout(width="100%", min_width="0"))
-        self.status = W.HTML(layout=full())
+        self.kpi_panel = W.HTML(layout=block())
+        self.status = W.HTML(layout=block())
         self.probe = WidthProbe()
         # The package's small template from the start: plotly's default one is large to build and to send.
         # Charts start as plain figures and become FigureWidgets once they hold their first data (see
@@ -235,9 +242,9 @@ class CampaignExplorer:
         # The evaluation sections as on the unit's page: the HTML before each chart (its heading), the chart, ...,
         # the HTML after the last chart; a chart the unit has no part for (e.g. children compared, for a leaf) is
         # hidden. A section the campaign does not record is left out; one line at the end names them.
-        self.section_slots = {key: [W.HTML(layout=full()) for _ in range(len(EVALUATION_FIGURES[key]) + 1)]
+        self.section_slots = {key: [W.HTML(layout=block()) for _ in range(len(EVALUATION_FIGURES[key]) + 1)]
                               for key in EVALUATION_SECTIONS}
-        self.not_recorded = W.HTML(layout=full())
+        self.not_recorded = W.HTML(layout=block())
         self.not_recorded.add_class("ca-not-recorded")
         self.evaluation_figures: dict[str, go.FigureWidget] = {
             div: go.Figure(layout={"template": TEMPLATE, "width": CHART_WIDTH})
@@ -300,11 +307,12 @@ class CampaignExplorer:
         A FigureWidget inside a box is drawn from the state its browser model was created with, then kept up to
         date by the changes it receives; changes that reach the browser before the widget's script has loaded are
         lost (the first charts of the dashboard came up empty in JupyterLab). Created with its data, a chart needs
-        no change to show it. (Each FigureWidget carries plotly's 5 MB script: the charts are made once.)"""
+        no change to show it. The charts are `Chart`s: plotly's 5 MB script reaches the browser once per kernel
+        (plotly_script), not once per chart."""
         boxes = {**{n: self._chart_boxes[n] for n in UNIT_FIGURES}, "compare": self._compare_box}
         for group, box_of in ((self.figures, boxes), (self.evaluation_figures, self._evaluation_boxes)):
             for name, fig in list(group.items()):
-                group[name] = go.FigureWidget(fig)
+                group[name] = Chart(fig)
                 box_of[name].children = (group[name],)
 
     @staticmethod
@@ -495,7 +503,7 @@ class CampaignExplorer:
             self.kpi_panel.value = unit_panel_html(self.index, q, self.kpis, lang)
             self._drawn["panel"] = panel_key
         for name, fig in unit_figures(self.index, q, self.kpis, lang, tuple(stale)).items():
-            copy_figure(self.figures[name], fig.update_layout(width=self.chart_width))
+            copy_figure(self.figures[name], with_width(fig, self.chart_width))
             self._drawn[name] = keys[name]
         if evaluate:
             self._show_evaluation(q, lang)
@@ -517,7 +525,7 @@ class CampaignExplorer:
         self.kpi_panel.value = compare_panel_html(self.index, units, kpis, lang, note)
         shown = (units, kpis) if len(units) >= 2 else ([], [])
         fig = compare_figure(self.index, *shown, metric, lang)
-        copy_figure(self.figures["compare"], fig.update_layout(width=self._compare_width()))
+        copy_figure(self.figures["compare"], with_width(fig, self._compare_width()))
         self._drawn["compare"] = key
         self._drawn.pop("panel", None)  # the panel now shows the comparison
 
@@ -537,7 +545,7 @@ class CampaignExplorer:
                 widget.value = section_panel_html(slot, lang)
             for div in EVALUATION_FIGURES[key]:
                 if div in charts:
-                    copy_figure(self.evaluation_figures[div], charts[div].update_layout(width=self.chart_width))
+                    copy_figure(self.evaluation_figures[div], with_width(charts[div], self.chart_width))
                 self._evaluation_boxes[div].layout.display = "flex" if div in charts else "none"
         self.not_recorded.value = not_recorded_html(self.index, lang)
 

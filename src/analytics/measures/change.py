@@ -1,9 +1,10 @@
 """Change since the previous period (环比): the KPI table at as_of with DOMAIN.md's comparison rows, recomputed from
 the same data at the previous as_of (every row is dated, actuals are cumulative).
 
-One campaign-wide pass per date: the KPI table (analytics.measures.kpis.cached_kpi_table, shared with the run's other
-downloads) and the target figures (analytics.measures.kpis.campaign_pace) at as_of and at the previous as_of, then
-column-wise joins; nothing per unit.
+One campaign-wide pass per date: the KPI table at as_of (analytics.measures.kpis.cached_kpi_table, shared with the
+run's other downloads), the target figures (analytics.measures.kpis.campaign_pace) at both dates, and at the previous
+date only what is compared (the activity rollup from rows encoded once; the whole KPI table when an appraisal ranks
+the units), then column-wise joins; nothing per unit.
 
 Rows added to the KPI table (kpis.csv codes):
 
@@ -24,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.data.campaign import Campaign
-from analytics.measures.kpis import KPI_COLUMNS, METRICS, cached_kpi_table, campaign_pace
+from analytics.measures.kpis import KPI_COLUMNS, METRICS, cached_kpi_table, campaign_pace, rollups_until
 from analytics.measures.lights import coverage_lights, indicator_lights, worst_lights
 from analytics.measures.periods import parse_compare_to
 from analytics.measures.ranks import progress_ranks
@@ -57,7 +58,7 @@ def compared_kpis(campaign: Campaign, as_of: dt.date | str | None = None, compar
     if not appraised:
         parts.append(_ranks(campaign, pace, "progress_rank"))
     if previous is not None:
-        before = cached_kpi_table(campaign, previous, tolerance)
+        before = cached_kpi_table(campaign, previous, tolerance) if appraised else _activity_at(campaign, previous)
         before_pace = campaign_pace(campaign, previous, tolerance)
         parts += [
             _frame(pd.Series(previous.isoformat(), index=pd.Index(campaign.hierarchy.ids)), "previous_as_of"),
@@ -76,6 +77,20 @@ def compared_kpis(campaign: Campaign, as_of: dt.date | str | None = None, compar
 def comparison_date(campaign: Campaign, as_of: dt.date, compare_to: object = None) -> dt.date | None:
     """The date as_of is compared with (compared_kpis' rule), or None: no comparison."""
     return parse_compare_to(compare_to, start=campaign.meta.start, as_of=as_of, period=campaign.meta.reporting.period)
+
+
+def _activity_at(campaign: Campaign, when: dt.date) -> pd.DataFrame:
+    """The KPI rows the comparison reads at the previous date without an appraisal: events and persons (total and
+    by key) and grassroots coverage, from one rollup of the rows encoded once; the rest of the KPI table at that
+    date (surveys, ratings, commitments) is not compared, so not computed."""
+    rolled = rollups_until(campaign, campaign.hierarchy.ids, when, uncovered_of=[])
+    t = rolled.totals
+    keyed = [pd.DataFrame({"unit_id": part.index.get_level_values(0).to_numpy(dtype=object), "metric": metric,
+                           "key": part.index.get_level_values(1).to_numpy(dtype=object),
+                           "value": part.to_numpy(dtype=object)}, columns=KPI_COLUMNS)
+             for metric, part in (("events", rolled.events), ("persons", rolled.persons))]
+    return pd.concat([_frame(t["events"], "events"), _frame(t["persons"], "persons"), *keyed,
+                      _frame(t["grassroots_coverage"], "grassroots_coverage")], ignore_index=True)
 
 
 def _frame(values: pd.Series, metric: str, key: str = "") -> pd.DataFrame:

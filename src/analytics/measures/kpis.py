@@ -74,17 +74,75 @@ def unit_rollups(campaign: Campaign, units: list[str], visits: pd.DataFrame, sur
     on the units' positions in the hierarchy: each unit's own count or sum, then each ancestor's over the closure
     pairs, with numpy. Sums of whole numbers, so the order of the additions changes nothing.
     """
+    at = _positions_of(campaign.hierarchy)
+    return _rollups(campaign, units, _Rows.of(at, visits, ("persons",), ("kind", "group")),
+                    _Rows.of(at, surveys, _COUNTS, ()), uncovered_of)
+
+
+def rollups_until(campaign: Campaign, units: list[str], when: dt.date,
+                  uncovered_of: list[str] | None = None) -> Rolled:
+    """unit_rollups of the campaign's rows dated on or before `when`, from its rows encoded once (unit positions,
+    dates, keys): a second date costs a mask over numbers, not another pass over the text columns."""
+    visits, surveys = _encoded(campaign)
+    return _rollups(campaign, units, visits.until(when), surveys.until(when), uncovered_of)
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """A table's rows as numbers for rollups: each row's unit position (-1 outside the hierarchy), its date, its
+    values (a missing value is 0) and its keys as codes into sorted names (-1: no key). `dated`: the rows are in
+    date order, so the rows up to a date are a slice (no copy)."""
+
+    at: np.ndarray
+    day: np.ndarray | None
+    values: dict[str, np.ndarray]
+    keys: dict[str, tuple[np.ndarray, pd.Index]]
+    dated: bool = False
+
+    @classmethod
+    def of(cls, at: _Positions, frame: pd.DataFrame, values: tuple[str, ...], keys: tuple[str, ...],
+           dated: bool = False) -> _Rows:
+        day = frame["date"].to_numpy(dtype="datetime64[ns]") if "date" in frame.columns else None
+        order = np.argsort(day, kind="stable") if dated and day is not None else slice(None)
+        coded = {}
+        for name in keys:
+            codes, names = pd.factorize(frame[name], sort=True)
+            coded[name] = (codes[order], pd.Index(names, name=name))
+        return cls(at=at.positions(frame["unit_id"])[order], day=None if day is None else day[order],
+                   values={name: pd.to_numeric(frame[name]).to_numpy(dtype="float64", na_value=0.0)[order]
+                           for name in values},
+                   keys=coded, dated=dated and day is not None)
+
+    def until(self, when: dt.date) -> _Rows:
+        """The rows dated on or before `when` (metrics.until)."""
+        if self.day is None:
+            return self
+        limit = np.datetime64(pd.Timestamp(when))
+        keep = slice(0, int(np.searchsorted(self.day, limit, side="right"))) if self.dated else self.day <= limit
+        return _Rows(at=self.at[keep], day=self.day[keep], values={k: v[keep] for k, v in self.values.items()},
+                     keys={k: (codes[keep], names) for k, (codes, names) in self.keys.items()}, dated=self.dated)
+
+
+@derived
+def _encoded(campaign: Campaign) -> tuple[_Rows, _Rows]:
+    at = _positions_of(campaign.hierarchy)
+    return (_Rows.of(at, campaign.visits, ("persons",), ("kind", "group"), dated=True),
+            _Rows.of(at, campaign.surveys, _COUNTS, (), dated=True))
+
+
+def _rollups(campaign: Campaign, units: list[str], visits: _Rows, surveys: _Rows,
+             uncovered_of: list[str] | None) -> Rolled:
     h = campaign.hierarchy
     at = _positions_of(h)
     ids = pd.Index(units, name="unit_id")
     units_at = at.index.get_indexer(units)
-    visit_at = at.index.get_indexer(visits["unit_id"])  # -1: a unit outside the hierarchy, in no rollup
-    survey_at = at.index.get_indexer(surveys["unit_id"])
+    visit_at = visits.at  # -1: a unit outside the hierarchy, in no rollup
     events = at.rolled(visit_at)
     totals = pd.DataFrame({"events": events[units_at].astype("int64"),
-                           "persons": at.rolled(visit_at, visits["persons"])[units_at].astype("int64")}, index=ids)
+                           "persons": at.rolled(visit_at, visits.values["persons"])[units_at].astype("int64")},
+                          index=ids)
     for name in _COUNTS:
-        totals[f"survey_{name}"] = at.rolled(survey_at, surveys[name])[units_at].astype("int64")
+        totals[f"survey_{name}"] = at.rolled(surveys.at, surveys.values[name])[units_at].astype("int64")
     for name, rate in survey_rate_columns(*(totals[f"survey_{c}"] for c in _COUNTS)).items():
         totals[f"survey_{name}"] = rate
     has_visits = "visits" in campaign.present
@@ -104,17 +162,18 @@ def unit_rollups(campaign: Campaign, units: list[str], visits: pd.DataFrame, sur
         share = np.where(leaves > 0, covered / leaves, math.nan)
     totals["grassroots_coverage"] = share[units_at] if has_visits else math.nan
     uncovered: dict[str, list[str]] = {}
-    if has_visits:
-        pairs = h.closure[among(h.closure["ancestor_id"], units if uncovered_of is None else uncovered_of)]
-        pairs = pairs[among(pairs["unit_id"], h.leaves - set(visits["unit_id"].unique()))]
+    wanted = units if uncovered_of is None else uncovered_of
+    if has_visits and wanted:
+        pairs = h.closure[among(h.closure["ancestor_id"], wanted)]
+        pairs = pairs[among(pairs["unit_id"], at.index[at.is_leaf & ~visited].tolist())]
         # In file order: positions sorted (each unit has its own), then the pairs cut per ancestor.
         pairs = pairs.iloc[np.argsort(at.index.get_indexer(pairs["unit_id"]), kind="stable")]
         for ancestor, part in pairs.groupby("ancestor_id", sort=False)["unit_id"]:
             uncovered[ancestor] = part.tolist()
     return Rolled(
         totals=totals,
-        events=at.keyed(units_at, visit_at, visits["kind"]),
-        persons=at.keyed(units_at, visit_at, visits["group"], visits["persons"]),
+        events=at.keyed(units_at, visit_at, *visits.keys["kind"]),
+        persons=at.keyed(units_at, visit_at, *visits.keys["group"], visits.values["persons"]),
         uncovered=uncovered,
     )
 
@@ -134,26 +193,35 @@ class _Positions:
         self.rank = np.empty(self.size, dtype="int64")  # each unit's place in the ids' sorted order
         self.rank[np.argsort(np.asarray(h.ids, dtype=object), kind="stable")] = np.arange(self.size)
 
-    def rolled(self, row_at: np.ndarray, values: pd.Series | None = None) -> np.ndarray:
-        """Per unit position: the count of rows (or the sum of `values`, a missing value adding 0) at or below it;
-        `row_at`: each row's unit position, -1 for none."""
+    def positions(self, unit_ids: pd.Series) -> np.ndarray:
+        """Each row's unit position (-1: not a unit of the hierarchy): the column's distinct values looked up once,
+        not a hash lookup of a text per row."""
+        codes, uniques = pd.factorize(unit_ids)
+        if not len(uniques):
+            return np.full(len(codes), -1, dtype="int64")
+        found = np.append(self.index.get_indexer(uniques), -1)
+        return found[codes]  # code -1 (a missing id) picks the appended -1
+
+    def rolled(self, row_at: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
+        """Per unit position: the count of rows (or the sum of `values`) at or below it; `row_at`: each row's unit
+        position, -1 for none."""
         kept = row_at >= 0
-        weights = None if values is None else pd.to_numeric(values).to_numpy(dtype="float64", na_value=0.0)[kept]
+        weights = None if values is None else values[kept]
         own = np.bincount(row_at[kept], weights=weights, minlength=self.size)
         return np.bincount(self.ancestor_at, weights=own[self.unit_at], minlength=self.size)
 
-    def keyed(self, units_at: np.ndarray, row_at: np.ndarray, keys: pd.Series,
-              values: pd.Series | None = None) -> pd.Series:
-        """metrics.rollup(rows, closure of the units, by=keys.name, value=values.name): per unit (of `units_at`)
-        and key, the count of rows (or sum of values) at or below it, where there is such a row; the index
-        (ancestor_id, key) sorted as groupby sorts it, rows without a key left out."""
-        codes, names = pd.factorize(keys, sort=True)
+    def keyed(self, units_at: np.ndarray, row_at: np.ndarray, codes: np.ndarray, names: pd.Index,
+              values: np.ndarray | None = None) -> pd.Series:
+        """metrics.rollup(rows, closure of the units, by=names.name, value=values): per unit (of `units_at`)
+        and key (`codes` into the sorted `names`, -1 for none), the count of rows (or sum of values) at or below
+        it, where there is such a row; the index (ancestor_id, key) sorted as groupby sorts it, rows without a key
+        left out."""
         kept = (row_at >= 0) & (codes >= 0)
         width = len(names)
         cell = row_at[kept] * width + codes[kept]
         count = np.bincount(cell, minlength=self.size * width).reshape(self.size, width)
         own = count if values is None else np.bincount(
-            cell, weights=pd.to_numeric(values).to_numpy(dtype="float64", na_value=0.0)[kept],
+            cell, weights=values[kept],
             minlength=self.size * width).reshape(self.size, width)
         asked = np.unique(units_at[units_at >= 0])
         asked = asked[np.argsort(self.rank[asked])]
@@ -163,7 +231,7 @@ class _Positions:
             total[:, j] = np.bincount(self.ancestor_at, weights=own[self.unit_at, j], minlength=self.size)[asked]
             present[:, j] = np.bincount(self.ancestor_at, weights=count[self.unit_at, j], minlength=self.size)[asked] > 0
         unit, key = np.nonzero(present)
-        index = pd.MultiIndex.from_arrays([self.index[asked[unit]], names[key]], names=["ancestor_id", keys.name])
+        index = pd.MultiIndex.from_arrays([self.index[asked[unit]], names[key]], names=["ancestor_id", names.name])
         return pd.Series(total[unit, key].astype("int64"), index=index, name="n")
 
 
@@ -597,8 +665,7 @@ def _figures_table(campaign: Campaign, when: dt.date, tolerance: float) -> pd.Da
 
 def _figures(campaign: Campaign, when: dt.date, tolerance: float) -> pd.DataFrame:
     h = campaign.hierarchy
-    surveys = until(campaign.surveys, when)
-    rolled = unit_rollups(campaign, h.ids, until(campaign.visits, when), surveys, uncovered_of=[])
+    rolled = rollups_until(campaign, h.ids, when, uncovered_of=[])
     t = rolled.totals
     parts = [_frame(t["events"], "events"), _frame(t["persons"], "persons"),
              _keyed(rolled.events, "events"), _keyed(rolled.persons, "persons"),
@@ -614,7 +681,8 @@ def _figures(campaign: Campaign, when: dt.date, tolerance: float) -> pd.DataFram
     parts = [p.sort_values(["unit_id", "metric", "key"], kind="stable") for p in parts]
     closure = h.closure
     if "responses" in campaign.present:
-        rated = ratings(campaign.responses, surveys, closure, h.ids, campaign.meta.satisfaction_min)
+        rated = ratings(campaign.responses, until(campaign.surveys, when), closure, h.ids,
+                        campaign.meta.satisfaction_min)
         long = rated.melt(id_vars=["unit_id", "question"], value_vars=list(_RATING_METRICS.values()),
                           var_name="column")
         long["metric"] = long["column"].map({c: m for m, c in _RATING_METRICS.items()})
@@ -711,8 +779,7 @@ def rolled_totals(campaign: Campaign, units: list[str], as_of: dt.date) -> pd.Da
     """The rolled totals of some units (unit_rollups' totals over the rows up to as_of): the figures kpi_table
     gives those units, without computing every unit's."""
     when = as_of
-    return unit_rollups(campaign, units, until(campaign.visits, when), until(campaign.surveys, when),
-                          uncovered_of=[]).totals
+    return rollups_until(campaign, units, when, uncovered_of=[]).totals
 
 
 def children_ratings(campaign: Campaign, unit_id: str, as_of: dt.date,

@@ -1,8 +1,15 @@
 """Chart builders: the only place charts are defined.
 
-Every builder takes keyword arguments, returns a `plotly.graph_objects.Figure`, never shows or writes it,
-and returns a figure with a "no data" annotation instead of raising when its input is empty. Styling comes
-from one defaults object (`DEFAULTS`, applied through `TEMPLATE`).
+Every builder takes keyword arguments, returns a figure as plain data (`Spec`: {"data": [...], "layout":
+{...}}, what `go.Figure(spec)` takes and `plotly.io.to_json(spec, validate=False)` writes), never shows or
+writes it, and returns a figure with a "no data" annotation instead of raising when its input is empty.
+Styling comes from one defaults object (`DEFAULTS`, applied through the plain-data `TEMPLATE`).
+
+Figures are plain data because plotly's graph objects validate every property as it is set: that was about half
+the time of a page. The schema is checked in the tests instead (tests/report/test_chart_specs.py builds a
+`go.Figure` from every chart of the sample pages). Specs are written as plotly writes a figure built the old way
+(a trace's properties in alphabetical order, a layout's updates in the order made), so that pages keep their
+bytes. A spec shares the template dict with every other: copy before changing it in place (`with_width`).
 
 Plotly renders a subset of HTML in text (titles, tick labels, legend, hover, annotations), so every
 data-derived string (unit names, indicator codes and labels from campaign.yaml, metric labels) goes through
@@ -15,11 +22,10 @@ import datetime as dt
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from analytics.data.meta import CampaignMeta
 from analytics.measures.metrics import STATUSES, survey_rates
@@ -46,6 +52,8 @@ from analytics.text.labels import (
 )
 from analytics.text.language import rules_of
 
+Spec = dict[str, Any]  # a figure as plain data: {"data": [trace, ...], "layout": {...}}
+
 TREND_FREQS = ("D", "W", "MS")
 _PERIOD_FREQ = {"D": "D", "W": "W-SUN", "MS": "M"}  # W-SUN periods run Monday to Sunday
 
@@ -68,10 +76,11 @@ def trend_freq(start: dt.date, end: dt.date) -> str:
     return "MS"
 
 
-def empty_chart(*, language: str = DEFAULT_LANGUAGE, title: str | None = None) -> go.Figure:
+def empty_chart(*, language: str = DEFAULT_LANGUAGE, title: str | None = None) -> Spec:
     """A figure holding only a 'no data' note in the language asked for."""
     fig = _figure(title, DEFAULTS.empty_height)
-    fig.add_annotation(
+    _add_annotation(
+        fig,
         text=plotly_text(label("note.no_data", language)),
         x=0.5,
         y=0.5,
@@ -80,14 +89,14 @@ def empty_chart(*, language: str = DEFAULT_LANGUAGE, title: str | None = None) -
         showarrow=False,
         font={"size": 15, "color": DEFAULTS.muted_colour},
     )
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
+    _update(fig["layout"], xaxis={"visible": False})
+    _update(fig["layout"], yaxis={"visible": False})
     return fig
 
 
 def persons_by_group_chart(
     *, persons: pd.Series, meta: CampaignMeta, language: str = DEFAULT_LANGUAGE
-) -> go.Figure:
+) -> Spec:
     """Horizontal bars of person-times per group (index: group codes), largest first."""
     return _ranked_bars(
         persons,
@@ -101,7 +110,7 @@ def persons_by_group_chart(
 
 def events_by_kind_chart(
     *, events: pd.Series, meta: CampaignMeta, language: str = DEFAULT_LANGUAGE
-) -> go.Figure:
+) -> Spec:
     """Horizontal bars of events per visit kind (index: kind codes), largest first."""
     return _ranked_bars(
         events,
@@ -120,7 +129,7 @@ def visits_trend_chart(
     end: dt.date,
     language: str = DEFAULT_LANGUAGE,
     freq: str | None = None,
-) -> go.Figure:
+) -> Spec:
     """Events (bars, left axis) and person-times (line, right axis) per day, week or month over [start, end].
 
     Every bin of the period is shown, zero where nothing happened; rows dated outside [start, end] are left
@@ -152,8 +161,9 @@ def visits_trend_chart(
         rows = [i for i, p in enumerate(partial) if bool(p) == is_partial]
         if not rows:
             continue
-        fig.add_trace(
-            go.Bar(
+        fig["data"].append(
+            _trace(
+                "bar",
                 x=[firsts[i] for i in rows],
                 y=[events[i] for i in rows],
                 # Bars start a tenth of a day in and end a tenth before the bin's last day ends.
@@ -172,12 +182,13 @@ def visits_trend_chart(
     middles = [f + (lst - f) / 2 + pd.Timedelta(hours=12) for f, lst in zip(bins["first"], bins["last"], strict=True)]
     # Each partial bin named above the plot (in the room under the title), pointing into the plot from its edge.
     for i in (i for i, p in enumerate(partial) if p):
-        fig.add_annotation(x=middles[i].to_pydatetime(), y=1, yref="paper", yanchor="bottom", showarrow=False,
-                           xanchor="left" if i == 0 and len(partial) > 1 else "right" if i == len(partial) - 1 else "center",
-                           text=f"{plotly_text(partial_label)} {days_text_short[i]}",
-                           font={"size": 11, "color": DEFAULTS.muted_colour})
-    fig.add_trace(
-        go.Scatter(
+        _add_annotation(fig, x=middles[i].to_pydatetime(), y=1, yref="paper", yanchor="bottom", showarrow=False,
+                        xanchor="left" if i == 0 and len(partial) > 1 else "right" if i == len(partial) - 1 else "center",
+                        text=f"{plotly_text(partial_label)} {days_text_short[i]}",
+                        font={"size": 11, "color": DEFAULTS.muted_colour})
+    fig["data"].append(
+        _trace(
+            "scatter",
             x=[m.to_pydatetime() for m in middles],
             y=bins["persons"].tolist(),
             name=plotly_text(persons_label),
@@ -192,7 +203,8 @@ def visits_trend_chart(
     )
     tickvals, ticktext = _trend_ticks(firsts, freq)
     pad = pd.Timedelta(days=max(1, len(firsts) // 40))
-    fig.update_layout(
+    _update(
+        fig["layout"],
         hovermode="closest",
         legend=LEGEND_BELOW,
         margin={"b": _legend_below_margin(2 + bool(partial.any()))},
@@ -232,7 +244,7 @@ def count_axis(top: float | None) -> dict:
     return {"tickmode": "linear", "tick0": 0, "dtick": int(step), "tickformat": ",d", "rangemode": "tozero"}
 
 
-def coverage_chart(*, covered_children: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> go.Figure:
+def coverage_chart(*, covered_children: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> Spec:
     """Horizontal bars of events per direct child (most first), coloured covered / not covered."""
     title = label("fig.coverage", language)
     frame = covered_children
@@ -256,13 +268,14 @@ def coverage_chart(*, covered_children: pd.DataFrame, language: str = DEFAULT_LA
         rows = [i for i in order if covered[i] == flag]
         if not rows:
             continue
-        fig.add_trace(
-            go.Bar(
+        fig["data"].append(
+            _trace(
+                "bar",
                 orientation="h",
                 y=[plotly_text(names[i]) for i in rows],
                 x=[events[i] for i in rows],
                 name=plotly_text(label(key, language)),
-                marker_color=colour,
+                marker={"color": colour},
                 texttemplate="%{x:,}",
                 textposition="outside",
                 cliponaxis=False,
@@ -271,13 +284,13 @@ def coverage_chart(*, covered_children: pd.DataFrame, language: str = DEFAULT_LA
                 hovertemplate=_hover("%{customdata[0]}", f"{events_label}: %{{x:,}}"),
             )
         )
-    fig.update_layout(barmode="overlay", showlegend=True, legend=LEGEND_BELOW, margin={"b": _legend_below_margin(2)})
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=categories, autorange="reversed")
-    fig.update_xaxes(title_text=plotly_text(events_label), **count_axis(max(events, default=0)))
+    _update(fig["layout"], barmode="overlay", showlegend=True, legend=LEGEND_BELOW, margin={"b": _legend_below_margin(2)})
+    _update_axis(fig, "yaxis", type="category", categoryorder="array", categoryarray=categories, autorange="reversed")
+    _update_axis(fig, "xaxis", title_text=plotly_text(events_label), **count_axis(max(events, default=0)))
     return fig
 
 
-def survey_funnel_chart(*, surveys: dict, language: str = DEFAULT_LANGUAGE) -> go.Figure:
+def survey_funnel_chart(*, surveys: dict, language: str = DEFAULT_LANGUAGE) -> Spec:
     """Funnel issued → returned → valid, each stage with its share of issued.
 
     Drawn as horizontal bars from zero (issued on top): pages carry plotly.js's partial "basic" bundle (bar,
@@ -298,8 +311,9 @@ def survey_funnel_chart(*, surveys: dict, language: str = DEFAULT_LANGUAGE) -> g
                     for r in ("effective_rate", "validity")),
     ]
     fig = _figure(title)
-    fig.add_trace(
-        go.Bar(
+    fig["data"].append(
+        _trace(
+            "bar",
             orientation="h",
             y=stages,
             x=values,
@@ -311,13 +325,13 @@ def survey_funnel_chart(*, surveys: dict, language: str = DEFAULT_LANGUAGE) -> g
             hovertemplate=[_hover("%{y}: %{x:,}", *(("%{customdata[1]}",) if line else ())) for line in rate_lines],
         )
     )
-    fig.update_layout(showlegend=False)
-    fig.update_yaxes(type="category", autorange="reversed")
-    fig.update_xaxes(visible=False, range=[0, max(values)])
+    _update(fig["layout"], showlegend=False)
+    _update_axis(fig, "yaxis", type="category", autorange="reversed")
+    _update_axis(fig, "xaxis", visible=False, range=[0, max(values)])
     return fig
 
 
-def survey_rates_by_child_chart(*, by_child: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> go.Figure:
+def survey_rates_by_child_chart(*, by_child: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> Spec:
     """Horizontal grouped bars of return rate, validity and effective rate per child that issued questionnaires,
     each a ratio of that child's sums, in the rows' order; the legend is below the plot.
 
@@ -356,13 +370,14 @@ def survey_rates_by_child_chart(*, by_child: pd.DataFrame, language: str = DEFAU
         values = [as_number(r.get(rate)) for r in rates]
         top = max([top, *(v for v in values if v is not None)])
         rate_label = label(f"rate.{rate}", language)
-        fig.add_trace(
-            go.Bar(
+        fig["data"].append(
+            _trace(
+                "bar",
                 y=names,
                 x=values,
                 orientation="h",
                 name=plotly_text(rate_label),
-                marker_color=DEFAULTS.colorway[n],
+                marker={"color": DEFAULTS.colorway[n]},
                 texttemplate="%{x:.1%}",  # on paper there is no hover: each bar says its rate
                 textposition="outside",
                 cliponaxis=False,
@@ -370,11 +385,11 @@ def survey_rates_by_child_chart(*, by_child: pd.DataFrame, language: str = DEFAU
                 hovertemplate=_hover("%{customdata[0]}", f"{rate_label}: %{{x:.2%}}", counts_line),
             )
         )
-    fig.update_layout(barmode="group", legend=LEGEND_BELOW, margin={"b": _legend_below_margin(len(rate_keys))})
+    _update(fig["layout"], barmode="group", legend=LEGEND_BELOW, margin={"b": _legend_below_margin(len(rate_keys))})
     # Room right of the longest bar for its label; ticks stop at the largest rate (no "120%" tick).
-    fig.update_xaxes(tickformat=".0%", range=[0, top * 1.2], tickvals=[k / 5 for k in range(int(top * 5 + 1e-9) + 1)],
-                     title_text=plotly_text(label("axis.rate", language)))
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=names, autorange="reversed")
+    _update_axis(fig, "xaxis", tickformat=".0%", range=[0, top * 1.2], tickvals=[k / 5 for k in range(int(top * 5 + 1e-9) + 1)],
+                 title_text=plotly_text(label("axis.rate", language)))
+    _update_axis(fig, "yaxis", type="category", categoryorder="array", categoryarray=names, autorange="reversed")
     return fig
 
 
@@ -388,7 +403,7 @@ def children_without_surveys(by_child: pd.DataFrame) -> int:
 
 def target_pace_chart(
     *, targets: pd.DataFrame, meta: CampaignMeta, language: str = DEFAULT_LANGUAGE
-) -> go.Figure:
+) -> Spec:
     """Horizontal bars of completion % per indicator coloured by status, with a tick at the elapsed share.
 
     Indicators are ordered by pace gap, most behind first; those without an actual show a grey 'no data' bar.
@@ -428,13 +443,14 @@ def target_pace_chart(
             continue
         colour = status_colour(status)
         no_data = status == Status.NO_DATA or all(completion[i] is None for i in rows)
-        fig.add_trace(
-            go.Bar(
+        fig["data"].append(
+            _trace(
+                "bar",
                 orientation="h",
                 y=[names[i] for i in rows],
                 x=[0.0 if no_data else completion[i] for i in rows],
                 name=plotly_text(status_label(status, language)),
-                marker_color=colour,
+                marker={"color": colour},
                 customdata=[customdata[i] for i in rows],
                 hovertemplate=_hover(
                     "%{customdata[0]}",
@@ -445,8 +461,9 @@ def target_pace_chart(
                 ),
             )
         )
-    fig.add_trace(
-        go.Scatter(
+    fig["data"].append(
+        _trace(
+            "scatter",
             x=elapsed,
             y=names,
             mode="markers",
@@ -465,25 +482,25 @@ def target_pace_chart(
     # half width), so the tick never strikes it through (48.5% against an elapsed 49.7%); one label per row, so
     # no two labels meet.
     for n, c, e in zip(names, completion, elapsed, strict=True):
-        fig.add_annotation(
+        _add_annotation(fig,
             x=max(c or 0.0, e or 0.0), y=n, xref="x", yref="y", xanchor="left", xshift=6, showarrow=False,
             text=plotly_text(status_label(None, language)) if c is None else f"{c:.2f}%",
             font={"color": DEFAULTS.text_colour},
         )
     top = max([100.0, *(v for v in completion + elapsed if v is not None)])
-    fig.add_vline(x=100, line={"color": DEFAULTS.muted_colour, "width": 1, "dash": "dot"}, layer="below")
+    _add_vline(fig, x=100, line={"color": DEFAULTS.muted_colour, "width": 1, "dash": "dot"}, layer="below")
     entries = len({s for s in statuses}) + 1
-    fig.update_layout(barmode="overlay", height=_stacked_height(len(names), entries), legend=LEGEND_BELOW,
-                      margin={"b": _legend_below_margin(entries)})
-    fig.update_xaxes(
+    _update(fig["layout"], barmode="overlay", height=_stacked_height(len(names), entries), legend=LEGEND_BELOW,
+            margin={"b": _legend_below_margin(entries)})
+    _update_axis(fig, "xaxis",
         title_text=plotly_text(label("axis.completion", language)), range=[0, top * 1.15], ticksuffix="%"
     )
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=names, autorange="reversed")
+    _update_axis(fig, "yaxis", type="category", categoryorder="array", categoryarray=names, autorange="reversed")
     return fig
 
 
 def bullet_chart(*, targets: pd.DataFrame, meta: CampaignMeta, language: str = DEFAULT_LANGUAGE,
-                 previous: Mapping[str, object] | None = None, previous_label: str = "") -> go.Figure:
+                 previous: Mapping[str, object] | None = None, previous_label: str = "") -> Spec:
     """One bullet per indicator, in the rows' order (give them worst first): a pale band for the target (100%),
     a thinner bar for the completion in its status colour and a tick at the elapsed share. Each row's label says
     the completion and the gap under the indicator's name, so no number sits on a bar or under the tick, at any
@@ -521,8 +538,8 @@ def bullet_chart(*, targets: pd.DataFrame, meta: CampaignMeta, language: str = D
     entries = 2 + len({s for s, c in zip(statuses, completion, strict=True) if c is not None})
     bottom = _legend_below_margin(entries) - 20  # no axis title to clear
     fig = _figure(None, 6 + 52 * len(names) + bottom)
-    fig.add_trace(go.Bar(
-        orientation="h", y=names, x=[100.0] * len(names), width=0.62, name=plotly_text(label("legend.target", language)),
+    fig["data"].append(_trace(
+        "bar", orientation="h", y=names, x=[100.0] * len(names), width=0.62, name=plotly_text(label("legend.target", language)),
         marker={"color": DEFAULTS.band_colour}, hoverinfo="skip",
     ))
     actual_target = f"{label('col.actual', language)} / {label('col.target', language)}"
@@ -530,8 +547,8 @@ def bullet_chart(*, targets: pd.DataFrame, meta: CampaignMeta, language: str = D
         rows = [i for i, s in enumerate(statuses) if s == status and completion[i] is not None]
         if not rows:
             continue
-        fig.add_trace(go.Bar(
-            orientation="h", y=[names[i] for i in rows], x=[completion[i] for i in rows], width=0.26,
+        fig["data"].append(_trace(
+            "bar", orientation="h", y=[names[i] for i in rows], x=[completion[i] for i in rows], width=0.26,
             name=plotly_text(status_label(status, language)), marker={"color": status_colour(status)},
             customdata=[[names[i], fmt_number(actual[i]), fmt_number(target[i]), measures[i], gap_texts[i],
                          words[i], label("col.level_gap" if level[i] else "col.pace_gap", language)] for i in rows],
@@ -543,8 +560,8 @@ def bullet_chart(*, targets: pd.DataFrame, meta: CampaignMeta, language: str = D
             ),
         ))
     if any(e is not None for e in elapsed):  # only level indicators: no elapsed time to show
-        fig.add_trace(go.Scatter(
-            x=elapsed, y=names, mode="markers", name=plotly_text(label("legend.elapsed", language)),
+        fig["data"].append(_trace(
+            "scatter", x=elapsed, y=names, mode="markers", name=plotly_text(label("legend.elapsed", language)),
             marker={"symbol": "line-ns", "size": 24, "line": {"width": 3, "color": DEFAULTS.elapsed_colour},
                     "color": DEFAULTS.elapsed_colour},
             customdata=[[n] for n in names],
@@ -553,8 +570,8 @@ def bullet_chart(*, targets: pd.DataFrame, meta: CampaignMeta, language: str = D
     before = [_percent((previous or {}).get(c)) for c in codes]
     shown = [i for i, v in enumerate(before) if v is not None]
     if shown:
-        fig.add_trace(go.Scatter(
-            x=[before[i] for i in shown], y=[names[i] for i in shown], mode="markers",
+        fig["data"].append(_trace(
+            "scatter", x=[before[i] for i in shown], y=[names[i] for i in shown], mode="markers",
             name=plotly_text(previous_label or label("legend.previous", language)),
             # Named on hover and in the targets table's change column; kept out of the legend, which would need
             # more room than a phone gives it under the axis.
@@ -569,7 +586,8 @@ def bullet_chart(*, targets: pd.DataFrame, meta: CampaignMeta, language: str = D
     ticks = [f"{n}<br>{no_data}" if c is None else f"{n}<br>{c:.2f}%" + (
         f" · {w} {lg}" if lv else "" if g is None else f" · {fmt_points(g)}")
         for n, c, g, lv, lg, w in zip(names, completion, gaps, level, level_gaps, words, strict=True)]
-    fig.update_layout(
+    _update(
+        fig["layout"],
         barmode="overlay",
         margin={"t": 16, "b": bottom},
         legend=LEGEND_BELOW,
@@ -592,7 +610,7 @@ def pace_over_time_chart(
     meta: CampaignMeta,
     measure: str = "",
     language: str = DEFAULT_LANGUAGE,
-) -> go.Figure:
+) -> Spec:
     """An indicator's cumulative actual by date (metrics.actual_over_time: `date`, `actual`) against the linear pace
     from 0 at the period's start to the target at its end, with a dotted line at as_of. Scatter traces only."""
     name = meta.indicator_label(indicator, language)
@@ -608,8 +626,8 @@ def pace_over_time_chart(
     fig = _figure(title, DEFAULTS.small_height)
     start, end, now = (pd.Timestamp(d).date() for d in (period_start, period_end, as_of))
     pace_label = label("legend.pace", language)
-    fig.add_trace(go.Scatter(
-        x=[start, end], y=[0.0, target_value], mode="lines", name=plotly_text(pace_label),
+    fig["data"].append(_trace(
+        "scatter", x=[start, end], y=[0.0, target_value], mode="lines", name=plotly_text(pace_label),
         line={"color": DEFAULTS.muted_colour, "width": 2, "dash": "dash"},
         hovertemplate=_hover(f"{pace_label}: %{{y:,.2~f}}", "%{x|%Y-%m-%d}"),
     ))
@@ -618,28 +636,28 @@ def pace_over_time_chart(
         dates = [pd.Timestamp(d).date() for d in series["date"]]
         colour = status_colour(status)
         actual_label = label("legend.actual", language)
-        fig.add_trace(go.Scatter(
-            x=dates, y=values, mode="lines+markers", name=plotly_text(actual_label),
+        fig["data"].append(_trace(
+            "scatter", x=dates, y=values, mode="lines+markers", name=plotly_text(actual_label),
             line={"color": colour, "width": 3}, marker={"color": colour, "size": 7},
             customdata=[[fmt_percent(v / target_value)] for v in values],
             hovertemplate=_hover(f"{actual_label}: %{{y:,.2~f}} (%{{customdata[0]}})", "%{x|%Y-%m-%d}"),
         ))
     top = max([target_value, *values]) * 1.08
     as_of_label = label("legend.as_of", language)
-    fig.add_trace(go.Scatter(
-        x=[now, now], y=[0.0, top], mode="lines", name=plotly_text(f"{as_of_label} {now.isoformat()}"),
+    fig["data"].append(_trace(
+        "scatter", x=[now, now], y=[0.0, top], mode="lines", name=plotly_text(f"{as_of_label} {now.isoformat()}"),
         line={"color": DEFAULTS.elapsed_colour, "width": 1, "dash": "dot"}, hoverinfo="skip",
     ))
     # The legend under the plot: above it, its three entries wrap on a phone and run into the title.
-    fig.update_layout(showlegend=True, legend=LEGEND_BELOW, margin={"b": _legend_below_margin(3)},
-                      height=DEFAULTS.small_height + _legend_below_margin(3) - DEFAULTS.margin_bottom)
+    _update(fig["layout"], showlegend=True, legend=LEGEND_BELOW, margin={"b": _legend_below_margin(3)},
+            height=DEFAULTS.small_height + _legend_below_margin(3) - DEFAULTS.margin_bottom)
     # A little room on both sides, so the first date's label never sits on the y axis' 0. Dates on two lines
     # (month-day over the year), so that four or five of them stay apart and level on a phone.
     pad = pd.Timedelta(days=max(1, round(((pd.Timestamp(end) - pd.Timestamp(start)).days + 1) * 0.03)))
-    fig.update_xaxes(type="date", range=[pd.Timestamp(start) - pad, pd.Timestamp(end) + pad],
-                     tickformat="%m-%d<br>%Y", tickangle=0)
+    _update_axis(fig, "xaxis", type="date", range=[pd.Timestamp(start) - pad, pd.Timestamp(end) + pad],
+                 tickformat="%m-%d<br>%Y", tickangle=0)
     counted = isinstance(measure, str) and measure.strip() in COUNT_MEASURES
-    fig.update_yaxes(range=[0, top], **(count_axis(top) if counted else {"rangemode": "tozero", "tickformat": ",~f"}))
+    _update_axis(fig, "yaxis", range=[0, top], **(count_axis(top) if counted else {"rangemode": "tozero", "tickformat": ",~f"}))
     return fig
 
 
@@ -647,7 +665,7 @@ def pace_over_time_chart(
 COUNT_MEASURES = frozenset({"个", "件", "项", "篇", "条", "人", "人次", "次", "户", "套", "count"})
 
 
-def tag_comparison_chart(*, comparison: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> go.Figure:
+def tag_comparison_chart(*, comparison: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> Spec:
     """Advanced vs lagging, one panel per figure: events and person-times per tagged unit (the side's sum ÷ its
     units) and the survey effective rate (a ratio of the side's sums), as horizontal bars whose row names say the
     side and how many units it has ("先进（19个单位）").
@@ -677,38 +695,65 @@ def tag_comparison_chart(*, comparison: pd.DataFrame, language: str = DEFAULT_LA
     # Each panel two bars of a row height; between panels room for the axis ticks and the next panel's title.
     bars_px, gap_px = 2 * DEFAULTS.row_height + 8, 78
     plots_px = bars_px * len(panels) + gap_px * (len(panels) - 1)
-    fig = make_subplots(rows=len(panels), cols=1, vertical_spacing=gap_px / plots_px if len(panels) > 1 else 0,
-                        subplot_titles=[plotly_text(label(key, language)) for key, _, _ in panels])
-    fig.update_layout(template=TEMPLATE, height=DEFAULTS.margin_top + DEFAULTS.margin_bottom + 30 + plots_px,
-                      title_text=plotly_text(title), showlegend=False)
+    # One plot per panel, stacked as plotly's make_subplots lays them out (its domains and titles, to the bit).
+    spacing = gap_px / plots_px if len(panels) > 1 else 0
+    domains = _stacked_domains(len(panels), spacing)
+    layout: dict = {"template": TEMPLATE}
+    for row, (y0, y1) in enumerate(domains, start=1):
+        suffix = "" if row == 1 else str(row)
+        layout[f"xaxis{suffix}"] = {"anchor": f"y{suffix}", "domain": [0.0, 1.0]}
+        layout[f"yaxis{suffix}"] = {"anchor": f"x{suffix}", "domain": [y0, y1]}
+    # Subplot titles sit left, like the figure's title (plotly centres them).
+    layout["annotations"] = [
+        _ordered({"font": {"size": DEFAULTS.font_size}, "showarrow": False, "text": plotly_text(label(key, language)),
+                  "x": 0, "xanchor": "left", "xref": "paper", "y": y1, "yanchor": "bottom", "yref": "paper"})
+        for (key, _, _), (_, y1) in zip(panels, domains, strict=True)
+    ]
+    layout.update(title={"text": plotly_text(title)}, height=DEFAULTS.margin_top + DEFAULTS.margin_bottom + 30 + plots_px,
+                  showlegend=False)
+    fig: Spec = {"data": [], "layout": layout}
     colours = {"advanced": DEFAULTS.advanced_colour, "lagging": DEFAULTS.lagging_colour}
     sides = [plotly_text(label("note.tag_units", language).format(tag=_tag_label(t, language), n=fmt_int(u)))
              for t, u in zip(tags, units, strict=True)]
     for row, (key, values, number_format) in enumerate(panels, start=1):
         panel = plotly_text(label(key, language))
-        fig.add_trace(
-            go.Bar(
+        suffix = "" if row == 1 else str(row)
+        fig["data"].append({
+            **_trace(
+                "bar",
                 orientation="h",
                 y=sides,
                 x=values,
-                marker_color=[colours.get(t, DEFAULTS.colorway[(n + 4) % len(DEFAULTS.colorway)]) for n, t in enumerate(tags)],
+                marker={"color": [colours.get(t, DEFAULTS.colorway[(n + 4) % len(DEFAULTS.colorway)])
+                                  for n, t in enumerate(tags)]},
                 texttemplate=f"%{{x:{number_format}}}",
                 textposition="outside",
                 cliponaxis=False,
                 customdata=[[s_] for s_ in sides],
                 hovertemplate=_hover("%{customdata[0]}", f"{panel}: %{{x:{number_format}}}"),
             ),
-            row=row,
-            col=1,
-        )
+            "xaxis": f"x{suffix}",
+            "yaxis": f"y{suffix}",
+        })
         top = max([0.0, *(v for v in values if v is not None)])
-        fig.update_yaxes(type="category", autorange="reversed", row=row, col=1)
-        fig.update_xaxes(range=[0, (top or 1) * 1.3], row=row, col=1,
-                         **({"tickformat": ".0%"} if number_format.endswith("%") else {}))
-    # Subplot titles sit left, like the figure's title (plotly centres them).
-    for annotation in fig.layout.annotations:
-        annotation.update(x=0, xanchor="left", font={"size": DEFAULTS.font_size})
+        _update_axis(fig, f"yaxis{suffix}", type="category", autorange="reversed")
+        _update_axis(fig, f"xaxis{suffix}", range=[0, (top or 1) * 1.3],
+                     **({"tickformat": ".0%"} if number_format.endswith("%") else {}))
     return fig
+
+
+def _stacked_domains(rows: int, spacing: float) -> list[tuple[float, float]]:
+    """The vertical domains of `rows` plots in one column, top first, computed as plotly's make_subplots does."""
+    height = (1.0 - spacing * (rows - 1)) / rows
+    heights = [height] * rows
+    out = []
+    for r in range(rows):
+        k = rows - 1 - r  # plots below this one
+        start = sum(heights[:k]) + k * spacing
+        end = start + heights[-1 - r]
+        out.append((min(max(start, 0.0), 1.0) if -0.01 < start < 1.01 else start,
+                    min(max(end, 0.0), 1.0) if -0.01 < end < 1.01 else end))
+    return out
 
 
 # Ratings (群众评议), commitments (公开承诺) and the appraisal (考核评分)
@@ -737,7 +782,7 @@ _COMMITMENT_LABELS = {"kept": "kpi.commitments_kept", "late": "kpi.commitments_l
                       "due_today": "kpi.commitments_due_today", "overdue": "kpi.commitments_overdue"}
 
 
-def rating_distribution_chart(*, ratings: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> go.Figure:
+def rating_distribution_chart(*, ratings: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> Spec:
     """Stacked horizontal bars, one per question, of each score's share of its ratings (5 非常满意 … 1 不满意).
 
     `ratings` is UnitKpis.ratings: question ('' = all questions, shown first), count, score_1 … score_5.
@@ -758,13 +803,14 @@ def rating_distribution_chart(*, ratings: pd.DataFrame, language: str = DEFAULT_
         n = rows[f"score_{score}"].astype(float).tolist()
         colour = DEFAULTS.rating_colours[str(score)]
         score_label = plotly_text(label(f"score.{score}", language))
-        fig.add_trace(
-            go.Bar(
+        fig["data"].append(
+            _trace(
+                "bar",
                 orientation="h",
                 y=names,
                 x=[v / c for v, c in zip(n, counts, strict=True)],
                 name=f"{score} {score_label}",
-                marker_color=colour,
+                marker={"color": colour},
                 texttemplate="%{x:.0%}",
                 textposition="inside",
                 insidetextanchor="middle",
@@ -777,15 +823,15 @@ def rating_distribution_chart(*, ratings: pd.DataFrame, language: str = DEFAULT_
                 ),
             )
         )
-    fig.update_layout(barmode="stack", uniformtext={"minsize": 10, "mode": "hide"}, legend=LEGEND_BELOW,
-                      margin={"b": _legend_below_margin(len(RATING_SCORES))})
-    fig.update_xaxes(title_text=plotly_text(label("axis.share_of_ratings", language)), tickformat=".0%",
-                     range=[0, 1])
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=names, autorange="reversed")
+    _update(fig["layout"], barmode="stack", uniformtext={"minsize": 10, "mode": "hide"}, legend=LEGEND_BELOW,
+            margin={"b": _legend_below_margin(len(RATING_SCORES))})
+    _update_axis(fig, "xaxis", title_text=plotly_text(label("axis.share_of_ratings", language)), tickformat=".0%",
+                 range=[0, 1])
+    _update_axis(fig, "yaxis", type="category", categoryorder="array", categoryarray=names, autorange="reversed")
     return fig
 
 
-def ratings_by_child_chart(*, by_child: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> go.Figure:
+def ratings_by_child_chart(*, by_child: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> Spec:
     """Horizontal bars of each child's satisfaction (满意率), highest first, with its mean score and ratings.
 
     `by_child` has name (and unit_id), count, mean, satisfaction; children without a rating are left out.
@@ -803,12 +849,13 @@ def ratings_by_child_chart(*, by_child: pd.DataFrame, language: str = DEFAULT_LA
     counts = [fmt_int(v) for v in rated["count"]]
     mean_label = label("col.rating_mean", language)
     fig = _figure(title, _rows_height(len(names)))
-    fig.add_trace(
-        go.Bar(
+    fig["data"].append(
+        _trace(
+            "bar",
             orientation="h",
             y=names,
             x=satisfaction,
-            marker_color=DEFAULTS.rating_colours["5"],
+            marker={"color": DEFAULTS.rating_colours["5"]},
             texttemplate="%{x:.2%}",
             textposition="outside",
             cliponaxis=False,
@@ -822,14 +869,14 @@ def ratings_by_child_chart(*, by_child: pd.DataFrame, language: str = DEFAULT_LA
             ),
         )
     )
-    fig.update_layout(showlegend=False)
-    fig.update_xaxes(title_text=plotly_text(label("kpi.satisfaction", language)), tickformat=".0%", range=[0, 1.18],
-                     tickvals=[0, 0.2, 0.4, 0.6, 0.8, 1.0])
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=names, autorange="reversed")
+    _update(fig["layout"], showlegend=False)
+    _update_axis(fig, "xaxis", title_text=plotly_text(label("kpi.satisfaction", language)), tickformat=".0%", range=[0, 1.18],
+                 tickvals=[0, 0.2, 0.4, 0.6, 0.8, 1.0])
+    _update_axis(fig, "yaxis", type="category", categoryorder="array", categoryarray=names, autorange="reversed")
     return fig
 
 
-def commitments_by_child_chart(*, by_child: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> go.Figure:
+def commitments_by_child_chart(*, by_child: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> Spec:
     """Stacked horizontal bars of each child's due commitments by status at as_of (kept on time, kept late, due
     today, overdue), highest fulfilment first.
 
@@ -851,13 +898,14 @@ def commitments_by_child_chart(*, by_child: pd.DataFrame, language: str = DEFAUL
     for segment in COMMITMENT_SEGMENTS:
         values = counts[segment].astype(float).tolist()
         segment_label = label(_COMMITMENT_LABELS[segment], language)
-        fig.add_trace(
-            go.Bar(
+        fig["data"].append(
+            _trace(
+                "bar",
                 orientation="h",
                 y=names,
                 x=values,
                 name=plotly_text(segment_label),
-                marker_color=DEFAULTS.commitment_colours[segment],
+                marker={"color": DEFAULTS.commitment_colours[segment]},
                 texttemplate="%{x:,}",
                 textposition="inside",
                 insidetextanchor="middle",
@@ -871,15 +919,15 @@ def commitments_by_child_chart(*, by_child: pd.DataFrame, language: str = DEFAUL
                 ),
             )
         )
-    fig.update_layout(barmode="stack", uniformtext={"minsize": 10, "mode": "hide"}, legend=LEGEND_BELOW,
-                      margin={"b": _legend_below_margin(len(COMMITMENT_SEGMENTS))})
-    fig.update_xaxes(title_text=plotly_text(label("axis.commitments", language)), rangemode="tozero",
-                     **({"dtick": 1} if counts["_due"].max() <= 10 else {}))
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=names, autorange="reversed")
+    _update(fig["layout"], barmode="stack", uniformtext={"minsize": 10, "mode": "hide"}, legend=LEGEND_BELOW,
+            margin={"b": _legend_below_margin(len(COMMITMENT_SEGMENTS))})
+    _update_axis(fig, "xaxis", title_text=plotly_text(label("axis.commitments", language)), rangemode="tozero",
+                 **({"dtick": 1} if counts["_due"].max() <= 10 else {}))
+    _update_axis(fig, "yaxis", type="category", categoryorder="array", categoryarray=names, autorange="reversed")
     return fig
 
 
-def appraisal_items_chart(*, items: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> go.Figure:
+def appraisal_items_chart(*, items: pd.DataFrame, language: str = DEFAULT_LANGUAGE) -> Spec:
     """Per appraisal item, points earned and points lost stacked to its weight, 'earned / weight' at the end.
 
     `items` has label (the item's name), weight, points, lost, applies and has_data, in the spec's order. An item
@@ -908,21 +956,21 @@ def appraisal_items_chart(*, items: pd.DataFrame, language: str = DEFAULT_LANGUA
                   for n, p, x, w, a in zip(names, earned, lost, weights, applies, strict=True)]
     hover = _hover("%{customdata[0]}", f"{points_label}: %{{customdata[1]}}", f"{lost_label}: %{{customdata[2]}}",
                    f"{label('col.weight', language)}: %{{customdata[3]}}")
-    fig.add_trace(go.Bar(orientation="h", y=names, x=earned, name=plotly_text(points_label),
-                         marker_color=DEFAULTS.earned_colour, customdata=customdata, hovertemplate=hover))
-    fig.add_trace(go.Bar(orientation="h", y=names, x=lost, name=plotly_text(lost_label),
-                         marker_color=DEFAULTS.lost_colour, text=ends, texttemplate="%{text}", textposition="outside",
+    fig["data"].append(_trace("bar", orientation="h", y=names, x=earned, name=plotly_text(points_label),
+                         marker={"color": DEFAULTS.earned_colour}, customdata=customdata, hovertemplate=hover))
+    fig["data"].append(_trace("bar", orientation="h", y=names, x=lost, name=plotly_text(lost_label),
+                         marker={"color": DEFAULTS.lost_colour}, text=ends, texttemplate="%{text}", textposition="outside",
                          cliponaxis=False, customdata=customdata, hovertemplate=hover))
     top = max([1.0, *(as_number(w) or 0.0 for w in items["weight"])])
-    fig.update_layout(barmode="stack", showlegend=True, legend=LEGEND_BELOW, margin={"b": _legend_below_margin(2)})
-    fig.update_xaxes(title_text=plotly_text(label("axis.points", language)), range=[0, top * 1.4])
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=names, autorange="reversed")
+    _update(fig["layout"], barmode="stack", showlegend=True, legend=LEGEND_BELOW, margin={"b": _legend_below_margin(2)})
+    _update_axis(fig, "xaxis", title_text=plotly_text(label("axis.points", language)), range=[0, top * 1.4])
+    _update_axis(fig, "yaxis", type="category", categoryorder="array", categoryarray=names, autorange="reversed")
     return fig
 
 
 def appraisal_ranking_chart(
     *, ranking: pd.DataFrame, thresholds: Iterable[tuple[str, float]] = (), language: str = DEFAULT_LANGUAGE
-) -> go.Figure:
+) -> Spec:
     """Horizontal bars of units' appraisal scores, best first, coloured by grade, with the grade thresholds marked.
 
     `ranking` is Appraisal.ranking output (unit_id, name, score, grade, rank); units without a score are left out.
@@ -941,13 +989,14 @@ def appraisal_ranking_chart(
     for grade in dict.fromkeys(grades):
         rows = [i for i, g in enumerate(grades) if g == grade]
         grade_name = plotly_text(grade_label(grade, language))
-        fig.add_trace(
-            go.Bar(
+        fig["data"].append(
+            _trace(
+                "bar",
                 orientation="h",
                 y=[names[i] for i in rows],
                 x=[float(scored["score"].iloc[i]) for i in rows],
                 name=grade_name,
-                marker_color=DEFAULTS.grade_colours[grade],
+                marker={"color": DEFAULTS.grade_colours[grade]},
                 texttemplate="%{x:.2f}",
                 textposition="outside",
                 cliponaxis=False,
@@ -965,18 +1014,18 @@ def appraisal_ranking_chart(
     lines = sorted((float(v), name) for name, v in thresholds)
     for n, (value, name) in enumerate(lines):
         first, last = n == 0, n == len(lines) - 1
-        fig.add_vline(x=value, line={"color": DEFAULTS.muted_colour, "width": 1, "dash": "dot"})
-        fig.add_annotation(
+        _add_vline(fig, x=value, line={"color": DEFAULTS.muted_colour, "width": 1, "dash": "dot"})
+        _add_annotation(fig,
             x=value, y=1, xref="x", yref="paper", yanchor="bottom", showarrow=False,
             xanchor="right" if first and not last else "left" if last and not first else "center",
             yshift=2 if first or last else 18,
             text=f"{plotly_text(grade_label(name, language))} {fmt_number(value)}",
             font={"color": DEFAULTS.muted_colour, "size": 11},
         )
-    fig.update_layout(barmode="overlay", showlegend=False)
-    fig.update_xaxes(title_text=plotly_text(label("axis.score", language)), range=[0, 112],
-                     tickvals=[0, 20, 40, 60, 80, 100])
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=names, autorange="reversed")
+    _update(fig["layout"], barmode="overlay", showlegend=False)
+    _update_axis(fig, "xaxis", title_text=plotly_text(label("axis.score", language)), range=[0, 112],
+                 tickvals=[0, 20, 40, 60, 80, 100])
+    _update_axis(fig, "yaxis", type="category", categoryorder="array", categoryarray=names, autorange="reversed")
     return fig
 
 
@@ -986,7 +1035,7 @@ def compare_units_chart(
     metric_label: str,
     language: str = DEFAULT_LANGUAGE,
     percent: bool = False,
-) -> go.Figure:
+) -> Spec:
     """Grouped bars comparing a few units on one metric: one bar group per key, one colour per unit.
 
     `frame` is long: name (or unit_id), key, value, one row per unit and key (a later duplicate wins). Keys
@@ -1015,8 +1064,9 @@ def compare_units_chart(
     categories = [plotly_text(k) for k in keys]
     for u in units:
         name = plotly_text(shown[u])
-        fig.add_trace(
-            go.Bar(
+        fig["data"].append(
+            _trace(
+                "bar",
                 x=categories,
                 y=[values.get((u, k)) for k in keys],
                 name=name,
@@ -1024,9 +1074,9 @@ def compare_units_chart(
                 hovertemplate=_hover("%{customdata[0]}", f"%{{customdata[1]}}: %{{y:{value_format}}}"),
             )
         )
-    fig.update_layout(barmode="group", showlegend=True)
-    fig.update_xaxes(type="category")
-    fig.update_yaxes(
+    _update(fig["layout"], barmode="group", showlegend=True)
+    _update_axis(fig, "xaxis", type="category")
+    _update_axis(fig, "yaxis",
         title_text=plotly_text(metric_label), rangemode="tozero", **({"tickformat": ".0%"} if percent else {})
     )
     return fig
@@ -1035,11 +1085,63 @@ def compare_units_chart(
 # Internals
 
 
-def _figure(title: str | None, height: int | None = None) -> go.Figure:
-    layout: dict = {"template": TEMPLATE, "height": height or DEFAULTS.height}
+def with_width(fig: Spec, width: int | None) -> Spec:
+    """The figure at a fixed width in pixels (None: the width of its container), the given spec left as it was."""
+    return {**fig, "layout": {**fig["layout"], "width": width}}
+
+
+def _figure(title: str | None, height: int | None = None) -> Spec:
+    """A figure without traces: its height, the template and its title (a layout's first keys, alphabetical)."""
+    layout: dict = {"height": height or DEFAULTS.height, "template": TEMPLATE}
     if title:
         layout["title"] = {"text": plotly_text(title)}
-    return go.Figure(layout=layout)
+    return {"data": [], "layout": layout}
+
+
+def _trace(kind: str, **props: object) -> dict:
+    """A trace as plotly writes one it constructed: properties unset when None, in alphabetical order at every
+    level, the type last."""
+    return {**_ordered(props), "type": kind}
+
+
+def _ordered(props: Mapping[str, object]) -> dict:
+    return {k: _ordered(v) if isinstance(v, Mapping) else v for k, v in sorted(props.items()) if v is not None}
+
+
+def _update(target: dict, **changes: object) -> dict:
+    """plotly's `update`: a nested object merged key by key, any other value replaced, a key new to the target added
+    last; as plotly applies an update, nested objects first, then the other values, each in the order given."""
+    for key, value in _objects_first(changes):
+        if isinstance(value, Mapping) and isinstance(target.get(key), dict):
+            _update(target[key], **value)
+        else:
+            target[key] = _copied(value)
+    return target
+
+
+def _objects_first(changes: Mapping[str, object]) -> list[tuple[str, object]]:
+    return sorted(changes.items(), key=lambda item: not isinstance(item[1], Mapping))
+
+
+def _copied(value: object) -> object:
+    return {k: _copied(v) for k, v in _objects_first(value)} if isinstance(value, Mapping) else value
+
+
+def _update_axis(fig: Spec, axis: str, **props: object) -> None:
+    """plotly's `update_xaxes` / `update_yaxes` of one axis (`title_text` is the title's text)."""
+    changes = {("title" if k == "title_text" else k): ({"text": v} if k == "title_text" else v) for k, v in props.items()}
+    _update(fig["layout"], **{axis: changes})
+
+
+def _add_annotation(fig: Spec, **props: object) -> None:
+    fig["layout"].setdefault("annotations", []).append(_ordered(props))
+
+
+def _add_vline(fig: Spec, x: float, line: Mapping[str, object], layer: str | None = None) -> None:
+    """A vertical line across the plot at x, as plotly's `add_vline` draws it."""
+    shape = {"type": "line", "x0": x, "x1": x, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain", "line": line,
+             "layer": layer}
+    fig["layout"].setdefault("shapes", []).append(_ordered(shape))
 
 
 def _hover(*lines: str) -> str:
@@ -1102,7 +1204,7 @@ def _ranked_bars(
     axis_key: str,
     language: str,
     colour: str,
-) -> go.Figure:
+) -> Spec:
     """Horizontal bars of a Series indexed by code, largest at the top, with each bar's share of the total."""
     title = label(title_key, language)
     if values is None or len(values) == 0:
@@ -1116,12 +1218,13 @@ def _ranked_bars(
     numbers = [float(v) for v in s]
     axis_label = label(axis_key, language)
     fig = _figure(title, _rows_height(len(names)))
-    fig.add_trace(
-        go.Bar(
+    fig["data"].append(
+        _trace(
+            "bar",
             orientation="h",
             y=names,
             x=numbers,
-            marker_color=colour,
+            marker={"color": colour},
             texttemplate="%{x:,}",
             textposition="outside",
             cliponaxis=False,
@@ -1134,9 +1237,9 @@ def _ranked_bars(
             ),
         )
     )
-    fig.update_layout(showlegend=False)
-    fig.update_yaxes(type="category", autorange="reversed")
-    fig.update_xaxes(title_text=plotly_text(axis_label), **count_axis(max(numbers)))
+    _update(fig["layout"], showlegend=False)
+    _update_axis(fig, "yaxis", type="category", autorange="reversed")
+    _update_axis(fig, "xaxis", title_text=plotly_text(axis_label), **count_axis(max(numbers)))
     return fig
 
 
@@ -1209,6 +1312,7 @@ __all__ = [
     "TEMPLATE",
     "TREND_FREQS",
     "FigureDefaults",
+    "Spec",
     "appraisal_items_chart",
     "appraisal_ranking_chart",
     "bullet_chart",
@@ -1228,4 +1332,5 @@ __all__ = [
     "target_pace_chart",
     "trend_freq",
     "visits_trend_chart",
+    "with_width",
 ]

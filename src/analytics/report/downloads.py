@@ -26,11 +26,18 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from analytics.data.campaign import Campaign
-from analytics.measures.change import compared_kpis
+from analytics.measures.change import COVERAGE_KEY, compared_kpis
 from analytics.measures.evaluation import shown_points
 from analytics.measures.kpis import cached_kpi_table, campaign_appraisal, overdue_commitments
 from analytics.report.evaluation_sections import PERCENT_METRICS, item_label, item_value_text
-from analytics.report.scorecard import PACE_FIELDS, Scorecard, figure_text, kpi_columns_of, unit_kind_label
+from analytics.report.scorecard import (
+    PACE_FIELDS,
+    Scorecard,
+    figure_text,
+    kpi_columns_of,
+    lone_units,
+    unit_kind_label,
+)
 from analytics.report.xlsxrows import DataRows, StyleIds, Value, text_value, with_rows
 from analytics.spreadsheet import csv_bytes, csv_text, put_text
 from analytics.text.labels import (
@@ -225,8 +232,11 @@ class _Published:
                                                       strict=True), rows["value"].tolist(), strict=True))
         return found.get((unit_id, key))
 
-    def has(self, metric: str) -> bool:
-        return bool((self.table["metric"] == metric).any())
+    def has(self, metric: str, key: str | None = None) -> bool:
+        rows = self.table["metric"] == metric
+        if key is not None:
+            rows &= self.table["key"] == key
+        return bool(rows.any())
 
 
 @dataclass(frozen=True)
@@ -247,6 +257,8 @@ def _unit_changes(kpis: _Published, appraised: bool) -> list[_UnitChange]:
     """The unit's light, activity added in the period, and rank before → now, when the table has them."""
     rank, previous = ("rank", "rank_previous") if appraised else ("progress_rank", "progress_rank_previous")
     out = [_UnitChange("col.light", lambda p, u: p.get(u, "light"))] if kpis.has("light") else []
+    if kpis.has("light", COVERAGE_KEY):  # campaign.yaml sets coverage lights: beside the unit's, like an indicator's
+        out.append(_UnitChange("col.coverage_light", lambda p, u: p.get(u, "light", COVERAGE_KEY)))
     if kpis.has("previous_as_of"):
         out += [_UnitChange("col.events_added", lambda p, u: p.get(u, "events_added"), "#,##0"),
                 _UnitChange("col.persons_added", lambda p, u: p.get(u, "persons_added"), "#,##0")]
@@ -321,6 +333,8 @@ def kpis_xlsx(campaign: Campaign, sc: Scorecard, language: str, kpis: pd.DataFra
     figures = [(f, sc.units[f.key].tolist() if f.key in sc.units else [None] * len(sc.units)) for f in shown]
     sheet = Sheet(campaign, sc, language)
     records = sc.units.to_dict("index")
+    alone = lone_units(campaign)  # no siblings: their ranks are left blank, as the pages say nothing of them
+    ranks = ("rank", "col.rank_now", "col.rank_previous", "col.rank_change")
 
     def indicator_cells(uid: str, code: str, t: dict | None) -> list:
         out = []
@@ -344,16 +358,17 @@ def kpis_xlsx(campaign: Campaign, sc: Scorecard, language: str, kpis: pd.DataFra
         for i, uid in enumerate(sc.units.index):
             r = records[uid]
             row = [_cell(c.value(sheet, uid, r), c.number_format) for c in UNIT_COLUMNS]
+            lone = uid in alone
             for f, values in figures:
-                value = values[i]
+                value = None if lone and f.key in ranks else values[i]
                 if f.format in TEXT_FORMATS:
                     text = f.text(value, language)
                     row.append(_cell(None if text == "—" else text))
                 else:
                     row.append(_cell(value, NUMBER_FORMATS[f.format]))
             for c in changes:
-                value = c.value(published, uid)
-                row.append(_light_cell(value, language) if c.label == "col.light"
+                value = None if lone and c.label in ranks else c.value(published, uid)
+                row.append(_light_cell(value, language) if c.label in ("col.light", "col.coverage_light")
                            else _cell(value, c.number_format))
             mine = sc.pace_of(uid)
             for code in sc.indicators:
@@ -446,13 +461,14 @@ def _appraisal_sheet(book: _Book, campaign: Campaign, sc: Scorecard, language: s
     items = {(u, code): row for u, code, row in zip(scored.items["unit_id"], scored.items["item"],
                                                     scored.items.to_dict("records"), strict=True)}
     scores = scored.scores
+    alone = lone_units(campaign)
 
     def rows():
         for uid in sc.units.index:
             s = scores.loc[uid]
             row = [_cell(sc.units.at[uid, "name"]), _cell(uid), _cell(s["score"], NUMBER_FORMATS["score"]),
                    _cell(None if pd.isna(s["score"]) else figure_text(s["grade"], "grade", language)),
-                   _cell(None if pd.isna(s["rank"]) else int(s["rank"]), "0"),
+                   _cell(None if pd.isna(s["rank"]) or uid in alone else int(s["rank"]), "0"),
                    _cell(s["weights"], "General")]
             # The points as the page shows them: rescaled and rounded so that they add up to the score.
             mine = [items[(uid, item.code)] for item in spec.items]

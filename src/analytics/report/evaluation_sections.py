@@ -20,7 +20,6 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from analytics.data.campaign import Campaign
 from analytics.data.meta import CampaignMeta
@@ -32,7 +31,7 @@ from analytics.report.templating import Cell, Column, Link, Row, Table, macros
 from analytics.text.labels import MISSING, as_number, fmt_date, fmt_int, fmt_number, fmt_percent, fmt_score, label, message
 from analytics.text.language import rules_of
 
-Part = str | tuple[str, go.Figure]
+Part = str | tuple[str, charts.Spec]
 MAX_OVERDUE_ROWS = 50  # overdue commitments listed on a page; the count of the rest follows
 SCORES = (5, 4, 3, 2, 1)
 # Appraisal metrics whose values are shares, shown as percentages (the others are a mean score or counts).

@@ -20,6 +20,7 @@ import pandas as pd
 
 from analytics.data.campaign import Campaign
 from analytics.data.meta import CampaignMeta
+from analytics.measures.change import COVERAGE_KEY
 from analytics.measures.evaluation import UnitAppraisal
 from analytics.measures.kpis import UnitKpis
 from analytics.measures.metrics import LAGGING_STATUSES, SEVERITY, STATUSES, among
@@ -35,6 +36,7 @@ from analytics.text.labels import (
     fmt_score,
     grade_key,
     grade_label,
+    label,
     message,
 )
 from analytics.text.language import rules_of
@@ -46,12 +48,18 @@ MAX_UNCOVERED = 50  # docs/domain.md: uncovered units are listed by name up to 5
 
 @dataclass(frozen=True)
 class Segment:
-    """A piece of a generated sentence: text, naming an indicator (its code and status) or a unit (its id)."""
+    """A piece of a generated sentence: text, naming an indicator (its code and status) or a unit (its id), or a
+    warning light's word (red, yellow: shown as its badge)."""
 
     text: str
     indicator: str | None = None
     status: str | None = None
     unit_id: str | None = None
+    light: str | None = None
+
+    @property
+    def plain(self) -> bool:
+        return self.indicator is None and self.unit_id is None and self.light is None
 
 
 @dataclass
@@ -339,12 +347,32 @@ def children_clause(g: Glance, meta: CampaignMeta, language: str) -> list[Segmen
 
 
 def coverage_clause(g: Glance, meta: CampaignMeta, language: str) -> list[Segment]:
-    """'38 of 95 grassroots units have no visit (grassroots coverage 60.0%).'"""
+    """'38 of 95 grassroots units have no visit (grassroots coverage 60.0%).', with its light when campaign.yaml
+    sets coverage lights and it is on ('… (grassroots coverage 60.00%, red light).'), as an indicator's is said;
+    a leaf or a unit with no activity under a light: 'Grassroots coverage 0.00% (red light).'"""
+    light = _coverage_light(g)
+    share = fmt_percent(g.grassroots_coverage)
     if g.is_leaf or not g.has_visits or g.no_activity or not g.uncovered:
-        return []
+        return [] if light is None else _lit(_m("glance.coverage_light", language, share=share, light="\0"), light,
+                                             language)
     n = len(g.uncovered)
     code = "glance.coverage_gap_one" if n == 1 else "glance.coverage_gap"
-    return [Segment(_m(code, language, uncovered=n, leaves=g.leaves, share=fmt_percent(g.grassroots_coverage)))]
+    if light is None:
+        return [Segment(_m(code, language, uncovered=n, leaves=g.leaves, share=share))]
+    return _lit(_m(f"{code}_light", language, uncovered=n, leaves=g.leaves, share=share, light="\0"), light, language)
+
+
+def _coverage_light(g: Glance) -> str | None:
+    """The unit's grassroots coverage light when it is on (red, yellow), else None."""
+    light = g.comparison.light(g.unit_id, COVERAGE_KEY) if g.comparison is not None else None
+    return light if light in ("red", "yellow") else None
+
+
+def _lit(text: str, light: str, language: str) -> list[Segment]:
+    """A clause with a NUL character where its light's word goes, the word as a light segment (its badge)."""
+    before, after = text.split("\0", 1)
+    word = rules_of(language).in_sentence(label(f"light.{light}", language))
+    return [Segment(before), Segment(word, light=light), Segment(after)]
 
 
 def appraisal_clause(g: Glance, meta: CampaignMeta, language: str) -> list[Segment]:
@@ -428,7 +456,7 @@ def _with_lead(lead: str, clauses: list[list[Segment]], language: str) -> list[S
     first = list(said[0])
     head = first[0]
     rules = rules_of(language)
-    if head.indicator is None and head.unit_id is None and rules.clause_start(head.text) != head.text:
+    if head.plain and rules.clause_start(head.text) != head.text:
         first[0] = Segment(rules.clause_start(head.text))
     out = [Segment(lead), *first]
     for clause in said[1:]:
@@ -443,8 +471,7 @@ def _merged(segments: list[Segment]) -> list[Segment]:
     for s in segments:
         if not s.text:
             continue
-        plain = s.indicator is None and s.unit_id is None
-        if plain and out and out[-1].indicator is None and out[-1].unit_id is None:
+        if s.plain and out and out[-1].plain:
             out[-1] = Segment(out[-1].text + s.text)
         else:
             out.append(s)

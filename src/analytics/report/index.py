@@ -23,7 +23,7 @@ from analytics.report.comparison import previous_date, unit_figures
 from analytics.report.glance import index_summary, lights_clause, unit_glance
 from analytics.report.layout import OutputLayout
 from analytics.report.scorecard import campaign_scorecard, index_payload
-from analytics.report.templating import Fact, Link, environment, footer_facts, render, script_tag
+from analytics.report.templating import Fact, Link, environment, footer_facts, render, running_text, script_tag
 from analytics.report.theme import report_css
 from analytics.text.labels import fmt_date, fmt_time
 from analytics.version import __version__
@@ -90,6 +90,7 @@ def index_html(campaign: Campaign, results: dict, as_of: dt.date, language: str,
         version=__version__,
         title=meta.title(language),
         facts=facts,
+        running=running_text(meta.title(language), as_of, language),
         summary=summary,
         downloads=downloads,
         data=data,

@@ -21,6 +21,7 @@ import pandas as pd
 
 from analytics.data.campaign import Campaign
 from analytics.data.meta import CampaignMeta
+from analytics.measures.change import COVERAGE_KEY
 from analytics.measures.derived import derived
 from analytics.measures.kpis import UnitKpis, cached_kpi_wide, campaign_pace
 from analytics.measures.metrics import until
@@ -348,7 +349,7 @@ PAGE_STATES = tuple(PageState)
 # The states the index names beside a unit (a chip), and the one that also shows its error.
 FLAGGED_PAGE_STATES = (PageState.FAILED, PageState.STALE, PageState.NOT_RENDERED)
 ROW_FIELDS = ("id", "name", "parent", "depth", "kind", "href", "page", "error", "idle", "worst", "lagging", "focus",
-              "light", "light_prev", "restated")
+              "light", "light_prev", "restated", "alone", "cov_light", "cov_low")
 LIGHTS = ("red", "yellow", "none")  # worst first: a sort lowest first puts red first
 
 
@@ -409,6 +410,27 @@ def _focus(mine: dict, meta: CampaignMeta, language: str) -> list | None:
     return [*focus, _gap_unit(t.get("measure"), meta, language)] if is_level(t) else focus
 
 
+def lone_units(campaign: Campaign) -> frozenset[str]:
+    """Units without siblings (a root alone among the roots, an only child): a rank among siblings says nothing
+    there, so the index and kpis.xlsx leave it blank as the pages do."""
+    h = campaign.whole.hierarchy
+    alone = [h.roots[0]] if len(h.roots) == 1 else []
+    alone += [kids[0] for kids in h.children.values() if len(kids) == 1]
+    return frozenset(alone)
+
+
+def lowest_among_siblings(units: pd.DataFrame, column: str = "grassroots_coverage") -> pd.Series:
+    """Per unit (units' index; columns parent_id and `column`, a fraction): whether its figure is the lowest among
+    two or more siblings with one, below 100% (ties all marked; compared as shown, to 2 decimals of a percent).
+    The index marks these where no coverage lights are set."""
+    share = pd.to_numeric(units[column], errors="coerce").round(4) if column in units else \
+        pd.Series(math.nan, index=units.index)
+    groups = units["parent_id"].to_numpy(dtype=object)
+    lowest = share.groupby(groups).transform("min")
+    counted = share.groupby(groups).transform("count")
+    return ((share == lowest) & (counted >= 2) & (share < 1.0)).rename("lowest")
+
+
 def _light_index(value: object) -> int:
     return LIGHTS.index(value) if isinstance(value, str) and value in LIGHTS else -1
 
@@ -425,9 +447,11 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
     `rows` holds one array per unit in tree order: ROW_FIELDS (code, name, parent row or -1, depth, kind label
     index, page href or "", page state index, page error or "", no activity 0/1, worst status index or -1,
     indicators behind or missed, focus, light and light before as places in LIGHTS or -1, restated or revised
-    figures 0/1), then one value per column: a figure rounded as shown (or null), for an indicator [completion in
-    %, gap in points, status index] (null for a unit without that target), its change in points (2 decimals),
-    the light [now, before] and the rank [now, before].
+    figures 0/1, no siblings 0/1, the grassroots coverage light as a place in LIGHTS or -1 (with coverage lights
+    set), the lowest grassroots coverage among its siblings 0/1 (without them)), then one value per column: a
+    figure rounded as shown (or null; the rank null without siblings), for an indicator [completion in %, gap in
+    points, status index] (null for a unit without that target), its change in points (2 decimals), the light
+    [now, before] and the rank [now, before] (null without siblings).
 
     `table`: the KPI table the run publishes (report.comparison.published_table) for the lights, ranks, changes
     and restatements; without it the index has none of them.
@@ -447,6 +471,13 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
     extras = {k: extra[k].tolist() for k in ("light", "light_previous", "restated", "rank_now", "rank_previous")} \
         if extra is not None else {}
     changes = indicator_changes(table) if compared else {}
+    alone = lone_units(campaign)
+    coverage_light = {}  # unit -> its grassroots coverage light, where campaign.yaml sets coverage lights
+    if lights:
+        part = table[(table["metric"] == "light").to_numpy() & (table["key"] == COVERAGE_KEY).to_numpy()]
+        coverage_light = dict(zip(part["unit_id"], part["value"], strict=True))
+    low = (lowest_among_siblings(u) if not coverage_light and sc.has_visits
+           else pd.Series(False, index=u.index)).to_numpy(dtype=bool)
     columns = {f.key: (u[f.key].tolist() if f.key in u else [None] * len(u)) for f in figures}
     for i, (uid, r) in enumerate(zip(u.index.tolist(), u[["name", "parent_id", "depth", "kind", "no_activity", "worst",
                                                   "targets_lagging"]].itertuples(index=False), strict=True)):
@@ -465,14 +496,17 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
                status_index[r.worst] if isinstance(r.worst, str) else -1, int(r.targets_lagging or 0)]
         mine = sc.pace_of(uid)
         row.append(_focus(mine, meta, language))
+        lone = uid in alone
         if extra is not None:
             now, before = _light_index(extras["light"][i]), _light_index(extras["light_previous"][i])
-            row += [now, before, int(extras["restated"][i] > 0)]
+            row += [now, before, int(extras["restated"][i] > 0), int(lone), _light_index(coverage_light.get(uid)),
+                    int(low[i])]
             row += [None if now < 0 else [now, None if before < 0 else before],
-                    [_whole_or_none(extras["rank_now"][i]), _whole_or_none(extras["rank_previous"][i])]]
+                    None if lone else [_whole_or_none(extras["rank_now"][i]), _whole_or_none(extras["rank_previous"][i])]]
         else:
-            row += [-1, -1, 0]
-        row += [f.compact(columns[f.key][i], language) for f in figures]
+            row += [-1, -1, 0, int(lone), -1, int(low[i])]
+        # a rank among no siblings says nothing (the pages' rule): left blank, never "1"
+        row += [None if lone and f.key == "rank" else f.compact(columns[f.key][i], language) for f in figures]
         for code in sc.indicators:
             t = mine.get(code)
             if t is None:
@@ -513,9 +547,10 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
         "pageFailed": PAGE_STATES.index(PageState.FAILED),
         "text": {key: label(f"index.{key}", language) for key in (
             "no_match", "more", "gap", "no_target", "expand_row", "level_n", "focus_points", "light_up",
-            "light_down", "previous")} | {
+            "light_down", "previous", "no_siblings", "lowest_coverage")} | {
             "shown": MESSAGES["index.shown"][language], "idle": label("status.no_activity", language),
-            "points": label("glance.points", language), "level_gap": label("col.level_gap", language)},
+            "points": label("glance.points", language), "level_gap": label("col.level_gap", language),
+            "coverage": label("col.grassroots_coverage", language)},
     }
 
 
@@ -541,6 +576,8 @@ __all__ = [
     "index_payload",
     "indicator_order",
     "kpi_columns_of",
+    "lone_units",
+    "lowest_among_siblings",
     "scorecard_table",
     "unit_kind_label",
     "unit_scorecard",

@@ -1,4 +1,4 @@
-"""A unit's report: sections of HTML fragments and plotly figures, shown in a notebook or written as HTML.
+"""A unit's report: sections of HTML fragments and plotly figures (plain-data specs), shown in a notebook or written as HTML.
 
 The notebook `notebooks/unit_report.ipynb` calls `UnitReport.load(...)` and then one method per section.
 Each section displays as several outputs: HTML fragments as `text/html`, figures as a bundle holding both
@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import plotly.graph_objects as go
 import plotly.io as pio
 
 from analytics.config import resolve_data_dir
@@ -53,7 +52,7 @@ from analytics.report.layout import PAGE_TO_INDEX, OutputLayout, page_href, page
 from analytics.report.levels import elapsed_text, gap_text, status_cell
 from analytics.report.ondisk import HTML_ONLY_ENV
 from analytics.report.parameters import check_notebook_parameters
-from analytics.report.templating import Cell, Column, Fact, Link, Row, Table, footer_facts, macros
+from analytics.report.templating import Cell, Column, Fact, Link, Row, Table, footer_facts, macros, running_text
 from analytics.text.labels import (
     MISSING,
     fmt_date,
@@ -107,13 +106,14 @@ def kpi_card_values(k: UnitKpis) -> dict[str, str]:
     }
 
 
-def figure_html(fig: go.Figure, div_id: str) -> str:
-    """A figure as a `<div>` plus the script that draws it with an already loaded plotly.js."""
+def figure_html(fig: charts.Spec, div_id: str) -> str:
+    """A figure as a `<div>` plus the script that draws it with an already loaded plotly.js (the spec written as
+    it is: builders' specs are checked against plotly's schema in the tests, not on every page)."""
     return pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=div_id, config=PLOTLY_CONFIG,
                        validate=False)
 
 
-def figure_bundle(fig: go.Figure, div_id: str) -> dict[str, object]:
+def figure_bundle(fig: charts.Spec, div_id: str) -> dict[str, object]:
     """Display bundle: plotly JSON for JupyterLab, HTML for nbconvert."""
     spec = json.loads(pio.to_json(fig, validate=False))
     spec["config"] = PLOTLY_CONFIG
@@ -125,13 +125,13 @@ class Section:
     """One report section: a title and parts, each an HTML string or a (div id, figure) pair."""
 
     key: str
-    parts: list[str | tuple[str, go.Figure]] = field(default_factory=list)
+    parts: list[str | tuple[str, charts.Spec]] = field(default_factory=list)
 
     def html(self) -> str:
         """The whole section as one HTML string (plotly.js must be on the page)."""
         return "\n".join(p if isinstance(p, str) else figure_html(p[1], p[0]) for p in self.parts)
 
-    def figures(self) -> list[go.Figure]:
+    def figures(self) -> list[charts.Spec]:
         return [p[1] for p in self.parts if not isinstance(p, str)]
 
     def _ipython_display_(self) -> None:
@@ -247,7 +247,8 @@ class UnitReport:
             Fact("as_of", fmt_date(self.as_of, self.language)),
             Fact("generated_at", self.generated_at),
         ]
-        return Section("header", [self.ui.page_header(self.name, facts, trail)])
+        running = running_text(self.name, self.as_of, self.language)
+        return Section("header", [self.ui.page_header(self.name, facts, trail, running)])
 
     @property
     def comparison(self) -> Comparison:
@@ -348,7 +349,8 @@ class UnitReport:
             _LabelledNumber("kpi.coverage", fmt_percent(k.coverage)
                             + rules.bracketed(rules.count_of(covered, len(k.covered_children)))),
             _LabelledNumber("kpi.grassroots_coverage", fmt_percent(k.grassroots_coverage)
-                            + rules.bracketed(rules.count_of(k.leaves - len(k.uncovered), k.leaves))),
+                            + rules.bracketed(rules.count_of(k.leaves - len(k.uncovered), k.leaves)),
+                            self.comparison.light(self.unit_id, COVERAGE_KEY)),
         ]
         missing = uncovered_list(g)
         hrefs = self._hrefs(n.unit_id for n in missing.items) if missing else {}
@@ -615,10 +617,12 @@ def restatement_lines(c: Comparison, unit_id: str, meta, language: str) -> list[
 
 @dataclass(frozen=True)
 class _LabelledNumber:
-    """A labelled number of the coverage block: label key and the text shown."""
+    """A labelled number of the coverage block: label key, the text shown and its warning light (red, yellow; any
+    other value shows none)."""
 
     label: str
     text: str
+    light: str | None = None
 
 
 def _text(value: object) -> str:

@@ -36,6 +36,7 @@ from markupsafe import Markup
 from analytics.config import resource
 from analytics.text.labels import (
     LANGUAGES,
+    fmt_date,
     fmt_int,
     fmt_number,
     fmt_percent,
@@ -45,6 +46,7 @@ from analytics.text.labels import (
     grade_label,
     label,
     light_style,
+    message,
     status_colour,
     status_label,
     status_symbol,
@@ -134,6 +136,23 @@ def footer_facts(fingerprint: str) -> list[Fact]:
             Fact("header.version", f"campaign-analytics {__version__}")]
 
 
+def running_text(name: str, as_of: object, language: str) -> str:
+    """What every printed page after the first says at its foot before 'n / N': '小陈乡 · 截至2010年5月31日 · '."""
+    return message("print.running", language, name=name, date=fmt_date(as_of, language))
+
+
+def css_string(text: object) -> Markup:
+    """Text as a double-quoted CSS string (for `content:` in a stylesheet made by a template) that can close neither
+    itself nor its <style> element: ASCII letters, digits and spaces and printable characters beyond ASCII as they
+    are, every other character (quotes, backslash, <, /, &, line breaks, controls) as a 6-digit escape followed by
+    the space that ends it."""
+    out = []
+    for ch in str(text):
+        safe = (ch.isalnum() or ch == " ") if ch.isascii() else ch.isprintable()
+        out.append(ch if safe else f"\\{ord(ch):06X} ")
+    return Markup('"' + "".join(out) + '"')
+
+
 @pass_context
 def _t(context: Context, key: str) -> str:
     """The label for key in the template's language."""
@@ -187,6 +206,7 @@ def environment() -> Environment:
         status_colour=status_colour,
         status_symbol=status_symbol,
         light_style=light_style,
+        css_string=css_string,
     )
     env.tests.update(cell=lambda value: isinstance(value, Cell))
     return env
@@ -235,5 +255,7 @@ __all__ = [
     "macros",
     "render",
     "render_css",
+    "running_text",
+    "css_string",
     "script_tag",
 ]

@@ -2,8 +2,9 @@
 
 Every colour a reader sees is named once, in `PALETTE`; the CSS of pages and of the explorer panel is
 rendered from it (`report_css`, `panel_css`, templates under `templates/css/`), and the plotly template of
-every chart is built from it (`FigureDefaults`, `TEMPLATE`). Status colours live in `analytics.text.labels`
-(the foundation layer, so data-quality text and figures below the report can use them) and are read here.
+every chart is built from it (`FigureDefaults`, `TEMPLATE`: plain data every figure's layout refers to). Status
+colours live in `analytics.text.labels` (the foundation layer, so data-quality text and figures below the report
+can use them) and are read here.
 
 Theme values go into CSS unescaped, so they are checked when the theme is made: colours are `#rrggbb`,
 font names letters, digits, spaces and hyphens. Nothing from data ever reaches a theme.
@@ -17,7 +18,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 
-import plotly.graph_objects as go
 from markupsafe import Markup
 
 from analytics.report.templating import render_css
@@ -147,8 +147,9 @@ class FigureDefaults:
     margin_top: int = 80  # room for the title and a one-row legend above the plot
     margin_bottom: int = 40
 
-    def template(self) -> go.layout.Template:
-        """A small template (not based on a built-in one, so each figure's JSON stays light)."""
+    def template(self) -> dict:
+        """A small plotly template as plain data (not based on a built-in one, so each figure's JSON stays light),
+        its keys in alphabetical order at every level, as plotly writes a template it validated."""
         axis = {
             "gridcolor": self.grid_colour,
             "zerolinecolor": self.grid_colour,
@@ -156,8 +157,8 @@ class FigureDefaults:
             "automargin": True,
             "title": {"standoff": 8},
         }
-        return go.layout.Template(
-            layout={
+        return _alphabetical({
+            "layout": {
                 "font": {"family": self.font_family, "size": self.font_size, "color": self.text_colour},
                 "colorway": list(self.colorway),
                 "height": self.height,
@@ -186,7 +187,13 @@ class FigureDefaults:
                 "xaxis": axis,
                 "yaxis": axis,
             }
-        )
+        })
+
+
+def _alphabetical(value: object) -> object:
+    if isinstance(value, Mapping):
+        return {k: _alphabetical(v) for k, v in sorted(value.items())}
+    return value
 
 
 DEFAULTS = FigureDefaults()

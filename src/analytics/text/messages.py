@@ -439,6 +439,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     # The at-a-glance sentence of a unit page and the index's summary (report.glance): who is behind, on what,
     # by how much. Each clause is one sentence; `lead` starts the first one.
     "glance.lead": {"en": "As of {date}, ", "zh": "截至{date}，"},
+    "print.running": {"en": "{name} · as of {date} · ", "zh": "{name} · 截至{date} · "},
     "glance.lead_named": {"en": "As of {date}, at {name}, ", "zh": "截至{date}，{name}"},
     "glance.no_activity": {"en": "{name} has no activity: no visit at or below it.",
                            "zh": "{name}无活动：本单位及下级单位均没有走访记录。"},
@@ -489,6 +490,13 @@ MESSAGES: dict[str, dict[str, str]] = {
                             "zh": "{leaves}个基层单位中{uncovered}个没有走访记录（基层覆盖率{share}）。"},
     "glance.coverage_gap_one": {"en": "{uncovered} of {leaves} grassroots units has no visit (grassroots coverage {share}).",
                                 "zh": "{leaves}个基层单位中{uncovered}个没有走访记录（基层覆盖率{share}）。"},
+    "glance.coverage_gap_light": {
+        "en": "{uncovered} of {leaves} grassroots units have no visit (grassroots coverage {share}, {light}).",
+        "zh": "{leaves}个基层单位中{uncovered}个没有走访记录（基层覆盖率{share}，{light}）。"},
+    "glance.coverage_gap_one_light": {
+        "en": "{uncovered} of {leaves} grassroots units has no visit (grassroots coverage {share}, {light}).",
+        "zh": "{leaves}个基层单位中{uncovered}个没有走访记录（基层覆盖率{share}，{light}）。"},
+    "glance.coverage_light": {"en": "Grassroots coverage {share} ({light}).", "zh": "基层覆盖率{share}（{light}）。"},
     "glance.units": {"en": "Of {total} units, {parts}.", "zh": "全部单位{total}个：{parts}。"},
     "glance.units_behind": {"en": "{n} have an indicator behind or missed", "zh": "{n}个有指标落后或未完成"},
     "glance.units_behind_one": {"en": "1 has an indicator behind or missed", "zh": "1个有指标落后或未完成"},

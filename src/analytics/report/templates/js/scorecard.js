@@ -32,8 +32,11 @@
   };
   var width = table.tHead.rows[0].cells.length;
   // The appraisal grade's column (its values are places in data.grades, worst first), if the campaign has one.
-  var gradeColumn = -1;
-  columns.forEach(function (column, k) { if (column.format === "grade" && gradeColumn < 0) { gradeColumn = k; } });
+  var gradeColumn = -1, coverageColumn = -1;
+  columns.forEach(function (column, k) {
+    if (column.format === "grade" && gradeColumn < 0) { gradeColumn = k; }
+    if (column.key === "grassroots_coverage") { coverageColumn = k; }
+  });
 
   // The tree: children counts, and each row's ancestors by walking parents (rows come in tree order).
   var hasChildren = new Uint8Array(total);
@@ -219,6 +222,26 @@
       if (focus[2] > 0) { words += " +" + focus[2]; }
       td.appendChild(el("div", "focus", words));
     }
+    // grassroots coverage with a light on (campaign.yaml's coverage lights) is named like an indicator
+    if (r[F.cov_light] >= 0 && data.lights[r[F.cov_light]] !== "none" && coverageColumn >= 0) {
+      td.appendChild(el("div", "focus coverage-focus", text.coverage + " " + show(r[BASE + coverageColumn], "percent")));
+    }
+    return td;
+  }
+
+  // Grassroots coverage: its light (when set) as a badge beside the figure, else a mark on the lowest among siblings.
+  function coverageCell(r, v) {
+    var td = el("td", "num coverage-cell", show(v, "percent"));
+    var lit = r[F.cov_light] >= 0 ? data.lights[r[F.cov_light]] : null;
+    if (lit && lit !== "none") {
+      var badge = el("span", "status light-" + lit, data.lightLabels[r[F.cov_light]]);
+      badge.setAttribute("style", data.lightStyles[r[F.cov_light]]);
+      var sub = el("div", "sub");
+      sub.appendChild(badge);
+      td.appendChild(sub);
+    } else if (r[F.cov_low]) {
+      td.appendChild(el("div", "sub lowest", text.lowest_coverage));
+    }
     return td;
   }
 
@@ -255,9 +278,13 @@
     return td;
   }
 
+  // A rank among no siblings says nothing: a blank cell (its title says why), never "1".
+  function alone(td) { td.setAttribute("title", text.no_siblings); return td; }
+
   // A rank with its change since the previous period: "3 ▲2", "4 ▼1", "2 =" (rank 1 is best).
-  function rankCell(v) {
+  function rankCell(r, v) {
     var td = el("td", "num rank");
+    if (r[F.alone]) { return alone(td); }
     if (!v || v[0] === null) { td.textContent = "\u2014"; return td; }
     var words = String(v[0]);
     if (v[1] !== null) {
@@ -293,7 +320,7 @@
     tr.appendChild(statusCell(r));
     columns.forEach(function (column, k) {
       var v = r[BASE + k];
-      if (column.format === "light") { tr.appendChild(lightCell(v)); } else if (column.format === "rank") { tr.appendChild(rankCell(v)); } else if (column.format === "pace") { tr.appendChild(paceCell(v, column)); } else if (column.format === "grade") { tr.appendChild(gradeCell(v)); } else { tr.appendChild(el("td", "num", show(v, column.format))); }
+      if (column.format === "light") { tr.appendChild(lightCell(v)); } else if (column.format === "rank") { tr.appendChild(rankCell(r, v)); } else if (k === coverageColumn) { tr.appendChild(coverageCell(r, v)); } else if (column.key === "rank" && r[F.alone]) { tr.appendChild(alone(el("td", "num"))); } else if (column.format === "pace") { tr.appendChild(paceCell(v, column)); } else if (column.format === "grade") { tr.appendChild(gradeCell(v)); } else { tr.appendChild(el("td", "num", show(v, column.format))); }
     });
     return tr;
   }
