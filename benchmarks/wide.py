@@ -68,19 +68,20 @@ def run_as_process(folder: Path, out: Path, unit: str) -> tuple[float, float, di
     """`campaign-analytics run --units <unit>` in a fresh process: wall seconds, peak RSS (MB) of the largest
     process it ran (itself or its kernel), and its manifest.json."""
     import json
-    import resource
+    import os
     import subprocess
 
     command = [sys.executable, "-m", "analytics.cli", "run", "--data", str(folder), "--units", unit, "--out", str(out),
                "--assets", "shared", "--jobs", "1", "--force"]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)  # ru_maxrss (KiB): the process or a child it waited for
     wall = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux: max over finished children
-    if peak <= before:
-        print("(peak RSS not above an earlier child's: figure is an upper bound)", file=sys.stderr)
-    return wall, peak / 1024, json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    process.returncode = os.waitstatus_to_exitcode(status)
+    errors = process.stderr.read().decode(errors="replace") if process.stderr else ""
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} exited {process.returncode}:\n{errors}")
+    return wall, usage.ru_maxrss / 1024, json.loads((out / "manifest.json").read_text(encoding="utf-8"))
 
 
 def sections_in_process(folder: Path) -> tuple[float, float]:

@@ -19,7 +19,7 @@ from analytics.batch.result import UnitResult
 from analytics.bulletin.build import write_run_bulletin
 from analytics.data.campaign import Campaign
 from analytics.measures.change import compared_kpis, comparison_date
-from analytics.report.downloads import kpis_csv, kpis_xlsx
+from analytics.report.downloads import kpis_csv_bytes, kpis_xlsx
 from analytics.report.history import Published, publish, published_kpis
 from analytics.report.index import index_html, index_summary_of
 from analytics.report.layout import OutputLayout
@@ -30,11 +30,11 @@ SUMMARY_FILES = (OutputLayout.INDEX, OutputLayout.KPIS_CSV, OutputLayout.KPIS_XL
 
 
 def build_downloads(campaign: Campaign, as_of: dt.date, options: BatchOptions) -> dict[str, Any]:
-    """kpis.csv's text and kpis.xlsx's bytes, and the KPI table they publish (history.Published)."""
+    """kpis.csv's and kpis.xlsx's bytes, and the KPI table they publish (history.Published)."""
     table = compared_kpis(campaign, as_of, options.compare_to, options.tolerance)
     kpis = published_kpis(campaign, table, as_of, options.tolerance, output_folder(options.out_dir, campaign.meta.id),
                           previous_as_of=comparison_date(campaign, as_of, options.compare_to))
-    return {OutputLayout.KPIS_CSV: kpis_csv(campaign, kpis.table), OutputLayout.HISTORY: kpis,
+    return {OutputLayout.KPIS_CSV: kpis_csv_bytes(campaign, kpis.table), OutputLayout.HISTORY: kpis,
             OutputLayout.KPIS_XLSX: kpis_xlsx(campaign, campaign_scorecard(campaign, as_of, options.tolerance),
                                               options.language, kpis.table, options.tolerance)}
 

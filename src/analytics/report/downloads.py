@@ -15,6 +15,7 @@ scorecard.KPI_COLUMNS (it goes to the index and the explorer too) or a `UnitColu
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -38,7 +39,7 @@ from analytics.report.scorecard import (
     unit_kind_label,
 )
 from analytics.report.xlsxrows import DataRows, StyleIds, Value, text_value, with_rows
-from analytics.spreadsheet import csv_text, put_text
+from analytics.spreadsheet import csv_bytes, csv_text, put_text
 from analytics.text.labels import (
     as_number,
     fmt_date,
@@ -130,7 +131,14 @@ def _cell(value: object, number_format: str | None = None) -> Value:
     value."""
     if isinstance(value, str):
         return text_value(value)
-    number = as_number(value)
+    # as_number's answer without its abstract-class check for the common case (a float or an int): millions of cells
+    kind = type(value)
+    if kind is float:
+        number = None if math.isnan(value) or math.isinf(value) else value
+    elif kind is int:
+        number = float(value)
+    else:
+        number = as_number(value)
     if number is None:
         return _EMPTY
     return Value(int(number) if number_format in ("0", "#,##0") and float(number).is_integer() else number,
@@ -500,12 +508,22 @@ def _pace_format(fmt: str, value: object) -> str:
     return NUMBER_FORMATS[fmt]
 
 
-def kpis_csv(campaign: Campaign, table: pd.DataFrame) -> str:
-    """The KPI table as CSV text for kpis.csv: unit_id, unit_name, metric, key, value (spreadsheet-safe)."""
+def _named(campaign: Campaign, table: pd.DataFrame) -> pd.DataFrame:
     out = table.copy()
     names = campaign.hierarchy.name
     out.insert(1, "unit_name", [names.get(u, "") for u in out["unit_id"].tolist()])
-    return csv_text(out)
+    return out
 
 
-__all__ = ["NUMBER_FORMATS", "UNCOVERED_COLUMNS", "UNIT_COLUMNS", "Sheet", "UnitColumn", "kpis_csv", "kpis_xlsx"]
+def kpis_csv(campaign: Campaign, table: pd.DataFrame) -> str:
+    """The KPI table as CSV text for kpis.csv: unit_id, unit_name, metric, key, value (spreadsheet-safe)."""
+    return csv_text(_named(campaign, table))
+
+
+def kpis_csv_bytes(campaign: Campaign, table: pd.DataFrame) -> bytes:
+    """kpis.csv's bytes as the file holds them (kpis_csv's text in UTF-8 with a BOM), without the whole text."""
+    return csv_bytes(_named(campaign, table), "utf-8-sig")
+
+
+__all__ = ["NUMBER_FORMATS", "UNCOVERED_COLUMNS", "UNIT_COLUMNS", "Sheet", "UnitColumn", "kpis_csv", "kpis_csv_bytes",
+           "kpis_xlsx"]
