@@ -416,13 +416,15 @@ def units_kpis(
     groups: list[str] | None = None,
 ) -> list[UnitKpis]:
     """unit_kpis of each of several units, from every unit's rollup: computed once per campaign and as_of (kept on
-    the campaign, a kernel renders many units) for the whole window, once per call with a start or filters."""
+    the campaign, a kernel renders many units) for the whole window, once per call with a start or filters or on a
+    narrowed view (the explorer's: a new view per query holds only the subtree's rows, and every unit's ratings and
+    commitments would be computed for one query)."""
     h = campaign.hierarchy
     for unit_id in unit_ids:
         if unit_id not in h.parent:
             raise KeyError(f"unknown unit_id {unit_id!r}")
     when = as_of
-    if start is None and kinds is None and groups is None:
+    if start is None and kinds is None and groups is None and campaign.whole is campaign:
         surveys = windowed(campaign, "surveys", when)
         figures = _unit_figures(campaign, when, tolerance)
     else:
