@@ -194,4 +194,8 @@ def _ordered(campaign: Campaign, table: pd.DataFrame) -> pd.DataFrame:
     unit_at = pd.Index(campaign.hierarchy.ids).get_indexer(table["unit_id"])
     metric_at = pd.Index([*METRICS, *COMPARISON_METRICS]).get_indexer(table["metric"])
     order = np.lexsort((metric_at, unit_at))
-    return table.iloc[order].reset_index(drop=True)
+    # Each column taken as numpy values and typed again once: an Arrow column's take of a few hundred thousand
+    # rows, one per block of the concatenated parts, took seconds on a campaign of 100,000 units.
+    return pd.DataFrame({name: pd.array(table[name].to_numpy(dtype=object)[order],
+                                        dtype=table[name].dtype if name != "value" else object)
+                         for name in table.columns})
