@@ -29,10 +29,11 @@ test: lint docs-check
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not browser and not slow and not lab and not libreoffice" -n auto
 
-## bench: batch benchmark (naive loop vs warm kernels vs in-process floor)
+## bench: batch benchmark (naive loop vs warm kernels vs in-process floor, issue 25's table), then the comparisons' cost
 bench: $(STAMP)
 	@$(BIN)/python -m compileall -q src >/dev/null
 	$(BIN)/python benchmarks/batch.py
+	$(BIN)/python benchmarks/comparisons.py
 
 ## bench-compare: the KPI table with and without the previous period's comparisons (1,000 units / 1,000,000 rows)
 bench-compare: $(STAMP)
