@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.data.campaign import Campaign
-from analytics.measures.kpis import KPI_COLUMNS, METRICS, cached_kpi_table, campaign_pace, campaign_rollup
+from analytics.measures.kpis import KPI_COLUMNS, METRICS, cached_kpi_table, campaign_pace, campaign_rollup, keyed_rows
 from analytics.measures.lights import coverage_lights, indicator_lights, worst_lights
 from analytics.measures.periods import parse_compare_to
 from analytics.measures.ranks import progress_ranks
@@ -85,11 +85,8 @@ def _activity_at(campaign: Campaign, when: dt.date) -> pd.DataFrame:
     date (surveys, ratings, commitments) is not compared, so not computed."""
     rolled = campaign_rollup(campaign, when).rolled(campaign.hierarchy.ids, [])
     t = rolled.totals
-    keyed = [pd.DataFrame({"unit_id": part.index.get_level_values(0).to_numpy(dtype=object), "metric": metric,
-                           "key": part.index.get_level_values(1).to_numpy(dtype=object),
-                           "value": part.to_numpy(dtype=object)}, columns=KPI_COLUMNS)
-             for metric, part in (("events", rolled.events), ("persons", rolled.persons))]
-    return pd.concat([_frame(t["events"], "events"), _frame(t["persons"], "persons"), *keyed,
+    return pd.concat([_frame(t["events"], "events"), _frame(t["persons"], "persons"),
+                      keyed_rows(rolled.events, "events"), keyed_rows(rolled.persons, "persons"),
                       _frame(t["grassroots_coverage"], "grassroots_coverage")], ignore_index=True)
 
 

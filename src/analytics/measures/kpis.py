@@ -795,7 +795,7 @@ def _figures(campaign: Campaign, when: dt.date, tolerance: float) -> pd.DataFram
     rolled = campaign_rollup(campaign, when).rolled(h.ids, [])
     t = rolled.totals
     parts = [_frame(t["events"], "events"), _frame(t["persons"], "persons"),
-             _keyed(rolled.events, "events"), _keyed(rolled.persons, "persons"),
+             keyed_rows(rolled.events, "events"), keyed_rows(rolled.persons, "persons"),
              _frame(t["coverage"], "coverage"), _frame(t["grassroots_coverage"], "grassroots_coverage")]
     parts += [_frame(t[f"survey_{name}"], f"survey_{name}") for name in (*_COUNTS, *_RATES)]
     targets = campaign_pace(campaign, when, tolerance)
@@ -841,7 +841,8 @@ def _frame(series: pd.Series, metric: str) -> pd.DataFrame:
                          "value": series.to_numpy(dtype=object)})
 
 
-def _keyed(series: pd.Series, metric: str) -> pd.DataFrame:
+def keyed_rows(series: pd.Series, metric: str) -> pd.DataFrame:
+    """KPI rows (unit_id, metric, key, value) of a rollup's per-key series (Rolled.events, Rolled.persons)."""
     frame = series.rename("value").reset_index()
     frame.columns = ["unit_id", "key", "value"]
     frame.insert(1, "metric", metric)
