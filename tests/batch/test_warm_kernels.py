@@ -176,44 +176,74 @@ def _without_times(nb: nbformat.NotebookNode) -> dict:
     return data
 
 
-def test_the_in_memory_run_is_papermills_own(tmp_path):
-    """execute_in_memory gives the notebook papermill.execute_notebook gives: the parameters injected after the
-    parameters cell, papermill's metadata, and on a failure the same exception and error markers."""
+_IN_WORKER = """
+import json, sys
+import nbformat
+from analytics.batch.inprocess import CellShell, inprocess_engine
+from analytics.batch.papermilled import execute_in_memory
+from papermill.exceptions import PapermillExecutionError
+shell = CellShell.start()
+nb = nbformat.reads(sys.stdin.read(), as_version=4)
+out = []
+for x in (21, 3):
+    holder = {}
+    try:
+        execute_in_memory(nbformat.from_dict(nb), {"x": x}, engine_name=inprocess_engine(), kernel_name="python3",
+                          shell=shell, holder=holder)
+        error = None
+    except PapermillExecutionError as exc:
+        error = [exc.ename, exc.evalue]
+    out.append([nbformat.writes(holder["nb"]), error])
+print(json.dumps(out))
+"""
+
+
+def test_the_workers_run_is_papermills_own(tmp_path):
+    """A batch worker's run (papermill's steps, cells run in the worker's IPython shell) gives the notebook
+    papermill.execute_notebook gives on a Jupyter kernel: the parameters injected after the parameters cell,
+    papermill's metadata, the outputs, and on a failure the same exception, traceback and error markers."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
-
-    from analytics.batch.kernels import WarmKernel, execute_in_memory, warm_engine
 
     nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
                                                            "display_name": "Python 3"},
                                             "language_info": {"name": "python"}})
     nb.cells = [nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
-                nbformat.v4.new_code_cell("print(x * 2)"),
+                nbformat.v4.new_markdown_cell("Twice x, then a table and a value:"),
+                nbformat.v4.new_code_cell("print(x * 2)\nimport sys\nprint('warned', file=sys.stderr)"),
+                nbformat.v4.new_code_cell("from IPython.display import HTML, display\n"
+                                          "display(HTML('<b>bold</b>'))\nprint('after')\n{'x': x}"),
                 nbformat.v4.new_code_cell("assert x != 3, 'three'")]
-    kernel = WarmKernel(cwd=tmp_path)
-    kernel.start()
-    try:
-        def both(x: int):
-            out = []
-            for run in (lambda work, **kw: papermill.execute_notebook(work, None, progress_bar=False, cwd=None, **kw),
-                        execute_in_memory):
-                holder: dict = {}
-                try:
-                    run(nbformat.from_dict(nb), parameters={"x": x}, engine_name=warm_engine(),
-                        kernel_name="python3", km=kernel.km, kc=kernel.kc, holder=holder)
-                    error = None
-                except PapermillExecutionError as exc:
-                    error = (exc.ename, exc.evalue)
-                out.append((_without_times(holder["nb"]), error))
-            return out
-
-        (paper, paper_error), (ours, our_error) = both(21)
-        assert ours == paper and our_error is paper_error is None
-        assert ours["cells"][1]["metadata"]["tags"] == ["injected-parameters"]
-        assert ours["cells"][2]["outputs"][0]["text"] in ("42\n", ["42\n"])
-        assert ours["metadata"]["papermill"]["parameters"] == {"x": 21}
-        (paper, paper_error), (ours, our_error) = both(3)
-        assert ours == paper and our_error == paper_error == ("AssertionError", "three")
-        assert ours["cells"][0]["metadata"]["tags"] == ["papermill-error-cell-tag"]  # the marker on top
-    finally:
-        kernel.shutdown()
+    worker = subprocess.run([sys.executable, "-c", _IN_WORKER], input=nbformat.writes(nb), capture_output=True,
+                            text=True, timeout=120, cwd=tmp_path)
+    assert worker.returncode == 0, worker.stderr[-3000:]
+    ours = [(_without_times(nbformat.reads(text, as_version=4)), error and tuple(error))
+            for text, error in json.loads(worker.stdout)]
+    papers = []
+    for x in (21, 3):
+        try:
+            done = papermill.execute_notebook(nbformat.from_dict(nb), None, {"x": x}, progress_bar=False,
+                                              kernel_name="python3", cwd=str(tmp_path))
+            error = None
+        except PapermillExecutionError as exc:
+            done = None
+            error = (exc.ename, exc.evalue)
+        papers.append((done, error))
+    (paper_ok, _), (_, paper_error) = papers
+    (ours_ok, our_error), (ours_failed, our_failed_error) = ours
+    assert ours_ok == _without_times(paper_ok) and our_error is None
+    assert ours_ok["cells"][1]["metadata"]["tags"] == ["injected-parameters"]
+    outputs = ours_ok["cells"][3]["outputs"]
+    assert [o["output_type"] for o in outputs] == ["stream", "stream"]
+    assert ["".join(o["text"]) for o in outputs] == ["42\n", "warned\n"]
+    table = ours_ok["cells"][4]["outputs"]
+    assert [o["output_type"] for o in table] == ["display_data", "stream", "execute_result"]
+    assert "".join(table[0]["data"]["text/html"]) == "<b>bold</b>"
+    assert "".join(table[2]["data"]["text/plain"]) == "{'x': 21}"
+    assert ours_ok["metadata"]["papermill"]["parameters"] == {"x": 21}
+    assert our_failed_error == paper_error == ("AssertionError", "three")
+    assert ours_failed["cells"][0]["metadata"]["tags"] == ["papermill-error-cell-tag"]  # the marker on top
+    failed_cell = ours_failed["cells"][-1]
+    assert failed_cell["metadata"]["papermill"]["exception"] is True
+    assert failed_cell["outputs"][0]["output_type"] == "error"
+    assert failed_cell["outputs"][0]["ename"] == "AssertionError"

@@ -1,7 +1,7 @@
 """Spread a batch's units over a dask.distributed cluster (`pip install 'campaign-analytics[dask]'`).
 
-Each Dask worker process keeps its own warm kernels (one per worker thread) and, inside them, its own
-campaign cache, so a worker pays the start-up once. Workers need the campaign folder at the same path
+Each Dask worker process keeps its own unit workers (analytics.batch.worker, one per worker thread) and, inside
+them, its own campaign cache, so a worker pays the start-up once. Workers need the campaign folder at the same path
 (a shared or replicated file system); they return pages and failures to the client, which writes every
 file itself, atomically, into one manifest, so the output folder needs to exist only on the client.
 """
@@ -15,28 +15,28 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
-from analytics.batch.execution import Rendered, describe, render_unit
-from analytics.batch.kernels import WarmKernel
+from analytics.batch.execution import Rendered, render_unit
+from analytics.batch.papermilled import describe
+from analytics.batch.worker import UnitWorker
 from analytics.errors import UsageError
 
-# Per worker process: one warm kernel per executing thread.
-_KERNELS: dict[int, WarmKernel] = {}
+# Per Dask worker process: one unit worker per executing thread.
+_KERNELS: dict[int, UnitWorker] = {}
 _LOCK = threading.Lock()
 
 
-def _worker_kernel(cwd: str, env: dict[str, str]) -> WarmKernel:
+def _worker_kernel(cwd: str, env: dict[str, str]) -> UnitWorker:
     ident = threading.get_ident()
     with _LOCK:
         kernel = _KERNELS.get(ident)
         if kernel is None:
-            kernel = WarmKernel(cwd=Path(cwd), env=env)
+            kernel = UnitWorker(cwd=Path(cwd), env=env)
             _KERNELS[ident] = kernel
             if len(_KERNELS) == 1:
                 atexit.register(_shutdown_all)
     if not kernel.alive:
         kernel.restart()
+        kernel.warm_up()
     return kernel
 
 
@@ -47,13 +47,12 @@ def _shutdown_all() -> None:
 
 
 def render_on_worker(spec: dict[str, Any], unit_id: str, title: str, input_key: str) -> Rendered:
-    """Task run on a Dask worker: one unit on this worker's warm kernel."""
+    """Task run on a Dask worker: one unit on this worker's unit worker."""
     try:
         kernel = _worker_kernel(spec["cwd"], spec["env"])
-        notebook = nbformat.reads(spec["notebook"], as_version=4)
         parameters = {**spec["parameters"], "unit_id": unit_id}
-        return render_unit(kernel, notebook, parameters, title, spec["language"], spec["assets"], spec["timeout"],
-                           input_key)
+        return render_unit(kernel, spec["notebook"], parameters, title, spec["language"], spec["assets"],
+                           spec["timeout"], input_key)
     except Exception as exc:  # noqa: BLE001 - a worker-side failure is this unit's failure
         return Rendered(unit_id, None, f"worker: {describe(exc)}", None, 0.0)
 

@@ -30,7 +30,7 @@ from analytics.report.parameters import NOTEBOOK_PARAMETERS
 class Executor(StrEnum):
     """Where units run."""
 
-    LOCAL = "local"  # warm kernels in this process's pool (analytics.batch.pool)
+    LOCAL = "local"  # warm unit workers in this process's pool (analytics.batch.pool)
     DASK = "dask"  # a Dask cluster's workers (analytics.batch.dask)
 
 
@@ -55,7 +55,7 @@ class BatchOptions:
     language: str = _declared(NOTEBOOK_PARAMETERS["language"])
     tolerance: float = _declared(NOTEBOOK_PARAMETERS["tolerance"])
     compare_to: str | None = _declared(NOTEBOOK_PARAMETERS["compare_to"])
-    jobs: int = _declared(Option("jobs", "int", "parallel kernels", default=1, minimum=1, maximum=64))
+    jobs: int = _declared(Option("jobs", "int", "parallel workers", default=1, minimum=1, maximum=64))
     assets: AssetMode = _declared(Option(
         "assets", "choice", "how pages get plotly.js: inside each page (~1.3 MB, opens alone) or one "
         "`assets/plotly.min.js` per folder (1.2 MB; pages ~20–80 KB)", default=AssetMode.SELF_CONTAINED,
@@ -66,7 +66,7 @@ class BatchOptions:
         "force", "bool", "re-render units that are up to date; also write into a non-empty folder that holds no "
         "report of this program (no manifest.json)", default=False))
     executor: Executor = _declared(Option(
-        "executor", "choice", "where units run: warm kernels in this process's pool, or a Dask cluster",
+        "executor", "choice", "where units run: warm workers in this process's pool, or a Dask cluster",
         default=Executor.LOCAL, choices=tuple(Executor)))
     scheduler: str | None = _declared(Option(
         "scheduler", "text", "with `dask`: a scheduler address (`tcp://host:8786`) or `local` (a LocalCluster "

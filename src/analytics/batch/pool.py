@@ -1,17 +1,17 @@
-"""The batch's pool: warm kernels started in the background (they boot while the campaign is read and validated),
-and worker threads that render units on them.
+"""The batch's pool: unit workers (analytics.batch.worker) started in the background (they boot while the campaign
+is read and validated), and threads that render units on them.
 
-    kernels = KernelStarter(2, cwd, env)   # returns at once; each kernel starts (and warms up) in a thread
-    kernels.load(source)                   # once the campaign is validated: code each kernel runs before its
+    kernels = KernelStarter(2, cwd, env)   # returns at once; each worker starts (and warms up) in a thread
+    kernels.load(source)                   # once the campaign is validated: code each worker runs before its
                                            # first unit (analytics.batch.warmup.campaign_source)
-    kernel = kernels.take()                # the next ready kernel (or the error that stopped it)
+    kernel = kernels.take()                # the next ready worker (or the error that stopped it)
     kernels.release(kernel)                # done with it: shut down in the background
-    kernels.close()                        # wait for those, and shut down every kernel not taken
+    kernels.close()                        # wait for those, and shut down every worker not taken
 
-    peaks, left, error = run_pool(todo, jobs, kernels, render, finished)   # workers take units from one queue
+    peaks, left, error = run_pool(todo, jobs, kernels, render, finished)   # threads take units from one queue
 
-This module imports nothing of the notebook machinery itself: the threads import `analytics.batch.kernels`
-(jupyter_client) while the main thread goes on.
+The names say kernels: a worker is the batch's kernel, a process that keeps the report's modules and the campaign
+loaded between units. This module imports nothing of the notebook machinery itself.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
-    from analytics.batch.kernels import WarmKernel
+    from analytics.batch.worker import UnitWorker
 
 
 R = TypeVar("R")
@@ -39,7 +39,7 @@ class KernelStarter:
 
     def __init__(self, count: int, cwd: Path, env: dict[str, str]):
         self.cwd, self.env = cwd, env
-        self._ready: queue.Queue[WarmKernel | BaseException] = queue.Queue()
+        self._ready: queue.Queue[UnitWorker | BaseException] = queue.Queue()
         self._load: str | None = None
         self._closing = False  # close() called: a kernel nobody will take skips what is left of its warm-up
         self._loaded = threading.Event()  # set by load(), take() or close(): the warm kernels go on
@@ -53,9 +53,9 @@ class KernelStarter:
         kernel = None
         try:
             with IMPORTING:
-                from analytics.batch.kernels import WarmKernel
+                from analytics.batch.worker import UnitWorker
 
-            kernel = WarmKernel(cwd=self.cwd, env=self.env)
+            kernel = UnitWorker(cwd=self.cwd, env=self.env)
             kernel.start()
             if not self._closing:
                 kernel.warm_up()
@@ -73,7 +73,7 @@ class KernelStarter:
         self._load = source
         self._loaded.set()
 
-    def take(self) -> WarmKernel:
+    def take(self) -> UnitWorker:
         """The next kernel ready (waiting for one); raises what stopped its start."""
         self._loaded.set()
         item = self._ready.get()
@@ -81,7 +81,7 @@ class KernelStarter:
             raise item
         return item
 
-    def release(self, kernel: WarmKernel) -> None:
+    def release(self, kernel: UnitWorker) -> None:
         """Shut a kernel down in the background (its process exits while the batch writes its last files);
         `close` waits for it."""
         stop = threading.Thread(target=kernel.shutdown, name="kernel-stop")
@@ -104,7 +104,7 @@ class KernelStarter:
                 item.shutdown()
 
 
-def run_pool(todo: list[str], jobs: int, starter: KernelStarter, render: Callable[[WarmKernel, str], R],
+def run_pool(todo: list[str], jobs: int, starter: KernelStarter, render: Callable[[UnitWorker, str], R],
              finished: Callable[[R], None]) -> tuple[list[float], list[str], BaseException | None]:
     """`jobs` workers, each with a kernel taken from `starter` (released when done), render units from one queue;
     `finished` gets each outcome, one at a time. Returns the kernels' peak MB, and the units left undone with the
@@ -117,7 +117,7 @@ def run_pool(todo: list[str], jobs: int, starter: KernelStarter, render: Callabl
     peaks: list[float] = []
 
     def worker() -> None:
-        kernel: WarmKernel | None = None
+        kernel: UnitWorker | None = None
         try:
             kernel = starter.take()
             while True:

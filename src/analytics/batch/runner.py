@@ -50,12 +50,10 @@ from analytics.report.ondisk import HTML_ONLY_ENV, page_input_key
 from analytics.version import __version__
 
 if TYPE_CHECKING:
-    import nbformat
-
     from analytics.batch.execution import Rendered
     from analytics.batch.incremental import InputSnapshot
-    from analytics.batch.kernels import WarmKernel
     from analytics.batch.summary import Downloads
+    from analytics.batch.worker import UnitWorker
     from analytics.data.campaign import Campaign
 
 __all__ = ["LOCK_FILE", "BatchOptions", "BatchResult", "UnitResult", "output_folder", "run_batch"]
@@ -123,11 +121,10 @@ class Run:
     manifest: ManifestRecorder | None = None
 
     @functools.cached_property
-    def notebook(self) -> nbformat.NotebookNode:
-        """The report notebook, read when the first unit is rendered."""
-        import nbformat
-
-        return nbformat.read(self.options.notebook, as_version=4)
+    def notebook(self) -> str:
+        """The report notebook's JSON text, read when the first unit is rendered (the workers read it with
+        nbformat: this process imports none of the notebook machinery)."""
+        return Path(self.options.notebook).read_text(encoding="utf-8")
 
     def parameters(self, unit_id: str) -> dict[str, Any]:
         return {
@@ -158,12 +155,12 @@ class Run:
         if self.progress:
             self.progress(result, len(self.results), len(self.wanted))
 
-    def render(self, kernel: WarmKernel, unit_id: str) -> UnitResult:
-        """Execute one unit on a local kernel and store its outcome."""
+    def render(self, worker: UnitWorker, unit_id: str) -> UnitResult:
+        """Render one unit on a local worker and store its outcome."""
         from analytics.batch.execution import render_unit
 
-        done = render_unit(kernel, self.notebook, self.parameters(unit_id), self.title(unit_id),
-                           self.options.language, self.options.assets, self.options.timeout, self.keys[unit_id])
+        done = render_unit(worker, self.notebook, self.parameters(unit_id), self.title(unit_id), self.options.language,
+                           self.options.assets, self.options.timeout, self.keys[unit_id])
         return self.store(done)
 
     def store(self, done: Rendered) -> UnitResult:
@@ -319,21 +316,18 @@ def _render(run: Run, todo: list[str]) -> tuple[list[float], Downloads | None]:
     built meanwhile."""
     options = run.options
     if options.executor == Executor.DASK:
-        import nbformat
-
         from analytics.batch.dask import run_on_dask
 
         cwd, env = _kernel_setting(options)
-        spec = {"cwd": str(cwd), "env": env, "notebook": nbformat.writes(run.notebook), "parameters": run.parameters(""),
+        spec = {"cwd": str(cwd), "env": env, "notebook": run.notebook, "parameters": run.parameters(""),
                 "language": options.language, "assets": options.assets, "timeout": options.timeout}
         run_on_dask(options.scheduler, options.jobs, spec, todo, {u: run.title(u) for u in todo}, run.keys,
                     lambda done: run.finished(run.store(done)))
         return [], None
     with IMPORTING:  # the kernel threads may be importing jupyter_client too
-        from analytics.batch.execution import describe, prepare
+        from analytics.batch.papermilled import describe
         from analytics.batch.summary import Downloads
 
-    prepare()  # while the kernels start or warm up
     downloads = Downloads(run.campaign, run.as_of, options)  # built while the kernels render
     starter = run.kernels or KernelStarter(min(options.jobs, len(todo)), *_kernel_setting(options))
     try:

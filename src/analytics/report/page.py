@@ -10,6 +10,9 @@ from pathlib import Path
 
 import nbformat
 from nbconvert import HTMLExporter
+from nbconvert.exporters.templateexporter import TemplateExporter
+from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from traitlets import Bool, default
 
 from analytics.config import TEMPLATES_DIR, resource
@@ -82,6 +85,11 @@ class CampaignReportExporter(HTMLExporter):
 
     export_from_notebook = "Campaign report (offline HTML)"
 
+    reparse = Bool(
+        False, help="Pass the page through HTMLExporter's BeautifulSoup re-serialisation even when it has no <img> "
+                    "(nbconvert's own behaviour; the page's elements, attributes and text are the same either way)."
+    ).tag(config=True)
+
     validate_each_step = Bool(
         True, help="Validate the notebook after each preprocessor, as nbconvert does; off, it is validated once, "
                    "before them (the batch's exports: nbconvert's own preprocessors, a dozen validations a page)."
@@ -126,7 +134,29 @@ class CampaignReportExporter(HTMLExporter):
         resources["report"] = _report_settings(nb, resources.get("report", {}))
         if not self.validate_each_step:
             nbformat.validate(nb, relax_add_props=True)
+        if not self.reparse:
+            return self._rendered(nb, resources, **kw)
         return super().from_notebook_node(nb, resources, **kw)
+
+    def _rendered(self, nb, resources, **kw):
+        """HTMLExporter.from_notebook_node without its BeautifulSoup pass, which re-parses and re-serialises the
+        whole page (about 40 ms a page) only to give `<img>`s without alt a placeholder alt text and the cells of
+        JupyterLab's own templates a tabindex: this template draws no input cells, and a page with an `<img>`
+        goes through that pass as before. The elements, attributes and text of the page are the same (a test
+        compares both pages' parsed trees); only the soup's serialisation (`<meta/>`, attribute order, blank
+        lines) is not applied."""
+        langinfo = nb.metadata.get("language_info", {})
+        lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+        highlight_code = self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+        resources = self._init_resources(resources)
+        filter_data_type = WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self,
+                                                 resources=resources)
+        self.register_filter("highlight_code", highlight_code)
+        self.register_filter("filter_data_type", filter_data_type)
+        body, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+        if "<img" in body:
+            return super().from_notebook_node(nb, resources, **kw)
+        return body, resources
 
     def _validate_preprocessor(self, nbc, preprocessor):
         if self.validate_each_step:
