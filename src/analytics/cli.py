@@ -20,6 +20,7 @@ from pathlib import Path
 
 import click
 
+from analytics.batch.papermilled import without_iri_grammar
 from analytics.errors import AnalyticsError, CampaignDataError, UsageError
 from analytics.fileio import NotARegularFileError, writable_target, write_text_atomic
 from analytics.guards import read_notebook, refuse_foreign_report_folder, refuse_onto_inputs
@@ -490,16 +491,7 @@ def _tune_process(own_process: bool) -> None:
     reaches the kernels it starts) and no IRI grammar."""
     if own_process:
         os.environ.setdefault(*ARROW_POOL)
-    _without_iri_grammar()
-
-
-def _without_iri_grammar() -> None:
-    """In this process, keep jsonschema (imported by nbformat, for papermill and nbconvert) from building
-    rfc3987-syntax's IRI grammar: a lark parser built at import, 0.9 s of CPU (1.9 s while the campaign is
-    validated beside it), for the "iri" formats no notebook schema uses. jsonschema imports it only if it can,
-    so it goes without those two format checks; nothing of this command needs them."""
-    if "jsonschema._format" not in sys.modules:
-        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type] - None: "cannot be imported"
+    without_iri_grammar()
 
 
 def _main(argv: list[str] | None) -> int:

@@ -46,7 +46,7 @@ def test_in_cache_tells_new_data_without_importing_pandas(tmp_path, cache_dir):
 
 def test_the_command_line_skips_the_iri_grammar_and_notebooks_still_validate():
     done = _python(
-        "import sys; from analytics.cli import _without_iri_grammar; _without_iri_grammar(); "
+        "import sys; from analytics.batch.papermilled import without_iri_grammar; without_iri_grammar(); "
         "import nbformat; nbformat.validate(nbformat.v4.new_notebook()); import papermill, nbconvert; "
         "print('lark' in sys.modules, sys.modules['rfc3987_syntax'])")
     assert done.returncode == 0, done.stderr

@@ -208,12 +208,12 @@ def _run(options: BatchOptions, progress: Progress | None, data_dir: Path, kerne
     wanted = _select_units(campaign, options.units)
     as_of = campaign.as_of(options.as_of)  # UsageError outside start … end + 366 days
     comparison_date(campaign, as_of, options.compare_to)  # UsageError: not start ≤ D < as_of
-    if kernels is not None:
-        # The campaign is in the validated-data cache now: the kernels load it (and build its campaign-wide tables)
-        # while this process works out which units to render.
-        kernels.load(campaign_source(data_dir, as_of.isoformat(), options.tolerance))
     out_dir = output_folder(options.out_dir, campaign.meta.id)
     make_output_folder(out_dir)
+    if kernels is not None:
+        # The campaign is in the validated-data cache now: the workers load it (and build its campaign-wide tables,
+        # as pages read them from this output folder) while this process works out which units to render.
+        kernels.load(campaign_source(data_dir, as_of.isoformat(), options.tolerance, options.compare_to, out_dir))
     with OutputLock(out_dir):
         output = Output(out_dir)
         output.remove_stale_temp_files()

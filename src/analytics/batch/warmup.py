@@ -14,66 +14,64 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-# The report's modules (pandas, plotly.io) and a chart written as pages write theirs (a plain spec, no graph
-# objects), so that the first unit neither imports nor first-calls them.
+# The report's modules (pandas, plotly.io), papermill's engine and the page exporter with its compiled templates,
+# and a chart written as pages write theirs (a plain spec, no graph objects), so that the first unit neither
+# imports nor first-calls them.
 IMPORTS = (
-    "from analytics.batch.warmup import lazy_flushes as _lazy\n"
-    "_lazy()\n"
-    "del _lazy\n"
     "import analytics.report.sections\n"
     "import plotly.io as _pio\n"
     "_pio.to_html({'data': [{'type': 'bar', 'x': ['a'], 'y': [1]}], 'layout': {}}, include_plotlyjs=False,"
     " full_html=False, validate=False)\n"
     "del _pio\n"
+    "from analytics.batch.warmup import notebook_machinery as _machinery\n"
+    "_machinery()\n"
+    "del _machinery\n"
     "import gc as _gc\n"
     "_gc.freeze()\n"
     "del _gc\n"
 )
 
 
-def campaign_source(data_dir: Path, as_of: str, tolerance: float) -> str:
-    """The code that runs `campaign_tables` with these arguments in a kernel."""
-    args = ", ".join(repr(a) for a in (str(Path(data_dir).resolve()), as_of, float(tolerance)))
+def notebook_machinery() -> None:
+    """papermill's steps, its in-process engine and the page exporter, each used once (imports, registrations,
+    the exporter's templates compiled)."""
+    import nbformat
+    import papermill.execute  # noqa: F401 - imported for the first unit
+    import papermill.parameterize  # noqa: F401
+
+    from analytics.batch.inprocess import inprocess_engine
+    from analytics.report.layout import AssetMode
+    from analytics.report.page import notebook_html
+
+    inprocess_engine()
+    notebook_html(nbformat.v4.new_notebook(), "", "en", AssetMode.SHARED)
+
+
+def campaign_source(data_dir: Path, as_of: str, tolerance: float, compare_to: str | None = None,
+                    reports_dir: Path | None = None) -> str:
+    """The code that runs `campaign_tables` with these arguments in a worker."""
+    args = ", ".join(repr(a) for a in (str(Path(data_dir).resolve()), as_of, float(tolerance), compare_to,
+                                       None if reports_dir is None else str(Path(reports_dir).resolve())))
     return f"from analytics.batch.warmup import campaign_tables as _tables\n_tables({args})\ndel _tables\n"
 
 
-def campaign_tables(data_dir: str, as_of: str, tolerance: float) -> None:
-    """Load the campaign as a unit's notebook does (`UnitReport.load`) and build the tables every page uses."""
+def campaign_tables(data_dir: str, as_of: str, tolerance: float, compare_to: str | None = None,
+                    reports_dir: str | None = None) -> None:
+    """Load the campaign as a unit's notebook does (`UnitReport.load`) and build the tables every page uses:
+    every unit's figures, the appraisal, and the KPI table the run publishes with its comparisons (as pages
+    read it, with the run's output folder)."""
     from analytics.data.loading import load_campaign
     from analytics.measures.kpis import campaign_appraisal, unit_figures
+    from analytics.report.comparison import published_table
 
     campaign = load_campaign(Path(data_dir))
     when = campaign.as_of(as_of)
     unit_figures(campaign, when, tolerance)  # every unit's rollup, pace rows and findings, which pages slice
     campaign_appraisal(campaign, when, tolerance)
-    # What the kernel keeps for every unit (modules, the campaign, its tables) is set aside from the garbage
+    published_table(campaign, when, tolerance, compare_to, None if reports_dir is None else Path(reports_dir))
+    # What the worker keeps for every unit (modules, the campaign, its tables) is set aside from the garbage
     # collector, whose full passes would otherwise walk it again after each unit.
     gc.freeze()
-
-
-def lazy_flushes() -> None:
-    """Make this kernel's `sys.stdout.flush()` and `sys.stderr.flush()` return at once when nothing was written
-    since the last flush.
-
-    ipykernel flushes both streams before every `display()` and after every cell, and each flush hands the work to
-    its IO thread and waits for it: about 60 thread round trips a page, on a busy machine a quarter of a unit's
-    time. Text written is still flushed, on the IO thread, before the output displayed after it, so the order of
-    a cell's text and outputs is unchanged. A stream that is not ipykernel's (or echoes to a terminal) is left
-    as it is."""
-    import sys
-
-    for stream in (sys.stdout, sys.stderr):
-        lock, flush = getattr(stream, "_buffer_lock", None), getattr(stream, "flush", None)
-        if lock is None or not hasattr(stream, "_buffers") or getattr(stream, "echo", None) is not None:
-            continue
-
-        def flush_written(stream=stream, lock=lock, flush=flush) -> None:
-            with lock:
-                written = bool(stream._buffers)
-            if written:
-                flush()
-
-        stream.flush = flush_written
 
 
 def reset_namespace(shell) -> None:

@@ -195,6 +195,9 @@ def _render(shell, notebook: str, parameters: dict, title: str, language: str, a
 
 
 def main(argv: list[str]) -> int:
+    from analytics.batch.papermilled import without_iri_grammar
+
+    without_iri_grammar()
     requests = Connection(int(argv[0]), writable=False)
     replies = Connection(int(argv[1]), readable=False)
     threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True, name="watch-parent").start()
