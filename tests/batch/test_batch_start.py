@@ -75,8 +75,10 @@ def test_campaign_tables_built_ahead_change_no_section():
 
 def test_campaign_source_is_the_call_with_its_arguments(tmp_path):
     source = campaign_source(Path("data") / "x", "2012-06-30", 1)
-    assert f"_tables({str((Path('data') / 'x').resolve())!r}, '2012-06-30', 1.0)" in source
+    assert f"_tables({str((Path('data') / 'x').resolve())!r}, '2012-06-30', 1.0, None, None)" in source
     compile(source, "<warm-up>", "exec")
+    source = campaign_source(Path("data") / "x", "2012-06-30", 1, "2012-05-31", tmp_path / "out")
+    assert f"'2012-06-30', 1.0, '2012-05-31', {str(tmp_path / 'out')!r})" in source
 
 
 def test_the_command_line_gives_arrow_jemalloc_unless_the_user_chose():

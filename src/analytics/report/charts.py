@@ -1265,26 +1265,19 @@ def _trend_bins(visits: pd.DataFrame | None, start: dt.date, end: dt.date, freq:
         if "persons" in visits.columns
         else np.zeros(len(visits))
     )
-    by_day = pd.DataFrame({
-        "bin": pd.date_range(lo, hi, freq="D").to_period(period),
-        "events": np.bincount(day[keep], minlength=n).astype("int64"),
-        # Person counts are whole numbers: their float sums are exact in any order.
-        "persons": np.bincount(day[keep], weights=persons[keep], minlength=n),
-    })
     periods = pd.period_range(lo, hi, freq=period)
-    bins = by_day.groupby("bin").sum().reindex(periods, fill_value=0)
     whole_first = periods.start_time
     whole_last = periods.end_time.normalize()
     first = whole_first.where(whole_first >= lo, lo)
     last = whole_last.where(whole_last <= hi, hi)
-    bins = bins.assign(
-        first=first,
-        last=last,
-        days=(last - first).days + 1,
-        whole_days=(whole_last - whole_first).days + 1,
-    )
-    bins.index = first
-    return bins.astype({"events": "int64"})
+    # A bin's days are a run of [lo, hi] starting at its first day: the days' counts summed per run.
+    starts = np.asarray((first - lo).days, dtype="int64")
+    events = np.add.reduceat(np.bincount(day[keep], minlength=n), starts).astype("int64")
+    # Person counts are whole numbers: their float sums are exact in any order.
+    persons_sum = np.add.reduceat(np.bincount(day[keep], weights=persons[keep], minlength=n), starts)
+    return pd.DataFrame({"events": events, "persons": persons_sum, "first": first, "last": last,
+                         "days": (last - first).days + 1, "whole_days": (whole_last - whole_first).days + 1},
+                        index=first)
 
 
 def _trend_ticks(firsts: list[dt.date], freq: str) -> tuple[list[dt.date], list[str]]:
