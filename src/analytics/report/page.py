@@ -124,12 +124,8 @@ class CampaignReportExporter(HTMLExporter):
         return True
 
     def from_notebook_node(self, nb, resources=None, **kw):
-        nb = nbformat.from_dict(nb)
-        # papermill gives its injected cell a random id; stable ids keep pages byte-identical across runs.
-        for i, cell in enumerate(nb.cells):
-            cell.id = f"cell-{i}"
-            for n, out in enumerate(cell.get("outputs", [])):
-                _draw_plotly_json(out, f"figure-{i}-{n}")
+        if not isinstance(nb, nbformat.NotebookNode):
+            nb = nbformat.from_dict(nb)
         resources = dict(resources or {})
         resources["report"] = _report_settings(nb, resources.get("report", {}))
         if not self.validate_each_step:
@@ -157,6 +153,23 @@ class CampaignReportExporter(HTMLExporter):
         if "<img" in body:
             return super().from_notebook_node(nb, resources, **kw)
         return body, resources
+
+    def _preprocess(self, nb, resources):
+        """Stable cell ids and every plotly figure drawn, then nbconvert's preprocessing; without
+        `validate_each_step`, on the notebook as given: it is already the
+        exporter's private deep copy (Exporter.from_notebook_node), validated once with every cell given an id,
+        so the second deep copy and the normalising pass (a third) that nbconvert adds change nothing of the page
+        (a test compares both pages)."""
+        # papermill gives its injected cell a random id; stable ids keep pages byte-identical across runs.
+        for i, cell in enumerate(nb.cells):
+            cell.id = f"cell-{i}"
+            for n, out in enumerate(cell.get("outputs", [])):
+                _draw_plotly_json(out, f"figure-{i}-{n}")
+        if self.validate_each_step:
+            return super()._preprocess(nb, resources)
+        for preprocessor in self._preprocessors:
+            nb, resources = preprocessor(nb, resources)
+        return nb, resources
 
     def _validate_preprocessor(self, nbc, preprocessor):
         if self.validate_each_step:
