@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
+import pytest
 
 from analytics import load_campaign
 from analytics.cli import main
@@ -106,3 +108,24 @@ def test_a_hierarchy_1500_levels_deep_loads_rolls_up_and_validates(make_campaign
     assert root[("completion", "x")] == 0.4  # 4 / 10, summed up through every level
     assert main(["validate", str(folder)]) == 0
     assert "units: 1500 (1 root)" in capsys.readouterr().out
+
+
+def test_grouped_modified_z_is_modified_z_per_group():
+    """The vectorised per-group score gives modified_z's figures group by group (MAD, or the mean absolute
+    deviation when more than half the values are equal, or zeros), and zeros in groups of fewer than three."""
+
+    from analytics.measures.findings import grouped_modified_z, modified_z
+
+    values = pd.Series([10, 12, 11, 300, 5, 5, 5, 5, 90, 7, 7, 7, 1, 2, np.nan, 4, 4, 6], dtype=float,
+                       index=range(100, 118))
+    groups = pd.Series(list("aaaabbbbbcccddeeee"), index=values.index)
+    expected = values.groupby(groups, sort=False).transform(
+        lambda p: modified_z(p) if len(p) >= 3 else pd.Series(0.0, index=p.index))
+    got = grouped_modified_z(values, groups)
+    pd.testing.assert_series_equal(got, expected, check_names=False)
+    # worked by hand for group a (10, 12, 11, 300): median 11.5, deviations 1.5 0.5 0.5 288.5, MAD 1.0
+    assert got.loc[103] == pytest.approx(0.6745 * 288.5)
+    # group b (5, 5, 5, 5, 90): MAD 0, mean absolute deviation 85 / 5 = 17
+    assert got.loc[108] == pytest.approx(85 / (1.253314 * 17))
+    assert (got.loc[[112, 113]] == 0).all()  # group d has two values
+    assert (got.loc[[109, 110, 111]] == 0).all()  # group c: no spread at all

@@ -36,6 +36,23 @@ def modified_z(values: pd.Series) -> pd.Series:
     return pd.Series(0.0, index=values.index)
 
 
+def grouped_modified_z(values: pd.Series, groups: pd.Series) -> pd.Series:
+    """modified_z within each group, zeros in a group of fewer than three values: the same figures as
+    `values.groupby(groups).transform(lambda p: modified_z(p) if len(p) >= 3 else 0)`, computed with the groups'
+    vectorised medians and means instead of a Python call per group and a re-ordering of every row."""
+    x = values.astype(float)
+    by = x.groupby(groups, sort=False)
+    median = by.transform("median")
+    deviation = (x - median).abs()
+    spread = deviation.groupby(groups, sort=False)
+    mad, mean_ad, size = spread.transform("median"), spread.transform("mean"), by.transform("size")
+    centred = x - median
+    z = np.where(mad > 0, 0.6745 * centred / mad.where(mad > 0, 1.0),
+                 np.where(mean_ad > 0, centred / (1.253314 * mean_ad.where(mean_ad > 0, 1.0)), 0.0))
+    z = np.where(size >= 3, z, np.where(size.isna(), np.nan, 0.0))
+    return pd.Series(z, index=values.index)
+
+
 FLAG_COLUMNS = ["table", "row", "unit_id", "flag", "column", "value", "detail", "code", "params"]
 
 
@@ -121,8 +138,7 @@ def standing_findings(
     visits = tables.get("visits")
     if visits is not None and len(visits) >= 3:
         # Per kind: a lecture to a hall of residents is not an outlier among seminars of ten.
-        z = visits.groupby("kind", sort=False)["persons"].transform(
-            lambda p: modified_z(p) if len(p) >= 3 else pd.Series(0.0, index=p.index))
+        z = grouped_modified_z(visits["persons"], visits["kind"])
         add("visits", visits, z.abs() > threshold, "outlier", "persons", "flag.outlier_kind",
             lambda r: {"z": f"{z.at[r]:.1f}", "kind": str(visits.at[r, "kind"]), "threshold": threshold})
     if surveys is not None and len(surveys) >= 3:
@@ -131,8 +147,7 @@ def standing_findings(
         responses = tables.get("responses")
         rated = set(responses["survey_id"].dropna()) if responses is not None and not responses.empty else set()
         batch = surveys["survey_id"].isin(rated).map({True: "rating", False: "questionnaire"})
-        z2 = surveys.groupby(batch, sort=False)["issued"].transform(
-            lambda p: modified_z(p) if len(p) >= 3 else pd.Series(0.0, index=p.index))
+        z2 = grouped_modified_z(surveys["issued"], batch)
         add("surveys", surveys, z2.abs() > threshold, "outlier", "issued",
             lambda r: f"flag.outlier_{batch.at[r]}" if rated else "flag.outlier",
             lambda r: {"z": f"{z2.at[r]:.1f}", "threshold": threshold})
