@@ -247,3 +247,38 @@ def test_the_workers_run_is_papermills_own(tmp_path):
     assert failed_cell["metadata"]["papermill"]["exception"] is True
     assert failed_cell["outputs"][0]["output_type"] == "error"
     assert failed_cell["outputs"][0]["ename"] == "AssertionError"
+
+
+def test_more_workers_are_started_on_demand_and_one_early_for_changed_data(tmp_path, cache_dir):
+    from analytics.batch.pool import KernelStarter
+    from analytics.batch.runner import _early_kernels
+
+    starter = KernelStarter(1, tmp_path, {})
+    starter.ensure(2)
+    starter.ensure(1)  # never fewer
+    taken = []
+    try:
+        assert starter.count == 2
+        taken = [starter.take(), starter.take()]
+        assert all(w.alive for w in taken) and taken[0].pid != taken[1].pid
+    finally:
+        for worker in taken:
+            worker.shutdown()
+        starter.close()
+    assert _processes_in(tmp_path) == []
+    # a folder without a manifest: every --jobs worker at once; changed data in a rendered folder: one
+    out = tmp_path / "out"
+    data = tmp_path / "shunhe"
+    shutil.copytree(SHUNHE, data)
+    first = _early_kernels(BatchOptions(data_dir=data, out_dir=out, jobs=2), data)
+    try:
+        assert first is not None and first.count == 2
+    finally:
+        first.close()
+    out.mkdir()
+    (out / "manifest.json").write_text("{}", encoding="utf-8")
+    again = _early_kernels(BatchOptions(data_dir=data, out_dir=out, jobs=2), data)
+    try:
+        assert again is not None and again.count == 1
+    finally:
+        again.close()

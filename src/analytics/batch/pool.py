@@ -68,6 +68,18 @@ class KernelStarter:
                 kernel.shutdown()
             self._ready.put(exc)
 
+    @property
+    def count(self) -> int:
+        """How many workers were started (each taken once)."""
+        return len(self._threads)
+
+    def ensure(self, count: int) -> None:
+        """At least `count` workers: the ones missing start now (and run the load code before they are taken)."""
+        while len(self._threads) < count and not self._closing:
+            thread = threading.Thread(target=self._start_one, name=f"kernel-start-{len(self._threads)}", daemon=True)
+            self._threads.append(thread)
+            thread.start()
+
     def load(self, source: str) -> None:
         """Code for every kernel to run once warm, before it is taken (a kernel already taken does not)."""
         self._load = source

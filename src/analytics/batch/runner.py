@@ -90,7 +90,18 @@ def _early_kernels(options: BatchOptions, data_dir: Path) -> KernelStarter | Non
     likely = options.force or (out is not None and not OutputLayout(out).manifest.is_file()) or not in_cache(data_dir)
     if not likely:
         return None
-    return KernelStarter(min(options.jobs, len(options.units or ()) or options.jobs), *_kernel_setting(options))
+    count = min(options.jobs, len(options.units or ()) or options.jobs)
+    if not (options.force or (out is not None and not OutputLayout(out).manifest.is_file())):
+        # Changed data in a folder this program rendered: most likely a few pages to redo (one leaf and its
+        # ancestors), which one worker renders sooner than two that both start and warm up on two cores
+        # beside this process's own work; `_render` starts the others when many units turn out to need it.
+        count = 1
+    return KernelStarter(count, *_kernel_setting(options))
+
+
+# Units to render from which a batch started with one early worker starts its other `--jobs` workers: below it,
+# the one worker is done before another would have started and warmed up.
+MORE_WORKERS_FROM = 100
 
 
 def _kernel_setting(options: BatchOptions) -> tuple[Path, dict[str, str]]:
@@ -330,8 +341,10 @@ def _render(run: Run, todo: list[str]) -> tuple[list[float], Downloads | None]:
 
     downloads = Downloads(run.campaign, run.as_of, options)  # built while the kernels render
     starter = run.kernels or KernelStarter(min(options.jobs, len(todo)), *_kernel_setting(options))
+    if len(todo) >= MORE_WORKERS_FROM:
+        starter.ensure(min(options.jobs, len(todo)))
     try:
-        peaks, left, error = run_pool(todo, min(options.jobs, len(todo)), starter, run.render, run.finished)
+        peaks, left, error = run_pool(todo, min(starter.count, len(todo)), starter, run.render, run.finished)
     finally:
         if starter is not run.kernels:
             starter.close()

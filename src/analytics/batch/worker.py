@@ -206,20 +206,22 @@ def main(argv: list[str]) -> int:
     from analytics.batch.warmup import reset_namespace
 
     shell = CellShell.start()
-    while True:
-        try:
+    # The batch closes its ends of the pipes to stop the worker, or is gone (interrupted, killed): either way the
+    # worker's next read or write fails, and it exits quietly.
+    try:
+        while True:
             message = requests.recv()
-        except (EOFError, OSError):
-            return 0
-        kind = message[0]
-        if kind == "ping":
-            replies.send(True)
-        elif kind == "warm":
-            shell.run_cell_outputs(message[1], silent=True)
-            replies.send(True)
-        elif kind == "render":
-            replies.send(_render(shell, *message[1:]))
-            reset_namespace(shell)
+            kind = message[0]
+            if kind == "ping":
+                replies.send(True)
+            elif kind == "warm":
+                shell.run_cell_outputs(message[1], silent=True)
+                replies.send(True)
+            elif kind == "render":
+                replies.send(_render(shell, *message[1:]))
+                reset_namespace(shell)
+    except (EOFError, OSError):
+        return 0
 
 
 if __name__ == "__main__":
