@@ -14,8 +14,8 @@ Measures, on synthetic campaigns (written to a temporary folder, with their own 
 
   as processes, started from the shell the way a user starts them (`campaign-analytics ...`, --jobs 2,
   --assets shared), each the median of several runs with its wall time, CPU time (user + system, the
-  process and the kernels it started) and peak memory (the largest resident set of the process or of
-  any process it started and waited for, i.e. a kernel when that is larger)
+  process and the workers it started) and peak memory (the largest resident set of the process or of
+  any process it started and waited for, i.e. a worker when that is larger)
   run, cold            no validated-data cache, empty output folder: every unit rendered
   run, no change       the same command again
   run, one leaf        after one leaf's visit rows changed: the leaf and its two ancestors re-rendered
@@ -306,7 +306,7 @@ def print_campaign(title: str, f: dict) -> None:
     if "a" in f:
         rows.append(("ratio a/b, a/c", f"{f['a'] / f['b']:.1f}, {f['a'] / f['c']:.1f}"))
     rows.append(("ratio b/d", f"{f['b'] / f['d']:.2f}"))
-    rows.append(("peak memory: largest kernel, MB", f"{f['kernel_mb']:.0f}"))
+    rows.append(("peak memory: largest worker, MB", f"{f['kernel_mb']:.0f}"))
     rows.append(("page size, shared (median / max), KB",
                  f"{f['page_shared'][0] / 1024:.0f} / {f['page_shared'][1] / 1024:.0f}"))
     rows.append(("page size, self_contained (a township), MB", f"{f['page_self_contained'] / 2**20:.2f}"))
@@ -459,13 +459,13 @@ def main() -> None:
     else:
         wide_validate = processes(big_data, big_ids[-1], work / "big", cache, args.repeat, args.cold_repeat,
                                   runs=False)
-        # The kernel's peak at 1M rows without the whole --big run: the root (the widest page), a township, a leaf.
+        # The worker's peak at 1M rows without the whole --big run: the root (the widest page), a township, a leaf.
         res_k, _ = batch(big_data, work / "big" / "out_kernel", jobs=1, units=[big_ids[0], big_ids[1], big_ids[-1]])
         big = {"kernel_mb": max(res_k.kernel_peak_mb, default=float("nan"))}
-        _table(f"{len(big_ids)} units, {args.big_visits:,} visit rows (validate, and 3 units for the kernel's "
+        _table(f"{len(big_ids)} units, {args.big_visits:,} visit rows (validate, and 3 units for the worker's "
                "memory; --big for every figure)",
                [*[(f"process: {name}", t.text()) for name, t in wide_validate.items()],
-                ("peak memory: kernel (root, township, leaf), MB", f"{big['kernel_mb']:.0f}")])
+                ("peak memory: worker (root, township, leaf), MB", f"{big['kernel_mb']:.0f}")])
     print(f"\nbenchmark process peak memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; "
           f"{time.perf_counter() - started:.0f} s in all")
     print_targets(targets(small, big, wide_validate))

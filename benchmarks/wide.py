@@ -8,10 +8,10 @@ village, a `sum` target per village) is rendered by `run` for the root only, wit
 would. Printed, each with its target beside it:
   - `campaign-analytics run --units R` as a process (load, KPIs, the root's page, index.html, kpis.csv and
     kpis.xlsx of every unit, the bulletin): its wall time and peak resident memory (the largest process: the
-    CLI or its kernel), the campaign's cache already built (a first run builds it, then this one is timed);
-  - the root page: render time in its kernel (the manifest's duration: the campaign's KPI table is built for
-    this page), its size, and in this process the same sections cold (first page) and warm (the campaign's
-    tables already computed, as for every later page of a batch);
+    CLI or its worker), the campaign's cache already built (a first run builds it, then this one is timed);
+  - the root page: render time in its worker (the manifest's duration; the campaign's tables are built in the
+    worker's warm-up, before this page), its size, and in this process the same sections cold (first page) and
+    warm (the campaign's tables already computed, as for every later page of a batch);
   - the index of the whole campaign (100,001 units): its size, and in headless Chromium from file:// the time
     to interactive (navigation start until the rows are drawn and the page answers), then a search and a sort.
 Separate from `make bench` (benchmarks/batch.py), whose table is the batch's.
@@ -66,7 +66,7 @@ def synthesize_wide(folder: Path, children: int, visits: int, seed: int = 11) ->
 
 def run_as_process(folder: Path, out: Path, unit: str) -> tuple[float, float, dict]:
     """`campaign-analytics run --units <unit>` in a fresh process: wall seconds, peak RSS (MB) of the largest
-    process it ran (itself or its kernel), and its manifest.json."""
+    process it ran (itself or its worker), and its manifest.json."""
     import json
     import os
     import subprocess
@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
             ("run --units R as a process (s)", f"{wall:.1f}", f"≤ {TARGETS['process_s']:g}"),
             ("run --units R as a process: peak RSS (MB)", f"{peak_mb:,.0f}", f"≤ {TARGETS['process_mb']:,.0f}"),
             (f"kpis.csv / kpis.xlsx of {args.children + 1:,} units (MB)", f"{csv_mb:.0f} / {xlsx_mb:.0f}", ""),
-            ("root page render in its kernel (s)", f"{kernel:.2f}", f"≤ {TARGETS['render']:g}"),
+            ("root page render in its worker (s)", f"{kernel:.2f}", f"≤ {TARGETS['render']:g}"),
             ("root sections in process: first page (s)", f"{cold:.2f}", ""),
             ("root sections in process: tables computed (s)", f"{warm:.2f}", f"≤ {TARGETS['render']:g}"),
             ("root page size, shared assets (MB)", f"{size_mb:.3f}", f"≤ {TARGETS['page_mb']:g}"),
