@@ -478,9 +478,9 @@ def main(argv: list[str] | None = None) -> int:
             gc.freeze()
 
 
-# -- start-up tuning: here and in the kernels' start (analytics.batch.pool), nowhere else ---------------------------
+# -- start-up tuning: here and in the workers' start (analytics.batch.worker), nowhere else ---------------------------
 
-# Arrow's allocator for this process and the kernels it starts, unless the user chose one: with jemalloc, `validate`
+# Arrow's allocator for this process and the workers it starts, unless the user chose one: with jemalloc, `validate`
 # of 1,000,000 visit rows peaked at 430-450 MB with 0.4-0.5 s of system time, against 500-505 MB and 0.9-1.1 s
 # with the default (mimalloc), which keeps more of what the CSV reader freed. pyarrow reads it on first use.
 ARROW_POOL = ("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
@@ -488,7 +488,7 @@ ARROW_POOL = ("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
 
 def _tune_process(own_process: bool) -> None:
     """Settings for the command's process: Arrow's allocator (only in a process of its own, as the environment
-    reaches the kernels it starts) and no IRI grammar."""
+    reaches the workers it starts) and no IRI grammar."""
     if own_process:
         os.environ.setdefault(*ARROW_POOL)
     without_iri_grammar()

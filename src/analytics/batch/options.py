@@ -60,7 +60,7 @@ class BatchOptions:
         "assets", "choice", "how pages get plotly.js: inside each page (~1.3 MB, opens alone) or one "
         "`assets/plotly.min.js` per folder (1.2 MB; pages ~20–80 KB)", default=AssetMode.SELF_CONTAINED,
         choices=tuple(AssetMode)))
-    timeout: float = _declared(Option("timeout", "number", "seconds allowed per unit; a hung kernel is replaced",
+    timeout: float = _declared(Option("timeout", "number", "seconds allowed per unit; a hung worker is replaced",
                                       default=600.0, minimum=1))
     force: bool = _declared(Option(
         "force", "bool", "re-render units that are up to date; also write into a non-empty folder that holds no "
