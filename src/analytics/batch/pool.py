@@ -28,9 +28,9 @@ if TYPE_CHECKING:
 
 R = TypeVar("R")
 
-# Modules that import each other (jupyter_client's do) are not safe to import from two threads at once: one thread
-# can meet a module the other has only half initialised ("cannot import name ... from partially initialized module").
-# The kernel threads and the main thread import the notebook machinery holding this lock.
+# Modules that import each other are not safe to import from two threads at once: one thread can meet a module the
+# other has only half initialised ("cannot import name ... from partially initialized module"). The threads that
+# start workers and the main thread import the batch's modules holding this lock.
 IMPORTING = threading.Lock()
 
 

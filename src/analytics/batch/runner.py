@@ -81,17 +81,17 @@ def run_batch(options: BatchOptions, progress: Progress | None = None) -> BatchR
 
 
 def _early_kernels(options: BatchOptions, data_dir: Path) -> KernelStarter | None:
-    """Kernels started now, to boot while the campaign is read and validated, when this run is likely to render:
+    """Workers started now, to boot while the campaign is read and validated, when this run is likely to render:
     --force, the campaign's files not in the validated-data cache (new or changed data), or an output folder
     without a manifest. Otherwise (a re-run on the same data) they start only once a unit is found to need it."""
     if options.executor != Executor.LOCAL:
         return None
     out = Path(options.out_dir) if options.out_dir is not None else None
-    likely = options.force or (out is not None and not OutputLayout(out).manifest.is_file()) or not in_cache(data_dir)
-    if not likely:
+    every_unit = options.force or (out is not None and not OutputLayout(out).manifest.is_file())
+    if not every_unit and in_cache(data_dir):
         return None
     count = min(options.jobs, len(options.units or ()) or options.jobs)
-    if not (options.force or (out is not None and not OutputLayout(out).manifest.is_file())):
+    if not every_unit:
         # Changed data in a folder this program rendered: most likely a few pages to redo (one leaf and its
         # ancestors), which one worker renders sooner than two that both start and warm up on two cores
         # beside this process's own work; `_render` starts the others when many units turn out to need it.
@@ -246,7 +246,7 @@ def _select_units(campaign: Campaign, units: tuple[str, ...] | None) -> list[str
 
 def _run_locked(run: Run) -> BatchResult:
     """The batch, with the output folder locked: nothing here raises for a fault of the environment."""
-    with IMPORTING:  # early kernels' threads may be importing jupyter_client (see batch.pool.IMPORTING)
+    with IMPORTING:  # early workers' threads may be importing too (see batch.pool.IMPORTING)
         from analytics.batch import summary
 
     previous = Manifest.load(run.output.root)
@@ -335,7 +335,7 @@ def _render(run: Run, todo: list[str]) -> tuple[list[float], Downloads | None]:
         run_on_dask(options.scheduler, options.jobs, spec, todo, {u: run.title(u) for u in todo}, run.keys,
                     lambda done: run.finished(run.store(done)))
         return [], None
-    with IMPORTING:  # the kernel threads may be importing jupyter_client too
+    with IMPORTING:  # the workers' start threads may be importing too
         from analytics.batch.papermilled import describe
         from analytics.batch.summary import Downloads
 

@@ -46,12 +46,11 @@ class UnitWorker:
         self.proc: subprocess.Popen | None = None
         self._send: Connection | None = None
         self._recv: Connection | None = None
-        self.executed = 0
 
     def start(self) -> None:
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
-        env = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1", "MPLBACKEND": "Agg", **self.env}
+        env = {**os.environ, "MPLBACKEND": "Agg", **self.env}
         try:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", WORKER_MODULE, str(to_child_r), str(from_child_w)],
@@ -63,7 +62,6 @@ class UnitWorker:
             os.close(from_child_w)
         self._send = Connection(to_child_w, readable=False)
         self._recv = Connection(from_child_r, writable=False)
-        self.executed = 0
         self._request(("ping",), self.startup_timeout)
 
     @property
@@ -127,10 +125,7 @@ class UnitWorker:
         """The unit's page, or its error and failed notebook, as (html, error, notebook text)."""
         if not self.alive:
             self.restart()
-        try:
-            return self._request(("render", notebook, parameters, title, language, assets, input_key), timeout)
-        finally:
-            self.executed += 1
+        return self._request(("render", notebook, parameters, title, language, assets, input_key), timeout)
 
     def kill(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

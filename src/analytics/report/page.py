@@ -155,11 +155,10 @@ class CampaignReportExporter(HTMLExporter):
         return body, resources
 
     def _preprocess(self, nb, resources):
-        """Stable cell ids and every plotly figure drawn, then nbconvert's preprocessing; without
-        `validate_each_step`, on the notebook as given: it is already the
-        exporter's private deep copy (Exporter.from_notebook_node), validated once with every cell given an id,
-        so the second deep copy and the normalising pass (a third) that nbconvert adds change nothing of the page
-        (a test compares both pages)."""
+        """Stable cell ids and every plotly figure drawn, then nbconvert's preprocessing. Without
+        `validate_each_step` it runs on the notebook as given: that is already the exporter's private deep copy
+        (Exporter.from_notebook_node), validated once in from_notebook_node, so the second deep copy and the
+        normalising pass (a third) that nbconvert adds change nothing of the page (a test compares both pages)."""
         # papermill gives its injected cell a random id; stable ids keep pages byte-identical across runs.
         for i, cell in enumerate(nb.cells):
             cell.id = f"cell-{i}"
