@@ -315,6 +315,14 @@ def print_campaign(title: str, f: dict) -> None:
     _table(title, rows)
 
 
+def print_measures(rows: list[tuple[str, str, str]], note: str = "") -> None:
+    """Rows of (measure, figure, target), aligned under a header line that ends with `note`."""
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure'.ljust(width)}  {'figure':>8}  target{note}")
+    for measure, figure, target in rows:
+        print(f"{measure.ljust(width)}  {figure:>8}  {target}")
+
+
 def _table(title: str, rows: list[tuple[str, str]]) -> None:
     width = max(len(k) for k, _ in rows)
     print(f"\n{title}")

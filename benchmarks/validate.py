@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from batch import synthesize  # benchmarks/ is on sys.path when a script there runs
+from batch import print_measures, synthesize  # benchmarks/ is on sys.path when a script there runs
 
 TARGETS = {"seconds": 1.5, "peak_mb": 400.0}
 
@@ -59,11 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         name = f"cold validate, {args.units:,} units / {args.visits:,} rows, as a process"
         rows = [(f"{name}: time (s)", f"{statistics.median(times):.2f}", f"≤ {TARGETS['seconds']:g}"),
                 (f"{name}: peak RSS (MB)", f"{statistics.median(peaks):.0f}", f"≤ {TARGETS['peak_mb']:g}")]
-        width = max(len(r[0]) for r in rows)
-        print(f"{'measure'.ljust(width)}  {'figure':>8}  target   (median of {args.runs}; runs: "
-              f"{', '.join(f'{t:.2f} s' for t in times)})")
-        for measure, figure, target in rows:
-            print(f"{measure.ljust(width)}  {figure:>8}  {target}")
+        print_measures(rows, f"   (median of {args.runs}; runs: {', '.join(f'{t:.2f} s' for t in times)})")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

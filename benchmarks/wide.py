@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from batch import write_surveys  # benchmarks/ is on sys.path when a script there runs
+from batch import print_measures, write_surveys  # benchmarks/ is on sys.path when a script there runs
 
 TARGETS = {"render": 5.0, "page_mb": 2.0, "tti": 3.0, "process_s": 10.0, "process_mb": 1000.0}
 
@@ -177,10 +177,8 @@ def main(argv: list[str] | None = None) -> int:
             ("index: search, until rows drawn (s)", f"{browser['search']:.2f}", ""),
             ("index: sort by a column, until drawn (s)", f"{browser['sort']:.2f}", ""),
         ]
-        width = max(len(r[0]) for r in rows)
-        print(f"\n{'measure'.ljust(width)}  {'figure':>8}  target")
-        for name, figure, target in rows:
-            print(f"{name.ljust(width)}  {figure:>8}  {target}")
+        print()
+        print_measures(rows)
     finally:
         if args.keep:
             print(f"kept {work}")
