@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from analytics.cli import main
-from analytics.spreadsheet import csv_text, is_formula_like, safe_csv_frame, safe_csv_text
+from analytics.spreadsheet import csv_bytes, csv_text, is_formula_like, safe_csv_frame, safe_csv_text
 
 from builders import require_soffice
 
@@ -56,6 +56,27 @@ def test_safe_csv_frame_keeps_numbers_and_dtypes():
     assert safe["mixed"].tolist() == [-7, "'-x"]
     assert frame["=h"].tolist() == ["=a", "b"]  # the input is not changed
     assert csv_text(frame).splitlines() == ["'=h,n,mixed", "'=a,-1.5,-7", "b,2.0,'-x"]
+
+
+def test_csv_bytes_of_text_columns_are_pandas_bytes():
+    """A frame of text columns goes through Arrow's writer: the very bytes pandas writes, quoting and all."""
+    import datetime as dt
+
+    import numpy as np
+
+    text = pd.Series(["a", 'say "hi"', "x,y", "two\nlines", "cr\rhere", "", None, "乙乡", " sp ", "=1+1"], dtype="str")
+    mixed = pd.Series([1, 2.5, -0.0, np.float64(0.1), float("nan"), None, True, dt.date(2024, 6, 30), "1e-05",
+                       pd.NaT], dtype=object)
+    frame = pd.DataFrame({"text": text, "mixed": mixed, "ids": pd.Series([f"U{i}" for i in range(10)], dtype=object)})
+    for encoding in ("utf-8-sig", "utf-8"):
+        expected = io.BytesIO()
+        safe_csv_frame(frame).to_csv(expected, index=False, encoding=encoding)
+        assert csv_bytes(frame, encoding) == expected.getvalue()
+    assert csv_bytes(frame.iloc[:0]) == "\ufefftext,mixed,ids\n".encode()
+    # as a spreadsheet reads them back: a quoted field keeps its comma, quotes and line break
+    rows = list(csv.reader(io.StringIO(csv_bytes(frame).decode("utf-8-sig"), newline="")))
+    assert [r[0] for r in rows[1:5]] == ["a", 'say "hi"', "x,y", "two\nlines"]
+    assert rows[-1] == ["'=1+1", "", "U9"]
 
 
 def _kpis_csv(make_campaign, tmp_path) -> str:

@@ -20,9 +20,12 @@ Rows added to the KPI table (kpis.csv codes):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analytics.data.campaign import Campaign
 from analytics.measures.kpis import KPI_COLUMNS, METRICS, cached_kpi_table, campaign_pace, campaign_rollup, keyed_rows
@@ -188,11 +191,18 @@ def _score_change(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
 
 def _ordered(campaign: Campaign, table: pd.DataFrame) -> pd.DataFrame:
     """Units in file order, metrics in METRICS then COMPARISON_METRICS order, rows of one metric as they came."""
-    unit_at = pd.Index(campaign.hierarchy.ids).get_indexer(table["unit_id"])
-    metric_at = pd.Index([*METRICS, *COMPARISON_METRICS]).get_indexer(table["metric"])
+    unit_at = positions(table["unit_id"], campaign.hierarchy.ids)
+    metric_at = positions(table["metric"], [*METRICS, *COMPARISON_METRICS])
     order = np.lexsort((metric_at, unit_at))
-    # Each column taken as numpy values and typed again once: an Arrow column's take of a few hundred thousand
-    # rows, one per block of the concatenated parts, took seconds on a campaign of 100,000 units.
-    return pd.DataFrame({name: pd.array(table[name].to_numpy(dtype=object)[order],
-                                        dtype=table[name].dtype if name != "value" else object)
-                         for name in table.columns})
+    # Each column taken by its own array: pandas' index lookups and numpy round trips of Arrow text columns took
+    # seconds on the 3.5 million rows of a campaign of 100,000 units.
+    return pd.DataFrame({name: table[name].array.take(order) for name in table.columns})
+
+
+def positions(values: pd.Series, order: Sequence[str]) -> np.ndarray:
+    """Each value's position in `order` (-1 where it is not there), looked up by Arrow in one pass."""
+    found = pa.array(values, from_pandas=True)
+    if not pa.types.is_string(found.type) and not pa.types.is_large_string(found.type):
+        found = found.cast(pa.large_string())
+    at = pc.index_in(found, value_set=pa.array(list(order), type=found.type))
+    return at.fill_null(-1).to_numpy(zero_copy_only=False)

@@ -30,6 +30,7 @@ from analytics.measures.change import COVERAGE_KEY, compared_kpis
 from analytics.measures.evaluation import shown_points
 from analytics.measures.kpis import cached_kpi_table, campaign_appraisal, overdue_commitments
 from analytics.report.evaluation_sections import PERCENT_METRICS, item_label, item_value_text
+from analytics.report.history import named_table
 from analytics.report.scorecard import (
     PACE_FIELDS,
     Scorecard,
@@ -508,21 +509,14 @@ def _pace_format(fmt: str, value: object) -> str:
     return NUMBER_FORMATS[fmt]
 
 
-def _named(campaign: Campaign, table: pd.DataFrame) -> pd.DataFrame:
-    out = table.copy()
-    names = campaign.hierarchy.name
-    out.insert(1, "unit_name", [names.get(u, "") for u in out["unit_id"].tolist()])
-    return out
-
-
 def kpis_csv(campaign: Campaign, table: pd.DataFrame) -> str:
     """The KPI table as CSV text for kpis.csv: unit_id, unit_name, metric, key, value (spreadsheet-safe)."""
-    return csv_text(_named(campaign, table))
+    return csv_text(named_table(campaign, table))
 
 
 def kpis_csv_bytes(campaign: Campaign, table: pd.DataFrame) -> bytes:
     """kpis.csv's bytes as the file holds them (kpis_csv's text in UTF-8 with a BOM), without the whole text."""
-    return csv_bytes(_named(campaign, table), "utf-8-sig")
+    return csv_bytes(named_table(campaign, table), "utf-8-sig")
 
 
 __all__ = ["NUMBER_FORMATS", "UNCOVERED_COLUMNS", "UNIT_COLUMNS", "Sheet", "UnitColumn", "kpis_csv", "kpis_csv_bytes",

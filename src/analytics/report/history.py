@@ -33,6 +33,7 @@ import pyarrow.parquet as pq
 
 from analytics.data.campaign import Campaign
 from analytics.fileio import write_bytes_new
+from analytics.measures.change import positions
 from analytics.measures.kpis import cached_kpi_table
 from analytics.measures.restatements import restated_rows, revised_rows, with_restatements
 from analytics.report.layout import OutputLayout
@@ -136,8 +137,11 @@ def snapshot_name(version: int) -> str:
 def named_table(campaign: Campaign, table: pd.DataFrame) -> pd.DataFrame:
     """kpis.csv's table: the KPI table with each unit's name after its id."""
     out = table[["unit_id", "metric", "key", "value"]].copy()
-    names = campaign.hierarchy.name
-    out.insert(1, "unit_name", [names.get(u, "") for u in out["unit_id"].tolist()])
+    ids = campaign.hierarchy.ids
+    names = pa.array([campaign.hierarchy.name[u] for u in ids] + [""], type=pa.large_string())
+    at = positions(out["unit_id"], ids)
+    at = np.where(at < 0, len(ids), at)  # a unit the hierarchy does not know: no name
+    out.insert(1, "unit_name", pd.array(names.take(pa.array(at)), dtype="str"))
     return out
 
 
@@ -147,7 +151,7 @@ def snapshot_bytes(named: pd.DataFrame, info: dict[str, Any]) -> bytes:
     text, whole, real = _kinds(values)
     ints = np.zeros(len(values), dtype="int64")
     ints[whole] = values[whole].astype("int64")
-    columns = [pa.array(named[c].astype(str).to_numpy(dtype=object), type=pa.string())
+    columns = [pa.array(named[c].astype(str), from_pandas=True).cast(pa.string())
                for c in ("unit_id", "unit_name", "metric", "key")]
     columns += [pa.array(ints, mask=~whole), pa.array(real, mask=text | whole),
                 pa.array(np.where(text, values, None), type=pa.string())]
