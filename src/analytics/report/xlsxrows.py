@@ -37,7 +37,8 @@ from analytics.spreadsheet import is_formula_like
 
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # as spreadsheet.put_text: shown as U+FFFD
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
-_CHUNK_ROWS = 2000  # rows joined before they go to the compressor
+_CHUNK_ROWS = 2000
+_INFINITE = (math.inf, -math.inf)  # rows joined before they go to the compressor
 
 
 class Value(NamedTuple):
@@ -62,6 +63,16 @@ class StyleIds:
 
     def __init__(self, ws, fills: dict[str, PatternFill]):
         self.ws, self.fills, self.ids = ws, fills, {}
+        self.attrs: dict[tuple, str] = {}  # the same, as a cell's ` s="3"` attribute ('' for none)
+
+    def attr(self, value: Value) -> str:
+        """The cell's style attribute: ` s="3"`, or '' for no style."""
+        key = (value.number_format, value.fill, value.quote)
+        found = self.attrs.get(key)
+        if found is None:
+            style = self.of(value)
+            found = self.attrs[key] = f' s="{style}"' if style else ""
+        return found
 
     def of(self, value: Value) -> int:
         key = (value.number_format, value.fill, value.quote)
@@ -92,16 +103,17 @@ def _number_text(number: object) -> str:
 
 def cell_xml(ref: str, cell: Value, styles: StyleIds) -> str:
     """The cell as openpyxl writes it (empty unstyled cells are left out)."""
-    style = styles.of(cell)
-    s = f' s="{style}"' if style else ""
+    s = styles.attr(cell)
     value = cell.value
+    if type(value) is float:  # most cells: asked first
+        return f'<c r="{ref}"{s} t="n"><v>{"" if value != value or value in _INFINITE else f"{value:.16g}"}</v></c>'
     if isinstance(value, str):
         if not value:
             return f'<c r="{ref}"{s} t="inlineStr"></c>'
         space = ' xml:space="preserve"' if value != value.strip() else ""
         return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{value.translate(_ESCAPES)}</t></is></c>'
     if value is None:
-        return f'<c r="{ref}"{s} t="n"></c>' if style else ""
+        return f'<c r="{ref}"{s} t="n"></c>' if s else ""
     if isinstance(value, bool):
         return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, dt.date):
