@@ -69,3 +69,60 @@ def test_restated_figures_from_the_reports_folders_snapshots(tmp_path):
         _assert_same(family_comparison(campaign, unit_id, as_of, 1.0, None, tmp_path), whole)
     restated = family_comparison(campaign, root, as_of, 1.0, None, tmp_path).restatements(root)
     assert [(r.kind, r.metric) for r in restated] == [("restated", "events")]
+
+
+def _family_rows_computed(monkeypatch) -> list:
+    """The unit lists family_comparison computes comparison rows of (none when it slices the whole table)."""
+    import analytics.report.comparison as comparison
+
+    asked: list = []
+    whole = comparison.compared_kpis
+
+    def counted(*args, **kwargs):
+        if kwargs.get("units") is not None:
+            asked.append(kwargs["units"])
+        return whole(*args, **kwargs)
+
+    monkeypatch.setattr(comparison, "compared_kpis", counted)
+    return asked
+
+
+@pytest.mark.parametrize("folder", [WEISHI, SHUNHE])
+def test_the_memoised_whole_table_is_sliced_with_the_same_figures(folder, monkeypatch):
+    asked = _family_rows_computed(monkeypatch)
+    campaign = load_campaign(folder).narrowed({})  # the same rows, an empty memo
+    as_of = campaign.as_of()
+    units = _units(campaign)
+    computed = {u: family_comparison(campaign, u, as_of, 1.0) for u in units}  # nothing memoised: the family's rows
+    assert len(asked) == len(units)
+    published_table(campaign, as_of, 1.0)
+    for unit_id in units:
+        _assert_same(family_comparison(campaign, unit_id, as_of, 1.0), computed[unit_id])
+    assert len(asked) == len(units)  # the memoised table was sliced: no family's rows computed
+    other = comparison_date(campaign, as_of)  # another as_of, whose whole table is not memoised
+    family_comparison(campaign, units[0], other, 1.0)
+    assert len(asked) == len(units) + 1
+
+
+def test_the_explorer_builds_the_whole_table_at_the_default_as_of_only(monkeypatch):
+    from analytics.explore.state import CampaignIndex, Query
+
+    asked = _family_rows_computed(monkeypatch)
+    campaign = load_campaign(WEISHI).narrowed({})  # the same rows, an empty memo
+    index = CampaignIndex(campaign)
+    reference = load_campaign(WEISHI).narrowed({})
+    home = campaign.as_of()
+    units = _units(campaign)
+    for unit_id in units:
+        q = Query(unit_id, home)
+        whole = unit_comparison(reference, published_table(reference, home, 1.0), unit_id, home, 1.0)
+        _assert_same(index.comparison(q), whole)
+    assert asked == []  # at the default as_of, slices of the table built once
+    assert any(isinstance(k, tuple) and k[:2] == ("published_table", home) for k in campaign.memo)
+    other = comparison_date(campaign, home)
+    for unit_id in units:
+        q = Query(unit_id, other)
+        whole = unit_comparison(reference, published_table(reference, other, 1.0), unit_id, other, 1.0)
+        _assert_same(index.comparison(q), whole)
+    assert len(asked) == len(units)  # elsewhere, the family's rows alone
+    assert not any(isinstance(k, tuple) and k[:2] == ("published_table", other) for k in campaign.memo)

@@ -36,7 +36,7 @@ from analytics.measures.kpis import (
     units_kpis,
 )
 from analytics.report import charts, evaluation_sections
-from analytics.report.comparison import Comparison, family_comparison, history_files
+from analytics.report.comparison import Comparison, family_comparison, history_files, published_table
 from analytics.report.evaluation_sections import Part, item_label
 from analytics.report.glance import children_lists, glance_sentence, order_targets, unit_glance
 from analytics.report.levels import elapsed_text, gap_text, status_cell
@@ -195,11 +195,17 @@ class CampaignIndex:
 
     def comparison(self, q: Query) -> Comparison:
         """report.comparison.family_comparison of the query's unit, remembered for the last few hundred queries
-        (and per snapshot files of the reports folder: one written since is read)."""
+        (and per snapshot files of the reports folder: one written since is read).
+
+        At the campaign's default as_of, where the explorer opens and most units are looked at, every unit's
+        published table is built once (memoised on the campaign): each unit's comparison is then a slice of it.
+        At another as_of only the unit's family's rows are computed, unless that table is memoised already."""
         previous = comparison_date(self.campaign, q.as_of, q.compare_to)
         key = (q.unit_id, q.as_of, q.tolerance, q.compare_to, history_files(self.reports_dir, q.as_of, previous))
         hit = self._comparisons.get(key)
         if hit is None:
+            if q.as_of == self.campaign.as_of():
+                published_table(self.campaign, q.as_of, q.tolerance, q.compare_to, self.reports_dir)
             hit = family_comparison(self.campaign, q.unit_id, q.as_of, q.tolerance, q.compare_to, self.reports_dir)
             self._remember(self._comparisons, key, hit)
         else:

@@ -6,7 +6,8 @@ report.history.published_kpis. A run's pages and its kpis.csv are made from the 
 memoised on the campaign (a kernel renders many units) under a key that includes the snapshots' files.
 
 `Comparison` is that table's rows of one unit and its direct children, with what a page asks of them;
-`family_comparison` computes those rows alone (the explorer's panel, at each new as_of).
+`family_comparison` computes those rows alone (the explorer's panel, at each new as_of), or slices the whole table
+when the campaign has it memoised.
 """
 
 from __future__ import annotations
@@ -53,7 +54,6 @@ def published_table(campaign: Campaign, as_of: dt.date, tolerance: float, compar
 
     previous = comparison_date(campaign, as_of, compare_to)
     folder = _reports_folder(reports_dir)
-    key = ("published_table", as_of, tolerance, str(compare_to), str(folder), history_files(folder, as_of, previous))
 
     def build() -> pd.DataFrame:
         table = compared_kpis(campaign, as_of, compare_to, tolerance)
@@ -61,7 +61,14 @@ def published_table(campaign: Campaign, as_of: dt.date, tolerance: float, compar
             return table
         return published_kpis(campaign, table, as_of, tolerance, folder, previous_as_of=previous).table
 
-    return campaign.memoised(key, build)
+    return campaign.memoised(_table_key(as_of, tolerance, compare_to, folder, history_files(folder, as_of, previous)),
+                             build)
+
+
+def _table_key(as_of: dt.date, tolerance: float, compare_to: object, folder: Path | None, snapshots: tuple) -> tuple:
+    """published_table's memo key: `folder` as _reports_folder gives it, `snapshots` its history_files of as_of
+    and of the date compared with."""
+    return ("published_table", as_of, tolerance, str(compare_to), str(folder), snapshots)
 
 
 @dataclass(frozen=True)
@@ -182,10 +189,13 @@ def family_comparison(campaign: Campaign, unit_id: str, as_of: dt.date, toleranc
     reads (the unit, its children and its root, whose rows state the thresholds): the same Comparison, without
     joining and ordering every unit's rows (the explorer asks for one at each new as_of).
 
-    When reports_dir's history/ has snapshots of as_of or of the date compared with, the whole published table is
-    read instead: its restated and revised rows come from comparing every figure with the snapshots."""
+    The whole published table is read instead when the campaign's memo already holds it (slicing it is cheaper than
+    computing the family's rows), and when reports_dir's history/ has snapshots of as_of or of the date compared
+    with: its restated and revised rows come from comparing every figure with the snapshots."""
     previous = comparison_date(campaign, as_of, compare_to)
-    if history_files(_reports_folder(reports_dir), as_of, previous):
+    folder = _reports_folder(reports_dir)
+    snapshots = history_files(folder, as_of, previous)
+    if snapshots or campaign.is_memoised(_table_key(as_of, tolerance, compare_to, folder, snapshots)):
         table = published_table(campaign, as_of, tolerance, compare_to, reports_dir)
     else:  # no snapshot: the published table is compared_kpis' table, whose rows of these units are these
         h = campaign.hierarchy
