@@ -199,6 +199,7 @@ def drive(ex: CampaignExplorer, repeat: int) -> dict[str, list[tuple[float, floa
                 value = next(values)
             ex.index.clear_cache()
             ex.index.kpis(ex.query())  # what is shown now was computed to show it
+            ex.index.comparison(ex.query())  # and its panel's comparison rows
             if ex.compare.value:
                 ex.index.kpis_of(ex.query(), ex.compared_units())  # the units compared are shown
             started, cpu = time.perf_counter(), time.process_time()

@@ -92,6 +92,11 @@ class Campaign:
         self.remember(key, value)
         return value
 
+    def is_memoised(self, key: Any) -> bool:
+        """Whether the memo holds a value under key (nothing is built, and the entry's place is kept): a caller
+        that could use a larger memoised result, or compute a smaller one, asks first."""
+        return key in self.memo
+
     def remember(self, key: Any, value: Any) -> None:
         """Keep value under key (analytics.measures.derived makes the keys), dropping the entry used longest ago
         beyond MEMO_SIZE."""

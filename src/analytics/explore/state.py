@@ -23,6 +23,7 @@ import pandas as pd
 
 from analytics.data.campaign import Campaign, empty_table
 from analytics.data.contract import GROUPS, TABLES, VISIT_KINDS
+from analytics.measures.change import comparison_date
 from analytics.measures.evaluation import shown_points
 from analytics.measures.kpis import (
     UnitKpis,
@@ -35,7 +36,7 @@ from analytics.measures.kpis import (
     units_kpis,
 )
 from analytics.report import charts, evaluation_sections
-from analytics.report.comparison import published_table, unit_comparison
+from analytics.report.comparison import Comparison, family_comparison, history_files, published_table
 from analytics.report.evaluation_sections import Part, item_label
 from analytics.report.glance import children_lists, glance_sentence, order_targets, unit_glance
 from analytics.report.levels import elapsed_text, gap_text, status_cell
@@ -135,6 +136,7 @@ class CampaignIndex:
         self._kpis: OrderedDict[Query, UnitKpis] = OrderedDict()
         self._targets: OrderedDict[tuple, UnitKpis] = OrderedDict()  # as of as_of, by (unit, as_of, tolerance)
         self._pace: OrderedDict[tuple, pd.DataFrame] = OrderedDict()  # the whole campaign's, by (as_of, tolerance)
+        self._comparisons: OrderedDict[tuple, Comparison] = OrderedDict()
 
     @property
     def meta(self):
@@ -184,11 +186,30 @@ class CampaignIndex:
         key = (as_of, tolerance)
         hit = self._pace.get(key)
         if hit is None:
-            # On a view sharing every table: the campaign's own memo would keep one entry per as_of ever asked.
-            hit = campaign_pace(self.campaign.narrowed({}), as_of, tolerance)
+            # Kept in the campaign's bounded memo too: the panel's comparison rows (family_comparison) read the same.
+            hit = campaign_pace(self.campaign, as_of, tolerance)
             self._remember(self._pace, key, hit, _PACE_CACHE_SIZE)
         else:
             self._pace.move_to_end(key)
+        return hit
+
+    def comparison(self, q: Query) -> Comparison:
+        """report.comparison.family_comparison of the query's unit, remembered for the last few hundred queries
+        (and per snapshot files of the reports folder: one written since is read).
+
+        At the campaign's default as_of, where the explorer opens and most units are looked at, every unit's
+        published table is built once (memoised on the campaign): each unit's comparison is then a slice of it.
+        At another as_of only the unit's family's rows are computed, unless that table is memoised already."""
+        previous = comparison_date(self.campaign, q.as_of, q.compare_to)
+        key = (q.unit_id, q.as_of, q.tolerance, q.compare_to, history_files(self.reports_dir, q.as_of, previous))
+        hit = self._comparisons.get(key)
+        if hit is None:
+            if q.as_of == self.campaign.as_of():
+                published_table(self.campaign, q.as_of, q.tolerance, q.compare_to, self.reports_dir)
+            hit = family_comparison(self.campaign, q.unit_id, q.as_of, q.tolerance, q.compare_to, self.reports_dir)
+            self._remember(self._comparisons, key, hit)
+        else:
+            self._comparisons.move_to_end(key)
         return hit
 
     def _slice(self, name: str, unit_id: str) -> pd.DataFrame:
@@ -262,6 +283,7 @@ class CampaignIndex:
         self._targets.clear()
         self._picked.clear()
         self._pace.clear()
+        self._comparisons.clear()
 
     def visits(self, q: Query) -> pd.DataFrame:
         """The subtree's visit rows the query looks at (the same rows unit_kpis counts): dated from `q.start` to
@@ -535,9 +557,7 @@ def unit_panel_html(index: CampaignIndex, q: Query, k: UnitKpis, language: str) 
     """Name, ancestors, window, the at-a-glance sentence and lists of the unit's page, key figures, the scorecard of
     the unit and its children (the index's columns), questionnaires, targets and findings of one unit."""
     h, meta = index.campaign.hierarchy, index.meta
-    table = published_table(index.campaign, q.as_of, q.tolerance, q.compare_to, index.reports_dir)
-    g = unit_glance(index.campaign, k, unit_comparison(index.campaign, table, q.unit_id, q.as_of, q.tolerance,
-                                                       q.compare_to))
+    g = unit_glance(index.campaign, k, index.comparison(q))
     s = k.surveys
     surveys = Table(SURVEY_COLUMNS, [Row((fmt_int(s["issued"]), fmt_int(s["returned"]), fmt_int(s["valid"]),
                                           fmt_percent(s["return_rate"]), fmt_percent(s["validity"]),

@@ -20,7 +20,7 @@ Rows added to the KPI table (kpis.csv codes):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 
 import numpy as np
 import pandas as pd
@@ -28,7 +28,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analytics.data.campaign import Campaign
-from analytics.measures.kpis import KPI_COLUMNS, METRICS, cached_kpi_table, campaign_pace, campaign_rollup, keyed_rows
+from analytics.measures.kpis import (
+    KPI_COLUMNS,
+    METRICS,
+    cached_kpi_table,
+    campaign_pace,
+    campaign_rollup,
+    keyed_rows,
+    kpi_table,
+)
 from analytics.measures.lights import coverage_lights, indicator_lights, worst_lights
 from analytics.measures.periods import parse_compare_to
 from analytics.measures.ranks import progress_ranks
@@ -43,37 +51,45 @@ COVERAGE_KEY = "grassroots_coverage"
 
 
 def compared_kpis(campaign: Campaign, as_of: dt.date | str | None = None, compare_to: object = None,
-                  tolerance: float = 1.0) -> pd.DataFrame:
+                  tolerance: float = 1.0, units: Collection[str] | None = None) -> pd.DataFrame:
     """kpi_table at as_of plus the comparison rows above, in the KPI table's long form (unit_id, metric, key,
     value), units in file order and metrics in METRICS then COMPARISON_METRICS order.
 
     compare_to: None for the previous period by campaign.yaml's `reporting.period` (no earlier-period rows when
     it falls before the start), "none" for no comparison, or a date D with start ≤ D < as_of (else UsageError).
+    units: only these units' rows, the same rows as the whole table's (a page reads its unit's and its children's):
+    every unit's figures are computed as before (ranks compare siblings), only the joins and the ordering are
+    done for fewer rows.
     """
     when = campaign.as_of(as_of)
     settings = campaign.meta.reporting
     previous = parse_compare_to(compare_to, start=campaign.meta.start, as_of=when, period=settings.period)
-    now = cached_kpi_table(campaign, when, tolerance)
+    ids = campaign.hierarchy.ids if units is None else _in_file_order(campaign, units)
+    keep = _keeper(ids, units is not None)
+    now = _kpi_rows(campaign, when, tolerance, ids, units is not None)
     pace = campaign_pace(campaign, when, tolerance)
-    lights = _lights(campaign, now, pace)
-    parts = [now, lights, _thresholds(campaign)]
+    lights = _lights(campaign, now, keep(pace))
+    parts = [now, lights, keep(_thresholds(campaign))]
     appraised = campaign.whole.meta.appraisal is not None
     if not appraised:
-        parts.append(_ranks(campaign, pace, "progress_rank"))
+        parts.append(keep(_ranks(campaign, pace, "progress_rank")))
     if previous is not None:
-        before = cached_kpi_table(campaign, previous, tolerance) if appraised else _activity_at(campaign, previous)
+        if appraised:
+            before = _kpi_rows(campaign, previous, tolerance, ids, units is not None)
+        else:
+            before = _activity_at(campaign, previous, ids)
         before_pace = campaign_pace(campaign, previous, tolerance)
         parts += [
-            _frame(pd.Series(previous.isoformat(), index=pd.Index(campaign.hierarchy.ids)), "previous_as_of"),
-            *_target_changes(pace, before_pace, previous, when),
-            _renamed(_lights(campaign, before, before_pace), "light_previous"),
+            _frame(pd.Series(previous.isoformat(), index=pd.Index(ids)), "previous_as_of"),
+            *_target_changes(keep(pace), keep(before_pace), previous, when),
+            _renamed(_lights(campaign, before, keep(before_pace)), "light_previous"),
             _added(now, before, "events"), _added(now, before, "persons"),
         ]
         if appraised:
             parts += [_renamed(before[before["metric"] == "rank"], "rank_previous"),
                       _score_change(now, before)]
         else:
-            parts.append(_ranks(campaign, before_pace, "progress_rank_previous"))
+            parts.append(keep(_ranks(campaign, before_pace, "progress_rank_previous")))
     return _ordered(campaign, pd.concat([p.astype({"value": object}) for p in parts if len(p)], ignore_index=True))
 
 
@@ -82,15 +98,39 @@ def comparison_date(campaign: Campaign, as_of: dt.date, compare_to: object = Non
     return parse_compare_to(compare_to, start=campaign.meta.start, as_of=as_of, period=campaign.meta.reporting.period)
 
 
-def _activity_at(campaign: Campaign, when: dt.date) -> pd.DataFrame:
-    """The KPI rows the comparison reads at the previous date without an appraisal: events and persons (total and
-    by key) and grassroots coverage, from one rollup of the rows encoded once; the rest of the KPI table at that
-    date (surveys, ratings, commitments) is not compared, so not computed."""
-    rolled = campaign_rollup(campaign, when).rolled(campaign.hierarchy.ids, [])
+def _activity_at(campaign: Campaign, when: dt.date, units: list[str]) -> pd.DataFrame:
+    """The KPI rows the comparison reads at the previous date without an appraisal, of `units`: events and persons
+    (total and by key) and grassroots coverage, from one rollup of the rows encoded once; the rest of the KPI table
+    at that date (surveys, ratings, commitments) is not compared, so not computed."""
+    rolled = campaign_rollup(campaign, when).rolled(units, [])
     t = rolled.totals
     return pd.concat([_frame(t["events"], "events"), _frame(t["persons"], "persons"),
                       keyed_rows(rolled.events, "events"), keyed_rows(rolled.persons, "persons"),
                       _frame(t["grassroots_coverage"], "grassroots_coverage")], ignore_index=True)
+
+
+def _kpi_rows(campaign: Campaign, when: dt.date, tolerance: float, units: list[str], narrow: bool) -> pd.DataFrame:
+    """The KPI table at `when` (kept on the campaign, the run's downloads share it), or when `narrow` its rows of
+    `units` alone."""
+    return kpi_table(campaign, when, tolerance, tuple(units)) if narrow else cached_kpi_table(campaign, when, tolerance)
+
+
+def _in_file_order(campaign: Campaign, units: Collection[str]) -> list[str]:
+    """The units, each once, in the units file's order (KeyError for an unknown one)."""
+    h = campaign.hierarchy
+    for unit_id in units:
+        if unit_id not in h.parent:
+            raise KeyError(f"unknown unit_id {unit_id!r}")
+    asked = set(units)
+    return [u for u in h.ids if u in asked]
+
+
+def _keeper(units: list[str], narrow: bool) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    """A function giving a frame's rows of `units` (in the frame's order), or the frame itself when not `narrow`."""
+    if not narrow:
+        return lambda frame: frame
+    wanted = pd.Index(units)
+    return lambda frame: frame[wanted.get_indexer(frame["unit_id"]) >= 0]
 
 
 def _frame(values: pd.Series, metric: str, key: str = "") -> pd.DataFrame:

@@ -756,19 +756,24 @@ class _Findings:
         return self._by_date[as_of]
 
 
-def kpi_table(campaign: Campaign, as_of: dt.date, tolerance: float = 1.0) -> pd.DataFrame:
+def kpi_table(campaign: Campaign, as_of: dt.date, tolerance: float = 1.0,
+              units: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Every unit's figures in tidy long form: unit_id, metric, key, value (key '' for a total).
 
     Keys: events by visit kind, persons by group, target figures by indicator, rating figures by question
     ('' = all questions), appraisal_item by item (`metric` or `metric:key`); '' for every other metric.
+    units: only these units' rows, the same rows as the whole table's (from the same rollup and pace rows; with an
+    appraisal, which ranks siblings, sliced from every unit's).
     """
     h = campaign.hierarchy
     when = as_of
     scored = campaign_appraisal(campaign, when, tolerance)
     if scored is None:
-        parts = [_figures(campaign, when, tolerance)]
+        parts = [_figures(campaign, when, tolerance, units)]
     else:  # the figures the appraisal scored, computed once for both
         parts = [_figures_table(campaign, when, tolerance), scored.long()]
+        if units is not None:
+            parts = [p[p["unit_id"].isin(units).to_numpy(dtype=bool)] for p in parts]
     out = pd.concat([p.astype({"value": object}) for p in parts], ignore_index=True)
     out = out.sort_values(
         ["unit_id", "metric"], key=lambda c: _sort_key(c, h.ids if c.name == "unit_id" else METRICS), kind="stable")
@@ -789,16 +794,21 @@ def _figures_table(campaign: Campaign, when: dt.date, tolerance: float) -> pd.Da
     return _figures_memo(campaign, when, tolerance)
 
 
-def _figures(campaign: Campaign, when: dt.date, tolerance: float) -> pd.DataFrame:
+def _figures(campaign: Campaign, when: dt.date, tolerance: float,
+             units: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """kpi_table's rows but the appraisal's, of every unit or of `units`."""
     h = campaign.hierarchy
+    ids = h.ids if units is None else list(units)
     surveys = windowed(campaign, "surveys", when)
-    rolled = campaign_rollup(campaign, when).rolled(h.ids, [])
+    rolled = campaign_rollup(campaign, when).rolled(ids, [])
     t = rolled.totals
     parts = [_frame(t["events"], "events"), _frame(t["persons"], "persons"),
              keyed_rows(rolled.events, "events"), keyed_rows(rolled.persons, "persons"),
              _frame(t["coverage"], "coverage"), _frame(t["grassroots_coverage"], "grassroots_coverage")]
     parts += [_frame(t[f"survey_{name}"], f"survey_{name}") for name in (*_COUNTS, *_RATES)]
     targets = campaign_pace(campaign, when, tolerance)
+    if units is not None:
+        targets = targets[targets["unit_id"].isin(ids).to_numpy(dtype=bool)]
     if not targets.empty:
         long = targets.melt(id_vars=["unit_id", "indicator", "pacing"], value_vars=list(_TARGET_METRICS),
                             var_name="metric")
@@ -808,7 +818,7 @@ def _figures(campaign: Campaign, when: dt.date, tolerance: float) -> pd.DataFram
     parts = [p.sort_values(["unit_id", "metric", "key"], kind="stable") for p in parts]
     closure = h.closure
     if "responses" in campaign.present:
-        rated = ratings(campaign.responses, surveys, closure, h.ids, campaign.meta.satisfaction_min)
+        rated = ratings(campaign.responses, surveys, closure, ids, campaign.meta.satisfaction_min)
         long = rated.melt(id_vars=["unit_id", "question"], value_vars=list(_RATING_METRICS.values()),
                           var_name="column")
         long["metric"] = long["column"].map({c: m for m, c in _RATING_METRICS.items()})
@@ -817,7 +827,7 @@ def _figures(campaign: Campaign, when: dt.date, tolerance: float) -> pd.DataFram
                                   index=long.index, dtype=object)
         parts.append(long.rename(columns={"question": "key"})[KPI_COLUMNS])
     if "commitments" in campaign.present:
-        figures = commitment_figures(commitments_at(campaign, when), closure, h.ids)
+        figures = commitment_figures(commitments_at(campaign, when), closure, ids)
         parts += [_frame(figures[column], metric) for metric, column in _COMMITMENT_METRICS.items()]
     return pd.concat([p.astype({"value": object}) for p in parts], ignore_index=True)
 

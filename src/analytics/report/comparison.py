@@ -5,7 +5,9 @@ points, lights, ranks, activity added) plus, given the output folder, the `resta
 report.history.published_kpis. A run's pages and its kpis.csv are made from the same call, so they agree; it is
 memoised on the campaign (a kernel renders many units) under a key that includes the snapshots' files.
 
-`Comparison` is that table's rows of one unit and its direct children, with what a page asks of them.
+`Comparison` is that table's rows of one unit and its direct children, with what a page asks of them;
+`family_comparison` computes those rows alone (the explorer's panel, at each new as_of), or slices the whole table
+when the campaign has it memoised.
 """
 
 from __future__ import annotations
@@ -51,10 +53,7 @@ def published_table(campaign: Campaign, as_of: dt.date, tolerance: float, compar
     from analytics.report.history import published_kpis
 
     previous = comparison_date(campaign, as_of, compare_to)
-    folder = Path(reports_dir) if reports_dir is not None else None
-    if folder is not None and not folder.is_dir():
-        folder = None
-    key = ("published_table", as_of, tolerance, str(compare_to), str(folder), history_files(folder, as_of, previous))
+    folder = _reports_folder(reports_dir)
 
     def build() -> pd.DataFrame:
         table = compared_kpis(campaign, as_of, compare_to, tolerance)
@@ -62,7 +61,14 @@ def published_table(campaign: Campaign, as_of: dt.date, tolerance: float, compar
             return table
         return published_kpis(campaign, table, as_of, tolerance, folder, previous_as_of=previous).table
 
-    return campaign.memoised(key, build)
+    return campaign.memoised(_table_key(as_of, tolerance, compare_to, folder, history_files(folder, as_of, previous)),
+                             build)
+
+
+def _table_key(as_of: dt.date, tolerance: float, compare_to: object, folder: Path | None, snapshots: tuple) -> tuple:
+    """published_table's memo key: `folder` as _reports_folder gives it, `snapshots` its history_files of as_of
+    and of the date compared with."""
+    return ("published_table", as_of, tolerance, str(compare_to), str(folder), snapshots)
 
 
 @dataclass(frozen=True)
@@ -190,6 +196,33 @@ def unit_comparison(campaign: Campaign, table: pd.DataFrame, unit_id: str, as_of
     return Comparison(unit_id, previous, off, rows, thresholds, recomputed)
 
 
+def family_comparison(campaign: Campaign, unit_id: str, as_of: dt.date, tolerance: float, compare_to: object = None,
+                      reports_dir: Path | str | None = None) -> Comparison:
+    """unit_comparison of `unit_id` from the published table, with the comparison rows computed for only the units it
+    reads (the unit, its children and its root, whose rows state the thresholds): the same Comparison, without
+    joining and ordering every unit's rows (the explorer asks for one at each new as_of).
+
+    The whole published table is read instead when the campaign's memo already holds it (slicing it is cheaper than
+    computing the family's rows), and when reports_dir's history/ has snapshots of as_of or of the date compared
+    with: its restated and revised rows come from comparing every figure with the snapshots."""
+    previous = comparison_date(campaign, as_of, compare_to)
+    folder = _reports_folder(reports_dir)
+    snapshots = history_files(folder, as_of, previous)
+    if snapshots or campaign.is_memoised(_table_key(as_of, tolerance, compare_to, folder, snapshots)):
+        table = published_table(campaign, as_of, tolerance, compare_to, reports_dir)
+    else:  # no snapshot: the published table is compared_kpis' table, whose rows of these units are these
+        h = campaign.hierarchy
+        root = [*h.ancestors(unit_id), unit_id][0]
+        table = compared_kpis(campaign, as_of, compare_to, tolerance, units=[unit_id, *h.children[unit_id], root])
+    return unit_comparison(campaign, table, unit_id, as_of, tolerance, compare_to)
+
+
+def _reports_folder(reports_dir: Path | str | None) -> Path | None:
+    """The output folder as published_table reads it: None when not given or not a folder."""
+    folder = Path(reports_dir) if reports_dir is not None else None
+    return folder if folder is not None and folder.is_dir() else None
+
+
 def unit_figures(table: pd.DataFrame, units: pd.Index) -> pd.DataFrame:
     """Per unit (index `units`): its light and light before (key ''), restated or revised figures (count), rank
     and rank before (the appraisal's, else the progress rank), from the published table; None where missing."""
@@ -223,5 +256,5 @@ def previous_date(table: pd.DataFrame) -> dt.date | None:
     return dt.date.fromisoformat(str(part.iloc[0])) if len(part) else None
 
 
-__all__ = ["LIGHT_ORDER", "Comparison", "Restatement", "indicator_changes", "previous_date", "published_table",
-           "unit_comparison", "unit_figures"]
+__all__ = ["LIGHT_ORDER", "Comparison", "Restatement", "family_comparison", "indicator_changes", "previous_date",
+           "published_table", "unit_comparison", "unit_figures"]
