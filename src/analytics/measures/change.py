@@ -20,14 +20,13 @@ Rows added to the KPI table (kpis.csv codes):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from analytics.data.campaign import Campaign
+from analytics.frames import positions
 from analytics.measures.kpis import (
     KPI_COLUMNS,
     METRICS,
@@ -237,12 +236,3 @@ def _ordered(campaign: Campaign, table: pd.DataFrame) -> pd.DataFrame:
     # Each column taken by its own array: pandas' index lookups and numpy round trips of Arrow text columns took
     # seconds on the 3.5 million rows of a campaign of 100,000 units.
     return pd.DataFrame({name: table[name].array.take(order) for name in table.columns})
-
-
-def positions(values: pd.Series, order: Sequence[str]) -> np.ndarray:
-    """Each value's position in `order` (-1 where it is not there), looked up by Arrow in one pass."""
-    found = pa.array(values, from_pandas=True)
-    if not pa.types.is_string(found.type) and not pa.types.is_large_string(found.type):
-        found = found.cast(pa.large_string())
-    at = pc.index_in(found, value_set=pa.array(list(order), type=found.type))
-    return at.fill_null(-1).to_numpy(zero_copy_only=False)

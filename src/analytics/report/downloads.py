@@ -26,6 +26,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from analytics.data.campaign import Campaign
+from analytics.frames import records_by_index
 from analytics.measures.change import COVERAGE_KEY, compared_kpis
 from analytics.measures.evaluation import shown_points
 from analytics.measures.kpis import cached_kpi_table, campaign_appraisal, overdue_commitments
@@ -333,7 +334,7 @@ def kpis_xlsx(campaign: Campaign, sc: Scorecard, language: str, kpis: pd.DataFra
         widths += [w for _, _, w in columns[code]]
     figures = [(f, sc.units[f.key].tolist() if f.key in sc.units else [None] * len(sc.units)) for f in shown]
     sheet = Sheet(campaign, sc, language)
-    records = sc.units.to_dict("index")
+    records = records_by_index(sc.units)
     alone = lone_units(campaign)  # no siblings: their ranks are left blank, as the pages say nothing of them
     ranks = ("rank", "col.rank_now", "col.rank_previous", "col.rank_change")
 

@@ -33,7 +33,7 @@ import pyarrow.parquet as pq
 
 from analytics.data.campaign import Campaign
 from analytics.fileio import write_bytes_new
-from analytics.measures.change import positions
+from analytics.frames import positions
 from analytics.measures.kpis import cached_kpi_table
 from analytics.measures.restatements import restated_rows, revised_rows, with_restatements
 from analytics.report.layout import OutputLayout

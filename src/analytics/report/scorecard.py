@@ -16,9 +16,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import pandas as pd
 
+from analytics import frames
 from analytics.data.campaign import Campaign
 from analytics.data.meta import CampaignMeta
 from analytics.measures.change import COVERAGE_KEY
@@ -209,7 +211,7 @@ class Scorecard:
     def pace_of(self, unit_id: str) -> dict[str, dict]:
         """indicator -> that indicator's target_pace row (as a dict) for one unit."""
         if not self._by_unit and len(self.pace):
-            for row in self.pace.to_dict("records"):
+            for row in frames.records(self.pace):
                 self._by_unit.setdefault(row["unit_id"], {})[row["indicator"]] = row
         return self._by_unit.get(unit_id, {})
 
@@ -440,6 +442,18 @@ def _whole_or_none(value: object) -> int | None:
     return None if number is None else int(number)
 
 
+class _UnitRow(NamedTuple):
+    """The columns of Scorecard.units the index's rows read."""
+
+    name: str
+    parent_id: object
+    depth: int
+    kind: object
+    no_activity: bool
+    worst: object
+    targets_lagging: object
+
+
 def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: str,
                   table: pd.DataFrame | None = None) -> dict:
     """Everything the index's script draws, as plain JSON-able values (see templates/js/scorecard.js).
@@ -479,8 +493,8 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
     low = (lowest_among_siblings(u) if not coverage_light and sc.has_visits
            else pd.Series(False, index=u.index)).to_numpy(dtype=bool)
     columns = {f.key: (u[f.key].tolist() if f.key in u else [None] * len(u)) for f in figures}
-    for i, (uid, r) in enumerate(zip(u.index.tolist(), u[["name", "parent_id", "depth", "kind", "no_activity", "worst",
-                                                  "targets_lagging"]].itertuples(index=False), strict=True)):
+    for i, (uid, r) in enumerate(zip(u.index.tolist(), map(_UnitRow._make, frames.rows(u[list(_UnitRow._fields)])),
+                                     strict=True)):
         kind = unit_kind_label(meta, r.kind, language)
         if kind not in kind_index:
             kind_index[kind] = len(kinds)

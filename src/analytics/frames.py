@@ -1,0 +1,48 @@
+"""Rows and lookups of pandas frames at the speed of their columns.
+
+pandas 3 keeps text in Arrow columns: reading one value at a time from them (iterating a column, `itertuples`,
+`to_dict("records")`) costs about a microsecond a value, and pandas' index lookups convert the whole column to
+Python objects first. A wide campaign's tables have millions of such values; these helpers take each column
+whole (`tolist`, Arrow's own lookups) instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+
+def positions(values: pd.Series, order: Sequence[str]) -> np.ndarray:
+    """Each value's position in `order` (-1 where it is not there), looked up by Arrow in one pass."""
+    found = pa.array(values, from_pandas=True)
+    if not pa.types.is_string(found.type) and not pa.types.is_large_string(found.type):
+        found = found.cast(pa.large_string())
+    at = pc.index_in(found, value_set=pa.array(list(order), type=found.type))
+    return at.fill_null(-1).to_numpy(zero_copy_only=False)
+
+
+def records(frame: pd.DataFrame) -> list[dict[Hashable, object]]:
+    """frame.to_dict("records"): one dict per row, column -> value (each column read whole)."""
+    columns = list(frame.columns)
+    return [dict(zip(columns, values, strict=True)) for values in zip(*_lists(frame), strict=True)]
+
+
+def records_by_index(frame: pd.DataFrame) -> dict[Hashable, dict[Hashable, object]]:
+    """frame.to_dict("index"): index label -> its row as a dict (a unique index)."""
+    return dict(zip(frame.index.tolist(), records(frame), strict=True))
+
+
+def rows(frame: pd.DataFrame) -> list[tuple]:
+    """The frame's rows as tuples of its columns' values, in column order (itertuples without the index)."""
+    return list(zip(*_lists(frame), strict=True))
+
+
+def _lists(frame: pd.DataFrame) -> list[list]:
+    return [frame.iloc[:, i].tolist() for i in range(frame.shape[1])]
+
+
+__all__ = ["positions", "records", "records_by_index", "rows"]

@@ -1,0 +1,46 @@
+"""analytics.frames: rows and lookups read column by column give what pandas' row-wise readers give."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from analytics.frames import positions, records, records_by_index, rows
+
+
+def _frame() -> pd.DataFrame:
+    return pd.DataFrame({
+        "unit_id": pd.Series(["T1", "T2", None], dtype="str"),
+        "share": [0.25, math.nan, 1.0],
+        "count": np.array([3, 0, 7], dtype="int64"),
+        "flag": [True, False, True],
+        "day": pd.to_datetime(["2024-06-30", "2024-07-01", None]),
+        "mixed": pd.Series([1, "behind", None], dtype=object),
+    }, index=pd.Index(["a", "b", "c"]))
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return a == b or (math.isnan(a) and math.isnan(b))
+    return a is b or a == b or (pd.isna(a) and pd.isna(b))
+
+
+def test_records_and_rows_are_pandas_rows():
+    frame = _frame()
+    expected = frame.to_dict("records")
+    found = records(frame)
+    assert [list(r) for r in found] == [list(r) for r in expected]
+    assert all(_same(found[i][k], expected[i][k]) for i in range(3) for k in frame.columns)
+    assert list(records_by_index(frame)) == ["a", "b", "c"]
+    assert records_by_index(frame)["b"]["count"] == 0
+    tuples = list(frame.itertuples(index=False))
+    assert all(_same(x, y) for got, want in zip(rows(frame), tuples, strict=True) for x, y in zip(got, want, strict=True))
+    assert records(frame.iloc[:0]) == [] and rows(frame.iloc[:0]) == []
+
+
+def test_positions_by_arrow():
+    values = pd.Series(["T2", "X", "T1", None, "T2"], dtype="str")
+    assert positions(values, ["T1", "T2"]).tolist() == [1, -1, 0, -1, 1]
+    assert positions(pd.Series(["b", "a"], dtype=object), ("a", "b")).tolist() == [1, 0]
