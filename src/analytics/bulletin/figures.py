@@ -15,7 +15,6 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 from analytics.data.campaign import Campaign
@@ -165,18 +164,30 @@ def _date(value: object) -> dt.date | None:
 
 
 class _Rows:
-    """(unit, metric, key) -> value over the rows of some units, and each unit's keys of a metric in table order."""
+    """(unit, metric, key) -> value over the rows of some units, and each unit's keys of a metric in table order.
+
+    Each metric's rows are looked up when the metric is first asked for: a wide unit's table has millions of
+    rows, most of them figures the bulletin never reads."""
 
     def __init__(self, table: pd.DataFrame, units: Iterable[str]):
-        wanted = table[table["unit_id"].isin(set(units))]
-        self._units, self._keys = wanted["unit_id"].tolist(), wanted["key"].fillna("").astype(str).tolist()
-        self._metrics = wanted["metric"].to_numpy(dtype=object)
-        self.value: dict[tuple[str, str, str], object] = dict(zip(
-            zip(self._units, self._metrics.tolist(), self._keys, strict=True), wanted["value"].tolist(), strict=True))
-        self.keys: dict[str, dict[str, list[str]]] = {}  # metric -> unit -> keys, made for a metric when asked
+        self._table = table[table["unit_id"].isin(set(units)).to_numpy(dtype=bool)]
+        self._values: dict[str, dict[tuple[str, str], object]] = {}  # metric -> (unit, key) -> value
+        self.keys: dict[str, dict[str, list[str]]] = {}  # metric -> unit -> keys, in table order
+
+    def _metric(self, metric: str) -> dict[tuple[str, str], object]:
+        found = self._values.get(metric)
+        if found is None:
+            part = self._table[(self._table["metric"] == metric).to_numpy(dtype=bool)]
+            found = self._values[metric] = dict(zip(
+                zip(part["unit_id"].tolist(), part["key"].fillna("").astype(str).tolist(), strict=True),
+                part["value"].tolist(), strict=True))
+        return found
+
+    def has(self, unit: str, metric: str, key: str = "") -> bool:
+        return (unit, key) in self._metric(metric)
 
     def get(self, unit: str, metric: str, key: str = "") -> object:
-        return self.value.get((unit, metric, key))
+        return self._metric(metric).get((unit, key))
 
     def num(self, unit: str, metric: str, key: str = "") -> float | None:
         return _number(self.get(unit, metric, key))
@@ -186,10 +197,10 @@ class _Rows:
 
     def keys_of(self, unit: str, metric: str) -> list[str]:
         by_unit = self.keys.get(metric)
-        if by_unit is None:  # a wide campaign's table has millions of rows: each metric's keys are indexed once
+        if by_unit is None:  # dicts keep their keys in insertion order: the table's
             by_unit = self.keys[metric] = {}
-            for i in np.flatnonzero(self._metrics == metric).tolist():
-                by_unit.setdefault(self._units[i], []).append(self._keys[i])
+            for u, key in self._metric(metric):
+                by_unit.setdefault(u, []).append(key)
         return by_unit.get(unit, [])
 
 
@@ -239,10 +250,10 @@ def _child(rows: _Rows, uid: str, name: str, keys: list[str], appraised: bool) -
         rank=_rank(rows.get(uid, rank_metric)), rank_previous=_rank(rows.get(uid, previous_metric)),
         score=rows.num(uid, "appraisal_score"), grade=rows.text(uid, "grade"),
         score_change=rows.num(uid, "appraisal_score_change"),
-        completion={k: rows.num(uid, "completion", k) for k in keys if (uid, "completion", k) in rows.value},
-        change={k: rows.num(uid, "completion_change", k) for k in keys if (uid, "completion_change", k) in rows.value},
-        lights={k: rows.text(uid, "light", k) for k in keys if (uid, "light", k) in rows.value},
-        status={k: rows.text(uid, "status", k) for k in keys if (uid, "status", k) in rows.value},
+        completion={k: rows.num(uid, "completion", k) for k in keys if rows.has(uid, "completion", k)},
+        change={k: rows.num(uid, "completion_change", k) for k in keys if rows.has(uid, "completion_change", k)},
+        lights={k: rows.text(uid, "light", k) for k in keys if rows.has(uid, "light", k)},
+        status={k: rows.text(uid, "status", k) for k in keys if rows.has(uid, "status", k)},
         overdue=int(rows.num(uid, "commitments_overdue") or 0),
     )
 
@@ -259,7 +270,7 @@ def bulletin_figures(table: pd.DataFrame, campaign: Campaign, unit_id: str, as_o
     rows = _Rows(table, {unit_id, root, *children, *leaves})
     indicators = _indicators(rows, campaign, unit_id, language)
     linear = {i.elapsed for i in indicators if i.elapsed is not None}
-    appraised = any((c, "appraisal_score", "") in rows.value for c in [unit_id, *children])
+    appraised = any(rows.has(c, "appraisal_score") for c in [unit_id, *children])
     keys = [i.key for i in indicators] or _in_file_order(dict.fromkeys(
         k for c in children for k in rows.keys_of(c, "completion")), _measures(campaign))
     kids = tuple(_child(rows, c, h.name[c], keys, appraised) for c in children)
