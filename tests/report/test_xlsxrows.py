@@ -33,3 +33,12 @@ def test_numbers_are_values_and_missing_ones_are_left_out():
     ws = Workbook(write_only=True).create_sheet()
     assert cell_xml("C3", Value(None), StyleIds(ws, {})) == ""
     assert cell_xml("C3", Value(float("nan")), StyleIds(ws, {})) == '<c r="C3" t="n"><v></v></c>'
+
+
+def test_numbers_are_written_as_openpyxl_writes_them():
+    """"%.16g" of the number (openpyxl's form): 0.1 + 0.2 as 0.3, an int of 16 digits or more rounded
+    as a float is, smaller ints by their digits; infinities, like NaN, as an empty value."""
+    for number, text in [(0.1 + 0.2, "0.3"), (1e-05, "1e-05"), (1234.0, "1234"), (7, "7"),
+                         (-42, "-42"), (10**15 - 1, "999999999999999"), (10**16 - 1, "1e+16"), (-(10**17), "-1e+17")]:
+        assert _cell(Value(number)).find("v").text == text == f"{number:.16g}"
+    assert _cell(Value(float("inf"))).find("v").text is None
