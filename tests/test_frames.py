@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from analytics.frames import positions, records, records_by_index, rows
+from analytics.frames import positions, records, records_by_index, rows, sorted_by
 
 
 def _frame() -> pd.DataFrame:
@@ -44,3 +44,21 @@ def test_positions_by_arrow():
     values = pd.Series(["T2", "X", "T1", None, "T2"], dtype="str")
     assert positions(values, ["T1", "T2"]).tolist() == [1, -1, 0, -1, 1]
     assert positions(pd.Series(["b", "a"], dtype=object), ("a", "b")).tolist() == [1, 0]
+
+
+def test_sorted_by_orders_by_position_stably():
+    frame = pd.DataFrame({"unit_id": pd.array(["B", "A", "B", "Z", "A"], dtype="str"),
+                          "metric": pd.array(["m2", "m1", "m1", "m1", "odd"], dtype="str"),
+                          "value": np.array([1, 2, 3, 4, 5], dtype=object)}, index=[10, 11, 12, 13, 14])
+    keys = [("unit_id", ["A", "B"]), ("metric", ["m1", "m2"])]
+    last = sorted_by(frame, keys)
+    # A before B, the unknown unit Z last; within A the unknown metric "odd" after m1
+    assert last["value"].tolist() == [2, 5, 3, 1, 4] and last.index.tolist() == [0, 1, 2, 3, 4]
+    first = sorted_by(frame, keys, absent_last=False)
+    assert first["value"].tolist() == [4, 5, 2, 3, 1]
+    assert [str(t) for t in last.dtypes] == [str(t) for t in frame.dtypes]
+    # the same order as pandas' stable sort on the positions, unknown ones last
+    at = {"A": 0, "B": 1}, {"m1": 0, "m2": 1}
+    expected = frame.assign(u=frame["unit_id"].map(at[0]), m=frame["metric"].map(at[1])).sort_values(
+        ["u", "m"], kind="stable", na_position="last")
+    assert last["value"].tolist() == expected["value"].tolist()

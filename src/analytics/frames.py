@@ -25,6 +25,19 @@ def positions(values: pd.Series, order: Sequence[str]) -> np.ndarray:
     return at.fill_null(-1).to_numpy(zero_copy_only=False)
 
 
+def sorted_by(frame: pd.DataFrame, keys: Sequence[tuple[str, Sequence[str]]], absent_last: bool = True) -> pd.DataFrame:
+    """The frame's rows ordered by each key column's position in its order (the first key first; a value not in
+    its order after those that are, or before them), rows that tie in their order (a stable sort), with a fresh
+    index. Each column is taken whole by its own array (a pandas sort keyed on Arrow text took seconds on
+    millions of rows)."""
+    at = []
+    for column, order in reversed(keys):
+        found = positions(frame[column], order)
+        at.append(np.where(found < 0, len(order), found) if absent_last else found)
+    rows_in_order = np.lexsort(at) if at else np.arange(len(frame))
+    return pd.DataFrame({name: frame[name].array.take(rows_in_order) for name in frame.columns})
+
+
 def records(frame: pd.DataFrame) -> list[dict[Hashable, object]]:
     """frame.to_dict("records"): one dict per row, column -> value (each column read whole)."""
     columns = list(frame.columns)
@@ -45,4 +58,4 @@ def _lists(frame: pd.DataFrame) -> list[list]:
     return [frame.iloc[:, i].tolist() for i in range(frame.shape[1])]
 
 
-__all__ = ["positions", "records", "records_by_index", "rows"]
+__all__ = ["positions", "records", "records_by_index", "rows", "sorted_by"]

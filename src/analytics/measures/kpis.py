@@ -20,6 +20,7 @@ import pandas as pd
 
 from analytics.data.campaign import Campaign, Hierarchy
 from analytics.data.meta import CampaignMeta
+from analytics.frames import sorted_by
 from analytics.measures.derived import derived
 from analytics.measures.evaluation import (
     Appraisal,
@@ -775,17 +776,7 @@ def kpi_table(campaign: Campaign, as_of: dt.date, tolerance: float = 1.0,
         if units is not None:
             parts = [p[p["unit_id"].isin(units).to_numpy(dtype=bool)] for p in parts]
     out = pd.concat([p.astype({"value": object}) for p in parts], ignore_index=True)
-    out = out.sort_values(
-        ["unit_id", "metric"], key=lambda c: _sort_key(c, h.ids if c.name == "unit_id" else METRICS), kind="stable")
-    return out.reset_index(drop=True)
-
-
-def _sort_key(column: pd.Series, order) -> pd.Series:
-    """Each value's position in `order` (NaN when absent, sorted last): a sort key, as column.map({value:
-    position}) gives it without a dictionary lookup per row."""
-    at = pd.Index(order).get_indexer(column).astype("float64")
-    at[at < 0] = math.nan
-    return pd.Series(at, index=column.index)
+    return sorted_by(out, [("unit_id", h.ids), ("metric", METRICS)])
 
 
 def _figures_table(campaign: Campaign, when: dt.date, tolerance: float) -> pd.DataFrame:
