@@ -39,7 +39,8 @@ def sorted_by(frame: pd.DataFrame, keys: Sequence[tuple[str, Sequence[str]]], ab
 
 
 def records(frame: pd.DataFrame) -> list[dict[Hashable, object]]:
-    """frame.to_dict("records"): one dict per row, column -> value (each column read whole)."""
+    """frame.to_dict("records"): one dict per row, column -> value (each column read whole by `tolist`, so Python
+    values as to_dict gives them, except that an object column's numpy scalars are left as they are)."""
     columns = list(frame.columns)
     return [dict(zip(columns, values, strict=True)) for values in zip(*_lists(frame), strict=True)]
 
