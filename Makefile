@@ -47,6 +47,7 @@ bench-wide: $(STAMP)
 
 ## bench-validate: cold `validate` of 1,000 units / 1,000,000 visit rows as a process (time, peak RSS)
 bench-validate: $(STAMP)
+	@$(BIN)/python -m compileall -q src >/dev/null
 	$(BIN)/python benchmarks/validate.py
 
 ## bench-explore: explorer update times (largest sample; synthetic 1,000 units / 1,000,000 rows)

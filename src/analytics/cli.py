@@ -112,12 +112,21 @@ def validate(data_dir: Path, language: str) -> None:
     Prints every problem (exit 2), the habits accepted while reading (notes) and the data-quality findings
     (exit 0: they are shown in the report too).
     """
+    from analytics.data import cache
+
+    try:
+        _validate(data_dir, language)
+    finally:
+        cache.settle()  # the validated-data cache, written meanwhile (read_campaign's cache_later)
+
+
+def _validate(data_dir: Path, language: str) -> None:
     from analytics.data.loading import read_campaign
     from analytics.measures.kpis import campaign_flags
     from analytics.text.labels import label, message
 
     try:
-        campaign = read_campaign(data_dir)
+        campaign = read_campaign(data_dir, cache_later=True)
     except CampaignDataError as exc:
         _echo_notes(exc.notes, language, err=True)
         click.echo(f"error: {exc.text(language)}", err=True)

@@ -169,3 +169,33 @@ def test_a_damaged_but_readable_entry_is_caught_by_its_digest(folder, cache_dir,
     again = load_campaign(_copy(folder))
     assert sorted(reads) == ["units.csv", "visits.csv"]
     assert list(again.visits["persons"]) == [5, 7]
+
+
+def test_an_entry_written_in_the_background_is_the_same_and_ignores_later_changes(folder, cache_dir):
+    """`validate` hands the entry to a thread (cache_later): once settled it holds what a plain write holds, and a
+    change the caller makes to its tables afterwards (pandas' copy-on-write) does not reach it."""
+    later = load_campaign(folder, cache_later=True)
+    later.tables["visits"].loc[later.tables["visits"].index[0], "persons"] = 99  # after the hand-over
+    cache.settle()
+    assert not any(p.name.startswith(".tmp-") for p in cache_dir.iterdir())
+    tables, _, sources = cache.read(later.fingerprint)
+    assert tables["visits"]["persons"].tolist() == [5, 7]  # as read from the file, not the 99 set afterwards
+    assert sources == {"units": "units.csv", "visits": "visits.csv"}
+    [entry] = _entries(cache_dir)
+    written = {p.name: p.read_bytes() for p in entry.iterdir()}
+    shutil.rmtree(entry)
+    loading._LOADED.clear()
+    load_campaign(_copy(folder))  # the same bytes, written in the foreground
+    [again] = _entries(cache_dir)
+    assert {p.name: p.read_bytes() for p in again.iterdir()} == written
+
+
+def test_the_validate_command_leaves_a_whole_cache_entry(folder, cache_dir):
+    from click.testing import CliRunner
+
+    from analytics.cli import cli
+
+    result = CliRunner().invoke(cli, ["validate", str(folder)])
+    assert result.exit_code == 0, result.output
+    [entry] = _entries(cache_dir)
+    assert sorted(p.name for p in entry.iterdir()) == ["meta.json", "units.parquet", "visits.parquet"]

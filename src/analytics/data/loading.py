@@ -46,8 +46,11 @@ def _stat_signature(folder: Path) -> tuple:
     return tuple(sorted(out))
 
 
-def load_campaign(path: str | Path, use_cache: bool = True) -> Campaign:
-    """Load and validate one campaign folder; raise CampaignDataError listing every problem found."""
+def load_campaign(path: str | Path, use_cache: bool = True, *, cache_later: bool = False) -> Campaign:
+    """Load and validate one campaign folder; raise CampaignDataError listing every problem found.
+
+    `cache_later`: a campaign read from its files is put in the validated-data cache by a thread, while the
+    caller goes on (`analytics.data.cache.settle` waits for it; the process does not end before it is done)."""
     folder = Path(path)
     if not folder.is_dir():
         raise CampaignDataError([Problem.of(str(folder), None, None, None, "file.not_folder")])
@@ -56,7 +59,7 @@ def load_campaign(path: str | Path, use_cache: bool = True) -> Campaign:
     if use_cache and key in _LOADED and _LOADED[key][0] == signature:
         _LOADED[key] = _LOADED.pop(key)  # used last
         return _LOADED[key][1]
-    campaign = _load(folder, use_cache)
+    campaign = _load(folder, use_cache, cache_later)
     if use_cache:
         _LOADED.pop(key, None)
         _LOADED[key] = (signature, campaign)
@@ -65,10 +68,10 @@ def load_campaign(path: str | Path, use_cache: bool = True) -> Campaign:
     return campaign
 
 
-def read_campaign(data_dir: Path) -> Campaign:
+def read_campaign(data_dir: Path, *, cache_later: bool = False) -> Campaign:
     """load_campaign, with a folder or file the OS will not let us read reported as bad input (exit 2)."""
     try:
-        return load_campaign(data_dir)
+        return load_campaign(data_dir, cache_later=cache_later)
     except OSError as exc:
         where = exc.filename or data_dir
         raise UsageError(f"cannot read campaign folder {data_dir}: {exc.strerror or exc} ({where})") from None
@@ -80,7 +83,7 @@ def in_memory(folder: Path) -> bool:
     return key in _LOADED and _LOADED[key][0] == _stat_signature(folder)
 
 
-def _load(folder: Path, use_cache: bool) -> Campaign:
+def _load(folder: Path, use_cache: bool, cache_later: bool = False) -> Campaign:
     meta, problems = parse_meta(folder / META_FILE)
     csvs, book, found = table_sources(folder)
     problems.extend(found)
@@ -134,7 +137,7 @@ def _load(folder: Path, use_cache: bool) -> Campaign:
         raise CampaignDataError(problems, source=str(folder), notes=[*ignored, *notes, *table_notes])
     sources = {name: raw.file for name, raw in raws.items()}
     if use_cache:
-        cache.write(key, tables, [*notes, *table_notes], sources)
+        (cache.write_in_background if cache_later else cache.write)(key, tables, [*notes, *table_notes], sources)
     kept, early = split_window(tables, meta.start)
     return Campaign(meta, kept, key, folder, frozenset(tables), notes=(*ignored, *notes, *table_notes),
                     sources=sources, before_start=early)
