@@ -79,23 +79,26 @@ def write_summary(output: Output, campaign: Campaign, results: dict[str, UnitRes
         return []  # said once, by the caller
     problems, written = [], set()
     built = downloads.get() if downloads is not None else build_downloads(campaign, as_of, options)
-    # After the downloads' thread: the bulletin reads the KPI table it published.
-    problems += write_run_bulletin(campaign, as_of, options.language, options.tolerance, output.layout.root,
-                                   built[OutputLayout.HISTORY].table)
-    for name, build, encoding in (
-        (OutputLayout.KPIS_CSV, lambda: built[OutputLayout.KPIS_CSV], "utf-8-sig"),
-        (OutputLayout.KPIS_XLSX, lambda: built[OutputLayout.KPIS_XLSX], ""),
-        (OutputLayout.INDEX, lambda: index_html(campaign, results, as_of, options.language, options.tolerance,
-                                                summary=downloads.summary if downloads is not None else None,
-                                                table=built[OutputLayout.HISTORY].table,
-                                                compare_to=options.compare_to),
-         "utf-8"),
-    ):
+
+    def write(name: str, build, encoding: str) -> None:
         try:
             output.write(name, build(), encoding)
             written.add(name)
         except OSError as exc:
             problems.append(cannot_write(name, exc))
+
+    # The KPI files first, their bytes let go once written (kpis.csv of 100,000 units: 158 MB) before the
+    # bulletin's figures are worked out.
+    for name, encoding in ((OutputLayout.KPIS_CSV, "utf-8-sig"), (OutputLayout.KPIS_XLSX, "")):
+        write(name, lambda n=name: built.pop(n), encoding)
+    # After the downloads' thread: the bulletin reads the KPI table it published. Before the index, which links
+    # to it.
+    problems += write_run_bulletin(campaign, as_of, options.language, options.tolerance, output.layout.root,
+                                   built[OutputLayout.HISTORY].table)
+    write(OutputLayout.INDEX, lambda: index_html(campaign, results, as_of, options.language, options.tolerance,
+                                                 summary=downloads.summary if downloads is not None else None,
+                                                 table=built[OutputLayout.HISTORY].table,
+                                                 compare_to=options.compare_to), "utf-8")
     if notes is not None:
         notes += built[OutputLayout.HISTORY].notes
     if OutputLayout.KPIS_CSV in written:
