@@ -12,6 +12,7 @@ Parameter files are read with `read_parameter_file`: UTF-8 YAML, at most 1 MB, n
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 import stat
@@ -19,8 +20,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from analytics.errors import UsageError
 
@@ -257,21 +256,25 @@ def _closest(name: str, known: Iterable[str]) -> str | None:
 
 
 # -- parameter files ---------------------------------------------------------------------------------------------
-class _ParameterLoader(yaml.SafeLoader):
-    """Safe YAML without aliases, and with dates left as text for `Option.parse` to judge."""
+@functools.cache
+def _parameter_loader() -> type:
+    """Safe YAML without aliases, and with dates left as text for `Option.parse` to judge. Made on first use: a
+    run without a parameter file (a re-run with nothing to do: 0.2 s in all) does not import PyYAML."""
+    import yaml
 
-    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.MarkedYAMLError("while reading a parameter file", None, "aliases are not allowed here",
-                                       event.start_mark)
-        return super().compose_node(parent, index)
+    class ParameterLoader(yaml.SafeLoader):
+        def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise yaml.MarkedYAMLError("while reading a parameter file", None, "aliases are not allowed here",
+                                           event.start_mark)
+            return super().compose_node(parent, index)
 
-
-_ParameterLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+    ParameterLoader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return ParameterLoader
 
 
 def read_parameter_file(path: Path, options: OptionSet) -> dict[str, Any]:
@@ -298,7 +301,9 @@ def read_parameter_file(path: Path, options: OptionSet) -> dict[str, Any]:
             f"{path}: not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
             "save the parameter file as UTF-8"
         ) from None
-    loader = _ParameterLoader(text)
+    import yaml
+
+    loader = _parameter_loader()(text)
     try:
         node = loader.get_single_node()
         if node is not None:
@@ -322,8 +327,10 @@ def read_parameter_file(path: Path, options: OptionSet) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
 
 
-def _refuse_repeated_keys(root: yaml.Node, path: Path) -> None:
+def _refuse_repeated_keys(root: Any, path: Path) -> None:
     """UsageError for a key given twice in one mapping (YAML would keep the last in silence), as campaign.yaml."""
+    import yaml
+
     if not isinstance(root, yaml.MappingNode):
         return
     seen: dict[str, int] = {}

@@ -67,7 +67,8 @@ class Manifest:
     def dumps(self) -> str:
         doc: dict[str, Any] = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
                                if f.name not in ("units", "whole")}
-        doc["units"] = [dataclasses.asdict(u) for u in self.units]
+        names = [f.name for f in dataclasses.fields(UnitResult)]  # flat: asdict's deep copy of each line is not needed
+        doc["units"] = [{name: getattr(u, name) for name in names} for u in self.units]
         return json.dumps(doc, ensure_ascii=False, indent=1)
 
     def is_clean(self) -> bool:
