@@ -175,8 +175,8 @@ class Coded(NamedTuple):
 
 
 def _each(values: pd.Series | list, make: Callable[[object], object]) -> Coded:
-    """make(v) of each value, called once per distinct value (by type and value; every NaN alike): text and
-    booleans are told apart by pandas' factorize, other values one by one."""
+    """make(v) of each value, called once per distinct value (by type and value; every NaN alike, -0.0 apart from
+    0.0): text and booleans are told apart by pandas' factorize, other values one by one."""
     items = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
     if isinstance(items.dtype, pd.StringDtype) or items.dtype == bool or (
             items.dtype == object and pd.api.types.infer_dtype(items, skipna=True) in ("string", "boolean")):
@@ -196,7 +196,9 @@ def _each_one_by_one(items: list, make: Callable[[object], object]) -> Coded:
     results: list = []
     codes = np.empty(len(items), dtype=np.int64)
     for i, value in enumerate(items):
-        key = (float, "NaN") if isinstance(value, float) and math.isnan(value) else (type(value), value)
+        key = (type(value), value)
+        if isinstance(value, float):  # every NaN alike; -0.0 is not 0.0
+            key = (type(value), "NaN") if math.isnan(value) else (type(value), value, math.copysign(1.0, value))
         try:
             found = known[key]
         except KeyError:
