@@ -359,6 +359,7 @@ class _Published:
         self.value: dict[str, dict[tuple[str, str], object]] = {}
         self.arrays: dict[str, pa.Array] = {}  # columns as Arrow arrays, and the metric column encoded
         self.metrics: tuple[np.ndarray, list[str]] | None = None
+        self.columns: dict[str, tuple] = {}  # metric -> (ids, its rows, their keys, their units' places in ids)
 
     def get(self, unit_id: str, metric: str, key: str = "") -> object:
         found = self.value.get(metric)
@@ -370,14 +371,19 @@ class _Published:
 
     def column(self, ids: list[str], metric: str, key: str = "") -> np.ndarray:
         """get(unit, metric, key) of each of the units, in their order (an object array, None where the table has
-        no such row), read by Arrow from the metric's rows."""
-        rows = self._rows(metric)
-        keys = pc.fill_null(self._arrow("key").take(pa.array(rows, pa.int64())), "")
-        rows = rows[pc.equal(keys, key).to_numpy(zero_copy_only=False)][::-1]  # the last row first: get's answer
-        at = positions(pd.Series(ids, dtype=object), self._arrow("unit_id").take(pa.array(rows, pa.int64())).to_pylist())
+        no such row). The metric's rows are read once by Arrow: their keys and their units' places in `ids`."""
+        found = self.columns.get(metric)
+        if found is None or found[0] is not ids:
+            rows = self._rows(metric)[::-1]  # the last row first: get's answer
+            taken = pa.array(rows, pa.int64())
+            keys = np.array(pc.fill_null(self._arrow("key").take(taken), "").to_pylist(), dtype=object)
+            at = positions(self._arrow("unit_id").take(taken).to_pandas(), ids)
+            found = self.columns[metric] = (ids, rows, keys, at)
+        _, rows, keys, at = found
+        mine = np.flatnonzero((keys == key) & (at >= 0))
+        first = mine[np.unique(at[mine], return_index=True)[1]]  # each unit's first in this order: its last row
         values = np.full(len(ids), None, dtype=object)
-        if len(rows):
-            values[at >= 0] = self.table["value"].to_numpy(dtype=object)[rows[at[at >= 0]]]
+        values[at[first]] = self.table["value"].to_numpy(dtype=object)[rows[first]]
         return values
 
     def _arrow(self, column: str) -> pa.Array:
@@ -484,11 +490,6 @@ def _pace_rows(pace: pd.DataFrame, ids: list[str], code: str) -> np.ndarray:
     return np.where(found < 0, -1, mine[np.maximum(found, 0)])
 
 
-def _taken(values: pd.Series, rows: np.ndarray) -> pd.Series:
-    """The values at these rows (any where the row is -1: those cells are left out)."""
-    return values.iloc[np.maximum(rows, 0)].reset_index(drop=True)
-
-
 def _indicator_cells(pace: pd.DataFrame, ids: list[str], code: str, keys: list[str], published: _Published,
                      language: str) -> list[Column]:
     """One indicator's columns of the units sheet (keys as _indicator_columns gives them): none for a unit without
@@ -497,9 +498,10 @@ def _indicator_cells(pace: pd.DataFrame, ids: list[str], code: str, keys: list[s
     rows = _pace_rows(pace, ids, code) if len(pace) else np.full(len(ids), -1, dtype=np.int64)
     absent = rows < 0
     missing = pd.Series([None] * len(ids), dtype=object)
+    mine = pace.iloc[np.maximum(rows, 0)].reset_index(drop=True) if len(pace) else pace  # any row where absent
 
     def field(key: str) -> pd.Series:
-        return _taken(pace[key], rows) if key in pace and len(pace) else missing
+        return mine[key] if key in mine and len(pace) else missing
 
     out = []
     for key in keys:

@@ -151,16 +151,27 @@ def _rows_xml(rows: Iterable[list[Value]], styles: StyleIds, counter: DataRows) 
 
 def _write_behind(fh, chunks: Iterable[bytes]) -> None:
     """Each chunk written to fh (compressed) in a thread while the next one is made: zlib lets go of the GIL while
-    it compresses, a wide sheet's 150 MB of XML take seconds to compress. One chunk is written at a time, in order,
-    so the bytes are those of writing them one after the other."""
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlsx-write") as writer:
-        pending = None
+    it compresses, and a wide sheet's 150 MB of XML take seconds to compress. One chunk is written at a time, in
+    order, so the bytes are those of writing them one after the other; a sheet of one chunk is written here."""
+    writer, pending, held = None, None, None
+    try:
         for chunk in chunks:
-            if pending is not None:
-                pending.result()
+            if held is None and writer is None:
+                held = chunk
+                continue
+            if writer is None:
+                writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlsx-write")
+                pending = writer.submit(fh.write, held)
+            pending.result()  # type: ignore[union-attr]
             pending = writer.submit(fh.write, chunk)
-        if pending is not None:
-            pending.result()
+        if writer is None:
+            if held is not None:
+                fh.write(held)
+        else:
+            pending.result()  # type: ignore[union-attr]
+    finally:
+        if writer is not None:
+            writer.shutdown(wait=True)
 
 
 _FILTER = re.compile(rb'<autoFilter ref="([A-Z]+)1:([A-Z]+)\d+"')
