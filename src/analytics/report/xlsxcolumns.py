@@ -2,9 +2,10 @@
 
 xlsxrows writes a cell at a time (a `Value`, then its XML): about 4 µs a cell in Python, 15 s for the 3.4 million
 cells of a campaign of 100,000 units. Here a sheet is a list of `Column`s, each holding all its rows at once (the
-texts as an Arrow string array, the numbers as a float64 array), and each run of rows is made by joining the
-columns' cell XML, then the cells into rows, in Arrow; only the distinct numbers that are not whole are formatted
-by Python ("%.16g", openpyxl's form: no Arrow kernel writes it).
+texts as an Arrow string array, the numbers as a float64 array). Each column's distinct values are made into cell
+bodies once, by Arrow's string kernels for the whole sheet at a time (only the distinct numbers that are not whole
+are formatted by Python: "%.16g", openpyxl's form, has no Arrow kernel), and each run of rows is one Arrow `take`
+of its pieces from a pool: markup, row numbers, bodies.
 
     rows = DataColumns(ws, [Column(texts=names), Column(numbers=shares, formats="0.00%"), ...])
 
