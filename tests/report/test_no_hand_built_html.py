@@ -20,9 +20,10 @@ figure builders pass data to plotly only escaped by `plotly_text` or through `cu
 module alone, a literal whose only tags are `<br>`, `<extra>` and `</extra>` is not flagged. Anywhere else
 `<br>` is HTML like any other tag.
 
-A second exception: worksheet XML. `report/xlsxrows.py` streams kpis.xlsx's data rows as SpreadsheetML (`<row>`,
-`<c>`, `<is>`, `<t>`, `<v>`), never HTML, escaping every text it writes (tests/report/test_xlsxrows*.py read the
-cells back); in that module alone those five tags are not flagged, and any other tag is.
+A second exception: worksheet XML. `report/xlsxrows.py` and `report/xlsxcolumns.py` (the same rows column by
+column) stream kpis.xlsx's data rows as SpreadsheetML (`<row>`, `<c>`, `<is>`, `<t>`, `<v>`), never HTML, escaping
+every text they write (tests/report/test_xlsxrows.py reads the cells back, test_xlsxcolumns.py compares the two);
+in those modules alone those five tags are not flagged, and any other tag is.
 
 Plain literals holding HTML with no data in them (no formatting at all) are not string building and are
 not flagged; templates under report/templates/html may not switch escaping off (`|safe`,
@@ -42,7 +43,7 @@ from builders import SRC
 TEMPLATING = Path("report/templating.py")
 PLOTLY_MODULES = {Path("report/charts.py")}
 PLOTLY_TAGS = {"br", "extra"}
-SHEET_MODULES = {Path("report/xlsxrows.py")}
+SHEET_MODULES = {Path("report/xlsxrows.py"), Path("report/xlsxcolumns.py")}
 SHEET_TAGS = {"row", "c", "is", "t", "v"}
 TAG = re.compile(r"<(/?)([A-Za-z!][A-Za-z0-9-]*)")
 

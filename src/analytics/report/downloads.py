@@ -16,17 +16,21 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from analytics.data.campaign import Campaign
-from analytics.frames import records_by_index
+from analytics.frames import positions
 from analytics.measures.change import COVERAGE_KEY, compared_kpis
 from analytics.measures.evaluation import shown_points
 from analytics.measures.kpis import cached_kpi_table, campaign_appraisal, overdue_commitments
@@ -40,6 +44,7 @@ from analytics.report.scorecard import (
     lone_units,
     unit_kind_label,
 )
+from analytics.report.xlsxcolumns import Choices, Column, DataColumns
 from analytics.report.xlsxrows import DataRows, StyleIds, Value, text_value, with_rows
 from analytics.spreadsheet import csv_bytes, csv_text, put_text
 from analytics.text.labels import (
@@ -79,11 +84,12 @@ class Sheet:
 
 @dataclass(frozen=True)
 class UnitColumn:
-    """An identity column of a sheet: its header (a label key), its value for one unit from (Sheet, unit_id,
-    the unit's row of Scorecard.units as a dict), its number format and width."""
+    """An identity column of a sheet: its header (a label key), its values for the sheet's units from (Sheet, the
+    units' rows of Scorecard.units, index unit_id, in the sheet's order) as a Series or a list, one per unit; its
+    number format and width. Values are taken column by column (a wide campaign has 100,000 units)."""
 
     label: str
-    value: Callable[[Sheet, str, dict], object]
+    values: Callable[[Sheet, pd.DataFrame], pd.Series | list]
     number_format: str | None = None
     width: int = 12
 
@@ -92,27 +98,38 @@ def _yes_no(s: Sheet, idle: object) -> str | None:
     return label("sheet.yes" if idle else "sheet.no", s.language) if s.scorecard.has_visits else None
 
 
+def _parent_names(s: Sheet, units: pd.DataFrame) -> Coded:
+    names = s.campaign.hierarchy.name
+    return _each(units["parent_id"], lambda p: names.get(p, ""))
+
+
+def _paths(s: Sheet, units: pd.DataFrame) -> list[str]:
+    h = s.campaign.hierarchy
+    return [" › ".join(h.name[a] for a in h.ancestors(u)) for u in units.index.tolist()]
+
+
 UNIT_COLUMNS: list[UnitColumn] = [
-    UnitColumn("col.name", lambda s, u, r: r["name"], width=24),
-    UnitColumn("col.unit_id", lambda s, u, r: u, width=14),
-    UnitColumn("col.parent", lambda s, u, r: s.campaign.hierarchy.name.get(r["parent_id"], ""), width=20),
-    UnitColumn("col.parent_id", lambda s, u, r: r["parent_id"], width=14),
-    UnitColumn("col.level", lambda s, u, r: int(r["level"]), "0", width=6),
-    UnitColumn("col.kind", lambda s, u, r: unit_kind_label(s.campaign.meta, r["kind"], s.language), width=10),
-    UnitColumn("col.no_activity", lambda s, u, r: _yes_no(s, r["no_activity"]), width=8),
-    UnitColumn("col.progress", lambda s, u, r: status_label(r["worst"], s.language)
-               if isinstance(r["worst"], str) else None, width=14),
+    UnitColumn("col.name", lambda s, t: t["name"], width=24),
+    UnitColumn("col.unit_id", lambda s, t: t.index.to_series(), width=14),
+    UnitColumn("col.parent", _parent_names, width=20),
+    UnitColumn("col.parent_id", lambda s, t: t["parent_id"], width=14),
+    UnitColumn("col.level", lambda s, t: t["level"], "0", width=6),
+    UnitColumn("col.kind", lambda s, t: _each(t["kind"], lambda k: unit_kind_label(s.campaign.meta, k, s.language)),
+               width=10),
+    UnitColumn("col.no_activity", lambda s, t: _each(t["no_activity"], lambda idle: _yes_no(s, idle)), width=8),
+    UnitColumn("col.progress", lambda s, t: _each(t["worst"], lambda w: status_label(w, s.language)
+                                                   if isinstance(w, str) else None), width=14),
 ]
 
 # The second sheet: every leaf without a visit row of its own (rows of Scorecard.units too).
 UNCOVERED_COLUMNS: list[UnitColumn] = [
-    UnitColumn("col.name", lambda s, u, r: r["name"], width=24),
-    UnitColumn("col.unit_id", lambda s, u, r: u, width=14),
-    UnitColumn("col.parent", lambda s, u, r: s.campaign.hierarchy.name.get(r["parent_id"], ""), width=20),
-    UnitColumn("col.level", lambda s, u, r: int(r["level"]), "0", width=6),
-    UnitColumn("col.kind", lambda s, u, r: unit_kind_label(s.campaign.meta, r["kind"], s.language), width=10),
-    UnitColumn("col.path", lambda s, u, r: " › ".join(s.campaign.hierarchy.name[a]
-                                                       for a in s.campaign.hierarchy.ancestors(u)), width=40),
+    UnitColumn("col.name", lambda s, t: t["name"], width=24),
+    UnitColumn("col.unit_id", lambda s, t: t.index.to_series(), width=14),
+    UnitColumn("col.parent", _parent_names, width=20),
+    UnitColumn("col.level", lambda s, t: t["level"], "0", width=6),
+    UnitColumn("col.kind", lambda s, t: _each(t["kind"], lambda k: unit_kind_label(s.campaign.meta, k, s.language)),
+               width=10),
+    UnitColumn("col.path", _paths, width=40),
 ]
 
 
@@ -147,6 +164,119 @@ def _cell(value: object, number_format: str | None = None) -> Value:
                  number_format or None)
 
 
+_WHOLE_FORMATS = ("0", "#,##0")  # _cell writes a whole number under these as an int: -0.0 as 0
+
+
+class Coded(NamedTuple):
+    """A column's values as each row's index (`codes`) into its distinct `values`."""
+
+    codes: np.ndarray
+    values: list
+
+
+def _each(values: pd.Series | list, make: Callable[[object], object]) -> Coded:
+    """make(v) of each value, called once per distinct value (by type and value; every NaN alike, -0.0 apart from
+    0.0): text and booleans are told apart by pandas' factorize, other values one by one."""
+    items = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
+    if isinstance(items.dtype, pd.StringDtype) or items.dtype == bool or (
+            items.dtype == object and pd.api.types.infer_dtype(items, skipna=True) in ("string", "boolean")):
+        codes, uniques = pd.factorize(items, use_na_sentinel=True)
+        results = [make(v) for v in uniques.tolist()]
+        missing = np.flatnonzero(codes < 0)
+        if len(missing):  # None, NaN, pd.NA: each kind of missing value asked once
+            rest = _each_one_by_one(items.iloc[missing].tolist(), make)
+            codes[missing] = len(results) + rest.codes
+            results += rest.values
+        return Coded(codes.astype(np.int64), results)
+    return _each_one_by_one(items.tolist(), make)
+
+
+def _each_one_by_one(items: list, make: Callable[[object], object]) -> Coded:
+    known: dict = {}
+    results: list = []
+    codes = np.empty(len(items), dtype=np.int64)
+    for i, value in enumerate(items):
+        key = (type(value), value)
+        if isinstance(value, float):  # every NaN alike; -0.0 is not 0.0
+            key = (type(value), "NaN") if math.isnan(value) else (type(value), value, math.copysign(1.0, value))
+        try:
+            found = known[key]
+        except KeyError:
+            found = known[key] = len(results)
+            results.append(make(value))
+        except TypeError:  # unhashable
+            found = len(results)
+            results.append(make(value))
+        codes[i] = found
+    return Coded(codes, results)
+
+
+def _number_of(value: object) -> float:
+    """The number _cell writes for a value that is not text (NaN for none)."""
+    kind = type(value)
+    if kind is float:
+        return value  # type: ignore[return-value]
+    if kind is int:
+        return float(value)  # type: ignore[arg-type]
+    number = as_number(value)
+    return math.nan if number is None else number
+
+
+def _column(values: pd.Series | list | np.ndarray | Coded, number_format: str | Choices | None = None) -> Column:
+    """The cells `_cell(value, number_format)` makes of each value, as a Column: text as text, a number under the
+    format (a whole one under "0" or "#,##0" as an int), none for a missing value. Series of numbers or of text
+    and lists of numbers are taken whole, coded values by their distinct values, other values one by one."""
+    fmt = number_format or None
+    if isinstance(values, Coded):
+        distinct = _column(values.values, fmt)
+        codes = pa.array(values.codes, pa.int64())
+        texts = None if distinct.texts is None else pa.DictionaryArray.from_arrays(codes, distinct.texts)
+        numbers = None if distinct.numbers is None else distinct.numbers[values.codes]
+        return Column(texts=texts, numbers=numbers, formats=fmt)
+    if isinstance(values, pd.Series) and values.dtype.kind in "fiu":
+        return Column(numbers=_whole_zero(values.to_numpy(dtype=np.float64, na_value=np.nan), fmt), formats=fmt)
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.StringDtype):
+        return Column(texts=pa.array(values, from_pandas=True).cast(pa.large_string()))
+    items = values.tolist() if isinstance(values, pd.Series | np.ndarray) else list(values)
+    if pd.api.types.infer_dtype(items, skipna=True) in ("floating", "integer", "mixed-integer-float", "empty"):
+        try:  # numbers and None (NaN for none): float() of each, as _cell
+            return Column(numbers=_whole_zero(np.array(items, dtype=np.float64), fmt), formats=fmt)
+        except (TypeError, ValueError):
+            pass
+    texts = [v if isinstance(v, str) else None for v in items]
+    numbers = np.array([math.nan if isinstance(v, str) else _number_of(v) for v in items], dtype=np.float64)
+    return Column(texts=pa.array(texts, pa.large_string()) if any(t is not None for t in texts) else None,
+                  numbers=_whole_zero(numbers, fmt), formats=fmt)
+
+
+def _whole_zero(numbers: np.ndarray, fmt: str | Choices | None) -> np.ndarray:
+    """-0.0 as 0.0 where the format writes whole numbers as ints (_cell: int(-0.0) is 0; "%.16g" says "-0")."""
+    if isinstance(fmt, Choices):
+        whole = np.isin(np.arange(len(fmt.options)), [i for i, f in enumerate(fmt.options) if f in _WHOLE_FORMATS])
+        return np.where(whole[fmt.index], numbers + 0.0, numbers)
+    return numbers + 0.0 if fmt in _WHOLE_FORMATS else numbers
+
+
+def _blanked(column: Column, rows: np.ndarray) -> Column:
+    """The column without cells in these rows (a bool mask)."""
+    if not rows.any():
+        return column
+    texts = column.texts
+    if texts is not None:
+        texts = pc.if_else(pa.array(rows), pa.nulls(len(texts), texts.type), texts)
+    numbers = None if column.numbers is None else np.where(rows, np.nan, column.numbers)
+    return column._replace(texts=texts, numbers=numbers)
+
+
+def _light_column(values: list | np.ndarray, language: str) -> Column:
+    """_light_cell of each value: its word under its fill, none for no light."""
+    coded = _each(list(values), lambda v: _light_cell(v, language))
+    fills = (None, *LIGHT_FILLS)
+    which = np.array([fills.index(c.fill) for c in coded.values], dtype=np.int64)
+    words = _column(Coded(coded.codes, [c.value for c in coded.values]))
+    return words._replace(fills=Choices(fills, which[coded.codes]))
+
+
 @dataclass
 class _Book:
     """The workbook being made: openpyxl's write-only workbook (styles, sheets' setup, header rows) and each
@@ -170,12 +300,14 @@ def _print_text(text: str) -> str:
     return text.replace("&", "&&")
 
 
-def _sheet(book: _Book, title: str, headers: list[str], widths: list[int], rows, *, running: str = "",
+def _sheet(book: _Book, title: str, headers: list[str], widths: list[int],
+           rows: Callable[[], Iterator[list[Value]]] | list[Column], *, running: str = "",
            numeric: list[bool] | None = None) -> None:
     """A sheet that reads on screen and on paper: headers wrapped in a row tall enough for three lines (numbers'
     headers right-aligned over them), the header row and the names frozen, filters on; printed landscape, one
     page wide (fitToWidth=1, fitToHeight=0, both written), the header row repeated on every page, and a running
-    header (`running`: campaign and as_of) with the sheet's name and page n / N in the footer."""
+    header (`running`: campaign and as_of) with the sheet's name and page n / N in the footer. `rows`: a function
+    giving the data rows (lists of Values), or the data's Columns (xlsxcolumns: the units sheets)."""
     ws = book.wb.create_sheet(title)
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
@@ -202,7 +334,7 @@ def _sheet(book: _Book, title: str, headers: list[str], widths: list[int], rows,
     ws.auto_filter.ref = f"A1:{get_column_letter(max(1, len(headers)))}1"
     if book.styles is None:
         book.styles = StyleIds(ws, LIGHT_FILLS)
-    book.sheets.append(DataRows(ws, rows()))
+    book.sheets.append(DataColumns(ws, rows) if isinstance(rows, list) else DataRows(ws, rows()))
 
 
 def _running(campaign: Campaign, sc: Scorecard, language: str, published: _Published | None = None) -> str:
@@ -225,6 +357,9 @@ class _Published:
         # (unit, key) -> value, made for a metric when first asked: the sheets read a few of the table's metrics,
         # and a wide campaign's table has millions of rows.
         self.value: dict[str, dict[tuple[str, str], object]] = {}
+        self.arrays: dict[str, pa.Array] = {}  # columns as Arrow arrays, and the metric column encoded
+        self.metrics: tuple[np.ndarray, list[str]] | None = None
+        self.columns: dict[str, tuple] = {}  # metric -> (ids, its rows, their keys, their units' places in ids)
 
     def get(self, unit_id: str, metric: str, key: str = "") -> object:
         found = self.value.get(metric)
@@ -234,41 +369,85 @@ class _Published:
                                                       strict=True), rows["value"].tolist(), strict=True))
         return found.get((unit_id, key))
 
+    def column(self, ids: list[str], metric: str, key: str = "") -> np.ndarray:
+        """get(unit, metric, key) of each of the units, in their order (an object array, None where the table has
+        no such row). The metric's rows are read once by Arrow: their keys and their units' places in `ids`."""
+        found = self.columns.get(metric)
+        if found is None or found[0] is not ids:
+            rows = self._rows(metric)[::-1]  # the last row first: get's answer
+            taken = pa.array(rows, pa.int64())
+            keys = np.array(pc.fill_null(self._arrow("key").take(taken), "").to_pylist(), dtype=object)
+            at = positions(self._arrow("unit_id").take(taken).to_pandas(), ids)
+            found = self.columns[metric] = (ids, rows, keys, at)
+        _, rows, keys, at = found
+        mine = np.flatnonzero((keys == key) & (at >= 0))
+        first = mine[np.unique(at[mine], return_index=True)[1]]  # each unit's first in this order: its last row
+        values = np.full(len(ids), None, dtype=object)
+        values[at[first]] = self.table["value"].to_numpy(dtype=object)[rows[first]]
+        return values
+
+    def _arrow(self, column: str) -> pa.Array:
+        found = self.arrays.get(column)
+        if found is None:
+            found = self.arrays[column] = pa.array(self.table[column], from_pandas=True)
+        return found
+
+    def _rows(self, metric: str) -> np.ndarray:
+        """The positions of the table's rows of this metric (the metric column is encoded once)."""
+        if self.metrics is None:
+            encoded = pc.dictionary_encode(self._arrow("metric"))
+            self.metrics = (encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist())
+        codes, names = self.metrics
+        return np.flatnonzero(codes == names.index(metric)) if metric in names else np.array([], dtype=np.int64)
+
     def has(self, metric: str, key: str | None = None) -> bool:
-        rows = self.table["metric"] == metric
-        if key is not None:
-            rows &= self.table["key"] == key
-        return bool(rows.any())
+        rows = self._rows(metric)
+        if key is None or not len(rows):
+            return bool(len(rows))
+        return bool(pc.any(pc.equal(self._arrow("key").take(pa.array(rows, pa.int64())), key)).as_py())
 
 
 @dataclass(frozen=True)
 class _UnitChange:
-    """A per-unit comparison column of the units sheet: header label key, value from the published table."""
+    """A per-unit comparison column of the units sheet: header label key, values of the units (their ids, in order)
+    from the published table."""
 
     label: str
-    value: Callable[[_Published, str], object]
+    values: Callable[[_Published, list[str]], list]
     number_format: str | None = None
 
 
-def _rank_change(now: object, before: object) -> float | None:
-    a, b = as_number(now), as_number(before)
-    return None if a is None or b is None else b - a
+def _rank_changes(now: np.ndarray, before: np.ndarray) -> np.ndarray:
+    """Places moved up (before − now) of each unit, NaN where either rank is missing (labels.as_number's)."""
+    return _as_numbers(before) - _as_numbers(now)
+
+
+def _as_numbers(values: np.ndarray) -> np.ndarray:
+    """labels.as_number of each value, NaN for None; numbers alone are converted whole."""
+    if pd.api.types.infer_dtype(values, skipna=True) in ("floating", "integer", "mixed-integer-float", "empty"):
+        try:
+            numbers = np.array(values, dtype=np.float64)
+            return np.where(np.isfinite(numbers), numbers, np.nan)
+        except (TypeError, ValueError):
+            pass
+    return np.array([math.nan if (n := as_number(v)) is None else n for v in values.tolist()], dtype=np.float64)
 
 
 def _unit_changes(kpis: _Published, appraised: bool) -> list[_UnitChange]:
     """The unit's light, activity added in the period, and rank before → now, when the table has them."""
     rank, previous = ("rank", "rank_previous") if appraised else ("progress_rank", "progress_rank_previous")
-    out = [_UnitChange("col.light", lambda p, u: p.get(u, "light"))] if kpis.has("light") else []
+    out = [_UnitChange("col.light", lambda p, ids: p.column(ids, "light"))] if kpis.has("light") else []
     if kpis.has("light", COVERAGE_KEY):  # campaign.yaml sets coverage lights: beside the unit's, like an indicator's
-        out.append(_UnitChange("col.coverage_light", lambda p, u: p.get(u, "light", COVERAGE_KEY)))
+        out.append(_UnitChange("col.coverage_light", lambda p, ids: p.column(ids, "light", COVERAGE_KEY)))
     if kpis.has("previous_as_of"):
-        out += [_UnitChange("col.events_added", lambda p, u: p.get(u, "events_added"), "#,##0"),
-                _UnitChange("col.persons_added", lambda p, u: p.get(u, "persons_added"), "#,##0")]
+        out += [_UnitChange("col.events_added", lambda p, ids: p.column(ids, "events_added"), "#,##0"),
+                _UnitChange("col.persons_added", lambda p, ids: p.column(ids, "persons_added"), "#,##0")]
     if kpis.has(rank):
-        out.append(_UnitChange("col.rank_now", lambda p, u: p.get(u, rank), "0"))
+        out.append(_UnitChange("col.rank_now", lambda p, ids: p.column(ids, rank), "0"))
     if kpis.has(previous):
-        out += [_UnitChange("col.rank_previous", lambda p, u: p.get(u, previous), "0"),
-                _UnitChange("col.rank_change", lambda p, u: _rank_change(p.get(u, rank), p.get(u, previous)),
+        out += [_UnitChange("col.rank_previous", lambda p, ids: p.column(ids, previous), "0"),
+                _UnitChange("col.rank_change", lambda p, ids: _rank_changes(p.column(ids, rank),
+                                                                            p.column(ids, previous)),
                             RANK_CHANGE_FORMAT)]
     return out
 
@@ -304,6 +483,49 @@ def _indicator_columns(code: str, name: str, measure: str, level: bool, compared
     return out
 
 
+def _pace_rows(pace: pd.DataFrame, ids: list[str], code: str) -> np.ndarray:
+    """Each unit's row of the indicator in `pace` (Scorecard.pace_of's: the last one), -1 for none."""
+    mine = np.flatnonzero((pace["indicator"] == code).to_numpy(dtype=bool))[::-1]
+    found = positions(pd.Series(ids, dtype=object), pace["unit_id"].take(mine).tolist())
+    return np.where(found < 0, -1, mine[np.maximum(found, 0)])
+
+
+def _indicator_cells(pace: pd.DataFrame, ids: list[str], code: str, keys: list[str], published: _Published,
+                     language: str) -> list[Column]:
+    """One indicator's columns of the units sheet (keys as _indicator_columns gives them): none for a unit without
+    the indicator; its status in words; its light and changes from the published table; its figures under their
+    formats (targets and actuals whole without decimals)."""
+    rows = _pace_rows(pace, ids, code) if len(pace) else np.full(len(ids), -1, dtype=np.int64)
+    absent = rows < 0
+    missing = pd.Series([None] * len(ids), dtype=object)
+    mine = pace.iloc[np.maximum(rows, 0)].reset_index(drop=True) if len(pace) else pace  # any row where absent
+
+    def field(key: str) -> pd.Series:
+        return mine[key] if key in mine and len(pace) else missing
+
+    out = []
+    for key in keys:
+        if key == "status":
+            status, pacing = _each(field("status"), lambda v: v), _each(field("pacing"), lambda v: v)
+            which, pairs = pd.factorize(status.codes * len(pacing.values) + pacing.codes)
+            labels = [indicator_status_label(status.values[p // len(pacing.values)],
+                                             pacing.values[p % len(pacing.values)], language) for p in pairs.tolist()]
+            column = _column(Coded(which.astype(np.int64), labels))
+        elif key == "light":
+            column = _light_column(published.column(ids, "light", code), language)
+        elif key.endswith("_change"):
+            column = _column(published.column(ids, key, code), NUMBER_FORMATS["points"])
+        elif key == "level_gap":
+            column = _column(field("level_gap"), NUMBER_FORMATS["points"])
+        else:
+            fmt = next(f.format for f in PACE_FIELDS if f.key == key)
+            values = field(key)
+            formats = _pace_formats(values) if fmt == "number" else _pace_format(fmt, None)
+            column = _column(values, formats)
+        out.append(_blanked(column, absent))
+    return out
+
+
 def kpis_xlsx(campaign: Campaign, sc: Scorecard, language: str, kpis: pd.DataFrame | None = None,
               tolerance: float = 1.0) -> bytes:
     """The workbook's bytes: units with their figures, the change since the previous period and each indicator's
@@ -315,11 +537,13 @@ def kpis_xlsx(campaign: Campaign, sc: Scorecard, language: str, kpis: pd.DataFra
     published = _Published(compared_kpis(campaign, sc.as_of, tolerance=tolerance) if kpis is None else kpis)
     book = _Book(Workbook(write_only=True), [])
     measures, pacing = {}, {}
-    if len(sc.pace):
-        measures = {i: meta.measure_label(m, language)
-                    for i, m in zip(sc.pace["indicator"], sc.pace["measure"], strict=True) if isinstance(m, str)}
+    if len(sc.pace):  # each indicator's last measure given and its last pacing (the pace has a row per unit)
+        given = sc.pace[[isinstance(m, str) for m in sc.pace["measure"].tolist()]]
+        last = given.drop_duplicates("indicator", keep="last")
+        measures = {i: meta.measure_label(m, language) for i, m in zip(last["indicator"], last["measure"], strict=True)}
         if "pacing" in sc.pace:
-            pacing = dict(zip(sc.pace["indicator"], sc.pace["pacing"], strict=True))
+            last = sc.pace.drop_duplicates("indicator", keep="last")
+            pacing = dict(zip(last["indicator"], last["pacing"], strict=True))
     shown = kpi_columns_of(campaign)
     changes = _unit_changes(published, meta.appraisal is not None)
     compared, lights = published.has("previous_as_of"), published.has("light")
@@ -332,63 +556,36 @@ def kpis_xlsx(campaign: Campaign, sc: Scorecard, language: str, kpis: pd.DataFra
     for code in sc.indicators:
         headers += [h for _, h, _ in columns[code]]
         widths += [w for _, _, w in columns[code]]
-    figures = [(f, sc.units[f.key].tolist() if f.key in sc.units else [None] * len(sc.units)) for f in shown]
     sheet = Sheet(campaign, sc, language)
-    records = records_by_index(sc.units)
+    ids = sc.units.index.tolist()
     alone = lone_units(campaign)  # no siblings: their ranks are left blank, as the pages say nothing of them
+    lone = np.array([u in alone for u in ids], dtype=bool)
     ranks = ("rank", "col.rank_now", "col.rank_previous", "col.rank_change")
-
-    def indicator_cells(uid: str, code: str, t: dict | None) -> list:
-        out = []
-        for key, _, _ in columns[code]:
-            if t is None:
-                out.append(_cell(None))
-            elif key == "status":
-                out.append(_cell(indicator_status_label(t["status"], t.get("pacing"), language)))
-            elif key == "light":
-                out.append(_light_cell(published.get(uid, "light", code), language))
-            elif key.endswith("_change"):
-                out.append(_cell(published.get(uid, key, code), NUMBER_FORMATS["points"]))
-            elif key == "level_gap":
-                out.append(_cell(t.get("level_gap"), NUMBER_FORMATS["points"]))
-            else:
-                fmt = next(f.format for f in PACE_FIELDS if f.key == key)
-                out.append(_cell(t[key], _pace_format(fmt, t[key])))
-        return out
-
-    def unit_rows():
-        for i, uid in enumerate(sc.units.index):
-            r = records[uid]
-            row = [_cell(c.value(sheet, uid, r), c.number_format) for c in UNIT_COLUMNS]
-            lone = uid in alone
-            for f, values in figures:
-                value = None if lone and f.key in ranks else values[i]
-                if f.format in TEXT_FORMATS:
-                    text = f.text(value, language)
-                    row.append(_cell(None if text == "—" else text))
-                else:
-                    row.append(_cell(value, NUMBER_FORMATS[f.format]))
-            for c in changes:
-                value = None if lone and c.label in ranks else c.value(published, uid)
-                row.append(_light_cell(value, language) if c.label in ("col.light", "col.coverage_light")
-                           else _cell(value, c.number_format))
-            mine = sc.pace_of(uid)
-            for code in sc.indicators:
-                row += indicator_cells(uid, code, mine.get(code))
-            yield row
+    cells = [_column(c.values(sheet, sc.units), c.number_format) for c in UNIT_COLUMNS]
+    for f in shown:
+        values = sc.units[f.key] if f.key in sc.units else [None] * len(ids)
+        if f.format in TEXT_FORMATS:
+            column = _column(_each(values, lambda v, f=f: None if (t := f.text(v, language)) == "—" else t))
+        else:
+            column = _column(values, NUMBER_FORMATS[f.format])
+        cells.append(_blanked(column, lone) if f.key in ranks else column)
+    for c in changes:
+        values = c.values(published, ids)
+        column = _light_column(values, language) if c.label in ("col.light", "col.coverage_light") \
+            else _column(values, c.number_format)
+        cells.append(_blanked(column, lone) if c.label in ranks else column)
+    for code in sc.indicators:
+        cells += _indicator_cells(sc.pace, ids, code, [key for key, _, _ in columns[code]], published, language)
 
     numeric = ([c.number_format is not None for c in UNIT_COLUMNS] + [f.format not in TEXT_FORMATS for f in shown]
                + [c.number_format is not None for c in changes]
                + [key not in ("status", "light") for code in sc.indicators for key, _, _ in columns[code]])
     running = _running(campaign, sc, language, published)
-    _sheet(book, label("sheet.units", language), headers, widths, unit_rows, running=running, numeric=numeric)
-
-    def uncovered_rows():
-        for uid in sc.uncovered:
-            yield [_cell(c.value(sheet, uid, records[uid]), c.number_format) for c in UNCOVERED_COLUMNS]
-
+    _sheet(book, label("sheet.units", language), headers, widths, cells, running=running, numeric=numeric)
+    uncovered = sc.units.loc[sc.uncovered]
     _sheet(book, label("sheet.uncovered", language), [label(c.label, language) for c in UNCOVERED_COLUMNS],
-           [c.width for c in UNCOVERED_COLUMNS], uncovered_rows, running=running,
+           [c.width for c in UNCOVERED_COLUMNS], [_column(c.values(sheet, uncovered), c.number_format)
+                                                  for c in UNCOVERED_COLUMNS], running=running,
            numeric=[c.number_format is not None for c in UNCOVERED_COLUMNS])
     if campaign.meta.appraisal is not None:
         _appraisal_sheet(book, campaign, sc, language)
@@ -508,6 +705,17 @@ def _pace_format(fmt: str, value: object) -> str:
         number = as_number(value)
         return "#,##0" if number is not None and float(number).is_integer() else "#,##0.00"
     return NUMBER_FORMATS[fmt]
+
+
+def _pace_formats(values: pd.Series | list) -> Choices:
+    """_pace_format("number", value) of each value: "#,##0" for a whole number, "#,##0.00" for any other."""
+    if isinstance(values, pd.Series) and values.dtype.kind == "f":
+        numbers = values.to_numpy()
+        whole = np.isfinite(numbers) & (np.trunc(numbers) == numbers)
+    else:
+        whole = np.array([_pace_format("number", v) == "#,##0" for v in
+                          (values.tolist() if isinstance(values, pd.Series) else values)], dtype=bool)
+    return Choices(("#,##0.00", "#,##0"), whole.astype(np.int64))
 
 
 def kpis_csv(campaign: Campaign, table: pd.DataFrame) -> str:

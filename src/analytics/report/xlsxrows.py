@@ -23,6 +23,7 @@ import math
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
 from openpyxl.cell import WriteOnlyCell
@@ -96,6 +97,11 @@ class DataRows:
     def __init__(self, ws, rows: Iterable[list[Value]]):
         self.ws, self.rows, self.count = ws, rows, 0
 
+    def chunks(self, styles: StyleIds) -> Iterator[bytes]:
+        """The rows' XML in pieces of a few thousand rows (UTF-8), `count` set once they are all made."""
+        for text in _rows_xml(self.rows, styles, self):
+            yield text.encode("utf-8")
+
 
 def _number_text(number: object) -> str:
     value = float(number)  # type: ignore[arg-type]
@@ -143,6 +149,31 @@ def _rows_xml(rows: Iterable[list[Value]], styles: StyleIds, counter: DataRows) 
         yield "".join(chunk)
 
 
+def _write_behind(fh, chunks: Iterable[bytes]) -> None:
+    """Each chunk written to fh (compressed) in a thread while the next one is made: zlib lets go of the GIL while
+    it compresses, and a wide sheet's 150 MB of XML take seconds to compress. One chunk is written at a time, in
+    order, so the bytes are those of writing them one after the other; a sheet of one chunk is written here."""
+    writer, pending, held = None, None, None
+    try:
+        for chunk in chunks:
+            if held is None and writer is None:
+                held = chunk
+                continue
+            if writer is None:
+                writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlsx-write")
+                pending = writer.submit(fh.write, held)
+            pending.result()  # type: ignore[union-attr]
+            pending = writer.submit(fh.write, chunk)
+        if writer is None:
+            if held is not None:
+                fh.write(held)
+        else:
+            pending.result()  # type: ignore[union-attr]
+    finally:
+        if writer is not None:
+            writer.shutdown(wait=True)
+
+
 _FILTER = re.compile(rb'<autoFilter ref="([A-Z]+)1:([A-Z]+)\d+"')
 
 
@@ -169,8 +200,7 @@ def with_rows(package: bytes, sheets: list[DataRows], styles: StyleIds, sheet_in
             part.compress_type = zipfile.ZIP_DEFLATED
             with target.open(part, "w") as fh:
                 fh.write(head)
-                for text in _rows_xml(rows.rows, styles, rows):
-                    fh.write(text.encode("utf-8"))
+                _write_behind(fh, rows.chunks(styles))
                 fh.write(end)
                 last = rows.count + 1
                 fh.write(_FILTER.sub(lambda m, last=last: b'<autoFilter ref="%s1:%s%d"' % (m[1], m[2], last), tail))
