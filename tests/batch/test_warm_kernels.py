@@ -135,6 +135,24 @@ def test_started_kernels_run_the_load_code_before_they_are_taken(tmp_path):
         starter.close()
 
 
+def test_a_worker_started_again_runs_its_warm_up_again(tmp_path):
+    """After a crash or a hang the replacement process is warmed up as the first was, before the next unit (whose
+    timeout would otherwise pay for the imports and the campaign's tables: a unit after a hung one failed on a
+    busy machine)."""
+    from analytics.batch.worker import UnitWorker
+
+    worker = UnitWorker(cwd=tmp_path)
+    worker.start()
+    try:
+        worker.warm_up(f"import os, pathlib\npathlib.Path({str(tmp_path)!r}, f'warm-{{os.getpid()}}').touch()")
+        first = worker.pid
+        worker.restart()
+        assert worker.pid != first
+        assert sorted(p.name for p in tmp_path.glob("warm-*")) == sorted([f"warm-{first}", f"warm-{worker.pid}"])
+    finally:
+        worker.shutdown()
+
+
 def test_kernels_nobody_takes_skip_the_load_code_and_leave_no_process(tmp_path):
     from analytics.batch.pool import KernelStarter
 

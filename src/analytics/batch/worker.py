@@ -46,6 +46,7 @@ class UnitWorker:
         self.proc: subprocess.Popen | None = None
         self._send: Connection | None = None
         self._recv: Connection | None = None
+        self._warm: list[tuple[str, float]] = []  # the warm-up code it ran, run again by a replacement
 
     def start(self) -> None:
         to_child_r, to_child_w = os.pipe()
@@ -117,8 +118,10 @@ class UnitWorker:
 
     def warm_up(self, source: str = IMPORTS, timeout: float = 120) -> None:
         """Run code in the worker before its first unit, keeping no output; a failure of the code itself is not
-        raised: it shows again, with its message, in the unit that meets it."""
+        raised: it shows again, with its message, in the unit that meets it. A worker started again after a crash
+        or a hang runs it again, under this timeout, not the next unit's."""
         self._request(("warm", source), timeout)
+        self._warm.append((source, timeout))
 
     def render(self, notebook: str, parameters: dict[str, Any], title: str, language: str, assets: str,
                timeout: float, input_key: str = "") -> tuple[str | None, str | None, str | None]:
@@ -133,8 +136,12 @@ class UnitWorker:
             self.proc.wait()
 
     def restart(self) -> None:
+        """A new process in place of this one, warmed up as this one was (the imports, the campaign and its
+        tables): the unit after a hung one is then given its whole timeout, as every other unit is."""
         self.shutdown()
         self.start()
+        for source, timeout in self._warm:
+            self._request(("warm", source), timeout)
 
     def shutdown(self) -> None:
         """Stop the worker: asked to exit, then killed if it does not within a few seconds."""
