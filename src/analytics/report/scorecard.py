@@ -245,7 +245,7 @@ def unit_kind_label(meta: CampaignMeta, code: object, language: str) -> str:
 def indicator_order(campaign: Campaign) -> list[str]:
     """Indicators as columns show them: those named in campaign.yaml's vocabulary first, in its order, then the
     others in the order the targets table first gives them."""
-    present = list(dict.fromkeys(str(c) for c in campaign.targets["indicator"]))
+    present = list(dict.fromkeys(map(str, campaign.targets["indicator"].tolist())))
     named = [c for c in campaign.meta.indicators if c in present]
     return named + [c for c in present if c not in named]
 
