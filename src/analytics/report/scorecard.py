@@ -521,7 +521,7 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
     """
     meta = campaign.meta
     status_index = {s: i for i, s in enumerate(STATUSES)}
-    position = {u: i for i, u in enumerate(sc.units.index)}
+    position = {u: i for i, u in enumerate(sc.units.index.tolist())}
     kinds: list[str] = []
     kind_index: dict[str, int] = {}
     kind_label: dict[object, str] = {}  # unit kind -> its label
