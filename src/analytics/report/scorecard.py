@@ -545,8 +545,11 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
     # Each figure compacted by its whole column, each indicator's cells from target_pace's columns.
     columns = {f.key: compact_column(u[f.key], f.format, language, f.vocabulary) if f.key in u else [None] * len(u)
                for f in figures}
+    if "rank" in columns:  # a rank among no siblings says nothing (the pages' rule): left blank, never "1"
+        columns["rank"] = [None if uid in alone else v for uid, v in zip(u.index.tolist(), columns["rank"], strict=True)]
+    figure_values = list(zip(*columns.values(), strict=True)) if columns else [()] * len(u)
     cells = _pace_cells(sc.pace, language)
-    lagging = _lagging(sc.pace)
+    focus = {uid: _focus(mine, meta, language) for uid, mine in _lagging(sc.pace).items()}
     for i, (uid, r) in enumerate(zip(u.index.tolist(), map(_UnitRow._make, frames.rows(u[list(_UnitRow._fields)])),
                                      strict=True)):
         kind = kind_label.get(r.kind)
@@ -564,7 +567,7 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
                if state in PAGE_STATES else PAGE_STATES.index(PageState.NOT_RENDERED), error or "",
                int(bool(r.no_activity)),
                status_index[r.worst] if isinstance(r.worst, str) else -1, int(r.targets_lagging or 0)]
-        row.append(_focus(lagging.get(uid, {}), meta, language))
+        row.append(focus.get(uid))
         lone = uid in alone
         if extra is not None:
             now, before = _light_index(extras["light"][i]), _light_index(extras["light_previous"][i])
@@ -574,8 +577,7 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
                     None if lone else [_whole_or_none(extras["rank_now"][i]), _whole_or_none(extras["rank_previous"][i])]]
         else:
             row += [-1, -1, 0, int(lone), -1, int(low[i])]
-        # a rank among no siblings says nothing (the pages' rule): left blank, never "1"
-        row += [None if lone and f.key == "rank" else columns[f.key][i] for f in figures]
+        row += figure_values[i]
         for code in sc.indicators:
             row.append(cells.get((uid, code)))
             if compared:
