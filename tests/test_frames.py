@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from analytics.frames import positions, records, records_by_index, rows, sorted_by
+from analytics.frames import codes, positions, records, records_by_index, rows, sorted_by
 
 
 def _frame() -> pd.DataFrame:
@@ -45,6 +45,13 @@ def test_positions_by_arrow():
     assert positions(values, ["T1", "T2"]).tolist() == [1, -1, 0, -1, 1]
     assert positions(pd.Series(["b", "a"], dtype=object), ("a", "b")).tolist() == [1, 0]
 
+
+def test_codes_number_each_distinct_value():
+    found, distinct = codes(pd.Series(["m2", "m1", None, "m2", "m3"], dtype="str"))
+    assert sorted(distinct) == ["m1", "m2", "m3"] and len(found) == 5
+    assert [distinct[c] if c >= 0 else None for c in found.tolist()] == ["m2", "m1", None, "m2", "m3"]
+    found, distinct = codes(pd.Series([], dtype="str"))
+    assert found.tolist() == [] and distinct == []
 
 def test_sorted_by_orders_by_position_stably():
     frame = pd.DataFrame({"unit_id": pd.array(["B", "A", "B", "Z", "A"], dtype="str"),

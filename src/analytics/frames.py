@@ -18,11 +18,27 @@ import pyarrow.compute as pc
 
 def positions(values: pd.Series, order: Sequence[str]) -> np.ndarray:
     """Each value's position in `order` (-1 where it is not there), looked up by Arrow in one pass."""
+    found = _text(values)
+    return _places(found, pa.array(list(order), type=found.type))
+
+
+def codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Each value's code, its place among the column's distinct values (-1 for a missing value), and those
+    values: a column of text to compare as integers."""
+    found = _text(values)
+    distinct = pc.unique(found).drop_null()
+    return _places(found, distinct), distinct.to_pylist()
+
+
+def _text(values: pd.Series) -> pa.Array | pa.ChunkedArray:
     found = pa.array(values, from_pandas=True)
     if not pa.types.is_string(found.type) and not pa.types.is_large_string(found.type):
         found = found.cast(pa.large_string())
-    at = pc.index_in(found, value_set=pa.array(list(order), type=found.type))
-    return at.fill_null(-1).to_numpy(zero_copy_only=False)
+    return found
+
+
+def _places(found: pa.Array | pa.ChunkedArray, value_set: pa.Array) -> np.ndarray:
+    return pc.index_in(found, value_set=value_set).fill_null(-1).to_numpy(zero_copy_only=False)
 
 
 def sorted_by(frame: pd.DataFrame, keys: Sequence[tuple[str, Sequence[str]]], absent_last: bool = True) -> pd.DataFrame:
@@ -59,4 +75,4 @@ def _lists(frame: pd.DataFrame) -> list[list]:
     return [frame.iloc[:, i].tolist() for i in range(frame.shape[1])]
 
 
-__all__ = ["positions", "records", "records_by_index", "rows", "sorted_by"]
+__all__ = ["codes", "positions", "records", "records_by_index", "rows", "sorted_by"]

@@ -21,6 +21,7 @@ from docx.oxml.ns import qn
 
 from analytics import load_campaign
 from analytics.bulletin import campaign_bulletin, docx_bytes
+from analytics.bulletin.figures import bulletin_figures
 from analytics.measures.kpis import kpi_table
 
 AS_OF, PREVIOUS, DATE = dt.date(2012, 6, 30), dt.date(2012, 5, 31), dt.date(2012, 7, 2)
@@ -102,6 +103,39 @@ def test_comparisons_lights_ranks_and_restatements(county):
     paragraphs = [p.text for p in document.paragraphs if p.text]
     assert paragraphs.index("附件1") < paragraphs.index("附件2")
 
+
+def test_the_childrens_figures_are_their_rows_in_the_table(county):
+    """Each child's figures read by whole columns are what a lookup of its rows gives (the last row of a figure
+    held twice; the rows of a unit outside the campaign are not read)."""
+    extra = pd.DataFrame([("T2", "light", "", "yellow"), ("T3", "commitments_overdue", "", 2),
+                          ("X", "light", "", "red"), ("T1", "revised", "events", 3)],
+                         columns=["unit_id", "metric", "key", "value"]).astype({"value": object})
+    table = pd.concat([compared_table(county), extra], ignore_index=True)
+    figures = bulletin_figures(table, county, "C", AS_OF)
+
+    def rows(unit, metric, key=""):
+        return table[(table.unit_id == unit) & (table.metric == metric) & (table.key == key)]["value"].tolist()
+
+    def last(unit, metric, key=""):
+        found = rows(unit, metric, key)
+        return found[-1] if found else None
+
+    assert [c.unit_id for c in figures.children] == ["T1", "T2", "T3"]
+    for c in figures.children:
+        u = c.unit_id
+        assert (c.light, c.light_previous) == (last(u, "light"), last(u, "light_previous"))
+        assert (c.rank, c.rank_previous) == (last(u, "progress_rank"), last(u, "progress_rank_previous"))
+        assert c.completion == {"gdp": float(last(u, "completion", "gdp"))}
+        assert c.change == {"gdp": float(last(u, "completion_change", "gdp"))}
+        assert c.lights == {"gdp": last(u, "light", "gdp")} and c.status == {"gdp": last(u, "status", "gdp")}
+        assert (c.score, c.grade, c.score_change) == (None, None, None)
+    assert [c.light for c in figures.children] == ["none", "yellow", "none"]  # T2's second light row
+    assert [c.overdue for c in figures.children] == [0, 0, 2]
+    assert figures.overdue_units == (("丙乡", 2.0),)
+    assert [(r.unit_id, r.kind, r.metric, r.key, r.published) for r in figures.restatements] == [
+        ("T1", "restated", "completion", "gdp", 0.38), ("T1", "revised", "events", "", 3)]
+    assert figures.restatements[1].now == last("T1", "events")
+    assert figures.uncovered == ("丙乡",) and figures.thresholds == {"yellow": 10.0, "red": 30.0}
 
 def test_english_comparisons(county):
     bulletin = campaign_bulletin(county, as_of=AS_OF, date=DATE, table=compared_table(county), language="en")

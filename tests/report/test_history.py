@@ -4,11 +4,16 @@ from real snapshot files of a tiny campaign whose April actual is corrected."""
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import json
+import math
+import numbers
 import os
 import stat
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -19,6 +24,7 @@ from analytics.fileio import write_bytes_new
 from analytics.measures.kpis import kpi_table
 from analytics.report.history import (
     METADATA_KEY,
+    _kinds,
     publish,
     published_kpis,
     read_snapshot,
@@ -200,3 +206,18 @@ def test_a_history_that_is_not_a_folder_cannot_be_written_and_has_nothing_to_rea
     with pytest.raises(OSError):
         publish(published, tmp_path)  # the run lists it as a file it could not write (exit 1)
     assert (tmp_path / "history").read_text(encoding="utf-8") == "not a folder"
+
+
+def test_value_kinds_are_each_values_own():
+    """_kinds by whole columns: each value's kind and float as it alone would give them (pandas' to_numeric)."""
+    values = ["a", "", 1, -5, True, np.int64(7), 2.5, -0.0, math.nan, math.inf, np.float64(1.25), None, pd.NA,
+              decimal.Decimal("1.1"), 2 ** 53 + 1, 2 ** 70, "3.5", pd.Timestamp("2024-01-01")]
+    column = np.empty(len(values), dtype=object)
+    column[:] = values
+    text, whole, real = _kinds(column)
+    assert text.tolist() == [isinstance(v, str) for v in values]
+    assert whole.tolist() == [isinstance(v, numbers.Integral) for v in values]
+    alone = [math.nan if isinstance(v, str) else
+             pd.to_numeric(pd.Series([v], dtype=object), errors="coerce").to_numpy("float64", na_value=np.nan)[0]
+             for v in values]
+    assert real.tobytes() == np.array(alone, dtype="float64").tobytes()  # -0.0 stays -0.0

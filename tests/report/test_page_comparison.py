@@ -13,14 +13,16 @@ Before (actuals of 15 January): A 19 − 19 = 0 (none), B 5 − 19 = −14 (yell
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 
+import pandas as pd
 import pytest
 
 from analytics import load_campaign
 from analytics.measures.change import compared_kpis
 from analytics.report import UnitReport
-from analytics.report.comparison import published_table
+from analytics.report.comparison import published_table, unit_figures
 from analytics.report.glance import glance_sentence, sentence_text
 from analytics.report.history import publish, published_kpis
 from analytics.report.index import index_summary_of
@@ -171,3 +173,19 @@ def test_the_index_summary_counts_lights_and_changes(small):
     assert "1 units have a red light and 2 a yellow light. Since 19 January: 1 newly red, 0 back to green" in en
     early = dt.date(2012, 1, 20)
     assert "无可比数据" in sentence_text(index_summary_of(c, early, "zh", 1.0, published_table(c, early, 1.0)))
+
+
+def test_unit_figures_take_each_units_first_value_and_count_its_restatements():
+    table = pd.DataFrame({
+        "unit_id": pd.array(["A", "A", "A", "B", "B", "C", "X", "A", "B", "B", "C"], dtype="str"),
+        "metric": pd.array(["light", "light", "light", "light", "progress_rank", "light", "light", "revised",
+                            "restated", "restated", "progress_rank"], dtype="str"),
+        "key": pd.array(["", "", "", "", "", "", "", "events", "x", "y", "gdp"], dtype="str"),
+        "value": pd.Series([None, "red", "yellow", math.nan, 3, None, "red", 1, 2, 4, 5], dtype=object)})
+    figures = unit_figures(table, pd.Index(["A", "B", "C", "D"], name="unit_id"))
+    # A: its first light with a value; B, C: rows without a value (None); D: no row (NaN); X is none of these
+    # units; C's progress rank is an indicator's (key gdp), not its own
+    assert figures["light"].tolist()[:3] == ["red", None, None] and math.isnan(figures["light"]["D"])
+    assert figures["rank_now"]["B"] == 3 and math.isnan(figures["rank_now"]["A"]) and math.isnan(figures["rank_now"]["C"])
+    assert figures["restated"].tolist() == [1, 2, 0, 0]
+    assert list(figures.index) == ["A", "B", "C", "D"] and figures["light"].dtype == object

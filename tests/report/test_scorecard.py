@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 from pathlib import Path
 
 import openpyxl
@@ -27,6 +28,7 @@ import pytest
 
 from analytics import load_campaign
 from analytics.measures.kpis import kpi_table, unit_kpis
+from analytics.measures.vocabulary import STATUSES
 from analytics.report.downloads import UNCOVERED_COLUMNS, UNIT_COLUMNS, kpis_csv, kpis_xlsx
 from analytics.report.glance import glance_sentence, index_summary, sentence_text, unit_glance
 from analytics.report.scorecard import (
@@ -34,6 +36,8 @@ from analytics.report.scorecard import (
     ROW_FIELDS,
     KpiColumn,
     campaign_scorecard,
+    compact_column,
+    compact_value,
     index_payload,
     kpi_columns_of,
     unit_scorecard,
@@ -296,6 +300,33 @@ def test_compact_values_match_the_page_formats():
         v = points.compact(value, "en")
         assert ("+" if v > 0 or (v == 0 and str(v) == "0.0") else "-") + f"{abs(v):.2f}" == fmt_points(value)
 
+
+
+def test_a_column_compacted_whole_is_each_value_compacted():
+    halves = [0.125, 2.675, 0.005, -0.005, 1.0049999, 0.58405, 0.9995, -0.0, 1e-9, 2 ** 53 + 0.0, 1e300]
+    columns = [
+        pd.Series([*halves, math.nan, math.inf, -math.inf], dtype="float64"),
+        pd.Series([0, 3, -7, 2 ** 40, 2_274], dtype="int64"),
+        pd.Series([1, None, 5], dtype="Int64"),
+        pd.Series([True, False], dtype=bool),
+        pd.Series([0.5, None, "x", 2], dtype=object),
+    ]
+    for values in columns:
+        for fmt in ("int", "percent", "points", "number", "score", "grade", "text"):
+            expected = [compact_value(v, fmt, "zh") for v in values.tolist()]
+            # repr: 1 is not 1.0, and -0.0 is not 0.0
+            assert list(map(repr, compact_column(values, fmt, "zh"))) == list(map(repr, expected)), (values.dtype, fmt)
+
+
+def test_the_index_cells_of_each_indicator_are_its_pace_rows_rounded(small):
+    sc = campaign_scorecard(small, small.as_of())
+    rows = {r[0]: r for r in index_payload(sc, small, {}, "zh")["rows"]}
+    at = len(ROW_FIELDS) + len(kpi_columns_of(small, index=True))
+    # T2 gdp 40.0%, 9.73 points behind pace; R share 90% ahead (+40.27); T3 gdp no actual; V1 no target
+    assert rows["T2"][at:at + 2] == [[40.0, -9.73, STATUSES.index("behind")], None]
+    assert rows["R"][at + 1] == [90.0, 40.27, STATUSES.index("ahead")]
+    assert rows["T3"][at][2] == STATUSES.index("no_data") and rows["V1"][at:at + 2] == [None, None]
+    assert rows["T2"][ROW_FIELDS.index("focus")] == ["生产总值", -9.73, 0]
 
 # -- the top of a unit page ---------------------------------------------------------------------------------------------
 

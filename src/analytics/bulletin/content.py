@@ -15,6 +15,7 @@ from enum import StrEnum
 from analytics.bulletin.figures import PROGRESSING, BulletinFigures, Child, Indicator, Light, Restatement, annex_order
 from analytics.bulletin.settings import BulletinSettings
 from analytics.bulletin.wording import (
+    LISTED,
     PHRASES,
     amount,
     count,
@@ -187,18 +188,17 @@ def _overall(f: BulletinFigures, language: str) -> list[Block]:
 
 def _named(children: list[Child], language: str, what=None) -> str:
     listed = [phrase(language, "named_with", name=c.name, what=w) if (w := what(c) if what else "") else c.name
-              for c in children]
-    return names(listed, language)
+              for c in children[:LISTED]]  # names() shows the first LISTED, then counts the rest
+    return names(listed, language, total=len(children))
 
 
-def _ranking(f: BulletinFigures, language: str) -> list[Block]:
+def _ranking(f: BulletinFigures, ordered: list[Child], language: str) -> list[Block]:
     words = PHRASES[language]
     if not f.children:
         return [Block(Part.BODY, phrase(language, "no_children", name=f.name))]
     if not any(c.status or c.light is not None or c.rank is not None for c in f.children):
         return [Block(Part.BODY, phrase(language, "children_untargeted"))]
     blocks: list[Block] = []
-    ordered = annex_order(f.children)
     ranked = [c for c in ordered if c.rank is not None]
     if ranked:
         top = sorted((c for c in ranked if c.rank <= 3), key=lambda c: c.rank)
@@ -243,8 +243,8 @@ def _ranking(f: BulletinFigures, language: str) -> list[Block]:
         for key, group in (("rank_up", up), ("rank_down", down)):
             if group:
                 clauses.append(phrase(language, key, units=names(
-                    [phrase(language, "rank_move", name=c.name, before=c.rank_previous, now=c.rank) for c in group],
-                    language)))
+                    [phrase(language, "rank_move", name=c.name, before=c.rank_previous, now=c.rank)
+                     for c in group[:LISTED]], language, total=len(group))))
         text = words["clause_sep"].join(clauses) + words["stop"]
         blocks += [Block(Part.HEADING2, phrase(language, "h_changes")), Block(Part.BODY, text[0].upper() + text[1:])]
     return blocks
@@ -309,8 +309,7 @@ def _light_word(light: str | None, language: str) -> str:
     return phrase(language, f"light_word_{light}") if light in ("red", "yellow", "none") else "—"
 
 
-def _annex1(f: BulletinFigures, language: str) -> list[Block]:
-    ordered = annex_order(f.children)
+def _annex1(f: BulletinFigures, ordered: list[Child], language: str) -> list[Block]:
     listed = ordered[:ANNEX_ROWS]
     lights = any(c.light is not None for c in ordered)
     moves = any(c.rank_previous is not None for c in ordered)
@@ -383,6 +382,7 @@ def bulletin_content(figures: BulletinFigures, settings: BulletinSettings, campa
                      date: dt.date, root: bool = True) -> Bulletin:
     """The bulletin's parts in order: title, 文号, 主送, 一 … 四, issuer, date, 附件1, 附件2."""
     f = figures
+    ordered = annex_order(f.children)  # the ranking's order and 附件1's
     title = settings.text("title", language) or (
         phrase(language, "title", campaign=campaign_title) if root
         else phrase(language, "title_unit", unit=f.name, campaign=campaign_title))
@@ -390,7 +390,7 @@ def bulletin_content(figures: BulletinFigures, settings: BulletinSettings, campa
               Block(Part.TITLE, title),
               Block(Part.RECIPIENTS, settings.text("recipients", language) or phrase(language, "recipients_default")),
               Block(Part.HEADING1, phrase(language, "h_overall")), *_overall(f, language),
-              Block(Part.HEADING1, phrase(language, "h_ranking")), *_ranking(f, language),
+              Block(Part.HEADING1, phrase(language, "h_ranking")), *_ranking(f, ordered, language),
               Block(Part.HEADING1, phrase(language, "h_problems")), *_problems(f, language),
               Block(Part.HEADING1, phrase(language, "h_requirements"))]
     requirements = settings.text("requirements", language)
@@ -399,7 +399,7 @@ def bulletin_content(figures: BulletinFigures, settings: BulletinSettings, campa
     blocks += [Block(Part.ISSUER, settings.text("issuer", language) or phrase(language, "issuer_placeholder")),
                Block(Part.DATE, date_text(date, language))]
     if f.children:
-        blocks += _annex1(f, language)
+        blocks += _annex1(f, ordered, language)
     blocks += _annex2(f, language, 2 if f.children else 1)
     return Bulletin(language, date, tuple(blocks))
 

@@ -11,13 +11,16 @@ the wording says so in one sentence.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from analytics.data.campaign import Campaign
+from analytics.frames import codes, positions
 from analytics.measures.vocabulary import LAGGING_STATUSES, Light, Status
 
 LAGGING = frozenset(LAGGING_STATUSES)
@@ -164,30 +167,70 @@ def _date(value: object) -> dt.date | None:
 
 
 class _Rows:
-    """(unit, metric, key) -> value over the rows of some units, and each unit's keys of a metric in table order.
+    """The KPI table's rows of some units, read by whole columns: a wide unit's table has millions of rows (100,000
+    children), and a lookup per row and figure took seconds.
 
-    Each metric's rows are looked up when the metric is first asked for: a wide unit's table has millions of
-    rows, most of them figures the bulletin never reads."""
+    `get`, `num`, `text` and `keys_of` read one unit's rows (the bulletin's own unit, its root); `figure` one figure
+    of every unit (unit -> value), `by_unit` one metric's rows (unit -> key -> value, keys in table order). Each is
+    gathered when first asked for. A figure the table holds twice is read from its last row."""
 
     def __init__(self, table: pd.DataFrame, units: Iterable[str]):
-        self._table = table[table["unit_id"].isin(set(units)).to_numpy(dtype=bool)]
-        self._values: dict[str, dict[tuple[str, str], object]] = {}  # metric -> (unit, key) -> value
-        self.keys: dict[str, dict[str, list[str]]] = {}  # metric -> unit -> keys, in table order
+        self._units = list(dict.fromkeys(units))
+        at = positions(table["unit_id"], self._units)
+        kept = np.flatnonzero(at >= 0)
+        self._at = at[kept]
+        metric, self._metrics = codes(table["metric"])
+        key, self._keys = codes(table["key"].fillna("").astype(str))
+        self._metric, self._key = metric[kept], key[kept]
+        self._metric_code = {m: i for i, m in enumerate(self._metrics)}
+        self._key_code = {k: i for i, k in enumerate(self._keys)}
+        self._value = table["value"].to_numpy(dtype=object)[kept]
+        self._found: dict[tuple, dict] = {}
 
-    def _metric(self, metric: str) -> dict[tuple[str, str], object]:
-        found = self._values.get(metric)
+    def _rows(self, metric: str, key: str | None = None) -> np.ndarray:
+        """The rows of a metric (and key), in table order."""
+        match = self._metric == self._metric_code.get(metric, -2)  # -2: no row (-1 is a missing metric)
+        if key is not None:
+            match &= self._key == self._key_code.get(key, -2)
+        return np.flatnonzero(match)
+
+    def _unit_ids(self, rows: np.ndarray) -> list[str]:
+        return [self._units[p] for p in self._at[rows].tolist()]
+
+    def figure(self, metric: str, key: str = "") -> dict[str, object]:
+        """unit -> value of one figure (metric and key)."""
+        found = self._found.get(("figure", metric, key))
         if found is None:
-            part = self._table[(self._table["metric"] == metric).to_numpy(dtype=bool)]
-            found = self._values[metric] = dict(zip(
-                zip(part["unit_id"].tolist(), part["key"].fillna("").astype(str).tolist(), strict=True),
-                part["value"].tolist(), strict=True))
+            rows = self._rows(metric, key)
+            found = self._found["figure", metric, key] = dict(zip(self._unit_ids(rows), self._value[rows].tolist(),
+                                                                  strict=True))
         return found
 
-    def has(self, unit: str, metric: str, key: str = "") -> bool:
-        return (unit, key) in self._metric(metric)
+    def by_unit(self, metric: str) -> dict[str, dict[str, object]]:
+        """unit -> key -> value of one metric's rows."""
+        found = self._found.get(("by_unit", metric))
+        if found is None:
+            rows = self._rows(metric)
+            found = self._found["by_unit", metric] = {}
+            for unit, key, value in zip(self._unit_ids(rows), [self._keys[k] for k in self._key[rows].tolist()],
+                                        self._value[rows].tolist(), strict=True):
+                found.setdefault(unit, {})[key] = value
+        return found
+
+    def _own(self, unit: str) -> dict[tuple[str, str], object]:
+        """(metric, key) -> value of one unit's rows, in table order."""
+        found = self._found.get(("unit", unit))
+        if found is None:
+            place = self._units.index(unit) if unit in self._units else -2
+            rows = np.flatnonzero((self._at == place) & (self._metric >= 0))
+            found = self._found["unit", unit] = dict(zip(
+                zip([self._metrics[m] for m in self._metric[rows].tolist()],
+                    [self._keys[k] for k in self._key[rows].tolist()], strict=True),
+                self._value[rows].tolist(), strict=True))
+        return found
 
     def get(self, unit: str, metric: str, key: str = "") -> object:
-        return self._metric(metric).get((unit, key))
+        return self._own(unit).get((metric, key))
 
     def num(self, unit: str, metric: str, key: str = "") -> float | None:
         return _number(self.get(unit, metric, key))
@@ -196,12 +239,7 @@ class _Rows:
         return _text(self.get(unit, metric, key))
 
     def keys_of(self, unit: str, metric: str) -> list[str]:
-        by_unit = self.keys.get(metric)
-        if by_unit is None:  # dicts keep their keys in insertion order: the table's
-            by_unit = self.keys[metric] = {}
-            for u, key in self._metric(metric):
-                by_unit.setdefault(u, []).append(key)
-        return by_unit.get(unit, [])
+        return [k for m, k in self._own(unit) if m == metric]
 
 
 def _indicators(rows: _Rows, campaign: Campaign, unit: str, language: str) -> tuple[Indicator, ...]:
@@ -242,20 +280,27 @@ def _measures(campaign: Campaign) -> dict[str, object]:
     return dict(zip(first["indicator"].tolist(), first["measure"].tolist(), strict=True))
 
 
-def _child(rows: _Rows, uid: str, name: str, keys: list[str], appraised: bool) -> Child:
+def _children(rows: _Rows, units: list[str], names: list[str], keys: list[str], appraised: bool) -> tuple[Child, ...]:
+    """The children as the annex and the ranking paragraphs show them, each figure read for all of them at once."""
     rank_metric, previous_metric = ("rank", "rank_previous") if appraised else ("progress_rank",
                                                                                 "progress_rank_previous")
-    return Child(
-        unit_id=uid, name=name, light=rows.text(uid, "light"), light_previous=rows.text(uid, "light_previous"),
-        rank=_rank(rows.get(uid, rank_metric)), rank_previous=_rank(rows.get(uid, previous_metric)),
-        score=rows.num(uid, "appraisal_score"), grade=rows.text(uid, "grade"),
-        score_change=rows.num(uid, "appraisal_score_change"),
-        completion={k: rows.num(uid, "completion", k) for k in keys if rows.has(uid, "completion", k)},
-        change={k: rows.num(uid, "completion_change", k) for k in keys if rows.has(uid, "completion_change", k)},
-        lights={k: rows.text(uid, "light", k) for k in keys if rows.has(uid, "light", k)},
-        status={k: rows.text(uid, "status", k) for k in keys if rows.has(uid, "status", k)},
-        overdue=int(rows.num(uid, "commitments_overdue") or 0),
-    )
+
+    def each(metric: str, read) -> list:
+        found = rows.figure(metric)
+        return [read(found.get(u)) for u in units]
+
+    def by_indicator(metric: str, read) -> list[dict]:  # indicator -> value, of the indicators a child has a row of
+        found = {k: rows.figure(metric, k) for k in keys}
+        return [{k: read(values[u]) for k, values in found.items() if u in values} for u in units]
+
+    # Child's fields, in its order
+    columns = zip(units, names, each("light", _text), each("light_previous", _text), each(rank_metric, _rank),
+                  each(previous_metric, _rank), each("appraisal_score", _number), each("grade", _text),
+                  each("appraisal_score_change", _number), by_indicator("completion", _number),
+                  by_indicator("completion_change", _number), by_indicator("light", _text),
+                  by_indicator("status", _text), each("commitments_overdue", lambda v: int(_number(v) or 0)),
+                  strict=True)
+    return tuple(itertools.starmap(Child, columns))
 
 
 def bulletin_figures(table: pd.DataFrame, campaign: Campaign, unit_id: str, as_of: dt.date, language: str = "zh",
@@ -270,18 +315,21 @@ def bulletin_figures(table: pd.DataFrame, campaign: Campaign, unit_id: str, as_o
     rows = _Rows(table, {unit_id, root, *children, *leaves})
     indicators = _indicators(rows, campaign, unit_id, language)
     linear = {i.elapsed for i in indicators if i.elapsed is not None}
-    appraised = any(rows.has(c, "appraisal_score") for c in [unit_id, *children])
+    scored = rows.figure("appraisal_score")
+    appraised = any(c in scored for c in [unit_id, *children])
     keys = [i.key for i in indicators] or _in_file_order(dict.fromkeys(
-        k for c in children for k in rows.keys_of(c, "completion")), _measures(campaign))
-    kids = tuple(_child(rows, c, h.name[c], keys, appraised) for c in children)
-    uncovered = tuple(h.name[u] for u in leaves if rows.num(u, "grassroots_coverage") == 0)
+        k for c in children for k in rows.by_unit("completion").get(c, {})), _measures(campaign))
+    kids = _children(rows, children, [h.name[c] for c in children], keys, appraised)
+    grassroots = rows.figure("grassroots_coverage")
+    uncovered = tuple(h.name[u] for u in leaves if _number(grassroots.get(u)) == 0)
     restatements = []
+    stated = {kind: rows.by_unit(kind) for kind in ("restated", "revised")}
     for uid in [unit_id, *children]:
         for kind, suffix in (("restated", "_previous"), ("revised", "")):
-            for key in rows.keys_of(uid, kind):
+            for key, published in stated[kind].get(uid, {}).items():
                 metric, _, sub = key.partition(":")
-                restatements.append(Restatement(uid, h.name[uid], kind, metric, sub, rows.get(uid, kind, key),
-                                                rows.get(uid, metric + suffix, sub)))
+                restatements.append(Restatement(uid, h.name[uid], kind, metric, sub, published,
+                                                rows.figure(metric + suffix, sub).get(uid)))
     thresholds = {k: v for k in ("yellow", "red") if (v := rows.num(root, "light_threshold", k)) is not None}
     return BulletinFigures(
         unit_id=unit_id, name=h.name[unit_id], as_of=as_of,

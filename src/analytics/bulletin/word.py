@@ -232,13 +232,16 @@ def _table(document, table: Table) -> None:
     flag = OxmlElement("w:tblHeader")  # repeated at the top of every page the table runs onto
     flag.set(qn("w:val"), "true")
     header._tr.get_or_add_trPr().append(flag)
+    # paragraph.style = style, its id looked up once (python-docx looks it up among the styles per paragraph)
+    style_id = document.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
+    font = _east_asian(style, TABLE_STYLE.font)
     for row, cells in zip(grid.rows, (table.header, *table.rows), strict=True):
         no_split = OxmlElement("w:cantSplit")
         row._tr.get_or_add_trPr().append(no_split)
         for cell, text in zip(row.cells, cells, strict=True):
             paragraph = cell.paragraphs[0]
-            paragraph.style = style
-            _text_run(paragraph, text, TABLE_HEADER_FONT if row is header else _east_asian(style, TABLE_STYLE.font))
+            paragraph._p.style = style_id
+            _text_run(paragraph, text, TABLE_HEADER_FONT if row is header else font)
     for row, light in zip(grid.rows[1:], table.lights, strict=False):
         if light in SHADING:
             for cell in row.cells:

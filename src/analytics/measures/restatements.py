@@ -60,6 +60,8 @@ def revised_rows(current: pd.DataFrame, snapshots: Sequence[pd.DataFrame]) -> pd
     """`revised` rows: each figure of `current` (the KPI table for as_of) whose value differs from its value in any
     of `snapshots` (the earlier snapshots of the same as_of, oldest first); value = the figure as first published
     (in the oldest snapshot that holds it)."""
+    if not snapshots:  # nothing to compare with (comparing a wide table's figures takes seconds): no row
+        return _rows(pd.DataFrame(columns=COLUMNS), REVISED, pd.Series([], dtype=object))
     now = compared_figures(current)
     changed = np.zeros(len(now), dtype=bool)
     first = np.full(len(now), None, dtype=object)

@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analytics.data.campaign import Campaign
+from analytics.frames import positions
 from analytics.measures.change import compared_kpis, comparison_date
 from analytics.measures.kpis import cached_kpi_table
 from analytics.measures.periods import COMPARE_OFF
@@ -224,30 +226,39 @@ def _reports_folder(reports_dir: Path | str | None) -> Path | None:
 
 
 def unit_figures(table: pd.DataFrame, units: pd.Index) -> pd.DataFrame:
-    """Per unit (index `units`): its light and light before (key ''), restated or revised figures (count), rank
-    and rank before (the appraisal's, else the progress rank), from the published table; None where missing."""
-    whole = table[table["key"].astype(str).eq("").to_numpy()]
+    """Per unit (index `units`, each once): its light and light before (key ''), restated or revised figures
+    (count), rank and rank before (the appraisal's, else the progress rank), from the published table; NaN where
+    the table has no row, None where its rows hold no value. Each column of the table is read whole."""
+    at = positions(table["unit_id"], units.tolist())
+    metric = table["metric"]
+    whole = table["key"].astype(str).eq("").to_numpy() & (at >= 0)
+    values = table["value"].to_numpy(dtype=object)
 
-    def one(metric: str) -> pd.Series:
-        part = whole[whole["metric"].eq(metric).to_numpy()]
-        return pd.Series(part["value"].to_numpy(dtype=object), index=part["unit_id"].to_numpy(dtype=object),
-                         dtype=object).groupby(level=0).first().reindex(units)
+    def one(name: str) -> pd.Series:  # the first value that is not missing, as groupby's first() takes it
+        rows = np.flatnonzero(whole & metric.eq(name).to_numpy())
+        out = np.full(len(units), np.nan, dtype=object)
+        out[at[rows]] = None
+        held = rows[~pd.isna(values[rows])]
+        places, first = np.unique(at[held], return_index=True)
+        out[places] = values[held[first]]
+        return pd.Series(out, index=units, dtype=object)
 
-    appraised = table["metric"].eq("rank").any()
-    restated = table[table["metric"].isin(["restated", "revised"]).to_numpy()].groupby("unit_id").size()
+    appraised = metric.eq("rank").any()
+    restated = metric.isin(["restated", "revised"]).to_numpy() & (at >= 0)
     return pd.DataFrame({
         "light": one("light"), "light_previous": one("light_previous"),
         "rank_now": one("rank" if appraised else "progress_rank"),
         "rank_previous": one("rank_previous" if appraised else "progress_rank_previous"),
-        "restated": restated.reindex(units, fill_value=0).to_numpy(),
+        "restated": np.bincount(at[restated], minlength=len(units)).astype("int64"),
     }, index=units)
 
 
 def indicator_changes(table: pd.DataFrame) -> dict[tuple[str, str], float]:
     """(unit_id, indicator) -> completion change in points, from the published table."""
     part = table[table["metric"].eq("completion_change").to_numpy()]
-    return {(u, k): float(v) for u, k, v in zip(part["unit_id"], part["key"], part["value"], strict=True)
-            if v is not None and not pd.isna(v)}
+    part = part[~pd.isna(part["value"].to_numpy(dtype=object))]
+    return {(u, k): float(v) for u, k, v in zip(part["unit_id"].tolist(), part["key"].tolist(), part["value"].tolist(),
+                                                 strict=True)}
 
 
 def previous_date(table: pd.DataFrame) -> dt.date | None:

@@ -145,7 +145,7 @@ def unit_glance(campaign: Campaign, k: UnitKpis, comparison: Comparison | None =
 def _indicator_order(campaign: Campaign) -> list[str]:
     """campaign.yaml's indicators first, in its order, then the others as the targets table gives them (the
     index's column order: report.scorecard.indicator_order)."""
-    present = list(dict.fromkeys(str(c) for c in campaign.targets["indicator"])) if "targets" in campaign.present \
+    present = list(dict.fromkeys(map(str, campaign.targets["indicator"].tolist()))) if "targets" in campaign.present \
         else []
     named = [c for c in campaign.meta.indicators if c in present]
     return named + [c for c in present if c not in named]

@@ -18,6 +18,7 @@ import math
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from analytics import frames
@@ -193,6 +194,19 @@ def compact_value(value: object, fmt: str, language: str, vocabulary: str | None
     return float(f"{number:.2f}")  # points, numbers and scores: two decimals
 
 
+def compact_column(values: pd.Series, fmt: str, language: str, vocabulary: str | None = None) -> list:
+    """compact_value of each value of a column: a column of numpy numbers read whole, each finite one rounded by
+    Python's round (which gives the number the f-string of compact_value prints), the others one at a time."""
+    if fmt in ("text", "grade") or not (isinstance(values.dtype, np.dtype) and values.dtype.kind in "iuf"):
+        return [compact_value(v, fmt, language, vocabulary) for v in values.tolist()]
+    numbers = values.to_numpy(dtype="float64")
+    shown = np.isfinite(numbers).tolist()
+    if fmt == "int":
+        return [int(v) if ok else None for v, ok in zip(np.rint(numbers).tolist(), shown, strict=True)]
+    scaled = numbers * 100 if fmt == "percent" else numbers
+    return [round(v, 2) if ok else None for v, ok in zip(scaled.tolist(), shown, strict=True)]
+
+
 @dataclass
 class Scorecard:
     """Units in tree order with their figures, and every indicator's pace."""
@@ -231,7 +245,7 @@ def unit_kind_label(meta: CampaignMeta, code: object, language: str) -> str:
 def indicator_order(campaign: Campaign) -> list[str]:
     """Indicators as columns show them: those named in campaign.yaml's vocabulary first, in its order, then the
     others in the order the targets table first gives them."""
-    present = list(dict.fromkeys(str(c) for c in campaign.targets["indicator"]))
+    present = list(dict.fromkeys(map(str, campaign.targets["indicator"].tolist())))
     named = [c for c in campaign.meta.indicators if c in present]
     return named + [c for c in present if c not in named]
 
@@ -362,9 +376,9 @@ def index_columns(sc: Scorecard, campaign: Campaign, language: str, compared: bo
     meta = campaign.meta
     measures, levels = {}, set()
     if len(sc.pace):
-        measures = dict(zip(sc.pace["indicator"], sc.pace["measure"], strict=True))
+        measures = dict(zip(sc.pace["indicator"].tolist(), sc.pace["measure"].tolist(), strict=True))
         if "pacing" in sc.pace:
-            levels = set(sc.pace.loc[sc.pace["pacing"] == "level", "indicator"])
+            levels = set(sc.pace.loc[sc.pace["pacing"] == "level", "indicator"].tolist())
     columns = []
     if lights:
         columns.append({"key": "light", "label": label("col.light", language), "format": "light"})
@@ -442,6 +456,41 @@ def _whole_or_none(value: object) -> int | None:
     return None if number is None else int(number)
 
 
+def _lagging(pace: pd.DataFrame) -> dict[str, dict[str, dict]]:
+    """unit -> indicator -> its target_pace row (the fields _focus reads), for the units with an indicator behind or
+    missed: Scorecard.pace_of of those units, the others' rows left unread."""
+    if not len(pace):
+        return {}
+    units = pace["unit_id"]
+    behind = units[pace["status"].isin(LAGGING_STATUSES).to_numpy()].unique().tolist()
+    part = pace[frames.positions(units, behind) >= 0]
+    fields = [c for c in ("status", "pace_gap", "level_gap", "pacing", "measure") if c in part]
+    out: dict[str, dict[str, dict]] = {}
+    for unit, code, row in zip(part["unit_id"].tolist(), part["indicator"].tolist(), frames.records(part[fields]),
+                               strict=True):
+        out.setdefault(unit, {})[code] = row
+    return out
+
+
+def _pace_cells(pace: pd.DataFrame, language: str) -> dict[tuple[str, str], list]:
+    """(unit, indicator) -> its cell on the index: [completion in %, gap in points, status index], a level
+    indicator's with its gap to the target and a 4th element, 1; a met indicator without a gap ("+0.00" under
+    100% said nothing). Each column rounded whole."""
+    if not len(pace):
+        return {}
+    status_index = {s: i for i, s in enumerate(STATUSES)}
+    level = (pace["pacing"] == "level").to_numpy(dtype=bool) if "pacing" in pace else np.zeros(len(pace), dtype=bool)
+    gap = pace["pace_gap"].where(~level, pace["level_gap"]) if level.any() else pace["pace_gap"]
+    cells = []
+    for completion, gap_shown, status, is_level_row in zip(
+            compact_column(pace["completion"], "percent", language), compact_column(gap, "points", language),
+            pace["status"].tolist(), level.tolist(), strict=True):
+        cell = [completion, None if status == Status.COMPLETED else gap_shown,
+                status_index.get(status, status_index[Status.NO_DATA])]
+        cells.append([*cell, 1] if is_level_row else cell)
+    return dict(zip(zip(pace["unit_id"].tolist(), pace["indicator"].tolist(), strict=True), cells, strict=True))
+
+
 class _UnitRow(NamedTuple):
     """The columns of Scorecard.units the index's rows read."""
 
@@ -472,9 +521,10 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
     """
     meta = campaign.meta
     status_index = {s: i for i, s in enumerate(STATUSES)}
-    position = {u: i for i, u in enumerate(sc.units.index)}
+    position = {u: i for i, u in enumerate(sc.units.index.tolist())}
     kinds: list[str] = []
     kind_index: dict[str, int] = {}
+    kind_label: dict[object, str] = {}  # unit kind -> its label
     figures = kpi_columns_of(campaign, index=True)
     rows = []
     u = sc.units
@@ -489,13 +539,22 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
     coverage_light = {}  # unit -> its grassroots coverage light, where campaign.yaml sets coverage lights
     if lights:
         part = table[(table["metric"] == "light").to_numpy() & (table["key"] == COVERAGE_KEY).to_numpy()]
-        coverage_light = dict(zip(part["unit_id"], part["value"], strict=True))
+        coverage_light = dict(zip(part["unit_id"].tolist(), part["value"].tolist(), strict=True))
     low = (lowest_among_siblings(u) if not coverage_light and sc.has_visits
            else pd.Series(False, index=u.index)).to_numpy(dtype=bool)
-    columns = {f.key: (u[f.key].tolist() if f.key in u else [None] * len(u)) for f in figures}
+    # Each figure compacted by its whole column, each indicator's cells from target_pace's columns.
+    columns = {f.key: compact_column(u[f.key], f.format, language, f.vocabulary) if f.key in u else [None] * len(u)
+               for f in figures}
+    if "rank" in columns:  # a rank among no siblings says nothing (the pages' rule): left blank, never "1"
+        columns["rank"] = [None if uid in alone else v for uid, v in zip(u.index.tolist(), columns["rank"], strict=True)]
+    figure_values = list(zip(*columns.values(), strict=True)) if columns else [()] * len(u)
+    cells = _pace_cells(sc.pace, language)
+    focus = {uid: _focus(mine, meta, language) for uid, mine in _lagging(sc.pace).items()}
     for i, (uid, r) in enumerate(zip(u.index.tolist(), map(_UnitRow._make, frames.rows(u[list(_UnitRow._fields)])),
                                      strict=True)):
-        kind = unit_kind_label(meta, r.kind, language)
+        kind = kind_label.get(r.kind)
+        if kind is None:
+            kind = kind_label[r.kind] = unit_kind_label(meta, r.kind, language)
         if kind not in kind_index:
             kind_index[kind] = len(kinds)
             kinds.append(kind)
@@ -508,8 +567,7 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
                if state in PAGE_STATES else PAGE_STATES.index(PageState.NOT_RENDERED), error or "",
                int(bool(r.no_activity)),
                status_index[r.worst] if isinstance(r.worst, str) else -1, int(r.targets_lagging or 0)]
-        mine = sc.pace_of(uid)
-        row.append(_focus(mine, meta, language))
+        row.append(focus.get(uid))
         lone = uid in alone
         if extra is not None:
             now, before = _light_index(extras["light"][i]), _light_index(extras["light_previous"][i])
@@ -519,26 +577,16 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
                     None if lone else [_whole_or_none(extras["rank_now"][i]), _whole_or_none(extras["rank_previous"][i])]]
         else:
             row += [-1, -1, 0, int(lone), -1, int(low[i])]
-        # a rank among no siblings says nothing (the pages' rule): left blank, never "1"
-        row += [None if lone and f.key == "rank" else f.compact(columns[f.key][i], language) for f in figures]
+        row += figure_values[i]
         for code in sc.indicators:
-            t = mine.get(code)
-            if t is None:
-                row.append(None)
-            else:
-                # a met indicator shows no gap ("+0.00" under 100% said nothing); a level indicator its gap to the
-                # target (and a 4th element, 1), never a pace gap
-                cell = [compact_value(t["completion"], "percent", language),
-                        None if t["status"] == Status.COMPLETED
-                        else compact_value(t["level_gap"] if is_level(t) else t["pace_gap"], "points", language),
-                        status_index.get(t["status"], status_index[Status.NO_DATA])]
-                row.append([*cell, 1] if is_level(t) else cell)
+            row.append(cells.get((uid, code)))
             if compared:
                 change = changes.get((uid, code))
                 row.append(None if change is None else float(f"{change:.2f}"))
         rows.append(row)
-    levels = (u.groupby("level")["kind"].agg(lambda k: [unit_kind_label(meta, x, language) for x in dict.fromkeys(k) if x])
-              if len(u) else pd.Series(dtype=object))
+    kinds_of_level: dict[int, list] = {}  # level -> its units' kinds, in order of appearance
+    for level, kind in dict.fromkeys(zip(u["level"].tolist(), u["kind"].tolist(), strict=True)):
+        kinds_of_level.setdefault(level, []).append(kind)
     return {
         "fields": list(ROW_FIELDS),
         "columns": index_columns(sc, campaign, language, compared, lights),
@@ -547,7 +595,8 @@ def index_payload(sc: Scorecard, campaign: Campaign, results: dict, language: st
         "lightStyles": [light_style(x) for x in LIGHTS],
         "rows": rows,
         "kinds": kinds,
-        "levels": [{"level": int(lv), "kinds": ks[:3]} for lv, ks in levels.items()],
+        "levels": [{"level": int(lv), "kinds": [unit_kind_label(meta, x, language) for x in kinds_of_level[lv] if x][:3]}
+                   for lv in sorted(kinds_of_level)],
         "statuses": list(STATUSES),
         "statusLabels": [status_label(s, language) for s in STATUSES],
         "levelLabels": [indicator_status_label(s, "level", language) for s in STATUSES],

@@ -739,6 +739,8 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 
 def as_number(x: object) -> float | None:
     """x as a float, or None when it is missing (None, NaN, pd.NA) or not a number."""
+    if type(x) is float or type(x) is int:  # the usual case, without asking the abstract Number (slow)
+        return None if math.isnan(x) or math.isinf(x) else float(x)
     if x is None or isinstance(x, bool) or not isinstance(x, Number):
         return None
     try:
