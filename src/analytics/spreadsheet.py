@@ -141,7 +141,8 @@ def _quoted(values):
 # --- XLSX cells (openpyxl) -----------------------------------------------------------------------------
 # openpyxl decides a cell's type from the value: a str starting with "=" becomes a formula and "#N/A" an
 # error value. Text from data files goes through put_text, which stores it as a text cell whatever it says.
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+ILLEGAL_XML = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"  # characters XML cannot hold: shown as U+FFFD
+_ILLEGAL_XML = re.compile(ILLEGAL_XML)
 
 
 def put_text(cell, text: str) -> None:

@@ -27,17 +27,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from openpyxl.utils import get_column_letter
 
-from analytics.report.xlsxrows import DataRows, StyleIds, Value
-from analytics.spreadsheet import FORMULA_PREFIXES
+from analytics.report.xlsxrows import ESCAPES, EXACT, DataRows, StyleIds, Value
+from analytics.spreadsheet import FORMULA_PREFIXES, ILLEGAL_XML
 
 _TEXT = pa.large_string()
 _CHUNK_ROWS = 10000  # rows made at once: a few MB of XML for the compressor while the next run is made
-_EXACT = 1e15  # a whole number below this in size is written by "%.16g" as its digits
-# As xlsxrows: characters XML cannot hold (shown as U+FFFD); the text's escapes; str.strip's whitespace, which
-# asks for xml:space="preserve" at either end of a text.
-_ILLEGAL_XML = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
-_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;"))
-_SPECIAL = r"[\x00-\x08\x0b\x0c\x0e-\x1f&<>\r]"  # either of the above
+_SPECIAL = f"{ILLEGAL_XML[:-1]}&<>\\r]"  # a character to replace (ILLEGAL_XML) or to escape (ESCAPES)
+# str.strip's whitespace, which asks for xml:space="preserve" at either end of a text, as xlsxrows.
 _SPACE = "".join(f"\\x{{{ord(c):x}}}" for c in map(chr, range(0x110000)) if c.isspace())
 _EDGE_SPACE = f"^[{_SPACE}]|[{_SPACE}]$"
 
@@ -65,7 +61,7 @@ def number_texts(numbers: np.ndarray) -> pa.Array:
     fewer than 16 digits by Arrow's integer cast (the same digits; -0.0 is not among them: "%.16g" writes "-0"),
     the others formatted by Python once per distinct value (by their bits)."""
     finite = np.isfinite(numbers)
-    whole = finite & (np.abs(numbers) < _EXACT) & (np.trunc(numbers) == numbers) & ~(
+    whole = finite & (np.abs(numbers) < EXACT) & (np.trunc(numbers) == numbers) & ~(
         (numbers == 0) & np.signbit(numbers))
     texts = pc.cast(pa.array(np.where(whole, numbers, 0).astype(np.int64), mask=~whole), _TEXT)
     other = finite & ~whole
@@ -102,10 +98,10 @@ def text_bodies(texts: pa.Array) -> tuple[pa.Array, np.ndarray]:
     xlsxrows.text_value and cell_xml make them; null where the text is null."""
     special = pc.any(pc.match_substring_regex(texts, _SPECIAL)).as_py()  # most texts have nothing to replace
     if special:
-        texts = pc.replace_substring_regex(texts, _ILLEGAL_XML, "\ufffd")
+        texts = pc.replace_substring_regex(texts, ILLEGAL_XML, "\ufffd")
     quote = pc.fill_null(_formula_like(texts), False).to_numpy(zero_copy_only=False)
     escaped = texts
-    for old, new in _ESCAPES if special else ():
+    for old, new in ESCAPES if special else ():
         escaped = pc.replace_substring(escaped, old, new)
     opening = pc.if_else(pc.match_substring_regex(texts, _EDGE_SPACE), pa.scalar('<is><t xml:space="preserve">', _TEXT),
                          pa.scalar("<is><t>", _TEXT))

@@ -34,13 +34,14 @@ from openpyxl.utils.datetime import to_excel
 from openpyxl.xml.constants import ARC_STYLE
 from openpyxl.xml.functions import tostring
 
-from analytics.spreadsheet import is_formula_like
+from analytics.spreadsheet import ILLEGAL_XML, is_formula_like
 
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # as spreadsheet.put_text: shown as U+FFFD
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_ILLEGAL_XML = re.compile(ILLEGAL_XML)  # as spreadsheet.put_text: shown as U+FFFD
+ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;"))  # a text's escapes (xlsxcolumns too)
+_ESCAPES = str.maketrans(dict(ESCAPES))
 _CHUNK_ROWS = 2000  # rows joined before they go to the compressor
 _INFINITE = (math.inf, -math.inf)
-_EXACT = 10**15  # an int of fewer digits is written by "%.16g" as its digits
+EXACT = 10**15  # an int of fewer digits is written by "%.16g" as its digits
 
 
 class Value(NamedTuple):
@@ -114,7 +115,7 @@ def cell_xml(ref: str, cell: Value, styles: StyleIds) -> str:
     value = cell.value
     if type(value) is float:  # most cells: asked first
         return f'<c r="{ref}"{s} t="n"><v>{"" if value != value or value in _INFINITE else f"{value:.16g}"}</v></c>'
-    if type(value) is int and -_EXACT < value < _EXACT:
+    if type(value) is int and -EXACT < value < EXACT:
         return f'<c r="{ref}"{s} t="n"><v>{value}</v></c>'
     if isinstance(value, str):
         if not value:
